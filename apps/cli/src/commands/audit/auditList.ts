@@ -1,0 +1,67 @@
+import { type AuditQuery, type AuditRecord, getAuditEvents, MAX_AUDIT_LIMIT } from '@agentspace/db';
+import type { CommandContext } from '../../context.js';
+import { openHomeDb } from '../../homeDb.js';
+import { parseIntArg, parseTimeArg } from '../../parseArgs.js';
+import type { ActionResult } from '../../program.js';
+import type { AuditListOptions } from './register.js';
+
+/** `audit list`: entries matching the filters, newest first. */
+export async function auditList(
+	ctx: CommandContext,
+	options: AuditListOptions,
+): Promise<ActionResult> {
+	const query = toQuery(options);
+	const db = openHomeDb(ctx.home);
+	let entries: AuditRecord[];
+	try {
+		entries = await getAuditEvents(db, query);
+	} finally {
+		db.$client.close();
+	}
+	ctx.output.data({ count: entries.length, entries });
+	if (entries.length === 0) {
+		ctx.output.line('No audit entries match.');
+		return;
+	}
+	const { style } = ctx.output;
+	ctx.output.table(entries, [
+		{ header: 'ID', value: (e) => String(e.id) },
+		{ header: 'TIME', value: (e) => e.timestamp.replace('T', ' ').replace(/\.\d+Z$/, 'Z') },
+		{ header: 'TYPE', value: (e) => e.eventType },
+		{
+			header: 'SEVERITY',
+			value: (e) => (e.severity === 'info' ? e.severity : style.yellow(e.severity)),
+		},
+		{
+			header: 'ACTOR',
+			value: (e) => (e.actor.id === null ? e.actor.type : `${e.actor.type}:${e.actor.id}`),
+		},
+		{
+			header: 'SUBJECT',
+			value: (e) => (e.subject === null ? '-' : `${e.subject.type}:${e.subject.id ?? ''}`),
+		},
+		{ header: 'DETAILS', value: (e) => summarise(e.metadata) },
+	]);
+}
+
+function toQuery(options: AuditListOptions): AuditQuery {
+	const query: { -readonly [K in keyof AuditQuery]: AuditQuery[K] } = {
+		limit: parseIntArg('--limit', options.limit, 1, MAX_AUDIT_LIMIT),
+	};
+	if (options.type.length > 0) query.type = options.type;
+	if (options.subject !== undefined) {
+		const [type, ...rest] = options.subject.split(':');
+		query.subjectType = type;
+		if (rest.length > 0) query.subjectId = rest.join(':');
+	}
+	if (options.since !== undefined) query.since = parseTimeArg('--since', options.since);
+	if (options.until !== undefined) query.until = parseTimeArg('--until', options.until);
+	return query;
+}
+
+function summarise(metadata: Readonly<Record<string, unknown>>): string {
+	const text = Object.entries(metadata)
+		.map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+		.join(' ');
+	return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}

@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import type { RunAction } from '../../program.js';
+
+/** Options of `audit list`, as commander parses them. */
+export interface AuditListOptions {
+	readonly type: string[];
+	readonly subject?: string;
+	readonly since?: string;
+	readonly until?: string;
+	readonly limit: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `agentspace audit list|verify`. */
+export function registerAuditCommands(program: Command, run: RunAction): void {
+	const audit = program
+		.command('audit')
+		.description('read and verify the tamper-evident audit log');
+	audit
+		.command('list')
+		.description('show audit entries, newest first')
+		.option('--type <type>', 'only this event type (repeat for several)', collect, [])
+		.option('--subject <type[:id]>', 'only entries about this subject, e.g. config:securityMode')
+		.option('--since <time>', 'only entries at or after this time (ISO 8601, or 30m, 2h, 7d ago)')
+		.option('--until <time>', 'only entries at or before this time (same forms as --since)')
+		.option('--limit <n>', 'at most this many entries (1-10000)', '50')
+		.addHelpText(
+			'after',
+			`
+Examples:
+  $ agentspace audit list
+  $ agentspace audit list --type mode_changed --since 7d
+  $ agentspace audit list --subject config:securityMode --json`,
+		)
+		.action((options: AuditListOptions, command: Command) =>
+			run(command, async (ctx) => (await import('./auditList.js')).auditList(ctx, options)),
+		);
+	audit
+		.command('verify')
+		.description('check every entry against the hash chain; exit 8 naming the first bad row')
+		.addHelpText(
+			'after',
+			`
+Examples:
+  $ agentspace audit verify
+  $ agentspace audit verify --json`,
+		)
+		.action((_options, command: Command) =>
+			run(command, async (ctx) => (await import('./auditVerify.js')).auditVerify(ctx)),
+		);
+}

@@ -1,0 +1,11 @@
+import { existsSync } from 'node:fs';
+import { homePaths } from '@agentspace/core';
+import type { CommandContext } from '../../context.js';
+import type { ActionResult } from '../../program.js';
+
+/** `config path`: where config.json is (whether or not it exists yet). */
+export async function configPathCommand(ctx: CommandContext): Promise<ActionResult> {
+	const path = homePaths(ctx.home).configFile;
+	ctx.output.data({ path, exists: existsSync(path) });
+	ctx.output.line(path);
+}

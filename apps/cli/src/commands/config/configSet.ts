@@ -1,0 +1,81 @@
+import {
+	formatIssues,
+	homePaths,
+	loadConfig,
+	saveConfig,
+	ValidationError,
+	validateConfig,
+} from '@agentspace/core';
+import { appendAuditRecord, withImmediateTransaction } from '@agentspace/db';
+import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
+import type { CommandContext } from '../../context.js';
+import { openHomeDb } from '../../homeDb.js';
+import type { ActionResult } from '../../program.js';
+import {
+	assertConfigKey,
+	formatConfigValue,
+	getConfigValue,
+	parseConfigValue,
+	READ_ONLY_KEYS,
+	setConfigValue,
+} from './configKeys.js';
+
+/**
+ * `config set <key> <value>`: validates the whole resulting config, then writes
+ * it and its audit entry together — the file is replaced inside the audit
+ * transaction, so a failed write leaves no audit entry and vice versa.
+ * Changing `securityMode` is audited as `mode_changed`, anything else as `config_changed`.
+ */
+export async function configSet(
+	ctx: CommandContext,
+	rawKey: string,
+	rawValue: string,
+): Promise<ActionResult> {
+	const key = assertConfigKey(rawKey);
+	if (READ_ONLY_KEYS.includes(key)) {
+		throw new ValidationError(`${key} is read-only`, {
+			hint: 'AgentSpace sets it; nothing was changed',
+			issues: [{ path: key, message: 'read-only' }],
+		});
+	}
+	const location = { path: homePaths(ctx.home).configFile };
+	const current = loadConfig(location);
+	const from = getConfigValue(current, key);
+	const result = validateConfig(setConfigValue(current, key, parseConfigValue(from, rawValue)));
+	if (!result.ok) {
+		throw new ValidationError(
+			`cannot set ${key} to "${rawValue}":\n${formatIssues(result.errors)}`,
+			{
+				hint: `nothing was changed; see \`agentspace config set --help\` for the accepted values`,
+				issues: result.errors,
+			},
+		);
+	}
+	const to = getConfigValue(result.value, key);
+	if (JSON.stringify(from) === JSON.stringify(to)) {
+		ctx.output.data({ key, from, to, changed: false });
+		ctx.output.line(`${key} is already ${formatConfigValue(to)}; nothing changed`);
+		return;
+	}
+	const db = openHomeDb(ctx.home);
+	try {
+		const audit = withImmediateTransaction(db, (tx) => {
+			const entry = appendAuditRecord(tx, {
+				eventType: key === 'securityMode' ? 'mode_changed' : 'config_changed',
+				actor: cliActor(),
+				subject: { type: 'config', id: key },
+				severity: key === 'securityMode' ? 'security' : 'info',
+				sourceApp: CLI_SOURCE_APP,
+				metadata: { setting: key, from, to },
+			});
+			saveConfig(location, result.value);
+			return entry;
+		});
+		ctx.output.data({ key, from, to, changed: true, auditId: audit.id });
+		ctx.output.line(
+			`${key}: ${formatConfigValue(from)} → ${ctx.output.style.bold(formatConfigValue(to))}`,
+		);
+	} finally {
+		db.$client.close();
+	}
+}

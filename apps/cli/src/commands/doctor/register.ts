@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import type { RunAction } from '../../program.js';
+
+/** `agentspace doctor`. */
+export function registerDoctorCommand(program: Command, run: RunAction): void {
+	program
+		.command('doctor')
+		.description('set up the home if needed and check everything AgentSpace needs')
+		.addHelpText(
+			'after',
+			`
+Checks: node, home, config, database (schema version), keychain (or file fallback),
+git, and the OS sandbox (bubblewrap + socat + ripgrep on Linux, Seatbelt on macOS).
+Exits 0 when nothing failed (warnings allowed), 11 when a check failed.
+
+Examples:
+  $ agentspace doctor
+  $ agentspace doctor --json | jq '.checks[] | select(.status != "ok")'`,
+		)
+		.action((_options, command: Command) =>
+			run(command, async (ctx) => (await import('./runDoctor.js')).runDoctor(ctx)),
+		);
+}

@@ -1,0 +1,49 @@
+/**
+ * Exit codes, documented in specs/cli.md. Scripts rely on them: never renumber.
+ */
+export const ExitCode = {
+	Ok: 0,
+	/** Unexpected failure (a bug): the message says where to report it. */
+	Internal: 1,
+	/** Bad command line: unknown command or option, missing or malformed argument. */
+	Usage: 2,
+	NotFound: 3,
+	/** Conflicts with current state, including a database written by a newer AgentSpace. */
+	Conflict: 4,
+	/** Refused: not allowed, or authentication failed. */
+	Denied: 5,
+	/** config.json is unreadable or invalid. */
+	Config: 6,
+	/** An input value is invalid. */
+	Validation: 7,
+	/** The audit log failed verification (tampering or corruption). */
+	Integrity: 8,
+	/** The secret store (keychain or its fallback file) failed. */
+	Vault: 9,
+	/** The database could not be opened. */
+	Database: 10,
+	/** `doctor` found a problem that stops AgentSpace from working. */
+	DoctorFailed: 11,
+} as const;
+
+/** One of {@link ExitCode}'s values. */
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+const BY_ERROR_CODE: Readonly<Record<string, ExitCodeValue>> = {
+	USAGE: ExitCode.Usage,
+	NOT_FOUND: ExitCode.NotFound,
+	CONFLICT: ExitCode.Conflict,
+	DB_SCHEMA_TOO_NEW: ExitCode.Conflict,
+	PERMISSION_DENIED: ExitCode.Denied,
+	AUTH_FAILED: ExitCode.Denied,
+	CONFIG_INVALID: ExitCode.Config,
+	VALIDATION_FAILED: ExitCode.Validation,
+	AUDIT_CHAIN_BROKEN: ExitCode.Integrity,
+	VAULT_ERROR: ExitCode.Vault,
+	DB_OPEN_FAILED: ExitCode.Database,
+};
+
+/** The exit code for an error code (unknown codes are internal errors). */
+export function exitCodeFor(code: string): ExitCodeValue {
+	return BY_ERROR_CODE[code] ?? ExitCode.Internal;
+}

@@ -1,0 +1,38 @@
+import { CommanderError } from 'commander';
+import { createContext } from './context.js';
+import { ExitCode } from './exitCodes.js';
+import { buildProgram, globalOptions, type RunAction } from './program.js';
+import { reportError } from './reportError.js';
+
+/** Runs the CLI with `argv` (as in `process.argv`) and resolves to the exit code. */
+export async function main(argv: readonly string[], version: string): Promise<number> {
+	let exitCode: number = ExitCode.Ok;
+	let json = argv.includes('--json');
+
+	const run: RunAction = async (command, action) => {
+		const globals = globalOptions(command);
+		json = globals.json === true;
+		try {
+			exitCode = (await action(createContext(globals))) ?? ExitCode.Ok;
+		} catch (error) {
+			exitCode = reportError(error, json);
+		}
+	};
+
+	const program = buildProgram(version, run);
+
+	if (argv.length <= 2) {
+		program.outputHelp();
+		return ExitCode.Ok;
+	}
+	try {
+		await program.parseAsync(argv);
+	} catch (error) {
+		if (error instanceof CommanderError) {
+			const benign = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
+			return benign.includes(error.code) ? ExitCode.Ok : ExitCode.Usage;
+		}
+		return reportError(error, json);
+	}
+	return exitCode;
+}

@@ -1,0 +1,108 @@
+/**
+ * The one place that writes command output. Human output is tables and lines
+ * on stdout; `--json` prints exactly one JSON document on stdout; diagnostics
+ * and errors go to stderr. Colour only on a TTY and never when NO_COLOR is set.
+ */
+
+/** A column of a human table. */
+export interface Column<Row> {
+	readonly header: string;
+	readonly value: (row: Row) => string;
+}
+
+/** Text styles; each is the identity when colour is off. */
+export interface Styles {
+	bold(text: string): string;
+	dim(text: string): string;
+	red(text: string): string;
+	green(text: string): string;
+	yellow(text: string): string;
+}
+
+/** What commands write through. */
+export interface Output {
+	readonly json: boolean;
+	readonly style: Styles;
+	/** A line of human output on stdout (suppressed in `--json` mode). */
+	line(text?: string): void;
+	/** A table of rows on stdout (suppressed in `--json` mode). */
+	table<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): void;
+	/** The JSON document for `--json` mode (ignored otherwise). */
+	data(value: unknown): void;
+	/** A note for people on stderr (progress, warnings), in both modes. */
+	note(text: string): void;
+}
+
+/** Where output goes and how it looks. */
+export interface OutputOptions {
+	readonly json: boolean;
+	readonly color: boolean;
+	readonly stdout?: NodeJS.WritableStream;
+	readonly stderr?: NodeJS.WritableStream;
+}
+
+/** True when colour should be used: a TTY, `NO_COLOR` unset, `TERM` not dumb. */
+export function shouldUseColor(
+	stream: NodeJS.WriteStream,
+	env: Readonly<Record<string, string | undefined>>,
+): boolean {
+	if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+	if (env.TERM === 'dumb') return false;
+	return stream.isTTY === true;
+}
+
+function makeStyles(color: boolean): Styles {
+	const wrap = (open: number, close: number) => (text: string) =>
+		color ? `\u001b[${open}m${text}\u001b[${close}m` : text;
+	return {
+		bold: wrap(1, 22),
+		dim: wrap(2, 22),
+		red: wrap(31, 39),
+		green: wrap(32, 39),
+		yellow: wrap(33, 39),
+	};
+}
+
+// Visible width, ignoring colour escapes, so coloured cells still line up.
+function visibleLength(text: string): number {
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point
+	return text.replace(/\u001b\[[0-9;]*m/g, '').length;
+}
+
+/** Creates the output for one command invocation. */
+export function createOutput(options: OutputOptions): Output {
+	const stdout = options.stdout ?? process.stdout;
+	const stderr = options.stderr ?? process.stderr;
+	const style = makeStyles(options.color && !options.json);
+	return {
+		json: options.json,
+		style,
+		line(text = '') {
+			if (!options.json) stdout.write(`${text}\n`);
+		},
+		table(rows, columns) {
+			if (options.json) return;
+			const cells = rows.map((row) => columns.map((column) => column.value(row)));
+			const widths = columns.map((column, i) =>
+				Math.max(column.header.length, ...cells.map((row) => visibleLength(row[i] ?? ''))),
+			);
+			const render = (values: readonly string[]) =>
+				values
+					.map((value, i) =>
+						i === values.length - 1
+							? value
+							: value + ' '.repeat((widths[i] ?? 0) - visibleLength(value)),
+					)
+					.join('  ')
+					.trimEnd();
+			stdout.write(`${style.bold(render(columns.map((column) => column.header)))}\n`);
+			for (const row of cells) stdout.write(`${render(row)}\n`);
+		},
+		data(value) {
+			if (options.json) stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+		},
+		note(text) {
+			stderr.write(`${text}\n`);
+		},
+	};
+}

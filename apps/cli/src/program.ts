@@ -1,0 +1,64 @@
+import { Command } from 'commander';
+import { registerAuditCommands } from './commands/audit/register.js';
+import { registerConfigCommands } from './commands/config/register.js';
+import { registerDoctorCommand } from './commands/doctor/register.js';
+import type { CommandContext, GlobalOptions } from './context.js';
+
+/** What an action returns: nothing for success, or the exit code to end with. */
+// biome-ignore lint/suspicious/noConfusingVoidType: lets a successful action simply end, without `return undefined`
+export type ActionResult = number | void;
+
+/**
+ * Runs `action` with the command's context. Registration modules stay cheap to
+ * import: each action lazy-loads its implementation (and the heavy packages it
+ * needs) only when that command actually runs.
+ */
+export type RunAction = (
+	command: Command,
+	action: (ctx: CommandContext) => Promise<ActionResult>,
+) => Promise<void>;
+
+/** Builds the `agentspace` command tree. `run` wraps every action (context, errors, exit code). */
+export function buildProgram(version: string, run: RunAction): Command {
+	const program = new Command('agentspace')
+		.description('AgentSpace: a local-first control plane for AI agents')
+		.version(version, '-V, --version', 'print the version')
+		.option('--home <dir>', 'AgentSpace home (default: $AGENTSPACE_HOME or ~/.config/agentspace)')
+		.option('--json', 'print machine-readable JSON on stdout')
+		.helpOption('-h, --help', 'show help')
+		.showSuggestionAfterError(true)
+		.addHelpText(
+			'after',
+			`
+Examples:
+  $ agentspace doctor                     check that everything AgentSpace needs is in place
+  $ agentspace config get                 show the configuration
+  $ agentspace audit list --since 1d      what happened in the last day
+  $ agentspace audit verify               check the audit log has not been tampered with
+
+Environment:
+  AGENTSPACE_HOME   the home directory (overridden by --home)
+  AGENTSPACE_LOG    log level on stderr: debug, info, warn (default), error, silent
+  NO_COLOR          disable colour
+
+Exit codes are listed in specs/cli.md.`,
+		)
+		// Set before the subcommands exist: commander copies these settings into
+		// each subcommand when it is created.
+		.exitOverride()
+		.configureOutput({
+			outputError: (message, write) => {
+				write(message.replace(/^error: /, 'error[USAGE]: '));
+				write('hint: run the command with --help to see its usage and examples\n');
+			},
+		});
+	registerDoctorCommand(program, run);
+	registerConfigCommands(program, run);
+	registerAuditCommands(program, run);
+	return program;
+}
+
+/** The global options as seen from any (sub)command. */
+export function globalOptions(command: Command): GlobalOptions {
+	return command.optsWithGlobals<GlobalOptions>();
+}

@@ -1,0 +1,28 @@
+import { isAgentSpaceError } from '@agentspace/core';
+import { ExitCode, type ExitCodeValue, exitCodeFor } from './exitCodes.js';
+
+/**
+ * Prints an error as `error[CODE]: message` plus its hint on stderr and, in
+ * `--json` mode, `{"error": {...}}` on stdout, then returns the exit code.
+ * The only place errors become text: libraries only throw.
+ */
+export function reportError(error: unknown, json: boolean): ExitCodeValue {
+	if (isAgentSpaceError(error)) {
+		process.stderr.write(`error[${error.code}]: ${error.message}\n`);
+		if (error.hint !== undefined) process.stderr.write(`hint: ${error.hint}\n`);
+		if (json) process.stdout.write(`${JSON.stringify({ error: error.toJSON() }, null, 2)}\n`);
+		return exitCodeFor(error.code);
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	process.stderr.write(`error[INTERNAL]: ${message}\n`);
+	process.stderr.write(
+		'hint: this is a bug in AgentSpace; rerun with AGENTSPACE_LOG=debug and report it with the output\n',
+	);
+	if (process.env.AGENTSPACE_LOG === 'debug' && error instanceof Error && error.stack) {
+		process.stderr.write(`${error.stack}\n`);
+	}
+	if (json) {
+		process.stdout.write(`${JSON.stringify({ error: { code: 'INTERNAL', message } }, null, 2)}\n`);
+	}
+	return ExitCode.Internal;
+}

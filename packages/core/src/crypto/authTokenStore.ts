@@ -1,0 +1,117 @@
+import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { VaultError } from '../errors.js';
+import { writeFileAtomic } from '../fs/writeFileAtomic.js';
+import type { Logger } from '../logger.js';
+import { homePaths } from '../paths.js';
+import { generateAuthToken, isAuthTokenShape, sha256Hex } from './tokens.js';
+
+/** Where the auth token is kept. */
+export type AuthTokenStorage = 'keychain' | 'file';
+
+/** The auth token and where it lives; `fallbackReason` says why the keychain was not used. */
+export interface AuthTokenResult {
+	readonly token: string;
+	readonly storage: AuthTokenStorage;
+	/** Set when `storage` is `file`: why the OS keychain was not used. */
+	readonly fallbackReason?: string;
+	/** The fallback file, when `storage` is `file`. */
+	readonly file?: string;
+}
+
+/** Options for {@link getOrCreateAuthToken}. */
+export interface AuthTokenOptions {
+	/** The AgentSpace home; the token is scoped to it. */
+	readonly home: string;
+	/** `false` skips the OS keychain and uses the file (reported as the fallback reason). */
+	readonly keychain?: boolean;
+	/** Receives a warning when the file fallback is used. */
+	readonly logger?: Logger;
+}
+
+/** Keychain service name under which AgentSpace stores its secrets. */
+export const KEYCHAIN_SERVICE = 'agentspace';
+
+/** The keychain account for a home: one token per home, so test homes never collide. */
+export function keychainAccount(home: string): string {
+	return `auth-token:${sha256Hex(home).slice(0, 16)}`;
+}
+
+/**
+ * Returns the home's auth token, creating it on first use. It lives in the OS
+ * keychain (through @napi-rs/keyring); where no keychain is reachable (headless
+ * Linux, CI) it falls back to a 0600 file in the home, and says so in the result
+ * and through the logger — the fallback is never silent.
+ */
+export async function getOrCreateAuthToken(options: AuthTokenOptions): Promise<AuthTokenResult> {
+	const file = homePaths(options.home).authTokenFile;
+	let reason: string;
+	// Once a fallback file exists it stays authoritative: flipping between the
+	// file and the keychain would let two processes disagree on the token.
+	if (readTokenFile(file) !== undefined) {
+		reason =
+			'a token file from an earlier fallback exists; delete it (and restart the daemon) to move to the keychain';
+	} else if (options.keychain === false) {
+		reason = 'the OS keychain was disabled (keychain: false)';
+	} else {
+		try {
+			return { token: await fromKeychain(options.home), storage: 'keychain' };
+		} catch (error) {
+			reason = `the OS keychain is not reachable: ${(error as Error).message}`;
+		}
+	}
+	const token = fromFile(file);
+	options.logger?.warn('auth token kept in a file, not the OS keychain', { file, reason });
+	return { token, storage: 'file', fallbackReason: reason, file };
+}
+
+async function fromKeychain(home: string): Promise<string> {
+	// Loaded lazily: the native binding costs start-up time that most commands never need.
+	const { Entry } = await import('@napi-rs/keyring');
+	const entry = new Entry(KEYCHAIN_SERVICE, keychainAccount(home));
+	const stored = entry.getPassword();
+	if (typeof stored === 'string' && isAuthTokenShape(stored)) return stored;
+	const token = generateAuthToken();
+	entry.setPassword(token);
+	// Some keychains accept a write and then cannot read it back; only a full
+	// round trip counts as a working keychain.
+	if (new Entry(KEYCHAIN_SERVICE, keychainAccount(home)).getPassword() !== token) {
+		throw new Error('the keychain did not return the token just stored');
+	}
+	return token;
+}
+
+function fromFile(file: string): string {
+	const existing = readTokenFile(file);
+	if (existing !== undefined) return existing;
+	const token = generateAuthToken();
+	try {
+		writeFileAtomic(file, `${token}\n`, { mode: 0o600 });
+	} catch (error) {
+		throw new VaultError(`cannot write the auth token file ${file}: ${(error as Error).message}`, {
+			hint: 'make sure the AgentSpace home exists and is writable by you',
+			cause: error,
+		});
+	}
+	return token;
+}
+
+function readTokenFile(file: string): string | undefined {
+	let text: string;
+	try {
+		text = readFileSync(file, 'utf8').trim();
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+		throw new VaultError(`cannot read the auth token file ${file}: ${(error as Error).message}`, {
+			hint: 'check its permissions (it must belong to you, mode 0600)',
+			cause: error,
+		});
+	}
+	if (!isAuthTokenShape(text)) {
+		throw new VaultError(`the auth token file ${file} is corrupt`, {
+			hint: 'delete it; a new token is created on the next command (running clients must reconnect)',
+		});
+	}
+	// Someone loosened the mode: tighten it rather than keep a readable secret.
+	if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+	return text;
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import {
+	AgentSpaceError,
+	AuthError,
+	ConfigError,
+	ConflictError,
+	hasErrorCode,
+	isAgentSpaceError,
+	isAuthError,
+	isConfigError,
+	isConflictError,
+	isNotFoundError,
+	isPermissionDeniedError,
+	isValidationError,
+	isVaultError,
+	NotFoundError,
+	PermissionDeniedError,
+	ValidationError,
+	VaultError,
+} from './errors.js';
+
+describe('errors', () => {
+	it.each([
+		[ConfigError, 'CONFIG_INVALID', isConfigError],
+		[ValidationError, 'VALIDATION_FAILED', isValidationError],
+		[NotFoundError, 'NOT_FOUND', isNotFoundError],
+		[ConflictError, 'CONFLICT', isConflictError],
+		[PermissionDeniedError, 'PERMISSION_DENIED', isPermissionDeniedError],
+		[AuthError, 'AUTH_FAILED', isAuthError],
+		[VaultError, 'VAULT_ERROR', isVaultError],
+	] as const)('%o carries code %s and is recognised by its guard only', (Ctor, code, guard) => {
+		const error = new Ctor('boom', { hint: 'do this next' });
+		expect(error).toBeInstanceOf(AgentSpaceError);
+		expect(error.code).toBe(code);
+		expect(error.hint).toBe('do this next');
+		expect(error.name).toBe(Ctor.name);
+		expect(guard(error)).toBe(true);
+		expect(isAgentSpaceError(error)).toBe(true);
+		expect(hasErrorCode(error, code)).toBe(true);
+		const others = [
+			isConfigError,
+			isValidationError,
+			isNotFoundError,
+			isConflictError,
+			isPermissionDeniedError,
+			isAuthError,
+			isVaultError,
+		];
+		expect(others.filter((g) => g !== guard).some((g) => g(error))).toBe(false);
+	});
+
+	it('lets a subclass carry a more specific code', () => {
+		const error = new ConflictError('newer schema', { code: 'DB_SCHEMA_TOO_NEW' });
+		expect(hasErrorCode(error, 'DB_SCHEMA_TOO_NEW')).toBe(true);
+		expect(isConflictError(error)).toBe(true);
+	});
+
+	it('serialises code, message, hint and issues for --json', () => {
+		const error = new ValidationError('bad', {
+			hint: 'fix',
+			issues: [{ path: 'a.b', message: 'wrong' }],
+		});
+		expect(JSON.parse(JSON.stringify(error))).toEqual({
+			code: 'VALIDATION_FAILED',
+			message: 'bad',
+			hint: 'fix',
+			issues: [{ path: 'a.b', message: 'wrong' }],
+		});
+	});
+
+	it('does not mistake plain errors for AgentSpace errors', () => {
+		expect(isAgentSpaceError(new Error('x'))).toBe(false);
+		expect(hasErrorCode(new Error('x'), 'INTERNAL')).toBe(false);
+	});
+});

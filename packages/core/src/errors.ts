@@ -1,0 +1,156 @@
+/**
+ * One base error with a stable `code` and a `hint` (what to do next), tiny
+ * subclasses and type guards. Only the CLI entry turns these into messages and
+ * exit codes; libraries throw them.
+ */
+
+/** A single problem with one field of an input, named by its path (`apiEndpoint.port`, `scanRoots[0]`). */
+export interface FieldIssue {
+	readonly path: string;
+	readonly message: string;
+}
+
+/** Stable error codes: scripts match on these, so never rename one. */
+export type ErrorCode =
+	| 'INTERNAL'
+	| 'USAGE'
+	| 'CONFIG_INVALID'
+	| 'VALIDATION_FAILED'
+	| 'NOT_FOUND'
+	| 'CONFLICT'
+	| 'PERMISSION_DENIED'
+	| 'AUTH_FAILED'
+	| 'VAULT_ERROR'
+	| 'DB_SCHEMA_TOO_NEW'
+	| 'DB_OPEN_FAILED'
+	| 'AUDIT_CHAIN_BROKEN';
+
+/** Options every AgentSpace error accepts. */
+export interface AgentSpaceErrorOptions {
+	/** Overrides the subclass's default code. */
+	readonly code?: ErrorCode;
+	/** What the user should do next. */
+	readonly hint?: string;
+	/** Every field problem, for validation-style failures. */
+	readonly issues?: readonly FieldIssue[];
+	readonly cause?: unknown;
+}
+
+/** Base class of every error AgentSpace throws on purpose. */
+export class AgentSpaceError extends Error {
+	readonly code: ErrorCode;
+	readonly hint: string | undefined;
+	readonly issues: readonly FieldIssue[];
+
+	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
+		super(message, options.cause === undefined ? undefined : { cause: options.cause });
+		this.name = new.target.name;
+		this.code = options.code ?? 'INTERNAL';
+		this.hint = options.hint;
+		this.issues = options.issues ?? [];
+	}
+
+	/** A plain object for `--json` output and structured logs. */
+	toJSON(): { code: ErrorCode; message: string; hint?: string; issues?: readonly FieldIssue[] } {
+		return {
+			code: this.code,
+			message: this.message,
+			...(this.hint === undefined ? {} : { hint: this.hint }),
+			...(this.issues.length === 0 ? {} : { issues: this.issues }),
+		};
+	}
+}
+
+/** The config file is unreadable or invalid. */
+export class ConfigError extends AgentSpaceError {
+	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
+		super(message, { code: 'CONFIG_INVALID', ...options });
+	}
+}
+
+/** An input (argument, file, payload) failed validation; `issues` lists every problem. */
+export class ValidationError extends AgentSpaceError {
+	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
+		super(message, { code: 'VALIDATION_FAILED', ...options });
+	}
+}
+
+/** The named thing does not exist. */
+export class NotFoundError extends AgentSpaceError {
+	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
+		super(message, { code: 'NOT_FOUND', ...options });
+	}
+}
+
+/** The operation conflicts with current state (already exists, already running, newer schema…). */
+export class ConflictError extends AgentSpaceError {
+	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
+		super(message, { code: 'CONFLICT', ...options });
+	}
+}
+
+/** The caller is authenticated but not allowed to do this. */
+export class PermissionDeniedError extends AgentSpaceError {
+	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
+		super(message, { code: 'PERMISSION_DENIED', ...options });
+	}
+}
+
+/** Authentication failed (missing or wrong token). */
+export class AuthError extends AgentSpaceError {
+	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
+		super(message, { code: 'AUTH_FAILED', ...options });
+	}
+}
+
+/** The secret store (OS keychain or its file fallback) failed. */
+export class VaultError extends AgentSpaceError {
+	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
+		super(message, { code: 'VAULT_ERROR', ...options });
+	}
+}
+
+/** True for any error AgentSpace threw on purpose. */
+export function isAgentSpaceError(error: unknown): error is AgentSpaceError {
+	return error instanceof AgentSpaceError;
+}
+
+/** True for a {@link ConfigError}. */
+export function isConfigError(error: unknown): error is ConfigError {
+	return error instanceof ConfigError;
+}
+
+/** True for a {@link ValidationError}. */
+export function isValidationError(error: unknown): error is ValidationError {
+	return error instanceof ValidationError;
+}
+
+/** True for a {@link NotFoundError}. */
+export function isNotFoundError(error: unknown): error is NotFoundError {
+	return error instanceof NotFoundError;
+}
+
+/** True for a {@link ConflictError}. */
+export function isConflictError(error: unknown): error is ConflictError {
+	return error instanceof ConflictError;
+}
+
+/** True for a {@link PermissionDeniedError}. */
+export function isPermissionDeniedError(error: unknown): error is PermissionDeniedError {
+	return error instanceof PermissionDeniedError;
+}
+
+/** True for an {@link AuthError}. */
+export function isAuthError(error: unknown): error is AuthError {
+	return error instanceof AuthError;
+}
+
+/** True for a {@link VaultError}. */
+export function isVaultError(error: unknown): error is VaultError {
+	return error instanceof VaultError;
+}
+
+/** True when `error` is an AgentSpace error carrying `code`. */
+export function hasErrorCode(error: unknown, code: ErrorCode): error is AgentSpaceError {
+	return isAgentSpaceError(error) && error.code === code;
+}

@@ -1,0 +1,60 @@
+export { defaultConfig } from './config/defaultConfig.js';
+export type { ConfigLocation } from './config/loadConfig.js';
+export { configExists, configPath, loadConfig } from './config/loadConfig.js';
+export { saveConfig } from './config/saveConfig.js';
+export type { ApiEndpointConfig, AppConfig, SecurityMode } from './config/schema.js';
+export {
+	ApiEndpointSchema,
+	AppConfigSchema,
+	DEFAULT_SCAN_ROOTS,
+	SecurityModeSchema,
+} from './config/schema.js';
+export { validateConfig } from './config/validateConfig.js';
+export type {
+	AuthTokenOptions,
+	AuthTokenResult,
+	AuthTokenStorage,
+} from './crypto/authTokenStore.js';
+export {
+	getOrCreateAuthToken,
+	KEYCHAIN_SERVICE,
+	keychainAccount,
+} from './crypto/authTokenStore.js';
+export {
+	constantTimeEqual,
+	generateAuthToken,
+	isAuthTokenShape,
+	sha256Hex,
+} from './crypto/tokens.js';
+export type { AgentSpaceErrorOptions, ErrorCode, FieldIssue } from './errors.js';
+export {
+	AgentSpaceError,
+	AuthError,
+	ConfigError,
+	ConflictError,
+	hasErrorCode,
+	isAgentSpaceError,
+	isAuthError,
+	isConfigError,
+	isConflictError,
+	isNotFoundError,
+	isPermissionDeniedError,
+	isValidationError,
+	isVaultError,
+	NotFoundError,
+	PermissionDeniedError,
+	ValidationError,
+	VaultError,
+} from './errors.js';
+export type { WriteFileAtomicOptions } from './fs/writeFileAtomic.js';
+export { writeFileAtomic } from './fs/writeFileAtomic.js';
+export { generateCallsign, generateId, generateMissionId, generateSortieId } from './ids.js';
+export type { LogFields, Logger, LoggerOptions, LogLevel } from './logger.js';
+export { createLogger, isLogLevel } from './logger.js';
+export type { HomePaths, ResolveHomeOptions } from './paths.js';
+export { ensureHomeDirs, expandPath, homePaths, resolveHome } from './paths.js';
+export type { RedactOptions } from './redact.js';
+export { isSecretKey, REDACTED, redactSecrets, redactText } from './redact.js';
+export { formatDuration, nowIso } from './time.js';
+export type { ValidationResult } from './validation.js';
+export { formatIssuePath, formatIssues, issuesFromZod, validateWith } from './validation.js';

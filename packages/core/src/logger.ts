@@ -1,0 +1,85 @@
+/** Log levels, most to least verbose; `silent` turns logging off. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+const LEVEL_RANK: Record<LogLevel, number> = {
+	debug: 10,
+	info: 20,
+	warn: 30,
+	error: 40,
+	silent: 99,
+};
+
+/** Structured fields attached to a log line. */
+export type LogFields = Readonly<Record<string, unknown>>;
+
+/** A named logger writing one line per call. */
+export interface Logger {
+	readonly name: string;
+	readonly level: LogLevel;
+	debug(message: string, fields?: LogFields): void;
+	info(message: string, fields?: LogFields): void;
+	warn(message: string, fields?: LogFields): void;
+	error(message: string, fields?: LogFields): void;
+	/** A logger named `<name>:<child>` with the same level and sink. */
+	child(name: string): Logger;
+}
+
+/** Options for {@link createLogger}. */
+export interface LoggerOptions {
+	/** Minimum level; defaults to `AGENTSPACE_LOG`, else `warn`. */
+	readonly level?: LogLevel;
+	/** Where lines go; defaults to stderr, so stdout stays clean for command output. */
+	readonly write?: (line: string) => void;
+	/** The environment to read `AGENTSPACE_LOG` from; defaults to `process.env`. */
+	readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** True when `value` names a log level. */
+export function isLogLevel(value: unknown): value is LogLevel {
+	return typeof value === 'string' && value in LEVEL_RANK;
+}
+
+/**
+ * A logger that writes one JSON object per line (`time`, `level`, `name`, `msg`,
+ * then the fields), so logs can be both read and parsed.
+ */
+export function createLogger(name: string, options: LoggerOptions = {}): Logger {
+	const envLevel = (options.env ?? process.env).AGENTSPACE_LOG?.toLowerCase();
+	const level: LogLevel = options.level ?? (isLogLevel(envLevel) ? envLevel : 'warn');
+	const write = options.write ?? ((line: string) => process.stderr.write(line));
+	const threshold = LEVEL_RANK[level];
+
+	const emit = (lineLevel: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields) => {
+		if (LEVEL_RANK[lineLevel] < threshold) return;
+		const record = {
+			time: new Date().toISOString(),
+			level: lineLevel,
+			name,
+			msg: message,
+			...fields,
+		};
+		write(`${JSON.stringify(record, errorReplacer)}\n`);
+	};
+
+	return {
+		name,
+		level,
+		debug: (message, fields) => emit('debug', message, fields),
+		info: (message, fields) => emit('info', message, fields),
+		warn: (message, fields) => emit('warn', message, fields),
+		error: (message, fields) => emit('error', message, fields),
+		child: (childName) => createLogger(`${name}:${childName}`, { ...options, level }),
+	};
+}
+
+// Errors serialise to `{}` by default; keep what helps a reader.
+function errorReplacer(_key: string, value: unknown): unknown {
+	if (value instanceof Error) {
+		return {
+			name: value.name,
+			message: value.message,
+			...('code' in value ? { code: value.code } : {}),
+		};
+	}
+	return value;
+}

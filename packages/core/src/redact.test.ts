@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { isSecretKey, REDACTED, redactSecrets, redactText } from './redact.js';
+
+describe('isSecretKey', () => {
+	it.each([
+		'token',
+		'authToken',
+		'x-auth-token',
+		'password',
+		'DB_PASSWORD',
+		'secret',
+		'clientSecret',
+		'apiKey',
+		'API_KEY',
+		'x-api-key',
+		'private_key',
+		'accessKey',
+		'key',
+		'cookie',
+		'Set-Cookie',
+		'authorization',
+		'credentials',
+	])('%s is a secret key', (name) => {
+		expect(isSecretKey(name)).toBe(true);
+	});
+
+	it.each([
+		'project_key',
+		'keychain',
+		'monkey',
+		'from',
+		'to',
+		'setting',
+		'tokenizer',
+		'author',
+		'subjectId',
+	])('%s is not', (name) => {
+		expect(isSecretKey(name)).toBe(false);
+	});
+});
+
+describe('redactText', () => {
+	it.each([
+		[
+			'sk-ant-api03-abcdefghijklmnopqrstuvwxyz012345',
+			'key sk-ant-api03-abcdefghijklmnopqrstuvwxyz012345 end',
+		],
+		['ghp_0123456789abcdefghijklmnopqrstuvwxyzAB', 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB'],
+		['AKIAIOSFODNN7EXAMPLE', 'aws AKIAIOSFODNN7EXAMPLE'],
+		['xoxb-1234567890-abcdefghij', 'slack xoxb-1234567890-abcdefghij'],
+		[
+			'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+			'jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+		],
+		['hunter2pass', 'https://bob:hunter2pass@example.com/x'],
+		['abcdef123456', 'Authorization: Bearer abcdef123456'],
+		['s3cr3t-value', 'PASSWORD=s3cr3t-value other=1'],
+		['MIIEvQIBADANBg', '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----'],
+	])('removes %s', (secret, text) => {
+		const out = redactText(text);
+		expect(out).not.toContain(secret);
+		expect(out).toContain(REDACTED);
+	});
+
+	it('keeps ordinary text, ids and hashes', () => {
+		const text =
+			'agent demo-1 built at commit 3f2a9c1 with hash e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+		expect(redactText(text)).toBe(text);
+	});
+
+	it('removes exact secret values it is given', () => {
+		expect(redactText('value=opaque-value-123 here', { secrets: ['opaque-value-123'] })).toBe(
+			`value=${REDACTED} here`,
+		);
+	});
+});
+
+describe('redactSecrets', () => {
+	it('redacts deeply by key and by value, without touching the input', () => {
+		const input = {
+			from: 'limited-control',
+			apiKey: 'anything',
+			nested: {
+				headers: { authorization: 'Basic dXNlcjpwYXNz' },
+				list: ['ok', 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB'],
+			},
+			count: 3,
+			empty: null,
+		};
+		const copy = structuredClone(input);
+		expect(redactSecrets(input)).toEqual({
+			from: 'limited-control',
+			apiKey: REDACTED,
+			nested: { headers: { authorization: REDACTED }, list: ['ok', REDACTED] },
+			count: 3,
+			empty: null,
+		});
+		expect(input).toEqual(copy);
+	});
+
+	it('cuts cycles', () => {
+		const a: Record<string, unknown> = { name: 'a' };
+		a.self = a;
+		expect(redactSecrets(a)).toEqual({ name: 'a', self: '[Circular]' });
+	});
+});

@@ -1,0 +1,119 @@
+/** What a redacted value is replaced with. */
+export const REDACTED = '[REDACTED]';
+
+// Field names whose values are secrets whatever they look like. Names are split
+// into words (camelCase, snake_case, kebab-case) so `apiKey`, `x-api-key` and
+// `API_KEY` all match, while `project_key` or `keychain` do not.
+const SECRET_WORDS = new Set([
+	'token',
+	'tokens',
+	'password',
+	'passwd',
+	'passphrase',
+	'pwd',
+	'secret',
+	'secrets',
+	'cookie',
+	'cookies',
+	'authorization',
+	'credential',
+	'credentials',
+	'apikey',
+	'bearer',
+	'privatekey',
+	'signature',
+]);
+const SECRET_KEY_QUALIFIERS = new Set([
+	'api',
+	'access',
+	'private',
+	'secret',
+	'signing',
+	'encryption',
+	'auth',
+	'session',
+	'client',
+	'master',
+]);
+
+/** True when a field name says its value is a secret (`token`, `apiKey`, `x-auth-token`, `key`…). */
+export function isSecretKey(name: string): boolean {
+	const words = name
+		.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+		.toLowerCase()
+		.split(/[^a-z0-9]+/)
+		.filter((word) => word !== '');
+	if (words.length === 1 && words[0] === 'key') return true;
+	for (let i = 0; i < words.length; i++) {
+		const word = words[i] as string;
+		if (SECRET_WORDS.has(word)) return true;
+		if (word === 'key' && i > 0 && SECRET_KEY_QUALIFIERS.has(words[i - 1] as string)) return true;
+	}
+	return false;
+}
+
+// Values that are credentials whatever field they are in. Each pattern is
+// anchored on a distinctive prefix or shape to keep false positives rare.
+const CREDENTIAL_PATTERNS: readonly RegExp[] = [
+	/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+	/\b(?:sk|pk|rk)-(?:[a-z]+-)?[A-Za-z0-9_-]{20,}/g, // OpenAI / Anthropic / Stripe style
+	/\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}/g, // GitHub tokens
+	/\bgithub_pat_[A-Za-z0-9_]{30,}/g,
+	/\bglpat-[A-Za-z0-9_-]{20,}/g, // GitLab
+	/\bxox[abposr]-[A-Za-z0-9-]{10,}/g, // Slack
+	/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, // AWS access key id
+	/\bAIza[0-9A-Za-z_-]{35}\b/g, // Google API key
+	/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, // JWT
+];
+const BEARER = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;
+const ASSIGNMENT =
+	/\b([A-Za-z0-9_.-]*(?:token|secret|password|passwd|api[_-]?key|access[_-]?key)[A-Za-z0-9_]*\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&"']+)/gi;
+
+/** Options for {@link redactSecrets} and {@link redactText}. */
+export interface RedactOptions {
+	/**
+	 * Exact secret values to remove wherever they appear (e.g. the auth token or
+	 * the secrets injected into a run). Values shorter than 6 characters are
+	 * ignored: replacing them would shred ordinary text.
+	 */
+	readonly secrets?: readonly string[];
+}
+
+/** Replaces credential-looking substrings of `text` (tokens, keys, passwords in URLs…) with {@link REDACTED}. */
+export function redactText(text: string, options: RedactOptions = {}): string {
+	let out = text;
+	for (const secret of options.secrets ?? []) {
+		if (secret.length >= 6) out = out.split(secret).join(REDACTED);
+	}
+	for (const pattern of CREDENTIAL_PATTERNS) out = out.replace(pattern, REDACTED);
+	out = out.replace(BEARER, `$1 ${REDACTED}`);
+	out = out.replace(URL_USERINFO, `$1${REDACTED}@`);
+	out = out.replace(ASSIGNMENT, `$1${REDACTED}`);
+	return out;
+}
+
+/**
+ * A deep copy of `value` with secrets removed: values under secret-looking keys
+ * become {@link REDACTED}, and credential-looking substrings of every string are
+ * replaced. Cycles are cut rather than followed.
+ */
+export function redactSecrets<T>(value: T, options: RedactOptions = {}): T {
+	return redactValue(value, options, new WeakSet()) as T;
+}
+
+function redactValue(value: unknown, options: RedactOptions, seen: WeakSet<object>): unknown {
+	if (typeof value === 'string') return redactText(value, options);
+	if (value === null || typeof value !== 'object') return value;
+	if (seen.has(value)) return '[Circular]';
+	seen.add(value);
+	if (Array.isArray(value)) return value.map((item) => redactValue(item, options, seen));
+	const out: Record<string, unknown> = {};
+	for (const [key, item] of Object.entries(value)) {
+		out[key] =
+			isSecretKey(key) && item !== null && item !== undefined && item !== ''
+				? REDACTED
+				: redactValue(item, options, seen);
+	}
+	return out;
+}

@@ -1,0 +1,79 @@
+import {
+	AgentSpaceError,
+	formatIssues,
+	nowIso,
+	type RedactOptions,
+	redactSecrets,
+	ValidationError,
+	validateWith,
+} from '@agentspace/core';
+import { desc, sql } from 'drizzle-orm';
+import type { AgentSpaceDb } from '../connection/types.js';
+import { inTransaction } from '../connection/withImmediateTransaction.js';
+import { type AuditLogRow, auditLog } from '../schema/auditLog.js';
+import { canonicalJson, computeAuditHash, GENESIS_HASH } from './auditHash.js';
+import { toAuditRecord } from './toAuditRecord.js';
+import { type AuditEventInput, AuditEventInputSchema, type AuditRecord } from './types.js';
+
+/** Options for appending an audit entry. */
+export interface AppendAuditOptions {
+	/** Exact secret values to redact from metadata in addition to the built-in patterns. */
+	readonly secrets?: RedactOptions['secrets'];
+}
+
+/**
+ * Appends one audit entry inside the caller's transaction (the unit of work):
+ * a command handler appends its events and its audit record in one commit.
+ * Throws if no transaction is open, since the chain's tail must not move
+ * between reading it and appending to it.
+ */
+export function appendAuditRecord(
+	db: AgentSpaceDb,
+	input: AuditEventInput,
+	options: AppendAuditOptions = {},
+): AuditRecord {
+	if (!inTransaction(db)) {
+		throw new AgentSpaceError('appendAuditRecord must run inside a write transaction', {
+			hint: 'wrap the call in withImmediateTransaction(db, ...) or use recordAuditEvent',
+		});
+	}
+	const parsed = validateWith(AuditEventInputSchema, input);
+	if (!parsed.ok) {
+		throw new ValidationError(`invalid audit event:\n${formatIssues(parsed.errors)}`, {
+			hint: 'fix the listed fields; nothing was written',
+			issues: parsed.errors,
+		});
+	}
+	const event = parsed.value;
+	const last = db
+		.select({ id: auditLog.id, hash: auditLog.hash })
+		.from(auditLog)
+		.orderBy(desc(auditLog.id))
+		.limit(1)
+		.get();
+	// AUTOINCREMENT remembers the highest id ever used: taking the next id from it
+	// (not from the last row) keeps a deleted tail visible as a gap.
+	const sequence = db.get<{ seq: number } | undefined>(
+		sql`SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'`,
+	);
+	const id = Math.max(last?.id ?? 0, sequence?.seq ?? 0) + 1;
+	const row: Omit<AuditLogRow, 'hash'> = {
+		id,
+		ts: event.timestamp ?? nowIso(),
+		eventType: event.eventType,
+		actorType: event.actor.type,
+		actorId: event.actor.id ?? null,
+		subjectType: event.subject?.type ?? null,
+		subjectId: event.subject?.id ?? null,
+		correlationId: event.correlationId ?? null,
+		causationId: event.causationId ?? null,
+		severity: event.severity,
+		sourceApp: event.sourceApp ?? null,
+		sourceIp: event.sourceIp ?? null,
+		metadata: canonicalJson(redactSecrets(event.metadata, { secrets: options.secrets ?? [] })),
+		prevHash: last?.hash ?? GENESIS_HASH,
+	};
+	const stored: AuditLogRow = { ...row, hash: computeAuditHash(row) };
+	db.insert(auditLog).values(stored).run();
+	return toAuditRecord(stored);
+}

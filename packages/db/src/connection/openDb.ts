@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { AgentSpaceError, isAgentSpaceError } from '@agentspace/core';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { applyMigrations } from '../migrations/applyMigrations.js';
+import * as schema from '../schema/index.js';
+import { configureConnection } from './configureConnection.js';
+import type { AgentSpaceDb } from './types.js';
+
+/** Options for {@link openDb}. */
+export interface OpenDbOptions {
+	/** The SQLite file; created (with its directory, mode 0700) when missing. */
+	readonly path: string;
+}
+
+/**
+ * Opens (or creates) the AgentSpace database at `path`, configures the
+ * connection and applies pending migrations. A database from a newer schema is
+ * refused with `DB_SCHEMA_TOO_NEW`.
+ */
+export function openDb(options: OpenDbOptions): AgentSpaceDb {
+	let client: Database.Database;
+	try {
+		mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+		client = new Database(options.path);
+	} catch (error) {
+		throw new AgentSpaceError(
+			`cannot open the database ${options.path}: ${(error as Error).message}`,
+			{
+				code: 'DB_OPEN_FAILED',
+				hint: 'check that the AgentSpace home exists and is writable, and that the file is an SQLite database',
+				cause: error,
+			},
+		);
+	}
+	return initialise(client, options.path);
+}
+
+/** A migrated, private in-memory database, for tests and throwaway work. */
+export function createInMemoryDb(): AgentSpaceDb {
+	return initialise(new Database(':memory:'), ':memory:');
+}
+
+function initialise(client: Database.Database, path: string): AgentSpaceDb {
+	try {
+		configureConnection(client);
+		applyMigrations(client);
+		return drizzle({ client, schema }) as AgentSpaceDb;
+	} catch (error) {
+		client.close();
+		if (isAgentSpaceError(error)) throw error;
+		throw new AgentSpaceError(`cannot open the database ${path}: ${(error as Error).message}`, {
+			code: 'DB_OPEN_FAILED',
+			hint: 'the file may be corrupt or not an AgentSpace database; move it aside and run the command again',
+			cause: error,
+		});
+	}
+}
+
+/** Closes the database's connection (checkpointing the WAL into the main file). */
+export function closeDb(db: AgentSpaceDb): void {
+	if (db.$client.open) db.$client.close();
+}

@@ -1,0 +1,31 @@
+export type { AppendAuditOptions } from './audit/appendAuditRecord.js';
+export { appendAuditRecord } from './audit/appendAuditRecord.js';
+export { canonicalJson, computeAuditHash, GENESIS_HASH } from './audit/auditHash.js';
+export type { AuditQuery } from './audit/getAuditEvents.js';
+export {
+	AuditQuerySchema,
+	buildAuditQuery,
+	getAuditEvents,
+	MAX_AUDIT_LIMIT,
+} from './audit/getAuditEvents.js';
+export { recordAuditEvent } from './audit/recordAuditEvent.js';
+export type {
+	AuditActorType,
+	AuditEventInput,
+	AuditRecord,
+	AuditSeverity,
+} from './audit/types.js';
+export { AuditActorTypeSchema, AuditEventInputSchema, AuditSeveritySchema } from './audit/types.js';
+export type { AuditChainFailure, AuditChainVerification } from './audit/verifyAuditChain.js';
+export { verifyAuditChain } from './audit/verifyAuditChain.js';
+export { BUSY_TIMEOUT_MS, configureConnection } from './connection/configureConnection.js';
+export type { OpenDbOptions } from './connection/openDb.js';
+export { closeDb, createInMemoryDb, openDb } from './connection/openDb.js';
+export type { AgentSpaceDb, AgentSpaceSchema } from './connection/types.js';
+export { inTransaction, withImmediateTransaction } from './connection/withImmediateTransaction.js';
+export type { SchemaStatus } from './migrations/applyMigrations.js';
+export { applyMigrations, readSchemaStatus } from './migrations/applyMigrations.js';
+export type { EmbeddedMigration } from './migrations/embeddedMigration.js';
+export { EMBEDDED_MIGRATIONS } from './migrations/embeddedMigrations.generated.js';
+export type { AuditLogRow } from './schema/index.js';
+export { auditLog } from './schema/index.js';

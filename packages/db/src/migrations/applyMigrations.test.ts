@@ -1,0 +1,143 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hasErrorCode } from '@agentspace/core';
+import { createTempHome, type TempHome } from '@agentspace/testing';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { closeDb, openDb } from '../connection/openDb.js';
+import { applyMigrations, readSchemaStatus } from './applyMigrations.js';
+import { EMBEDDED_MIGRATIONS } from './embeddedMigrations.generated.js';
+
+let temp: TempHome;
+let path: string;
+beforeEach(() => {
+	temp = createTempHome('migrate');
+	path = join(temp.home, 'agentspace.db');
+});
+afterEach(() => temp.cleanup());
+
+const objects = (client: Database.Database) =>
+	client
+		.prepare(`SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name`)
+		.all();
+
+describe('migrations', () => {
+	it('embeds exactly the committed drizzle-kit migrations', () => {
+		const journal = JSON.parse(
+			readFileSync(new URL('../../drizzle/meta/_journal.json', import.meta.url), 'utf8'),
+		);
+		expect(EMBEDDED_MIGRATIONS.map((m) => m.tag)).toEqual(
+			journal.entries.map((e: { tag: string }) => e.tag),
+		);
+	});
+
+	it('brings a fresh database to the latest schema, with the append-only triggers', () => {
+		const db = openDb({ path });
+		const status = readSchemaStatus(db.$client);
+		expect(status).toEqual({
+			version: EMBEDDED_MIGRATIONS.length,
+			latest: EMBEDDED_MIGRATIONS.length,
+		});
+		expect(db.$client.pragma('user_version', { simple: true })).toBe(EMBEDDED_MIGRATIONS.length);
+		const names = objects(db.$client).map((o) => (o as { name: string }).name);
+		expect(names).toEqual(
+			expect.arrayContaining([
+				'audit_log',
+				'audit_log_no_update',
+				'audit_log_no_delete',
+				'__drizzle_migrations',
+			]),
+		);
+		closeDb(db);
+	});
+
+	it('upgrades a database written by an older schema, keeping its rows', () => {
+		const old = new Database(path);
+		applyMigrations(old, EMBEDDED_MIGRATIONS.slice(0, 1));
+		expect(readSchemaStatus(old).version).toBe(1);
+		old
+			.prepare(
+				`INSERT INTO audit_log (ts, event_type, actor_type, severity, metadata, prev_hash, hash) VALUES ('2026-01-01T00:00:00.000Z', 'legacy', 'system', 'info', '{}', ?, 'h1')`,
+			)
+			.run('0'.repeat(64));
+		// The old schema had no triggers, so this UPDATE still works.
+		old.prepare(`UPDATE audit_log SET severity = 'info'`).run();
+		old.close();
+
+		const db = openDb({ path });
+		expect(readSchemaStatus(db.$client).version).toBe(EMBEDDED_MIGRATIONS.length);
+		expect(db.$client.prepare('SELECT event_type FROM audit_log').pluck().all()).toEqual([
+			'legacy',
+		]);
+		expect(() => db.$client.prepare(`UPDATE audit_log SET severity = 'x'`).run()).toThrow(
+			/append-only/,
+		);
+		closeDb(db);
+	});
+
+	it('refuses a database from a newer schema and leaves it untouched', () => {
+		const future = new Database(path);
+		applyMigrations(future, [
+			...EMBEDDED_MIGRATIONS,
+			{
+				tag: '9999_future',
+				sql: ['CREATE TABLE future_table (id INTEGER)'],
+				bps: true,
+				folderMillis: Date.now() + 10 ** 10,
+				hash: 'f',
+			},
+		]);
+		const before = objects(future);
+		future.close();
+
+		let caught: unknown;
+		try {
+			openDb({ path });
+		} catch (error) {
+			caught = error;
+		}
+		expect(hasErrorCode(caught, 'DB_SCHEMA_TOO_NEW')).toBe(true);
+		expect((caught as Error).message).toMatch(
+			/schema version 3, newer than this build of AgentSpace knows \(2\)/,
+		);
+		expect((caught as { hint: string }).hint).toMatch(/upgrade agentspace/);
+		const after = new Database(path, { readonly: true });
+		expect(objects(after)).toEqual(before);
+		after.close();
+	});
+
+	it('lets several processes open a fresh file at once (multi-process)', async () => {
+		const script = `
+			const { openDb, closeDb, readSchemaStatus } = await import(${JSON.stringify(new URL('../../dist/index.js', import.meta.url).href)});
+			const db = openDb({ path: ${JSON.stringify(path)} });
+			process.stdout.write(JSON.stringify(readSchemaStatus(db.$client)));
+			closeDb(db);
+		`;
+		const runs = Array.from({ length: 4 }, () => {
+			const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
+			let out = '';
+			let err = '';
+			child.stdout.on('data', (chunk) => (out += chunk));
+			child.stderr.on('data', (chunk) => (err += chunk));
+			return new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
+				child.on('exit', (code) => resolve({ code, out, err })),
+			);
+		});
+		for (const run of await Promise.all(runs)) {
+			expect(run.err).toBe('');
+			expect(run.code).toBe(0);
+			expect(JSON.parse(run.out)).toEqual({
+				version: EMBEDDED_MIGRATIONS.length,
+				latest: EMBEDDED_MIGRATIONS.length,
+			});
+		}
+		const db = new Database(path, { readonly: true });
+		expect(db.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get()).toBe(
+			EMBEDDED_MIGRATIONS.length,
+		);
+		db.close();
+	});
+});

@@ -1,0 +1,2 @@
+export type { AuditLogRow } from './auditLog.js';
+export { auditLog } from './auditLog.js';
