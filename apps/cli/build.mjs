@@ -1,24 +1,45 @@
-// Bundles the CLI into a few ESM files. Start-up is part of the product:
-// loading one bundle is far faster than resolving hundreds of small modules
-// (drizzle-orm and zod alone are ~130 ms unbundled), and code splitting keeps
-// each command's implementation in its own chunk, loaded only when it runs.
-import { rmSync } from 'node:fs';
+// Bundles the CLI. Start-up is part of the product: one bundle loads far
+// faster than hundreds of small modules (drizzle-orm and zod alone cost
+// ~130 ms unbundled). The entry (`dist/bin.js`: commander and the command
+// tree) is one bundle; each command implementation is a separate bundle,
+// loaded by `loadCommand('commands/…')` only when that command runs. Separate
+// bundles rather than esbuild's code splitting: splitting groups a package's
+// modules into shared chunks, so Zod would load even for commands that never
+// validate with it.
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
+
+/** Every `loadCommand('commands/x/y.js')` target named in a register.ts. */
+function commandEntries() {
+	const entries = [];
+	for (const group of readdirSync('src/commands')) {
+		const register = join('src/commands', group, 'register.ts');
+		const source = readFileSync(register, 'utf8');
+		for (const [, path] of source.matchAll(/loadCommand<[^>]*>\('([^']+)\.js'\)/g)) {
+			const entry = join('src', `${path}.ts`);
+			if (!statSync(entry, { throwIfNoEntry: false })?.isFile()) {
+				throw new Error(`${register} loads ${path}.js, but ${entry} does not exist`);
+			}
+			entries.push(entry);
+		}
+	}
+	return entries;
+}
 
 rmSync('dist', { recursive: true, force: true });
 await build({
-	entryPoints: ['src/bin.ts'],
+	entryPoints: ['src/bin.ts', ...commandEntries()],
 	outdir: 'dist',
+	outbase: 'src',
 	bundle: true,
-	splitting: true,
 	format: 'esm',
 	platform: 'node',
 	target: 'node20.19',
 	sourcemap: 'linked',
-	chunkNames: 'chunks/[name]-[hash]',
 	// Native addons cannot be bundled; they resolve from this package's dependencies.
 	external: ['better-sqlite3', '@napi-rs/keyring'],
-	// Bundled CommonJS (commander) calls require() for Node built-ins.
+	// Bundled CommonJS (commander, better-sqlite3's loader) calls require().
 	banner: {
 		js: "import { createRequire as __agentspaceCreateRequire } from 'node:module';\nconst require = __agentspaceCreateRequire(import.meta.url);",
 	},

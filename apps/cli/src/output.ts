@@ -63,10 +63,15 @@ function makeStyles(color: boolean): Styles {
 	};
 }
 
+/** `text` without colour escapes. */
+export function stripAnsi(text: string): string {
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point
+	return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
 // Visible width, ignoring colour escapes, so coloured cells still line up.
 function visibleLength(text: string): number {
-	// biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point
-	return text.replace(/\u001b\[[0-9;]*m/g, '').length;
+	return stripAnsi(text).length;
 }
 
 /** Creates the output for one command invocation. */

@@ -58,6 +58,16 @@ Exit codes are listed in specs/cli.md.`,
 	return program;
 }
 
+/**
+ * Loads a command's implementation at run time. Each implementation is its own
+ * bundle (see build.mjs), so a command loads only what it uses: `--help` never
+ * loads the database, `audit list` never loads Zod. `path` is relative to
+ * `dist/` and must be a string literal (build.mjs collects them as entries).
+ */
+export async function loadCommand<Module>(path: string): Promise<Module> {
+	return (await import(new URL(path, import.meta.url).href)) as Module;
+}
+
 /** The global options as seen from any (sub)command. */
 export function globalOptions(command: Command): GlobalOptions {
 	return command.optsWithGlobals<GlobalOptions>();

@@ -68,6 +68,19 @@ describe('errors', () => {
 		});
 	});
 
+	it('recognises errors thrown by another copy of the package', async () => {
+		// A second module instance, as a bundle or a duplicated install would hold.
+		const url = new URL('../dist/errors.js', import.meta.url);
+		url.search = '?copy=2';
+		const other = (await import(url.href)) as typeof import('./errors.js');
+		expect(other.ConfigError).not.toBe(ConfigError);
+		const foreign = new other.ConfigError('from the other copy');
+		expect(foreign).not.toBeInstanceOf(AgentSpaceError);
+		expect(isAgentSpaceError(foreign)).toBe(true);
+		expect(isConfigError(foreign)).toBe(true);
+		expect(isVaultError(foreign)).toBe(false);
+	});
+
 	it('does not mistake plain errors for AgentSpace errors', () => {
 		expect(isAgentSpaceError(new Error('x'))).toBe(false);
 		expect(hasErrorCode(new Error('x'), 'INTERNAL')).toBe(false);

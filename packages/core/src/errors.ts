@@ -36,15 +36,21 @@ export interface AgentSpaceErrorOptions {
 	readonly cause?: unknown;
 }
 
+// A brand instead of `instanceof`: bundles and duplicated installs can hold
+// two copies of this class, and an error from one copy must still be
+// recognised by the other (the CLI bundles each command separately).
+const BRAND = Symbol.for('agentspace.error');
+
 /** Base class of every error AgentSpace throws on purpose. */
 export class AgentSpaceError extends Error {
+	override readonly name: string = 'AgentSpaceError';
+	readonly [BRAND] = true;
 	readonly code: ErrorCode;
 	readonly hint: string | undefined;
 	readonly issues: readonly FieldIssue[];
 
 	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
 		super(message, options.cause === undefined ? undefined : { cause: options.cause });
-		this.name = new.target.name;
 		this.code = options.code ?? 'INTERNAL';
 		this.hint = options.hint;
 		this.issues = options.issues ?? [];
@@ -63,6 +69,9 @@ export class AgentSpaceError extends Error {
 
 /** The config file is unreadable or invalid. */
 export class ConfigError extends AgentSpaceError {
+	// Explicit, not `new.target.name`: bundlers may rename classes.
+	override readonly name = 'ConfigError';
+
 	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
 		super(message, { code: 'CONFIG_INVALID', ...options });
 	}
@@ -70,6 +79,9 @@ export class ConfigError extends AgentSpaceError {
 
 /** An input (argument, file, payload) failed validation; `issues` lists every problem. */
 export class ValidationError extends AgentSpaceError {
+	// Explicit, not `new.target.name`: bundlers may rename classes.
+	override readonly name = 'ValidationError';
+
 	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
 		super(message, { code: 'VALIDATION_FAILED', ...options });
 	}
@@ -77,6 +89,9 @@ export class ValidationError extends AgentSpaceError {
 
 /** The named thing does not exist. */
 export class NotFoundError extends AgentSpaceError {
+	// Explicit, not `new.target.name`: bundlers may rename classes.
+	override readonly name = 'NotFoundError';
+
 	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
 		super(message, { code: 'NOT_FOUND', ...options });
 	}
@@ -84,6 +99,9 @@ export class NotFoundError extends AgentSpaceError {
 
 /** The operation conflicts with current state (already exists, already running, newer schema…). */
 export class ConflictError extends AgentSpaceError {
+	// Explicit, not `new.target.name`: bundlers may rename classes.
+	override readonly name = 'ConflictError';
+
 	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
 		super(message, { code: 'CONFLICT', ...options });
 	}
@@ -91,6 +109,9 @@ export class ConflictError extends AgentSpaceError {
 
 /** The caller is authenticated but not allowed to do this. */
 export class PermissionDeniedError extends AgentSpaceError {
+	// Explicit, not `new.target.name`: bundlers may rename classes.
+	override readonly name = 'PermissionDeniedError';
+
 	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
 		super(message, { code: 'PERMISSION_DENIED', ...options });
 	}
@@ -98,6 +119,9 @@ export class PermissionDeniedError extends AgentSpaceError {
 
 /** Authentication failed (missing or wrong token). */
 export class AuthError extends AgentSpaceError {
+	// Explicit, not `new.target.name`: bundlers may rename classes.
+	override readonly name = 'AuthError';
+
 	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
 		super(message, { code: 'AUTH_FAILED', ...options });
 	}
@@ -105,49 +129,60 @@ export class AuthError extends AgentSpaceError {
 
 /** The secret store (OS keychain or its file fallback) failed. */
 export class VaultError extends AgentSpaceError {
+	// Explicit, not `new.target.name`: bundlers may rename classes.
+	override readonly name = 'VaultError';
+
 	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
 		super(message, { code: 'VAULT_ERROR', ...options });
 	}
 }
 
-/** True for any error AgentSpace threw on purpose. */
+/** True for any error AgentSpace threw on purpose (from any copy of this package). */
 export function isAgentSpaceError(error: unknown): error is AgentSpaceError {
-	return error instanceof AgentSpaceError;
+	return (
+		typeof error === 'object' &&
+		error !== null &&
+		(error as Record<symbol, unknown>)[BRAND] === true
+	);
+}
+
+function isNamed<T extends AgentSpaceError>(error: unknown, name: string): error is T {
+	return isAgentSpaceError(error) && error.name === name;
 }
 
 /** True for a {@link ConfigError}. */
 export function isConfigError(error: unknown): error is ConfigError {
-	return error instanceof ConfigError;
+	return isNamed(error, 'ConfigError');
 }
 
 /** True for a {@link ValidationError}. */
 export function isValidationError(error: unknown): error is ValidationError {
-	return error instanceof ValidationError;
+	return isNamed(error, 'ValidationError');
 }
 
 /** True for a {@link NotFoundError}. */
 export function isNotFoundError(error: unknown): error is NotFoundError {
-	return error instanceof NotFoundError;
+	return isNamed(error, 'NotFoundError');
 }
 
 /** True for a {@link ConflictError}. */
 export function isConflictError(error: unknown): error is ConflictError {
-	return error instanceof ConflictError;
+	return isNamed(error, 'ConflictError');
 }
 
 /** True for a {@link PermissionDeniedError}. */
 export function isPermissionDeniedError(error: unknown): error is PermissionDeniedError {
-	return error instanceof PermissionDeniedError;
+	return isNamed(error, 'PermissionDeniedError');
 }
 
 /** True for an {@link AuthError}. */
 export function isAuthError(error: unknown): error is AuthError {
-	return error instanceof AuthError;
+	return isNamed(error, 'AuthError');
 }
 
 /** True for a {@link VaultError}. */
 export function isVaultError(error: unknown): error is VaultError {
-	return error instanceof VaultError;
+	return isNamed(error, 'VaultError');
 }
 
 /** True when `error` is an AgentSpace error carrying `code`. */

@@ -1,13 +1,7 @@
 export type { AppendAuditOptions } from './audit/appendAuditRecord.js';
 export { appendAuditRecord } from './audit/appendAuditRecord.js';
 export { canonicalJson, computeAuditHash, GENESIS_HASH } from './audit/auditHash.js';
-export type { AuditQuery } from './audit/getAuditEvents.js';
-export {
-	AuditQuerySchema,
-	buildAuditQuery,
-	getAuditEvents,
-	MAX_AUDIT_LIMIT,
-} from './audit/getAuditEvents.js';
+export { buildAuditQuery, getAuditEvents } from './audit/getAuditEvents.js';
 export { recordAuditEvent } from './audit/recordAuditEvent.js';
 export type {
 	AuditActorType,
@@ -16,6 +10,8 @@ export type {
 	AuditSeverity,
 } from './audit/types.js';
 export { AuditActorTypeSchema, AuditEventInputSchema, AuditSeveritySchema } from './audit/types.js';
+export type { AuditQuery, NormalizedAuditQuery } from './audit/validateAuditQuery.js';
+export { MAX_AUDIT_LIMIT, validateAuditQuery } from './audit/validateAuditQuery.js';
 export type { AuditChainFailure, AuditChainVerification } from './audit/verifyAuditChain.js';
 export { verifyAuditChain } from './audit/verifyAuditChain.js';
 export { BUSY_TIMEOUT_MS, configureConnection } from './connection/configureConnection.js';

@@ -6,6 +6,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { applyMigrations } from '../migrations/applyMigrations.js';
 import * as schema from '../schema/index.js';
 import { configureConnection } from './configureConnection.js';
+import { nativeBindingOption } from './nativeBinding.js';
 import type { AgentSpaceDb } from './types.js';
 
 /** Options for {@link openDb}. */
@@ -23,7 +24,7 @@ export function openDb(options: OpenDbOptions): AgentSpaceDb {
 	let client: Database.Database;
 	try {
 		mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
-		client = new Database(options.path);
+		client = new Database(options.path, nativeBindingOption());
 	} catch (error) {
 		throw new AgentSpaceError(
 			`cannot open the database ${options.path}: ${(error as Error).message}`,
@@ -39,7 +40,7 @@ export function openDb(options: OpenDbOptions): AgentSpaceDb {
 
 /** A migrated, private in-memory database, for tests and throwaway work. */
 export function createInMemoryDb(): AgentSpaceDb {
-	return initialise(new Database(':memory:'), ':memory:');
+	return initialise(new Database(':memory:', nativeBindingOption()), ':memory:');
 }
 
 function initialise(client: Database.Database, path: string): AgentSpaceDb {

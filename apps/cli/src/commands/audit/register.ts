@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { RunAction } from '../../program.js';
+import { loadCommand, type RunAction } from '../../program.js';
 
 /** Options of `audit list`, as commander parses them. */
 export interface AuditListOptions {
@@ -34,7 +34,11 @@ Examples:
   $ agentspace audit list --subject config:securityMode --json`,
 		)
 		.action((options: AuditListOptions, command: Command) =>
-			run(command, async (ctx) => (await import('./auditList.js')).auditList(ctx, options)),
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./auditList.js')>('commands/audit/auditList.js')
+				).auditList(ctx, options),
+			),
 		);
 	audit
 		.command('verify')
@@ -47,6 +51,10 @@ Examples:
   $ agentspace audit verify --json`,
 		)
 		.action((_options, command: Command) =>
-			run(command, async (ctx) => (await import('./auditVerify.js')).auditVerify(ctx)),
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./auditVerify.js')>('commands/audit/auditVerify.js')
+				).auditVerify(ctx),
+			),
 		);
 }

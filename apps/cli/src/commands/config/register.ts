@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { RunAction } from '../../program.js';
+import { loadCommand, type RunAction } from '../../program.js';
 
 /** `agentspace config get|set|path`. */
 export function registerConfigCommands(program: Command, run: RunAction): void {
@@ -22,18 +22,30 @@ Examples:
 		.command('get [key]')
 		.description('print the whole configuration, or one key')
 		.action((key: string | undefined, _options, command: Command) =>
-			run(command, async (ctx) => (await import('./configGet.js')).configGet(ctx, key)),
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./configGet.js')>('commands/config/configGet.js')
+				).configGet(ctx, key),
+			),
 		);
 	config
 		.command('set <key> <value>')
 		.description('change one key (validated, written atomically, audited)')
 		.action((key: string, value: string, _options, command: Command) =>
-			run(command, async (ctx) => (await import('./configSet.js')).configSet(ctx, key, value)),
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./configSet.js')>('commands/config/configSet.js')
+				).configSet(ctx, key, value),
+			),
 		);
 	config
 		.command('path')
 		.description('print the path of config.json')
 		.action((_options, command: Command) =>
-			run(command, async (ctx) => (await import('./configPath.js')).configPathCommand(ctx)),
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./configPath.js')>('commands/config/configPath.js')
+				).configPathCommand(ctx),
+			),
 		);
 }

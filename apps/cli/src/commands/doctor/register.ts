@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { RunAction } from '../../program.js';
+import { loadCommand, type RunAction } from '../../program.js';
 
 /** `agentspace doctor`. */
 export function registerDoctorCommand(program: Command, run: RunAction): void {
@@ -18,6 +18,10 @@ Examples:
   $ agentspace doctor --json | jq '.checks[] | select(.status != "ok")'`,
 		)
 		.action((_options, command: Command) =>
-			run(command, async (ctx) => (await import('./runDoctor.js')).runDoctor(ctx)),
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./runDoctor.js')>('commands/doctor/runDoctor.js')
+				).runDoctor(ctx),
+			),
 		);
 }

@@ -1,0 +1,110 @@
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTempHome, type TempHome } from '@agentspace/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli, runCliJson } from '../../testCli.js';
+import { checkNode } from './checks/checkNode.js';
+import { checkSandbox } from './checks/checkSandbox.js';
+import type { DoctorCheck } from './types.js';
+
+let temp: TempHome;
+beforeEach(() => {
+	temp = createTempHome('doctor');
+});
+afterEach(() => temp.cleanup());
+
+interface DoctorReport {
+	ok: boolean;
+	home: string;
+	checks: DoctorCheck[];
+}
+
+describe('agentspace doctor (end to end)', () => {
+	it('sets up a fresh home and reports every check as JSON', () => {
+		const home = join(temp.home, 'fresh');
+		const { status, json } = runCliJson<DoctorReport>(home, ['doctor']);
+		expect(status).toBe(0);
+		expect(json.ok).toBe(true);
+		expect(json.home).toBe(home);
+		expect(json.checks.map((c) => c.id)).toEqual([
+			'node',
+			'home',
+			'config',
+			'database',
+			'keychain',
+			'git',
+			'sandbox',
+		]);
+		const byId = Object.fromEntries(json.checks.map((c) => [c.id, c]));
+		expect(byId.node?.data).toMatchObject({ version: process.versions.node });
+		expect(byId.database?.data).toMatchObject({
+			schemaVersion: 2,
+			latestSchemaVersion: 2,
+			journalMode: 'wal',
+		});
+		expect(byId.config?.data).toMatchObject({ created: true, securityMode: 'limited-control' });
+		expect(['keychain', 'file']).toContain(byId.keychain?.data?.storage);
+		if (byId.keychain?.data?.storage === 'file') {
+			expect(byId.keychain.status).toBe('warn');
+			expect(statSync(join(home, 'auth-token')).mode & 0o777).toBe(0o600);
+		}
+		expect(byId.sandbox?.data).toHaveProperty('available');
+		for (const dir of ['', 'agents', 'logs', 'run'])
+			expect(statSync(join(home, dir)).mode & 0o777).toBe(0o700);
+		expect(statSync(join(home, 'config.json')).mode & 0o777).toBe(0o600);
+	});
+
+	it('prints a readable report for people', () => {
+		const result = runCli(temp.home, ['doctor'], { NO_COLOR: '1' });
+		expect(result.status).toBe(0);
+		expect(result.stdout).toMatch(/AgentSpace doctor/);
+		expect(result.stdout).toMatch(/✓ database\s+.*schema version 2\/2/);
+		expect(result.stdout).toMatch(/Ready\./);
+		expect(result.stdout).not.toContain('\u001b[');
+	});
+
+	it('fails (exit 11) on an invalid config, naming the bad fields', () => {
+		writeFileSync(
+			join(temp.home, 'config.json'),
+			JSON.stringify({ createdAt: 'x', securityMode: 'yolo' }),
+		);
+		const { status, json } = runCliJson<DoctorReport>(temp.home, ['doctor']);
+		expect(status).toBe(11);
+		expect(json.ok).toBe(false);
+		const config = json.checks.find((c) => c.id === 'config');
+		expect(config?.status).toBe('fail');
+		expect(config?.detail).toMatch(/securityMode/);
+		expect(config?.detail).toMatch(/createdAt/);
+		// The other checks still ran.
+		expect(json.checks.find((c) => c.id === 'database')?.status).toBe('ok');
+	});
+});
+
+describe('doctor checks', () => {
+	it.each([
+		['20.19.0', 'ok'],
+		['22.0.0', 'ok'],
+		['24.11.1', 'ok'],
+		['20.18.3', 'fail'],
+		['18.20.0', 'fail'],
+	] as const)('node %s is %s', (version, status) => {
+		expect(checkNode(version).status).toBe(status);
+	});
+
+	it('reports an unsupported platform as a warning with a hint', () => {
+		const check = checkSandbox('win32');
+		expect(check).toMatchObject({ status: 'warn', data: { available: false } });
+		expect(check.hint).toMatch(/--unsandboxed/);
+	});
+
+	it('on Linux, names the missing sandbox tools and the packages that provide them', () => {
+		const check = checkSandbox('linux');
+		if (check.status === 'warn' && check.detail.startsWith('missing')) {
+			expect(check.hint).toMatch(/apt-get install/);
+		} else {
+			expect(check.data).toMatchObject({
+				tools: { bwrap: expect.any(String), socat: expect.any(String), rg: expect.any(String) },
+			});
+		}
+	});
+});

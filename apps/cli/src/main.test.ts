@@ -1,0 +1,45 @@
+import { createTempHome, runNode, type TempHome } from '@agentspace/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLI_BIN, runCli } from './testCli.js';
+
+let temp: TempHome;
+beforeEach(() => {
+	temp = createTempHome('cli');
+});
+afterEach(() => temp.cleanup());
+
+describe('agentspace (end to end)', () => {
+	it('prints help with examples and exits 0 when run bare or with --help', () => {
+		for (const args of [[], ['--help']]) {
+			const result = runNode(CLI_BIN, args);
+			expect(result.status).toBe(0);
+			expect(result.stdout).toMatch(/Usage: agentspace/);
+			expect(result.stdout).toMatch(/Examples:/);
+			expect(result.stdout).toMatch(/doctor/);
+		}
+	});
+
+	it('prints its version', () => {
+		const result = runNode(CLI_BIN, ['--version']);
+		expect(result.status).toBe(0);
+		expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+	});
+
+	it.each([
+		[['frobnicate'], /error\[USAGE\]: unknown command 'frobnicate'/],
+		[['audit', 'lst'], /Did you mean list\?/],
+		[['audit', 'list', '--bogus'], /error\[USAGE\]: unknown option '--bogus'/],
+		[['config', 'set', 'securityMode'], /error\[USAGE\]: missing required argument 'value'/],
+	])('rejects %j as a usage error (exit 2) with a hint', (args, message) => {
+		const result = runCli(temp.home, args);
+		expect(result.status).toBe(2);
+		expect(result.stderr).toMatch(message);
+		expect(result.stderr).toMatch(/hint: run the command with --help/);
+		expect(result.stdout).toBe('');
+	});
+
+	it('takes the home from AGENTSPACE_HOME when --home is absent', () => {
+		const result = runNode(CLI_BIN, ['config', 'path'], { env: { AGENTSPACE_HOME: temp.home } });
+		expect(result.stdout.trim()).toBe(`${temp.home}/config.json`);
+	});
+});

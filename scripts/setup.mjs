@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// Quickstart step one (`npm start`): from a fresh clone with only Node.js and
+// npm, install the pinned pnpm if it is missing, install dependencies (native
+// modules are compiled from source; nothing is downloaded except from the npm
+// registry), build every package, then run `agentspace doctor`.
+//
+//   node scripts/setup.mjs [--no-doctor] [-- <doctor arguments>]
+//
+// Plain Node with no dependencies: it has to run before anything is installed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const runDoctor = !args.includes('--no-doctor');
+const separator = args.indexOf('--');
+const doctorArgs = separator === -1 ? [] : args.slice(separator + 1);
+
+const say = (text) => process.stderr.write(`\u001b[1m==>\u001b[0m ${text}\n`);
+const fail = (text, hint) => {
+	process.stderr.write(`error[SETUP]: ${text}\n${hint ? `hint: ${hint}\n` : ''}`);
+	process.exit(1);
+};
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+	fail(
+		`Node.js ${process.versions.node} is too old`,
+		'install Node.js 20.19 or newer (20 LTS, 22 or 24)',
+	);
+}
+
+const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const pnpmVersion = packageManager.replace(/^pnpm@/, '');
+
+const env = {
+	...process.env,
+	// better-sqlite3: compile with node-gyp instead of trying to download a prebuilt binary.
+	npm_config_build_from_source: 'true',
+	TURBO_TELEMETRY_DISABLED: '1',
+	TURBO_NO_UPDATE_NOTIFIER: '1',
+	DO_NOT_TRACK: '1',
+};
+
+function run(command, commandArgs, options = {}) {
+	const result = spawnSync(command, commandArgs, { cwd: root, env, stdio: 'inherit', ...options });
+	if (result.error) fail(`cannot run ${command}: ${result.error.message}`);
+	return result.status ?? 1;
+}
+
+function versionOf(command) {
+	const result = spawnSync(command, ['--version'], { cwd: root, env, encoding: 'utf8' });
+	return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+// 1. pnpm, exactly the pinned version: the workspace's own copy, a global one,
+//    or a private copy installed through npm into .tools/.
+const candidates = [
+	join(root, 'node_modules', '.bin', 'pnpm'),
+	'pnpm',
+	join(root, '.tools', 'node_modules', '.bin', 'pnpm'),
+];
+let pnpm = candidates.find((candidate) => versionOf(candidate) === pnpmVersion);
+if (pnpm === undefined) {
+	say(`installing pnpm ${pnpmVersion} into .tools/ (through npm)`);
+	const status = run('npm', [
+		'install',
+		'--prefix',
+		join(root, '.tools'),
+		'--no-audit',
+		'--no-fund',
+		'--loglevel=error',
+		`pnpm@${pnpmVersion}`,
+	]);
+	pnpm = join(root, '.tools', 'node_modules', '.bin', 'pnpm');
+	if (status !== 0 || versionOf(pnpm) !== pnpmVersion) {
+		fail(
+			`could not install pnpm ${pnpmVersion}`,
+			'check that the npm registry is reachable, then run `npm start` again',
+		);
+	}
+}
+env.PATH = [dirname(pnpm) === '.' ? '' : dirname(pnpm), env.PATH].filter(Boolean).join(delimiter);
+
+// 2. Dependencies, exactly as locked.
+say(`installing dependencies with pnpm ${pnpmVersion}`);
+if (run(pnpm, ['install', '--frozen-lockfile']) !== 0) {
+	fail(
+		'dependency installation failed',
+		'read the output above; native modules need python3, make and a C++ compiler',
+	);
+}
+
+// 3. Build every package.
+say('building');
+if (run(pnpm, ['run', 'build']) !== 0) fail('the build failed', 'read the output above');
+
+// 4. The main job.
+if (runDoctor) {
+	const cli = join(root, 'apps', 'cli', 'bin', 'agentspace.js');
+	if (!existsSync(cli)) fail('the CLI was not built');
+	say('agentspace doctor');
+	process.exitCode = run(process.execPath, [cli, 'doctor', ...doctorArgs]);
+	if (process.exitCode === 0) {
+		say(
+			'done. Run the CLI with `pnpm agentspace <command>` (or `npx agentspace`); tests: `npm test`',
+		);
+	}
+}
