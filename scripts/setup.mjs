@@ -93,6 +93,24 @@ if (run(pnpm, ['install', '--frozen-lockfile']) !== 0) {
 	);
 }
 
+// 2b. Native modules are compiled for one Node ABI. After switching Node
+//     versions (nvm, the CI's Node 24 leg) they must be rebuilt, which pnpm
+//     install does not notice by itself.
+const probe = spawnSync(
+	process.execPath,
+	['-e', "new (require('better-sqlite3'))(':memory:').close()"],
+	{
+		cwd: join(root, 'packages', 'db'),
+		env,
+		encoding: 'utf8',
+	},
+);
+if (probe.status !== 0) {
+	say(`rebuilding native modules for Node ${process.versions.node}`);
+	if (run(pnpm, ['rebuild', '-r', 'better-sqlite3']) !== 0)
+		fail('rebuilding better-sqlite3 failed', 'read the output above');
+}
+
 // 3. Build every package.
 say('building');
 if (run(pnpm, ['run', 'build']) !== 0) fail('the build failed', 'read the output above');

@@ -30,7 +30,9 @@ export function openDb(options: OpenDbOptions): AgentSpaceDb {
 			`cannot open the database ${options.path}: ${(error as Error).message}`,
 			{
 				code: 'DB_OPEN_FAILED',
-				hint: 'check that the AgentSpace home exists and is writable, and that the file is an SQLite database',
+				hint: isAbiMismatch(error)
+					? 'better-sqlite3 was compiled for another Node.js version; run `npm start` (or `pnpm rebuild -r better-sqlite3`) in the AgentSpace checkout'
+					: 'check that the AgentSpace home exists and is writable, and that the file is an SQLite database',
 				cause: error,
 			},
 		);
@@ -57,6 +59,11 @@ function initialise(client: Database.Database, path: string): AgentSpaceDb {
 			cause: error,
 		});
 	}
+}
+
+// Switching Node versions (nvm, CI legs) leaves a native addon built for the old ABI.
+function isAbiMismatch(error: unknown): boolean {
+	return error instanceof Error && /NODE_MODULE_VERSION/.test(error.message);
 }
 
 /** Closes the database's connection (checkpointing the WAL into the main file). */
