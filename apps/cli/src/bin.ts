@@ -8,6 +8,12 @@ const load = createRequire(import.meta.url);
 const nodeModule = load('node:module') as { enableCompileCache?: () => unknown };
 nodeModule.enableCompileCache?.();
 
+// `agentspace audit list | head`: the reader went away; that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+	if (error.code === 'EPIPE') process.exit(0);
+	throw error;
+});
+
 const { version } = load('../package.json') as { version: string };
 const { main } = await import('./main.js');
 

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createTempHome, runNode, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI_BIN, runCli } from './testCli.js';
@@ -36,6 +37,16 @@ describe('agentspace (end to end)', () => {
 		expect(result.stderr).toMatch(message);
 		expect(result.stderr).toMatch(/hint: run the command with --help/);
 		expect(result.stdout).toBe('');
+	});
+
+	it('exits quietly when the reader of its output goes away (`| head`)', async () => {
+		const child = spawn(process.execPath, [CLI_BIN, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+		child.stdout.destroy();
+		let stderr = '';
+		child.stderr.on('data', (chunk) => (stderr += chunk));
+		const code = await new Promise((resolve) => child.on('exit', resolve));
+		expect(stderr).toBe('');
+		expect(code).toBe(0);
 	});
 
 	it('takes the home from AGENTSPACE_HOME when --home is absent', () => {

@@ -26,6 +26,7 @@ export function buildProgram(version: string, run: RunAction): Command {
 		.option('--home <dir>', 'AgentSpace home (default: $AGENTSPACE_HOME or ~/.config/agentspace)')
 		.option('--json', 'print machine-readable JSON on stdout')
 		.helpOption('-h, --help', 'show help')
+		.configureHelp({ showGlobalOptions: true })
 		.showSuggestionAfterError(true)
 		.addHelpText(
 			'after',

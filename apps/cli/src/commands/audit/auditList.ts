@@ -48,7 +48,7 @@ function toQuery(options: AuditListOptions): AuditQuery {
 	const query: { -readonly [K in keyof AuditQuery]: AuditQuery[K] } = {
 		limit: parseIntArg('--limit', options.limit, 1, MAX_AUDIT_LIMIT),
 	};
-	if (options.type.length > 0) query.type = options.type;
+	if (options.type !== undefined) query.type = options.type;
 	if (options.subject !== undefined) {
 		const [type, ...rest] = options.subject.split(':');
 		query.subjectType = type;

@@ -3,14 +3,14 @@ import { loadCommand, type RunAction } from '../../program.js';
 
 /** Options of `audit list`, as commander parses them. */
 export interface AuditListOptions {
-	readonly type: string[];
+	readonly type?: string[];
 	readonly subject?: string;
 	readonly since?: string;
 	readonly until?: string;
 	readonly limit: string;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 /** `agentspace audit list|verify`. */
 export function registerAuditCommands(program: Command, run: RunAction): void {
@@ -20,7 +20,7 @@ export function registerAuditCommands(program: Command, run: RunAction): void {
 	audit
 		.command('list')
 		.description('show audit entries, newest first')
-		.option('--type <type>', 'only this event type (repeat for several)', collect, [])
+		.option('--type <type>', 'only this event type (repeat for several)', collect)
 		.option('--subject <type[:id]>', 'only entries about this subject, e.g. config:securityMode')
 		.option('--since <time>', 'only entries at or after this time (ISO 8601, or 30m, 2h, 7d ago)')
 		.option('--until <time>', 'only entries at or before this time (same forms as --since)')
