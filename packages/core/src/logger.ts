@@ -1,3 +1,5 @@
+import { redactSecrets, redactText } from './redact.js';
+
 /** Log levels, most to least verbose; `silent` turns logging off. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -36,12 +38,13 @@ export interface LoggerOptions {
 
 /** True when `value` names a log level. */
 export function isLogLevel(value: unknown): value is LogLevel {
-	return typeof value === 'string' && value in LEVEL_RANK;
+	return typeof value === 'string' && Object.hasOwn(LEVEL_RANK, value);
 }
 
 /**
  * A logger that writes one JSON object per line (`time`, `level`, `name`, `msg`,
- * then the fields), so logs can be both read and parsed.
+ * then the fields), so logs can be both read and parsed. Messages and fields
+ * are redacted (see `redactSecrets`).
  */
 export function createLogger(name: string, options: LoggerOptions = {}): Logger {
 	const envLevel = (options.env ?? process.env).AGENTSPACE_LOG?.toLowerCase();
@@ -51,14 +54,15 @@ export function createLogger(name: string, options: LoggerOptions = {}): Logger 
 
 	const emit = (lineLevel: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields) => {
 		if (LEVEL_RANK[lineLevel] < threshold) return;
+		// Logs reach files and terminals: secrets are removed before they are written.
 		const record = {
 			time: new Date().toISOString(),
 			level: lineLevel,
 			name,
-			msg: message,
-			...fields,
+			msg: redactText(message),
+			...redactSecrets(fields ?? {}),
 		};
-		write(`${JSON.stringify(record, errorReplacer)}\n`);
+		write(`${JSON.stringify(record)}\n`);
 	};
 
 	return {
@@ -70,16 +74,4 @@ export function createLogger(name: string, options: LoggerOptions = {}): Logger 
 		error: (message, fields) => emit('error', message, fields),
 		child: (childName) => createLogger(`${name}:${childName}`, { ...options, level }),
 	};
-}
-
-// Errors serialise to `{}` by default; keep what helps a reader.
-function errorReplacer(_key: string, value: unknown): unknown {
-	if (value instanceof Error) {
-		return {
-			name: value.name,
-			message: value.message,
-			...('code' in value ? { code: value.code } : {}),
-		};
-	}
-	return value;
 }

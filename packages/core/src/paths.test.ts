@@ -1,7 +1,8 @@
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTempHome } from '@agentspace/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isValidationError } from './errors.js';
 import { ensureHomeDirs, expandPath, homePaths, resolveHome } from './paths.js';
 
 const cleanups: Array<() => void> = [];
@@ -26,6 +27,11 @@ describe('resolveHome', () => {
 	it('defaults to ~/.config/agentspace', () => {
 		expect(resolveHome({ env: {}, userHome: '/u' })).toBe('/u/.config/agentspace');
 	});
+	it('refuses an empty explicit home instead of taking over the current directory', () => {
+		expect(() => resolveHome({ home: '', env: {}, userHome: '/u' })).toThrow(/must not be empty/);
+		expect(() => resolveHome({ home: '  ', env: {}, userHome: '/u' })).toThrow(/must not be empty/);
+	});
+
 	it('expands ~ and makes relative paths absolute', () => {
 		expect(resolveHome({ home: '~/as', env: {}, userHome: '/u' })).toBe('/u/as');
 		expect(expandPath('rel/dir', '/u', '/cwd')).toBe('/cwd/rel/dir');
@@ -50,10 +56,27 @@ describe('homePaths and ensureHomeDirs', () => {
 		const home = join(temp.home, 'nested', 'home');
 		mkdirSync(join(home, 'logs'), { recursive: true });
 		chmodSync(join(home, 'logs'), 0o755);
+		chmodSync(home, 0o755);
 		const paths = homePaths(home);
-		ensureHomeDirs(paths);
+		// The home (made by mkdir -p under the umask) and logs were loose; agents and run are new.
+		expect(ensureHomeDirs(paths).sort()).toEqual([paths.home, paths.logsDir].sort());
+		expect(ensureHomeDirs(paths)).toEqual([]);
 		for (const dir of [paths.home, paths.agentsDir, paths.logsDir, paths.runDir]) {
 			expect(statSync(dir).mode & 0o777).toBe(0o700);
+		}
+	});
+
+	it('refuses a home that is a file, with a hint', () => {
+		const temp = createTempHome();
+		cleanups.push(temp.cleanup);
+		const file = join(temp.home, 'not-a-dir');
+		writeFileSync(file, 'x');
+		expect(() => ensureHomeDirs(homePaths(file))).toThrow(/cannot use .* as the AgentSpace home/);
+		try {
+			ensureHomeDirs(homePaths(file));
+		} catch (error) {
+			expect(isValidationError(error)).toBe(true);
+			expect((error as { hint: string }).hint).toMatch(/must name a directory you can write/);
 		}
 	});
 });

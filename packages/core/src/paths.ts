@@ -1,5 +1,6 @@
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { ValidationError } from './errors.js';
 import { isAbsolute, join, resolve } from 'node:path';
 
 /** Every file and directory AgentSpace keeps under its home. */
@@ -41,6 +42,14 @@ export function expandPath(
 
 /** The AgentSpace home: explicit option, else `AGENTSPACE_HOME`, else `~/.config/agentspace`. */
 export function resolveHome(options: ResolveHomeOptions = {}): string {
+	// An empty explicit home (`--home "$UNSET"`) would otherwise resolve to the
+	// current directory and take it over.
+	if (options.home !== undefined && options.home.trim() === '') {
+		throw new ValidationError('the home directory must not be empty', {
+			hint: 'pass --home <dir> with a path, or leave it out to use $AGENTSPACE_HOME or ~/.config/agentspace',
+			issues: [{ path: 'home', message: 'must not be empty' }],
+		});
+	}
 	const userHome = options.userHome ?? homedir();
 	const env = options.env ?? process.env;
 	const chosen = options.home ?? nonEmpty(env.AGENTSPACE_HOME);
@@ -62,14 +71,31 @@ export function homePaths(home: string): HomePaths {
 	};
 }
 
-/** Creates the home and its directories with mode 0700 (tightening any that are looser). */
-export function ensureHomeDirs(paths: HomePaths): void {
+/**
+ * Creates the home and its directories with mode 0700. The home holds secrets,
+ * so an existing directory that is readable by others is tightened to 0700;
+ * the directories tightened are returned so the caller can say so.
+ */
+export function ensureHomeDirs(paths: HomePaths): string[] {
+	const tightened: string[] = [];
 	for (const dir of [paths.home, paths.agentsDir, paths.logsDir, paths.runDir]) {
-		mkdirSync(dir, { recursive: true, mode: 0o700 });
-		// mkdir's mode is filtered by the umask and ignored for existing
-		// directories; the home holds secrets, so enforce 0700 explicitly.
-		if ((statSync(dir).mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
+		try {
+			const existed = statSync(dir, { throwIfNoEntry: false }) !== undefined;
+			mkdirSync(dir, { recursive: true, mode: 0o700 });
+			// mkdir's mode is filtered by the umask and ignored for existing directories.
+			if ((statSync(dir).mode & 0o777) !== 0o700) {
+				chmodSync(dir, 0o700);
+				if (existed) tightened.push(dir);
+			}
+		} catch (error) {
+			throw new ValidationError(`cannot use ${paths.home} as the AgentSpace home: ${(error as Error).message}`, {
+				hint: '--home (or AGENTSPACE_HOME) must name a directory you can write, or one that can be created',
+				issues: [{ path: 'home', message: (error as NodeJS.ErrnoException).code ?? 'unusable' }],
+				cause: error,
+			});
+		}
 	}
+	return tightened;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -20,6 +20,10 @@ describe('isSecretKey', () => {
 		'Set-Cookie',
 		'authorization',
 		'credentials',
+		'githubtoken',
+		'DBPASSWORD',
+		'accesstoken',
+		'x-api-key',
 	])('%s is a secret key', (name) => {
 		expect(isSecretKey(name)).toBe(true);
 	});
@@ -31,9 +35,9 @@ describe('isSecretKey', () => {
 		'from',
 		'to',
 		'setting',
-		'tokenizer',
 		'author',
 		'subjectId',
+		'keyboard',
 	])('%s is not', (name) => {
 		expect(isSecretKey(name)).toBe(false);
 	});

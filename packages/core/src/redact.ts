@@ -36,8 +36,14 @@ const SECRET_KEY_QUALIFIERS = new Set([
 	'master',
 ]);
 
-/** True when a field name says its value is a secret (`token`, `apiKey`, `x-auth-token`, `key`…). */
+// Fragments that mark a secret even inside a run-together name (`githubtoken`,
+// `DBPASSWORD`). A false positive only hides a value; a false negative leaks one.
+const SECRET_FRAGMENTS = ['token', 'passw', 'passphrase', 'secret', 'cookie', 'credential', 'authorization', 'apikey', 'privatekey'];
+
+/** True when a field name says its value is a secret (`token`, `apiKey`, `githubtoken`, `key`…). */
 export function isSecretKey(name: string): boolean {
+	const lower = name.toLowerCase();
+	if (SECRET_FRAGMENTS.some((fragment) => lower.includes(fragment))) return true;
 	const words = name
 		.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
 		.toLowerCase()
@@ -105,6 +111,12 @@ export function redactSecrets<T>(value: T, options: RedactOptions = {}): T {
 function redactValue(value: unknown, options: RedactOptions, seen: WeakSet<object>): unknown {
 	if (typeof value === 'string') return redactText(value, options);
 	if (value === null || typeof value !== 'object') return value;
+	// Errors and dates have no enumerable fields; keep what a reader needs.
+	if (value instanceof Error) {
+		const code = (value as NodeJS.ErrnoException).code;
+		return { name: value.name, message: redactText(value.message, options), ...(code === undefined ? {} : { code }) };
+	}
+	if (value instanceof Date) return value.toISOString();
 	if (seen.has(value)) return '[Circular]';
 	seen.add(value);
 	if (Array.isArray(value)) return value.map((item) => redactValue(item, options, seen));

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isVaultError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { homePaths } from '../paths.js';
-import { getOrCreateAuthToken } from './authTokenStore.js';
+import { getOrCreateAuthToken, type KeychainEntryFactory } from './authTokenStore.js';
 
 let temp: TempHome;
 beforeEach(() => {
@@ -18,6 +18,7 @@ describe('getOrCreateAuthToken, file fallback', () => {
 		const logger = createLogger('t', { level: 'warn', write: (line) => warnings.push(line) });
 		const first = await getOrCreateAuthToken({ home: temp.home, keychain: false, logger });
 		expect(first.storage).toBe('file');
+		expect(first.created).toBe(true);
 		expect(first.fallbackReason).toMatch(/keychain was disabled/);
 		expect(first.token).toMatch(/^[0-9a-f]{64}$/);
 		const file = homePaths(temp.home).authTokenFile;
@@ -30,6 +31,7 @@ describe('getOrCreateAuthToken, file fallback', () => {
 
 		const second = await getOrCreateAuthToken({ home: temp.home, keychain: false });
 		expect(second.token).toBe(first.token);
+		expect(second.created).toBe(false);
 	});
 
 	it('keeps using an existing token file even when the keychain is allowed', async () => {
@@ -54,6 +56,52 @@ describe('getOrCreateAuthToken, file fallback', () => {
 		);
 		expect(isVaultError(error)).toBe(true);
 		expect((error as { hint: string }).hint).toMatch(/delete it/);
+	});
+});
+
+describe('getOrCreateAuthToken, keychain behaviour', () => {
+	// This machine's keychain refuses writes, so the other behaviours are shown
+	// with an in-memory keychain standing in for a desktop one.
+	function memoryKeychain(options: { readBack?: (stored: string) => string | null } = {}) {
+		const store = new Map<string, string>();
+		const factory: KeychainEntryFactory = (service, account) => ({
+			getPassword: () => {
+				const value = store.get(`${service}/${account}`);
+				if (value === undefined) return null;
+				return options.readBack ? options.readBack(value) : value;
+			},
+			setPassword: (value) => {
+				store.set(`${service}/${account}`, value);
+			},
+		});
+		return { store, factory };
+	}
+
+	it('keeps the token in a working keychain, creating it once, and writes no file', async () => {
+		const { store, factory } = memoryKeychain();
+		const first = await getOrCreateAuthToken({ home: temp.home, keychainEntry: factory });
+		expect(first).toMatchObject({ storage: 'keychain', created: true });
+		expect(first.fallbackReason).toBeUndefined();
+		expect([...store.values()]).toEqual([first.token]);
+		const second = await getOrCreateAuthToken({ home: temp.home, keychainEntry: factory });
+		expect(second).toMatchObject({ token: first.token, storage: 'keychain', created: false });
+		expect(existsSync(homePaths(temp.home).authTokenFile)).toBe(false);
+	});
+
+	it('falls back to the file when the keychain accepts a write but cannot read it back', async () => {
+		const { factory } = memoryKeychain({ readBack: () => null });
+		const result = await getOrCreateAuthToken({ home: temp.home, keychainEntry: factory });
+		expect(result).toMatchObject({ storage: 'file', created: true });
+		expect(result.fallbackReason).toMatch(/did not return the token/);
+	});
+
+	it('falls back to the file when the keychain throws, naming its error', async () => {
+		const failing: KeychainEntryFactory = () => {
+			throw new Error('no Secret Service on the bus');
+		};
+		const result = await getOrCreateAuthToken({ home: temp.home, keychainEntry: failing });
+		expect(result.storage).toBe('file');
+		expect(result.fallbackReason).toBe('the OS keychain is not reachable: no Secret Service on the bus');
 	});
 });
 

@@ -12,6 +12,8 @@ export type AuthTokenStorage = 'keychain' | 'file';
 export interface AuthTokenResult {
 	readonly token: string;
 	readonly storage: AuthTokenStorage;
+	/** True when this call created the token (callers audit that). */
+	readonly created: boolean;
 	/** Set when `storage` is `file`: why the OS keychain was not used. */
 	readonly fallbackReason?: string;
 	/** The fallback file, when `storage` is `file`. */
@@ -26,7 +28,27 @@ export interface AuthTokenOptions {
 	readonly keychain?: boolean;
 	/** Receives a warning when the file fallback is used. */
 	readonly logger?: Logger;
+	/**
+	 * The keychain to use; defaults to the OS keychain through @napi-rs/keyring.
+	 * A seam for tests of keychain behaviour this machine's keychain cannot show.
+	 */
+	readonly keychainEntry?: KeychainEntryFactory;
 }
+
+/** One secret in a keychain: what @napi-rs/keyring's `Entry` offers and this store uses. */
+export interface KeychainEntry {
+	getPassword(): string | null | undefined;
+	setPassword(value: string): void;
+}
+
+/** Opens the keychain entry for a service and account. */
+export type KeychainEntryFactory = (service: string, account: string) => KeychainEntry | Promise<KeychainEntry>;
+
+const osKeychainEntry: KeychainEntryFactory = async (service, account) => {
+	// Loaded lazily: the native binding costs start-up time that most commands never need.
+	const { Entry } = await import('@napi-rs/keyring');
+	return new Entry(service, account);
+};
 
 /** Keychain service name under which AgentSpace stores its secrets. */
 export const KEYCHAIN_SERVICE = 'agentspace';
@@ -47,42 +69,43 @@ export async function getOrCreateAuthToken(options: AuthTokenOptions): Promise<A
 	let reason: string;
 	// Once a fallback file exists it stays authoritative: flipping between the
 	// file and the keychain would let two processes disagree on the token.
-	if (readTokenFile(file) !== undefined) {
+	const existing = readTokenFile(file);
+	if (existing !== undefined) {
 		reason =
 			'a token file from an earlier fallback exists; delete it (and restart the daemon) to move to the keychain';
 	} else if (options.keychain === false) {
 		reason = 'the OS keychain was disabled (keychain: false)';
 	} else {
 		try {
-			return { token: await fromKeychain(options.home), storage: 'keychain' };
+			const { token, created } = await fromKeychain(options.home, options.keychainEntry ?? osKeychainEntry);
+			return { token, storage: 'keychain', created };
 		} catch (error) {
 			reason = `the OS keychain is not reachable: ${(error as Error).message}`;
 		}
 	}
-	const token = fromFile(file);
+	const token = existing ?? createTokenFile(file);
 	options.logger?.warn('auth token kept in a file, not the OS keychain', { file, reason });
-	return { token, storage: 'file', fallbackReason: reason, file };
+	return { token, storage: 'file', created: existing === undefined, fallbackReason: reason, file };
 }
 
-async function fromKeychain(home: string): Promise<string> {
-	// Loaded lazily: the native binding costs start-up time that most commands never need.
-	const { Entry } = await import('@napi-rs/keyring');
-	const entry = new Entry(KEYCHAIN_SERVICE, keychainAccount(home));
-	const stored = entry.getPassword();
-	if (typeof stored === 'string' && isAuthTokenShape(stored)) return stored;
+async function fromKeychain(
+	home: string,
+	openEntry: KeychainEntryFactory,
+): Promise<{ token: string; created: boolean }> {
+	const account = keychainAccount(home);
+	const stored = (await openEntry(KEYCHAIN_SERVICE, account)).getPassword();
+	if (typeof stored === 'string' && isAuthTokenShape(stored)) return { token: stored, created: false };
 	const token = generateAuthToken();
-	entry.setPassword(token);
+	(await openEntry(KEYCHAIN_SERVICE, account)).setPassword(token);
 	// Some keychains accept a write and then cannot read it back; only a full
-	// round trip counts as a working keychain.
-	if (new Entry(KEYCHAIN_SERVICE, keychainAccount(home)).getPassword() !== token) {
+	// round trip through a fresh entry counts as a working keychain.
+	if ((await openEntry(KEYCHAIN_SERVICE, account)).getPassword() !== token) {
 		throw new Error('the keychain did not return the token just stored');
 	}
-	return token;
+	return { token, created: true };
 }
 
-function fromFile(file: string): string {
-	const existing = readTokenFile(file);
-	if (existing !== undefined) return existing;
+function createTokenFile(file: string): string {
 	const token = generateAuthToken();
 	try {
 		writeFileAtomic(file, `${token}\n`, { mode: 0o600 });
