@@ -4,13 +4,15 @@ import {
 	nowIso,
 	type RedactOptions,
 	redactSecrets,
+	redactText,
 	ValidationError,
 	validateWith,
 } from '@agentspace/core';
-import { desc, sql } from 'drizzle-orm';
+import { desc } from 'drizzle-orm';
 import type { AgentSpaceDb } from '../connection/types.js';
 import { inTransaction } from '../connection/withImmediateTransaction.js';
 import { type AuditLogRow, auditLog } from '../schema/auditLog.js';
+import { readAuditSequence } from './auditSequence.js';
 import { canonicalJson, computeAuditHash, GENESIS_HASH } from './auditHash.js';
 import { toAuditRecord } from './toAuditRecord.js';
 import { type AuditEventInput, AuditEventInputSchema, type AuditRecord } from './types.js';
@@ -53,24 +55,25 @@ export function appendAuditRecord(
 		.get();
 	// AUTOINCREMENT remembers the highest id ever used: taking the next id from it
 	// (not from the last row) keeps a deleted tail visible as a gap.
-	const sequence = db.get<{ seq: number } | undefined>(
-		sql`SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'`,
-	);
-	const id = Math.max(last?.id ?? 0, sequence?.seq ?? 0) + 1;
+	const id = Math.max(last?.id ?? 0, readAuditSequence(db)) + 1;
+	const secrets = { secrets: options.secrets ?? [] };
+	// Free-text fields are redacted like metadata: an id can carry a token too.
+	const text = (value: string | undefined) => (value === undefined ? null : redactText(value, secrets));
 	const row: Omit<AuditLogRow, 'hash'> = {
 		id,
-		ts: event.timestamp ?? nowIso(),
+		// Normalised to UTC with milliseconds, so stored times compare correctly as text.
+		ts: event.timestamp === undefined ? nowIso() : new Date(event.timestamp).toISOString(),
 		eventType: event.eventType,
 		actorType: event.actor.type,
-		actorId: event.actor.id ?? null,
+		actorId: text(event.actor.id),
 		subjectType: event.subject?.type ?? null,
-		subjectId: event.subject?.id ?? null,
-		correlationId: event.correlationId ?? null,
-		causationId: event.causationId ?? null,
+		subjectId: text(event.subject?.id),
+		correlationId: text(event.correlationId),
+		causationId: text(event.causationId),
 		severity: event.severity,
-		sourceApp: event.sourceApp ?? null,
-		sourceIp: event.sourceIp ?? null,
-		metadata: canonicalJson(redactSecrets(event.metadata, { secrets: options.secrets ?? [] })),
+		sourceApp: text(event.sourceApp),
+		sourceIp: text(event.sourceIp),
+		metadata: canonicalJson(redactSecrets(event.metadata, secrets)),
 		prevHash: last?.hash ?? GENESIS_HASH,
 	};
 	const stored: AuditLogRow = { ...row, hash: computeAuditHash(row) };

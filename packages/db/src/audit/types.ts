@@ -31,9 +31,10 @@ export const AuditEventInputSchema = z.strictObject({
 	severity: AuditSeveritySchema.default('info'),
 	sourceApp: optionalText,
 	sourceIp: optionalText,
-	metadata: z.record(z.string(), z.unknown()).default({}),
+	/** Plain JSON only: dates, bigints, functions and the like are refused, not mangled. */
+	metadata: z.record(z.string(), z.json()).default({}),
 	/** When it happened; defaults to now. */
-	timestamp: z.iso.datetime().optional(),
+	timestamp: z.iso.datetime({ offset: true }).optional(),
 });
 
 /** Input to {@link recordAuditEvent}; `actor`, `severity` and `metadata` have defaults. */

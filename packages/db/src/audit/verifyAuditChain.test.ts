@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { createTempHome, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -26,6 +27,30 @@ function tamper(sql: string): void {
 	db.$client.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
 	db.$client.exec(sql);
 }
+
+describe('computeAuditHash', () => {
+	it('matches the formula in specs/audit-log.md (fixed vector)', () => {
+		const row = {
+			id: 1,
+			ts: '2026-01-01T00:00:00.000Z',
+			eventType: 'mode_changed',
+			actorType: 'human',
+			actorId: 'alice',
+			subjectType: 'config',
+			subjectId: 'securityMode',
+			correlationId: null,
+			causationId: null,
+			severity: 'security',
+			sourceApp: 'agentspace-cli',
+			sourceIp: null,
+			metadata: '{"from":"limited-control","to":"full-control"}',
+			prevHash: '0'.repeat(64),
+		};
+		const content = `agentspace-audit-v1\n${JSON.stringify(Object.values(row))}`;
+		expect(computeAuditHash(row)).toBe(createHash('sha256').update(content).digest('hex'));
+		expect(computeAuditHash(row)).toBe('5d5dca6cad9337c1d55b6a8a0a1b906dad6c75e74c0878dd179bf39c4b039751');
+	});
+});
 
 describe('verifyAuditChain', () => {
 	it('accepts an untouched chain and reports its head', async () => {

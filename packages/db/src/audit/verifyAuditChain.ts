@@ -1,6 +1,7 @@
 import type { AgentSpaceDb } from '../connection/types.js';
 import type { AuditLogRow } from '../schema/auditLog.js';
 import { computeAuditHash, GENESIS_HASH } from './auditHash.js';
+import { readAuditSequence } from './auditSequence.js';
 
 /** Why a row failed verification. */
 export type AuditChainFailure =
@@ -97,16 +98,10 @@ export async function verifyAuditChain(db: AgentSpaceDb): Promise<AuditChainVeri
 			expectedId += 1;
 			count += 1;
 		}
-		const sequence = client
-			.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'`)
-			.get() as { seq: number } | undefined;
-		if (sequence !== undefined && sequence.seq > count) {
-			return fail(
-				count,
-				count + 1,
-				'truncated',
-				`rows ${count + 1}-${sequence.seq} were deleted from the end of the log`,
-			);
+		const sequence = readAuditSequence(db);
+		if (sequence > count) {
+			const missing = sequence === count + 1 ? `row ${sequence} was` : `rows ${count + 1}-${sequence} were`;
+			return fail(count, count + 1, 'truncated', `${missing} deleted from the end of the log`);
 		}
 		return { ok: true, count, headHash: prevHash };
 	})();

@@ -25,9 +25,25 @@ describe('openDb', () => {
 			expect(pragma('synchronous')).toBe(1); // NORMAL
 			expect(pragma('foreign_keys')).toBe(1);
 			expect(pragma('busy_timeout')).toBe(BUSY_TIMEOUT_MS);
+			db.$client.exec('CREATE TABLE t (v); INSERT INTO t VALUES (1)');
+			// The database and its WAL files hold the audit log: owner-only.
+			for (const file of [path, `${path}-wal`, `${path}-shm`]) expect(statSync(file).mode & 0o777).toBe(0o600);
 		} finally {
 			closeDb(db);
 		}
+	});
+
+	it('with create: false refuses a missing database and creates nothing', () => {
+		const path = join(temp.home, 'missing', 'agentspace.db');
+		let caught: unknown;
+		try {
+			openDb({ path, create: false });
+		} catch (error) {
+			caught = error;
+		}
+		expect(hasErrorCode(caught, 'NOT_FOUND')).toBe(true);
+		expect((caught as { hint: string }).hint).toMatch(/agentspace doctor/);
+		expect(existsSync(join(temp.home, 'missing'))).toBe(false);
 	});
 
 	it('refuses a file that is not a database, with a hint', () => {

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { AgentSpaceError, isAgentSpaceError } from '@agentspace/core';
+import { AgentSpaceError, isAgentSpaceError, NotFoundError } from '@agentspace/core';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { applyMigrations } from '../migrations/applyMigrations.js';
@@ -11,8 +11,14 @@ import type { AgentSpaceDb } from './types.js';
 
 /** Options for {@link openDb}. */
 export interface OpenDbOptions {
-	/** The SQLite file; created (with its directory, mode 0700) when missing. */
+	/** The SQLite file; created (mode 0600, its directory 0700) when missing. */
 	readonly path: string;
+	/**
+	 * `false` refuses to create a missing database (`NOT_FOUND`): read-only
+	 * commands must not turn a typo in `--home`, or a deleted database, into a
+	 * fresh empty one. Default `true`.
+	 */
+	readonly create?: boolean;
 }
 
 /**
@@ -21,9 +27,15 @@ export interface OpenDbOptions {
  * refused with `DB_SCHEMA_TOO_NEW`.
  */
 export function openDb(options: OpenDbOptions): AgentSpaceDb {
+	if (options.create === false && !existsSync(options.path)) {
+		throw new NotFoundError(`no AgentSpace database at ${options.path}`, {
+			hint: 'check --home (or AGENTSPACE_HOME); run `agentspace doctor` to set up a new home there',
+		});
+	}
 	let client: Database.Database;
 	try {
 		mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+		createPrivateFile(options.path);
 		client = new Database(options.path, nativeBindingOption());
 	} catch (error) {
 		throw new AgentSpaceError(
@@ -59,6 +71,13 @@ function initialise(client: Database.Database, path: string): AgentSpaceDb {
 			cause: error,
 		});
 	}
+}
+
+// SQLite creates the -wal and -shm files with the main file's mode, so making
+// the main file 0600 keeps all three private (the audit log is in them).
+function createPrivateFile(path: string): void {
+	closeSync(openSync(path, 'a', 0o600));
+	if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
 }
 
 // Switching Node versions (nvm, CI legs) leaves a native addon built for the old ABI.
