@@ -8,9 +8,10 @@ const load = createRequire(import.meta.url);
 const nodeModule = load('node:module') as { enableCompileCache?: () => unknown };
 nodeModule.enableCompileCache?.();
 
-// `agentspace audit list | head`: the reader went away; that is not an error.
+// `agentspace audit list | head`: the reader went away; that is not an error
+// of ours, so exit quietly, keeping any exit code already decided.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-	if (error.code === 'EPIPE') process.exit(0);
+	if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
 	throw error;
 });
 

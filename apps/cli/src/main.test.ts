@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createTempHome, runNode, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI_BIN, runCli } from './testCli.js';
@@ -40,13 +42,45 @@ describe('agentspace (end to end)', () => {
 	});
 
 	it('exits quietly when the reader of its output goes away (`| head`)', async () => {
-		const child = spawn(process.execPath, [CLI_BIN, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, [CLI_BIN, '--help'], {
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		child.stdout.destroy();
 		let stderr = '';
 		child.stderr.on('data', (chunk) => (stderr += chunk));
 		const code = await new Promise((resolve) => child.on('exit', resolve));
 		expect(stderr).toBe('');
 		expect(code).toBe(0);
+	});
+
+	it('also reports usage errors as JSON with --json', () => {
+		const result = runCli(temp.home, ['audit', 'list', '--bogus', '--json']);
+		expect(result.status).toBe(2);
+		expect(JSON.parse(result.stdout)).toEqual({
+			error: { code: 'USAGE', message: "unknown option '--bogus'" },
+		});
+	});
+
+	it('refuses an empty --home instead of using the current directory', () => {
+		const result = runNode(
+			CLI_BIN,
+			['--home', '', 'config', 'set', 'securityMode', 'full-control'],
+			{ cwd: temp.home },
+		);
+		expect(result.status).toBe(7);
+		expect(result.stderr).toMatch(/the home directory must not be empty/);
+		expect(readdirSync(temp.home)).toEqual([]);
+	});
+
+	it('explains a --home that is a file instead of reporting a bug', () => {
+		const file = join(temp.home, 'a-file');
+		writeFileSync(file, 'x');
+		const result = runCli(file, ['config', 'set', 'securityMode', 'full-control']);
+		expect(result.status).toBe(7);
+		expect(result.stderr).toMatch(/cannot use .*a-file as the AgentSpace home/);
+		expect(result.stderr).toMatch(
+			/hint: --home \(or AGENTSPACE_HOME\) must name a directory you can write/,
+		);
 	});
 
 	it('takes the home from AGENTSPACE_HOME when --home is absent', () => {

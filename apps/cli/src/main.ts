@@ -30,7 +30,13 @@ export async function main(argv: readonly string[], version: string): Promise<nu
 	} catch (error) {
 		if (error instanceof CommanderError) {
 			const benign = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
-			return benign.includes(error.code) ? ExitCode.Ok : ExitCode.Usage;
+			if (benign.includes(error.code)) return ExitCode.Ok;
+			// commander has printed `error[USAGE]: …` on stderr; scripts also get it as JSON.
+			if (json) {
+				const message = error.message.replace(/^error: /, '');
+				process.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message } }, null, 2)}\n`);
+			}
+			return ExitCode.Usage;
 		}
 		return reportError(error, json);
 	}

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createOutput, shouldUseColor, stripAnsi } from './output.js';
+import { createOutput, printable, shouldUseColor, stripAnsi } from './output.js';
 
 function capture(json: boolean, color: boolean) {
 	const stdout = new PassThrough();
@@ -44,6 +44,19 @@ describe('createOutput', () => {
 	it('styles nothing when colour is off', () => {
 		const { output } = capture(false, false);
 		expect(output.style.bold('x')).toBe('x');
+	});
+});
+
+describe('printable', () => {
+	it.each([
+		['plain text', 'plain text'],
+		['two\nlines', 'two\\nlines'],
+		['tab\there', 'tab\\there'],
+		['\u001b[2Jcleared', '\\u001b[2Jcleared'],
+		['bell\u0007', 'bell\\u0007'],
+		['ünïcode ✓', 'ünïcode ✓'],
+	])('%j → %j', (input, expected) => {
+		expect(printable(input)).toBe(expected);
 	});
 });
 

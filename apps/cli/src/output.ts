@@ -63,6 +63,21 @@ function makeStyles(color: boolean): Styles {
 	};
 }
 
+/**
+ * `text` safe to print in a terminal: control characters (newlines, escape
+ * sequences) shown as `\n`, `\u001b`… Data such as audit metadata may come
+ * from agents; it must neither break a table nor drive the terminal.
+ */
+export function printable(text: string): string {
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: replacing control characters is the point
+	return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => {
+		if (char === '\n') return '\\n';
+		if (char === '\t') return '\\t';
+		if (char === '\r') return '\\r';
+		return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+	});
+}
+
 /** `text` without colour escapes. */
 export function stripAnsi(text: string): string {
 	// biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point

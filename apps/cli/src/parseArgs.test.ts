@@ -1,8 +1,10 @@
 import { hasErrorCode } from '@agentspace/core';
 import { describe, expect, it } from 'vitest';
-import { parseIntArg, parseTimeArg } from './parseArgs.js';
+import { parseIntArg, parseTextArg, parseTimeArg } from './parseArgs.js';
 
 const NOW = Date.parse('2026-11-21T12:00:00.000Z');
+const local = (...parts: [number, number, number, number?, number?]) =>
+	new Date(...parts).toISOString();
 
 describe('parseTimeArg', () => {
 	it.each([
@@ -11,24 +13,41 @@ describe('parseTimeArg', () => {
 		['2h', '2026-11-21T10:00:00.000Z'],
 		['7d', '2026-11-14T12:00:00.000Z'],
 		['1w', '2026-11-14T12:00:00.000Z'],
-		['2026-11-01', '2026-11-01T00:00:00.000Z'],
 		['2026-11-01T10:00:00+02:00', '2026-11-01T08:00:00.000Z'],
+		['2026-11-01T10:00Z', '2026-11-01T10:00:00.000Z'],
 	])('%s → %s', (text, iso) => {
-		expect(parseTimeArg('--since', text, NOW)).toBe(iso);
+		expect(parseTimeArg('--since', text, { now: NOW })).toBe(iso);
 	});
 
-	it.each(['yesterday', '5 minutes', '2026-13-45', '-1h', ''])(
-		'rejects %j as a usage error',
-		(text) => {
-			let caught: unknown;
-			try {
-				parseTimeArg('--since', text, NOW);
-			} catch (error) {
-				caught = error;
-			}
-			expect(hasErrorCode(caught, 'USAGE')).toBe(true);
-		},
-	);
+	it('reads a date alone as local midnight, or the end of that local day for --until', () => {
+		expect(parseTimeArg('--since', '2026-11-01')).toBe(local(2026, 10, 1));
+		expect(parseTimeArg('--until', '2026-11-01', { bound: 'end' })).toBe(
+			new Date(new Date(2026, 10, 2).getTime() - 1).toISOString(),
+		);
+	});
+
+	it('reads a date-time without an offset as local time', () => {
+		expect(parseTimeArg('--since', '2026-11-01T10:30')).toBe(local(2026, 10, 1, 10, 30));
+	});
+
+	it.each([
+		'yesterday',
+		'5 minutes',
+		'2026-13-45',
+		'2026-02-31',
+		'-1h',
+		'',
+		'99999999999w',
+		'2026-11-01 10:00',
+	])('rejects %j as a usage error', (text) => {
+		let caught: unknown;
+		try {
+			parseTimeArg('--since', text, { now: NOW });
+		} catch (error) {
+			caught = error;
+		}
+		expect(hasErrorCode(caught, 'USAGE')).toBe(true);
+	});
 });
 
 describe('parseIntArg', () => {
@@ -39,5 +58,12 @@ describe('parseIntArg', () => {
 		expect(() => parseIntArg('--limit', text, 1, 100)).toThrow(
 			/must be a whole number from 1 to 100/,
 		);
+	});
+});
+
+describe('parseTextArg', () => {
+	it('rejects empty text with an example', () => {
+		expect(() => parseTextArg('--type', ' ', 'mode_changed')).toThrow(/--type must not be empty/);
+		expect(parseTextArg('--type', 'x', 'mode_changed')).toBe('x');
 	});
 });

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type ProcessResult, runNode } from '@agentspace/testing';
+import { type ProcessResult, runNode, runNodeAsync } from '@agentspace/testing';
 
 /** The built CLI, exactly as users run it (`bin/agentspace.js` → `dist/`). */
 export const CLI_BIN = fileURLToPath(new URL('../bin/agentspace.js', import.meta.url));
@@ -21,4 +21,9 @@ export function runCliJson<T = Record<string, unknown>>(
 ): ProcessResult & { json: T } {
 	const result = runCli(home, [...args, '--json'], env);
 	return { ...result, json: JSON.parse(result.stdout) as T };
+}
+
+/** Runs the CLI without blocking, so several can run at once. */
+export function runCliAsync(home: string, args: readonly string[]): Promise<ProcessResult> {
+	return runNodeAsync(CLI_BIN, ['--home', home, ...args]);
 }

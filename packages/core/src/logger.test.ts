@@ -34,16 +34,28 @@ describe('createLogger', () => {
 		expect(lines).toHaveLength(1);
 	});
 
-	it.each(['loud', 'constructor', 'toString'])('ignores the unknown AGENTSPACE_LOG value %j and uses warn', (value) => {
-		expect(capture({ env: { AGENTSPACE_LOG: value } }).logger.level).toBe('warn');
-	});
+	it.each(['loud', 'constructor', 'toString'])(
+		'ignores the unknown AGENTSPACE_LOG value %j and uses warn',
+		(value) => {
+			expect(capture({ env: { AGENTSPACE_LOG: value } }).logger.level).toBe('warn');
+		},
+	);
 
 	it('redacts secrets in messages and fields before writing them', () => {
 		const { logger, lines } = capture({ level: 'info' });
-		logger.warn('calling with Bearer abcdefghijklmnop', { token: 'abcdef123456', nested: { password: 'hunter2' }, ok: 'visible' });
+		logger.warn('calling with Bearer abcdefghijklmnop', {
+			token: 'abcdef123456',
+			nested: { password: 'hunter2' },
+			ok: 'visible',
+		});
 		const line = lines[0] as string;
-		for (const secret of ['abcdefghijklmnop', 'abcdef123456', 'hunter2']) expect(line).not.toContain(secret);
-		expect(JSON.parse(line)).toMatchObject({ token: '[REDACTED]', nested: { password: '[REDACTED]' }, ok: 'visible' });
+		for (const secret of ['abcdefghijklmnop', 'abcdef123456', 'hunter2'])
+			expect(line).not.toContain(secret);
+		expect(JSON.parse(line)).toMatchObject({
+			token: '[REDACTED]',
+			nested: { password: '[REDACTED]' },
+			ok: 'visible',
+		});
 	});
 
 	it('silent writes nothing', () => {

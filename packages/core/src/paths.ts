@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { ValidationError } from './errors.js';
 import { isAbsolute, join, resolve } from 'node:path';
+import { ValidationError } from './errors.js';
 
 /** Every file and directory AgentSpace keeps under its home. */
 export interface HomePaths {
@@ -88,11 +88,14 @@ export function ensureHomeDirs(paths: HomePaths): string[] {
 				if (existed) tightened.push(dir);
 			}
 		} catch (error) {
-			throw new ValidationError(`cannot use ${paths.home} as the AgentSpace home: ${(error as Error).message}`, {
-				hint: '--home (or AGENTSPACE_HOME) must name a directory you can write, or one that can be created',
-				issues: [{ path: 'home', message: (error as NodeJS.ErrnoException).code ?? 'unusable' }],
-				cause: error,
-			});
+			throw new ValidationError(
+				`cannot use ${paths.home} as the AgentSpace home: ${(error as Error).message}`,
+				{
+					hint: '--home (or AGENTSPACE_HOME) must name a directory you can write, or one that can be created',
+					issues: [{ path: 'home', message: (error as NodeJS.ErrnoException).code ?? 'unusable' }],
+					cause: error,
+				},
+			);
 		}
 	}
 	return tightened;

@@ -38,7 +38,17 @@ const SECRET_KEY_QUALIFIERS = new Set([
 
 // Fragments that mark a secret even inside a run-together name (`githubtoken`,
 // `DBPASSWORD`). A false positive only hides a value; a false negative leaks one.
-const SECRET_FRAGMENTS = ['token', 'passw', 'passphrase', 'secret', 'cookie', 'credential', 'authorization', 'apikey', 'privatekey'];
+const SECRET_FRAGMENTS = [
+	'token',
+	'passw',
+	'passphrase',
+	'secret',
+	'cookie',
+	'credential',
+	'authorization',
+	'apikey',
+	'privatekey',
+];
 
 /** True when a field name says its value is a secret (`token`, `apiKey`, `githubtoken`, `key`…). */
 export function isSecretKey(name: string): boolean {
@@ -114,7 +124,11 @@ function redactValue(value: unknown, options: RedactOptions, seen: WeakSet<objec
 	// Errors and dates have no enumerable fields; keep what a reader needs.
 	if (value instanceof Error) {
 		const code = (value as NodeJS.ErrnoException).code;
-		return { name: value.name, message: redactText(value.message, options), ...(code === undefined ? {} : { code }) };
+		return {
+			name: value.name,
+			message: redactText(value.message, options),
+			...(code === undefined ? {} : { code }),
+		};
 	}
 	if (value instanceof Date) return value.toISOString();
 	if (seen.has(value)) return '[Circular]';

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /** What a finished child process left behind. */
 export interface ProcessResult {
@@ -41,4 +41,33 @@ export function runNode(
 		stdout: result.stdout,
 		stderr: result.stderr,
 	};
+}
+
+/**
+ * Like {@link runNode} but without blocking: several children run at once
+ * (concurrency tests). `args` may start with Node options, e.g. `--input-type=module -e`.
+ */
+export function runNodeAsync(
+	script: string,
+	args: readonly string[],
+	options: Omit<RunNodeOptions, 'input'> = {},
+): Promise<ProcessResult> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [script, ...args], {
+			cwd: options.cwd,
+			env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+			stdio: ['ignore', 'pipe', 'pipe'],
+			timeout: options.timeoutMs ?? 60_000,
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+			stdout += chunk;
+		});
+		child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+			stderr += chunk;
+		});
+		child.on('error', reject);
+		child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+	});
 }

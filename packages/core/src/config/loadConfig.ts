@@ -49,7 +49,7 @@ export function loadConfig(location: ConfigLocation): AppConfig {
 	const result = validateConfig(raw);
 	if (!result.ok) {
 		throw new ConfigError(`${path} is invalid:\n${formatIssues(result.errors)}`, {
-			hint: 'fix these fields (see `agentspace config get` for the valid shape), or delete the file to reset it',
+			hint: 'fix these fields (the format is in specs/config.md; `agentspace config path` prints where the file is), or delete the file to reset it',
 			issues: result.errors,
 		});
 	}

@@ -101,7 +101,9 @@ describe('getOrCreateAuthToken, keychain behaviour', () => {
 		};
 		const result = await getOrCreateAuthToken({ home: temp.home, keychainEntry: failing });
 		expect(result.storage).toBe('file');
-		expect(result.fallbackReason).toBe('the OS keychain is not reachable: no Secret Service on the bus');
+		expect(result.fallbackReason).toBe(
+			'the OS keychain is not reachable: no Secret Service on the bus',
+		);
 	});
 });
 

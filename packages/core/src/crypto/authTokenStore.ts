@@ -42,12 +42,19 @@ export interface KeychainEntry {
 }
 
 /** Opens the keychain entry for a service and account. */
-export type KeychainEntryFactory = (service: string, account: string) => KeychainEntry | Promise<KeychainEntry>;
+export type KeychainEntryFactory = (
+	service: string,
+	account: string,
+) => KeychainEntry | Promise<KeychainEntry>;
 
 const osKeychainEntry: KeychainEntryFactory = async (service, account) => {
 	// Loaded lazily: the native binding costs start-up time that most commands never need.
 	const { Entry } = await import('@napi-rs/keyring');
-	return new Entry(service, account);
+	// On Linux only the Secret Service (gnome-keyring, KWallet…) is a keychain.
+	// Left to itself the binding falls back to the kernel keyring, which is
+	// in-memory and scoped to a session: measured here, the next process could
+	// not read the token the previous one stored, so each made a new one.
+	return new Entry(service, account, { linux: { store: 'secret-service' } });
 };
 
 /** Keychain service name under which AgentSpace stores its secrets. */
@@ -77,7 +84,10 @@ export async function getOrCreateAuthToken(options: AuthTokenOptions): Promise<A
 		reason = 'the OS keychain was disabled (keychain: false)';
 	} else {
 		try {
-			const { token, created } = await fromKeychain(options.home, options.keychainEntry ?? osKeychainEntry);
+			const { token, created } = await fromKeychain(
+				options.home,
+				options.keychainEntry ?? osKeychainEntry,
+			);
 			return { token, storage: 'keychain', created };
 		} catch (error) {
 			reason = `the OS keychain is not reachable: ${(error as Error).message}`;
@@ -94,7 +104,8 @@ async function fromKeychain(
 ): Promise<{ token: string; created: boolean }> {
 	const account = keychainAccount(home);
 	const stored = (await openEntry(KEYCHAIN_SERVICE, account)).getPassword();
-	if (typeof stored === 'string' && isAuthTokenShape(stored)) return { token: stored, created: false };
+	if (typeof stored === 'string' && isAuthTokenShape(stored))
+		return { token: stored, created: false };
 	const token = generateAuthToken();
 	(await openEntry(KEYCHAIN_SERVICE, account)).setPassword(token);
 	// Some keychains accept a write and then cannot read it back; only a full

@@ -12,8 +12,8 @@ import { desc } from 'drizzle-orm';
 import type { AgentSpaceDb } from '../connection/types.js';
 import { inTransaction } from '../connection/withImmediateTransaction.js';
 import { type AuditLogRow, auditLog } from '../schema/auditLog.js';
-import { readAuditSequence } from './auditSequence.js';
 import { canonicalJson, computeAuditHash, GENESIS_HASH } from './auditHash.js';
+import { readAuditSequence } from './auditSequence.js';
 import { toAuditRecord } from './toAuditRecord.js';
 import { type AuditEventInput, AuditEventInputSchema, type AuditRecord } from './types.js';
 
@@ -58,7 +58,8 @@ export function appendAuditRecord(
 	const id = Math.max(last?.id ?? 0, readAuditSequence(db)) + 1;
 	const secrets = { secrets: options.secrets ?? [] };
 	// Free-text fields are redacted like metadata: an id can carry a token too.
-	const text = (value: string | undefined) => (value === undefined ? null : redactText(value, secrets));
+	const text = (value: string | undefined) =>
+		value === undefined ? null : redactText(value, secrets);
 	const row: Omit<AuditLogRow, 'hash'> = {
 		id,
 		// Normalised to UTC with milliseconds, so stored times compare correctly as text.

@@ -70,18 +70,27 @@ describe('recordAuditEvent', () => {
 	});
 
 	it('refuses metadata that is not plain JSON', async () => {
-		const error = await recordAuditEvent(db, { eventType: 'x', metadata: { when: new Date(), n: 10n } as never }).catch(
-			(e: unknown) => e,
-		);
+		const error = await recordAuditEvent(db, {
+			eventType: 'x',
+			metadata: { when: new Date(), n: 10n } as never,
+		}).catch((e: unknown) => e);
 		expect(isValidationError(error)).toBe(true);
-		expect((error as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual(['metadata.n', 'metadata.when']);
+		expect((error as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual([
+			'metadata.n',
+			'metadata.when',
+		]);
 		expect(count()).toBe(0);
 	});
 
 	it('normalises a caller’s timestamp to UTC milliseconds', async () => {
-		const record = await recordAuditEvent(db, { eventType: 'x', timestamp: '2026-01-01T12:00:00+02:00' });
+		const record = await recordAuditEvent(db, {
+			eventType: 'x',
+			timestamp: '2026-01-01T12:00:00+02:00',
+		});
 		expect(record.timestamp).toBe('2026-01-01T10:00:00.000Z');
-		expect((await getAuditEvents(db, { until: '2026-01-01T10:00:00Z' })).map((e) => e.id)).toEqual([record.id]);
+		expect((await getAuditEvents(db, { until: '2026-01-01T10:00:00Z' })).map((e) => e.id)).toEqual([
+			record.id,
+		]);
 	});
 
 	it('redacts secrets in ids and other text fields too', async () => {
@@ -92,7 +101,8 @@ describe('recordAuditEvent', () => {
 			correlationId: 'token=abcdef123456',
 		});
 		const raw = JSON.stringify(db.$client.prepare('SELECT * FROM audit_log').get());
-		for (const secret of ['ghp_0123456789', 'hunter2pass', 'abcdef123456']) expect(raw).not.toContain(secret);
+		for (const secret of ['ghp_0123456789', 'hunter2pass', 'abcdef123456'])
+			expect(raw).not.toContain(secret);
 	});
 
 	it('redacts secrets in metadata before they reach the table', async () => {

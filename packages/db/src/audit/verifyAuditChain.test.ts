@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { createTempHome, type TempHome } from '@agentspace/testing';
+import { createTempHome, runNodeAsync, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDb, createInMemoryDb, openDb } from '../connection/openDb.js';
 import type { AgentSpaceDb } from '../connection/types.js';
@@ -48,7 +47,9 @@ describe('computeAuditHash', () => {
 		};
 		const content = `agentspace-audit-v1\n${JSON.stringify(Object.values(row))}`;
 		expect(computeAuditHash(row)).toBe(createHash('sha256').update(content).digest('hex'));
-		expect(computeAuditHash(row)).toBe('5d5dca6cad9337c1d55b6a8a0a1b906dad6c75e74c0878dd179bf39c4b039751');
+		expect(computeAuditHash(row)).toBe(
+			'5d5dca6cad9337c1d55b6a8a0a1b906dad6c75e74c0878dd179bf39c4b039751',
+		);
 	});
 });
 
@@ -167,18 +168,10 @@ describe('audit chain under concurrent writers (multi-process)', () => {
 			for (let i = 0; i < 150; i++) await recordAuditEvent(db, { eventType: 'concurrent', metadata: { writer: ${writer}, i } });
 			closeDb(db);
 		`;
-		const runs = [1, 2, 3].map(
-			(writer) =>
-				new Promise<{ code: number | null; err: string }>((resolve) => {
-					const child = spawn(process.execPath, ['--input-type=module', '-e', script(writer)], {
-						stdio: ['ignore', 'ignore', 'pipe'],
-					});
-					let err = '';
-					child.stderr.on('data', (chunk) => (err += chunk));
-					child.on('exit', (code) => resolve({ code, err }));
-				}),
+		const runs = [1, 2, 3].map((writer) =>
+			runNodeAsync('--input-type=module', ['-e', script(writer)]),
 		);
-		for (const run of await Promise.all(runs)) expect(run).toEqual({ code: 0, err: '' });
+		for (const run of await Promise.all(runs)) expect(run).toMatchObject({ status: 0, stderr: '' });
 		const fileDb = openDb({ path });
 		expect(await verifyAuditChain(fileDb)).toMatchObject({ ok: true, count: 450 });
 		closeDb(fileDb);

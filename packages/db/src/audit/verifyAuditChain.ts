@@ -100,7 +100,8 @@ export async function verifyAuditChain(db: AgentSpaceDb): Promise<AuditChainVeri
 		}
 		const sequence = readAuditSequence(db);
 		if (sequence > count) {
-			const missing = sequence === count + 1 ? `row ${sequence} was` : `rows ${count + 1}-${sequence} were`;
+			const missing =
+				sequence === count + 1 ? `row ${sequence} was` : `rows ${count + 1}-${sequence} were`;
 			return fail(count, count + 1, 'truncated', `${missing} deleted from the end of the log`);
 		}
 		return { ok: true, count, headHash: prevHash };

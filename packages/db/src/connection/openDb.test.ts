@@ -27,7 +27,8 @@ describe('openDb', () => {
 			expect(pragma('busy_timeout')).toBe(BUSY_TIMEOUT_MS);
 			db.$client.exec('CREATE TABLE t (v); INSERT INTO t VALUES (1)');
 			// The database and its WAL files hold the audit log: owner-only.
-			for (const file of [path, `${path}-wal`, `${path}-shm`]) expect(statSync(file).mode & 0o777).toBe(0o600);
+			for (const file of [path, `${path}-wal`, `${path}-shm`])
+				expect(statSync(file).mode & 0o777).toBe(0o600);
 		} finally {
 			closeDb(db);
 		}

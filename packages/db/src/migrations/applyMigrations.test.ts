@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasErrorCode } from '@agentspace/core';
-import { createTempHome, type TempHome } from '@agentspace/testing';
+import { createTempHome, runNodeAsync, type TempHome } from '@agentspace/testing';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDb, openDb } from '../connection/openDb.js';
@@ -114,22 +113,13 @@ describe('migrations', () => {
 			process.stdout.write(JSON.stringify(readSchemaStatus(db.$client)));
 			closeDb(db);
 		`;
-		const runs = Array.from({ length: 4 }, () => {
-			const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-				stdio: ['ignore', 'pipe', 'pipe'],
-			});
-			let out = '';
-			let err = '';
-			child.stdout.on('data', (chunk) => (out += chunk));
-			child.stderr.on('data', (chunk) => (err += chunk));
-			return new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
-				child.on('exit', (code) => resolve({ code, out, err })),
-			);
-		});
+		const runs = Array.from({ length: 4 }, () =>
+			runNodeAsync('--input-type=module', ['-e', script]),
+		);
 		for (const run of await Promise.all(runs)) {
-			expect(run.err).toBe('');
-			expect(run.code).toBe(0);
-			expect(JSON.parse(run.out)).toEqual({
+			expect(run.stderr).toBe('');
+			expect(run.status).toBe(0);
+			expect(JSON.parse(run.stdout)).toEqual({
 				version: EMBEDDED_MIGRATIONS.length,
 				latest: EMBEDDED_MIGRATIONS.length,
 			});

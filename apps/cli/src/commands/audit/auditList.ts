@@ -1,7 +1,8 @@
 import { type AuditQuery, type AuditRecord, getAuditEvents, MAX_AUDIT_LIMIT } from '@agentspace/db';
 import type { CommandContext } from '../../context.js';
-import { openHomeDb } from '../../homeDb.js';
-import { parseIntArg, parseTimeArg } from '../../parseArgs.js';
+import { openExistingHomeDb } from '../../homeDb.js';
+import { printable } from '../../output.js';
+import { parseIntArg, parseTextArg, parseTimeArg } from '../../parseArgs.js';
 import type { ActionResult } from '../../program.js';
 import type { AuditListOptions } from './register.js';
 
@@ -11,7 +12,7 @@ export async function auditList(
 	options: AuditListOptions,
 ): Promise<ActionResult> {
 	const query = toQuery(options);
-	const db = openHomeDb(ctx.home);
+	const db = openExistingHomeDb(ctx.home);
 	let entries: AuditRecord[];
 	try {
 		entries = await getAuditEvents(db, query);
@@ -27,18 +28,19 @@ export async function auditList(
 	ctx.output.table(entries, [
 		{ header: 'ID', value: (e) => String(e.id) },
 		{ header: 'TIME', value: (e) => e.timestamp.replace('T', ' ').replace(/\.\d+Z$/, 'Z') },
-		{ header: 'TYPE', value: (e) => e.eventType },
+		{ header: 'TYPE', value: (e) => printable(e.eventType) },
 		{
 			header: 'SEVERITY',
 			value: (e) => (e.severity === 'info' ? e.severity : style.yellow(e.severity)),
 		},
 		{
 			header: 'ACTOR',
-			value: (e) => (e.actor.id === null ? e.actor.type : `${e.actor.type}:${e.actor.id}`),
+			value: (e) => printable(e.actor.id === null ? e.actor.type : `${e.actor.type}:${e.actor.id}`),
 		},
 		{
 			header: 'SUBJECT',
-			value: (e) => (e.subject === null ? '-' : `${e.subject.type}:${e.subject.id ?? ''}`),
+			value: (e) =>
+				e.subject === null ? '-' : printable(`${e.subject.type}:${e.subject.id ?? ''}`),
 		},
 		{ header: 'DETAILS', value: (e) => summarise(e.metadata) },
 	]);
@@ -48,14 +50,21 @@ function toQuery(options: AuditListOptions): AuditQuery {
 	const query: { -readonly [K in keyof AuditQuery]: AuditQuery[K] } = {
 		limit: parseIntArg('--limit', options.limit, 1, MAX_AUDIT_LIMIT),
 	};
-	if (options.type !== undefined) query.type = options.type;
+	if (options.type !== undefined)
+		query.type = options.type.map((type) => parseTextArg('--type', type, 'mode_changed'));
 	if (options.subject !== undefined) {
-		const [type, ...rest] = options.subject.split(':');
-		query.subjectType = type;
-		if (rest.length > 0) query.subjectId = rest.join(':');
+		const [type = '', ...rest] = parseTextArg(
+			'--subject',
+			options.subject,
+			'config:securityMode',
+		).split(':');
+		query.subjectType = parseTextArg('--subject', type, 'config:securityMode');
+		if (rest.length > 0)
+			query.subjectId = parseTextArg('--subject', rest.join(':'), 'config:securityMode');
 	}
 	if (options.since !== undefined) query.since = parseTimeArg('--since', options.since);
-	if (options.until !== undefined) query.until = parseTimeArg('--until', options.until);
+	if (options.until !== undefined)
+		query.until = parseTimeArg('--until', options.until, { bound: 'end' });
 	return query;
 }
 
@@ -63,5 +72,6 @@ function summarise(metadata: Readonly<Record<string, unknown>>): string {
 	const text = Object.entries(metadata)
 		.map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
 		.join(' ');
-	return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+	const safe = printable(text);
+	return safe.length > 80 ? `${safe.slice(0, 79)}…` : safe;
 }

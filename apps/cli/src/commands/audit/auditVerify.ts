@@ -1,13 +1,13 @@
 import { AgentSpaceError, homePaths } from '@agentspace/core';
 import { verifyAuditChain } from '@agentspace/db';
 import type { CommandContext } from '../../context.js';
-import { openHomeDb } from '../../homeDb.js';
+import { openExistingHomeDb } from '../../homeDb.js';
 import type { ActionResult } from '../../program.js';
 import { reportError } from '../../reportError.js';
 
 /** `audit verify`: walks the hash chain; a broken chain exits with code 8 naming the first bad row. */
 export async function auditVerify(ctx: CommandContext): Promise<ActionResult> {
-	const db = openHomeDb(ctx.home);
+	const db = openExistingHomeDb(ctx.home);
 	let result: Awaited<ReturnType<typeof verifyAuditChain>>;
 	try {
 		result = await verifyAuditChain(db);
@@ -17,7 +17,7 @@ export async function auditVerify(ctx: CommandContext): Promise<ActionResult> {
 	if (result.ok) {
 		ctx.output.data(result);
 		ctx.output.line(
-			`${ctx.output.style.green('✓')} audit log intact: ${result.count} ${result.count === 1 ? 'entry' : 'entries'} verified, head ${result.headHash.slice(0, 16)}`,
+			`${ctx.output.style.green('✓')} audit log intact: ${result.count} ${result.count === 1 ? 'entry' : 'entries'} verified, head ${result.headHash}`,
 		);
 		return;
 	}

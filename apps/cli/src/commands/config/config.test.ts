@@ -1,8 +1,8 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTempHome, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, runCliJson } from '../../testCli.js';
+import { runCli, runCliAsync, runCliJson } from '../../testCli.js';
 import { parseConfigValue } from './configKeys.js';
 
 let temp: TempHome;
@@ -60,6 +60,35 @@ describe('agentspace config (end to end)', () => {
 			sourceApp: 'agentspace-cli',
 			metadata: { setting: 'securityMode', from: 'limited-control', to: 'full-control' },
 		});
+	});
+
+	it('applies concurrent sets one after the other, losing none and auditing each (multi-process)', async () => {
+		runCli(temp.home, ['config', 'get']);
+		const sets = [
+			['securityMode', 'full-control'],
+			['onboardingComplete', 'true'],
+			['apiEndpoint.port', '4100'],
+			['scanRoots', '~/x'],
+		];
+		const results = await Promise.all(
+			sets.map((args) => runCliAsync(temp.home, ['config', 'set', ...(args as [string, string])])),
+		);
+		for (const result of results) expect(result).toMatchObject({ status: 0, stderr: '' });
+		const config = JSON.parse(readFileSync(configFile(), 'utf8'));
+		expect(config).toMatchObject({
+			securityMode: 'full-control',
+			onboardingComplete: true,
+			apiEndpoint: { port: 4100 },
+			scanRoots: ['~/x'],
+		});
+		const audit = runCliJson<{ entries: Array<{ metadata: { setting: string } }> }>(temp.home, [
+			'audit',
+			'list',
+		]);
+		expect(audit.json.entries.map((e) => e.metadata.setting).sort()).toEqual(
+			sets.map(([key]) => key).sort(),
+		);
+		expect(runCli(temp.home, ['audit', 'verify']).status).toBe(0);
 	});
 
 	it('set of an unchanged value writes and audits nothing', () => {

@@ -26,11 +26,20 @@ export function assertConfigKey(key: string): ConfigKey {
 	});
 }
 
+/** A value in config.json: plain JSON, as every field of the schema is. */
+export type ConfigValue =
+	| string
+	| number
+	| boolean
+	| null
+	| ConfigValue[]
+	| { [key: string]: ConfigValue };
+
 /** The value at a dotted key. */
-export function getConfigValue(config: AppConfig, key: ConfigKey): unknown {
+export function getConfigValue(config: AppConfig, key: ConfigKey): ConfigValue {
 	let value: unknown = config;
 	for (const part of key.split('.')) value = (value as Record<string, unknown>)[part];
-	return value;
+	return value as ConfigValue;
 }
 
 /** A copy of `config` with `key` set to `value` (validation is the caller's job). */

@@ -39,27 +39,26 @@ export async function configSet(
 		});
 	}
 	const location = { path: homePaths(ctx.home).configFile };
-	const current = loadConfig(location);
-	const from = getConfigValue(current, key);
-	const result = validateConfig(setConfigValue(current, key, parseConfigValue(from, rawValue)));
-	if (!result.ok) {
-		throw new ValidationError(
-			`cannot set ${key} to "${rawValue}":\n${formatIssues(result.errors)}`,
-			{
-				hint: `nothing was changed; see \`agentspace config set --help\` for the accepted values`,
-				issues: result.errors,
-			},
-		);
-	}
-	const to = getConfigValue(result.value, key);
-	if (JSON.stringify(from) === JSON.stringify(to)) {
-		ctx.output.data({ key, from, to, changed: false });
-		ctx.output.line(`${key} is already ${formatConfigValue(to)}; nothing changed`);
-		return;
-	}
 	const db = openHomeDb(ctx.home);
 	try {
-		const audit = withImmediateTransaction(db, (tx) => {
+		// Read, check and write under the database's write lock: two concurrent
+		// `config set`s then apply one after the other, and neither loses the
+		// other's change while both are audited.
+		const change = withImmediateTransaction(db, (tx) => {
+			const current = loadConfig(location);
+			const from = getConfigValue(current, key);
+			const result = validateConfig(setConfigValue(current, key, parseConfigValue(from, rawValue)));
+			if (!result.ok) {
+				throw new ValidationError(
+					`cannot set ${key} to "${rawValue}":\n${formatIssues(result.errors)}`,
+					{
+						hint: `nothing was changed; run \`agentspace config set --help\` for the keys and accepted values`,
+						issues: result.errors,
+					},
+				);
+			}
+			const to = getConfigValue(result.value, key);
+			if (JSON.stringify(from) === JSON.stringify(to)) return { from, to, auditId: undefined };
 			const entry = appendAuditRecord(tx, {
 				eventType: key === 'securityMode' ? 'mode_changed' : 'config_changed',
 				actor: cliActor(),
@@ -68,10 +67,17 @@ export async function configSet(
 				sourceApp: CLI_SOURCE_APP,
 				metadata: { setting: key, from, to },
 			});
+			// Replaced last: if it fails, the audit entry rolls back with it.
 			saveConfig(location, result.value);
-			return entry;
+			return { from, to, auditId: entry.id };
 		});
-		ctx.output.data({ key, from, to, changed: true, auditId: audit.id });
+		const { from, to, auditId } = change;
+		if (auditId === undefined) {
+			ctx.output.data({ key, from, to, changed: false });
+			ctx.output.line(`${key} is already ${formatConfigValue(to)}; nothing changed`);
+			return;
+		}
+		ctx.output.data({ key, from, to, changed: true, auditId });
 		ctx.output.line(
 			`${key}: ${formatConfigValue(from)} → ${ctx.output.style.bold(formatConfigValue(to))}`,
 		);

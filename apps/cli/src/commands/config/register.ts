@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import { loadCommand, type RunAction } from '../../program.js';
+import { CONFIG_KEYS } from './configKeys.js';
+
+const KEYS = CONFIG_KEYS.join(', ');
 
 /** `agentspace config get|set|path`. */
 export function registerConfigCommands(program: Command, run: RunAction): void {
@@ -9,7 +12,7 @@ export function registerConfigCommands(program: Command, run: RunAction): void {
 		.addHelpText(
 			'after',
 			`
-Keys: securityMode, apiEndpoint.host, apiEndpoint.port, scanRoots, onboardingComplete, createdAt
+Keys: ${KEYS}
 
 Examples:
   $ agentspace config get
@@ -21,6 +24,16 @@ Examples:
 	config
 		.command('get [key]')
 		.description('print the whole configuration, or one key')
+		.addHelpText(
+			'after',
+			`
+Keys: ${KEYS}
+
+Examples:
+  $ agentspace config get
+  $ agentspace config get apiEndpoint.port
+  $ agentspace config get --json`,
+		)
 		.action((key: string | undefined, _options, command: Command) =>
 			run(command, async (ctx) =>
 				(
@@ -31,6 +44,23 @@ Examples:
 	config
 		.command('set <key> <value>')
 		.description('change one key (validated, written atomically, audited)')
+		.addHelpText(
+			'after',
+			`
+Keys and values:
+  securityMode         full-control | limited-control   (audited as mode_changed)
+  apiEndpoint.port     1-65535
+  apiEndpoint.host     127.0.0.1 only
+  scanRoots            comma-separated paths, or a JSON list
+  onboardingComplete   true | false
+  createdAt            read-only
+
+Examples:
+  $ agentspace config set securityMode full-control
+  $ agentspace config set apiEndpoint.port 4000
+  $ agentspace config set scanRoots ~/Projects,~/agents
+  $ agentspace config set scanRoots '["~/Projects","~/work agents"]'`,
+		)
 		.action((key: string, value: string, _options, command: Command) =>
 			run(command, async (ctx) =>
 				(

@@ -1,4 +1,4 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTempHome, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -52,6 +52,35 @@ describe('agentspace doctor (end to end)', () => {
 		for (const dir of ['', 'agents', 'logs', 'run'])
 			expect(statSync(join(home, dir)).mode & 0o777).toBe(0o700);
 		expect(statSync(join(home, 'config.json')).mode & 0o777).toBe(0o600);
+		expect(statSync(join(home, 'agentspace.db')).mode & 0o777).toBe(0o600);
+
+		// Creating the token was audited, without the token.
+		const audit = runCliJson<{
+			entries: Array<{ eventType: string; severity: string; metadata: object }>;
+		}>(home, ['audit', 'list', '--type', 'auth_token_created']);
+		expect(audit.json.entries).toHaveLength(1);
+		const storage = byId.keychain?.data?.storage;
+		expect(audit.json.entries[0]).toMatchObject({
+			severity: storage === 'file' ? 'security' : 'info',
+			metadata: { storage },
+		});
+		// A second run creates nothing new.
+		expect(
+			runCliJson<DoctorReport>(home, ['doctor']).json.checks.find((c) => c.id === 'keychain')?.data,
+		).toMatchObject({ created: false });
+		expect(
+			runCliJson<{ count: number }>(home, ['audit', 'list', '--type', 'auth_token_created']).json
+				.count,
+		).toBe(1);
+	});
+
+	it('tightens a home that others can read, and says so', () => {
+		chmodSync(temp.home, 0o755);
+		const { status, json } = runCliJson<DoctorReport>(temp.home, ['doctor']);
+		expect(status).toBe(0);
+		const home = json.checks.find((c) => c.id === 'home');
+		expect(home).toMatchObject({ status: 'warn', data: { tightened: [temp.home] } });
+		expect(statSync(temp.home).mode & 0o777).toBe(0o700);
 	});
 
 	it('prints a readable report for people', () => {
@@ -97,14 +126,42 @@ describe('doctor checks', () => {
 		expect(check.hint).toMatch(/--unsandboxed/);
 	});
 
-	it('on Linux, names the missing sandbox tools and the packages that provide them', () => {
-		const check = checkSandbox('linux');
-		if (check.status === 'warn' && check.detail.startsWith('missing')) {
-			expect(check.hint).toMatch(/apt-get install/);
-		} else {
-			expect(check.data).toMatchObject({
-				tools: { bwrap: expect.any(String), socat: expect.any(String), rg: expect.any(String) },
-			});
+	describe('on Linux', () => {
+		// Real executables in a private PATH stand in for the tools.
+		function toolDir(tools: Record<string, string>): string {
+			const dir = join(temp.home, 'bin');
+			mkdirSync(dir, { recursive: true });
+			for (const [name, body] of Object.entries(tools)) {
+				writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+			}
+			return dir;
 		}
+
+		it('names the missing tools and the packages that provide them', () => {
+			const check = checkSandbox('linux', toolDir({ rg: 'exit 0' }));
+			expect(check).toMatchObject({ status: 'warn', detail: 'missing: bwrap, socat' });
+			expect(check.hint).toMatch(/apt-get install bubblewrap socat/);
+		});
+
+		it('warns when bubblewrap is present but cannot create a sandbox', () => {
+			const dir = toolDir({
+				bwrap: 'echo "setting up uid map: Permission denied" >&2; exit 1',
+				socat: 'exit 0',
+				rg: 'exit 0',
+			});
+			const check = checkSandbox('linux', dir);
+			expect(check.status).toBe('warn');
+			expect(check.detail).toMatch(
+				/bubblewrap cannot create a sandbox: setting up uid map: Permission denied/,
+			);
+		});
+
+		it('is ok when all three are present and bubblewrap works', () => {
+			const check = checkSandbox(
+				'linux',
+				toolDir({ bwrap: 'exit 0', socat: 'exit 0', rg: 'exit 0' }),
+			);
+			expect(check).toMatchObject({ status: 'ok', data: { available: true } });
+		});
 	});
 });

@@ -1,8 +1,22 @@
 import { ensureHomeDirs, homePaths } from '@agentspace/core';
 import type { DoctorCheck } from '../types.js';
 
-/** The home and its directories exist with mode 0700 (created if missing). */
+/** The home and its directories exist with mode 0700 (created, or tightened, if not). */
 export function checkHome(home: string): DoctorCheck {
-	ensureHomeDirs(homePaths(home));
-	return { id: 'home', status: 'ok', detail: `${home} (mode 0700)`, data: { path: home } };
+	const tightened = ensureHomeDirs(homePaths(home));
+	if (tightened.length === 0) {
+		return {
+			id: 'home',
+			status: 'ok',
+			detail: `${home} (mode 0700)`,
+			data: { path: home, tightened },
+		};
+	}
+	return {
+		id: 'home',
+		status: 'warn',
+		detail: `${home}: tightened to mode 0700 (others could read it): ${tightened.join(', ')}`,
+		hint: 'the home holds secrets; keep it private to you',
+		data: { path: home, tightened },
+	};
 }

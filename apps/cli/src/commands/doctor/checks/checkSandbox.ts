@@ -10,11 +10,14 @@ const LINUX_TOOLS = [
 ] as const;
 
 /** An OS sandbox can confine agents: bubblewrap (working), socat and ripgrep on Linux; Seatbelt on macOS. */
-export function checkSandbox(platform: NodeJS.Platform = process.platform): DoctorCheck {
-	if (platform === 'linux') return checkLinux();
+export function checkSandbox(
+	platform: NodeJS.Platform = process.platform,
+	path: string = process.env.PATH ?? '',
+): DoctorCheck {
+	if (platform === 'linux') return checkLinux(path);
 	if (platform === 'darwin') {
-		const seatbelt = findExecutable('sandbox-exec');
-		const rg = findExecutable('rg');
+		const seatbelt = findExecutable('sandbox-exec', path);
+		const rg = findExecutable('rg', path);
 		const missing = [seatbelt ? null : 'sandbox-exec', rg ? null : 'rg'].filter((x) => x !== null);
 		return missing.length === 0
 			? {
@@ -40,9 +43,9 @@ export function checkSandbox(platform: NodeJS.Platform = process.platform): Doct
 	};
 }
 
-function checkLinux(): DoctorCheck {
+function checkLinux(path: string): DoctorCheck {
 	const tools = Object.fromEntries(
-		LINUX_TOOLS.map((tool) => [tool.name, findExecutable(tool.name) ?? null]),
+		LINUX_TOOLS.map((tool) => [tool.name, findExecutable(tool.name, path) ?? null]),
 	);
 	const missing = LINUX_TOOLS.filter((tool) => tools[tool.name] === null);
 	if (missing.length > 0) {
