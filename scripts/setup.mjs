@@ -18,9 +18,10 @@ const runDoctor = !args.includes('--no-doctor');
 const separator = args.indexOf('--');
 const doctorArgs = separator === -1 ? [] : args.slice(separator + 1);
 
-const say = (text) => process.stderr.write(`\u001b[1m==>\u001b[0m ${text}\n`);
+const color = process.stderr.isTTY && !process.env.NO_COLOR;
+const say = (text) => process.stderr.write(`${color ? '\u001b[1m==>\u001b[0m' : '==>'} ${text}\n`);
 const fail = (text, hint) => {
-	process.stderr.write(`error[SETUP]: ${text}\n${hint ? `hint: ${hint}\n` : ''}`);
+	process.stderr.write(`error[SETUP]: ${text}\nhint: ${hint}\n`);
 	process.exit(1);
 };
 
@@ -43,10 +44,21 @@ const env = {
 	TURBO_NO_UPDATE_NOTIFIER: '1',
 	DO_NOT_TRACK: '1',
 };
+// node-gyp needs this Node's C headers. Without a nodedir it downloads them
+// from nodejs.org, which is not the npm registry; official builds and Debian's
+// nodejs ship them next to the binary, so point node-gyp there.
+const nodePrefix = dirname(dirname(process.execPath));
+if (!env.npm_config_nodedir && existsSync(join(nodePrefix, 'include', 'node', 'node.h'))) {
+	env.npm_config_nodedir = nodePrefix;
+}
 
 function run(command, commandArgs, options = {}) {
 	const result = spawnSync(command, commandArgs, { cwd: root, env, stdio: 'inherit', ...options });
-	if (result.error) fail(`cannot run ${command}: ${result.error.message}`);
+	if (result.error)
+		fail(
+			`cannot run ${command}: ${result.error.message}`,
+			`check that ${command} is installed and on PATH`,
+		);
 	return result.status ?? 1;
 }
 
@@ -113,12 +125,13 @@ if (probe.status !== 0) {
 
 // 3. Build every package.
 say('building');
-if (run(pnpm, ['run', 'build']) !== 0) fail('the build failed', 'read the output above');
+if (run(pnpm, ['run', 'build']) !== 0)
+	fail('the build failed', 'read the output above; `pnpm build` repeats it');
 
 // 4. The main job.
 if (runDoctor) {
 	const cli = join(root, 'apps', 'cli', 'bin', 'agentspace.js');
-	if (!existsSync(cli)) fail('the CLI was not built');
+	if (!existsSync(cli)) fail('the CLI was not built', 'run `pnpm build` and read its output');
 	say('agentspace doctor');
 	process.exitCode = run(process.execPath, [cli, 'doctor', ...doctorArgs]);
 	if (process.exitCode === 0) {
