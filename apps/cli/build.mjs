@@ -37,8 +37,11 @@ await build({
 	platform: 'node',
 	target: 'node20.19',
 	sourcemap: 'linked',
-	// Native addons cannot be bundled; they resolve from this package's dependencies.
-	external: ['better-sqlite3', '@napi-rs/keyring'],
+	// better-sqlite3's JavaScript is bundled (loading it as separate CommonJS
+	// files costs ~10 ms per command); its compiled addon is not JavaScript and
+	// is loaded by path (see packages/db/src/connection/nativeBinding.ts).
+	// @napi-rs/keyring picks its platform addon at run time, so it stays external.
+	external: ['@napi-rs/keyring'],
 	// Bundled CommonJS (commander, better-sqlite3's loader) calls require().
 	banner: {
 		js: "import { createRequire as __agentspaceCreateRequire } from 'node:module';\nconst require = __agentspaceCreateRequire(import.meta.url);",
