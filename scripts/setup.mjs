@@ -43,6 +43,8 @@ const env = {
 	TURBO_TELEMETRY_DISABLED: '1',
 	TURBO_NO_UPDATE_NOTIFIER: '1',
 	DO_NOT_TRACK: '1',
+	// pnpm's "update available" box suggests a curl | sh install; not for us.
+	npm_config_update_notifier: 'false',
 };
 // node-gyp needs this Node's C headers. Without a nodedir it downloads them
 // from nodejs.org, which is not the npm registry; official builds and Debian's
