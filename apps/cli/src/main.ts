@@ -2,7 +2,7 @@ import { CommanderError } from 'commander';
 import { createContext } from './context.js';
 import { ExitCode } from './exitCodes.js';
 import { buildProgram, globalOptions, type RunAction } from './program.js';
-import { reportError } from './reportError.js';
+import { reportError, writeJsonError } from './reportError.js';
 
 /** Runs the CLI with `argv` (as in `process.argv`) and resolves to the exit code. */
 export async function main(argv: readonly string[], version: string): Promise<number> {
@@ -32,10 +32,7 @@ export async function main(argv: readonly string[], version: string): Promise<nu
 			const benign = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
 			if (benign.includes(error.code)) return ExitCode.Ok;
 			// commander has printed `error[USAGE]: …` on stderr; scripts also get it as JSON.
-			if (json) {
-				const message = error.message.replace(/^error: /, '');
-				process.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message } }, null, 2)}\n`);
-			}
+			if (json) writeJsonError({ code: 'USAGE', message: error.message.replace(/^error: /, '') });
 			return ExitCode.Usage;
 		}
 		return reportError(error, json);

@@ -10,7 +10,7 @@ export function reportError(error: unknown, json: boolean): ExitCodeValue {
 	if (isAgentSpaceError(error)) {
 		process.stderr.write(`error[${error.code}]: ${error.message}\n`);
 		if (error.hint !== undefined) process.stderr.write(`hint: ${error.hint}\n`);
-		if (json) process.stdout.write(`${JSON.stringify({ error: error.toJSON() }, null, 2)}\n`);
+		if (json) writeJsonError(error.toJSON());
 		return exitCodeFor(error.code);
 	}
 	const message = error instanceof Error ? error.message : String(error);
@@ -21,8 +21,11 @@ export function reportError(error: unknown, json: boolean): ExitCodeValue {
 	if (process.env.AGENTSPACE_LOG === 'debug' && error instanceof Error && error.stack) {
 		process.stderr.write(`${error.stack}\n`);
 	}
-	if (json) {
-		process.stdout.write(`${JSON.stringify({ error: { code: 'INTERNAL', message } }, null, 2)}\n`);
-	}
+	if (json) writeJsonError({ code: 'INTERNAL', message });
 	return ExitCode.Internal;
+}
+
+/** The `--json` form of an error on stdout: `{"error": {"code", "message", "hint"?, "issues"?}}`. */
+export function writeJsonError(error: { code: string; message: string }): void {
+	process.stdout.write(`${JSON.stringify({ error }, null, 2)}\n`);
 }
