@@ -43,6 +43,8 @@ const BRAND = Symbol.for('agentspace.error');
 
 /** Base class of every error AgentSpace throws on purpose. */
 export class AgentSpaceError extends Error {
+	// Each subclass sets its name explicitly rather than from `new.target.name`:
+	// bundlers may rename classes, and the `is…` guards compare names.
 	override readonly name: string = 'AgentSpaceError';
 	readonly [BRAND] = true;
 	readonly code: ErrorCode;
@@ -69,7 +71,6 @@ export class AgentSpaceError extends Error {
 
 /** The config file is unreadable or invalid. */
 export class ConfigError extends AgentSpaceError {
-	// Explicit, not `new.target.name`: bundlers may rename classes.
 	override readonly name = 'ConfigError';
 
 	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
@@ -79,7 +80,6 @@ export class ConfigError extends AgentSpaceError {
 
 /** An input (argument, file, payload) failed validation; `issues` lists every problem. */
 export class ValidationError extends AgentSpaceError {
-	// Explicit, not `new.target.name`: bundlers may rename classes.
 	override readonly name = 'ValidationError';
 
 	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
@@ -89,7 +89,6 @@ export class ValidationError extends AgentSpaceError {
 
 /** The named thing does not exist. */
 export class NotFoundError extends AgentSpaceError {
-	// Explicit, not `new.target.name`: bundlers may rename classes.
 	override readonly name = 'NotFoundError';
 
 	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
@@ -99,7 +98,6 @@ export class NotFoundError extends AgentSpaceError {
 
 /** The operation conflicts with current state (already exists, already running, newer schema…). */
 export class ConflictError extends AgentSpaceError {
-	// Explicit, not `new.target.name`: bundlers may rename classes.
 	override readonly name = 'ConflictError';
 
 	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
@@ -109,7 +107,6 @@ export class ConflictError extends AgentSpaceError {
 
 /** The caller is authenticated but not allowed to do this. */
 export class PermissionDeniedError extends AgentSpaceError {
-	// Explicit, not `new.target.name`: bundlers may rename classes.
 	override readonly name = 'PermissionDeniedError';
 
 	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
@@ -119,7 +116,6 @@ export class PermissionDeniedError extends AgentSpaceError {
 
 /** Authentication failed (missing or wrong token). */
 export class AuthError extends AgentSpaceError {
-	// Explicit, not `new.target.name`: bundlers may rename classes.
 	override readonly name = 'AuthError';
 
 	constructor(message: string, options: AgentSpaceErrorOptions = {}) {
@@ -129,7 +125,6 @@ export class AuthError extends AgentSpaceError {
 
 /** The secret store (OS keychain or its file fallback) failed. */
 export class VaultError extends AgentSpaceError {
-	// Explicit, not `new.target.name`: bundlers may rename classes.
 	override readonly name = 'VaultError';
 
 	constructor(message: string, options: AgentSpaceErrorOptions = {}) {

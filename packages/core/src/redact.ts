@@ -1,28 +1,11 @@
 /** What a redacted value is replaced with. */
 export const REDACTED = '[REDACTED]';
 
-// Field names whose values are secrets whatever they look like. Names are split
-// into words (camelCase, snake_case, kebab-case) so `apiKey`, `x-api-key` and
-// `API_KEY` all match, while `project_key` or `keychain` do not.
-const SECRET_WORDS = new Set([
-	'token',
-	'tokens',
-	'password',
-	'passwd',
-	'passphrase',
-	'pwd',
-	'secret',
-	'secrets',
-	'cookie',
-	'cookies',
-	'authorization',
-	'credential',
-	'credentials',
-	'apikey',
-	'bearer',
-	'privatekey',
-	'signature',
-]);
+// Whole words (after splitting camelCase, snake_case and kebab-case) that mark a
+// secret but are too short or common to match inside other words; the longer
+// markers are in SECRET_FRAGMENTS below. `key` is handled on its own so that
+// `apiKey` or `API_KEY` match while `project_key` or `keychain` do not.
+const SECRET_WORDS = new Set(['pwd', 'bearer', 'signature']);
 const SECRET_KEY_QUALIFIERS = new Set([
 	'api',
 	'access',

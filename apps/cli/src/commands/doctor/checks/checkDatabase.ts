@@ -12,31 +12,27 @@ export function checkDatabase(home: string): DoctorCheck {
 		const auditEntries = (
 			db.$client.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }
 		).n;
+		const data = {
+			path,
+			schemaVersion: schema.version,
+			latestSchemaVersion: schema.latest,
+			journalMode,
+			auditEntries,
+		};
 		if (journalMode !== 'wal') {
 			return {
 				id: 'database',
 				status: 'fail',
 				detail: `${path}: journal mode is ${journalMode}, not wal`,
 				hint: 'the file system may not support WAL (e.g. some network file systems); put the home on a local disk',
-				data: {
-					path,
-					schemaVersion: schema.version,
-					latestSchemaVersion: schema.latest,
-					journalMode,
-				},
+				data,
 			};
 		}
 		return {
 			id: 'database',
 			status: 'ok',
 			detail: `${path}: schema version ${schema.version}/${schema.latest}, ${journalMode}, ${auditEntries} audit entries`,
-			data: {
-				path,
-				schemaVersion: schema.version,
-				latestSchemaVersion: schema.latest,
-				journalMode,
-				auditEntries,
-			},
+			data,
 		};
 	} finally {
 		db.$client.close();
