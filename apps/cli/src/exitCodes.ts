@@ -33,6 +33,7 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCodeValue>> = {
 	USAGE: ExitCode.Usage,
 	NOT_FOUND: ExitCode.NotFound,
 	CONFLICT: ExitCode.Conflict,
+	CONCURRENCY_CONFLICT: ExitCode.Conflict,
 	DB_SCHEMA_TOO_NEW: ExitCode.Conflict,
 	PERMISSION_DENIED: ExitCode.Denied,
 	AUTH_FAILED: ExitCode.Denied,

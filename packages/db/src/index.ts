@@ -23,5 +23,23 @@ export type { SchemaStatus } from './migrations/applyMigrations.js';
 export { applyMigrations, readSchemaStatus } from './migrations/applyMigrations.js';
 export type { EmbeddedMigration } from './migrations/embeddedMigration.js';
 export { EMBEDDED_MIGRATIONS } from './migrations/embeddedMigrations.generated.js';
-export type { AuditLogRow } from './schema/index.js';
-export { auditLog } from './schema/index.js';
+export type { AuditLogRow, EventConsumerRow, EventRow } from './schema/index.js';
+export {
+	agentRuns,
+	agents,
+	auditLog,
+	checkpoints,
+	cursors,
+	eventConsumers,
+	events,
+	locks,
+	messageRecipients,
+	messages,
+	missions,
+	pilots,
+	reservations,
+	sortieDependencies,
+	sorties,
+	threads,
+	workOrders,
+} from './schema/index.js';

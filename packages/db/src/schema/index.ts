@@ -1,2 +1,10 @@
+export { agentRuns, agents } from './agents.js';
 export type { AuditLogRow } from './auditLog.js';
 export { auditLog } from './auditLog.js';
+export { checkpoints } from './checkpoints.js';
+export { cursors, locks, reservations } from './coordination.js';
+export type { EventConsumerRow, EventRow } from './eventLog.js';
+export { eventConsumers, events } from './eventLog.js';
+export { messageRecipients, messages, threads } from './messages.js';
+export { pilots } from './pilots.js';
+export { missions, sortieDependencies, sorties, workOrders } from './work.js';

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+// Field schemas shared by several event families.
+
+/** A pilot's callsign: letters, digits, ".", "_" or "-", starting with a letter or digit. */
+export const Callsign = z
+	.string()
+	.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-"');
+
+/** An identifier chosen by the caller (sortie id, message id…). */
+export const Identifier = z
+	.string()
+	.regex(
+		/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/,
+		'must be 1-128 letters, digits, ".", "_", ":" or "-"',
+	);
+
+/** An agent id, as in the manifest: safe as a directory name. */
+export const AgentId = z
+	.string()
+	.regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1-64 lowercase letters, digits, ".", "_" or "-"');
+
+/** A short line of text. */
+export const Title = z.string().min(1).max(512);
+/** Free text. */
+export const Text = z.string().max(65_536);
+/** A hex SHA-256 digest. */
+export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256 digest');
+/** An ISO 8601 time. */
+export const IsoTime = z.iso.datetime({ offset: true });
+/** A glob relative to the project: `*`, `**` and `?` are wildcards. */
+export const Glob = z
+	.string()
+	.min(1)
+	.max(1024)
+	.refine((glob) => !glob.startsWith('/') && !glob.split('/').includes('..'), {
+		message: 'must be relative to the project and must not contain ".."',
+	});
+/** How urgent a piece of work is. */
+export const Priority = z.enum(['low', 'normal', 'high', 'critical']);
+/** A permission string, `domain:action[:scope]` (parsed by @agentspace/agents). */
+export const PermissionString = z
+	.string()
+	.regex(/^[a-z]+:[a-z_]+(?::.+)?$/, 'must be "domain:action[:scope]"');
+/** An argv step: a command and its arguments, never a shell string. */
+export const CommandStep = z.strictObject({
+	command: z.string().min(1).max(4096),
+	args: z.array(z.string().max(65_536)).max(1024),
+});
+/** A plain JSON object. */
+export const JsonObject = z.record(z.string(), z.json());

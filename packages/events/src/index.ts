@@ -1,0 +1,65 @@
+export type {
+	AgentSpaceEvent,
+	EventOfType,
+	EventPayload,
+	EventPayloadInput,
+	EventType,
+	FleetEvent,
+	PendingEvent,
+} from './catalogue/catalogue.js';
+export {
+	AgentSpaceEventSchema,
+	EVENT_DEFINITIONS,
+	EVENT_TYPES,
+	eventDefinition,
+	FleetEventSchema,
+	isKnownEventType,
+} from './catalogue/catalogue.js';
+export type { EventDefinition } from './catalogue/defineEvent.js';
+export type { Actor, EventMetadata } from './catalogue/envelope.js';
+export { ActorSchema, EventIdSchema, EventMetadataSchema } from './catalogue/envelope.js';
+export type { ConsumerOptions, ConsumerRunResult } from './consumers/runConsumer.js';
+export { getConsumerPosition, resetConsumer, runConsumer } from './consumers/runConsumer.js';
+export type { CreateEventEnvelope } from './createEvent.js';
+export { createEvent, SYSTEM_ACTOR } from './createEvent.js';
+export { isEventType } from './isEventType.js';
+export type { Projection, ProjectionHandler } from './projections/defineProjection.js';
+export type { ProjectionContext } from './projections/projectionContext.js';
+export { applyProjections, PROJECTION_TABLES, PROJECTIONS } from './projections/projections.js';
+export { globsOverlap } from './queries/globsOverlap.js';
+export type { ReadySortie } from './queries/readyWork.js';
+export { findReadyWork } from './queries/readyWork.js';
+export type {
+	ConflictQuery,
+	ReservationConflict,
+	ReserveFilesInput,
+	ReserveFilesResult,
+} from './queries/reservations.js';
+export { findReservationConflicts, reserveFiles } from './queries/reservations.js';
+export type { TableDigest } from './replay/projectionDigest.js';
+export { dumpProjections, projectionDigest } from './replay/projectionDigest.js';
+export type { RebuildOptions, RebuildResult } from './replay/rebuildProjections.js';
+export { rebuildProjections, replayEvents } from './replay/rebuildProjections.js';
+export type { AppendOptions } from './store/appendToStream.js';
+export { appendToStream } from './store/appendToStream.js';
+export { ConcurrencyError, isConcurrencyError } from './store/ConcurrencyError.js';
+export { EventStore } from './store/EventStore.js';
+export type { EventFilters, EventQuery, NormalizedEventQuery } from './store/eventQuery.js';
+export { MAX_QUERY_LIMIT, validateEventQuery } from './store/eventQuery.js';
+export type { ExpectedVersion } from './store/expectedVersion.js';
+export {
+	countEvents,
+	getLatestEvent,
+	getLatestSequence,
+	queryEvents,
+} from './store/queryEvents.js';
+export type { ReadStreamOptions } from './store/readStream.js';
+export { readStream, streamVersion } from './store/readStream.js';
+export type { Upcaster } from './upcasting/upcasters.js';
+export { UPCASTERS, upcastPayload } from './upcasting/upcasters.js';
+export {
+	assertValidPending,
+	safeValidateEvent,
+	safeValidatePendingEvent,
+	validateEvent,
+} from './validateEvent.js';

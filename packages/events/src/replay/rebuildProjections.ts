@@ -1,0 +1,83 @@
+import { AgentSpaceError } from '@agentspace/core';
+import { type AgentSpaceDb, inTransaction, withImmediateTransaction } from '@agentspace/db';
+import type { FleetEvent } from '../catalogue/catalogue.js';
+import { projectionContext } from '../projections/projectionContext.js';
+import { applyProjections, PROJECTION_TABLES } from '../projections/projections.js';
+import { prepared } from '../store/prepared.js';
+import { EVENT_COLUMNS, type RawEventRow, rowToEvent } from '../store/rowToEvent.js';
+
+/** Options for {@link rebuildProjections}. */
+export interface RebuildOptions {
+	/** Events read per page (default 5000). */
+	readonly batchSize?: number;
+	/** Called after each page with the number of events replayed so far and the total. */
+	readonly onProgress?: (replayed: number, total: number) => void;
+	/**
+	 * Runs inside the rebuild's transaction after the replay, so the caller can
+	 * commit its audit record together with the rebuilt tables.
+	 */
+	readonly beforeCommit?: (db: AgentSpaceDb, events: number) => void;
+}
+
+/** What a rebuild did. */
+export interface RebuildResult {
+	readonly events: number;
+	readonly tables: readonly string[];
+	readonly durationMs: number;
+}
+
+/**
+ * Applies already-stored events to the projections, in the order given, inside
+ * the caller's write transaction. Nothing is written to the event log.
+ */
+export function replayEvents(db: AgentSpaceDb, events: Iterable<FleetEvent>): number {
+	if (!inTransaction(db)) {
+		throw new AgentSpaceError('replayEvents must run inside a write transaction', {
+			hint: 'use rebuildProjections, or wrap the call in withImmediateTransaction(db, ...)',
+		});
+	}
+	const context = projectionContext(db.$client);
+	let count = 0;
+	for (const event of events) {
+		applyProjections(context, event);
+		count += 1;
+	}
+	return count;
+}
+
+/**
+ * Empties every projection table and replays the whole event log into them, in
+ * one write transaction: readers see the old tables or the new ones, never a
+ * half-built state, and a failure leaves the old tables in place.
+ */
+export function rebuildProjections(db: AgentSpaceDb, options: RebuildOptions = {}): RebuildResult {
+	const batchSize = options.batchSize ?? 5000;
+	const started = performance.now();
+	const client = db.$client;
+	const events = withImmediateTransaction(db, (tx) => {
+		for (const table of [...PROJECTION_TABLES].reverse()) client.exec(`DELETE FROM "${table}"`);
+		const total = (client.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+		// Paged rather than iterated: better-sqlite3 cannot run the projections'
+		// statements on a connection that is in the middle of an iteration.
+		const page = prepared(
+			client,
+			`SELECT ${EVENT_COLUMNS} FROM events WHERE sequence > ? ORDER BY sequence LIMIT ?`,
+		);
+		let after = 0;
+		let replayed = 0;
+		for (;;) {
+			const rows = page.all(after, batchSize) as RawEventRow[];
+			if (rows.length === 0) break;
+			replayed += replayEvents(tx, rows.map(rowToEvent));
+			after = (rows[rows.length - 1] as RawEventRow).sequence;
+			options.onProgress?.(replayed, total);
+		}
+		options.beforeCommit?.(tx, replayed);
+		return replayed;
+	});
+	return {
+		events,
+		tables: PROJECTION_TABLES,
+		durationMs: Math.round(performance.now() - started),
+	};
+}

@@ -1,0 +1,106 @@
+import { formatIssues, ValidationError } from '@agentspace/core';
+import type { AgentSpaceDb } from '@agentspace/db';
+import type { FleetEvent } from '../catalogue/catalogue.js';
+import {
+	type EventFilters,
+	type EventQuery,
+	type NormalizedEventQuery,
+	validateEventQuery,
+} from './eventQuery.js';
+import { prepared } from './prepared.js';
+import { EVENT_COLUMNS, type RawEventRow, rowToEvent } from './rowToEvent.js';
+
+/** A WHERE clause and its parameters. */
+interface Where {
+	readonly sql: string;
+	readonly params: (string | number)[];
+}
+
+/** Builds the WHERE clause for a normalised query; exported for the query-plan test. */
+export function buildWhere(q: Omit<NormalizedEventQuery, 'limit' | 'order'>): Where {
+	const clauses: string[] = [];
+	const params: (string | number)[] = [];
+	if (q.project_key !== undefined) {
+		clauses.push('project_key = ?');
+		params.push(q.project_key);
+	}
+	if (q.types !== undefined) {
+		clauses.push(`type IN (${q.types.map(() => '?').join(', ')})`);
+		params.push(...q.types);
+	}
+	if (q.stream_id !== undefined) {
+		clauses.push('stream_id = ?');
+		params.push(q.stream_id);
+	}
+	if (q.since !== undefined) {
+		clauses.push('timestamp >= ?');
+		params.push(q.since);
+	}
+	if (q.until !== undefined) {
+		clauses.push('timestamp <= ?');
+		params.push(q.until);
+	}
+	if (q.after_sequence !== undefined) {
+		clauses.push('sequence > ?');
+		params.push(q.after_sequence);
+	}
+	return { sql: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
+}
+
+/** The SQL and parameters of a query; exported for the query-plan test. */
+export function buildQuerySql(q: NormalizedEventQuery): Where {
+	const where = buildWhere(q);
+	return {
+		sql: `SELECT ${EVENT_COLUMNS} FROM events ${where.sql} ORDER BY sequence ${q.order === 'desc' ? 'DESC' : 'ASC'} LIMIT ?`,
+		params: [...where.params, q.limit],
+	};
+}
+
+function normalise(query: unknown): NormalizedEventQuery {
+	const result = validateEventQuery(query);
+	if (!result.ok) {
+		throw new ValidationError(`invalid event query:\n${formatIssues(result.errors)}`, {
+			hint: 'fix the listed filters',
+			issues: result.errors,
+		});
+	}
+	return result.value;
+}
+
+/** Events matching every filter, ordered by global position. */
+export function queryEvents(db: AgentSpaceDb, query: EventQuery = {}): FleetEvent[] {
+	const { sql, params } = buildQuerySql(normalise(query));
+	return (prepared(db.$client, sql).all(...params) as RawEventRow[]).map(rowToEvent);
+}
+
+/** How many events of a project match the filters. */
+export function countEvents(
+	db: AgentSpaceDb,
+	projectKey: string | undefined,
+	filters: EventFilters = {},
+): number {
+	const q = normalise({ ...filters, project_key: projectKey });
+	const where = buildWhere(q);
+	const row = prepared(db.$client, `SELECT COUNT(*) AS n FROM events ${where.sql}`).get(
+		...where.params,
+	) as {
+		n: number;
+	};
+	return row.n;
+}
+
+/** The newest event of a project, or null when it has none. */
+export function getLatestEvent(db: AgentSpaceDb, projectKey: string): FleetEvent | null {
+	const [latest] = queryEvents(db, { project_key: projectKey, order: 'desc', limit: 1 });
+	return latest ?? null;
+}
+
+/** The global position of a project's newest event; 0 when it has none. */
+export function getLatestSequence(db: AgentSpaceDb, projectKey: string): number {
+	normalise({ project_key: projectKey });
+	const row = prepared(
+		db.$client,
+		'SELECT MAX(sequence) AS s FROM events WHERE project_key = ?',
+	).get(projectKey) as { s: number | null };
+	return row.s ?? 0;
+}
