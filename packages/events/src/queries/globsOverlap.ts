@@ -1,66 +1,96 @@
-/**
- * Glob tokens: a literal character, `?` (one character except "/"), `*` (any
- * run without "/") or `**` (any run, "/" included).
- */
-type Token =
-	| { kind: 'char'; char: string }
-	| { kind: 'one' }
-	| { kind: 'star' }
-	| { kind: 'globstar' };
+/** A character test on an NFA edge. */
+type CharTest = (c: string) => boolean;
 
-function tokenize(glob: string): Token[] {
-	const tokens: Token[] = [];
+/** One state of a glob's automaton: character edges and empty (ε) edges to other states. */
+interface State {
+	readonly edges: [CharTest, number][];
+	readonly empty: number[];
+}
+
+const anyChar: CharTest = () => true;
+const notSlash: CharTest = (c) => c !== '/';
+
+/**
+ * Compiles a glob into a nondeterministic automaton. `?` is one character
+ * except "/", `*` any run without "/", `**` any run, and `**\/` any run of
+ * whole directories (including none, so `a/**\/b` matches `a/b`).
+ * Returns the states; the last one accepts.
+ */
+function compile(glob: string): State[] {
+	const states: State[] = [{ edges: [], empty: [] }];
+	const add = () => states.push({ edges: [], empty: [] }) - 1;
+	let current = 0;
 	for (let i = 0; i < glob.length; i += 1) {
 		const c = glob[i] as string;
-		if (c === '*' && glob[i + 1] === '*') {
-			tokens.push({ kind: 'globstar' });
-			i += 1;
-			// `a/**/b` also matches `a/b`: the slash after ** is optional.
-			if (glob[i + 1] === '/') i += 1;
-		} else if (c === '*') tokens.push({ kind: 'star' });
-		else if (c === '?') tokens.push({ kind: 'one' });
-		else tokens.push({ kind: 'char', char: c });
+		const here = states[current] as State;
+		if (c === '*' && glob[i + 1] === '*' && glob[i + 2] === '/') {
+			// (anything ending in "/")? : an optional run of directories.
+			const dirs = add();
+			const next = add();
+			here.empty.push(next, dirs);
+			(states[dirs] as State).edges.push([anyChar, dirs], [(x) => x === '/', next]);
+			current = next;
+			i += 2;
+		} else if (c === '*') {
+			const globstar = glob[i + 1] === '*';
+			const next = add();
+			here.edges.push([globstar ? anyChar : notSlash, current]);
+			here.empty.push(next);
+			current = next;
+			if (globstar) i += 1;
+		} else {
+			const next = add();
+			here.edges.push([c === '?' ? notSlash : (x) => x === c, next]);
+			current = next;
+		}
 	}
-	return tokens;
+	return states;
 }
 
-function accepts(token: Token, c: string): boolean {
-	if (token.kind === 'char') return token.char === c;
-	if (token.kind === 'globstar') return true;
-	return c !== '/';
+function closure(states: State[], start: number): number[] {
+	const seen = new Set([start]);
+	const stack = [start];
+	while (stack.length > 0) {
+		for (const next of (states[stack.pop() as number] as State).empty) {
+			if (!seen.has(next)) {
+				seen.add(next);
+				stack.push(next);
+			}
+		}
+	}
+	return [...seen];
 }
-
-const isStar = (t: Token | undefined) => t?.kind === 'star' || t?.kind === 'globstar';
 
 /**
- * True when some path matches both globs. Exact, not a heuristic: it walks the
- * two patterns side by side as automata (a product construction), trying as
- * input every character either pattern names plus "/" and one character
- * neither names (which stands for all the others).
+ * True when some path matches both globs. Exact, not a heuristic: it runs the
+ * two automata side by side (a product construction), trying as input every
+ * character either glob names, "/", and one character neither names (which
+ * stands for all the others).
  */
 export function globsOverlap(a: string, b: string): boolean {
-	const ta = tokenize(a);
-	const tb = tokenize(b);
+	const sa = compile(a);
+	const sb = compile(b);
 	const alphabet = new Set<string>(['/', '\u0000']);
-	for (const t of [...ta, ...tb]) if (t.kind === 'char') alphabet.add(t.char);
+	for (const c of a + b) if (c !== '*' && c !== '?') alphabet.add(c);
+	const width = sb.length;
 	const seen = new Set<number>();
-	const width = tb.length + 1;
 	const stack: [number, number][] = [[0, 0]];
 	while (stack.length > 0) {
-		const [i, j] = stack.pop() as [number, number];
-		const key = i * width + j;
-		if (seen.has(key)) continue;
-		seen.add(key);
-		if (i === ta.length && j === tb.length) return true;
-		// A star may match nothing.
-		if (isStar(ta[i])) stack.push([i + 1, j]);
-		if (isStar(tb[j])) stack.push([i, j + 1]);
-		const x = ta[i];
-		const y = tb[j];
-		if (x === undefined || y === undefined) continue;
-		for (const c of alphabet) {
-			if (!accepts(x, c) || !accepts(y, c)) continue;
-			stack.push([isStar(x) ? i : i + 1, isStar(y) ? j : j + 1]);
+		const [i0, j0] = stack.pop() as [number, number];
+		for (const i of closure(sa, i0)) {
+			for (const j of closure(sb, j0)) {
+				if (seen.has(i * width + j)) continue;
+				seen.add(i * width + j);
+				if (i === sa.length - 1 && j === sb.length - 1) return true;
+				for (const c of alphabet) {
+					for (const [testA, nextA] of (sa[i] as State).edges) {
+						if (!testA(c)) continue;
+						for (const [testB, nextB] of (sb[j] as State).edges) {
+							if (testB(c)) stack.push([nextA, nextB]);
+						}
+					}
+				}
+			}
 		}
 	}
 	return false;

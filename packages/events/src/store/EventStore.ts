@@ -25,8 +25,8 @@ export class EventStore {
 	 * as stored (with `sequence` and `stream_version`). Throws a
 	 * `ConcurrencyError` when `expectedVersion` does not hold.
 	 */
-	async append(event: unknown, options?: AppendOptions): Promise<FleetEvent>;
 	async append(events: readonly unknown[], options?: AppendOptions): Promise<FleetEvent[]>;
+	async append(event: unknown, options?: AppendOptions): Promise<FleetEvent>;
 	async append(input: unknown, options: AppendOptions = {}): Promise<FleetEvent | FleetEvent[]> {
 		const batch = Array.isArray(input) ? input : [input];
 		const stored = withImmediateTransaction(this.db, (tx) => appendToStream(tx, batch, options));
