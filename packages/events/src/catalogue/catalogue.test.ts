@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isValidationError } from '@agentspace/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { isEventType } from '../isEventType.js';
 import { PAYLOADS } from '../testing/eventArbitraries.js';
 import { safeValidateEvent, validateEvent } from '../validateEvent.js';
 import { EVENT_TYPES, type EventType, type FleetEvent, FleetEventSchema } from './catalogue.js';
+import { renderEventCatalogue } from './describeCatalogue.js';
 
 const stored = (type: EventType, payload: object): FleetEvent =>
 	({
@@ -175,5 +177,16 @@ describe('event catalogue', () => {
 				}),
 			).toThrow(/paths\[0\]/);
 		}
+	});
+});
+
+describe('specs/events.md', () => {
+	it('has the field tables of the current catalogue (run `pnpm --filter @agentspace/events run spec` after a change)', () => {
+		const spec = readFileSync(new URL('../../../../specs/events.md', import.meta.url), 'utf8');
+		const generated = spec.slice(
+			spec.indexOf('<!-- catalogue:start -->') + 24,
+			spec.indexOf('<!-- catalogue:end -->'),
+		);
+		expect(generated.trim()).toBe(renderEventCatalogue().trim());
 	});
 });

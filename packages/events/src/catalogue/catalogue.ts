@@ -20,6 +20,19 @@ export const EVENT_DEFINITIONS = [
 	...COORDINATION_EVENTS,
 ] as const;
 
+/** The catalogue by family, in the order `specs/events.md` documents it. */
+export const EVENT_FAMILIES = [
+	{ name: 'Agent lifecycle', events: AGENT_EVENTS },
+	{ name: 'Pilots', events: PILOT_EVENTS },
+	{ name: 'Messages', events: MESSAGE_EVENTS },
+	{ name: 'Reservations', events: RESERVATION_EVENTS },
+	{ name: 'Sorties', events: SORTIE_EVENTS },
+	{ name: 'Missions', events: MISSION_EVENTS },
+	{ name: 'Work orders', events: WORK_ORDER_EVENTS },
+	{ name: 'Checkpoints', events: CHECKPOINT_EVENTS },
+	{ name: 'Coordination', events: COORDINATION_EVENTS },
+] as const;
+
 type Definition = (typeof EVENT_DEFINITIONS)[number];
 
 /** The name of an event type, e.g. `pilot_registered`. */
