@@ -21,6 +21,8 @@ export interface CreateEventEnvelope {
 	readonly metadata?: EventMetadata;
 }
 
+const RESERVED = ['type', 'schema_version', 'sequence', 'stream_version'];
+
 /** The actor recorded when a caller names none. */
 export const SYSTEM_ACTOR = { type: 'system', id: 'agentspace' } as const;
 
@@ -35,14 +37,23 @@ export function createEvent<T extends EventType>(
 ): PendingEvent<T> {
 	const definition = eventDefinition(type);
 	const { project_key, stream_id, id, timestamp, metadata, ...payload } = fields;
+	// The store assigns these, and the type is the first argument: a payload
+	// field with one of these names would be silently overwritten.
+	const reserved = RESERVED.filter((key) => key in payload);
+	if (reserved.length > 0) {
+		throw new ValidationError(`invalid ${type} event: ${reserved.join(', ')} cannot be set here`, {
+			hint: 'the type is the first argument; schema_version, sequence and stream_version are filled in',
+			issues: reserved.map((path) => ({ path, message: 'reserved envelope field' })),
+		});
+	}
 	const candidate: Record<string, unknown> = {
+		...payload,
 		id: id ?? generateId('evt'),
 		type,
 		project_key,
 		timestamp: timestamp ?? nowIso(),
 		schema_version: definition?.schemaVersion ?? 1,
 		metadata: metadata ?? { actor: SYSTEM_ACTOR },
-		...payload,
 	};
 	// Naming the stream needs the payload's defaults applied, so parse it first;
 	// the full validation below reports every problem if it does not parse.

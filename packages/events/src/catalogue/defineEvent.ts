@@ -36,10 +36,13 @@ export function defineEvent<const T extends string, const S extends z.core.$ZodL
 	streamOf: (source: StreamSource<z.output<z.ZodObject<S>>>) => string,
 	options: { readonly version?: number } = {},
 ): EventDefinition<T, S> {
-	const typeShape = { type: z.literal(type) };
+	const schemaVersion = options.version ?? 1;
+	// Only the current version is accepted on write: older shapes reach the log
+	// through upcasters on read, never by being stored under a wrong version.
+	const typeShape = { type: z.literal(type), schema_version: z.literal(schemaVersion) };
 	return {
 		type,
-		schemaVersion: options.version ?? 1,
+		schemaVersion,
 		payload: z.strictObject(shape),
 		pending: z.strictObject({ ...pendingEnvelopeShape, ...typeShape, ...shape }),
 		stored: z.strictObject({ ...storedEnvelopeShape, ...typeShape, ...shape }),
