@@ -85,7 +85,7 @@ CREATE TABLE `events` (
 	`timestamp` text NOT NULL,
 	`schema_version` integer NOT NULL,
 	`actor_type` text NOT NULL,
-	`actor_id` text,
+	`actor_id` text NOT NULL,
 	`correlation_id` text,
 	`causation_id` text,
 	`data` text NOT NULL

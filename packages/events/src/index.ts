@@ -10,14 +10,19 @@ export type {
 export {
 	AgentSpaceEventSchema,
 	EVENT_DEFINITIONS,
-	EVENT_TYPES,
+	EVENT_FAMILIES,
 	eventDefinition,
 	FleetEventSchema,
-	isKnownEventType,
 } from './catalogue/catalogue.js';
 export type { EventDefinition } from './catalogue/defineEvent.js';
 export type { Actor, EventMetadata } from './catalogue/envelope.js';
 export { ActorSchema, EventIdSchema, EventMetadataSchema } from './catalogue/envelope.js';
+export {
+	ENVELOPE_FIELDS,
+	EVENT_SCHEMA_VERSIONS,
+	EVENT_TYPES,
+	isKnownEventType,
+} from './catalogue/eventTypes.js';
 export type { ConsumerOptions, ConsumerRunResult } from './consumers/runConsumer.js';
 export { getConsumerPosition, resetConsumer, runConsumer } from './consumers/runConsumer.js';
 export type { CreateEventEnvelope } from './createEvent.js';

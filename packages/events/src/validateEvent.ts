@@ -5,12 +5,8 @@ import {
 	ValidationError,
 	type ValidationResult,
 } from '@agentspace/core';
-import {
-	EVENT_TYPES,
-	eventDefinition,
-	type FleetEvent,
-	type PendingEvent,
-} from './catalogue/catalogue.js';
+import { eventDefinition, type FleetEvent, type PendingEvent } from './catalogue/catalogue.js';
+import { EVENT_TYPES } from './catalogue/eventTypes.js';
 
 type Shape = 'stored' | 'pending';
 

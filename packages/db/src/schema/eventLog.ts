@@ -23,7 +23,7 @@ export const events = sqliteTable(
 		/** Version of the payload's shape; older ones are upcast on read. */
 		schemaVersion: integer('schema_version').notNull(),
 		actorType: text('actor_type').notNull(),
-		actorId: text('actor_id'),
+		actorId: text('actor_id').notNull(),
 		correlationId: text('correlation_id'),
 		causationId: text('causation_id'),
 		/** The payload fields as JSON. */

@@ -6,8 +6,15 @@ import { createEvent } from '../createEvent.js';
 import { isEventType } from '../isEventType.js';
 import { PAYLOADS } from '../testing/eventArbitraries.js';
 import { safeValidateEvent, validateEvent } from '../validateEvent.js';
-import { EVENT_TYPES, type EventType, type FleetEvent, FleetEventSchema } from './catalogue.js';
+import {
+	EVENT_DEFINITIONS,
+	type EventType,
+	type FleetEvent,
+	FleetEventSchema,
+} from './catalogue.js';
 import { renderEventCatalogue } from './describeCatalogue.js';
+import { storedEnvelopeShape } from './envelope.js';
+import { ENVELOPE_FIELDS, EVENT_SCHEMA_VERSIONS, EVENT_TYPES } from './eventTypes.js';
 
 const stored = (type: EventType, payload: object): FleetEvent =>
 	({
@@ -195,16 +202,46 @@ describe('specs/events.md', () => {
 
 describe('schema versions', () => {
 	it('accepts only the current version of a type on write', () => {
-		const event = createEvent('message_sent', { project_key: '/p', message_id: 'm', from: 'a', to: ['b'], subject: 's', body: '' });
-		const stale = safeValidateEvent({ ...event, schema_version: 1, sequence: 1, stream_version: 1 });
+		const event = createEvent('message_sent', {
+			project_key: '/p',
+			message_id: 'm',
+			from: 'a',
+			to: ['b'],
+			subject: 's',
+			body: '',
+		});
+		const stale = safeValidateEvent({
+			...event,
+			schema_version: 1,
+			sequence: 1,
+			stream_version: 1,
+		});
 		expect(stale.ok).toBe(false);
 		if (!stale.ok) expect(stale.errors.map((e) => e.path)).toEqual(['schema_version']);
 	});
 
 	it('refuses envelope fields smuggled in as payload', () => {
-		expect(() => createEvent('pilot_active', { project_key: '/p', callsign: 'v', type: 'pilot_registered' } as never)).toThrow(
-			/type cannot be set here/,
+		expect(() =>
+			createEvent('pilot_active', {
+				project_key: '/p',
+				callsign: 'v',
+				type: 'pilot_registered',
+			} as never),
+		).toThrow(/type cannot be set here/);
+		expect(() =>
+			createEvent('pilot_active', { project_key: '/p', callsign: 'v', sequence: 9 } as never),
+		).toThrow(/sequence/);
+	});
+});
+
+describe('the Zod-free type list', () => {
+	it('matches the definitions: same types, same order, same versions', () => {
+		expect(EVENT_TYPES).toEqual(EVENT_DEFINITIONS.map((d) => d.type));
+		expect(EVENT_SCHEMA_VERSIONS).toEqual(
+			Object.fromEntries(EVENT_DEFINITIONS.map((d) => [d.type, d.schemaVersion])),
 		);
-		expect(() => createEvent('pilot_active', { project_key: '/p', callsign: 'v', sequence: 9 } as never)).toThrow(/sequence/);
+		expect([...ENVELOPE_FIELDS].sort()).toEqual(
+			[...Object.keys(storedEnvelopeShape), 'type'].sort(),
+		);
 	});
 });

@@ -70,19 +70,11 @@ export type EventPayloadInput<T extends EventType> = Definition extends infer D
 		: never
 	: never;
 
-/** Every event type name, in catalogue order. */
-export const EVENT_TYPES: readonly EventType[] = EVENT_DEFINITIONS.map((d) => d.type);
-
 const BY_TYPE: ReadonlyMap<string, Definition> = new Map(EVENT_DEFINITIONS.map((d) => [d.type, d]));
 
 /** The definition of `type`, or undefined for a name the catalogue does not have. */
 export function eventDefinition(type: string): Definition | undefined {
 	return BY_TYPE.get(type);
-}
-
-/** True when `type` names an event in the catalogue. */
-export function isKnownEventType(type: unknown): type is EventType {
-	return typeof type === 'string' && BY_TYPE.has(type);
 }
 
 /** Zod schema of every stored AgentSpace event: one discriminated union on `type`. */

@@ -43,6 +43,3 @@ export const storedEnvelopeShape = {
 	/** Position within the stream (1, 2, 3…). */
 	stream_version: z.int().positive(),
 };
-
-/** Names of the envelope fields; a payload may not reuse them. */
-export const ENVELOPE_FIELDS: ReadonlySet<string> = new Set(Object.keys(storedEnvelopeShape));

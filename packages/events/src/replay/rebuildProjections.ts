@@ -22,6 +22,8 @@ export interface RebuildOptions {
 /** What a rebuild did. */
 export interface RebuildResult {
 	readonly events: number;
+	/** The sequence of the last event replayed (0 for an empty log). */
+	readonly lastSequence: number;
 	readonly tables: readonly string[];
 	readonly durationMs: number;
 }
@@ -54,6 +56,7 @@ export function rebuildProjections(db: AgentSpaceDb, options: RebuildOptions = {
 	const batchSize = options.batchSize ?? 5000;
 	const started = performance.now();
 	const client = db.$client;
+	let after = 0;
 	const events = withImmediateTransaction(db, (tx) => {
 		for (const table of [...PROJECTION_TABLES].reverse()) client.exec(`DELETE FROM "${table}"`);
 		const total = (client.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
@@ -63,7 +66,6 @@ export function rebuildProjections(db: AgentSpaceDb, options: RebuildOptions = {
 			client,
 			`SELECT ${EVENT_COLUMNS} FROM events WHERE sequence > ? ORDER BY sequence LIMIT ?`,
 		);
-		let after = 0;
 		let replayed = 0;
 		for (;;) {
 			const rows = page.all(after, batchSize) as RawEventRow[];
@@ -77,6 +79,7 @@ export function rebuildProjections(db: AgentSpaceDb, options: RebuildOptions = {
 	});
 	return {
 		events,
+		lastSequence: after,
 		tables: PROJECTION_TABLES,
 		durationMs: Math.round(performance.now() - started),
 	};

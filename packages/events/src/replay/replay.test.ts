@@ -72,6 +72,7 @@ describe('rebuildProjections', () => {
 		});
 		expect(projectionDigest(db)).toEqual(before);
 		expect(result).toMatchObject({ events: accepted, tables: PROJECTION_TABLES });
+		expect(result.lastSequence).toBe(queryEvents(db, { order: 'desc', limit: 1 })[0]?.sequence);
 		expect(progress.slice(-2)).toEqual([accepted, accepted]);
 	});
 

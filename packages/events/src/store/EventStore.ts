@@ -53,8 +53,8 @@ export class EventStore {
 		return getLatestEvent(this.db, projectKey);
 	}
 
-	/** The global position of a project's newest event (0: none). */
-	async getLatestSequence(projectKey: string): Promise<number> {
+	/** The global position of a project's newest event, or the log's without a project (0: none). */
+	async getLatestSequence(projectKey?: string): Promise<number> {
 		return getLatestSequence(this.db, projectKey);
 	}
 

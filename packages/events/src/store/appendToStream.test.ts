@@ -208,8 +208,8 @@ describe('the event log', () => {
 		expect(() =>
 			db.$client
 				.prepare(
-					`INSERT INTO events (id, type, project_key, stream_id, stream_version, timestamp, schema_version, actor_type, data)
-					VALUES ('evt_sneakysneaky', 'sortie_progress', '/p', ?, 1, ?, 1, 'system', '{}')`,
+					`INSERT INTO events (id, type, project_key, stream_id, stream_version, timestamp, schema_version, actor_type, actor_id, data)
+					VALUES ('evt_sneakysneaky', 'sortie_progress', '/p', ?, 1, ?, 1, 'system', 'x', '{}')`,
 				)
 				.run(stored.stream_id, stored.timestamp),
 		).toThrow(/UNIQUE/);

@@ -1,7 +1,7 @@
 import { AgentSpaceError, type FieldIssue, formatIssues, ValidationError } from '@agentspace/core';
 import { type AgentSpaceDb, inTransaction } from '@agentspace/db';
 import type { FleetEvent, PendingEvent } from '../catalogue/catalogue.js';
-import { ENVELOPE_FIELDS } from '../catalogue/envelope.js';
+import { ENVELOPE_FIELDS } from '../catalogue/eventTypes.js';
 import { projectionContext } from '../projections/projectionContext.js';
 import { applyProjections } from '../projections/projections.js';
 import { safeValidatePendingEvent } from '../validateEvent.js';
@@ -156,7 +156,7 @@ function toStoredEvent(
 function payloadOf(event: PendingEvent): Record<string, unknown> {
 	const payload: Record<string, unknown> = {};
 	for (const key in event) {
-		if (key !== 'type' && !ENVELOPE_FIELDS.has(key)) {
+		if (!ENVELOPE_FIELDS.has(key)) {
 			payload[key] = (event as unknown as Record<string, unknown>)[key];
 		}
 	}

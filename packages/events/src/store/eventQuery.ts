@@ -1,5 +1,6 @@
 import type { FieldIssue, ValidationResult } from '@agentspace/core';
-import { EVENT_TYPES, type EventType, isKnownEventType } from '../catalogue/catalogue.js';
+import type { EventType } from '../catalogue/catalogue.js';
+import { EVENT_TYPES, isKnownEventType } from '../catalogue/eventTypes.js';
 
 /** Filters for {@link queryEvents} and `EventStore.query`; every one is backed by an index. */
 export interface EventQuery {
@@ -11,8 +12,10 @@ export interface EventQuery {
 	readonly since?: string;
 	/** Events at or before this time (ISO 8601). */
 	readonly until?: string;
-	/** Events after this global position (for paging and tailing). */
+	/** Events after this global position (for paging forwards and tailing). */
 	readonly after_sequence?: number;
+	/** Events before this global position (for paging backwards with `order: 'desc'`). */
+	readonly before_sequence?: number;
 	/** Default 100, at most {@link MAX_QUERY_LIMIT}. */
 	readonly limit?: number;
 	/** By global position; default `asc`. */
@@ -30,6 +33,7 @@ export interface NormalizedEventQuery {
 	readonly since: string | undefined;
 	readonly until: string | undefined;
 	readonly after_sequence: number | undefined;
+	readonly before_sequence: number | undefined;
 	readonly limit: number;
 	readonly order: 'asc' | 'desc';
 }
@@ -43,6 +47,7 @@ const KEYS = new Set([
 	'since',
 	'until',
 	'after_sequence',
+	'before_sequence',
 	'limit',
 	'order',
 ]);
@@ -93,13 +98,15 @@ export function validateEventQuery(input: unknown): ValidationResult<NormalizedE
 			types = [...new Set(q.types as EventType[])];
 		}
 	}
-	const afterSequence = q.after_sequence;
-	if (
-		afterSequence !== undefined &&
-		!(Number.isSafeInteger(afterSequence) && (afterSequence as number) >= 0)
-	) {
-		errors.push({ path: 'after_sequence', message: 'must be an integer ≥ 0' });
-	}
+	const position = (key: 'after_sequence' | 'before_sequence'): number | undefined => {
+		const value = q[key];
+		if (value === undefined) return undefined;
+		if (!(Number.isSafeInteger(value) && (value as number) >= 0)) {
+			errors.push({ path: key, message: 'must be an integer ≥ 0' });
+			return undefined;
+		}
+		return value as number;
+	};
 	const limit = q.limit ?? 100;
 	if (
 		!(Number.isSafeInteger(limit) && (limit as number) >= 1 && (limit as number) <= MAX_QUERY_LIMIT)
@@ -115,7 +122,8 @@ export function validateEventQuery(input: unknown): ValidationResult<NormalizedE
 		stream_id: text('stream_id'),
 		since: time('since'),
 		until: time('until'),
-		after_sequence: afterSequence as number | undefined,
+		after_sequence: position('after_sequence'),
+		before_sequence: position('before_sequence'),
 		limit: limit as number,
 		order: order as 'asc' | 'desc',
 	};

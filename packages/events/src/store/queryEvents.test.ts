@@ -53,6 +53,18 @@ describe('query', () => {
 			),
 		).toEqual([11, 12, 13]);
 		expect(await store.query({ project_key: '/none' })).toEqual([]);
+		// Paging backwards.
+		expect(
+			seqs(
+				await store.query({ project_key: '/even', order: 'desc', before_sequence: 27, limit: 2 }),
+			),
+		).toEqual([25, 23]);
+		// Paging backwards.
+		expect(
+			seqs(
+				await store.query({ project_key: '/even', order: 'desc', before_sequence: 27, limit: 2 }),
+			),
+		).toEqual([25, 23]);
 	});
 
 	it('counts with the same filters', async () => {
@@ -66,6 +78,8 @@ describe('query', () => {
 		expect(await store.getLatestSequence('/even')).toBe(29);
 		expect(await store.getLatest('/none')).toBeNull();
 		expect(await store.getLatestSequence('/none')).toBe(0);
+		expect(await store.getLatestSequence()).toBe(30);
+		expect(await store.getLatestSequence()).toBe(30);
 	});
 
 	it('reads a stream by version range', async () => {
@@ -115,6 +129,7 @@ describe('query plans', () => {
 		since: '2026-05-01T00:00:00.000Z',
 		until: '2026-05-02T00:00:00.000Z',
 		after_sequence: 3,
+		before_sequence: 20,
 	};
 	const names = Object.keys(filters) as (keyof typeof filters)[];
 	// Every non-empty combination of filters.
@@ -132,6 +147,7 @@ describe('query plans', () => {
 				since: undefined,
 				until: undefined,
 				after_sequence: undefined,
+				before_sequence: undefined,
 				limit: 100,
 				order: 'asc' as const,
 				...Object.fromEntries(

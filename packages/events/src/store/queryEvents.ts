@@ -44,6 +44,10 @@ export function buildWhere(q: Omit<NormalizedEventQuery, 'limit' | 'order'>): Wh
 		clauses.push('sequence > ?');
 		params.push(q.after_sequence);
 	}
+	if (q.before_sequence !== undefined) {
+		clauses.push('sequence < ?');
+		params.push(q.before_sequence);
+	}
 	return { sql: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
 }
 
@@ -58,7 +62,8 @@ export function buildQuerySql(q: NormalizedEventQuery): Where {
 		q.project_key === undefined &&
 		q.types === undefined &&
 		q.stream_id === undefined &&
-		q.after_sequence === undefined;
+		q.after_sequence === undefined &&
+		q.before_sequence === undefined;
 	const source = timeOnly ? 'events INDEXED BY events_timestamp_idx' : 'events';
 	return {
 		sql: `SELECT ${EVENT_COLUMNS} FROM ${source} ${where.sql} ORDER BY sequence ${q.order === 'desc' ? 'DESC' : 'ASC'} LIMIT ?`,
@@ -105,8 +110,17 @@ export function getLatestEvent(db: AgentSpaceDb, projectKey: string): FleetEvent
 	return latest ?? null;
 }
 
-/** The global position of a project's newest event; 0 when it has none. */
-export function getLatestSequence(db: AgentSpaceDb, projectKey: string): number {
+/**
+ * The global position of a project's newest event, or of the newest event of
+ * all when no project is given; 0 when there is none.
+ */
+export function getLatestSequence(db: AgentSpaceDb, projectKey?: string): number {
+	if (projectKey === undefined) {
+		const row = prepared(db.$client, 'SELECT MAX(sequence) AS s FROM events').get() as {
+			s: number | null;
+		};
+		return row.s ?? 0;
+	}
 	normalise({ project_key: projectKey });
 	const row = prepared(
 		db.$client,

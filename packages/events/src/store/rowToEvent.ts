@@ -13,7 +13,7 @@ export interface RawEventRow {
 	readonly timestamp: string;
 	readonly schema_version: number;
 	readonly actor_type: string;
-	readonly actor_id: string | null;
+	readonly actor_id: string;
 	readonly correlation_id: string | null;
 	readonly causation_id: string | null;
 	readonly data: string;
@@ -27,7 +27,7 @@ export const EVENT_COLUMNS =
 export function rowToEvent(row: RawEventRow): FleetEvent {
 	const { version, payload } = upcastPayload(row.type, row.schema_version, JSON.parse(row.data));
 	const metadata: EventMetadata = {
-		actor: { type: row.actor_type as EventMetadata['actor']['type'], id: row.actor_id ?? '' },
+		actor: { type: row.actor_type as EventMetadata['actor']['type'], id: row.actor_id },
 		...(row.correlation_id === null ? {} : { correlation_id: row.correlation_id }),
 		...(row.causation_id === null ? {} : { causation_id: row.causation_id }),
 	};

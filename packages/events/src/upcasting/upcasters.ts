@@ -1,5 +1,6 @@
 import { AgentSpaceError } from '@agentspace/core';
-import { type EventType, eventDefinition } from '../catalogue/catalogue.js';
+import type { EventType } from '../catalogue/catalogue.js';
+import { EVENT_SCHEMA_VERSIONS } from '../catalogue/eventTypes.js';
 
 /** Turns a payload stored at `fromVersion` into the shape of `fromVersion + 1`. */
 export interface Upcaster {
@@ -38,7 +39,7 @@ export function upcastPayload(
 	version: number,
 	payload: Record<string, unknown>,
 ): { readonly version: number; readonly payload: Record<string, unknown> } {
-	const current = eventDefinition(type)?.schemaVersion;
+	const current = (EVENT_SCHEMA_VERSIONS as Record<string, number | undefined>)[type];
 	if (current === undefined || version === current) return { version, payload };
 	if (version > current) {
 		throw new AgentSpaceError(
