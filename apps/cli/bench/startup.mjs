@@ -6,7 +6,8 @@
 //   node bench/startup.mjs [--runs N] [--json]
 //
 // Target: `agentspace audit list --json` within 3× of `node -e ''`. Exits 1 when
-// the ratio is over the target.
+// the ratio is over the target. `events count` is reported too, without a
+// target: the events commands load the event catalogue (Zod), the others must not.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,6 +51,7 @@ try {
 		baseline: ['-e', ''],
 		auditList: [bin, 'audit', 'list', '--json'],
 		help: [bin, '--help'],
+		eventsCount: [bin, 'events', 'count', '--json'],
 	};
 	const samples = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
 	for (const argv of Object.values(cases)) time(argv); // warm the file cache
@@ -62,8 +64,10 @@ try {
 		baselineMs: Number(baseline.toFixed(1)),
 		auditListMs: Number(median(samples.auditList).toFixed(1)),
 		helpMs: Number(median(samples.help).toFixed(1)),
+		eventsCountMs: Number(median(samples.eventsCount).toFixed(1)),
 		auditListRatio: Number((median(samples.auditList) / baseline).toFixed(2)),
 		helpRatio: Number((median(samples.help) / baseline).toFixed(2)),
+		eventsCountRatio: Number((median(samples.eventsCount) / baseline).toFixed(2)),
 		targetRatio: TARGET_RATIO,
 	};
 	const ok = result.auditListRatio <= TARGET_RATIO;
@@ -75,6 +79,7 @@ try {
 				`  node -e ''                   ${result.baselineMs} ms   (baseline)`,
 				`  agentspace --help            ${result.helpMs} ms   ${result.helpRatio}×`,
 				`  agentspace audit list --json ${result.auditListMs} ms   ${result.auditListRatio}×  (target ≤ ${TARGET_RATIO}×) ${ok ? 'OK' : 'OVER TARGET'}`,
+				`  agentspace events count      ${result.eventsCountMs} ms   ${result.eventsCountRatio}×  (loads the event catalogue; no target)`,
 				'',
 			].join('\n'),
 		);

@@ -23,6 +23,10 @@ export function createContext(globals: GlobalOptions, env = process.env): Comman
 		home: resolveHome({ home: globals.home, env }),
 		json,
 		env,
-		output: createOutput({ json, color: shouldUseColor(process.stdout, env) }),
+		output: createOutput({
+			json,
+			color: shouldUseColor(process.stdout, env),
+			progress: process.stderr.isTTY === true && env.TERM !== 'dumb',
+		}),
 	};
 }

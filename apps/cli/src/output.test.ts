@@ -2,14 +2,14 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createOutput, printable, shouldUseColor, stripAnsi } from './output.js';
 
-function capture(json: boolean, color: boolean) {
+function capture(json: boolean, color: boolean, progress = false) {
 	const stdout = new PassThrough();
 	const stderr = new PassThrough();
 	let out = '';
 	let err = '';
 	stdout.on('data', (chunk) => (out += chunk));
 	stderr.on('data', (chunk) => (err += chunk));
-	const output = createOutput({ json, color, stdout, stderr });
+	const output = createOutput({ json, color, progress, stdout, stderr });
 	return { output, read: () => ({ out, err }) };
 }
 
@@ -39,6 +39,29 @@ describe('createOutput', () => {
 		output.note('progress');
 		expect(JSON.parse(read().out)).toEqual({ ok: true });
 		expect(read().err).toBe('progress\n');
+	});
+
+	it('in --json mode prints records one per line (NDJSON); people get none', () => {
+		const json = capture(true, false);
+		json.output.record({ a: 1 });
+		json.output.record({ b: [2] });
+		expect(json.read().out).toBe('{"a":1}\n{"b":[2]}\n');
+		const human = capture(false, false);
+		human.output.record({ a: 1 });
+		expect(human.read().out).toBe('');
+	});
+
+	it('draws progress over itself on a terminal only, and clears it', () => {
+		const terminal = capture(false, false, true);
+		terminal.output.progress('1/2');
+		terminal.output.progress('2/2');
+		terminal.output.progress(undefined);
+		expect(terminal.read().err).toBe('\r\u001b[K1/2\r\u001b[K2/2\r\u001b[K');
+		expect(terminal.read().out).toBe('');
+		const pipe = capture(false, false, false);
+		pipe.output.progress('1/2');
+		pipe.output.progress(undefined);
+		expect(pipe.read().err).toBe('');
 	});
 
 	it('styles nothing when colour is off', () => {

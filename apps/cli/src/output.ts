@@ -29,14 +29,26 @@ export interface Output {
 	table<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): void;
 	/** The JSON document for `--json` mode (ignored otherwise). */
 	data(value: unknown): void;
+	/**
+	 * One JSON document on a line of its own, in `--json` mode (ignored
+	 * otherwise): the NDJSON of a command that streams, such as `events tail`.
+	 */
+	record(value: unknown): void;
 	/** A note for people on stderr (progress, warnings), in both modes. */
 	note(text: string): void;
+	/**
+	 * Replaces the progress line on stderr, or clears it (`undefined`). Only on
+	 * a terminal: a log file or a pipe gets no half-drawn lines.
+	 */
+	progress(text: string | undefined): void;
 }
 
 /** Where output goes and how it looks. */
 export interface OutputOptions {
 	readonly json: boolean;
 	readonly color: boolean;
+	/** Draw progress lines: stderr is a terminal. Default false. */
+	readonly progress?: boolean;
 	readonly stdout?: NodeJS.WritableStream;
 	readonly stderr?: NodeJS.WritableStream;
 }
@@ -121,8 +133,15 @@ export function createOutput(options: OutputOptions): Output {
 		data(value) {
 			if (options.json) stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 		},
+		record(value) {
+			if (options.json) stdout.write(`${JSON.stringify(value)}\n`);
+		},
 		note(text) {
 			stderr.write(`${text}\n`);
+		},
+		progress(text) {
+			// Carriage return and erase-line: each update overwrites the last.
+			if (options.progress === true) stderr.write(`\r\u001b[K${text ?? ''}`);
 		},
 	};
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit/register.js';
 import { registerConfigCommands } from './commands/config/register.js';
 import { registerDoctorCommand } from './commands/doctor/register.js';
+import { registerEventsCommands } from './commands/events/register.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 
 /** What an action returns: nothing for success, or the exit code to end with. */
@@ -36,6 +37,7 @@ Examples:
   $ agentspace config get                 show the configuration
   $ agentspace audit list --since 1d      what happened in the last day
   $ agentspace audit verify               check the audit log has not been tampered with
+  $ agentspace events tail                follow the event log as it grows
 
 Environment:
   AGENTSPACE_HOME   the home directory (overridden by --home)
@@ -56,6 +58,7 @@ Exit codes are listed in specs/cli.md.`,
 	registerDoctorCommand(program, run);
 	registerConfigCommands(program, run);
 	registerAuditCommands(program, run);
+	registerEventsCommands(program, run);
 	return program;
 }
 

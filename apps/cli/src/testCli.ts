@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type ProcessResult, runNode, runNodeAsync } from '@agentspace/testing';
 
@@ -26,4 +27,56 @@ export function runCliJson<T = Record<string, unknown>>(
 /** Runs the CLI without blocking, so several can run at once. */
 export function runCliAsync(home: string, args: readonly string[]): Promise<ProcessResult> {
 	return runNodeAsync(CLI_BIN, ['--home', home, ...args]);
+}
+
+/** A CLI process that keeps running (`events tail`), with its output so far. */
+export interface RunningCli {
+	readonly child: ChildProcess;
+	/** Everything written to stdout so far. */
+	stdout(): string;
+	/** Everything written to stderr so far. */
+	stderr(): string;
+	/** Resolves once stdout matches `pattern`; rejects after `timeoutMs`, naming what it got. */
+	waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<void>;
+	/** Resolves when the process has exited. */
+	readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts the CLI against `home` in a clean environment without waiting for it to end. */
+export function spawnCli(home: string, args: readonly string[]): RunningCli {
+	const child = spawn(process.execPath, [CLI_BIN, '--home', home, ...args], {
+		env: { PATH: process.env.PATH, HOME: process.env.HOME },
+		stdio: ['ignore', 'pipe', 'pipe'],
+		// A child the test forgot, or could not stop, must not outlive the run.
+		timeout: 60_000,
+		killSignal: 'SIGKILL',
+	});
+	let out = '';
+	let err = '';
+	child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+		out += chunk;
+	});
+	child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+		err += chunk;
+	});
+	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+		child.on('exit', (code, signal) => resolve({ code, signal })),
+	);
+	return {
+		child,
+		stdout: () => out,
+		stderr: () => err,
+		exited,
+		async waitForStdout(pattern, timeoutMs = 10_000) {
+			const deadline = Date.now() + timeoutMs;
+			while (!pattern.test(out)) {
+				if (Date.now() > deadline || child.exitCode !== null) {
+					throw new Error(
+						`stdout never matched ${pattern}\nstdout: ${out}\nstderr: ${err}\nexit: ${child.exitCode}`,
+					);
+				}
+				await new Promise((resolve) => setTimeout(resolve, 20));
+			}
+		},
+	};
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { EMBEDDED_MIGRATIONS } from '@agentspace/db';
 import { createTempHome, runNode, type TempHome } from '@agentspace/testing';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -164,7 +165,9 @@ describe('agentspace audit verify (end to end)', () => {
 		const result = runCli(temp.home, ['audit', 'list']);
 		expect(result.status).toBe(4);
 		expect(result.stderr).toMatch(
-			/^error\[DB_SCHEMA_TOO_NEW\]: this database has schema version 3/,
+			new RegExp(
+				`^error\\[DB_SCHEMA_TOO_NEW\\]: this database has schema version ${EMBEDDED_MIGRATIONS.length + 1}`,
+			),
 		);
 		expect(result.stderr).toMatch(/hint: upgrade agentspace/);
 	});

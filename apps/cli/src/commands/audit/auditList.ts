@@ -40,7 +40,9 @@ export async function auditList(
 		{
 			header: 'SUBJECT',
 			value: (e) =>
-				e.subject === null ? '-' : printable(`${e.subject.type}:${e.subject.id ?? ''}`),
+				e.subject === null
+					? '-'
+					: printable(e.subject.id === null ? e.subject.type : `${e.subject.type}:${e.subject.id}`),
 		},
 		{ header: 'DETAILS', value: (e) => summarise(e.metadata) },
 	]);

@@ -1,11 +1,15 @@
 import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EMBEDDED_MIGRATIONS } from '@agentspace/db';
 import { createTempHome, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, runCliJson } from '../../testCli.js';
 import { checkNode } from './checks/checkNode.js';
 import { checkSandbox } from './checks/checkSandbox.js';
 import type { DoctorCheck } from './types.js';
+
+// Every migration this build ships is applied to a fresh home.
+const SCHEMA_VERSION = EMBEDDED_MIGRATIONS.length;
 
 let temp: TempHome;
 beforeEach(() => {
@@ -38,8 +42,8 @@ describe('agentspace doctor (end to end)', () => {
 		const byId = Object.fromEntries(json.checks.map((c) => [c.id, c]));
 		expect(byId.node?.data).toMatchObject({ version: process.versions.node });
 		expect(byId.database?.data).toMatchObject({
-			schemaVersion: 2,
-			latestSchemaVersion: 2,
+			schemaVersion: SCHEMA_VERSION,
+			latestSchemaVersion: SCHEMA_VERSION,
 			journalMode: 'wal',
 		});
 		expect(byId.config?.data).toMatchObject({ created: true, securityMode: 'limited-control' });
@@ -87,7 +91,9 @@ describe('agentspace doctor (end to end)', () => {
 		const result = runCli(temp.home, ['doctor'], { NO_COLOR: '1' });
 		expect(result.status).toBe(0);
 		expect(result.stdout).toMatch(/AgentSpace doctor/);
-		expect(result.stdout).toMatch(/✓ database\s+.*schema version 2\/2/);
+		expect(result.stdout).toMatch(
+			new RegExp(`✓ database\\s+.*schema version ${SCHEMA_VERSION}/${SCHEMA_VERSION}`),
+		);
 		expect(result.stdout).toMatch(/Ready\./);
 		expect(result.stdout).not.toContain('\u001b[');
 	});
