@@ -14,7 +14,11 @@ export type { AuditQuery, NormalizedAuditQuery } from './audit/validateAuditQuer
 export { MAX_AUDIT_LIMIT, validateAuditQuery } from './audit/validateAuditQuery.js';
 export type { AuditChainFailure, AuditChainVerification } from './audit/verifyAuditChain.js';
 export { verifyAuditChain } from './audit/verifyAuditChain.js';
-export { BUSY_TIMEOUT_MS, configureConnection } from './connection/configureConnection.js';
+export {
+	BUSY_TIMEOUT_MS,
+	configureConnection,
+	WAL_AUTOCHECKPOINT_PAGES,
+} from './connection/configureConnection.js';
 export type { OpenDbOptions } from './connection/openDb.js';
 export { closeDb, createInMemoryDb, openDb } from './connection/openDb.js';
 export type { AgentSpaceDb, AgentSpaceSchema } from './connection/types.js';

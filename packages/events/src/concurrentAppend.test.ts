@@ -61,12 +61,15 @@ async function runWorkers(path: string): Promise<WorkerExit[]> {
 			if (message.ready) markReady();
 			if (message.result) result = message.result;
 		});
-		const exit = new Promise<WorkerExit>((resolve) => {
-			child.on('exit', (code) => {
-				markReady();
-				resolve({ code, stderr, result });
-			});
+		// Messages can still be in the pipe when 'exit' fires: wait for the
+		// channel to close too, so the worker's last message is never lost.
+		const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+		const disconnected = new Promise((resolve) => child.on('disconnect', resolve));
+		const exit = Promise.all([closed, disconnected]).then(([code]): WorkerExit => {
+			markReady();
+			return { code, stderr, result };
 		});
+		child.on('exit', markReady);
 		return { child, ready, exit };
 	});
 	await Promise.all(workers.map((w) => w.ready));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { hasErrorCode } from '@agentspace/core';
 import { createTempHome, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUSY_TIMEOUT_MS } from './configureConnection.js';
+import { BUSY_TIMEOUT_MS, WAL_AUTOCHECKPOINT_PAGES } from './configureConnection.js';
 import { closeDb, createInMemoryDb, openDb } from './openDb.js';
 import { withImmediateTransaction } from './withImmediateTransaction.js';
 
@@ -25,6 +25,7 @@ describe('openDb', () => {
 			expect(pragma('synchronous')).toBe(1); // NORMAL
 			expect(pragma('foreign_keys')).toBe(1);
 			expect(pragma('busy_timeout')).toBe(BUSY_TIMEOUT_MS);
+			expect(pragma('wal_autocheckpoint')).toBe(WAL_AUTOCHECKPOINT_PAGES);
 			db.$client.exec('CREATE TABLE t (v); INSERT INTO t VALUES (1)');
 			// The database and its WAL files hold the audit log: owner-only.
 			for (const file of [path, `${path}-wal`, `${path}-shm`])

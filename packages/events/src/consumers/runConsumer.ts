@@ -1,7 +1,7 @@
 import { nowIso, ValidationError } from '@agentspace/core';
 import { type AgentSpaceDb, withImmediateTransaction } from '@agentspace/db';
 import type { EventType, FleetEvent } from '../catalogue/catalogue.js';
-import { prepared } from '../store/prepared.js';
+import { prepared, preparedRaw } from '../store/prepared.js';
 import { EVENT_COLUMNS, type RawEventRow, rowToEvent } from '../store/rowToEvent.js';
 
 /** A checkpointed consumer: a name, and a handler that writes through the transaction it is given. */
@@ -85,18 +85,18 @@ export function runConsumer(db: AgentSpaceDb, options: ConsumerOptions): Consume
 			const from =
 				(prepared(tx.$client, POSITION).get(options.name) as { position: number } | undefined)
 					?.position ?? 0;
-			const rows = prepared(tx.$client, NEXT).all(
+			const rows = preparedRaw(tx.$client, NEXT).all(
 				from,
 				Math.min(batchSize, limit - read),
 			) as RawEventRow[];
 			let count = 0;
 			for (const row of rows) {
-				if (types === undefined || types.has(row.type)) {
+				if (types === undefined || types.has(row[2])) {
 					options.handle(rowToEvent(row), tx);
 					count += 1;
 				}
 			}
-			const last = rows.length === 0 ? from : (rows[rows.length - 1] as RawEventRow).sequence;
+			const last = rows.length === 0 ? from : (rows[rows.length - 1] as RawEventRow)[0];
 			if (rows.length > 0) prepared(tx.$client, SAVE).run(options.name, last, nowIso());
 			return { read: rows.length, handled: count, position: last };
 		});

@@ -14,9 +14,15 @@ export interface ProjectionContext {
 
 const contexts = new WeakMap<Database.Database, ProjectionContext>();
 
-// better-sqlite3 refuses booleans and undefined; events use both.
+// better-sqlite3 refuses booleans and undefined; events use both. Converted
+// in place: the rest array is this call's own, and this is the hot path.
 function bindable(params: SqlValue[]): (string | number | bigint | null)[] {
-	return params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p));
+	for (let i = 0; i < params.length; i += 1) {
+		const p = params[i];
+		if (p === undefined) params[i] = null;
+		else if (typeof p === 'boolean') params[i] = p ? 1 : 0;
+	}
+	return params as (string | number | bigint | null)[];
 }
 
 /** The projection context for a connection (one per connection, statements cached). */

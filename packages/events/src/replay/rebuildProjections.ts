@@ -3,7 +3,7 @@ import { type AgentSpaceDb, inTransaction, withImmediateTransaction } from '@age
 import type { FleetEvent } from '../catalogue/catalogue.js';
 import { projectionContext } from '../projections/projectionContext.js';
 import { applyProjections, PROJECTION_TABLES } from '../projections/projections.js';
-import { prepared } from '../store/prepared.js';
+import { preparedRaw } from '../store/prepared.js';
 import { EVENT_COLUMNS, type RawEventRow, rowToEvent } from '../store/rowToEvent.js';
 
 /** Options for {@link rebuildProjections}. */
@@ -62,7 +62,7 @@ export function rebuildProjections(db: AgentSpaceDb, options: RebuildOptions = {
 		const total = (client.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
 		// Paged rather than iterated: better-sqlite3 cannot run the projections'
 		// statements on a connection that is in the middle of an iteration.
-		const page = prepared(
+		const page = preparedRaw(
 			client,
 			`SELECT ${EVENT_COLUMNS} FROM events WHERE sequence > ? ORDER BY sequence LIMIT ?`,
 		);
@@ -71,7 +71,7 @@ export function rebuildProjections(db: AgentSpaceDb, options: RebuildOptions = {
 			const rows = page.all(after, batchSize) as RawEventRow[];
 			if (rows.length === 0) break;
 			replayed += replayEvents(tx, rows.map(rowToEvent));
-			after = (rows[rows.length - 1] as RawEventRow).sequence;
+			after = (rows[rows.length - 1] as RawEventRow)[0];
 			options.onProgress?.(replayed, total);
 		}
 		options.beforeCommit?.(tx, replayed);

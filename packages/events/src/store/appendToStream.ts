@@ -11,7 +11,7 @@ import {
 	checkExpectedVersion,
 	type ExpectedVersion,
 } from './expectedVersion.js';
-import { prepared } from './prepared.js';
+import { prepared, preparedRaw } from './prepared.js';
 import { EVENT_COLUMNS, type RawEventRow, rowToEvent } from './rowToEvent.js';
 
 /** Options for appending to a stream. */
@@ -83,7 +83,7 @@ export function appendToStream(
 			JSON.stringify(payload),
 		);
 		if (result.changes === 0) {
-			appended.push(rowToEvent(prepared(client, BY_ID).get(event.id) as RawEventRow));
+			appended.push(rowToEvent(preparedRaw(client, BY_ID).get(event.id) as RawEventRow));
 			continue;
 		}
 		version += 1;
@@ -127,9 +127,11 @@ function validateBatch(events: readonly unknown[]): PendingEvent[] {
 }
 
 // Stored times are UTC with milliseconds, so that text order is time order.
+// Most events already are (createEvent makes them so): checking is cheaper than re-formatting.
+const CANONICAL_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 function normalise(event: PendingEvent): PendingEvent {
-	const timestamp = new Date(event.timestamp).toISOString();
-	return timestamp === event.timestamp ? event : { ...event, timestamp };
+	if (CANONICAL_TIME.test(event.timestamp)) return event;
+	return { ...event, timestamp: new Date(event.timestamp).toISOString() };
 }
 
 // Same field order as events read back from the log (rowToEvent).
@@ -167,7 +169,7 @@ function findAllStored(
 	db: AgentSpaceDb,
 	pending: readonly PendingEvent[],
 ): FleetEvent[] | undefined {
-	const byId = prepared(db.$client, BY_ID);
+	const byId = preparedRaw(db.$client, BY_ID);
 	const stored: FleetEvent[] = [];
 	for (const event of pending) {
 		const row = byId.get(event.id) as RawEventRow | undefined;

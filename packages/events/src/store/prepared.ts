@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 
 const caches = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+const rawCaches = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
 /**
  * A prepared statement for `sql` on this connection, prepared once and reused.
@@ -16,6 +17,24 @@ export function prepared(client: Database.Database, sql: string): Database.State
 	let statement = cache.get(sql);
 	if (statement === undefined) {
 		statement = client.prepare(sql);
+		cache.set(sql, statement);
+	}
+	return statement;
+}
+
+/**
+ * Like {@link prepared}, but the statement returns rows as arrays: reading
+ * the log (replay, consumers, queries) skips building an object per row.
+ */
+export function preparedRaw(client: Database.Database, sql: string): Database.Statement {
+	let cache = rawCaches.get(client);
+	if (cache === undefined) {
+		cache = new Map();
+		rawCaches.set(client, cache);
+	}
+	let statement = cache.get(sql);
+	if (statement === undefined) {
+		statement = client.prepare(sql).raw();
 		cache.set(sql, statement);
 	}
 	return statement;

@@ -7,7 +7,7 @@ import {
 	type NormalizedEventQuery,
 	validateEventQuery,
 } from './eventQuery.js';
-import { prepared } from './prepared.js';
+import { prepared, preparedRaw } from './prepared.js';
 import { EVENT_COLUMNS, type RawEventRow, rowToEvent } from './rowToEvent.js';
 
 /** A WHERE clause and its parameters. */
@@ -85,7 +85,7 @@ function normalise(query: unknown): NormalizedEventQuery {
 /** Events matching every filter, ordered by global position. */
 export function queryEvents(db: AgentSpaceDb, query: EventQuery = {}): FleetEvent[] {
 	const { sql, params } = buildQuerySql(normalise(query));
-	return (prepared(db.$client, sql).all(...params) as RawEventRow[]).map(rowToEvent);
+	return (preparedRaw(db.$client, sql).all(...params) as RawEventRow[]).map(rowToEvent);
 }
 
 /** How many events of a project match the filters. */

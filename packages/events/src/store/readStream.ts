@@ -1,7 +1,7 @@
 import { ValidationError } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
 import type { FleetEvent } from '../catalogue/catalogue.js';
-import { prepared } from './prepared.js';
+import { prepared, preparedRaw } from './prepared.js';
 import { EVENT_COLUMNS, type RawEventRow, rowToEvent } from './rowToEvent.js';
 
 /** Which part of a stream to read: versions `from`…`to`, both inclusive. */
@@ -39,7 +39,7 @@ export function readStream(
 			},
 		);
 	}
-	return (prepared(db.$client, READ).all(streamId, from, to) as RawEventRow[]).map(rowToEvent);
+	return (preparedRaw(db.$client, READ).all(streamId, from, to) as RawEventRow[]).map(rowToEvent);
 }
 
 /** The current version of a stream; 0 when it has no events. */

@@ -2,43 +2,50 @@ import type { FleetEvent } from '../catalogue/catalogue.js';
 import type { EventMetadata } from '../catalogue/envelope.js';
 import { upcastPayload } from '../upcasting/upcasters.js';
 
-/** The columns of `events` as SQLite returns them. */
-export interface RawEventRow {
-	readonly sequence: number;
-	readonly id: string;
-	readonly type: string;
-	readonly project_key: string;
-	readonly stream_id: string;
-	readonly stream_version: number;
-	readonly timestamp: string;
-	readonly schema_version: number;
-	readonly actor_type: string;
-	readonly actor_id: string;
-	readonly correlation_id: string | null;
-	readonly causation_id: string | null;
-	readonly data: string;
-}
+/**
+ * One row of `events` as a raw statement returns it, in the order of
+ * {@link EVENT_COLUMNS}: sequence, id, type, project_key, stream_id,
+ * stream_version, timestamp, schema_version, actor_type, actor_id,
+ * correlation_id, causation_id, data.
+ */
+export type RawEventRow = readonly [
+	sequence: number,
+	id: string,
+	type: string,
+	project_key: string,
+	stream_id: string,
+	stream_version: number,
+	timestamp: string,
+	schema_version: number,
+	actor_type: string,
+	actor_id: string,
+	correlation_id: string | null,
+	causation_id: string | null,
+	data: string,
+];
 
-/** The select list matching {@link RawEventRow}. */
+/** The select list matching {@link RawEventRow}; read it with `preparedRaw`. */
 export const EVENT_COLUMNS =
 	'sequence, id, type, project_key, stream_id, stream_version, timestamp, schema_version, actor_type, actor_id, correlation_id, causation_id, data';
 
 /** Rebuilds the event from its row, upcasting an older payload to the current shape. */
 export function rowToEvent(row: RawEventRow): FleetEvent {
-	const { version, payload } = upcastPayload(row.type, row.schema_version, JSON.parse(row.data));
-	const metadata: EventMetadata = {
-		actor: { type: row.actor_type as EventMetadata['actor']['type'], id: row.actor_id },
-		...(row.correlation_id === null ? {} : { correlation_id: row.correlation_id }),
-		...(row.causation_id === null ? {} : { causation_id: row.causation_id }),
+	const [sequence, id, type, project_key, stream_id, stream_version, timestamp, schemaVersion] =
+		row;
+	const { version, payload } = upcastPayload(type, schemaVersion, JSON.parse(row[12]));
+	const metadata: { -readonly [K in keyof EventMetadata]: EventMetadata[K] } = {
+		actor: { type: row[8] as EventMetadata['actor']['type'], id: row[9] },
 	};
+	if (row[10] !== null) metadata.correlation_id = row[10];
+	if (row[11] !== null) metadata.causation_id = row[11];
 	return {
-		id: row.id,
-		type: row.type,
-		project_key: row.project_key,
-		stream_id: row.stream_id,
-		stream_version: row.stream_version,
-		sequence: row.sequence,
-		timestamp: row.timestamp,
+		id,
+		type,
+		project_key,
+		stream_id,
+		stream_version,
+		sequence,
+		timestamp,
 		schema_version: version,
 		metadata,
 		...payload,
