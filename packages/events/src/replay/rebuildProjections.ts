@@ -59,6 +59,11 @@ export function rebuildProjections(db: AgentSpaceDb, options: RebuildOptions = {
 	let after = 0;
 	const events = withImmediateTransaction(db, (tx) => {
 		for (const table of [...PROJECTION_TABLES].reverse()) client.exec(`DELETE FROM "${table}"`);
+		// Secondary indexes are dropped for the replay and built again after it:
+		// building an index from sorted rows once is cheaper than updating it a
+		// million times. The DDL is part of the transaction like everything else.
+		const indexes = secondaryIndexes(client);
+		for (const { name } of indexes) client.exec(`DROP INDEX "${name}"`);
 		const total = (client.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
 		// Paged rather than iterated: better-sqlite3 cannot run the projections'
 		// statements on a connection that is in the middle of an iteration.
@@ -74,6 +79,7 @@ export function rebuildProjections(db: AgentSpaceDb, options: RebuildOptions = {
 			after = (rows[rows.length - 1] as RawEventRow)[0];
 			options.onProgress?.(replayed, total);
 		}
+		for (const { sql } of indexes) client.exec(sql);
 		options.beforeCommit?.(tx, replayed);
 		return replayed;
 	});
@@ -83,4 +89,14 @@ export function rebuildProjections(db: AgentSpaceDb, options: RebuildOptions = {
 		tables: PROJECTION_TABLES,
 		durationMs: Math.round(performance.now() - started),
 	};
+}
+
+/** The explicitly created indexes of the projection tables (not primary keys or UNIQUE constraints). */
+function secondaryIndexes(client: AgentSpaceDb['$client']): { name: string; sql: string }[] {
+	const tables = PROJECTION_TABLES.map(() => '?').join(', ');
+	return client
+		.prepare(
+			`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables})`,
+		)
+		.all(...PROJECTION_TABLES) as { name: string; sql: string }[];
 }

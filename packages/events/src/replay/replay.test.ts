@@ -76,6 +76,25 @@ describe('rebuildProjections', () => {
 		expect(progress.slice(-2)).toEqual([accepted, accepted]);
 	});
 
+	it('leaves the schema as it was (indexes rebuilt) and the database intact', () => {
+		const db = createInMemoryDb();
+		const [inputs] = fc.sample(fc.array(anyEventInput, { minLength: 200, maxLength: 200 }), {
+			seed: 9,
+			numRuns: 1,
+		});
+		appendAll(db, inputs ?? []);
+		const schema = () =>
+			db.$client.prepare(`SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name`).all();
+		const before = schema();
+		rebuildProjections(db);
+		expect(schema()).toEqual(before);
+		expect(db.$client.pragma('integrity_check', { simple: true })).toBe('ok');
+		const plan = db.$client
+			.prepare(`EXPLAIN QUERY PLAN SELECT * FROM sorties WHERE project_key = ? AND status = 'open'`)
+			.all('/p') as { detail: string }[];
+		expect(plan.map((p) => p.detail).join()).toMatch(/USING INDEX sorties_ready_idx/);
+	});
+
 	it('repairs projection tables that were damaged behind its back', () => {
 		const db = createInMemoryDb();
 		appendAll(db, [

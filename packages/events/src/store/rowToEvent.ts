@@ -1,6 +1,9 @@
 import type { FleetEvent } from '../catalogue/catalogue.js';
 import type { EventMetadata } from '../catalogue/envelope.js';
+import { EVENT_SCHEMA_VERSIONS } from '../catalogue/eventTypes.js';
 import { upcastPayload } from '../upcasting/upcasters.js';
+
+const CURRENT: Readonly<Record<string, number | undefined>> = EVENT_SCHEMA_VERSIONS;
 
 /**
  * One row of `events` as a raw statement returns it, in the order of
