@@ -35,7 +35,12 @@ export const EVENT_COLUMNS =
 export function rowToEvent(row: RawEventRow): FleetEvent {
 	const [sequence, id, type, project_key, stream_id, stream_version, timestamp, schemaVersion] =
 		row;
-	const { version, payload } = upcastPayload(type, schemaVersion, JSON.parse(row[12]));
+	let payload = JSON.parse(row[12]) as Record<string, unknown>;
+	let version = schemaVersion;
+	// The common case is checked inline: this runs for every row of every read.
+	if (CURRENT[type] !== schemaVersion) {
+		({ version, payload } = upcastPayload(type, schemaVersion, payload));
+	}
 	const metadata: { -readonly [K in keyof EventMetadata]: EventMetadata[K] } = {
 		actor: { type: row[8] as EventMetadata['actor']['type'], id: row[9] },
 	};
