@@ -33,7 +33,7 @@ function largeLines({ build, query, replay }) {
 		`  build ${num(build.buildMs)} ms (of which appends ${num(build.appendMs)} ms = ${num(build.eventsPerSecond)} events/s)`,
 		`  query: ${query.shape}, ${query.meanRows} rows on average`,
 		`  plan: ${query.plan}`,
-		latency('floor: the same SELECT, bare', query.floor),
+		latency('floor: the same SELECT, raw rows', query.floor),
 		latency('queryEvents', query),
 		`  replay, rebuildProjections: ${num(replay.events)} events in ${num(replay.durationMs)} ms = ${num(replay.eventsPerSecond)} events/s`,
 		`  reading + decoding the log alone (pages of 10,000): ${num(replay.readDecodeOnlyMs)} ms = ${num(replay.readDecodeOnlyEventsPerSecond)} events/s`,
