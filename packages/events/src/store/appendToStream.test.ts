@@ -128,6 +128,36 @@ describe('EventStore.append', () => {
 		expect(eventCount()).toBe(2);
 	});
 
+	it('refuses an id reused for a different event, writing nothing', async () => {
+		const pilot = createEvent('pilot_registered', { project_key: '/p', callsign: 'viper-1' });
+		const stored = await store.append(pilot, { expectedVersion: 'no_stream' });
+		const other = createEvent('sortie_created', {
+			project_key: '/p',
+			sortie_id: 's1',
+			title: 'x',
+			id: pilot.id,
+		});
+		for (const expectedVersion of ['any', 'no_stream'] as const) {
+			const error = await store.append(other, { expectedVersion }).catch((e: unknown) => e);
+			expect(isConflictError(error)).toBe(true);
+			expect((error as Error).message).toContain(
+				`already stored for a different event (pilot_registered in stream ${stored.stream_id}`,
+			);
+		}
+		// Same type and stream, different payload: also not a retry.
+		const changed = { ...pilot, program: 'other' };
+		await expect(store.append(changed)).rejects.toThrow(/already stored for a different event/);
+		expect(eventCount()).toBe(1);
+		expect(db.$client.prepare('SELECT COUNT(*) AS n FROM sorties').get()).toEqual({ n: 0 });
+		// The same event again, even re-created with a new time, is a retry.
+		const again = createEvent('pilot_registered', {
+			project_key: '/p',
+			callsign: 'viper-1',
+			id: pilot.id,
+		});
+		expect(await store.append(again)).toEqual(stored);
+	});
+
 	it('normalises timestamps to UTC with milliseconds', async () => {
 		const stored = await store.append(progress(1, { timestamp: '2026-03-01T10:00:00+02:00' }));
 		expect(stored.timestamp).toBe('2026-03-01T08:00:00.000Z');

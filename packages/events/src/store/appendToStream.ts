@@ -1,4 +1,10 @@
-import { AgentSpaceError, type FieldIssue, formatIssues, ValidationError } from '@agentspace/core';
+import {
+	AgentSpaceError,
+	ConflictError,
+	type FieldIssue,
+	formatIssues,
+	ValidationError,
+} from '@agentspace/core';
 import { type AgentSpaceDb, inTransaction } from '@agentspace/db';
 import type { FleetEvent, PendingEvent } from '../catalogue/catalogue.js';
 import { ENVELOPE_FIELDS } from '../catalogue/eventTypes.js';
@@ -68,6 +74,7 @@ export function appendToStream(
 	let version = current;
 	for (const event of pending) {
 		const payload = payloadOf(event);
+		const data = JSON.stringify(payload);
 		const result = insert.run(
 			event.id,
 			event.type,
@@ -80,10 +87,12 @@ export function appendToStream(
 			event.metadata.actor.id,
 			event.metadata.correlation_id ?? null,
 			event.metadata.causation_id ?? null,
-			JSON.stringify(payload),
+			data,
 		);
 		if (result.changes === 0) {
-			appended.push(rowToEvent(preparedRaw(client, BY_ID).get(event.id) as RawEventRow));
+			appended.push(
+				storedRetry(preparedRaw(client, BY_ID).get(event.id) as RawEventRow, event, data),
+			);
 			continue;
 		}
 		version += 1;
@@ -170,11 +179,31 @@ function findAllStored(
 	pending: readonly PendingEvent[],
 ): FleetEvent[] | undefined {
 	const byId = preparedRaw(db.$client, BY_ID);
-	const stored: FleetEvent[] = [];
-	for (const event of pending) {
-		const row = byId.get(event.id) as RawEventRow | undefined;
-		if (row === undefined) return undefined;
-		stored.push(rowToEvent(row));
+	const rows = pending.map((event) => byId.get(event.id) as RawEventRow | undefined);
+	if (rows.some((row) => row === undefined)) return undefined;
+	return pending.map((event, i) =>
+		storedRetry(rows[i] as RawEventRow, event, JSON.stringify(payloadOf(event))),
+	);
+}
+
+/**
+ * The stored event an append of `event` repeats. A retry must be the same
+ * event — type, project, stream and payload (its time and metadata may be
+ * new) — or the id was reused for something else, which must not vanish.
+ */
+function storedRetry(row: RawEventRow, event: PendingEvent, data: string): FleetEvent {
+	const same =
+		row[2] === event.type &&
+		row[3] === event.project_key &&
+		row[4] === event.stream_id &&
+		row[12] === data;
+	if (!same) {
+		throw new ConflictError(
+			`event id ${event.id} is already stored for a different event (${row[2]} in stream ${row[4]}, sequence ${row[0]}); nothing was appended`,
+			{
+				hint: 'give each new event a new id (createEvent does); reuse an id only to retry the same event',
+			},
+		);
 	}
-	return stored;
+	return rowToEvent(row);
 }

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../createEvent.js';
 import { EventStore } from './EventStore.js';
 import { type NormalizedEventQuery, validateEventQuery } from './eventQuery.js';
-import { buildQuerySql, buildWhere } from './queryEvents.js';
+import { buildCountSql, buildQuerySql } from './queryEvents.js';
 
 let db: AgentSpaceDb;
 let store: EventStore;
@@ -132,39 +132,61 @@ describe('query plans', () => {
 		before_sequence: 20,
 	};
 	const names = Object.keys(filters) as (keyof typeof filters)[];
-	// Every non-empty combination of filters.
+	// Every non-empty combination of filters, with one type and with two.
 	const combinations = Array.from({ length: 2 ** names.length - 1 }, (_, mask) =>
 		names.filter((_n, bit) => ((mask + 1) >> bit) & 1),
+	).flatMap((combo): { combo: string[]; types: string[] | undefined }[] =>
+		combo.includes('types')
+			? [
+					{ combo, types: ['pilot_active'] },
+					{ combo, types: ['pilot_active', 'cursor_moved'] },
+				]
+			: [{ combo, types: undefined }],
 	);
 
-	it.each(combinations.map((c) => [c.join('+'), c]))(
-		'%s uses an index, never a full scan',
-		(_label, combo) => {
-			const q = {
-				project_key: undefined,
-				types: undefined,
-				stream_id: undefined,
-				since: undefined,
-				until: undefined,
-				after_sequence: undefined,
-				before_sequence: undefined,
-				limit: 100,
-				order: 'asc' as const,
-				...Object.fromEntries(
-					(combo as string[]).map((n) => [n, filters[n as keyof typeof filters]]),
-				),
-			};
-			for (const { sql, params } of [
-				buildQuerySql(q),
-				{ sql: `SELECT COUNT(*) FROM events ${buildWhere(q).sql}`, params: buildWhere(q).params },
-			]) {
-				const plan = db.$client.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as {
-					detail: string;
-				}[];
-				const access = plan.map((p) => p.detail).filter((d) => /\bevents\b/.test(d));
-				expect(access.length, sql).toBeGreaterThan(0);
-				for (const detail of access) expect(detail, sql).toMatch(/^SEARCH events USING/);
-			}
-		},
-	);
+	it.each(
+		combinations.map(({ combo, types }) => [
+			`${combo.join('+')}${types?.length === 2 ? ' (2 types)' : ''}`,
+			combo,
+			types,
+		]),
+	)('%s uses an index, never a full scan', (_label, combo, types) => {
+		const q = {
+			project_key: undefined,
+			types: undefined,
+			stream_id: undefined,
+			since: undefined,
+			until: undefined,
+			after_sequence: undefined,
+			before_sequence: undefined,
+			limit: 100,
+			order: 'asc' as const,
+			...Object.fromEntries(
+				(combo as string[]).map((n) => [n, filters[n as keyof typeof filters]]),
+			),
+			...(types === undefined ? {} : { types: types as NormalizedEventQuery['types'] }),
+		};
+		for (const { sql, params } of [buildQuerySql(q), buildCountSql(q)]) {
+			const plan = db.$client.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as {
+				detail: string;
+			}[];
+			const access = plan.map((p) => p.detail).filter((d) => /\bevents\b/.test(d));
+			expect(access.length, sql).toBeGreaterThan(0);
+			for (const detail of access) expect(detail, sql).toMatch(/^SEARCH events USING/);
+		}
+	});
+
+	it('merges several types in order, each cut to the limit, and counts them', async () => {
+		const types = ['pilot_active', 'cursor_moved'] as const;
+		const all = (await store.query({ limit: 100 })).filter((e) =>
+			(types as readonly string[]).includes(e.type),
+		);
+		expect(seqs(await store.query({ types: [...types], limit: 100 }))).toEqual(seqs(all));
+		expect(seqs(await store.query({ types: [...types], limit: 3, order: 'desc' }))).toEqual(
+			seqs(all).reverse().slice(0, 3),
+		);
+		expect(await store.count('/even', { types: [...types] })).toBe(
+			all.filter((e) => e.project_key === '/even').length,
+		);
+	});
 });

@@ -53,6 +53,26 @@ export function buildWhere(q: Omit<NormalizedEventQuery, 'limit' | 'order'>): Wh
 
 /** The SQL and parameters of a query; exported for the query-plan test. */
 export function buildQuerySql(q: NormalizedEventQuery): Where {
+	const direction = q.order === 'desc' ? 'DESC' : 'ASC';
+	if (q.types !== undefined && q.types.length > 1) {
+		// `type IN (a, b)` makes SQLite walk the project's whole range and filter
+		// by type (20 ms for two rare types in a 1M-event log). Instead: one index
+		// range per type, each cut to the limit and reading only the index; merge
+		// those positions, keep the first `limit`, and only then fetch the rows.
+		const arms: string[] = [];
+		const params: (string | number)[] = [];
+		for (const type of q.types) {
+			const where = buildWhere({ ...q, types: [type] });
+			arms.push(
+				`SELECT sequence FROM (SELECT sequence FROM events ${where.sql} ORDER BY sequence ${direction} LIMIT ?)`,
+			);
+			params.push(...where.params, q.limit);
+		}
+		return {
+			sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE sequence IN (${arms.join(' UNION ALL ')} ORDER BY sequence ${direction} LIMIT ?) ORDER BY sequence ${direction}`,
+			params: [...params, q.limit],
+		};
+	}
 	const where = buildWhere(q);
 	// With only a time range, SQLite prefers walking the whole log in sequence
 	// order (no sort needed) over the time index; on a large log that is a full
@@ -66,9 +86,22 @@ export function buildQuerySql(q: NormalizedEventQuery): Where {
 		q.before_sequence === undefined;
 	const source = timeOnly ? 'events INDEXED BY events_timestamp_idx' : 'events';
 	return {
-		sql: `SELECT ${EVENT_COLUMNS} FROM ${source} ${where.sql} ORDER BY sequence ${q.order === 'desc' ? 'DESC' : 'ASC'} LIMIT ?`,
+		sql: `SELECT ${EVENT_COLUMNS} FROM ${source} ${where.sql} ORDER BY sequence ${direction} LIMIT ?`,
 		params: [...where.params, q.limit],
 	};
+}
+
+/** The SQL and parameters of a count; several types are counted one index range each. */
+export function buildCountSql(q: Omit<NormalizedEventQuery, 'limit' | 'order'>): Where {
+	const types = q.types !== undefined && q.types.length > 1 ? q.types : [q.types?.[0]];
+	const counts: string[] = [];
+	const params: (string | number)[] = [];
+	for (const type of types) {
+		const where = buildWhere({ ...q, types: type === undefined ? undefined : [type] });
+		counts.push(`(SELECT COUNT(*) FROM events ${where.sql})`);
+		params.push(...where.params);
+	}
+	return { sql: `SELECT ${counts.join(' + ')} AS n`, params };
 }
 
 function normalise(query: unknown): NormalizedEventQuery {
@@ -94,14 +127,8 @@ export function countEvents(
 	projectKey: string | undefined,
 	filters: EventFilters = {},
 ): number {
-	const q = normalise({ ...filters, project_key: projectKey });
-	const where = buildWhere(q);
-	const row = prepared(db.$client, `SELECT COUNT(*) AS n FROM events ${where.sql}`).get(
-		...where.params,
-	) as {
-		n: number;
-	};
-	return row.n;
+	const { sql, params } = buildCountSql(normalise({ ...filters, project_key: projectKey }));
+	return (prepared(db.$client, sql).get(...params) as { n: number }).n;
 }
 
 /** The newest event of a project, or null when it has none. */
