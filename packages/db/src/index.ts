@@ -22,7 +22,12 @@ export {
 export type { OpenDbOptions } from './connection/openDb.js';
 export { closeDb, createInMemoryDb, openDb } from './connection/openDb.js';
 export type { AgentSpaceDb, AgentSpaceSchema } from './connection/types.js';
-export { inTransaction, withImmediateTransaction } from './connection/withImmediateTransaction.js';
+export {
+	inTransaction,
+	inWriteTransaction,
+	withImmediateTransaction,
+	withSavepoint,
+} from './connection/withImmediateTransaction.js';
 export type { SchemaStatus } from './migrations/applyMigrations.js';
 export { applyMigrations, readSchemaStatus } from './migrations/applyMigrations.js';
 export type { EmbeddedMigration } from './migrations/embeddedMigration.js';

@@ -10,7 +10,7 @@ import {
 } from '@agentspace/core';
 import { desc } from 'drizzle-orm';
 import type { AgentSpaceDb } from '../connection/types.js';
-import { inTransaction } from '../connection/withImmediateTransaction.js';
+import { inWriteTransaction } from '../connection/withImmediateTransaction.js';
 import { type AuditLogRow, auditLog } from '../schema/auditLog.js';
 import { canonicalJson, computeAuditHash, GENESIS_HASH } from './auditHash.js';
 import { readAuditSequence } from './auditSequence.js';
@@ -34,7 +34,7 @@ export function appendAuditRecord(
 	input: AuditEventInput,
 	options: AppendAuditOptions = {},
 ): AuditRecord {
-	if (!inTransaction(db)) {
+	if (!inWriteTransaction(db)) {
 		throw new AgentSpaceError('appendAuditRecord must run inside a write transaction', {
 			hint: 'wrap the call in withImmediateTransaction(db, ...) or use recordAuditEvent',
 		});

@@ -252,3 +252,27 @@ describe('getAuditEvents', () => {
 		expect(plan).not.toMatch(/TEMP B-TREE/);
 	});
 });
+
+describe('REPLACE cannot slip past the append-only guards', () => {
+	it('INSERT OR REPLACE over an existing audit row is refused', async () => {
+		const db = createInMemoryDb();
+		await recordAuditEvent(db, { eventType: 'x' });
+		expect(() =>
+			db.$client.exec(
+				`INSERT OR REPLACE INTO audit_log (id, ts, event_type, actor_type, severity, metadata, prev_hash, hash) VALUES (1, '2026-01-01T00:00:00.000Z', 'forged', 'system', 'info', '{}', 'p', 'h')`,
+			),
+		).toThrow(/append-only: DELETE/);
+		expect((await getAuditEvents(db)).map((r) => r.eventType)).toEqual(['x']);
+	});
+});
+
+describe('write transactions', () => {
+	it('appendAuditRecord refuses a DEFERRED transaction (it could meet SQLITE_BUSY_SNAPSHOT)', () => {
+		const db = createInMemoryDb();
+		const deferred = db.$client.transaction(() => appendAuditRecord(db, { eventType: 'x' }));
+		expect(() => deferred()).toThrow(/inside a write transaction/);
+		expect(withImmediateTransaction(db, (tx) => appendAuditRecord(tx, { eventType: 'x' })).id).toBe(
+			1,
+		);
+	});
+});

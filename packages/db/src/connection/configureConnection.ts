@@ -26,4 +26,7 @@ export function configureConnection(client: Database.Database): void {
 	}
 	client.pragma('synchronous = NORMAL');
 	client.pragma('foreign_keys = ON');
+	// INSERT OR REPLACE deletes the row it replaces without firing DELETE
+	// triggers unless this is on: it would slip past the append-only guards.
+	client.pragma('recursive_triggers = ON');
 }

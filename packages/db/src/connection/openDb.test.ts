@@ -26,6 +26,7 @@ describe('openDb', () => {
 			expect(pragma('foreign_keys')).toBe(1);
 			expect(pragma('busy_timeout')).toBe(BUSY_TIMEOUT_MS);
 			expect(pragma('wal_autocheckpoint')).toBe(WAL_AUTOCHECKPOINT_PAGES);
+			expect(pragma('recursive_triggers')).toBe(1);
 			db.$client.exec('CREATE TABLE t (v); INSERT INTO t VALUES (1)');
 			// The database and its WAL files hold the audit log: owner-only.
 			for (const file of [path, `${path}-wal`, `${path}-shm`])

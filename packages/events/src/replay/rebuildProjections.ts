@@ -1,5 +1,5 @@
 import { AgentSpaceError } from '@agentspace/core';
-import { type AgentSpaceDb, inTransaction, withImmediateTransaction } from '@agentspace/db';
+import { type AgentSpaceDb, inWriteTransaction, withImmediateTransaction } from '@agentspace/db';
 import type { FleetEvent } from '../catalogue/catalogue.js';
 import { projectionContext } from '../projections/projectionContext.js';
 import { applyProjections, PROJECTION_TABLES } from '../projections/projections.js';
@@ -33,7 +33,7 @@ export interface RebuildResult {
  * the caller's write transaction. Nothing is written to the event log.
  */
 export function replayEvents(db: AgentSpaceDb, events: Iterable<FleetEvent>): number {
-	if (!inTransaction(db)) {
+	if (!inWriteTransaction(db)) {
 		throw new AgentSpaceError('replayEvents must run inside a write transaction', {
 			hint: 'use rebuildProjections, or wrap the call in withImmediateTransaction(db, ...)',
 		});

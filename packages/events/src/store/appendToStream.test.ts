@@ -246,3 +246,110 @@ describe('the event log', () => {
 		expect(hasErrorCode(new ConcurrencyError('s', 1, 2), 'CONCURRENCY_CONFLICT')).toBe(true);
 	});
 });
+
+describe('append guards', () => {
+	it('leaves nothing in the log when a projection refuses an event and the caller commits anyway', () => {
+		const lock = (holder: string, lock_id: string) =>
+			createEvent('lock_acquired', {
+				project_key: '/p',
+				lock_id,
+				resource: 'r',
+				holder,
+				ttl_seconds: 60,
+				expires_at: new Date(Date.now() + 60_000).toISOString(),
+			});
+		withImmediateTransaction(db, (tx) => appendToStream(tx, [lock('alice', 'l1')]));
+		withImmediateTransaction(db, (tx) => {
+			try {
+				appendToStream(tx, [lock('bob', 'l2')]);
+			} catch {
+				// e.g. record the denial in the audit log and commit that
+			}
+			appendAuditRecord(tx, { eventType: 'lock.denied' });
+		});
+		expect(eventCount()).toBe(1);
+		// The log still replays cleanly.
+		expect(db.$client.prepare('SELECT holder FROM locks').all()).toEqual([{ holder: 'alice' }]);
+	});
+
+	it('refuses a second project writing a stream another project owns', async () => {
+		await store.append(
+			createEvent('sortie_created', { project_key: '/a', sortie_id: 'setup', title: 'A' }),
+		);
+		const error = await store
+			.append(createEvent('sortie_created', { project_key: '/b', sortie_id: 'setup', title: 'B' }))
+			.catch((e: unknown) => e);
+		expect(isConflictError(error)).toBe(true);
+		expect((error as Error).message).toMatch(/stream sortie:setup belongs to project \/a, not \/b/);
+		expect(db.$client.prepare('SELECT project_key, title FROM sorties').all()).toEqual([
+			{ project_key: '/a', title: 'A' },
+		]);
+	});
+
+	it('refuses events dated in the future', async () => {
+		const future = new Date(Date.now() + 60 * 60_000).toISOString();
+		await expect(store.append(progress(1, { timestamp: future }))).rejects.toThrow(
+			/timestamp: .* is in the future/,
+		);
+		expect(eventCount()).toBe(0);
+	});
+
+	it('redacts credentials in payload text before they reach the log', async () => {
+		const token = `ghp_${'a1B2c3D4'.repeat(5)}`;
+		const stored = await store.append(
+			createEvent('agent_build_failed', {
+				project_key: '/p',
+				agent_id: 'echo',
+				build_id: 'b1',
+				exit_code: 1,
+				signal: null,
+				error: `npm ERR! 401 with token=${token} for https://bob:hunter2hunter2@registry.example/`,
+				duration_ms: 3,
+			}),
+		);
+		const row = db.$client.prepare('SELECT data FROM events').get() as { data: string };
+		expect(row.data).not.toContain(token);
+		expect(row.data).not.toContain('hunter2hunter2');
+		expect(row.data).toContain('[REDACTED]');
+		expect(JSON.stringify(stored)).not.toContain(token);
+		// Numbers under secret-sounding names are left alone.
+		const compacted = await store.append(
+			createEvent('context_compacted', {
+				project_key: '/p',
+				checkpoint_id: 'c1',
+				callsign: 'v',
+				summary: 's',
+				tokens_before: 9,
+				tokens_after: 1,
+			}),
+		);
+		expect(compacted).toMatchObject({ tokens_before: 9, tokens_after: 1 });
+	});
+
+	it('refuses unknown options instead of ignoring them', async () => {
+		await expect(store.append(progress(1), { expected_version: 0 } as never)).rejects.toThrow(
+			/unknown append option "expected_version"/,
+		);
+		await expect(store.append(progress(1), null as never)).rejects.toThrow(
+			/append options must be an object/,
+		);
+		expect(eventCount()).toBe(0);
+	});
+
+	it('refuses a DEFERRED transaction: only withImmediateTransaction holds the write lock up front', () => {
+		const deferred = db.$client.transaction(() => appendToStream(db, [progress(1)]));
+		expect(() => deferred()).toThrow(/inside a write transaction/);
+	});
+
+	it('takes a retry with the payload’s keys in another order as the same event', async () => {
+		const first = createEvent('checkpoint_created', {
+			project_key: '/p',
+			checkpoint_id: 'c1',
+			callsign: 'v',
+			summary: 's',
+			context: { a: 1, b: 2 },
+		});
+		const stored = await store.append(first);
+		expect(await store.append({ ...first, context: { b: 2, a: 1 } })).toEqual(stored);
+	});
+});
