@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IsoTime } from './fields.js';
 
 /** Who caused an event: a person at the CLI or UI, AgentSpace itself, or an agent. */
 export const ActorSchema = z.strictObject({
@@ -30,7 +31,7 @@ export const pendingEnvelopeShape = {
 	id: EventIdSchema,
 	project_key: z.string().min(1).max(1024),
 	stream_id: z.string().min(1).max(1024),
-	timestamp: z.iso.datetime({ offset: true }),
+	timestamp: IsoTime,
 	schema_version: z.int().positive(),
 	metadata: EventMetadataSchema,
 };

@@ -26,8 +26,19 @@ export const Title = z.string().min(1).max(512);
 export const Text = z.string().max(65_536);
 /** A hex SHA-256 digest. */
 export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256 digest');
-/** An ISO 8601 time. */
-export const IsoTime = z.iso.datetime({ offset: true });
+/** An ISO 8601 time whose UTC form has a four-digit year (so stored times compare as text). */
+export const IsoTime = z.iso
+	.datetime({ offset: true })
+	.refine((time) => inStorableRange(time), { message: 'must fall in the years 0000-9999 (UTC)' });
+
+const FIRST = Date.parse('0000-01-01T00:00:00.000Z');
+const LAST = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** True when the time's UTC form keeps a four-digit year. */
+export function inStorableRange(time: string): boolean {
+	const ms = Date.parse(time);
+	return ms >= FIRST && ms <= LAST;
+}
 /** A glob relative to the project: `*`, `**` and `?` are wildcards. */
 export const Glob = z
 	.string()

@@ -1,6 +1,6 @@
 import { ConflictError } from '@agentspace/core';
 import { defineProjection } from './defineProjection.js';
-import { utc } from './json.js';
+import { checkedExpiry } from './json.js';
 
 interface LockRow {
 	readonly lock_id: string;
@@ -39,7 +39,7 @@ export const locksProjection = defineProjection({
 				e.lock_id,
 				e.holder,
 				e.timestamp,
-				utc(e.expires_at),
+				checkedExpiry(e),
 			);
 		},
 		lock_released: (context, e) => {

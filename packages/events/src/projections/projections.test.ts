@@ -361,6 +361,28 @@ describe('locks projection', () => {
 		expect(row('SELECT holder, lock_id FROM locks')).toEqual({ holder: 'a', lock_id: 'l5' });
 		expect((await store.query({ types: ['lock_acquired'] })).length).toBe(4);
 	});
+
+	it('refuses an expiry later than the event time plus its TTL', async () => {
+		const forever = emit('lock_acquired', {
+			lock_id: 'l9',
+			resource: 'deploy',
+			holder: 'mallory',
+			ttl_seconds: 1,
+			expires_at: '9999-12-31T00:00:00Z',
+		});
+		await expect(forever).rejects.toThrow(/later than the event's time plus ttl_seconds/);
+		expect(rows('SELECT * FROM locks')).toEqual([]);
+		expect(() =>
+			createEvent('lock_acquired', {
+				project_key: '/p',
+				lock_id: 'l9',
+				resource: 'deploy',
+				holder: 'mallory',
+				ttl_seconds: 1,
+				expires_at: '9999-12-31T23:30:00-02:00',
+			}),
+		).toThrow(/expires_at: must fall in the years 0000-9999/);
+	});
 });
 
 describe('missions, sorties and work orders', () => {

@@ -1,5 +1,5 @@
 import { defineProjection } from './defineProjection.js';
-import { jsonColumn, utc } from './json.js';
+import { checkedExpiry, jsonColumn } from './json.js';
 
 /**
  * Advisory file reservations. Conflicts are reported, not refused (see
@@ -21,7 +21,7 @@ export const reservationsProjection = defineProjection({
 				e.exclusive,
 				e.reason,
 				e.timestamp,
-				utc(e.expires_at),
+				checkedExpiry(e),
 			);
 		},
 		file_released: (context, e) => {
@@ -35,7 +35,7 @@ export const reservationsProjection = defineProjection({
 			context.run(
 				`UPDATE reservations SET expires_at = ?, renew_count = renew_count + 1
 				WHERE reservation_id = ? AND released_at IS NULL`,
-				utc(e.expires_at),
+				checkedExpiry(e),
 				e.reservation_id,
 			);
 		},

@@ -38,6 +38,11 @@ export interface NormalizedEventQuery {
 	readonly order: 'asc' | 'desc';
 }
 
+// A date alone is midnight UTC (as in ECMAScript); a time needs its offset.
+const ISO_TIME = /^\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d))?$/;
+const FIRST = Date.parse('0000-01-01T00:00:00.000Z');
+const LAST = Date.parse('9999-12-31T23:59:59.999Z');
+
 /** The most events one query returns. */
 export const MAX_QUERY_LIMIT = 10_000;
 const KEYS = new Set([
@@ -75,9 +80,15 @@ export function validateEventQuery(input: unknown): ValidationResult<NormalizedE
 	const time = (key: string): string | undefined => {
 		const value = text(key);
 		if (value === undefined) return undefined;
-		const ms = Date.parse(value);
-		if (Number.isNaN(ms)) {
-			errors.push({ path: key, message: 'must be an ISO 8601 time' });
+		// Strict ISO 8601 with an offset: Date.parse alone takes "1" as 2001 and
+		// reads a time without an offset in this machine's zone.
+		const ms = ISO_TIME.test(value) ? Date.parse(value) : Number.NaN;
+		if (Number.isNaN(ms) || ms < FIRST || ms > LAST) {
+			errors.push({
+				path: key,
+				message:
+					'must be an ISO 8601 time with a UTC offset (2026-05-01T10:00:00Z), in the years 0000-9999',
+			});
 			return undefined;
 		}
 		return new Date(ms).toISOString();

@@ -112,6 +112,20 @@ describe('query', () => {
 		}
 	});
 
+	it('takes only ISO 8601 times with an offset, within four-digit years', () => {
+		for (const since of [
+			'1',
+			'2024-01-01T10:00:00',
+			'+010000-01-01T00:00:00Z',
+			'2026-02-30T00:00:00Z x',
+		]) {
+			const result = validateEventQuery({ since });
+			expect(result.ok, since).toBe(false);
+		}
+		const ok = validateEventQuery({ since: '2026-05-01T02:00:00+02:00' });
+		expect(ok.ok && ok.value.since).toBe('2026-05-01T00:00:00.000Z');
+	});
+
 	it('throws a ValidationError for a bad query and reads nothing', async () => {
 		const error = await store
 			.query({ until: '2026-01-01', since: '2026-02-01' })

@@ -263,6 +263,18 @@ export const anyEventInput = fc
 			type: fc.constant(type),
 			fields: fc
 				.tuple(PAYLOADS[type] as fc.Arbitrary<object>, project, time)
-				.map(([payload, project_key, timestamp]) => ({ ...payload, project_key, timestamp })),
+				.map(([payload, project_key, timestamp]) => ({
+					...payload,
+					project_key,
+					timestamp,
+					// Locks and reservations expire at their own time plus their TTL.
+					...('ttl_seconds' in payload
+						? {
+								expires_at: new Date(
+									Date.parse(timestamp) + (payload as { ttl_seconds: number }).ttl_seconds * 1000,
+								).toISOString(),
+							}
+						: {}),
+				})),
 		}),
 	);
