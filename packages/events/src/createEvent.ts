@@ -36,6 +36,12 @@ export function createEvent<T extends EventType>(
 	fields: CreateEventEnvelope & EventPayloadInput<T>,
 ): PendingEvent<T> {
 	const definition = eventDefinition(type);
+	if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
+		throw new ValidationError(`invalid ${String(type)} event: the fields must be an object`, {
+			hint: 'call createEvent(type, { project_key, ...payload })',
+			issues: [{ path: '(root)', message: 'must be an object' }],
+		});
+	}
 	const { project_key, stream_id, id, timestamp, metadata, ...payload } = fields;
 	// The store assigns these, and the type is the first argument: a payload
 	// field with one of these names would be silently overwritten.

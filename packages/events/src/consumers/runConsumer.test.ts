@@ -115,7 +115,7 @@ describe('checkpointed consumers', () => {
 		resetConsumer(db, 'pilots');
 		expect(getConsumerPosition(db, 'pilots')).toBe(0);
 		expect(() => runConsumer(db, { name: 'bad name!', handle: () => {} })).toThrow(
-			/invalid consumer name/,
+			/name: must be 1-128/,
 		);
 		expect(() => resetConsumer(db, 'pilots', -1)).toThrow(/invalid consumer position/);
 	});

@@ -1,6 +1,8 @@
 import { nowIso, ValidationError } from '@agentspace/core';
 import { type AgentSpaceDb, withImmediateTransaction } from '@agentspace/db';
 import type { EventType, FleetEvent } from '../catalogue/catalogue.js';
+import { EVENT_TYPES, isKnownEventType } from '../catalogue/eventTypes.js';
+import { invalidArguments, isIntegerIn } from '../invalid.js';
 import { prepared, preparedRaw } from '../store/prepared.js';
 import { EVENT_COLUMNS, type RawEventRow, rowToEvent } from '../store/rowToEvent.js';
 
@@ -59,6 +61,7 @@ export function resetConsumer(db: AgentSpaceDb, name: string, position = 0): voi
 	if (!Number.isSafeInteger(position) || position < 0) {
 		throw new ValidationError(`invalid consumer position ${position}`, {
 			hint: 'use an integer ≥ 0',
+			issues: [{ path: 'position', message: 'must be an integer ≥ 0' }],
 		});
 	}
 	withImmediateTransaction(db, () => prepared(db.$client, SAVE).run(name, position, nowIso()));
@@ -72,7 +75,7 @@ export function resetConsumer(db: AgentSpaceDb, name: string, position = 0): voi
  * and the error propagates; the next run starts again at the same event.
  */
 export function runConsumer(db: AgentSpaceDb, options: ConsumerOptions): ConsumerRunResult {
-	assertName(options.name);
+	checkOptions(options);
 	const batchSize = options.batchSize ?? 500;
 	const limit = options.maxEvents ?? Number.POSITIVE_INFINITY;
 	const types = options.types === undefined ? undefined : new Set<string>(options.types);
@@ -106,4 +109,46 @@ export function runConsumer(db: AgentSpaceDb, options: ConsumerOptions): Consume
 		if (batch.read === 0) break;
 	}
 	return { handled, position };
+}
+
+const OPTION_KEYS = new Set(['name', 'handle', 'types', 'batchSize', 'maxEvents']);
+
+// Every problem at once; a misspelt type in particular must fail loudly, since
+// the position would otherwise move past every event the consumer meant to see.
+function checkOptions(options: ConsumerOptions): void {
+	if (typeof options !== 'object' || options === null) {
+		throw invalidArguments('runConsumer', [{ path: '(root)', message: 'must be an object' }]);
+	}
+	const issues = Object.keys(options)
+		.filter((key) => !OPTION_KEYS.has(key))
+		.map((path) => ({ path, message: 'unknown option' }));
+	if (typeof options.name !== 'string' || !NAME.test(options.name)) {
+		issues.push({ path: 'name', message: 'must be 1-128 letters, digits, ".", "_", ":" or "-"' });
+	}
+	if (typeof options.handle !== 'function')
+		issues.push({ path: 'handle', message: 'must be a function' });
+	if (options.types !== undefined) {
+		if (!Array.isArray(options.types) || options.types.length === 0) {
+			issues.push({ path: 'types', message: 'must be a non-empty array of event types' });
+		} else {
+			options.types.forEach((type, i) => {
+				if (!isKnownEventType(type)) {
+					issues.push({
+						path: `types[${i}]`,
+						message: `unknown event type ${JSON.stringify(type)}; known types: ${EVENT_TYPES.join(', ')}`,
+					});
+				}
+			});
+		}
+	}
+	if (options.batchSize !== undefined && !isIntegerIn(options.batchSize, 1, 10_000)) {
+		issues.push({ path: 'batchSize', message: 'must be an integer from 1 to 10000' });
+	}
+	if (
+		options.maxEvents !== undefined &&
+		!isIntegerIn(options.maxEvents, 1, Number.MAX_SAFE_INTEGER)
+	) {
+		issues.push({ path: 'maxEvents', message: 'must be an integer ≥ 1' });
+	}
+	if (issues.length > 0) throw invalidArguments('runConsumer', issues);
 }

@@ -23,11 +23,14 @@ function upsertManifest(
 			manifest_path = excluded.manifest_path, source_url = excluded.source_url,
 			manifest_hash = excluded.manifest_hash, permissions_hash = excluded.permissions_hash,
 			requested_permissions = excluded.requested_permissions,
-			status = CASE WHEN ? IS NULL THEN (CASE WHEN agents.status = 'uninstalled' THEN 'discovered' ELSE agents.status END) ELSE excluded.status END,
+			status = CASE WHEN ? IS NULL THEN (CASE WHEN agents.status = 'uninstalled' THEN 'discovered' ELSE agents.status END)
+				WHEN agents.status = 'running' THEN 'running' ELSE excluded.status END,
 			install_path = CASE WHEN ? THEN excluded.install_path ELSE agents.install_path END,
 			installed_ref = CASE WHEN ? THEN excluded.installed_ref ELSE agents.installed_ref END,
 			installed_commit = CASE WHEN ? THEN excluded.installed_commit ELSE agents.installed_commit END,
 			build_status = CASE WHEN ? THEN 'none' ELSE agents.build_status END,
+			built_at = CASE WHEN excluded.install_path IS NOT NULL THEN NULL ELSE agents.built_at END,
+			build_error = CASE WHEN excluded.install_path IS NOT NULL THEN NULL ELSE agents.build_error END,
 			updated_at = excluded.updated_at`,
 		e.agent_id,
 		e.project_key,
@@ -148,7 +151,8 @@ export const agentsProjection = defineProjection({
 			);
 		},
 		agent_run_started: (context, e) => {
-			context.run(
+			// A repeated run id is the same run: it must not count twice.
+			const inserted = context.run(
 				`INSERT INTO agent_runs (run_id, agent_id, status, pid, sandboxed, started_at)
 				VALUES (?, ?, 'running', ?, ?, ?) ON CONFLICT (run_id) DO NOTHING`,
 				e.run_id,
@@ -157,6 +161,7 @@ export const agentsProjection = defineProjection({
 				e.sandboxed,
 				e.timestamp,
 			);
+			if (inserted === 0) return;
 			context.run(
 				`UPDATE agents SET status = 'running', current_run_id = ?, run_count = run_count + 1,
 					updated_at = ?

@@ -32,7 +32,7 @@ export const missionsProjection = defineProjection({
 		mission_completed: (context, e) => {
 			context.run(
 				`UPDATE missions SET status = 'completed', completed_at = ?, summary = ?, updated_at = ?
-				WHERE mission_id = ?`,
+				WHERE mission_id = ? AND status != 'completed'`,
 				e.timestamp,
 				e.summary,
 				e.timestamp,

@@ -1,8 +1,9 @@
-import { generateId, nowIso, ValidationError } from '@agentspace/core';
+import { generateId, nowIso } from '@agentspace/core';
 import { type AgentSpaceDb, withImmediateTransaction } from '@agentspace/db';
 import type { EventOfType } from '../catalogue/catalogue.js';
 import type { EventMetadata } from '../catalogue/envelope.js';
 import { createEvent } from '../createEvent.js';
+import { invalidArguments, isIntegerIn, isText } from '../invalid.js';
 import { appendToStream } from '../store/appendToStream.js';
 import { prepared } from '../store/prepared.js';
 import { globsOverlap } from './globsOverlap.js';
@@ -48,6 +49,22 @@ export function findReservationConflicts(
 	db: AgentSpaceDb,
 	query: ConflictQuery,
 ): ReservationConflict[] {
+	if (typeof query !== 'object' || query === null) {
+		throw invalidArguments('findReservationConflicts', [
+			{ path: '(root)', message: 'must be an object' },
+		]);
+	}
+	const issues = [];
+	if (!isText(query.project_key))
+		issues.push({ path: 'project_key', message: 'must be a non-empty string' });
+	if (!isText(query.holder, 64)) issues.push({ path: 'holder', message: 'must be a callsign' });
+	if (!Array.isArray(query.paths) || query.paths.some((p) => !isText(p))) {
+		issues.push({ path: 'paths', message: 'must be an array of globs' });
+	}
+	if (query.at !== undefined && Number.isNaN(Date.parse(query.at))) {
+		issues.push({ path: 'at', message: 'must be an ISO 8601 time' });
+	}
+	if (issues.length > 0) throw invalidArguments('findReservationConflicts', issues);
 	const at = new Date(query.at ?? nowIso()).toISOString();
 	const rows = prepared(db.$client, ACTIVE).all(query.project_key, at, query.holder) as ActiveRow[];
 	const conflicts: ReservationConflict[] = [];
@@ -91,11 +108,7 @@ export interface ReserveFilesResult {
  * `file_conflict` event, in the same transaction as the reservation.
  */
 export function reserveFiles(db: AgentSpaceDb, input: ReserveFilesInput): ReserveFilesResult {
-	if (!Number.isSafeInteger(input.ttl_seconds) || input.ttl_seconds < 1) {
-		throw new ValidationError('ttl_seconds must be a whole number of seconds ≥ 1', {
-			issues: [{ path: 'ttl_seconds', message: 'must be an integer ≥ 1' }],
-		});
-	}
+	checkReservationInput(input);
 	return withImmediateTransaction(db, (tx) => {
 		const timestamp = nowIso();
 		const exclusive = input.exclusive ?? true;
@@ -129,4 +142,22 @@ export function reserveFiles(db: AgentSpaceDb, input: ReserveFilesInput): Reserv
 		const [stored] = appendToStream(tx, [reserved, ...reports], { expectedVersion: 'no_stream' });
 		return { reservation: stored as EventOfType<'file_reserved'>, conflicts };
 	});
+}
+
+// The parts of a request used before createEvent validates the rest: a string
+// spread as paths, or a TTL too large for a date, must fail here, clearly.
+function checkReservationInput(input: ReserveFilesInput): void {
+	if (typeof input !== 'object' || input === null) {
+		throw invalidArguments('reserveFiles', [{ path: '(root)', message: 'must be an object' }]);
+	}
+	const issues = [];
+	if (!Array.isArray(input.paths))
+		issues.push({ path: 'paths', message: 'must be an array of globs' });
+	if (!isIntegerIn(input.ttl_seconds, 1, 7 * 24 * 3600)) {
+		issues.push({
+			path: 'ttl_seconds',
+			message: 'must be a whole number of seconds from 1 to 604800 (a week)',
+		});
+	}
+	if (issues.length > 0) throw invalidArguments('reserveFiles', issues);
 }

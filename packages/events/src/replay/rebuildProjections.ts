@@ -1,6 +1,7 @@
 import { AgentSpaceError } from '@agentspace/core';
 import { type AgentSpaceDb, inWriteTransaction, withImmediateTransaction } from '@agentspace/db';
 import type { FleetEvent } from '../catalogue/catalogue.js';
+import { invalidArguments, isIntegerIn } from '../invalid.js';
 import { projectionContext } from '../projections/projectionContext.js';
 import { applyProjections, PROJECTION_TABLES } from '../projections/projections.js';
 import { preparedRaw } from '../store/prepared.js';
@@ -54,6 +55,12 @@ export function replayEvents(db: AgentSpaceDb, events: Iterable<FleetEvent>): nu
  */
 export function rebuildProjections(db: AgentSpaceDb, options: RebuildOptions = {}): RebuildResult {
 	const batchSize = options.batchSize ?? 5000;
+	// A batch size of 0 would read nothing and commit empty tables.
+	if (!isIntegerIn(batchSize, 1, 100_000)) {
+		throw invalidArguments('rebuildProjections', [
+			{ path: 'batchSize', message: 'must be an integer from 1 to 100000' },
+		]);
+	}
 	const started = performance.now();
 	const client = db.$client;
 	let after = 0;
@@ -91,12 +98,17 @@ export function rebuildProjections(db: AgentSpaceDb, options: RebuildOptions = {
 	};
 }
 
-/** The explicitly created indexes of the projection tables (not primary keys or UNIQUE constraints). */
+/**
+ * The explicitly created, non-unique indexes of the projection tables. Unique
+ * ones stay: they enforce a rule during the replay, and handlers may name
+ * them in `ON CONFLICT`.
+ */
 function secondaryIndexes(client: AgentSpaceDb['$client']): { name: string; sql: string }[] {
 	const tables = PROJECTION_TABLES.map(() => '?').join(', ');
 	return client
 		.prepare(
-			`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables})`,
+			`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+				AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN (${tables})`,
 		)
 		.all(...PROJECTION_TABLES) as { name: string; sql: string }[];
 }

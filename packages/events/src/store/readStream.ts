@@ -1,6 +1,7 @@
 import { ValidationError } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
 import type { FleetEvent } from '../catalogue/catalogue.js';
+import { invalidArguments, isText } from '../invalid.js';
 import { prepared, preparedRaw } from './prepared.js';
 import { EVENT_COLUMNS, type RawEventRow, rowToEvent } from './rowToEvent.js';
 
@@ -44,6 +45,11 @@ export function readStream(
 
 /** The current version of a stream; 0 when it has no events. */
 export function streamVersion(db: AgentSpaceDb, streamId: string): number {
+	if (!isText(streamId)) {
+		throw invalidArguments('streamVersion', [
+			{ path: 'stream_id', message: 'must be a non-empty string' },
+		]);
+	}
 	const row = prepared(
 		db.$client,
 		'SELECT stream_version FROM events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1',
