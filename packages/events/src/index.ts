@@ -31,6 +31,7 @@ export { isEventType } from './isEventType.js';
 export type { Projection, ProjectionHandler } from './projections/defineProjection.js';
 export type { ProjectionContext } from './projections/projectionContext.js';
 export { applyProjections, PROJECTION_TABLES, PROJECTIONS } from './projections/projections.js';
+export type { OverlapBudget } from './queries/globsOverlap.js';
 export { globsOverlap } from './queries/globsOverlap.js';
 export type { ReadySortie } from './queries/readyWork.js';
 export { findReadyWork } from './queries/readyWork.js';

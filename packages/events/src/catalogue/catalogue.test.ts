@@ -171,6 +171,20 @@ describe('event catalogue', () => {
 		if (!unknown.ok) expect(unknown.errors[0]?.message).toMatch(/known types: agent_discovered/);
 	});
 
+	it('refuses globs with more than 16 wildcards', () => {
+		const make = (glob: string) => () =>
+			createEvent('file_reserved', {
+				project_key: '/p',
+				reservation_id: 'r',
+				holder: 'h',
+				paths: [glob],
+				ttl_seconds: 5,
+				expires_at: '2026-01-01T00:00:05Z',
+			});
+		expect(make(`${'*/'.repeat(16)}x`)).not.toThrow();
+		expect(make(`${'*/'.repeat(17)}x`)).toThrow(/at most 16 wildcards/);
+	});
+
 	it('refuses globs that leave the project', () => {
 		for (const path of ['/etc/passwd', '../x', 'a/../../b']) {
 			expect(() =>

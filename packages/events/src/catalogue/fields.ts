@@ -39,6 +39,9 @@ export function inStorableRange(time: string): boolean {
 	const ms = Date.parse(time);
 	return ms >= FIRST && ms <= LAST;
 }
+/** The most wildcards (`*`, `**`, `?`) one glob may have. */
+export const MAX_GLOB_WILDCARDS = 16;
+
 /** A glob relative to the project: `*`, `**` and `?` are wildcards. */
 export const Glob = z
 	.string()
@@ -46,6 +49,10 @@ export const Glob = z
 	.max(1024)
 	.refine((glob) => !glob.startsWith('/') && !glob.split('/').includes('..'), {
 		message: 'must be relative to the project and must not contain ".."',
+	})
+	// Overlap checks grow with the wildcards on both sides; real globs have a few.
+	.refine((glob) => (glob.match(/\*+|\?/g) ?? []).length <= MAX_GLOB_WILDCARDS, {
+		message: 'must have at most 16 wildcards',
 	});
 /** How urgent a piece of work is. */
 export const Priority = z.enum(['low', 'normal', 'high', 'critical']);

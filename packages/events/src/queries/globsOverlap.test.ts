@@ -77,4 +77,13 @@ describe('globsOverlap', () => {
 			{ numRuns: 200 },
 		);
 	});
+
+	it('answers "overlap" once its budget runs out (a false conflict beats holding the write lock)', () => {
+		const a = `${'**/'.repeat(16)}x`;
+		const b = `${'*/'.repeat(16)}y`;
+		expect(globsOverlap(a, b)).toBe(false);
+		const budget = { steps: 10 };
+		expect(globsOverlap(a, b, budget)).toBe(true);
+		expect(budget.steps).toBeLessThan(0);
+	});
 });

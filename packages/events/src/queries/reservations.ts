@@ -68,10 +68,12 @@ export function findReservationConflicts(
 	const at = new Date(query.at ?? nowIso()).toISOString();
 	const rows = prepared(db.$client, ACTIVE).all(query.project_key, at, query.holder) as ActiveRow[];
 	const conflicts: ReservationConflict[] = [];
+	// One budget for the whole check: it runs under the write lock (~0.1 s at most).
+	const budget = { steps: 1_000_000 };
 	for (const row of rows) {
 		if (!query.exclusive && row.exclusive === 0) continue;
 		const held = JSON.parse(row.paths) as string[];
-		const overlapping = query.paths.filter((p) => held.some((h) => globsOverlap(p, h)));
+		const overlapping = query.paths.filter((p) => held.some((h) => globsOverlap(p, h, budget)));
 		if (overlapping.length === 0) continue;
 		conflicts.push({
 			reservation_id: row.reservation_id,
