@@ -36,6 +36,9 @@ const LAST = Date.parse('9999-12-31T23:59:59.999Z');
 
 /** True when the time's UTC form keeps a four-digit year. */
 export function inStorableRange(time: string): boolean {
+	// Only an offset on the first or last day can push the year out of range;
+	// parsing every time to find that out would cost every append.
+	if (!time.startsWith('0000-01-01') && !time.startsWith('9999-12-31')) return true;
 	const ms = Date.parse(time);
 	return ms >= FIRST && ms <= LAST;
 }

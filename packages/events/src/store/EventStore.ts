@@ -1,6 +1,6 @@
 import { type AgentSpaceDb, withImmediateTransaction } from '@agentspace/db';
 import type { FleetEvent } from '../catalogue/catalogue.js';
-import { type AppendOptions, appendToStream } from './appendToStream.js';
+import { type AppendOptions, appendEvents } from './appendToStream.js';
 import type { EventFilters, EventQuery } from './eventQuery.js';
 import { countEvents, getLatestEvent, getLatestSequence, queryEvents } from './queryEvents.js';
 import { type ReadStreamOptions, readStream, streamVersion } from './readStream.js';
@@ -29,7 +29,9 @@ export class EventStore {
 	async append(event: unknown, options?: AppendOptions): Promise<FleetEvent>;
 	async append(input: unknown, options: AppendOptions = {}): Promise<FleetEvent | FleetEvent[]> {
 		const batch = Array.isArray(input) ? input : [input];
-		const stored = withImmediateTransaction(this.db, (tx) => appendToStream(tx, batch, options));
+		const stored = withImmediateTransaction(this.db, (tx) =>
+			appendEvents(tx, batch, options, false),
+		);
 		return Array.isArray(input) ? stored : (stored[0] as FleetEvent);
 	}
 

@@ -30,6 +30,8 @@ export function prepareBatch(events: unknown, now = Date.now()): PreparedEvent[]
 	}
 	const issues: FieldIssue[] = [];
 	const valid: PendingEvent[] = [];
+	// Stored times are canonical ISO strings, so comparing text compares instants.
+	const latest = new Date(now + MAX_CLOCK_SKEW_MS).toISOString();
 	events.forEach((input, index) => {
 		const result = safeValidatePendingEvent(input);
 		const prefix = events.length === 1 ? '' : `[${index}].`;
@@ -38,7 +40,7 @@ export function prepareBatch(events: unknown, now = Date.now()): PreparedEvent[]
 			return;
 		}
 		const event = normaliseTime(result.value);
-		if (Date.parse(event.timestamp) > now + MAX_CLOCK_SKEW_MS) {
+		if (event.timestamp > latest) {
 			issues.push({
 				path: `${prefix}timestamp`,
 				message: `${event.timestamp} is in the future (this machine's clock says ${new Date(now).toISOString()})`,
