@@ -79,7 +79,7 @@ try {
 				`  node -e ''                   ${result.baselineMs} ms   (baseline)`,
 				`  agentspace --help            ${result.helpMs} ms   ${result.helpRatio}×`,
 				`  agentspace audit list --json ${result.auditListMs} ms   ${result.auditListRatio}×  (target ≤ ${TARGET_RATIO}×) ${ok ? 'OK' : 'OVER TARGET'}`,
-				`  agentspace events count      ${result.eventsCountMs} ms   ${result.eventsCountRatio}×  (loads the event catalogue; no target)`,
+				`  agentspace events count      ${result.eventsCountMs} ms   ${result.eventsCountRatio}×  (reads the event log; no target)`,
 				'',
 			].join('\n'),
 		);

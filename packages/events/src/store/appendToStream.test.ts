@@ -230,6 +230,13 @@ describe('the event log', () => {
 		await store.append(progress(1));
 		expect(() => db.$client.exec(`UPDATE events SET type = 'x'`)).toThrow(/append-only: UPDATE/);
 		expect(() => db.$client.exec('DELETE FROM events')).toThrow(/append-only: DELETE/);
+		// REPLACE deletes the row it replaces: the DELETE guard must see that too.
+		expect(() =>
+			db.$client.exec(
+				`INSERT OR REPLACE INTO events (sequence, id, type, project_key, stream_id, stream_version, timestamp, schema_version, actor_type, actor_id, data)
+				VALUES (1, 'evt_forgedforged', 'pilot_terminated', '/p', 'x', 1, '2026-01-01T00:00:00.000Z', 1, 'system', 'x', '{}')`,
+			),
+		).toThrow(/append-only: DELETE/);
 		expect(eventCount()).toBe(1);
 	});
 

@@ -93,6 +93,9 @@ describe('query', () => {
 		await expect(store.readStream('pilot:/even:p0', { from: 0 })).rejects.toThrow(
 			/from must be an integer/,
 		);
+		await expect(store.readStream('pilot:/even:p0', { form: 2 } as never)).rejects.toThrow(
+			/form unknown option/,
+		);
 	});
 
 	it('reports every bad filter at once', () => {

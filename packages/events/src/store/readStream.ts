@@ -21,9 +21,17 @@ export function readStream(
 	streamId: string,
 	options: ReadStreamOptions = {},
 ): FleetEvent[] {
+	if (typeof options !== 'object' || options === null) {
+		throw invalidArguments('readStream', [
+			{ path: '(root)', message: 'options must be an object' },
+		]);
+	}
 	const from = options.from ?? 1;
 	const to = options.to ?? Number.MAX_SAFE_INTEGER;
-	const issues = [];
+	// `{ form: 2 }` must not quietly read the whole stream.
+	const issues = Object.keys(options)
+		.filter((key) => key !== 'from' && key !== 'to')
+		.map((path) => ({ path, message: 'unknown option' }));
 	if (typeof streamId !== 'string' || streamId.length === 0) {
 		issues.push({ path: 'stream_id', message: 'must be a non-empty string' });
 	}
