@@ -64,7 +64,6 @@ export { readStream, streamVersion } from './store/readStream.js';
 export type { Upcaster } from './upcasting/upcasters.js';
 export { UPCASTERS, upcastPayload } from './upcasting/upcasters.js';
 export {
-	assertValidPending,
 	safeValidateEvent,
 	safeValidatePendingEvent,
 	validateEvent,

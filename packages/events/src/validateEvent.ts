@@ -51,13 +51,6 @@ export function safeValidatePendingEvent(input: unknown): ValidationResult<Pendi
 	return check(input, 'pending') as ValidationResult<PendingEvent>;
 }
 
-/** Like {@link safeValidatePendingEvent} but throws a `ValidationError`; `label` names the input in the message. */
-export function assertValidPending(input: unknown, label: string): PendingEvent {
-	const result = safeValidatePendingEvent(input);
-	if (!result.ok) throw invalid(result.errors, label);
-	return result.value;
-}
-
 function invalid(issues: readonly FieldIssue[], label: string): ValidationError {
 	return new ValidationError(`invalid ${label}:\n${formatIssues(issues)}`, {
 		hint: 'fix the listed fields (the event catalogue is in specs/events.md); nothing was written',

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { type FieldIssue, issuesFromZod, type ValidationResult } from '@agentspace/core';
+import { type FieldIssue, issuesFromZod, sha256Hex, type ValidationResult } from '@agentspace/core';
+import { canonicalJson } from '@agentspace/db';
 import { type Manifest, ManifestSchema } from './schema.js';
 
 /** A manifest file is refused above this size, before it is parsed. */
@@ -45,7 +45,7 @@ export function parseManifest(bytes: string | Uint8Array): ValidationResult<Pars
 		ok: true,
 		value: {
 			manifest,
-			manifestHash: sha256(canonical(manifest)),
+			manifestHash: sha256Hex(canonicalJson(manifest)),
 			permissionsHash: permissionsHash(manifest.permissions),
 		},
 	};
@@ -53,22 +53,9 @@ export function parseManifest(bytes: string | Uint8Array): ValidationResult<Pars
 
 /** SHA-256 of a permission list, independent of order and repeats. */
 export function permissionsHash(permissions: readonly string[]): string {
-	return sha256(JSON.stringify([...new Set(permissions)].sort()));
+	return sha256Hex(JSON.stringify([...new Set(permissions)].sort()));
 }
 
 function issue(path: string, message: string): { ok: false; errors: FieldIssue[] } {
 	return { ok: false, errors: [{ path, message }] };
-}
-
-function sha256(text: string): string {
-	return createHash('sha256').update(text).digest('hex');
-}
-
-// Keys sorted at every level, so the hash ignores key order and whitespace.
-function canonical(value: unknown): string {
-	return JSON.stringify(value, (_key, v) =>
-		v !== null && typeof v === 'object' && !Array.isArray(v)
-			? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-			: v,
-	);
 }

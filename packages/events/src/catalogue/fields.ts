@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStorableInstant } from './timeRange.js';
 
 // Field schemas shared by several event families.
 
@@ -31,16 +32,12 @@ export const IsoTime = z.iso
 	.datetime({ offset: true })
 	.refine((time) => inStorableRange(time), { message: 'must fall in the years 0000-9999 (UTC)' });
 
-const FIRST = Date.parse('0000-01-01T00:00:00.000Z');
-const LAST = Date.parse('9999-12-31T23:59:59.999Z');
-
 /** True when the time's UTC form keeps a four-digit year. */
 export function inStorableRange(time: string): boolean {
 	// Only an offset on the first or last day can push the year out of range;
 	// parsing every time to find that out would cost every append.
 	if (!time.startsWith('0000-01-01') && !time.startsWith('9999-12-31')) return true;
-	const ms = Date.parse(time);
-	return ms >= FIRST && ms <= LAST;
+	return isStorableInstant(Date.parse(time));
 }
 /** The most wildcards (`*`, `**`, `?`) one glob may have. */
 export const MAX_GLOB_WILDCARDS = 16;

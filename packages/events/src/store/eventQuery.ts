@@ -1,6 +1,7 @@
 import type { FieldIssue, ValidationResult } from '@agentspace/core';
 import type { EventType } from '../catalogue/catalogue.js';
 import { EVENT_TYPES, isKnownEventType } from '../catalogue/eventTypes.js';
+import { isStorableInstant } from '../catalogue/timeRange.js';
 
 /** Filters for {@link queryEvents} and `EventStore.query`; every one is backed by an index. */
 export interface EventQuery {
@@ -40,8 +41,6 @@ export interface NormalizedEventQuery {
 
 // A date alone is midnight UTC (as in ECMAScript); a time needs its offset.
 const ISO_TIME = /^\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d))?$/;
-const FIRST = Date.parse('0000-01-01T00:00:00.000Z');
-const LAST = Date.parse('9999-12-31T23:59:59.999Z');
 
 /** The most events one query returns. */
 export const MAX_QUERY_LIMIT = 10_000;
@@ -83,7 +82,7 @@ export function validateEventQuery(input: unknown): ValidationResult<NormalizedE
 		// Strict ISO 8601 with an offset: Date.parse alone takes "1" as 2001 and
 		// reads a time without an offset in this machine's zone.
 		const ms = ISO_TIME.test(value) ? Date.parse(value) : Number.NaN;
-		if (Number.isNaN(ms) || ms < FIRST || ms > LAST) {
+		if (!isStorableInstant(ms)) {
 			errors.push({
 				path: key,
 				message:

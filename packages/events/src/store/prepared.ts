@@ -1,14 +1,15 @@
 import type Database from 'better-sqlite3';
 
-const caches = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-const rawCaches = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+type Cache = WeakMap<Database.Database, Map<string, Database.Statement>>;
+const objectRows: Cache = new WeakMap();
+const arrayRows: Cache = new WeakMap();
 
-/**
- * A prepared statement for `sql` on this connection, prepared once and reused.
- * The hot paths (append, projections, replay) use prepared SQL rather than the
- * query builder: building SQL per call costs more than the insert itself.
- */
-export function prepared(client: Database.Database, sql: string): Database.Statement {
+function cached(
+	caches: Cache,
+	client: Database.Database,
+	sql: string,
+	raw: boolean,
+): Database.Statement {
 	let cache = caches.get(client);
 	if (cache === undefined) {
 		cache = new Map();
@@ -16,26 +17,26 @@ export function prepared(client: Database.Database, sql: string): Database.State
 	}
 	let statement = cache.get(sql);
 	if (statement === undefined) {
-		statement = client.prepare(sql);
+		statement = raw ? client.prepare(sql).raw() : client.prepare(sql);
 		cache.set(sql, statement);
 	}
 	return statement;
 }
 
 /**
+ * A prepared statement for `sql` on this connection, prepared once and reused.
+ * The hot paths (append, projections, replay) use prepared SQL rather than the
+ * query builder: building SQL per call costs more than the insert itself.
+ */
+export function prepared(client: Database.Database, sql: string): Database.Statement {
+	return cached(objectRows, client, sql, false);
+}
+
+/**
  * Like {@link prepared}, but the statement returns rows as arrays: reading
  * the log (replay, consumers, queries) skips building an object per row.
+ * Kept apart from {@link prepared}'s: `.raw()` changes the statement itself.
  */
 export function preparedRaw(client: Database.Database, sql: string): Database.Statement {
-	let cache = rawCaches.get(client);
-	if (cache === undefined) {
-		cache = new Map();
-		rawCaches.set(client, cache);
-	}
-	let statement = cache.get(sql);
-	if (statement === undefined) {
-		statement = client.prepare(sql).raw();
-		cache.set(sql, statement);
-	}
-	return statement;
+	return cached(arrayRows, client, sql, true);
 }

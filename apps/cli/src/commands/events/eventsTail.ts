@@ -49,7 +49,7 @@ export async function eventsTail(
 		};
 		// The log's end is read before the newest matching events: whatever is
 		// appended in between is among those newest, so nothing falls in the gap.
-		let cursor = logEnd(db);
+		let cursor = getLatestSequence(db);
 		const recent =
 			lines === 0 ? [] : queryEvents(db, { ...filters, order: 'desc', limit: lines }).reverse();
 		print(recent);
@@ -83,7 +83,7 @@ function follow(
 ): number {
 	let cursor = from;
 	for (;;) {
-		const end = logEnd(db);
+		const end = getLatestSequence(db);
 		const page = queryEvents(db, { ...filters, after_sequence: cursor, order: 'asc', limit: PAGE });
 		print(page);
 		const last = page.at(-1)?.sequence ?? cursor;
@@ -95,11 +95,6 @@ function follow(
 		// did not match, so the next poll does not scan them again.
 		return Math.max(end, last);
 	}
-}
-
-/** The position of the newest event in the whole log (0: empty). */
-function logEnd(db: AgentSpaceDb): number {
-	return getLatestSequence(db);
 }
 
 /**
