@@ -1,3 +1,4 @@
+export { canonicalJson } from './canonicalJson.js';
 export { defaultConfig } from './config/defaultConfig.js';
 export type { ConfigLocation } from './config/loadConfig.js';
 export { configExists, configPath, loadConfig } from './config/loadConfig.js';

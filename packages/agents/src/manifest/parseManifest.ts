@@ -1,5 +1,10 @@
-import { type FieldIssue, issuesFromZod, sha256Hex, type ValidationResult } from '@agentspace/core';
-import { canonicalJson } from '@agentspace/db';
+import {
+	canonicalJson,
+	type FieldIssue,
+	issuesFromZod,
+	sha256Hex,
+	type ValidationResult,
+} from '@agentspace/core';
 import { type Manifest, ManifestSchema } from './schema.js';
 
 /** A manifest file is refused above this size, before it is parsed. */

@@ -1,4 +1,4 @@
-import { sha256Hex } from '@agentspace/core';
+import { canonicalJson, sha256Hex } from '@agentspace/core';
 import type { AuditLogRow } from '../schema/auditLog.js';
 
 /** `prevHash` of the first row in the chain. */
@@ -33,16 +33,5 @@ export function computeAuditHash(row: Omit<AuditLogRow, 'hash'>): string {
 	return sha256Hex(`${HASH_DOMAIN}\n${JSON.stringify(content)}`);
 }
 
-/** JSON with object keys sorted at every depth, so equal metadata always hashes equally. */
-export function canonicalJson(value: unknown): string {
-	return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-	if (Array.isArray(value)) return value.map(sortKeys);
-	if (value === null || typeof value !== 'object') return value;
-	const out: Record<string, unknown> = {};
-	for (const key of Object.keys(value).sort())
-		out[key] = sortKeys((value as Record<string, unknown>)[key]);
-	return out;
-}
+// Kept here as an export of @agentspace/db too: the audit chain's hashes are defined by it.
+export { canonicalJson };

@@ -1,5 +1,4 @@
-import { ConflictError } from '@agentspace/core';
-import { canonicalJson } from '@agentspace/db';
+import { ConflictError, canonicalJson } from '@agentspace/core';
 import type { FleetEvent } from '../catalogue/catalogue.js';
 import type { PreparedEvent } from './pendingBatch.js';
 import { type RawEventRow, rowToEvent } from './rowToEvent.js';
