@@ -121,14 +121,15 @@ describe('saveConfig', () => {
 	});
 
 	it('never lets a concurrent reader see a partial file (multi-process)', async () => {
-		// A child process rewrites a large config 300 times while this process reads it.
+		// A child process rewrites a large config 150 times while this process reads it. Every
+		// rewrite fsyncs, so on a loaded shared machine this takes seconds: hence the explicit timeout.
 		const path = configPath({ home: temp.home });
 		const roots = Array.from({ length: 2000 }, (_, i) => `~/projects/${i}`);
 		saveConfig({ path }, { ...defaultConfig(), scanRoots: roots });
 		const writerScript = `
 			const { saveConfig, defaultConfig } = await import(${JSON.stringify(new URL('../../dist/index.js', import.meta.url).href)});
 			const roots = Array.from({ length: 2000 }, (_, i) => '~/projects/' + i);
-			for (let i = 0; i < 300; i++) saveConfig({ path: ${JSON.stringify(path)} }, { ...defaultConfig(), scanRoots: roots, onboardingComplete: i % 2 === 0 });
+			for (let i = 0; i < 150; i++) saveConfig({ path: ${JSON.stringify(path)} }, { ...defaultConfig(), scanRoots: roots, onboardingComplete: i % 2 === 0 });
 		`;
 		const child = spawn(process.execPath, ['--input-type=module', '-e', writerScript], {
 			stdio: 'inherit',
@@ -146,5 +147,5 @@ describe('saveConfig', () => {
 		}
 		expect(await done).toBe(0);
 		expect(reads).toBeGreaterThan(10);
-	});
+	}, 60_000);
 });
