@@ -24,6 +24,8 @@ export const ExitCode = {
 	Database: 10,
 	/** `doctor` found a problem that stops AgentSpace from working. */
 	DoctorFailed: 11,
+	/** An external command run for you failed: a git clone, a build step. */
+	CommandFailed: 12,
 } as const;
 
 /** One of {@link ExitCode}'s values. */
@@ -36,6 +38,8 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCodeValue>> = {
 	CONCURRENCY_CONFLICT: ExitCode.Conflict,
 	DB_SCHEMA_TOO_NEW: ExitCode.Conflict,
 	PERMISSION_DENIED: ExitCode.Denied,
+	PERMISSION_DRIFT: ExitCode.Denied,
+	COMMAND_FAILED: ExitCode.CommandFailed,
 	AUTH_FAILED: ExitCode.Denied,
 	CONFIG_INVALID: ExitCode.Config,
 	VALIDATION_FAILED: ExitCode.Validation,

@@ -1,3 +1,58 @@
+export type { AgentPaths } from './agentPaths.js';
+export { AGENT_PROJECT_KEY, agentPaths } from './agentPaths.js';
+export type { BoundedLogLimits } from './build/boundedLog.js';
+export { BoundedLog, MAX_LOG_LINE_BYTES } from './build/boundedLog.js';
+export type { BuildOptions, BuildResult } from './build/buildAgent.js';
+export { buildAgent, DEFAULT_BUILD_STEP_TIMEOUT_MS } from './build/buildAgent.js';
+export { BUILD_ENV_PASSTHROUGH, buildEnvironment } from './build/buildEnvironment.js';
+export type { BuildPlan, BuildStep } from './build/planBuild.js';
+export { planBuild } from './build/planBuild.js';
+export type { AgentRecord, ApprovalState } from './catalog/agentRecord.js';
+export { getAgent, listAgents } from './catalog/agentRecord.js';
+export { readInstalledManifest } from './catalog/installedManifest.js';
+export type {
+	AgentChange,
+	AgentEventInput,
+	ChangeActor,
+	RecordedChange,
+} from './catalog/recordChange.js';
+export { recordChange, recordDenial } from './catalog/recordChange.js';
+export { requireAgent, requireInstalled } from './catalog/requireAgent.js';
+export type {
+	DiscoveredManifest,
+	DiscoverOptions,
+	DiscoveryResult,
+	IgnoredManifest,
+	InvalidManifest,
+} from './discovery/discoverAgents.js';
+export { discoverAgents } from './discovery/discoverAgents.js';
+export type {
+	FindManifestsOptions,
+	FoundManifests,
+	SkippedPath,
+} from './discovery/findManifests.js';
+export {
+	DEFAULT_MAX_DEPTH,
+	DEFAULT_MAX_DIRECTORIES,
+	findManifests,
+	SKIPPED_DIRECTORIES,
+} from './discovery/findManifests.js';
+export { scanRoots } from './discovery/scanRoots.js';
+export { approvalBases } from './enable/approvalBases.js';
+export type { EnableOptions, EnableResult } from './enable/enableAgent.js';
+export { enableAgent } from './enable/enableAgent.js';
+export type { RevokeOptions } from './enable/revokeAgent.js';
+export { revokeAgent } from './enable/revokeAgent.js';
+export type { InstallOptions, InstallResult } from './install/installAgent.js';
+export { installAgent } from './install/installAgent.js';
+export type { InstallSource } from './install/installSource.js';
+export { resolveInstallSource, validateRef } from './install/installSource.js';
+export type { GitOutput, RunGitOptions } from './install/runGit.js';
+export { DEFAULT_GIT_TIMEOUT_MS, gitEnvironment, runGit } from './install/runGit.js';
+export type { RunnableAgent } from './lifecycle/assertRunnable.js';
+export { assertRunnable } from './lifecycle/assertRunnable.js';
+export type { UninstallOptions } from './lifecycle/uninstallAgent.js';
+export { uninstallAgent } from './lifecycle/uninstallAgent.js';
 export type { ParsedManifest } from './manifest/parseManifest.js';
 export {
 	MANIFEST_FILE,

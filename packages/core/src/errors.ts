@@ -24,7 +24,11 @@ export type ErrorCode =
 	| 'VAULT_ERROR'
 	| 'DB_SCHEMA_TOO_NEW'
 	| 'DB_OPEN_FAILED'
-	| 'AUDIT_CHAIN_BROKEN';
+	| 'AUDIT_CHAIN_BROKEN'
+	/** The manifest changed after its permissions were approved: re-enable before running. */
+	| 'PERMISSION_DRIFT'
+	/** An external command AgentSpace ran for the user (git, a build step) failed. */
+	| 'COMMAND_FAILED';
 
 /** Options every AgentSpace error accepts. */
 export interface AgentSpaceErrorOptions {

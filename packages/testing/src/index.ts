@@ -1,3 +1,10 @@
+export type { GitRepo } from './gitRepo.js';
+export {
+	createFixtureAgentRepo,
+	createGitRepo,
+	FIXTURE_AGENT_DIR,
+	fixtureAgentManifest,
+} from './gitRepo.js';
 export type { ProcessResult, RunNodeOptions } from './runNode.js';
 export { runNode, runNodeAsync } from './runNode.js';
 export type { TempHome } from './tempHome.js';

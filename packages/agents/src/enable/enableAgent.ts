@@ -1,0 +1,138 @@
+import { ConflictError, PermissionDeniedError, ValidationError } from '@agentspace/core';
+import type { AgentSpaceDb, AuditRecord } from '@agentspace/db';
+import { readInstalledManifest } from '../catalog/installedManifest.js';
+import { type ChangeActor, recordChange, recordDenial } from '../catalog/recordChange.js';
+import { requireInstalled } from '../catalog/requireAgent.js';
+import { uncoveredPermissions } from '../permissions/covers.js';
+import { formatPermission, parsePermission } from '../permissions/parsePermission.js';
+import type { Permission } from '../permissions/types.js';
+import { approvalBases } from './approvalBases.js';
+
+/** Options of {@link enableAgent}. */
+export interface EnableOptions {
+	readonly db: AgentSpaceDb;
+	readonly id: string;
+	/**
+	 * What the user approves: every requested permission (`'all'`), or a list —
+	 * each one requested, or a narrower form of one (a path below a requested
+	 * path). An empty list approves nothing and still enables the agent.
+	 */
+	readonly approve: 'all' | readonly string[];
+	readonly actor: ChangeActor;
+	readonly sourceApp?: string;
+	/** Base of `~` in permissions (default: the OS user's home). */
+	readonly userHome?: string;
+}
+
+/** What an enable recorded. */
+export interface EnableResult {
+	readonly id: string;
+	/** Canonical strings, paths resolved. */
+	readonly approved: readonly string[];
+	/** Requested permissions left unapproved: the agent runs without them. */
+	readonly denied: readonly string[];
+	readonly manifestHash: string;
+	readonly permissionsHash: string;
+	readonly audit: AuditRecord;
+}
+
+/**
+ * Approves a subset of the permissions an installed agent requests and
+ * enables it (`agent_enabled` + `agents.enabled`). Deny by default: only what
+ * is listed is approved. A permission the manifest does not request (or does
+ * not cover) is refused by name and audited as `security.denied`; nothing is
+ * recorded. The approval is bound to the manifest hash and the requested-
+ * permissions hash: any later change to the manifest is drift.
+ */
+export function enableAgent(options: EnableOptions): EnableResult {
+	const agent = requireInstalled(options.db, options.id);
+	const onDisk = readInstalledManifest(agent);
+	if (onDisk.manifestHash !== agent.manifestHash) {
+		throw new ConflictError(
+			`the manifest in ${agent.installPath} changed since the catalogue recorded it`,
+			{
+				hint: 'run `agentspace agents discover` to record the change, review the permissions it requests, then enable',
+			},
+		);
+	}
+	const bases = approvalBases(agent.installPath, options.userHome);
+	const parse = (texts: readonly string[], field: string): Permission[] => {
+		const issues: { path: string; message: string }[] = [];
+		const parsed: Permission[] = [];
+		for (const [index, text] of texts.entries()) {
+			const result = parsePermission(text, bases);
+			if (result.ok) parsed.push(result.value);
+			else
+				for (const error of result.errors)
+					issues.push({ path: `${field}[${index}]`, message: `${text}: ${error.message}` });
+		}
+		if (issues.length > 0) {
+			throw new ValidationError(
+				`invalid permission${issues.length === 1 ? '' : 's'} to approve:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+				{
+					hint: 'write permissions as domain:action[:scope] (specs/permissions.md); nothing was approved',
+					issues,
+				},
+			);
+		}
+		return parsed;
+	};
+	const requested = parse(agent.requestedPermissions, 'requested');
+	const approvedParsed = options.approve === 'all' ? requested : parse(options.approve, 'approve');
+	const uncovered = uncoveredPermissions(requested, approvedParsed).map(formatPermission);
+	if (uncovered.length > 0) {
+		recordDenial(
+			options.db,
+			options.actor,
+			{
+				eventType: 'security.denied',
+				agentId: agent.id,
+				metadata: {
+					action: 'agents.enable',
+					reason: 'not requested by the manifest',
+					permissions: uncovered,
+				},
+			},
+			options.sourceApp,
+		);
+		throw new PermissionDeniedError(
+			`the manifest of "${agent.id}" does not request: ${uncovered.join(', ')}`,
+			{
+				hint: `approve only requested permissions (or narrower ones): ${agent.requestedPermissions.join(', ') || '(it requests none)'}; nothing was approved`,
+				issues: uncovered.map((p) => ({ path: 'approve', message: `${p} is not requested` })),
+			},
+		);
+	}
+	const approved = [...new Set(approvedParsed.map(formatPermission))];
+	const denied = requested
+		.filter((r) => !approvedParsed.some((a) => formatPermission(a) === formatPermission(r)))
+		.map(formatPermission);
+	const recorded = recordChange(options.db, {
+		actor: options.actor,
+		...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
+		events: [
+			{
+				type: 'agent_enabled',
+				fields: {
+					agent_id: agent.id,
+					approved_permissions: approved,
+					manifest_hash: agent.manifestHash,
+					permissions_hash: agent.permissionsHash,
+				},
+			},
+		],
+		audit: {
+			eventType: 'agents.enabled',
+			agentId: agent.id,
+			metadata: { approved, notApproved: denied, manifestHash: agent.manifestHash },
+		},
+	});
+	return {
+		id: agent.id,
+		approved,
+		denied,
+		manifestHash: agent.manifestHash,
+		permissionsHash: agent.permissionsHash,
+		audit: recorded.audit,
+	};
+}

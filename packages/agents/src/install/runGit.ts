@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import { AgentSpaceError } from '@agentspace/core';
+
+/**
+ * Settings given to every git command. Together with the environment below
+ * they make a clone run nothing from the repository or from anyone's config:
+ * no hooks (a cloned repository's hooks never arrive, and the template's are
+ * pointed away), no `ext::` transport (it runs an arbitrary command), no
+ * fsmonitor, no submodules, no credential prompts.
+ */
+const GIT_SAFETY_CONFIG: readonly string[] = [
+	'protocol.ext.allow=never',
+	'core.hooksPath=/dev/null',
+	'core.fsmonitor=false',
+	'submodule.recurse=false',
+	'credential.helper=',
+	'advice.detachedHead=false',
+	'init.templateDir=',
+];
+
+/** How long one git command may take before it is killed. */
+export const DEFAULT_GIT_TIMEOUT_MS = 10 * 60_000;
+
+/** Options of {@link runGit}. */
+export interface RunGitOptions {
+	readonly cwd?: string;
+	readonly timeoutMs?: number;
+	/** Caller's PATH, to find git. */
+	readonly path?: string;
+}
+
+/** What a git command printed. */
+export interface GitOutput {
+	readonly stdout: string;
+	readonly stderr: string;
+}
+
+/** The environment git runs with: nothing of the caller's beyond PATH, and no system or global config. */
+export function gitEnvironment(path: string | undefined): NodeJS.ProcessEnv {
+	return {
+		PATH: path ?? '/usr/local/bin:/usr/bin:/bin',
+		LANG: 'C',
+		LC_ALL: 'C',
+		GIT_TERMINAL_PROMPT: '0',
+		GIT_ASKPASS: 'true',
+		SSH_ASKPASS: 'true',
+		GIT_CONFIG_NOSYSTEM: '1',
+		GIT_CONFIG_GLOBAL: '/dev/null',
+		GIT_CONFIG_SYSTEM: '/dev/null',
+		// ssh must not stop to ask about an unknown host key.
+		GIT_SSH_COMMAND: 'ssh -o BatchMode=yes',
+		HOME: '/nonexistent',
+		XDG_CONFIG_HOME: '/nonexistent',
+	};
+}
+
+/**
+ * Runs `git <args>` as an argv (never through a shell) with the safety
+ * settings above. Rejects with a `COMMAND_FAILED` error carrying git's own
+ * message when git fails, cannot start or times out.
+ */
+export function runGit(args: readonly string[], options: RunGitOptions = {}): Promise<GitOutput> {
+	const argv = [...GIT_SAFETY_CONFIG.flatMap((setting) => ['-c', setting]), ...args];
+	return new Promise((resolve, reject) => {
+		const child = spawn('git', argv, {
+			cwd: options.cwd,
+			env: gitEnvironment(options.path),
+			stdio: ['ignore', 'pipe', 'pipe'],
+			timeout: options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS,
+			killSignal: 'SIGKILL',
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+			stdout += chunk;
+		});
+		child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+			// git's progress and errors; only the end matters, keep it bounded.
+			stderr = (stderr + chunk).slice(-16_384);
+		});
+		child.on('error', (error) =>
+			reject(
+				new AgentSpaceError(`cannot run git: ${error.message}`, {
+					code: 'COMMAND_FAILED',
+					hint: 'install git and make sure it is on PATH (`agentspace doctor` checks it)',
+					cause: error,
+				}),
+			),
+		);
+		child.on('close', (code, signal) => {
+			if (code === 0) return resolve({ stdout, stderr });
+			const reason = signal === null ? `exit code ${code}` : `killed by ${signal} (timed out?)`;
+			const message = lastLines(stderr) || reason;
+			reject(
+				new AgentSpaceError(`git ${args[0]} failed (${reason}): ${message}`, {
+					code: 'COMMAND_FAILED',
+				}),
+			);
+		});
+	});
+}
+
+function lastLines(text: string): string {
+	return text
+		.split(/\r?\n|\r/)
+		.map((line) => line.trim())
+		.filter(
+			(line) =>
+				line !== '' &&
+				!/^(Cloning into|remote: (Counting|Compressing|Enumerating|Total))/.test(line),
+		)
+		.slice(-4)
+		.join(' / ');
+}

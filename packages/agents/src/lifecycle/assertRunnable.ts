@@ -1,0 +1,93 @@
+import { AgentSpaceError, ConflictError, PermissionDeniedError } from '@agentspace/core';
+import type { AgentSpaceDb } from '@agentspace/db';
+import type { AgentRecord } from '../catalog/agentRecord.js';
+import { readInstalledManifest } from '../catalog/installedManifest.js';
+import { requireAgent } from '../catalog/requireAgent.js';
+import { approvalBases } from '../enable/approvalBases.js';
+import type { ParsedManifest } from '../manifest/parseManifest.js';
+import { parsePermission } from '../permissions/parsePermission.js';
+import type { Permission } from '../permissions/types.js';
+
+/** Everything the launcher needs to start an agent, checked. */
+export interface RunnableAgent {
+	readonly agent: AgentRecord & { readonly installPath: string };
+	/** The checkout's manifest, read just now: its hash is the approved one. */
+	readonly manifest: ParsedManifest;
+	/** What the sandbox must enforce: the approved permissions, paths resolved. */
+	readonly approved: readonly Permission[];
+}
+
+/**
+ * The launcher's gate: returns the agent, its manifest and its approved
+ * permissions only when it may run — in the catalogue, installed, enabled,
+ * its manifest (read from disk now, not from the catalogue) exactly the one
+ * approved, and built when it has build steps. Otherwise throws, saying what
+ * to do: `NOT_FOUND`, `CONFLICT` (not installed / not built),
+ * `PERMISSION_DENIED` (not enabled) or `PERMISSION_DRIFT` (the manifest
+ * changed since approval: enable again).
+ */
+export function assertRunnable(
+	db: AgentSpaceDb,
+	id: string,
+	options: { readonly userHome?: string } = {},
+): RunnableAgent {
+	const agent = requireAgent(db, id);
+	if (agent.installPath === null) {
+		throw new ConflictError(`agent "${id}" is not installed`, {
+			hint: `install it first: agentspace agents install ${agent.sourceUrl ?? id}`,
+		});
+	}
+	const installed = agent as AgentRecord & { readonly installPath: string };
+	const manifest = readInstalledManifest(installed);
+	if (agent.approvedPermissions === null) {
+		throw new PermissionDeniedError(
+			`agent "${id}" is not enabled: none of its permissions are approved`,
+			{
+				hint: `review and approve them: agentspace agents enable ${id}`,
+			},
+		);
+	}
+	const drift = [
+		manifest.manifestHash !== agent.approvedManifestHash ? 'its manifest changed' : undefined,
+		agent.permissionsHash !== agent.approvedPermissionsHash
+			? 'it requests different permissions'
+			: undefined,
+	].filter((reason) => reason !== undefined);
+	if (drift.length > 0 || manifest.manifestHash !== agent.manifestHash) {
+		const approved = new Set(agent.approvedPermissions);
+		const unapproved = manifest.manifest.permissions.filter((p) => !approved.has(p));
+		throw new AgentSpaceError(
+			`agent "${id}" changed after its permissions were approved: ${drift.join(' and ') || 'its manifest changed'}${
+				unapproved.length > 0 ? `; now requesting ${unapproved.join(', ')}` : ''
+			}`,
+			{
+				code: 'PERMISSION_DRIFT',
+				hint: `review the manifest and approve again: agentspace agents enable ${id}${
+					manifest.manifestHash !== agent.manifestHash
+						? ` (after \`agentspace agents discover\` records the change)`
+						: ''
+				}`,
+			},
+		);
+	}
+	if (manifest.manifest.build !== undefined && agent.buildStatus !== 'built') {
+		throw new ConflictError(
+			`agent "${id}" has build steps and is not built${agent.buildStatus === 'failed' ? ' (its last build failed)' : ''}`,
+			{ hint: `build it: agentspace agents build ${id}` },
+		);
+	}
+	const bases = approvalBases(installed.installPath, options.userHome);
+	const approved = agent.approvedPermissions.map((text) => {
+		const parsed = parsePermission(text, bases);
+		if (!parsed.ok) {
+			throw new ConflictError(
+				`agent "${id}" has an approved permission that no longer parses: ${text}`,
+				{
+					hint: `approve again: agentspace agents enable ${id}`,
+				},
+			);
+		}
+		return parsed.value;
+	});
+	return { agent: installed, manifest, approved };
+}
