@@ -16,7 +16,7 @@ function commandEntries() {
 	for (const group of readdirSync('src/commands')) {
 		const register = join('src/commands', group, 'register.ts');
 		const source = readFileSync(register, 'utf8');
-		for (const [, path] of source.matchAll(/loadCommand<[^>]*>\('([^']+)\.js'\)/g)) {
+		for (const [, path] of source.matchAll(/loadCommand<[^>]*>\(\s*'([^']+)\.js'/g)) {
 			const entry = join('src', `${path}.ts`);
 			if (!statSync(entry, { throwIfNoEntry: false })?.isFile()) {
 				throw new Error(`${register} loads ${path}.js, but ${entry} does not exist`);

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAgentsCommands } from './commands/agents/register.js';
 import { registerAuditCommands } from './commands/audit/register.js';
 import { registerConfigCommands } from './commands/config/register.js';
 import { registerDoctorCommand } from './commands/doctor/register.js';
@@ -34,6 +35,8 @@ export function buildProgram(version: string, run: RunAction): Command {
 			`
 Examples:
   $ agentspace doctor                     check that everything AgentSpace needs is in place
+  $ agentspace agents discover            find agent manifests under ~/Projects
+  $ agentspace agents install <git-url>   install an agent (runs none of its code)
   $ agentspace config get                 show the configuration
   $ agentspace audit list --since 1d      what happened in the last day
   $ agentspace audit verify               check the audit log has not been tampered with
@@ -59,6 +62,7 @@ Exit codes are listed in specs/cli.md.`,
 	registerConfigCommands(program, run);
 	registerAuditCommands(program, run);
 	registerEventsCommands(program, run);
+	registerAgentsCommands(program, run);
 	return program;
 }
 

@@ -1,0 +1,129 @@
+import { buildAgent, planBuild } from '@agentspace/agents';
+import { AgentSpaceError } from '@agentspace/core';
+import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
+import type { CommandContext } from '../../context.js';
+import { ExitCode } from '../../exitCodes.js';
+import { openHomeDb } from '../../homeDb.js';
+import { canPrompt, confirm, withSpinner } from '../../interactive.js';
+import type { ActionResult } from '../../program.js';
+import { safe } from './describeAgent.js';
+
+/** Options of `agents build`. */
+export interface AgentsBuildOptions {
+	readonly yes?: boolean;
+	readonly timeout?: string;
+	readonly verbose?: boolean;
+}
+
+// How many lines of output a failed build shows (the whole output is in the log).
+const FAILURE_TAIL_LINES = 20;
+
+/**
+ * `agents build <id>`: the trust boundary. Shows the exact steps and that they
+ * run the agent's code, asks on a terminal (or takes `--yes`), and refuses
+ * otherwise. Runs them with a minimal environment and records the outcome.
+ */
+export async function agentsBuild(
+	ctx: CommandContext,
+	id: string,
+	options: AgentsBuildOptions,
+): Promise<ActionResult> {
+	const timeoutS = options.timeout === undefined ? undefined : Number(options.timeout);
+	if (
+		timeoutS !== undefined &&
+		(!Number.isFinite(timeoutS) || timeoutS <= 0 || timeoutS > 86_400)
+	) {
+		throw new AgentSpaceError(
+			`--timeout must be a number of seconds from 1 to 86400, not "${options.timeout}"`,
+			{
+				code: 'VALIDATION_FAILED',
+				hint: 'e.g. --timeout 300',
+			},
+		);
+	}
+	const db = openHomeDb(ctx.home);
+	try {
+		const plan = planBuild(db, id);
+		const { style } = ctx.output;
+		if (plan.steps.length === 0) {
+			ctx.output.data({ id: plan.agent.id, buildId: null, ok: true, steps: [], ran: false });
+			ctx.output.line(`${safe(plan.agent.id)} has no build steps: nothing to build.`);
+			return;
+		}
+		// The steps go to stderr in --json mode, so a script's stdout stays one JSON document.
+		const show = (text: string) => (ctx.json ? ctx.output.note(text) : ctx.output.line(text));
+		show(
+			`Building ${safe(plan.agent.id)} ${safe(plan.agent.version)} runs these commands in ${safe(plan.cwd)}:`,
+		);
+		for (const [index, step] of plan.steps.entries()) {
+			show(
+				`  ${index + 1}. ${[step.command, ...step.args].map((a) => safe(JSON.stringify(a))).join(' ')}`,
+			);
+		}
+		show(
+			style.yellow(
+				'They execute the agent’s own code on this machine, as you, without a sandbox (only PATH, LANG, TZ, and a HOME and TMPDIR of its own are passed).',
+			),
+		);
+		if (options.yes !== true) {
+			if (!canPrompt()) {
+				throw new AgentSpaceError('building runs the agent’s code and needs your confirmation', {
+					code: 'PERMISSION_DENIED',
+					hint: `review the steps above, then run again with --yes: agentspace agents build ${id} --yes`,
+				});
+			}
+			if (!(await confirm('Run them?'))) {
+				ctx.output.note('Not built: nothing was run.');
+				return ExitCode.Denied;
+			}
+		}
+		const tail: string[] = [];
+		let lines = 0;
+		const result = await withSpinner(ctx.output, 'building', (update) =>
+			buildAgent({
+				db,
+				home: ctx.home,
+				id,
+				actor: cliActor(),
+				sourceApp: CLI_SOURCE_APP,
+				expectedManifestHash: plan.manifestHash,
+				env: ctx.env,
+				...(timeoutS === undefined ? {} : { stepTimeoutMs: Math.round(timeoutS * 1000) }),
+				onStep: (index, step) =>
+					update(
+						`step ${index + 1}/${plan.steps.length}: ${safe(step.command)} ${safe(step.args.join(' '))}`,
+					),
+				onOutput: (stream, line) => {
+					lines += 1;
+					tail.push(line);
+					if (tail.length > FAILURE_TAIL_LINES) tail.shift();
+					if (options.verbose === true && !ctx.json)
+						ctx.output.line(style.dim(`  ${stream === 'stderr' ? '!' : '│'} ${safe(line)}`));
+				},
+			}),
+		);
+		const { audit, ...rest } = result;
+		ctx.output.data({ ...rest, auditId: audit?.id ?? null });
+		if (result.ok) {
+			ctx.output.line(
+				`${style.green('✓')} Built ${safe(result.id)} in ${(result.durationMs / 1000).toFixed(1)} s (${lines} ${lines === 1 ? 'line' : 'lines'} of output).`,
+			);
+			ctx.output.line(
+				style.dim(`Log: ${safe(result.logPath)}. Audited as agents.built (entry ${audit?.id}).`),
+			);
+			ctx.output.note(`next: agentspace agents enable ${result.id}`);
+			return;
+		}
+		if (options.verbose !== true && !ctx.json && tail.length > 0) {
+			ctx.output.line(style.dim(`Last ${tail.length} lines of output:`));
+			for (const line of tail) ctx.output.line(style.dim(`  │ ${safe(line)}`));
+		}
+		process.stderr.write(
+			`error[COMMAND_FAILED]: build of ${safe(result.id)} failed: ${safe(result.failure?.error)}\n`,
+		);
+		process.stderr.write(`hint: the whole output is in ${safe(result.logPath)}\n`);
+		return ExitCode.CommandFailed;
+	} finally {
+		db.$client.close();
+	}
+}

@@ -1,0 +1,95 @@
+import {
+	type AgentRecord,
+	approvalBases,
+	formatPermission,
+	parsePermission,
+} from '@agentspace/agents';
+import type { Styles } from '../../output.js';
+import { printable } from '../../output.js';
+
+/** The `--json` form of a catalogue entry (stable field names for scripts). */
+export function agentJson(agent: AgentRecord): Record<string, unknown> {
+	return {
+		id: agent.id,
+		name: agent.name,
+		version: agent.version,
+		description: agent.description,
+		status: agent.status,
+		buildStatus: agent.buildStatus,
+		approval: agent.approval,
+		requestedPermissions: agent.requestedPermissions,
+		approvedPermissions: agent.approvedPermissions,
+		manifestPath: agent.manifestPath,
+		manifestHash: agent.manifestHash,
+		permissionsHash: agent.permissionsHash,
+		sourceUrl: agent.sourceUrl,
+		installPath: agent.installPath,
+		installedRef: agent.installedRef,
+		installedCommit: agent.installedCommit,
+		builtAt: agent.builtAt,
+		buildError: agent.buildError,
+		enabledAt: agent.enabledAt,
+		runCount: agent.runCount,
+		discoveredAt: agent.discoveredAt,
+		updatedAt: agent.updatedAt,
+	};
+}
+
+/** The approval state as a person reads it. */
+export function approvalLabel(agent: AgentRecord, style: Styles): string {
+	switch (agent.approval) {
+		case 'approved':
+			return style.green(
+				`approved (${agent.approvedPermissions?.length ?? 0}/${agent.requestedPermissions.length})`,
+			);
+		case 'drifted':
+			return style.yellow('drifted: re-enable');
+		default:
+			return style.dim('not approved');
+	}
+}
+
+/** The build state as a person reads it. */
+export function buildLabel(agent: AgentRecord, style: Styles): string {
+	switch (agent.buildStatus) {
+		case 'built':
+			return style.green('built');
+		case 'failed':
+			return style.red('failed');
+		case 'building':
+			return style.yellow('building');
+		default:
+			return style.dim(agent.installPath === null ? '-' : 'not built');
+	}
+}
+
+/** A string from an agent's manifest, made safe for the terminal. */
+export function safe(text: string | null | undefined): string {
+	return text === null || text === undefined ? '-' : printable(text);
+}
+
+/** Each requested permission and whether it is approved, comparing resolved forms (`~` expanded). */
+export function permissionRows(agent: AgentRecord): { requested: string; approved: boolean }[] {
+	const approved = new Set(agent.approvedPermissions ?? []);
+	const bases = approvalBases(agent.installPath ?? '/', undefined);
+	return agent.requestedPermissions.map((requested) => {
+		const parsed = parsePermission(requested, bases);
+		return {
+			requested,
+			approved:
+				approved.has(requested) || (parsed.ok && approved.has(formatPermission(parsed.value))),
+		};
+	});
+}
+
+/** Approved permissions that are narrower forms of requested ones (not listed as requested). */
+export function narrowerApprovals(agent: AgentRecord): string[] {
+	const bases = approvalBases(agent.installPath ?? '/', undefined);
+	const requested = new Set(
+		agent.requestedPermissions.flatMap((text) => {
+			const parsed = parsePermission(text, bases);
+			return parsed.ok ? [text, formatPermission(parsed.value)] : [text];
+		}),
+	);
+	return (agent.approvedPermissions ?? []).filter((p) => !requested.has(p));
+}

@@ -1,0 +1,253 @@
+import type { Command } from 'commander';
+import { loadCommand, type RunAction } from '../../program.js';
+
+// Only type imports of the implementations here: this module loads for every
+// command and for --help, and @agentspace/agents (Zod, git, SQLite) must not.
+import type { AgentsBuildOptions } from './agentsBuild.js';
+import type { AgentsDiscoverOptions } from './agentsDiscover.js';
+import type { AgentsEnableOptions } from './agentsEnable.js';
+import type { AgentsInstallOptions } from './agentsInstall.js';
+import type { AgentsListOptions } from './agentsList.js';
+import type { AgentsRevokeOptions } from './agentsRevoke.js';
+import type { AgentsUninstallOptions } from './agentsUninstall.js';
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+/** `agentspace agents discover|list|info|install|build|enable|revoke|check|uninstall`. */
+export function registerAgentsCommands(program: Command, run: RunAction): void {
+	const agents = program
+		.command('agents')
+		.description('find, install, build and approve agents')
+		.addHelpText(
+			'after',
+			`
+Lifecycle: discover → install → build → enable (→ run, with the launcher).
+Only build runs an agent's code, and only after you confirm it.
+
+Examples:
+  $ agentspace agents discover                         scan ~/Projects for agentspace.agent.json
+  $ agentspace agents install https://example.com/me/echo.git --ref v1.2.0
+  $ agentspace agents build echo --yes                  run its build steps (shown first)
+  $ agentspace agents enable echo --approve filesystem:read:~/notes
+  $ agentspace agents list`,
+		);
+
+	agents
+		.command('discover')
+		.description('scan for agent manifests and update the catalogue (runs no agent code)')
+		.option(
+			'--root <dir>',
+			'scan this directory instead of the configured roots (repeatable)',
+			collect,
+		)
+		.option('--max-depth <n>', 'how many directory levels below each root to look (default 6)')
+		.addHelpText(
+			'after',
+			`
+Scans the configured roots (config key scanRoots, default ~/Projects) and the
+home's agents/ for agentspace.agent.json files. node_modules and .git are
+skipped, symlinks out of a root are not followed, and an invalid manifest is
+reported with every error without stopping the scan. New manifests are
+recorded as agent_discovered, changed ones as agent_updated.
+
+Examples:
+  $ agentspace agents discover
+  $ agentspace agents discover --root ~/work --max-depth 3
+  $ agentspace agents discover --json | jq '.invalid'`,
+		)
+		.action((options: AgentsDiscoverOptions, command: Command) =>
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./agentsDiscover.js')>(
+						'commands/agents/agentsDiscover.js',
+					)
+				).agentsDiscover(ctx, options),
+			),
+		);
+
+	agents
+		.command('list')
+		.alias('ls')
+		.description('show the catalogue: id, name, version, status, build and approval state')
+		.option('--all', 'include uninstalled agents')
+		.addHelpText(
+			'after',
+			`
+Examples:
+  $ agentspace agents list
+  $ agentspace agents list --json | jq -r '.agents[] | select(.approval == "drifted") | .id'`,
+		)
+		.action((options: AgentsListOptions, command: Command) =>
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./agentsList.js')>('commands/agents/agentsList.js')
+				).agentsList(ctx, options),
+			),
+		);
+
+	agents
+		.command('info')
+		.description('show one agent: manifest, checkout, build, requested and approved permissions')
+		.argument('<id>', 'the agent id')
+		.addHelpText(
+			'after',
+			`
+Examples:
+  $ agentspace agents info echo
+  $ agentspace agents info echo --json | jq .approvedPermissions`,
+		)
+		.action((id: string, _options, command: Command) =>
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./agentsInfo.js')>('commands/agents/agentsInfo.js')
+				).agentsInfo(ctx, id),
+			),
+		);
+
+	agents
+		.command('install')
+		.description(
+			'clone an agent into the home at a ref and record its commit (runs no code from it)',
+		)
+		.argument(
+			'<source>',
+			'a git URL (https://, ssh://, file://, user@host:path), a directory, or a catalogue id',
+		)
+		.option('--ref <ref>', 'branch, tag or commit to install (default: the default branch)')
+		.addHelpText(
+			'after',
+			`
+Clones into <home>/agents/<id>/src with hooks, ext:: transports and your git
+config switched off; a failed install leaves the previous one (or nothing) in
+place. Installing an installed agent again upgrades it in place, and says so
+when the permissions it requests changed (it must then be enabled again).
+
+Examples:
+  $ agentspace agents install https://example.com/me/echo.git
+  $ agentspace agents install ~/Projects/echo --ref main
+  $ agentspace agents install echo --ref v2.0.0          upgrade from where it came from`,
+		)
+		.action((source: string, options: AgentsInstallOptions, command: Command) =>
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./agentsInstall.js')>('commands/agents/agentsInstall.js')
+				).agentsInstall(ctx, source, options),
+			),
+		);
+
+	agents
+		.command('build')
+		.description("run an agent's build steps: its own code (shown first, then confirmed)")
+		.argument('<id>', 'the agent id')
+		.option('-y, --yes', 'run the steps without asking (required when not on a terminal)')
+		.option('--timeout <seconds>', 'kill a step that runs longer than this (default 600)')
+		.option('--verbose', 'print the build output as it comes (it always goes to the build log)')
+		.addHelpText(
+			'after',
+			`
+This is the trust boundary: build steps execute the agent's code as you. They
+run in the checkout with only PATH, LANG, TZ and a HOME and TMPDIR inside the
+agent's directory; output goes to <home>/logs/<id>/build.log (bounded,
+redacted). Audited as code execution.
+
+Examples:
+  $ agentspace agents build echo                  shows the steps and asks
+  $ agentspace agents build echo --yes --verbose  in scripts and CI`,
+		)
+		.action((id: string, options: AgentsBuildOptions, command: Command) =>
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./agentsBuild.js')>('commands/agents/agentsBuild.js')
+				).agentsBuild(ctx, id, options),
+			),
+		);
+
+	agents
+		.command('enable')
+		.description('approve some or all of the permissions an agent requests')
+		.argument('<id>', 'the agent id')
+		.option('--all', 'approve every requested permission')
+		.option(
+			'--approve <permissions>',
+			'approve these (comma-separated; repeatable); narrower paths allowed',
+			collect,
+		)
+		.option('--none', 'enable with no permissions approved')
+		.addHelpText(
+			'after',
+			`
+Deny by default: only what you choose is approved. On a terminal, with no
+option, you get a checklist. Approving a permission the manifest does not
+request is refused and audited. The approval is bound to the manifest: if it
+changes, the agent cannot run until you enable it again.
+
+Examples:
+  $ agentspace agents enable echo
+  $ agentspace agents enable echo --all
+  $ agentspace agents enable echo --approve filesystem:read:~/notes/today.md,env:read:ECHO_GREETING`,
+		)
+		.action((id: string, options: AgentsEnableOptions, command: Command) =>
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./agentsEnable.js')>('commands/agents/agentsEnable.js')
+				).agentsEnable(ctx, id, options),
+			),
+		);
+
+	agents
+		.command('revoke')
+		.description("withdraw an agent's approval (it cannot run until enabled again)")
+		.argument('<id>', 'the agent id')
+		.option('--reason <text>', 'why, for the audit log')
+		.addHelpText(
+			'after',
+			'\nExamples:\n  $ agentspace agents revoke echo --reason "no longer needed"',
+		)
+		.action((id: string, options: AgentsRevokeOptions, command: Command) =>
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./agentsRevoke.js')>('commands/agents/agentsRevoke.js')
+				).agentsRevoke(ctx, id, options),
+			),
+		);
+
+	agents
+		.command('check')
+		.description(
+			'say whether an agent may run now, and if not, what to do (the launcher runs the same check)',
+		)
+		.argument('<id>', 'the agent id')
+		.addHelpText(
+			'after',
+			`
+Exit codes: 0 ready; 3 unknown agent; 4 not installed or not built; 5 not
+enabled, or PERMISSION_DRIFT (the manifest changed since approval).
+
+Examples:
+  $ agentspace agents check echo
+  $ agentspace agents check echo --json`,
+		)
+		.action((id: string, _options, command: Command) =>
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./agentsCheck.js')>('commands/agents/agentsCheck.js')
+				).agentsCheck(ctx, id),
+			),
+		);
+
+	agents
+		.command('uninstall')
+		.description("remove an agent's checkout (its history and logs stay)")
+		.argument('<id>', 'the agent id')
+		.option('-y, --yes', 'do not ask (required when not on a terminal)')
+		.addHelpText('after', '\nExamples:\n  $ agentspace agents uninstall echo --yes')
+		.action((id: string, options: AgentsUninstallOptions, command: Command) =>
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./agentsUninstall.js')>(
+						'commands/agents/agentsUninstall.js',
+					)
+				).agentsUninstall(ctx, id, options),
+			),
+		);
+}
