@@ -1,0 +1,462 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { closeDb, openDb } from '@agentspace/db';
+import { queryEvents } from '@agentspace/events';
+import {
+	createFixtureAgentRepo,
+	createTempHome,
+	fixtureAgentManifest,
+	type GitRepo,
+	type TempHome,
+} from '@agentspace/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLI_BIN, runCli, runCliJson } from '../../testCli.js';
+
+// End to end through the built binary: a real SQLite file, real git
+// repositories, real build processes. `user` is the HOME the CLI sees, so
+// `~/Projects` (the default scan root) and `~` in permissions are ours.
+let temp: TempHome;
+let user: TempHome;
+let repo: GitRepo;
+let env: Record<string, string>;
+beforeEach(() => {
+	temp = createTempHome('agents-cli');
+	user = createTempHome('agents-user');
+	repo = createFixtureAgentRepo();
+	env = { HOME: user.home };
+});
+afterEach(() => {
+	temp.cleanup();
+	user.cleanup();
+	repo.cleanup();
+});
+
+const cli = (...args: string[]) => runCli(temp.home, args, env);
+const cliJson = <T = Record<string, unknown>>(...args: string[]) =>
+	runCliJson<T>(temp.home, args, env);
+
+function agentEvents(id = 'echo-agent'): string[] {
+	const db = openDb({ path: join(temp.home, 'agentspace.db') });
+	try {
+		return queryEvents(db, { stream_id: `agent:${id}` }).map((e) => e.type);
+	} finally {
+		closeDb(db);
+	}
+}
+
+/** The entries under <home>/agents (installed checkouts, and any leftovers). */
+function agentDirs(): string[] {
+	const dir = join(temp.home, 'agents');
+	return existsSync(dir) ? readdirSync(dir) : [];
+}
+
+describe('agents: the lifecycle end to end', () => {
+	it('discover → install → build → enable → check, every step audited and the chain intact', () => {
+		// The author's working copy sits in ~/Projects, where discover looks by default.
+		const project = join(user.home, 'Projects', 'echo');
+		mkdirSync(project, { recursive: true });
+		writeFileSync(join(project, 'agentspace.agent.json'), JSON.stringify(fixtureAgentManifest()));
+
+		const discovered = cliJson<{ agents: { id: string; outcome: string }[] }>('agents', 'discover');
+		expect(discovered.status).toBe(0);
+		expect(discovered.json.agents).toEqual([
+			expect.objectContaining({ id: 'echo-agent', outcome: 'new' }),
+		]);
+		expect(cli('agents', 'discover').stdout).toMatch(/echo-agent\s+1\.0\.0\s+unchanged/);
+
+		const installed = cliJson<{ id: string; commit: string; hasBuildSteps: boolean }>(
+			'agents',
+			'install',
+			repo.url,
+			'--ref',
+			'v1',
+		);
+		expect(installed.status, installed.stderr).toBe(0);
+		expect(installed.json.commit).toBe(repo.git('rev-parse', 'v1'));
+		expect(installed.json.hasBuildSteps).toBe(true);
+		expect(existsSync(join(temp.home, 'agents', 'echo-agent', 'src', 'build.mjs'))).toBe(true);
+		// Installing ran nothing: the build's output does not exist yet.
+		expect(existsSync(join(temp.home, 'agents', 'echo-agent', 'src', 'dist'))).toBe(false);
+
+		const notBuilt = cli('agents', 'check', 'echo-agent');
+		expect(notBuilt.status).toBe(5); // not enabled comes first
+		expect(notBuilt.stderr).toMatch(/error\[PERMISSION_DENIED\].*not enabled/);
+
+		const built = cli('agents', 'build', 'echo-agent', '--yes');
+		expect(built.status, built.stderr).toBe(0);
+		expect(built.stdout).toContain('1. "node" "build.mjs"');
+		expect(built.stdout).toMatch(/execute the agent’s own code/);
+		expect(existsSync(join(temp.home, 'agents', 'echo-agent', 'src', 'dist', 'agent.mjs'))).toBe(
+			true,
+		);
+		expect(readFileSync(join(temp.home, 'logs', 'echo-agent', 'build.log'), 'utf8')).toContain(
+			'built dist/agent.mjs',
+		);
+
+		const enabled = cliJson<{ approved: string[]; denied: string[] }>(
+			'agents',
+			'enable',
+			'echo-agent',
+			'--approve',
+			'filesystem:read:~/notes/today.md,env:read:ECHO_GREETING',
+		);
+		expect(enabled.status, enabled.stderr).toBe(0);
+		expect(enabled.json.approved).toEqual([
+			`filesystem:read:${join(user.home, 'notes', 'today.md')}`,
+			'env:read:ECHO_GREETING',
+		]);
+		expect(enabled.json.denied).toContain('network:egress:api.example.com:443');
+
+		const ready = cliJson<{ runnable: boolean; approved: string[] }>(
+			'agents',
+			'check',
+			'echo-agent',
+		);
+		expect(ready.status, ready.stderr).toBe(0);
+		expect(ready.json.runnable).toBe(true);
+		expect(ready.json.approved).toHaveLength(2);
+
+		const list = cliJson<{
+			agents: { id: string; status: string; buildStatus: string; approval: string }[];
+		}>('agents', 'list');
+		expect(list.json.agents).toEqual([
+			expect.objectContaining({
+				id: 'echo-agent',
+				status: 'enabled',
+				buildStatus: 'built',
+				approval: 'approved',
+			}),
+		]);
+		const table = cli('agents', 'list').stdout;
+		expect(table).toMatch(/ID\s+NAME\s+VERSION\s+STATUS\s+BUILD\s+APPROVAL/);
+		expect(table).toMatch(
+			/echo-agent\s+Echo agent\s+1\.0\.0\s+enabled\s+built\s+approved \(2\/3\)/,
+		);
+
+		// The author's copy changing does not touch the installed agent's approval.
+		writeFileSync(
+			join(project, 'agentspace.agent.json'),
+			JSON.stringify({ ...fixtureAgentManifest(), permissions: ['process:spawn'] }),
+		);
+		const rescan = cliJson<{ ignored: { path: string }[] }>('agents', 'discover');
+		expect(rescan.json.ignored.map((i) => i.path)).toEqual([
+			join(project, 'agentspace.agent.json'),
+		]);
+		expect(cli('agents', 'check', 'echo-agent').status).toBe(0);
+
+		expect(cli('agents', 'revoke', 'echo-agent', '--reason', 'testing').status).toBe(0);
+		expect(cli('agents', 'check', 'echo-agent').status).toBe(5);
+		const uninstalled = cli('agents', 'uninstall', 'echo-agent', '--yes');
+		expect(uninstalled.status, uninstalled.stderr).toBe(0);
+		expect(agentDirs()).toEqual([]);
+		expect(cliJson<{ count: number }>('agents', 'list').json.count).toBe(0);
+		expect(
+			cliJson<{ agents: { status: string }[] }>('agents', 'list', '--all').json.agents[0]?.status,
+		).toBe('uninstalled');
+
+		expect(agentEvents()).toEqual([
+			'agent_discovered',
+			'agent_installed',
+			'agent_build_started',
+			'agent_built',
+			'agent_enabled',
+			'agent_permissions_revoked',
+			'agent_uninstalled',
+		]);
+		const audit = cliJson<{ entries: { eventType: string; metadata: Record<string, unknown> }[] }>(
+			'audit',
+			'list',
+			'--limit',
+			'100',
+		);
+		expect(audit.json.entries.map((e) => e.eventType).reverse()).toEqual([
+			'agents.discovered',
+			'agents.installed',
+			'agents.build_started',
+			'agents.built',
+			'agents.enabled',
+			'agents.revoked',
+			'agents.uninstalled',
+		]);
+		const buildStarted = audit.json.entries.find((e) => e.eventType === 'agents.build_started');
+		expect(buildStarted?.metadata.codeExecution).toBe(true);
+		const verify = cli('audit', 'verify');
+		expect(verify.status, verify.stdout + verify.stderr).toBe(0);
+	});
+
+	it('reports drift when the checkout’s manifest changes after approval, and again after a re-install with new permissions', () => {
+		expect(cli('agents', 'install', repo.url).status).toBe(0);
+		expect(cli('agents', 'build', 'echo-agent', '--yes').status).toBe(0);
+		expect(cli('agents', 'enable', 'echo-agent', '--all').status).toBe(0);
+		expect(cli('agents', 'check', 'echo-agent').status).toBe(0);
+
+		// Edited on disk behind the catalogue's back: drift, found by reading the file.
+		const manifestPath = join(temp.home, 'agents', 'echo-agent', 'src', 'agentspace.agent.json');
+		const original = readFileSync(manifestPath, 'utf8');
+		writeFileSync(
+			manifestPath,
+			JSON.stringify({ ...JSON.parse(original), description: 'changed' }),
+		);
+		const drifted = cli('agents', 'check', 'echo-agent');
+		expect(drifted.status).toBe(5);
+		expect(drifted.stderr).toMatch(/error\[PERMISSION_DRIFT\]/);
+		expect(drifted.stderr).toMatch(/hint: .*agentspace agents enable echo-agent/);
+		writeFileSync(manifestPath, original);
+		expect(cli('agents', 'check', 'echo-agent').status).toBe(0);
+
+		// A new version requesting more: the install says so, and the check refuses until re-enabled.
+		repo.commit({
+			'agentspace.agent.json': {
+				...fixtureAgentManifest(),
+				version: '2.0.0',
+				permissions: ['filesystem:read:~/notes', 'process:spawn'],
+			},
+		});
+		repo.tag('v2');
+		const upgraded = cliJson<{ permissionsChanged: boolean; previousCommit: string }>(
+			'agents',
+			'install',
+			'echo-agent',
+			'--ref',
+			'v2',
+		);
+		expect(upgraded.status, upgraded.stderr).toBe(0);
+		expect(upgraded.json.permissionsChanged).toBe(true);
+		expect(upgraded.json.previousCommit).toBe(repo.git('rev-parse', 'v1'));
+		expect(cli('agents', 'install', 'echo-agent', '--ref', 'v2').stdout).toMatch(
+			/requested permissions changed: the next run needs re-approval/,
+		);
+		const check = cli('agents', 'check', 'echo-agent');
+		expect(check.status).toBe(5);
+		expect(check.stderr).toMatch(/PERMISSION_DRIFT.*process:spawn/);
+		expect(cliJson<{ approval: string }>('agents', 'info', 'echo-agent').json.approval).toBe(
+			'drifted',
+		);
+		expect(cli('agents', 'enable', 'echo-agent', '--all').status).toBe(0);
+		// Re-installed, so it needs building again.
+		const unbuilt = cli('agents', 'check', 'echo-agent');
+		expect(unbuilt.status).toBe(4);
+		expect(unbuilt.stderr).toMatch(/not built/);
+		expect(cli('agents', 'build', 'echo-agent', '--yes').status).toBe(0);
+		expect(cli('agents', 'check', 'echo-agent').status).toBe(0);
+	});
+});
+
+describe('agents: refusing bad input, changing nothing', () => {
+	it.each([
+		['--upload-pack=touch /tmp/agentspace-pwned', []],
+		['-oProxyCommand=touch /tmp/agentspace-pwned', []],
+		['ext::sh -c touch% /tmp/agentspace-pwned', []],
+		['fd::17', []],
+	])('refuses the source %s', (source) => {
+		const result = cli('agents', 'install', '--', source);
+		expect(result.status).toBe(7);
+		expect(result.stderr).toMatch(/error\[VALIDATION_FAILED\]: cannot install from/);
+		expect(existsSync('/tmp/agentspace-pwned')).toBe(false);
+		expect(agentDirs()).toEqual([]);
+	});
+
+	it.each([
+		'--output=/tmp/agentspace-pwned',
+		'-b',
+		'HEAD..main',
+		'main^',
+		'@{-1}',
+		'v1:agentspace.agent.json',
+	])('refuses the ref %s', (ref) => {
+		const result = cli('agents', 'install', repo.url, `--ref=${ref}`);
+		expect(result.status).toBe(7);
+		expect(result.stderr).toMatch(/error\[VALIDATION_FAILED\]: invalid --ref/);
+		expect(existsSync('/tmp/agentspace-pwned')).toBe(false);
+		expect(agentDirs()).toEqual([]);
+	});
+
+	it('refuses a manifest whose id contains ".." (install and discover)', () => {
+		repo.commit({ 'agentspace.agent.json': { ...fixtureAgentManifest(), id: 'a..b' } });
+		const result = cli('agents', 'install', repo.url);
+		expect(result.status).toBe(7);
+		expect(result.stderr).toMatch(/id: must not contain "\.\."/);
+		expect(agentDirs()).toEqual([]);
+
+		const project = join(user.home, 'Projects', 'dots');
+		mkdirSync(project, { recursive: true });
+		writeFileSync(
+			join(project, 'agentspace.agent.json'),
+			JSON.stringify({ ...fixtureAgentManifest(), id: '../escape' }),
+		);
+		const scan = cliJson<{ invalid: { path: string; errors: { path: string }[] }[] }>(
+			'agents',
+			'discover',
+		);
+		expect(scan.status).toBe(0);
+		expect(scan.json.invalid[0]?.path).toBe(join(project, 'agentspace.agent.json'));
+		expect(scan.json.invalid[0]?.errors.map((e) => e.path)).toContain('id');
+	});
+
+	it('refuses a 10 MB manifest without reading it, and keeps scanning', () => {
+		const big = join(user.home, 'Projects', 'big');
+		const good = join(user.home, 'Projects', 'good');
+		mkdirSync(big, { recursive: true });
+		mkdirSync(good, { recursive: true });
+		writeFileSync(
+			join(big, 'agentspace.agent.json'),
+			`{"id":"big","pad":"${'x'.repeat(10 * 1024 * 1024)}"}`,
+		);
+		writeFileSync(join(good, 'agentspace.agent.json'), JSON.stringify(fixtureAgentManifest()));
+		const scan = cliJson<{
+			agents: { id: string }[];
+			invalid: { errors: { message: string }[] }[];
+		}>('agents', 'discover');
+		expect(scan.json.invalid[0]?.errors[0]?.message).toMatch(/10485\d+ bytes; the limit is 262144/);
+		expect(scan.json.agents.map((a) => a.id)).toEqual(['echo-agent']);
+
+		repo.commit({ 'agentspace.agent.json': `{"pad":"${'x'.repeat(10 * 1024 * 1024)}"}` });
+		const install = cli('agents', 'install', repo.url);
+		expect(install.status).toBe(7);
+		expect(install.stderr).toMatch(/the limit is 262144/);
+		expect(agentDirs()).toEqual([]);
+	});
+
+	it('does not follow a symlink out of a scan root', () => {
+		const outside = join(user.home, 'elsewhere');
+		mkdirSync(outside, { recursive: true });
+		writeFileSync(join(outside, 'agentspace.agent.json'), JSON.stringify(fixtureAgentManifest()));
+		const root = join(user.home, 'Projects');
+		mkdirSync(root, { recursive: true });
+		symlinkSync(outside, join(root, 'link-to-dir'));
+		mkdirSync(join(root, 'file-link'));
+		symlinkSync(
+			join(outside, 'agentspace.agent.json'),
+			join(root, 'file-link', 'agentspace.agent.json'),
+		);
+		const scan = cliJson<{ agents: unknown[]; skipped: { path: string; reason: string }[] }>(
+			'agents',
+			'discover',
+		);
+		expect(scan.json.agents).toEqual([]);
+		expect(scan.json.skipped.map((s) => s.path).sort()).toEqual([
+			join(root, 'file-link', 'agentspace.agent.json'),
+			join(root, 'link-to-dir'),
+		]);
+		expect(scan.json.skipped[0]?.reason).toMatch(/outside the scan root/);
+		expect(cliJson<{ count: number }>('agents', 'list').json.count).toBe(0);
+	});
+
+	it('refuses to build without --yes when not on a terminal, and runs nothing', () => {
+		expect(cli('agents', 'install', repo.url).status).toBe(0);
+		const result = cli('agents', 'build', 'echo-agent');
+		expect(result.status).toBe(5);
+		expect(result.stderr).toMatch(
+			/error\[PERMISSION_DENIED\]: building runs the agent’s code and needs your confirmation/,
+		);
+		expect(result.stderr).toMatch(/--yes/);
+		expect(existsSync(join(temp.home, 'agents', 'echo-agent', 'src', 'dist'))).toBe(false);
+		expect(agentEvents()).toEqual(['agent_installed']);
+	});
+
+	it('refuses to approve a permission the manifest does not request, naming it, and audits the refusal', () => {
+		expect(cli('agents', 'install', repo.url).status).toBe(0);
+		const result = cli(
+			'agents',
+			'enable',
+			'echo-agent',
+			'--approve',
+			'env:read:ECHO_GREETING,network:egress:evil.example.net',
+		);
+		expect(result.status).toBe(5);
+		expect(result.stderr).toMatch(/does not request: network:egress:evil\.example\.net/);
+		expect(agentEvents()).toEqual(['agent_installed']);
+		const denied = cliJson<{ entries: { eventType: string; severity: string }[] }>(
+			'audit',
+			'list',
+			'--type',
+			'security.denied',
+		);
+		expect(denied.json.entries).toEqual([expect.objectContaining({ severity: 'security' })]);
+		// Off a terminal, naming nothing approves nothing: it is an error, not an empty approval.
+		const implicit = cli('agents', 'enable', 'echo-agent');
+		expect(implicit.status).toBe(2);
+		expect(implicit.stderr).toMatch(/nothing is approved by default/);
+		expect(agentEvents()).toEqual(['agent_installed']);
+	});
+
+	it('leaves the previous install in place when a re-install fails', () => {
+		expect(cli('agents', 'install', repo.url).status).toBe(0);
+		const before = cliJson<{ installedCommit: string }>('agents', 'info', 'echo-agent').json
+			.installedCommit;
+		const result = cli('agents', 'install', repo.url, '--ref', 'no-such-tag');
+		expect(result.status).toBe(7);
+		expect(result.stderr).toMatch(/no branch, tag or commit "no-such-tag"/);
+		expect(
+			cliJson<{ installedCommit: string }>('agents', 'info', 'echo-agent').json.installedCommit,
+		).toBe(before);
+		expect(agentDirs()).toEqual(['echo-agent']);
+		expect(
+			existsSync(join(temp.home, 'agents', 'echo-agent', 'src', 'agentspace.agent.json')),
+		).toBe(true);
+	});
+
+	it('names unknown agents with a hint', () => {
+		expect(cli('agents', 'discover').status).toBe(0);
+		const result = cli('agents', 'info', 'nope');
+		expect(result.status).toBe(3);
+		expect(result.stderr).toMatch(/error\[NOT_FOUND\]: no agent "nope"/);
+		expect(result.stderr).toMatch(/hint: run `agentspace agents list`/);
+	});
+});
+
+describe('agents on a terminal', () => {
+	// `script` gives the CLI a real pseudo-terminal, so the prompts are exercised as a person sees them.
+	const onTerminal = (args: string[], input: string) => {
+		const result = spawnSync(
+			'script',
+			[
+				'-qec',
+				[process.execPath, CLI_BIN, '--home', temp.home, ...args].map((a) => `'${a}'`).join(' '),
+				'/dev/null',
+			],
+			{
+				input,
+				env: { PATH: process.env.PATH, HOME: user.home, TERM: 'dumb' },
+				encoding: 'utf8',
+				timeout: 30_000,
+			},
+		);
+		return { status: result.status, output: result.stdout };
+	};
+	const hasScript = (() => {
+		try {
+			execFileSync('script', ['--version'], { stdio: 'ignore' });
+			return true;
+		} catch {
+			return false;
+		}
+	})();
+
+	it.skipIf(!hasScript)('asks before building and approves what the checklist names', () => {
+		expect(cli('agents', 'install', repo.url).status).toBe(0);
+		const declined = onTerminal(['agents', 'build', 'echo-agent'], 'n\n');
+		expect(declined.output).toMatch(/Run them\? \[y\/N\]/);
+		expect(declined.status).toBe(5);
+		expect(agentEvents()).toEqual(['agent_installed']);
+		const accepted = onTerminal(['agents', 'build', 'echo-agent'], 'y\n');
+		expect(accepted.output).toMatch(/Built echo-agent/);
+		expect(accepted.status).toBe(0);
+		const enabled = onTerminal(['agents', 'enable', 'echo-agent'], '3\n');
+		expect(enabled.output).toMatch(/1\. filesystem:read:~\/notes/);
+		expect(enabled.output).toMatch(/Enabled echo-agent with 1 of 3/);
+		expect(enabled.status).toBe(0);
+		expect(
+			cliJson<{ approvedPermissions: string[] }>('agents', 'info', 'echo-agent').json
+				.approvedPermissions,
+		).toEqual(['env:read:ECHO_GREETING']);
+	});
+});
