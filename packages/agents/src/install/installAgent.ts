@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError, formatIssues, homePaths, ValidationError } from '@agentspace/core';
 import type { AgentSpaceDb, AuditRecord } from '@agentspace/db';
@@ -128,7 +128,16 @@ async function resolveCommit(
 }
 
 function checkedManifest(checkout: string, source: InstallSource): ParsedManifest {
-	const parsed = readManifestFile(join(checkout, MANIFEST_FILE));
+	const path = join(checkout, MANIFEST_FILE);
+	// A committed symlink would make install read (and show parts of) any file
+	// on this machine, e.g. ~/.aws/credentials: the manifest must be the repository's own.
+	if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true) {
+		throw new ValidationError(`the repository's ${MANIFEST_FILE} is a symbolic link`, {
+			hint: 'the agent’s author must commit the manifest as a regular file; nothing was installed',
+			issues: [{ path: '(root)', message: 'must be a regular file, not a symbolic link' }],
+		});
+	}
+	const parsed = readManifestFile(path);
 	if (!parsed.ok) {
 		throw new ValidationError(
 			`the repository's ${MANIFEST_FILE} is not a valid manifest:\n${formatIssues(parsed.errors)}`,
@@ -174,7 +183,6 @@ function moveIntoPlace(
 			? undefined
 			: join(staging, `previous-${randomBytes(4).toString('hex')}`);
 	if (previous !== undefined) renameSync(paths.src, previous);
-	renameSync(join(staging, 'src'), paths.src);
 	const installedBefore = before !== undefined && before.installPath !== null;
 	// Compared with what was approved, when something was: that is what the next run is checked against.
 	const baseline =
@@ -183,6 +191,9 @@ function moveIntoPlace(
 	const needsReapproval =
 		before?.approvedManifestHash != null && before.approvedManifestHash !== manifestHash;
 	try {
+		// Inside the try: if this move fails, the previous checkout (already moved
+		// into staging, which is deleted on the way out) must be put back.
+		renameSync(join(staging, 'src'), paths.src);
 		const recorded = recordChange(options.db, {
 			actor: options.actor,
 			...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),

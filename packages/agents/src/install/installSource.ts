@@ -62,6 +62,11 @@ export function resolveInstallSource(
 	if (source.includes('\0') || /[\r\n]/.test(source))
 		throw refuse('must not contain control characters');
 	if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(source) || /^[^/\s]+@[^/\s]+:/.test(source)) {
+		// A user or host starting with "-" (or its %2D escape) in `ssh://` would
+		// reach ssh as an option (`-oProxyCommand=…`). git blocks it since
+		// 2.14.1; refusing it here does not depend on the git installed.
+		if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^/@]*@)?(?:-|%2d)/i.test(source))
+			throw refuse('the user or host must not start with "-" (ssh would read it as an option)');
 		const url = GitUrlSchema.safeParse(source);
 		if (!url.success) throw refuse(url.error.issues.map((i) => i.message).join('; '));
 		return { location: source, kind: 'url' };

@@ -62,13 +62,28 @@ export function gitEnvironment(path: string | undefined): NodeJS.ProcessEnv {
 export function runGit(args: readonly string[], options: RunGitOptions = {}): Promise<GitOutput> {
 	const argv = [...GIT_SAFETY_CONFIG.flatMap((setting) => ['-c', setting]), ...args];
 	return new Promise((resolve, reject) => {
+		// Its own process group, killed as a whole on timeout: spawn's `timeout`
+		// kills git alone, and its children (ssh, a remote helper) keep its
+		// stderr open, so the command would not end until they did.
 		const child = spawn('git', argv, {
 			cwd: options.cwd,
 			env: gitEnvironment(options.path),
 			stdio: ['ignore', 'pipe', 'pipe'],
-			timeout: options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS,
-			killSignal: 'SIGKILL',
+			detached: true,
 		});
+		const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
+		let timedOut = false;
+		const killGroup = () => {
+			try {
+				if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+			} catch {
+				// Already gone.
+			}
+		};
+		const timer = setTimeout(() => {
+			timedOut = true;
+			killGroup();
+		}, timeoutMs);
 		let stdout = '';
 		let stderr = '';
 		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -78,18 +93,24 @@ export function runGit(args: readonly string[], options: RunGitOptions = {}): Pr
 			// git's progress and errors; only the end matters, keep it bounded.
 			stderr = (stderr + chunk).slice(-16_384);
 		});
-		child.on('error', (error) =>
+		child.on('error', (error) => {
+			clearTimeout(timer);
 			reject(
 				new AgentSpaceError(`cannot run git: ${error.message}`, {
 					code: 'COMMAND_FAILED',
 					hint: 'install git and make sure it is on PATH (`agentspace doctor` checks it)',
 					cause: error,
 				}),
-			),
-		);
+			);
+		});
 		child.on('close', (code, signal) => {
+			clearTimeout(timer);
 			if (code === 0) return resolve({ stdout, stderr });
-			const reason = signal === null ? `exit code ${code}` : `killed by ${signal} (timed out?)`;
+			const reason = timedOut
+				? `timed out after ${Math.round(timeoutMs / 1000)} s and was killed`
+				: signal === null
+					? `exit code ${code}`
+					: `killed by ${signal}`;
 			const message = lastLines(stderr) || reason;
 			reject(
 				new AgentSpaceError(`git ${args[0]} failed (${reason}): ${message}`, {

@@ -5,7 +5,7 @@ import { readInstalledManifest } from '../catalog/installedManifest.js';
 import { requireAgent } from '../catalog/requireAgent.js';
 import { approvalBases } from '../enable/approvalBases.js';
 import type { ParsedManifest } from '../manifest/parseManifest.js';
-import { parsePermission } from '../permissions/parsePermission.js';
+import { formatPermission, parsePermission } from '../permissions/parsePermission.js';
 import type { Permission } from '../permissions/types.js';
 
 /** Everything the launcher needs to start an agent, checked. */
@@ -53,9 +53,16 @@ export function assertRunnable(
 			? 'it requests different permissions'
 			: undefined,
 	].filter((reason) => reason !== undefined);
+	const bases = approvalBases(installed.installPath, options.userHome);
 	if (drift.length > 0 || manifest.manifestHash !== agent.manifestHash) {
+		// Approvals are stored in canonical form (`~` resolved): compare the
+		// manifest's permissions in that form too, or every path permission
+		// would be named as newly requested.
 		const approved = new Set(agent.approvedPermissions);
-		const unapproved = manifest.manifest.permissions.filter((p) => !approved.has(p));
+		const unapproved = manifest.manifest.permissions.filter((p) => {
+			const parsed = parsePermission(p, bases);
+			return !approved.has(parsed.ok ? formatPermission(parsed.value) : p);
+		});
 		throw new AgentSpaceError(
 			`agent "${id}" changed after its permissions were approved: ${drift.join(' and ') || 'its manifest changed'}${
 				unapproved.length > 0 ? `; now requesting ${unapproved.join(', ')}` : ''
@@ -76,7 +83,6 @@ export function assertRunnable(
 			{ hint: `build it: agentspace agents build ${id}` },
 		);
 	}
-	const bases = approvalBases(installed.installPath, options.userHome);
 	const approved = agent.approvedPermissions.map((text) => {
 		const parsed = parsePermission(text, bases);
 		if (!parsed.ok) {
