@@ -5,13 +5,17 @@ import { type ProcessResult, runNode, runNodeAsync } from '@agentspace/testing';
 /** The built CLI, exactly as users run it (`bin/agentspace.js` → `dist/`). */
 export const CLI_BIN = fileURLToPath(new URL('../bin/agentspace.js', import.meta.url));
 
-/** Runs the real `agentspace` binary against `home` in a clean environment. */
+/** Runs the real `agentspace` binary against `home` in a clean environment (optionally in `cwd`). */
 export function runCli(
 	home: string,
 	args: readonly string[],
 	env: Record<string, string> = {},
+	cwd?: string,
 ): ProcessResult {
-	return runNode(CLI_BIN, ['--home', home, ...args], { env });
+	return runNode(CLI_BIN, ['--home', home, ...args], {
+		env,
+		...(cwd === undefined ? {} : { cwd }),
+	});
 }
 
 /** Runs the CLI with `--json` and parses stdout. */

@@ -319,6 +319,46 @@ describe('buildAgent', () => {
 		expect(await processGone(background)).toBe(true);
 	});
 
+	it('fails a step that times out even when it exits 0 on SIGTERM', async () => {
+		const { id } = await installFixture({
+			build: {
+				steps: [
+					nodeStep("process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000)"),
+				],
+			},
+		});
+
+		const result = await build(id, { stepTimeoutMs: 500 });
+
+		expect(result.ok).toBe(false);
+		expect(result.failure?.error).toMatch(/timed out/);
+		expect(types(id)).toContain('agent_build_failed');
+	});
+
+	it('does not wait for ever on a process that left the step’s group and holds its output open', async () => {
+		const { id, src } = await installFixture({
+			build: {
+				steps: [
+					nodeStep(`
+						const { spawn } = require('node:child_process');
+						// detached: a new session, out of the step's process group, sharing its stdout.
+						const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'inherit', detached: true });
+						require('node:fs').writeFileSync('escaped.pid', String(child.pid));
+						child.unref();
+					`),
+				],
+			},
+		});
+		const started = Date.now();
+
+		const result = await build(id);
+
+		expect(Date.now() - started).toBeLessThan(15_000);
+		expect(result.ok).toBe(true);
+		expect(readFileSync(result.logPath ?? '', 'utf8')).toMatch(/still holds its output open/);
+		process.kill(Number(readFileSync(join(src, 'escaped.pid'), 'utf8')), 'SIGKILL');
+	});
+
 	it('fails clearly when a step’s command does not exist', async () => {
 		const { id } = await installFixture({
 			build: { steps: [{ command: 'agentspace-no-such-command', args: ['x'] }] },

@@ -131,7 +131,8 @@ export async function buildAgent(options: BuildOptions): Promise<BuildResult> {
 					options.onOutput?.(stream, written);
 				},
 			});
-			if (outcome.exitCode === 0 && outcome.startError === undefined) continue;
+			// A step that timed out failed, even if it then exited 0 on SIGTERM.
+			if (outcome.exitCode === 0 && outcome.startError === undefined && !outcome.timedOut) continue;
 			const error =
 				outcome.startError ??
 				(outcome.timedOut

@@ -19,6 +19,8 @@ export interface RunStepOptions {
 	readonly onLine: (stream: 'stdout' | 'stderr', line: string) => void;
 	/** Grace between SIGTERM and SIGKILL when the step times out. */
 	readonly killGraceMs?: number;
+	/** How long output may keep arriving after the step exits (default 1 s). */
+	readonly drainMs?: number;
 }
 
 /**
@@ -90,6 +92,22 @@ export function runStep(step: BuildStep, options: RunStepOptions): Promise<StepO
 			// The step's own children may outlive it: the group goes with it.
 			killGroup('SIGKILL');
 			settle({ exitCode: code, signal, timedOut });
+		});
+		// 'close' waits for the output pipes, and a process that left the group
+		// (setsid, a daemon) can hold them open for ever. Once the step itself
+		// has exited, give its output a moment to drain, then stop reading.
+		child.on('exit', (code, signal) => {
+			killGroup('SIGKILL');
+			setTimeout(() => {
+				if (settled) return;
+				options.onLine(
+					'stderr',
+					'[agentspace: a process that left the step’s process group still holds its output open; no longer reading it]',
+				);
+				child.stdout.destroy();
+				child.stderr.destroy();
+				settle({ exitCode: code, signal, timedOut });
+			}, options.drainMs ?? 1000).unref();
 		});
 	});
 }

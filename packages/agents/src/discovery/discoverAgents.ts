@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { FieldIssue } from '@agentspace/core';
 import { homePaths } from '@agentspace/core';
@@ -100,12 +100,14 @@ function installedManifests(agentsDir: string): string[] {
  */
 export function discoverAgents(options: DiscoverOptions): DiscoveryResult {
 	const agentsDir = homePaths(options.home).agentsDir;
+	// Found paths are real paths: compare with the real agents directory.
+	const realAgentsDir = realPathOr(agentsDir);
 	const found = findManifests(
-		options.roots.filter((root) => root !== agentsDir),
+		options.roots.filter((root) => realPathOr(root) !== realAgentsDir),
 		options,
 	);
 	const paths = [
-		...found.manifests.filter((path) => !isUnder(agentsDir, path)),
+		...found.manifests.filter((path) => !isUnder(realAgentsDir, path)),
 		...installedManifests(agentsDir),
 	];
 	const invalid: InvalidManifest[] = [];
@@ -180,7 +182,14 @@ function recordChangesIfAny(
 				});
 			}
 			if (live?.installPath != null && !chosen.installed) {
-				// Installed, but its checkout has no manifest now: not this scan's business (assertRunnable reports it).
+				// Installed, but its checkout has no valid manifest now: the copy found
+				// elsewhere must not take its place (assertRunnable reports the checkout).
+				ignored.push({
+					path: chosen.path,
+					id,
+					usedPath: live.installPath,
+					reason: 'the agent is installed, and its checkout has no valid manifest: reinstall it',
+				});
 				continue;
 			}
 			const { manifest, manifestHash, permissionsHash } = chosen.parsed;
@@ -220,18 +229,37 @@ function recordChangesIfAny(
 	decide(options.db);
 	if (events.length === 0) return undefined;
 	const ids = (outcome: string) => agents.filter((a) => a.outcome === outcome).map((a) => a.id);
-	return recordChange(options.db, {
-		actor: options.actor,
-		...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
-		check: decide,
-		get events() {
-			return events;
-		},
-		audit: {
-			eventType: 'agents.discovered',
-			get metadata() {
-				return { roots: [...options.roots], discovered: ids('new'), updated: ids('updated') };
+	// Decided again under the write lock: a scan that ran meanwhile may have
+	// recorded everything already, and then this one records nothing at all.
+	const nothingLeft = new Error('nothing left to record');
+	try {
+		return recordChange(options.db, {
+			actor: options.actor,
+			...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
+			check: (tx) => {
+				decide(tx);
+				if (events.length === 0) throw nothingLeft;
 			},
-		},
-	}).audit;
+			get events() {
+				return events;
+			},
+			audit: {
+				eventType: 'agents.discovered',
+				get metadata() {
+					return { roots: [...options.roots], discovered: ids('new'), updated: ids('updated') };
+				},
+			},
+		}).audit;
+	} catch (error) {
+		if (error === nothingLeft) return undefined;
+		throw error;
+	}
+}
+
+function realPathOr(path: string): string {
+	try {
+		return realpathSync(path);
+	} catch {
+		return path;
+	}
 }

@@ -274,6 +274,30 @@ describe('discoverAgents: the catalogue', () => {
 });
 
 describe('discoverAgents and installed agents', () => {
+	it('does not let a copy elsewhere stand in for an installed agent whose checkout lost its manifest', async () => {
+		const repo = createFixtureAgentRepo();
+		cleanups.push(repo.cleanup);
+		const installed = await installAgent({ db, home, source: repo.url, actor });
+		rmSync(join(installed.installPath, MANIFEST_FILE));
+		const events = countEvents(db, undefined);
+
+		const result = discover({ roots: [repo.path] });
+
+		expect(result.agents).toEqual([]);
+		expect(result.ignored).toEqual([
+			{
+				path: join(repo.path, MANIFEST_FILE),
+				id: 'echo-agent',
+				usedPath: installed.installPath,
+				reason: expect.stringMatching(/no valid manifest: reinstall/),
+			},
+		]);
+		expect(countEvents(db, undefined)).toBe(events);
+		expect(getAgent(db, 'echo-agent')?.manifestPath).toBe(
+			join(installed.installPath, MANIFEST_FILE),
+		);
+	});
+
 	it('uses only the checkout of an installed agent: a copy elsewhere is ignored, and editing it changes nothing', async () => {
 		const repo = createFixtureAgentRepo();
 		cleanups.push(repo.cleanup);

@@ -3,7 +3,7 @@ import type { AgentSpaceDb, AuditRecord } from '@agentspace/db';
 import { readInstalledManifest } from '../catalog/installedManifest.js';
 import { type ChangeActor, recordChange, recordDenial } from '../catalog/recordChange.js';
 import { requireInstalled } from '../catalog/requireAgent.js';
-import { uncoveredPermissions } from '../permissions/covers.js';
+import { permissionCovers, uncoveredPermissions } from '../permissions/covers.js';
 import { formatPermission, parsePermission } from '../permissions/parsePermission.js';
 import type { Permission } from '../permissions/types.js';
 import { approvalBases } from './approvalBases.js';
@@ -104,8 +104,9 @@ export function enableAgent(options: EnableOptions): EnableResult {
 		);
 	}
 	const approved = [...new Set(approvedParsed.map(formatPermission))];
+	// Requested permissions nothing was approved under (a narrower approval counts as approved).
 	const denied = requested
-		.filter((r) => !approvedParsed.some((a) => formatPermission(a) === formatPermission(r)))
+		.filter((r) => !approvedParsed.some((a) => permissionCovers(r, a)))
 		.map(formatPermission);
 	const recorded = recordChange(options.db, {
 		actor: options.actor,

@@ -212,6 +212,11 @@ describe('installAgent: refusals that create nothing', () => {
 		['ssh://%2DoProxyCommand=touch%20MARKER/repo'],
 		['file:///repo\n--upload-pack=touch MARKER'],
 		[''],
+		// Unencrypted transports, and credentials that would land on disk in the URL.
+		['http://example.com/echo.git'],
+		['git://example.com/echo.git'],
+		['https://bob:hunter2hunter2@example.com/echo.git'],
+		['https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@example.com/echo.git'],
 	])('refuses the source %j with VALIDATION_FAILED', async (template) => {
 		const source = template.replace('MARKER', marker());
 		const repo = track(createFixtureAgentRepo());
@@ -608,6 +613,13 @@ describe('installAgent: upgrades and re-installs', () => {
 			location: repo.path,
 			kind: 'path',
 			expectedId: 'echo-agent',
+		});
+		// A directory named like the id does not shadow the agent; `./echo-agent` names the directory.
+		mkdirSync(join(scratch, 'echo-agent'), { recursive: true });
+		expect(resolveInstallSource(db, 'echo-agent', { cwd: scratch }).location).toBe(repo.path);
+		expect(resolveInstallSource(db, './echo-agent', { cwd: scratch })).toEqual({
+			location: join(scratch, 'echo-agent'),
+			kind: 'path',
 		});
 
 		const again = await install({ source: 'echo-agent', ref: 'main' });

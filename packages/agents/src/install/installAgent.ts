@@ -5,11 +5,12 @@ import { ConflictError, formatIssues, homePaths, ValidationError } from '@agents
 import type { AgentSpaceDb, AuditRecord } from '@agentspace/db';
 import { agentPaths } from '../agentPaths.js';
 import { getAgent } from '../catalog/agentRecord.js';
+import { lastInstallSource } from '../catalog/lastInstallSource.js';
 import { type ChangeActor, recordChange } from '../catalog/recordChange.js';
 import { MANIFEST_FILE, type ParsedManifest } from '../manifest/parseManifest.js';
 import { readManifestFile } from '../manifest/readManifestFile.js';
 import { type InstallSource, resolveInstallSource, validateRef } from './installSource.js';
-import { runGit } from './runGit.js';
+import { type RunGitOptions, runGit } from './runGit.js';
 
 /** Options of {@link installAgent}. */
 export interface InstallOptions {
@@ -26,6 +27,8 @@ export interface InstallOptions {
 	readonly userHome?: string;
 	/** PATH to find git on. */
 	readonly path?: string;
+	/** The caller's ssh agent socket, for private repositories over ssh. */
+	readonly sshAuthSock?: string;
 	readonly timeoutMs?: number;
 	/** Called as each phase starts (for a spinner). */
 	readonly onProgress?: (phase: string) => void;
@@ -42,6 +45,8 @@ export interface InstallResult {
 	readonly installPath: string;
 	/** The commit installed before, when this was an upgrade (or a re-install). */
 	readonly previousCommit: string | undefined;
+	/** Where the previous install came from, when that was somewhere else: a different repository took over the id. */
+	readonly previousSource: string | undefined;
 	/** True when the manifest requests different permissions than the approved (or previous) ones. */
 	readonly permissionsChanged: boolean;
 	/** True when the agent had an approval that no longer matches: it must be enabled again. */
@@ -71,8 +76,9 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
 	const staging = mkdtempSync(join(agentsDir, '.install-'));
 	try {
 		const checkout = join(staging, 'src');
-		const git = {
+		const git: RunGitOptions = {
 			path: options.path,
+			sshAuthSock: options.sshAuthSock,
 			...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
 		};
 		options.onProgress?.(`cloning ${source.location}`);
@@ -101,7 +107,7 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
 async function resolveCommit(
 	checkout: string,
 	ref: string | undefined,
-	git: { path: string | undefined; timeoutMs?: number },
+	git: RunGitOptions,
 ): Promise<string> {
 	const candidates =
 		ref === undefined ? ['HEAD'] : [`refs/remotes/origin/${ref}`, `refs/tags/${ref}`, ref];
@@ -171,6 +177,10 @@ function moveIntoPlace(
 	const { manifest, manifestHash, permissionsHash } = parsed;
 	const paths = agentPaths(options.home, manifest.id);
 	const before = getAgent(options.db, manifest.id);
+	const lastSource =
+		before?.installPath != null ? lastInstallSource(options.db, manifest.id) : undefined;
+	const previousSource =
+		lastSource !== undefined && lastSource !== source.location ? lastSource : undefined;
 	if (before?.status === 'running') {
 		throw new ConflictError(`agent "${manifest.id}" is running`, {
 			hint: `stop it first: agentspace agents stop ${manifest.id}`,
@@ -226,6 +236,7 @@ function moveIntoPlace(
 					ref: ref ?? null,
 					commit,
 					previousCommit: before?.installedCommit ?? null,
+					previousSource: previousSource ?? null,
 					manifestHash,
 					permissionsChanged,
 				},
@@ -240,6 +251,7 @@ function moveIntoPlace(
 			commit,
 			installPath: paths.src,
 			previousCommit: before?.installedCommit ?? undefined,
+			previousSource,
 			permissionsChanged,
 			needsReapproval,
 			manifest: parsed,

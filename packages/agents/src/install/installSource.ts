@@ -69,13 +69,27 @@ export function resolveInstallSource(
 			throw refuse('the user or host must not start with "-" (ssh would read it as an option)');
 		const url = GitUrlSchema.safeParse(source);
 		if (!url.success) throw refuse(url.error.issues.map((i) => i.message).join('; '));
+		// Code fetched in the clear can be swapped by anyone on the network path.
+		if (/^(?:http|git):\/\//i.test(source))
+			throw refuse(
+				'an unencrypted transport: anyone on the network could change the code; use https:// or ssh://',
+			);
+		// The URL is kept in the checkout's git config and in the event log.
+		if (/^https:\/\/[^/]*@/i.test(source))
+			throw refuse(
+				'credentials in the URL would be stored in the clear; use ssh:// (with your ssh agent) or a URL without them',
+			);
 		return { location: source, kind: 'url' };
 	}
-	const path = expandPath(source, options.userHome, options.cwd);
-	if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
-		return { location: path, kind: 'path' };
-	}
+	// A bare word (`echo`) is a catalogue id first; `./echo` names the directory.
+	const bareWord = /^[a-z0-9][a-z0-9._-]{0,63}$/.test(source);
 	const known = getAgent(db, source);
+	if (!bareWord || known === undefined) {
+		const path = expandPath(source, options.userHome, options.cwd);
+		if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
+			return { location: path, kind: 'path' };
+		}
+	}
 	if (known !== undefined) {
 		// Re-installing by id (an upgrade with --ref) uses the place it came from last time.
 		const previous = lastInstallSource(db, known.id) ?? known.sourceUrl ?? undefined;

@@ -26,7 +26,9 @@ export interface RunGitOptions {
 	readonly cwd?: string;
 	readonly timeoutMs?: number;
 	/** Caller's PATH, to find git. */
-	readonly path?: string;
+	readonly path?: string | undefined;
+	/** Caller's SSH_AUTH_SOCK, so ssh can use the keys in the user's ssh agent. */
+	readonly sshAuthSock?: string | undefined;
 }
 
 /** What a git command printed. */
@@ -36,8 +38,10 @@ export interface GitOutput {
 }
 
 /** The environment git runs with: nothing of the caller's beyond PATH, and no system or global config. */
-export function gitEnvironment(path: string | undefined): NodeJS.ProcessEnv {
+export function gitEnvironment(path: string | undefined, sshAuthSock?: string): NodeJS.ProcessEnv {
 	return {
+		// The ssh agent's socket lends keys without revealing them: private repositories over ssh work.
+		...(sshAuthSock === undefined ? {} : { SSH_AUTH_SOCK: sshAuthSock }),
 		PATH: path ?? '/usr/local/bin:/usr/bin:/bin',
 		LANG: 'C',
 		LC_ALL: 'C',
@@ -67,7 +71,7 @@ export function runGit(args: readonly string[], options: RunGitOptions = {}): Pr
 		// stderr open, so the command would not end until they did.
 		const child = spawn('git', argv, {
 			cwd: options.cwd,
-			env: gitEnvironment(options.path),
+			env: gitEnvironment(options.path, options.sshAuthSock),
 			stdio: ['ignore', 'pipe', 'pipe'],
 			detached: true,
 		});

@@ -301,6 +301,32 @@ describe('append guards', () => {
 		expect(eventCount()).toBe(0);
 	});
 
+	it('keeps permission names as written, and still redacts a credential smuggled into a permission', async () => {
+		const token = `ghp_${'a1B2c3D4'.repeat(5)}`;
+		const requested = [
+			'secret:read:github-token',
+			'env:read:GITHUB_TOKEN',
+			`filesystem:read:/x/token=${token}`,
+		];
+		const stored = await store.append(
+			createEvent('agent_discovered', {
+				project_key: '/p',
+				agent_id: 'echo',
+				name: 'Echo',
+				version: '1.0.0',
+				manifest_path: '/p/agentspace.agent.json',
+				manifest_hash: 'a'.repeat(64),
+				permissions_hash: 'b'.repeat(64),
+				requested_permissions: requested,
+			}),
+		);
+		const row = db.$client.prepare('SELECT data FROM events').get() as { data: string };
+		expect(row.data).not.toContain(token);
+		expect(stored.type === 'agent_discovered' && stored.requested_permissions.slice(0, 2)).toEqual(
+			requested.slice(0, 2),
+		);
+	});
+
 	it('redacts credentials in payload text before they reach the log', async () => {
 		const token = `ghp_${'a1B2c3D4'.repeat(5)}`;
 		const stored = await store.append(

@@ -89,16 +89,35 @@ function redactValue(value: unknown): unknown {
 	return value;
 }
 
+// Permission lists name secrets and variables (`secret:read:github-token`),
+// which the credential patterns would take for `secret: <value>`. A permission
+// that is only a domain, an action and a name holds no value, so it is kept
+// as written: the catalogue must store exactly what the manifest requests.
+const PERMISSION_FIELDS: ReadonlySet<string> = new Set([
+	'requested_permissions',
+	'approved_permissions',
+]);
+const NAME_ONLY_PERMISSION = /^(?:secret|env):read:[A-Za-z0-9_.-]{1,128}$/;
+
+function redactPermissions(value: unknown): unknown {
+	if (!Array.isArray(value)) return redactValue(value);
+	return value.map((entry) =>
+		typeof entry === 'string' && NAME_ONLY_PERMISSION.test(entry) ? entry : redactValue(entry),
+	);
+}
+
 /**
  * The payload fields of an event, every string in them passed through the
  * credential patterns (`token=…`, `ghp_…`, URLs with a password…). Field
- * names are not used: `tokens_before` is a count, not a secret.
+ * names are not used: `tokens_before` is a count, not a secret. The one
+ * exception is permission names (see PERMISSION_FIELDS).
  */
 function redactPayload(event: PendingEvent): Record<string, unknown> {
 	const payload: Record<string, unknown> = {};
 	for (const key in event) {
 		if (!ENVELOPE_FIELDS.has(key)) {
-			payload[key] = redactValue((event as unknown as Record<string, unknown>)[key]);
+			const value = (event as unknown as Record<string, unknown>)[key];
+			payload[key] = PERMISSION_FIELDS.has(key) ? redactPermissions(value) : redactValue(value);
 		}
 	}
 	return payload;

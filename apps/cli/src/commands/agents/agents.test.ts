@@ -232,7 +232,7 @@ describe('agents: the lifecycle end to end', () => {
 		expect(upgraded.json.permissionsChanged).toBe(true);
 		expect(upgraded.json.previousCommit).toBe(repo.git('rev-parse', 'v1'));
 		expect(cli('agents', 'install', 'echo-agent', '--ref', 'v2').stdout).toMatch(
-			/requested permissions changed: the next run needs re-approval/,
+			/requested permissions changed since it was approved: the next run needs re-approval/,
 		);
 		const check = cli('agents', 'check', 'echo-agent');
 		expect(check.status).toBe(5);
@@ -256,6 +256,9 @@ describe('agents: refusing bad input, changing nothing', () => {
 		['-oProxyCommand=touch /tmp/agentspace-pwned', []],
 		['ext::sh -c touch% /tmp/agentspace-pwned', []],
 		['fd::17', []],
+		['http://example.com/echo.git', []],
+		['git://example.com/echo.git', []],
+		['https://bob:ghp_token1234567890@example.com/echo.git', []],
 	])('refuses the source %s', (source) => {
 		const result = cli('agents', 'install', '--', source);
 		expect(result.status).toBe(7);
@@ -360,6 +363,16 @@ describe('agents: refusing bad input, changing nothing', () => {
 		expect(result.stderr).toMatch(/--yes/);
 		expect(existsSync(join(temp.home, 'agents', 'echo-agent', 'src', 'dist'))).toBe(false);
 		expect(agentEvents()).toEqual(['agent_installed']);
+		const denied = cliJson<{ entries: { metadata: Record<string, unknown> }[] }>(
+			'audit',
+			'list',
+			'--type',
+			'security.denied',
+		);
+		expect(denied.json.entries.map((e) => e.metadata.action)).toEqual(['agents.build']);
+		// --json gets the error as a document on stdout.
+		const json = cli('agents', 'build', 'echo-agent', '--json');
+		expect(JSON.parse(json.stdout).error.code).toBe('PERMISSION_DENIED');
 	});
 
 	it('refuses to approve a permission the manifest does not request, naming it, and audits the refusal', () => {
@@ -402,6 +415,25 @@ describe('agents: refusing bad input, changing nothing', () => {
 		expect(
 			existsSync(join(temp.home, 'agents', 'echo-agent', 'src', 'agentspace.agent.json')),
 		).toBe(true);
+	});
+
+	it('says so when another repository takes over an installed id, and a bare id beats a same-named directory', () => {
+		expect(cli('agents', 'install', repo.url).status).toBe(0);
+		const other = createFixtureAgentRepo();
+		try {
+			const replaced = cli('agents', 'install', other.url);
+			expect(replaced.status, replaced.stderr).toBe(0);
+			expect(replaced.stdout).toContain(
+				`echo-agent was installed from ${repo.url}: this repository replaced it`,
+			);
+			// A directory named like the id, in the current directory: `echo-agent` still means the agent.
+			mkdirSync(join(user.home, 'echo-agent'));
+			const byId = runCli(temp.home, ['agents', 'install', 'echo-agent', '--json'], env, user.home);
+			expect(byId.status, byId.stderr).toBe(0);
+			expect(JSON.parse(byId.stdout).source).toBe(other.url);
+		} finally {
+			other.cleanup();
+		}
 	});
 
 	it('names unknown agents with a hint', () => {

@@ -1,8 +1,7 @@
-import { buildAgent, planBuild } from '@agentspace/agents';
+import { buildAgent, planBuild, recordDenial } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
-import { ExitCode } from '../../exitCodes.js';
 import { openHomeDb } from '../../homeDb.js';
 import { canPrompt, confirm, withSpinner } from '../../interactive.js';
 import type { ActionResult } from '../../program.js';
@@ -29,14 +28,11 @@ export async function agentsBuild(
 	options: AgentsBuildOptions,
 ): Promise<ActionResult> {
 	const timeoutS = options.timeout === undefined ? undefined : Number(options.timeout);
-	if (
-		timeoutS !== undefined &&
-		(!Number.isFinite(timeoutS) || timeoutS <= 0 || timeoutS > 86_400)
-	) {
+	if (timeoutS !== undefined && (!Number.isFinite(timeoutS) || timeoutS < 1 || timeoutS > 86_400)) {
 		throw new AgentSpaceError(
 			`--timeout must be a number of seconds from 1 to 86400, not "${options.timeout}"`,
 			{
-				code: 'VALIDATION_FAILED',
+				code: 'USAGE',
 				hint: 'e.g. --timeout 300',
 			},
 		);
@@ -66,15 +62,33 @@ export async function agentsBuild(
 			),
 		);
 		if (options.yes !== true) {
-			if (!canPrompt()) {
-				throw new AgentSpaceError('building runs the agent’s code and needs your confirmation', {
-					code: 'PERMISSION_DENIED',
-					hint: `review the steps above, then run again with --yes: agentspace agents build ${id} --yes`,
-				});
-			}
-			if (!(await confirm('Run them?'))) {
-				ctx.output.note('Not built: nothing was run.');
-				return ExitCode.Denied;
+			const onTerminal = canPrompt();
+			const confirmed = onTerminal && (await confirm('Run them?'));
+			if (!confirmed) {
+				// Nothing ran, but a refused request to run code is worth a line in the audit log.
+				recordDenial(
+					db,
+					cliActor(),
+					{
+						eventType: 'security.denied',
+						agentId: plan.agent.id,
+						metadata: {
+							action: 'agents.build',
+							reason: onTerminal
+								? 'declined at the prompt'
+								: 'not confirmed: no --yes, and not on a terminal',
+						},
+					},
+					CLI_SOURCE_APP,
+				);
+				throw onTerminal
+					? new AgentSpaceError('not built: you declined, and nothing was run', {
+							code: 'PERMISSION_DENIED',
+						})
+					: new AgentSpaceError('building runs the agent’s code and needs your confirmation', {
+							code: 'PERMISSION_DENIED',
+							hint: `review the steps above, then run again with --yes: agentspace agents build ${id} --yes`,
+						});
 			}
 		}
 		const tail: string[] = [];
@@ -102,9 +116,9 @@ export async function agentsBuild(
 				},
 			}),
 		);
-		const { audit, ...rest } = result;
-		ctx.output.data({ ...rest, auditId: audit?.id ?? null });
 		if (result.ok) {
+			const { audit, ...rest } = result;
+			ctx.output.data({ ...rest, auditId: audit?.id ?? null });
 			ctx.output.line(
 				`${style.green('✓')} Built ${safe(result.id)} in ${(result.durationMs / 1000).toFixed(1)} s (${lines} ${lines === 1 ? 'line' : 'lines'} of output).`,
 			);
@@ -118,11 +132,14 @@ export async function agentsBuild(
 			ctx.output.line(style.dim(`Last ${tail.length} lines of output:`));
 			for (const line of tail) ctx.output.line(style.dim(`  │ ${safe(line)}`));
 		}
-		process.stderr.write(
-			`error[COMMAND_FAILED]: build of ${safe(result.id)} failed: ${safe(result.failure?.error)}\n`,
+		// Recorded already (agent_build_failed); the error is how scripts and --json see it.
+		throw new AgentSpaceError(
+			`build of ${result.id} failed: ${result.failure?.error ?? 'unknown error'}`,
+			{
+				code: 'COMMAND_FAILED',
+				hint: `the whole output is in ${result.logPath}; fix the cause and run \`agentspace agents build ${result.id}\` again`,
+			},
 		);
-		process.stderr.write(`hint: the whole output is in ${safe(result.logPath)}\n`);
-		return ExitCode.CommandFailed;
 	} finally {
 		db.$client.close();
 	}

@@ -1,5 +1,5 @@
 import { discoverAgents, scanRoots } from '@agentspace/agents';
-import { expandPath } from '@agentspace/core';
+import { AgentSpaceError, expandPath } from '@agentspace/core';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { openHomeDb } from '../../homeDb.js';
@@ -19,12 +19,11 @@ export async function agentsDiscover(
 ): Promise<ActionResult> {
 	const maxDepth = options.maxDepth === undefined ? undefined : Number(options.maxDepth);
 	if (maxDepth !== undefined && (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > 32)) {
-		const { ValidationError } = await import('@agentspace/core');
-		throw new ValidationError(
+		throw new AgentSpaceError(
 			`--max-depth must be a whole number from 0 to 32, not "${options.maxDepth}"`,
 			{
+				code: 'USAGE',
 				hint: 'e.g. --max-depth 4',
-				issues: [{ path: 'maxDepth', message: 'must be 0-32' }],
 			},
 		);
 	}

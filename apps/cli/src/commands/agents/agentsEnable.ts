@@ -2,7 +2,6 @@ import { enableAgent, requireInstalled } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
-import { ExitCode } from '../../exitCodes.js';
 import { openHomeDb } from '../../homeDb.js';
 import { ask, canPrompt } from '../../interactive.js';
 import type { ActionResult } from '../../program.js';
@@ -75,8 +74,16 @@ export async function agentsEnable(
 		else if (options.approve !== undefined) approve = approvals(options.approve);
 		else if (requested.length === 0) approve = [];
 		else if (canPrompt()) {
-			const answer = await checklist(ctx, agent.id, requested);
-			if (answer === undefined) return ExitCode.Denied;
+			const answer = await checklist(agent.id, requested);
+			if (answer === undefined) {
+				throw new AgentSpaceError(
+					'not enabled: no valid choice was made, and nothing was approved',
+					{
+						code: 'PERMISSION_DENIED',
+						hint: 'run again, or pass --all, --approve <p1,p2> or --none',
+					},
+				);
+			}
 			approve = answer;
 		} else {
 			throw new AgentSpaceError(
@@ -111,11 +118,7 @@ export async function agentsEnable(
 	}
 }
 
-async function checklist(
-	ctx: CommandContext,
-	id: string,
-	requested: readonly string[],
-): Promise<string[] | undefined> {
+async function checklist(id: string, requested: readonly string[]): Promise<string[] | undefined> {
 	process.stderr.write(
 		`${safe(id)} requests these permissions (nothing is approved unless you choose it):\n`,
 	);
@@ -130,6 +133,5 @@ async function checklist(
 			`  "${safe(answer)}" is not a choice; use numbers from 1 to ${requested.length}.\n`,
 		);
 	}
-	ctx.output.note('Not enabled: no valid choice was made.');
 	return undefined;
 }

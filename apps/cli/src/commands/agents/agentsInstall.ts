@@ -28,6 +28,7 @@ export async function agentsInstall(
 				actor: cliActor(),
 				sourceApp: CLI_SOURCE_APP,
 				path: ctx.env.PATH,
+				...(ctx.env.SSH_AUTH_SOCK === undefined ? {} : { sshAuthSock: ctx.env.SSH_AUTH_SOCK }),
 				onProgress: (phase) => update(safe(phase)),
 			}),
 		);
@@ -47,13 +48,20 @@ export async function agentsInstall(
 			`  from ${safe(result.source)}${result.ref === undefined ? '' : ` (ref ${safe(result.ref)})`}`,
 		);
 		ctx.output.line(`  into ${safe(result.installPath)}`);
-		if (result.permissionsChanged) {
+		if (result.previousSource !== undefined) {
 			ctx.output.line(
-				`${style.yellow('!')} the requested permissions changed: the next run needs re-approval (agentspace agents enable ${result.id})`,
+				`${style.yellow('!')} ${safe(result.id)} was installed from ${safe(result.previousSource)}: this repository replaced it`,
 			);
-		} else if (result.needsReapproval) {
+		}
+		if (result.needsReapproval) {
 			ctx.output.line(
-				`${style.yellow('!')} the manifest changed since it was approved: enable it again before running`,
+				`${style.yellow('!')} ${
+					result.permissionsChanged ? 'the requested permissions changed' : 'the manifest changed'
+				} since it was approved: the next run needs re-approval (agentspace agents enable ${result.id})`,
+			);
+		} else if (result.permissionsChanged) {
+			ctx.output.line(
+				`${style.yellow('!')} the requested permissions changed since the previous install`,
 			);
 		}
 		ctx.output.line(

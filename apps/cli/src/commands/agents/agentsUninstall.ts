@@ -1,8 +1,7 @@
-import { requireAgent, uninstallAgent } from '@agentspace/agents';
+import { agentPaths, requireAgent, uninstallAgent } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
-import { ExitCode } from '../../exitCodes.js';
 import { openHomeDb } from '../../homeDb.js';
 import { canPrompt, confirm } from '../../interactive.js';
 import type { ActionResult } from '../../program.js';
@@ -25,16 +24,20 @@ export async function agentsUninstall(
 		if (options.yes !== true && agent.installPath !== null) {
 			if (!canPrompt()) {
 				throw new AgentSpaceError(
-					`uninstalling deletes ${agent.installPath} and needs your confirmation`,
+					`uninstalling deletes ${agentPaths(ctx.home, agent.id).root} and needs your confirmation`,
 					{
 						code: 'PERMISSION_DENIED',
 						hint: `run again with --yes: agentspace agents uninstall ${id} --yes`,
 					},
 				);
 			}
-			if (!(await confirm(`Delete ${safe(agent.installPath)} and uninstall ${safe(id)}?`))) {
-				ctx.output.note('Not uninstalled.');
-				return ExitCode.Denied;
+			const root = agentPaths(ctx.home, agent.id).root;
+			if (
+				!(await confirm(
+					`Delete ${safe(root)} (checkout and build files) and uninstall ${safe(id)}?`,
+				))
+			) {
+				throw new AgentSpaceError('not uninstalled: you declined', { code: 'PERMISSION_DENIED' });
 			}
 		}
 		const result = uninstallAgent({
