@@ -26,6 +26,8 @@ export const ExitCode = {
 	DoctorFailed: 11,
 	/** An external command run for you failed: a git clone, a build step. */
 	CommandFailed: 12,
+	/** Interrupted by Ctrl-C (SIGINT) or SIGTERM/SIGHUP, after cleaning up: 128 + SIGINT, as shells do. */
+	Interrupted: 130,
 } as const;
 
 /** One of {@link ExitCode}'s values. */
@@ -40,6 +42,7 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCodeValue>> = {
 	PERMISSION_DENIED: ExitCode.Denied,
 	PERMISSION_DRIFT: ExitCode.Denied,
 	COMMAND_FAILED: ExitCode.CommandFailed,
+	INTERRUPTED: ExitCode.Interrupted,
 	AUTH_FAILED: ExitCode.Denied,
 	CONFIG_INVALID: ExitCode.Config,
 	VALIDATION_FAILED: ExitCode.Validation,

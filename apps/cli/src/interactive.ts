@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { AgentSpaceError } from '@agentspace/core';
 import type { Output } from './output.js';
 
 /**
@@ -15,6 +16,10 @@ export async function ask(question: string): Promise<string> {
 	const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
 	try {
 		return (await rl.question(question)).trim();
+	} catch {
+		// Ctrl-C or Ctrl-D at the prompt: no answer, which every caller reads as "no".
+		process.stderr.write('\n');
+		return '';
 	} finally {
 		rl.close();
 	}
@@ -46,4 +51,42 @@ export async function withSpinner<T>(
 		clearInterval(timer);
 		output.progress(undefined);
 	}
+}
+
+/**
+ * Runs long work that starts child processes (git, build steps) with an
+ * AbortSignal that Ctrl-C, SIGTERM and SIGHUP trigger. The children run in
+ * their own process groups, so the terminal's Ctrl-C does not reach them: the
+ * work stops them through the signal and cleans up, and then this throws
+ * `INTERRUPTED` (exit 130) instead of leaving them running.
+ */
+export async function interruptible<T>(
+	output: Output,
+	work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+	const controller = new AbortController();
+	const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+	const onSignal = () => {
+		if (!controller.signal.aborted) output.note('\ninterrupted: stopping and cleaning up…');
+		controller.abort();
+	};
+	for (const signal of signals) process.on(signal, onSignal);
+	try {
+		const result = await work(controller.signal);
+		if (controller.signal.aborted) throw interrupted();
+		return result;
+	} catch (error) {
+		throw controller.signal.aborted ? interrupted() : error;
+	} finally {
+		for (const signal of signals) process.off(signal, onSignal);
+	}
+}
+
+function interrupted(): AgentSpaceError {
+	return new AgentSpaceError(
+		'interrupted: what was running was stopped, and nothing half-done was kept',
+		{
+			code: 'INTERRUPTED',
+		},
+	);
 }

@@ -28,7 +28,9 @@ export type ErrorCode =
 	/** The manifest changed after its permissions were approved: re-enable before running. */
 	| 'PERMISSION_DRIFT'
 	/** An external command AgentSpace ran for the user (git, a build step) failed. */
-	| 'COMMAND_FAILED';
+	| 'COMMAND_FAILED'
+	/** The user interrupted a long operation (Ctrl-C); it was stopped and cleaned up. */
+	| 'INTERRUPTED';
 
 /** Options every AgentSpace error accepts. */
 export interface AgentSpaceErrorOptions {

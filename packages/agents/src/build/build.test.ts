@@ -359,6 +359,32 @@ describe('buildAgent', () => {
 		process.kill(Number(readFileSync(join(src, 'escaped.pid'), 'utf8')), 'SIGKILL');
 	});
 
+	it('stops the running step and records the build as interrupted when aborted', async () => {
+		const { id, src } = await installFixture({
+			build: {
+				steps: [
+					nodeStep(
+						"require('node:fs').writeFileSync('started', ''); setTimeout(() => require('node:fs').writeFileSync('finished', ''), 3000)",
+					),
+				],
+			},
+		});
+		const controller = new AbortController();
+		const watcher = setInterval(() => {
+			if (existsSync(join(src, 'started'))) controller.abort();
+		}, 20);
+
+		const result = await build(id, { signal: controller.signal }).finally(() =>
+			clearInterval(watcher),
+		);
+
+		expect(result.ok).toBe(false);
+		expect(result.failure?.error).toBe('step 1 was interrupted');
+		expect(types(id)).toContain('agent_build_failed');
+		await new Promise((resolve) => setTimeout(resolve, 3500));
+		expect(existsSync(join(src, 'finished'))).toBe(false);
+	});
+
 	it('fails clearly when a step’s command does not exist', async () => {
 		const { id } = await installFixture({
 			build: { steps: [{ command: 'agentspace-no-such-command', args: ['x'] }] },

@@ -1,6 +1,7 @@
 import { ConflictError, generateId } from '@agentspace/core';
 import type { AgentSpaceDb, AuditRecord } from '@agentspace/db';
 import { agentPaths } from '../agentPaths.js';
+import { assertNotRunning } from '../catalog/assertNotRunning.js';
 import { type ChangeActor, recordChange } from '../catalog/recordChange.js';
 import { BoundedLog } from './boundedLog.js';
 import { buildEnvironment } from './buildEnvironment.js';
@@ -24,6 +25,8 @@ export interface BuildOptions {
 	readonly stepTimeoutMs?: number;
 	/** Called as each step starts. */
 	readonly onStep?: (index: number, step: BuildStep) => void;
+	/** Aborting stops the running step (SIGTERM, then SIGKILL) and records the build as failed: interrupted. */
+	readonly signal?: AbortSignal;
 	/** Every line of output, after redaction. */
 	readonly onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
 }
@@ -70,11 +73,7 @@ export async function buildAgent(options: BuildOptions): Promise<BuildResult> {
 			hint: 'run the build again to see the new steps',
 		});
 	}
-	if (agent.status === 'running') {
-		throw new ConflictError(`agent "${agent.id}" is running`, {
-			hint: `stop it first: agentspace agents stop ${agent.id}`,
-		});
-	}
+	assertNotRunning(agent);
 	if (steps.length === 0) {
 		return {
 			id: agent.id,
@@ -126,14 +125,23 @@ export async function buildAgent(options: BuildOptions): Promise<BuildResult> {
 				cwd: plan.cwd,
 				env,
 				timeoutMs: options.stepTimeoutMs ?? DEFAULT_BUILD_STEP_TIMEOUT_MS,
+				signal: options.signal,
 				onLine: (stream, line) => {
 					const written = log.line(stream, line);
 					options.onOutput?.(stream, written);
 				},
 			});
-			// A step that timed out failed, even if it then exited 0 on SIGTERM.
-			if (outcome.exitCode === 0 && outcome.startError === undefined && !outcome.timedOut) continue;
+			const interrupted = options.signal?.aborted === true;
+			// A step that timed out or was interrupted failed, even if it then exited 0 on SIGTERM.
+			if (
+				outcome.exitCode === 0 &&
+				outcome.startError === undefined &&
+				!outcome.timedOut &&
+				!interrupted
+			)
+				continue;
 			const error =
+				(interrupted ? `step ${index + 1} was interrupted` : undefined) ??
 				outcome.startError ??
 				(outcome.timedOut
 					? `step ${index + 1} timed out after ${Math.round((options.stepTimeoutMs ?? DEFAULT_BUILD_STEP_TIMEOUT_MS) / 1000)} s and was killed`

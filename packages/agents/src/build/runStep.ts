@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { killProcessGroup } from '../process/killProcessGroup.js';
 import type { BuildStep } from './planBuild.js';
 
 /** How a step ended. */
@@ -21,6 +22,8 @@ export interface RunStepOptions {
 	readonly killGraceMs?: number;
 	/** How long output may keep arriving after the step exits (default 1 s). */
 	readonly drainMs?: number;
+	/** Aborting stops the step like a timeout does (SIGTERM, then SIGKILL). */
+	readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -37,18 +40,18 @@ export function runStep(step: BuildStep, options: RunStepOptions): Promise<StepO
 		});
 		let timedOut = false;
 		let killTimer: NodeJS.Timeout | undefined;
-		const killGroup = (signal: NodeJS.Signals) => {
-			try {
-				if (child.pid !== undefined) process.kill(-child.pid, signal);
-			} catch {
-				// Already gone.
-			}
+		const killGroup = (signal: NodeJS.Signals) => killProcessGroup(child.pid, signal);
+		const stop = () => {
+			killGroup('SIGTERM');
+			killTimer ??= setTimeout(() => killGroup('SIGKILL'), options.killGraceMs ?? 2000);
 		};
 		const timer = setTimeout(() => {
 			timedOut = true;
-			killGroup('SIGTERM');
-			killTimer = setTimeout(() => killGroup('SIGKILL'), options.killGraceMs ?? 2000);
+			stop();
 		}, options.timeoutMs);
+		// Interrupted (Ctrl-C at the CLI): the step is in its own group, so it must be told.
+		options.signal?.addEventListener('abort', stop, { once: true });
+		if (options.signal?.aborted === true) stop();
 		for (const stream of ['stdout', 'stderr'] as const) {
 			let pending = '';
 			const source = child[stream];
@@ -73,6 +76,7 @@ export function runStep(step: BuildStep, options: RunStepOptions): Promise<StepO
 			if (settled) return;
 			settled = true;
 			clearTimeout(timer);
+			options.signal?.removeEventListener('abort', stop);
 			if (killTimer !== undefined) clearTimeout(killTimer);
 			resolve(outcome);
 		};

@@ -17,7 +17,7 @@ export function readInstalledManifest(
 		throw new ConflictError(
 			`the manifest of installed agent "${agent.id}" cannot be used:\n${formatIssues(parsed.errors)}`,
 			{
-				hint: `reinstall it: agentspace agents install ${agent.sourceUrl ?? agent.id}`,
+				hint: `reinstall it: agentspace agents install ${agent.id}`,
 				issues: parsed.errors,
 			},
 		);

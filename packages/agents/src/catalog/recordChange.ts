@@ -37,8 +37,6 @@ export interface AgentChange {
 	};
 	/** Written in the audit entry's `sourceApp`, e.g. `agentspace-cli`. */
 	readonly sourceApp?: string;
-	/** Runs inside the transaction after the events, before the audit entry: a last check that may throw. */
-	readonly check?: (tx: AgentSpaceDb) => void;
 }
 
 /** What {@link recordChange} stored. */
@@ -53,31 +51,47 @@ export interface RecordedChange {
  * Either all of it is stored or none of it.
  */
 export function recordChange(db: AgentSpaceDb, change: AgentChange): RecordedChange {
-	const metadata = { actor: { type: change.actor.type, id: change.actor.id } };
+	return withImmediateTransaction(db, (tx) => appendChange(tx, change));
+}
+
+/**
+ * {@link recordChange} for a change decided from the catalogue: `plan` runs
+ * inside the write transaction (so what it read cannot change before the
+ * write) and returns the change, or undefined to write nothing.
+ */
+export function recordPlannedChange(
+	db: AgentSpaceDb,
+	plan: (tx: AgentSpaceDb) => AgentChange | undefined,
+): RecordedChange | undefined {
 	return withImmediateTransaction(db, (tx) => {
-		change.check?.(tx);
-		const stored: FleetEvent[] = [];
-		for (const input of change.events) {
-			const event = createEvent(input.type, {
-				project_key: AGENT_PROJECT_KEY,
-				metadata,
-				...input.fields,
-			} as never);
-			stored.push(...appendToStream(tx, [event]));
-		}
-		const audit = appendAuditRecord(tx, {
-			eventType: change.audit.eventType,
-			actor: metadata.actor,
-			severity: change.audit.severity ?? 'info',
-			...(change.audit.agentId === undefined
-				? {}
-				: { subject: { type: 'agent', id: change.audit.agentId } }),
-			...(change.sourceApp === undefined ? {} : { sourceApp: change.sourceApp }),
-			correlationId: stored[0]?.id,
-			metadata: JSON.parse(JSON.stringify(change.audit.metadata)) as Record<string, never>,
-		});
-		return { events: stored, audit };
+		const change = plan(tx);
+		return change === undefined ? undefined : appendChange(tx, change);
 	});
+}
+
+function appendChange(tx: AgentSpaceDb, change: AgentChange): RecordedChange {
+	const metadata = { actor: { type: change.actor.type, id: change.actor.id } };
+	const stored: FleetEvent[] = [];
+	for (const input of change.events) {
+		const event = createEvent(input.type, {
+			project_key: AGENT_PROJECT_KEY,
+			metadata,
+			...input.fields,
+		} as never);
+		stored.push(...appendToStream(tx, [event]));
+	}
+	const audit = appendAuditRecord(tx, {
+		eventType: change.audit.eventType,
+		actor: metadata.actor,
+		severity: change.audit.severity ?? 'info',
+		...(change.audit.agentId === undefined
+			? {}
+			: { subject: { type: 'agent', id: change.audit.agentId } }),
+		...(change.sourceApp === undefined ? {} : { sourceApp: change.sourceApp }),
+		correlationId: stored[0]?.id,
+		metadata: JSON.parse(JSON.stringify(change.audit.metadata)) as Record<string, never>,
+	});
+	return { events: stored, audit };
 }
 
 /** Records an audit entry alone: a refusal or denial that changes no state. */

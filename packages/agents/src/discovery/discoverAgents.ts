@@ -3,11 +3,16 @@ import { join, relative, sep } from 'node:path';
 import type { FieldIssue } from '@agentspace/core';
 import { homePaths } from '@agentspace/core';
 import type { AgentSpaceDb, AuditRecord } from '@agentspace/db';
-import { getAgent } from '../catalog/agentRecord.js';
-import { type AgentEventInput, type ChangeActor, recordChange } from '../catalog/recordChange.js';
-import { MANIFEST_FILE, type ParsedManifest } from '../manifest/parseManifest.js';
+import { type ChangeActor, recordPlannedChange } from '../catalog/recordChange.js';
+import { MANIFEST_FILE } from '../manifest/parseManifest.js';
 import { readManifestFile } from '../manifest/readManifestFile.js';
-import { type FindManifestsOptions, findManifests, type SkippedPath } from './findManifests.js';
+import {
+	type FindManifestsOptions,
+	findManifests,
+	isInside,
+	type SkippedPath,
+} from './findManifests.js';
+import { type Candidate, type DiscoveryPlan, planDiscovery } from './planDiscovery.js';
 
 /** Options of {@link discoverAgents}. */
 export interface DiscoverOptions extends FindManifestsOptions {
@@ -59,17 +64,7 @@ export interface DiscoveryResult {
 	readonly audit: AuditRecord | undefined;
 }
 
-interface Candidate {
-	readonly path: string;
-	readonly parsed: ParsedManifest;
-	/** Found at `<home>/agents/<id>/src/`: the installed copy. */
-	readonly installed: boolean;
-}
-
-function isUnder(dir: string, path: string): boolean {
-	const rel = relative(dir, path);
-	return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..';
-}
+const isUnder = (dir: string, path: string) => path !== dir && isInside(dir, path);
 
 /** `<agents>/<id>/src/agentspace.agent.json` for every directory in the home's `agents/`. */
 function installedManifests(agentsDir: string): string[] {
@@ -135,125 +130,44 @@ export function discoverAgents(options: DiscoverOptions): DiscoveryResult {
 		byId.set(id, [...(byId.get(id) ?? []), { path, parsed: parsed.value, installed }]);
 	}
 
-	const agents: DiscoveredManifest[] = [];
-	const ignored: IgnoredManifest[] = [];
-	const audit = recordChangesIfAny(options, byId, agents, ignored);
+	const { plan, audit } = recordPlan(options, byId);
 	return {
 		roots: [...options.roots],
 		missingRoots: found.missingRoots,
-		agents: agents.sort((a, b) => (a.id < b.id ? -1 : 1)),
+		agents: plan.agents,
 		invalid,
-		ignored,
+		ignored: plan.ignored,
 		skipped: found.skipped,
 		truncated: found.truncated,
 		audit,
 	};
 }
 
-// Decides inside the write transaction, so two scans at once cannot both
-// record the same agent as new.
-function recordChangesIfAny(
+// Planned again inside the write transaction: a scan that ran meanwhile may
+// have recorded everything already, and then this one records nothing at all.
+function recordPlan(
 	options: DiscoverOptions,
-	byId: Map<string, Candidate[]>,
-	agents: DiscoveredManifest[],
-	ignored: IgnoredManifest[],
-): AuditRecord | undefined {
-	const events: AgentEventInput[] = [];
-	const decide = (db: AgentSpaceDb) => {
-		events.length = 0;
-		agents.length = 0;
-		ignored.length = 0;
-		for (const [id, candidates] of byId) {
-			const known = getAgent(db, id);
-			const live = known !== undefined && known.status !== 'uninstalled' ? known : undefined;
-			const chosen =
-				candidates.find((c) => c.installed) ??
-				candidates.find((c) => c.path === live?.manifestPath) ??
-				(candidates[0] as Candidate);
-			for (const other of candidates) {
-				if (other === chosen) continue;
-				ignored.push({
-					path: other.path,
-					id,
-					usedPath: chosen.path,
-					reason: chosen.installed
-						? 'the agent is installed: only its checkout’s manifest counts'
-						: 'another manifest has the same id',
-				});
-			}
-			if (live?.installPath != null && !chosen.installed) {
-				// Installed, but its checkout has no valid manifest now: the copy found
-				// elsewhere must not take its place (assertRunnable reports the checkout).
-				ignored.push({
-					path: chosen.path,
-					id,
-					usedPath: live.installPath,
-					reason: 'the agent is installed, and its checkout has no valid manifest: reinstall it',
-				});
-				continue;
-			}
-			const { manifest, manifestHash, permissionsHash } = chosen.parsed;
-			const fields = {
-				agent_id: id,
-				name: manifest.name,
-				version: manifest.version,
-				...(manifest.description === undefined ? {} : { description: manifest.description }),
-				manifest_path: chosen.path,
-				manifest_hash: manifestHash,
-				permissions_hash: permissionsHash,
-				requested_permissions: manifest.permissions,
-				...(manifest.source === undefined ? {} : { source_url: manifest.source }),
-			};
-			let outcome: DiscoveredManifest['outcome'] = 'unchanged';
-			if (live === undefined) {
-				outcome = 'new';
-				events.push({ type: 'agent_discovered', fields });
-			} else if (live.manifestHash !== manifestHash || live.manifestPath !== chosen.path) {
-				outcome = 'updated';
-				events.push({
-					type: 'agent_updated',
-					fields: { ...fields, previous_manifest_hash: live.manifestHash },
-				});
-			}
-			agents.push({
-				id,
-				name: manifest.name,
-				version: manifest.version,
-				path: chosen.path,
-				manifestHash,
-				outcome,
-			});
-		}
-	};
+	byId: ReadonlyMap<string, readonly Candidate[]>,
+): { plan: DiscoveryPlan; audit: AuditRecord | undefined } {
 	// A read-only look first: a scan that changes nothing takes no write lock.
-	decide(options.db);
-	if (events.length === 0) return undefined;
-	const ids = (outcome: string) => agents.filter((a) => a.outcome === outcome).map((a) => a.id);
-	// Decided again under the write lock: a scan that ran meanwhile may have
-	// recorded everything already, and then this one records nothing at all.
-	const nothingLeft = new Error('nothing left to record');
-	try {
-		return recordChange(options.db, {
+	let plan = planDiscovery(options.db, byId);
+	if (plan.events.length === 0) return { plan, audit: undefined };
+	const recorded = recordPlannedChange(options.db, (tx) => {
+		plan = planDiscovery(tx, byId);
+		if (plan.events.length === 0) return undefined;
+		const ids = (outcome: string) =>
+			plan.agents.filter((a) => a.outcome === outcome).map((a) => a.id);
+		return {
 			actor: options.actor,
 			...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
-			check: (tx) => {
-				decide(tx);
-				if (events.length === 0) throw nothingLeft;
-			},
-			get events() {
-				return events;
-			},
+			events: plan.events,
 			audit: {
 				eventType: 'agents.discovered',
-				get metadata() {
-					return { roots: [...options.roots], discovered: ids('new'), updated: ids('updated') };
-				},
+				metadata: { roots: [...options.roots], discovered: ids('new'), updated: ids('updated') },
 			},
-		}).audit;
-	} catch (error) {
-		if (error === nothingLeft) return undefined;
-		throw error;
-	}
+		};
+	});
+	return { plan, audit: recorded?.audit };
 }
 
 function realPathOr(path: string): string {

@@ -20,6 +20,7 @@ import { AGENT_PROJECT_KEY } from '../agentPaths.js';
 import { getAgent } from '../catalog/agentRecord.js';
 import { installAgent } from '../install/installAgent.js';
 import { MANIFEST_FILE } from '../manifest/parseManifest.js';
+import { readManifestFile } from '../manifest/readManifestFile.js';
 import { discoverAgents } from './discoverAgents.js';
 import { DEFAULT_MAX_DEPTH, findManifests } from './findManifests.js';
 import { scanRoots } from './scanRoots.js';
@@ -530,4 +531,22 @@ it('leaves no staging directories in the home’s agents/ after an install, and 
 	expect(result.agents.map((a) => a.id)).toEqual(['echo-agent']);
 	expect(result.invalid).toEqual([]);
 	expect(readdirSync(join(home, 'agents')).sort()).toEqual(['.install-leftover', 'echo-agent']);
+});
+
+describe('discoverAgents and special files', () => {
+	it('passes over a FIFO named like a manifest (directly or through a symlink) instead of blocking on it', () => {
+		const dir = join(root, 'fifo');
+		mkdirSync(join(dir, 'direct'), { recursive: true });
+		execFileSync('mkfifo', [join(dir, 'pipe')]);
+		execFileSync('mkfifo', [join(dir, 'direct', MANIFEST_FILE)]);
+		symlinkSync(join(dir, 'pipe'), join(dir, MANIFEST_FILE));
+
+		const result = discover();
+
+		expect(result.agents).toEqual([]);
+		expect(readManifestFile(join(dir, 'pipe'))).toMatchObject({
+			ok: false,
+			errors: [{ message: expect.stringMatching(/not a regular file/) }],
+		});
+	});
 });

@@ -40,7 +40,8 @@ export interface FoundManifests {
 	readonly truncated: boolean;
 }
 
-function isInside(root: string, path: string): boolean {
+/** True when `path` is `root` or below it (both absolute). */
+export function isInside(root: string, path: string): boolean {
 	const rel = relative(root, path);
 	return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep));
 }
@@ -107,7 +108,8 @@ export function findManifests(
 						}
 						continue;
 					}
-					if (entry.name === MANIFEST_FILE && !isDirectory(target)) manifests.add(target);
+					// Only a regular file: opening a FIFO would block the scan for ever.
+					if (entry.name === MANIFEST_FILE && isRegularFile(target)) manifests.add(target);
 					else if (isDirectory(target) && !SKIPPED_DIRECTORIES.has(entry.name) && depth < maxDepth)
 						queue.push({ path: target, depth: depth + 1 });
 					continue;
@@ -127,6 +129,14 @@ function resolveLink(path: string): string | undefined {
 		return realpathSync(path);
 	} catch {
 		return undefined;
+	}
+}
+
+function isRegularFile(path: string): boolean {
+	try {
+		return statSync(path).isFile();
+	} catch {
+		return false;
 	}
 }
 

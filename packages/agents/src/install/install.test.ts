@@ -615,7 +615,7 @@ describe('installAgent: upgrades and re-installs', () => {
 			expectedId: 'echo-agent',
 		});
 		// A directory named like the id does not shadow the agent; `./echo-agent` names the directory.
-		mkdirSync(join(scratch, 'echo-agent'), { recursive: true });
+		mkdirSync(join(scratch, 'echo-agent', '.git'), { recursive: true });
 		expect(resolveInstallSource(db, 'echo-agent', { cwd: scratch }).location).toBe(repo.path);
 		expect(resolveInstallSource(db, './echo-agent', { cwd: scratch })).toEqual({
 			location: join(scratch, 'echo-agent'),
@@ -698,5 +698,63 @@ describe('installAgent: upgrades and re-installs', () => {
 		await expect(install({ source: other.url })).rejects.toThrow(/audit refused/);
 		expect(agentsDirEntries()).toEqual(['echo-agent']);
 		db.$client.exec('DROP TRIGGER fail_audit');
+	});
+});
+
+describe('installAgent: stored sources pass the same checks as typed ones', () => {
+	// A manifest is found by discovery in a plain directory (not a repository), so its `source` is used.
+	function discoverWithSource(id: string, sourceUrl: string): void {
+		const dir = join(scratch, id);
+		mkdirSync(dir, { recursive: true });
+		writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify({ ...fixtureAgentManifest(), id }));
+		discoverAgents({ db, home, roots: [dir], actor });
+		// Written into the catalogue as if an older AgentSpace had accepted it.
+		db.$client.prepare('UPDATE agents SET source_url = ? WHERE agent_id = ?').run(sourceUrl, id);
+	}
+
+	it.each([
+		'git://127.0.0.1:1/x.git',
+		'http://127.0.0.1:1/x.git',
+		'ssh://-oProxyCommand=touch%20/tmp/x/y',
+		'file://bob:pw@localhost/tmp/repo',
+		'https://alice:[REDACTED]@example.invalid/x.git',
+	])('refuses to install by id from the stored source %s', async (url) => {
+		discoverWithSource('stored', url);
+		expect(await codeOf(install({ source: 'stored' }))).toBe('VALIDATION_FAILED');
+		expect(agentsDirEntries()).toEqual([]);
+	});
+
+	it('refuses credentials in any scheme, and a manifest whose source is unsafe', async () => {
+		for (const url of ['ssh://bob:hunter2@example.com/x.git', 'file://bob:pw@localhost/tmp/x']) {
+			expect(await codeOf(install({ source: url }))).toBe('VALIDATION_FAILED');
+		}
+		const repo = track(createFixtureAgentRepo({ source: 'git://example.com/echo.git' }));
+		expect(await codeOf(install({ source: repo.url }))).toBe('VALIDATION_FAILED');
+		expect(agentsDirEntries()).toEqual([]);
+	});
+
+	it('installs a discovered agent from the repository it was found in, and refuses a directory that is not a repository root', async () => {
+		const repo = track(createFixtureAgentRepo({ source: 'https://example.invalid/echo.git' }));
+		discoverAgents({ db, home, roots: [repo.path], actor });
+		await expect(install({ source: 'echo-agent' })).resolves.toMatchObject({ source: repo.path });
+
+		const sub = join(repo.path, 'nested');
+		mkdirSync(sub);
+		const error = await install({ source: sub }).catch((e: Error) => e);
+		expect(error).toMatchObject({ code: 'VALIDATION_FAILED' });
+		expect((error as Error).message).toMatch(/not the root of a git repository/);
+	});
+});
+
+describe('installAgent: interrupted', () => {
+	it('kills git and leaves nothing behind when aborted', async () => {
+		const repo = track(createFixtureAgentRepo());
+		const controller = new AbortController();
+		controller.abort();
+		expect(await codeOf(install({ source: repo.url, signal: controller.signal }))).toBe(
+			'COMMAND_FAILED',
+		);
+		expect(agentsDirEntries()).toEqual([]);
+		expect(countEvents(db, undefined)).toBe(0);
 	});
 });

@@ -1,15 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConflictError, formatIssues, homePaths, ValidationError } from '@agentspace/core';
+import { AgentSpaceError, homePaths } from '@agentspace/core';
 import type { AgentSpaceDb, AuditRecord } from '@agentspace/db';
 import { agentPaths } from '../agentPaths.js';
 import { getAgent } from '../catalog/agentRecord.js';
+import { assertNotRunning } from '../catalog/assertNotRunning.js';
 import { lastInstallSource } from '../catalog/lastInstallSource.js';
 import { type ChangeActor, recordChange } from '../catalog/recordChange.js';
 import { MANIFEST_FILE, type ParsedManifest } from '../manifest/parseManifest.js';
-import { readManifestFile } from '../manifest/readManifestFile.js';
+import { checkedManifest } from './checkedManifest.js';
 import { type InstallSource, resolveInstallSource, validateRef } from './installSource.js';
+import { resolveCommit } from './resolveCommit.js';
 import { type RunGitOptions, runGit } from './runGit.js';
 
 /** Options of {@link installAgent}. */
@@ -29,6 +31,8 @@ export interface InstallOptions {
 	readonly path?: string;
 	/** The caller's ssh agent socket, for private repositories over ssh. */
 	readonly sshAuthSock?: string;
+	/** Aborting kills git; nothing is installed (the staging directory is removed). */
+	readonly signal?: AbortSignal;
 	readonly timeoutMs?: number;
 	/** Called as each phase starts (for a spinner). */
 	readonly onProgress?: (phase: string) => void;
@@ -79,6 +83,7 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
 		const git: RunGitOptions = {
 			path: options.path,
 			sshAuthSock: options.sshAuthSock,
+			signal: options.signal,
 			...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
 		};
 		options.onProgress?.(`cloning ${source.location}`);
@@ -98,72 +103,15 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
 		const commit = await resolveCommit(checkout, ref, git);
 		await runGit(['checkout', '--quiet', '--detach', commit, '--'], { ...git, cwd: checkout });
 		const manifest = checkedManifest(checkout, source);
+		if (options.signal?.aborted === true) {
+			throw new AgentSpaceError('install interrupted: nothing was installed', {
+				code: 'INTERRUPTED',
+			});
+		}
 		return moveIntoPlace(options, source, ref, commit, staging, manifest);
 	} finally {
 		rmSync(staging, { recursive: true, force: true });
 	}
-}
-
-async function resolveCommit(
-	checkout: string,
-	ref: string | undefined,
-	git: RunGitOptions,
-): Promise<string> {
-	const candidates =
-		ref === undefined ? ['HEAD'] : [`refs/remotes/origin/${ref}`, `refs/tags/${ref}`, ref];
-	for (const candidate of candidates) {
-		try {
-			const { stdout } = await runGit(
-				['rev-parse', '--verify', '--quiet', '--end-of-options', `${candidate}^{commit}`],
-				{ ...git, cwd: checkout },
-			);
-			return stdout.trim();
-		} catch {
-			// Not this kind of ref; try the next.
-		}
-	}
-	throw new ValidationError(
-		ref === undefined
-			? 'the repository has no commits on its default branch'
-			: `the repository has no branch, tag or commit "${ref}"`,
-		{
-			hint: 'check the ref: `git ls-remote <url>` lists branches and tags',
-			issues: [{ path: 'ref', message: 'not found in the repository' }],
-		},
-	);
-}
-
-function checkedManifest(checkout: string, source: InstallSource): ParsedManifest {
-	const path = join(checkout, MANIFEST_FILE);
-	// A committed symlink would make install read (and show parts of) any file
-	// on this machine, e.g. ~/.aws/credentials: the manifest must be the repository's own.
-	if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true) {
-		throw new ValidationError(`the repository's ${MANIFEST_FILE} is a symbolic link`, {
-			hint: 'the agent’s author must commit the manifest as a regular file; nothing was installed',
-			issues: [{ path: '(root)', message: 'must be a regular file, not a symbolic link' }],
-		});
-	}
-	const parsed = readManifestFile(path);
-	if (!parsed.ok) {
-		throw new ValidationError(
-			`the repository's ${MANIFEST_FILE} is not a valid manifest:\n${formatIssues(parsed.errors)}`,
-			{
-				hint: 'the agent’s author must fix the manifest (specs/agent-manifest.md); nothing was installed',
-				issues: parsed.errors,
-			},
-		);
-	}
-	const id = parsed.value.manifest.id;
-	if (source.expectedId !== undefined && id !== source.expectedId) {
-		throw new ValidationError(
-			`the checkout's manifest has id "${id}", but the catalogue entry being installed is "${source.expectedId}"`,
-			{
-				hint: 'install from the right repository or ref; nothing was installed',
-				issues: [{ path: 'id', message: `expected "${source.expectedId}"` }],
-			},
-		);
-	}
-	return parsed.value;
 }
 
 function moveIntoPlace(
@@ -181,11 +129,7 @@ function moveIntoPlace(
 		before?.installPath != null ? lastInstallSource(options.db, manifest.id) : undefined;
 	const previousSource =
 		lastSource !== undefined && lastSource !== source.location ? lastSource : undefined;
-	if (before?.status === 'running') {
-		throw new ConflictError(`agent "${manifest.id}" is running`, {
-			hint: `stop it first: agentspace agents stop ${manifest.id}`,
-		});
-	}
+	assertNotRunning(before);
 	const createdRoot = statSync(paths.root, { throwIfNoEntry: false }) === undefined;
 	mkdirSync(paths.root, { recursive: true, mode: 0o700 });
 	const previous =

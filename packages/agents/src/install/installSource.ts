@@ -1,10 +1,10 @@
-import { statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { expandPath, NotFoundError, ValidationError } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
-import { getAgent } from '../catalog/agentRecord.js';
+import { type AgentRecord, getAgent } from '../catalog/agentRecord.js';
 import { lastInstallSource } from '../catalog/lastInstallSource.js';
-import { GitUrlSchema } from '../manifest/schema.js';
+import { gitUrlProblem, looksLikeGitUrl } from './gitUrlProblem.js';
 
 /** Where an install clones from, and which id the manifest there must have. */
 export interface InstallSource {
@@ -55,56 +55,82 @@ export function resolveInstallSource(
 			issues: [{ path: 'source', message: problem }],
 		});
 	if (source.trim() === '') throw refuse('must not be empty');
-	if (source.startsWith('-'))
-		throw refuse('must not start with "-" (git would read it as an option)');
-	if (/^[A-Za-z][A-Za-z0-9+.-]*::/.test(source))
-		throw refuse('remote-helper addresses ("transport::…", such as ext::) are not allowed');
-	if (source.includes('\0') || /[\r\n]/.test(source))
-		throw refuse('must not contain control characters');
-	if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(source) || /^[^/\s]+@[^/\s]+:/.test(source)) {
-		// A user or host starting with "-" (or its %2D escape) in `ssh://` would
-		// reach ssh as an option (`-oProxyCommand=…`). git blocks it since
-		// 2.14.1; refusing it here does not depend on the git installed.
-		if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^/@]*@)?(?:-|%2d)/i.test(source))
-			throw refuse('the user or host must not start with "-" (ssh would read it as an option)');
-		const url = GitUrlSchema.safeParse(source);
-		if (!url.success) throw refuse(url.error.issues.map((i) => i.message).join('; '));
-		// Code fetched in the clear can be swapped by anyone on the network path.
-		if (/^(?:http|git):\/\//i.test(source))
-			throw refuse(
-				'an unencrypted transport: anyone on the network could change the code; use https:// or ssh://',
-			);
-		// The URL is kept in the checkout's git config and in the event log.
-		if (/^https:\/\/[^/]*@/i.test(source))
-			throw refuse(
-				'credentials in the URL would be stored in the clear; use ssh:// (with your ssh agent) or a URL without them',
-			);
+	if (
+		source.startsWith('-') ||
+		/^[A-Za-z][A-Za-z0-9+.-]*::/.test(source) ||
+		looksLikeGitUrl(source)
+	) {
+		const problem = gitUrlProblem(source);
+		if (problem !== undefined) throw refuse(problem);
 		return { location: source, kind: 'url' };
 	}
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+	if (/[\u0000-\u001f\u007f]/.test(source)) throw refuse('must not contain control characters');
 	// A bare word (`echo`) is a catalogue id first; `./echo` names the directory.
 	const bareWord = /^[a-z0-9][a-z0-9._-]{0,63}$/.test(source);
 	const known = getAgent(db, source);
 	if (!bareWord || known === undefined) {
 		const path = expandPath(source, options.userHome, options.cwd);
 		if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
+			const problem = repositoryProblem(path);
+			if (problem !== undefined) throw refuse(problem);
 			return { location: path, kind: 'path' };
 		}
 	}
-	if (known !== undefined) {
-		// Re-installing by id (an upgrade with --ref) uses the place it came from last time.
-		const previous = lastInstallSource(db, known.id) ?? known.sourceUrl ?? undefined;
-		if (previous !== undefined) {
-			return {
-				location: previous,
-				kind: /^[A-Za-z][A-Za-z0-9+.-]*:\/\/|^[^/\s]+@[^/\s]+:/.test(previous) ? 'url' : 'path',
-				expectedId: known.id,
-			};
-		}
-		if (known.manifestPath !== null && known.installPath === null) {
-			return { location: dirname(known.manifestPath), kind: 'path', expectedId: known.id };
-		}
-	}
+	if (known !== undefined) return sourceOfKnownAgent(db, known);
 	throw new NotFoundError(`"${source}" is not a git URL, an existing directory or a catalogue id`, {
 		hint: 'check the spelling; `agentspace agents list` shows the catalogue',
 	});
+}
+
+/** Why `dir` cannot be cloned as a repository, or undefined. */
+function repositoryProblem(dir: string): string | undefined {
+	const isRoot =
+		existsSync(join(dir, '.git')) ||
+		(existsSync(join(dir, 'HEAD')) && existsSync(join(dir, 'objects')));
+	return isRoot
+		? undefined
+		: `${dir} is not the root of a git repository (the manifest must sit at the repository's root, committed)`;
+}
+
+/**
+ * Where a catalogue entry installs from: where it was last installed from;
+ * else, for an agent only discovered, the repository it was found in; else its
+ * manifest's `source`. A stored URL passes the same checks as a typed one.
+ */
+function sourceOfKnownAgent(db: AgentSpaceDb, known: AgentRecord): InstallSource {
+	const refuse = (location: string, problem: string) =>
+		new ValidationError(
+			`cannot install "${known.id}" from ${JSON.stringify(location)}: ${problem}`,
+			{
+				hint: `pass the git URL or directory to install it from: agentspace agents install <git-url|path>`,
+				issues: [{ path: 'source', message: problem }],
+			},
+		);
+	const found =
+		known.installPath === null && known.manifestPath !== null
+			? dirname(known.manifestPath)
+			: undefined;
+	const candidates = [
+		lastInstallSource(db, known.id),
+		found !== undefined && repositoryProblem(found) === undefined ? found : undefined,
+		known.sourceUrl ?? undefined,
+	];
+	const location = candidates.find((c) => c !== undefined);
+	if (location === undefined) {
+		throw refuse(
+			found ?? known.id,
+			found === undefined ? 'no source is known' : (repositoryProblem(found) as string),
+		);
+	}
+	if (looksLikeGitUrl(location)) {
+		const problem = gitUrlProblem(location);
+		if (problem !== undefined) throw refuse(location, problem);
+		return { location, kind: 'url', expectedId: known.id };
+	}
+	const problem = existsSync(location)
+		? repositoryProblem(location)
+		: 'the directory no longer exists';
+	if (problem !== undefined) throw refuse(location, problem);
+	return { location, kind: 'path', expectedId: known.id };
 }

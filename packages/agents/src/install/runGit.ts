@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { AgentSpaceError } from '@agentspace/core';
+import { killProcessGroup } from '../process/killProcessGroup.js';
 
 /**
  * Settings given to every git command. Together with the environment below
@@ -29,6 +30,8 @@ export interface RunGitOptions {
 	readonly path?: string | undefined;
 	/** Caller's SSH_AUTH_SOCK, so ssh can use the keys in the user's ssh agent. */
 	readonly sshAuthSock?: string | undefined;
+	/** Aborting kills git and everything it started; the call then rejects. */
+	readonly signal?: AbortSignal | undefined;
 }
 
 /** What a git command printed. */
@@ -77,17 +80,15 @@ export function runGit(args: readonly string[], options: RunGitOptions = {}): Pr
 		});
 		const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
 		let timedOut = false;
-		const killGroup = () => {
-			try {
-				if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-			} catch {
-				// Already gone.
-			}
-		};
+		const killGroup = () => killProcessGroup(child.pid, 'SIGKILL');
 		const timer = setTimeout(() => {
 			timedOut = true;
 			killGroup();
 		}, timeoutMs);
+		// Interrupted (Ctrl-C at the CLI): git is in its own group, so it must be told.
+		const onAbort = () => killGroup();
+		options.signal?.addEventListener('abort', onAbort, { once: true });
+		if (options.signal?.aborted === true) killGroup();
 		let stdout = '';
 		let stderr = '';
 		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -99,6 +100,7 @@ export function runGit(args: readonly string[], options: RunGitOptions = {}): Pr
 		});
 		child.on('error', (error) => {
 			clearTimeout(timer);
+			options.signal?.removeEventListener('abort', onAbort);
 			reject(
 				new AgentSpaceError(`cannot run git: ${error.message}`, {
 					code: 'COMMAND_FAILED',
@@ -109,12 +111,16 @@ export function runGit(args: readonly string[], options: RunGitOptions = {}): Pr
 		});
 		child.on('close', (code, signal) => {
 			clearTimeout(timer);
-			if (code === 0) return resolve({ stdout, stderr });
-			const reason = timedOut
-				? `timed out after ${Math.round(timeoutMs / 1000)} s and was killed`
-				: signal === null
-					? `exit code ${code}`
-					: `killed by ${signal}`;
+			options.signal?.removeEventListener('abort', onAbort);
+			if (code === 0 && options.signal?.aborted !== true) return resolve({ stdout, stderr });
+			const reason =
+				options.signal?.aborted === true
+					? 'interrupted'
+					: timedOut
+						? `timed out after ${Math.round(timeoutMs / 1000)} s and was killed`
+						: signal === null
+							? `exit code ${code}`
+							: `killed by ${signal}`;
 			const message = lastLines(stderr) || reason;
 			reject(
 				new AgentSpaceError(`git ${args[0]} failed (${reason}): ${message}`, {

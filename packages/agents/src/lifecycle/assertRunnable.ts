@@ -34,7 +34,7 @@ export function assertRunnable(
 	const agent = requireAgent(db, id);
 	if (agent.installPath === null) {
 		throw new ConflictError(`agent "${id}" is not installed`, {
-			hint: `install it first: agentspace agents install ${agent.sourceUrl ?? id}`,
+			hint: `install it first: agentspace agents install ${id}`,
 		});
 	}
 	const installed = agent as AgentRecord & { readonly installPath: string };

@@ -377,3 +377,28 @@ describe('the whole lifecycle', () => {
 		expect(dumpProjections(db)).toEqual(before);
 	});
 });
+
+describe('catalogue status across re-installs', () => {
+	it('stays enabled when the approved manifest is re-installed and rebuilt, and shows installed when it changed', async () => {
+		const repo = fixtureRepo();
+		await install(repo.url);
+		await build();
+		enable();
+		expect(getAgent(db, 'echo-agent')?.status).toBe('enabled');
+
+		await install(repo.url);
+		expect(getAgent(db, 'echo-agent')).toMatchObject({ status: 'enabled', buildStatus: 'none' });
+		await build();
+		expect(getAgent(db, 'echo-agent')).toMatchObject({
+			status: 'enabled',
+			buildStatus: 'built',
+			approval: 'approved',
+		});
+
+		repo.commit({ 'agentspace.agent.json': { ...fixtureAgentManifest(), version: '1.1.0' } });
+		await install(repo.url);
+		expect(getAgent(db, 'echo-agent')).toMatchObject({ status: 'installed', approval: 'drifted' });
+		await build();
+		expect(getAgent(db, 'echo-agent')).toMatchObject({ status: 'built', approval: 'drifted' });
+	});
+});

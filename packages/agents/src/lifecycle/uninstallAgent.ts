@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConflictError, homePaths } from '@agentspace/core';
 import type { AgentSpaceDb, AuditRecord } from '@agentspace/db';
 import { agentPaths } from '../agentPaths.js';
+import { assertNotRunning } from '../catalog/assertNotRunning.js';
 import { type ChangeActor, recordChange } from '../catalog/recordChange.js';
 import { requireAgent } from '../catalog/requireAgent.js';
 
@@ -33,11 +34,7 @@ export function uninstallAgent(options: UninstallOptions): {
 			hint: '`agentspace agents list` shows what is installed',
 		});
 	}
-	if (agent.status === 'running') {
-		throw new ConflictError(`agent "${agent.id}" is running`, {
-			hint: `stop it first: agentspace agents stop ${agent.id}`,
-		});
-	}
+	assertNotRunning(agent);
 	const root = agentPaths(options.home, agent.id).root;
 	const aside = join(
 		homePaths(options.home).agentsDir,

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { ValidationResult } from '@agentspace/core';
 import { MAX_MANIFEST_BYTES, type ParsedManifest, parseManifest } from './parseManifest.js';
 
@@ -10,7 +10,11 @@ import { MAX_MANIFEST_BYTES, type ParsedManifest, parseManifest } from './parseM
 export function readManifestFile(path: string): ValidationResult<ParsedManifest> {
 	let fd: number | undefined;
 	try {
-		fd = openSync(path, 'r');
+		// A FIFO or device would block open() itself: refuse it first, and open
+		// non-blocking in case it was swapped in between.
+		if (!statSync(path).isFile())
+			return { ok: false, errors: [{ path: '(root)', message: `${path} is not a regular file` }] };
+		fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
 		const stat = fstatSync(fd);
 		if (!stat.isFile())
 			return { ok: false, errors: [{ path: '(root)', message: `${path} is not a regular file` }] };

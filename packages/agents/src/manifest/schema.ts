@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gitUrlProblem } from '../install/gitUrlProblem.js';
 import { parsePermission } from '../permissions/parsePermission.js';
 
 // semver.org's regular expression (MAJOR.MINOR.PATCH, pre-release, build).
@@ -20,17 +21,11 @@ export const CommandSchema = z.strictObject({
 		.default([]),
 });
 
-/** A git URL an agent can be installed from: https, ssh, git or file URLs, or `user@host:path`. */
-export const GitUrlSchema = z
-	.string()
-	.max(4096)
-	.refine((url) => !url.startsWith('-'), 'must not start with "-" (it would be read as an option)')
-	.refine(
-		(url) =>
-			/^(?:https?|ssh|git|file):\/\/[^\s]+$/.test(url) ||
-			/^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s]+$/.test(url),
-		'must be an https://, ssh://, git:// or file:// URL, or user@host:path',
-	);
+/** A git URL an agent can be installed from: https, ssh or file URLs, or `user@host:path` (see gitUrlProblem). */
+export const GitUrlSchema = z.string().superRefine((url, ctx) => {
+	const problem = gitUrlProblem(url);
+	if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /** The agent manifest, `agentspace.agent.json` (specs/agent-manifest.md). */
 export const ManifestSchema = z.strictObject({

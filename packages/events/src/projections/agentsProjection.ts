@@ -24,7 +24,11 @@ function upsertManifest(
 			manifest_hash = excluded.manifest_hash, permissions_hash = excluded.permissions_hash,
 			requested_permissions = excluded.requested_permissions,
 			status = CASE WHEN ? IS NULL THEN (CASE WHEN agents.status = 'uninstalled' THEN 'discovered' ELSE agents.status END)
-				WHEN agents.status = 'running' THEN 'running' ELSE excluded.status END,
+				WHEN agents.status = 'running' THEN 'running'
+				-- Re-installed with the very manifest that was approved: still enabled.
+				WHEN agents.approved_permissions IS NOT NULL AND agents.approved_manifest_hash = excluded.manifest_hash
+					AND agents.approved_permissions_hash = excluded.permissions_hash THEN 'enabled'
+				ELSE excluded.status END,
 			install_path = CASE WHEN ? THEN excluded.install_path ELSE agents.install_path END,
 			installed_ref = CASE WHEN ? THEN excluded.installed_ref ELSE agents.installed_ref END,
 			installed_commit = CASE WHEN ? THEN excluded.installed_commit ELSE agents.installed_commit END,
@@ -104,7 +108,10 @@ export const agentsProjection = defineProjection({
 		agent_built: (context, e) => {
 			context.run(
 				`UPDATE agents SET build_status = 'built', built_at = ?, build_error = NULL,
-					status = CASE WHEN status IN ('installed', 'build_failed') THEN 'built' ELSE status END,
+					status = CASE WHEN status NOT IN ('installed', 'build_failed') THEN status
+						WHEN approved_permissions IS NOT NULL AND approved_manifest_hash = manifest_hash
+							AND approved_permissions_hash = permissions_hash THEN 'enabled'
+						ELSE 'built' END,
 					updated_at = ?
 				WHERE agent_id = ?`,
 				e.timestamp,

@@ -18,7 +18,7 @@ import {
 	type TempHome,
 } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI_BIN, runCli, runCliJson } from '../../testCli.js';
+import { CLI_BIN, runCli, runCliJson, spawnCli } from '../../testCli.js';
 
 // End to end through the built binary: a real SQLite file, real git
 // repositories, real build processes. `user` is the HOME the CLI sees, so
@@ -445,9 +445,48 @@ describe('agents: refusing bad input, changing nothing', () => {
 	});
 });
 
+describe('agents: interrupted', () => {
+	it('stops a build on Ctrl-C: the step is killed, the build recorded as failed, exit 130', async () => {
+		const slow = createFixtureAgentRepo({
+			build: {
+				steps: [
+					{
+						command: 'node',
+						args: [
+							'-e',
+							"require('node:fs').writeFileSync('started', ''); setTimeout(() => require('node:fs').writeFileSync('finished', ''), 3000)",
+						],
+					},
+				],
+			},
+		});
+		try {
+			expect(cli('agents', 'install', slow.url).status).toBe(0);
+			const src = join(temp.home, 'agents', 'echo-agent', 'src');
+			const running = spawnCli(temp.home, ['agents', 'build', 'echo-agent', '--yes']);
+			const deadline = Date.now() + 15_000;
+			while (!existsSync(join(src, 'started')) && Date.now() < deadline) {
+				await new Promise((resolve) => setTimeout(resolve, 20));
+			}
+			running.child.kill('SIGINT');
+			expect(await running.exited).toEqual({ code: 130, signal: null });
+			expect(running.stderr()).toMatch(/error\[INTERRUPTED\]/);
+			expect(agentEvents()).toEqual([
+				'agent_installed',
+				'agent_build_started',
+				'agent_build_failed',
+			]);
+			await new Promise((resolve) => setTimeout(resolve, 3500));
+			expect(existsSync(join(src, 'finished'))).toBe(false);
+		} finally {
+			slow.cleanup();
+		}
+	});
+});
+
 describe('agents on a terminal', () => {
 	// `script` gives the CLI a real pseudo-terminal, so the prompts are exercised as a person sees them.
-	const onTerminal = (args: string[], input: string) => {
+	const onTerminal = (args: string[], input: string, term = 'dumb') => {
 		const result = spawnSync(
 			'script',
 			[
@@ -457,7 +496,7 @@ describe('agents on a terminal', () => {
 			],
 			{
 				input,
-				env: { PATH: process.env.PATH, HOME: user.home, TERM: 'dumb' },
+				env: { PATH: process.env.PATH, HOME: user.home, TERM: term },
 				encoding: 'utf8',
 				timeout: 30_000,
 			},
@@ -474,11 +513,18 @@ describe('agents on a terminal', () => {
 	})();
 
 	it.skipIf(!hasScript)('asks before building and approves what the checklist names', () => {
-		expect(cli('agents', 'install', repo.url).status).toBe(0);
+		// A terminal that can redraw gets a spinner while git runs.
+		const installed = onTerminal(['agents', 'install', repo.url], '', 'xterm');
+		expect(installed.status).toBe(0);
+		expect(installed.output).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] (installing|cloning|checking out)/);
 		const declined = onTerminal(['agents', 'build', 'echo-agent'], 'n\n');
 		expect(declined.output).toMatch(/Run them\? \[y\/N\]/);
 		expect(declined.status).toBe(5);
 		expect(agentEvents()).toEqual(['agent_installed']);
+		// Ctrl-D (end of input) at the prompt is a "no", not a crash.
+		const endOfInput = onTerminal(['agents', 'build', 'echo-agent'], '\u0004');
+		expect(endOfInput.output).not.toMatch(/INTERNAL/);
+		expect(endOfInput.status).toBe(5);
 		const accepted = onTerminal(['agents', 'build', 'echo-agent'], 'y\n');
 		expect(accepted.output).toMatch(/Built echo-agent/);
 		expect(accepted.status).toBe(0);

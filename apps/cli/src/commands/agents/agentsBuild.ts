@@ -2,8 +2,8 @@ import { buildAgent, planBuild, recordDenial } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
-import { openHomeDb } from '../../homeDb.js';
-import { canPrompt, confirm, withSpinner } from '../../interactive.js';
+import { openExistingHomeDb } from '../../homeDb.js';
+import { canPrompt, confirm, interruptible, withSpinner } from '../../interactive.js';
 import type { ActionResult } from '../../program.js';
 import { safe } from './describeAgent.js';
 
@@ -37,7 +37,7 @@ export async function agentsBuild(
 			},
 		);
 	}
-	const db = openHomeDb(ctx.home);
+	const db = openExistingHomeDb(ctx.home);
 	try {
 		const plan = planBuild(db, id);
 		const { style } = ctx.output;
@@ -93,28 +93,34 @@ export async function agentsBuild(
 		}
 		const tail: string[] = [];
 		let lines = 0;
-		const result = await withSpinner(ctx.output, 'building', (update) =>
-			buildAgent({
-				db,
-				home: ctx.home,
-				id,
-				actor: cliActor(),
-				sourceApp: CLI_SOURCE_APP,
-				expectedManifestHash: plan.manifestHash,
-				env: ctx.env,
-				...(timeoutS === undefined ? {} : { stepTimeoutMs: Math.round(timeoutS * 1000) }),
-				onStep: (index, step) =>
-					update(
-						`step ${index + 1}/${plan.steps.length}: ${safe(step.command)} ${safe(step.args.join(' '))}`,
-					),
-				onOutput: (stream, line) => {
-					lines += 1;
-					tail.push(line);
-					if (tail.length > FAILURE_TAIL_LINES) tail.shift();
-					if (options.verbose === true && !ctx.json)
-						ctx.output.line(style.dim(`  ${stream === 'stderr' ? '!' : '│'} ${safe(line)}`));
-				},
-			}),
+		const result = await interruptible(ctx.output, (signal) =>
+			withSpinner(ctx.output, 'building', (update) =>
+				buildAgent({
+					signal,
+					db,
+					home: ctx.home,
+					id,
+					actor: cliActor(),
+					sourceApp: CLI_SOURCE_APP,
+					expectedManifestHash: plan.manifestHash,
+					env: ctx.env,
+					...(timeoutS === undefined ? {} : { stepTimeoutMs: Math.round(timeoutS * 1000) }),
+					onStep: (index, step) =>
+						update(
+							`step ${index + 1}/${plan.steps.length}: ${safe(step.command)} ${safe(step.args.join(' '))}`,
+						),
+					onOutput: (stream, line) => {
+						lines += 1;
+						tail.push(line);
+						if (tail.length > FAILURE_TAIL_LINES) tail.shift();
+						if (options.verbose === true && !ctx.json) {
+							// The spinner shares the terminal: clear its line first (it is redrawn on its next tick).
+							ctx.output.progress(undefined);
+							ctx.output.line(style.dim(`  ${stream === 'stderr' ? '!' : '│'} ${safe(line)}`));
+						}
+					},
+				}),
+			),
 		);
 		if (result.ok) {
 			const { audit, ...rest } = result;

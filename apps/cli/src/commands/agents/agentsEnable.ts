@@ -2,7 +2,7 @@ import { enableAgent, requireInstalled } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
-import { openHomeDb } from '../../homeDb.js';
+import { openExistingHomeDb } from '../../homeDb.js';
 import { ask, canPrompt } from '../../interactive.js';
 import type { ActionResult } from '../../program.js';
 import { safe } from './describeAgent.js';
@@ -63,7 +63,7 @@ export async function agentsEnable(
 			hint: `e.g. agentspace agents enable ${id} --approve filesystem:read:~/notes`,
 		});
 	}
-	const db = openHomeDb(ctx.home);
+	const db = openExistingHomeDb(ctx.home);
 	try {
 		const agent = requireInstalled(db, id);
 		const requested = agent.requestedPermissions;

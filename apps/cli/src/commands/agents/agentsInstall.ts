@@ -1,8 +1,8 @@
-import { installAgent } from '@agentspace/agents';
+import { installAgent, validateRef } from '@agentspace/agents';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { openHomeDb } from '../../homeDb.js';
-import { withSpinner } from '../../interactive.js';
+import { interruptible, withSpinner } from '../../interactive.js';
 import type { ActionResult } from '../../program.js';
 import { safe } from './describeAgent.js';
 
@@ -17,20 +17,25 @@ export async function agentsInstall(
 	source: string,
 	options: AgentsInstallOptions,
 ): Promise<ActionResult> {
+	// A bad ref is refused before the home (or its database) is created.
+	if (options.ref !== undefined) validateRef(options.ref);
 	const db = openHomeDb(ctx.home);
 	try {
-		const result = await withSpinner(ctx.output, `installing ${safe(source)}`, (update) =>
-			installAgent({
-				db,
-				home: ctx.home,
-				source,
-				...(options.ref === undefined ? {} : { ref: options.ref }),
-				actor: cliActor(),
-				sourceApp: CLI_SOURCE_APP,
-				path: ctx.env.PATH,
-				...(ctx.env.SSH_AUTH_SOCK === undefined ? {} : { sshAuthSock: ctx.env.SSH_AUTH_SOCK }),
-				onProgress: (phase) => update(safe(phase)),
-			}),
+		const result = await interruptible(ctx.output, (signal) =>
+			withSpinner(ctx.output, `installing ${safe(source)}`, (update) =>
+				installAgent({
+					signal,
+					db,
+					home: ctx.home,
+					source,
+					...(options.ref === undefined ? {} : { ref: options.ref }),
+					actor: cliActor(),
+					sourceApp: CLI_SOURCE_APP,
+					path: ctx.env.PATH,
+					...(ctx.env.SSH_AUTH_SOCK === undefined ? {} : { sshAuthSock: ctx.env.SSH_AUTH_SOCK }),
+					onProgress: (phase) => update(safe(phase)),
+				}),
+			),
 		);
 		const { manifest, audit, ...rest } = result;
 		const hasBuild = manifest.manifest.build !== undefined;

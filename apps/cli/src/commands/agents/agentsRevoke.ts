@@ -1,7 +1,7 @@
 import { revokeAgent } from '@agentspace/agents';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
-import { openHomeDb } from '../../homeDb.js';
+import { openExistingHomeDb } from '../../homeDb.js';
 import type { ActionResult } from '../../program.js';
 import { safe } from './describeAgent.js';
 
@@ -16,7 +16,7 @@ export async function agentsRevoke(
 	id: string,
 	options: AgentsRevokeOptions,
 ): Promise<ActionResult> {
-	const db = openHomeDb(ctx.home);
+	const db = openExistingHomeDb(ctx.home);
 	try {
 		const result = revokeAgent({
 			db,

@@ -2,7 +2,7 @@ import { agentPaths, requireAgent, uninstallAgent } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
-import { openHomeDb } from '../../homeDb.js';
+import { openExistingHomeDb } from '../../homeDb.js';
 import { canPrompt, confirm } from '../../interactive.js';
 import type { ActionResult } from '../../program.js';
 import { safe } from './describeAgent.js';
@@ -18,7 +18,7 @@ export async function agentsUninstall(
 	id: string,
 	options: AgentsUninstallOptions,
 ): Promise<ActionResult> {
-	const db = openHomeDb(ctx.home);
+	const db = openExistingHomeDb(ctx.home);
 	try {
 		const agent = requireAgent(db, id);
 		if (options.yes !== true && agent.installPath !== null) {
