@@ -53,6 +53,9 @@ export type { RunnableAgent } from './lifecycle/assertRunnable.js';
 export { assertRunnable } from './lifecycle/assertRunnable.js';
 export type { UninstallOptions } from './lifecycle/uninstallAgent.js';
 export { uninstallAgent } from './lifecycle/uninstallAgent.js';
+export { LineSplitter } from './logs/lineSplitter.js';
+export type { RotationLimits } from './logs/rotatingLog.js';
+export { DEFAULT_LOG_KEEP, DEFAULT_LOG_MAX_BYTES, RotatingLog } from './logs/rotatingLog.js';
 export type { ParsedManifest } from './manifest/parseManifest.js';
 export {
 	MANIFEST_FILE,
