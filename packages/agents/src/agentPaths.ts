@@ -14,6 +14,8 @@ export interface AgentPaths {
 	readonly home: string;
 	/** The TMPDIR build steps see. */
 	readonly tmp: string;
+	/** The agent's data directory: the one place a run may write; its HOME is `<data>/home`. */
+	readonly data: string;
 	/** `<home>/logs/<id>`: build and run logs, kept after uninstall. */
 	readonly logs: string;
 	/** The log of the latest build. */
@@ -30,6 +32,7 @@ export function agentPaths(home: string, id: string): AgentPaths {
 		src: join(root, 'src'),
 		home: join(root, 'home'),
 		tmp: join(root, 'tmp'),
+		data: join(root, 'data'),
 		logs,
 		buildLog: join(logs, 'build.log'),
 	};

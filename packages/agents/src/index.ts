@@ -49,6 +49,10 @@ export type { InstallSource } from './install/installSource.js';
 export { resolveInstallSource, validateRef } from './install/installSource.js';
 export type { GitOutput, RunGitOptions } from './install/runGit.js';
 export { DEFAULT_GIT_TIMEOUT_MS, gitEnvironment, runGit } from './install/runGit.js';
+export type { RunEnvironmentInput } from './launcher/runEnvironment.js';
+export { runEnvironment, secretVariable } from './launcher/runEnvironment.js';
+export type { AgentProcess, ProcessExit, StartOptions } from './launcher/startAgentProcess.js';
+export { DEFAULT_STOP_GRACE_MS, startAgentProcess } from './launcher/startAgentProcess.js';
 export type { RunnableAgent } from './lifecycle/assertRunnable.js';
 export { assertRunnable } from './lifecycle/assertRunnable.js';
 export type { UninstallOptions } from './lifecycle/uninstallAgent.js';
@@ -78,3 +82,4 @@ export type {
 	SecretPermission,
 } from './permissions/types.js';
 export { PERMISSION_ACTIONS } from './permissions/types.js';
+export { killProcessGroup } from './process/killProcessGroup.js';

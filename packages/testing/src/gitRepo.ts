@@ -65,6 +65,11 @@ export function createGitRepo(label = 'repo'): GitRepo {
 /** The fixture agent's directory (`fixtures/echo-agent`). */
 export const FIXTURE_AGENT_DIR = fileURLToPath(new URL('../fixtures/echo-agent', import.meta.url));
 
+/** The launcher's fixture agent script (`fixtures/run-agent/agent.mjs`; its flags are listed at its top). */
+export const FIXTURE_RUN_AGENT = fileURLToPath(
+	new URL('../fixtures/run-agent/agent.mjs', import.meta.url),
+);
+
 /** The fixture agent's manifest, as committed. */
 export function fixtureAgentManifest(): Record<string, unknown> {
 	return JSON.parse(

@@ -3,6 +3,7 @@ export {
 	createFixtureAgentRepo,
 	createGitRepo,
 	FIXTURE_AGENT_DIR,
+	FIXTURE_RUN_AGENT,
 	fixtureAgentManifest,
 } from './gitRepo.js';
 export type { ProcessResult, RunNodeOptions } from './runNode.js';

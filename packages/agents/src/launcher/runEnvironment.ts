@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AgentPaths } from '../agentPaths.js';
+import type { Permission } from '../permissions/types.js';
+
+/** What a run's environment is made of. */
+export interface RunEnvironmentInput {
+	/** The caller's environment: only PATH, LANG, TZ and approved variables are taken from it. */
+	readonly callerEnv: Readonly<Record<string, string | undefined>>;
+	readonly paths: AgentPaths;
+	readonly agentId: string;
+	readonly runId: string;
+	/** Per-run token the agent presents to the daemon. */
+	readonly sessionToken: string;
+	/** The daemon's socket, when there is one. */
+	readonly socketPath?: string;
+	/** The approved permissions: `env:read:X` lets X through. */
+	readonly approved: readonly Permission[];
+	/** Values of the approved secrets, by name (`secret:read:<name>`), resolved by the caller. */
+	readonly secrets?: Readonly<Record<string, string>>;
+}
+
+/** The environment variable a secret named `name` is given in: `AGENTSPACE_SECRET_<NAME>`. */
+export function secretVariable(name: string): string {
+	return `AGENTSPACE_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/**
+ * The environment of a run: an allowlist, never the caller's environment.
+ * PATH, LANG and TZ; a HOME and TMPDIR inside the agent's data directory;
+ * `AGENTSPACE_AGENT_ID`, `AGENTSPACE_RUN_ID`, `AGENTSPACE_SESSION_TOKEN`,
+ * `AGENTSPACE_SOCKET`; each approved `env:read:` variable the caller has; each
+ * approved secret as `AGENTSPACE_SECRET_<NAME>`. A cloud key in the caller's
+ * environment reaches the agent only if the user approved exactly it.
+ */
+export function runEnvironment(input: RunEnvironmentInput): NodeJS.ProcessEnv {
+	const home = join(input.paths.data, 'home');
+	const tmp = join(input.paths.data, 'tmp');
+	mkdirSync(home, { recursive: true, mode: 0o700 });
+	mkdirSync(tmp, { recursive: true, mode: 0o700 });
+	const env: NodeJS.ProcessEnv = {
+		PATH: input.callerEnv.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+		HOME: home,
+		TMPDIR: tmp,
+		AGENTSPACE_AGENT_ID: input.agentId,
+		AGENTSPACE_RUN_ID: input.runId,
+		AGENTSPACE_SESSION_TOKEN: input.sessionToken,
+	};
+	for (const name of ['LANG', 'TZ']) {
+		const value = input.callerEnv[name];
+		if (value !== undefined) env[name] = value;
+	}
+	if (input.socketPath !== undefined) env.AGENTSPACE_SOCKET = input.socketPath;
+	for (const permission of input.approved) {
+		if (permission.domain === 'env') {
+			const value = input.callerEnv[permission.variable];
+			if (value !== undefined) env[permission.variable] = value;
+		} else if (permission.domain === 'secret') {
+			const value = input.secrets?.[permission.name];
+			if (value !== undefined) env[secretVariable(permission.name)] = value;
+		}
+	}
+	return env;
+}
