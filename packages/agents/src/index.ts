@@ -49,6 +49,18 @@ export type { InstallSource } from './install/installSource.js';
 export { resolveInstallSource, validateRef } from './install/installSource.js';
 export type { GitOutput, RunGitOptions } from './install/runGit.js';
 export { DEFAULT_GIT_TIMEOUT_MS, gitEnvironment, runGit } from './install/runGit.js';
+export type {
+	BackoffSettings,
+	RestartDecision,
+	RestartPolicy,
+	RestartState,
+} from './launcher/restartPolicy.js';
+export {
+	DEFAULT_BACKOFF,
+	decideRestart,
+	INITIAL_RESTART_STATE,
+	RESTART_POLICIES,
+} from './launcher/restartPolicy.js';
 export type { RunEnvironmentInput } from './launcher/runEnvironment.js';
 export { runEnvironment, secretVariable } from './launcher/runEnvironment.js';
 export type { AgentProcess, ProcessExit, StartOptions } from './launcher/startAgentProcess.js';
