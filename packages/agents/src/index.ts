@@ -65,6 +65,13 @@ export type { RunEnvironmentInput } from './launcher/runEnvironment.js';
 export { runEnvironment, secretVariable } from './launcher/runEnvironment.js';
 export type { AgentProcess, ProcessExit, StartOptions } from './launcher/startAgentProcess.js';
 export { DEFAULT_STOP_GRACE_MS, startAgentProcess } from './launcher/startAgentProcess.js';
+export type {
+	SuperviseOptions,
+	SupervisionResult,
+	Supervisor,
+	SupervisorStatus,
+} from './launcher/superviseAgent.js';
+export { superviseAgent } from './launcher/superviseAgent.js';
 export type { RunnableAgent } from './lifecycle/assertRunnable.js';
 export { assertRunnable } from './lifecycle/assertRunnable.js';
 export type { UninstallOptions } from './lifecycle/uninstallAgent.js';

@@ -41,7 +41,16 @@ export class RotatingLog {
 	// date per line cost a fifth of capture time.
 	#now = '';
 
-	constructor(path: string, limits: RotationLimits = {}, secrets: readonly string[] = []) {
+	readonly #onLine: ((stream: string, text: string) => void) | undefined;
+
+	/** `onLine` sees each line as written (redacted): a foreground run echoes it to the terminal. */
+	constructor(
+		path: string,
+		limits: RotationLimits = {},
+		secrets: readonly string[] = [],
+		onLine?: (stream: string, text: string) => void,
+	) {
+		this.#onLine = onLine;
 		this.path = path;
 		this.#maxBytes = limits.maxBytes ?? DEFAULT_LOG_MAX_BYTES;
 		this.#keep = limits.keep ?? DEFAULT_LOG_KEEP;
@@ -91,6 +100,7 @@ export class RotatingLog {
 
 	#entry(stream: string, line: string, cut: boolean): void {
 		const text = redactText(line, { secrets: this.#secrets });
+		this.#onLine?.(stream, text);
 		const entry = `${this.#now} ${stream} ${text}${cut ? ' […line cut at 8 KB]' : ''}\n`;
 		const bytes = Buffer.byteLength(entry);
 		if (this.#size + bytes > this.#maxBytes && this.#size > 0) this.#rotate();

@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
+import { queryEvents } from '@agentspace/events';
+import {
+	createFixtureAgentRepo,
+	createTempHome,
+	FIXTURE_RUN_AGENT,
+	fixtureAgentManifest,
+	type GitRepo,
+	type TempHome,
+} from '@agentspace/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getAgent } from '../catalog/agentRecord.js';
+import { enableAgent } from '../enable/enableAgent.js';
+import { installAgent } from '../install/installAgent.js';
+import { type SupervisorStatus, superviseAgent } from './superviseAgent.js';
+
+const actor = { type: 'human', id: 'tester' } as const;
+let temp: TempHome;
+let db: AgentSpaceDb;
+let repo: GitRepo | undefined;
+beforeEach(() => {
+	temp = createTempHome('supervise');
+	db = openDb({ path: join(temp.home, 'agentspace.db') });
+});
+afterEach(() => {
+	closeDb(db);
+	repo?.cleanup();
+	temp.cleanup();
+});
+
+/** Installs and enables an agent whose entrypoint is the run fixture with `args`. */
+async function installRunAgent(args: string[]): Promise<void> {
+	const { build: _build, ...manifest } = fixtureAgentManifest();
+	repo = createFixtureAgentRepo({
+		...manifest,
+		build: undefined,
+		entrypoint: { command: 'node', args: ['agent.mjs', ...args] },
+		permissions: ['env:read:ECHO_GREETING'],
+	});
+	repo.commit({ 'agent.mjs': readFileSync(FIXTURE_RUN_AGENT, 'utf8') });
+	await installAgent({ db, home: temp.home, source: repo.url, actor });
+	enableAgent({ db, id: 'echo-agent', approve: 'all', actor });
+}
+
+const types = () => queryEvents(db, { stream_id: 'agent:echo-agent' }).map((e) => e.type);
+
+describe('superviseAgent', () => {
+	it('refuses to run without the sandbox unless asked to, explicitly', async () => {
+		await installRunAgent([]);
+		await expect(
+			superviseAgent({
+				db,
+				home: temp.home,
+				id: 'echo-agent',
+				actor,
+				unsandboxed: false,
+				env: process.env,
+			}),
+		).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+		expect(types()).not.toContain('agent_run_started');
+	});
+
+	it('runs, logs, and stops the agent, recording each step with its audit entry', async () => {
+		await installRunAgent(['--every', '50', '--print-env']);
+		const lines: string[] = [];
+		const statuses: SupervisorStatus[] = [];
+		const supervisor = await superviseAgent({
+			db,
+			home: temp.home,
+			id: 'echo-agent',
+			actor,
+			unsandboxed: true,
+			env: {
+				PATH: process.env.PATH,
+				ECHO_GREETING: 'greeting-value-1234',
+				AWS_SECRET_ACCESS_KEY: 'AKIAFAKE',
+			},
+			onLine: (_stream, text) => lines.push(text),
+			onStatus: (status) => statuses.push(status),
+		});
+		while (!lines.some((l) => l.startsWith('tick 2'))) await new Promise((r) => setTimeout(r, 20));
+		expect(getAgent(db, 'echo-agent')?.status).toBe('running');
+		const result = await supervisor.stop(2000);
+		expect(result).toMatchObject({
+			runs: 1,
+			errored: false,
+			lastExit: { exitCode: 0, stopped: true },
+		});
+		expect(types().slice(-2)).toEqual(['agent_run_started', 'agent_run_stopped']);
+		expect(getAgent(db, 'echo-agent')?.status).toBe('stopped');
+		const env = lines.find((l) => l.startsWith('env ')) ?? '';
+		expect(env).toContain('ECHO_GREETING');
+		expect(env).not.toContain('greeting-value-1234'); // an injected value is redacted in the log
+		expect(env).not.toContain('AKIAFAKE');
+		const started = statuses.find((s) => s.state === 'started');
+		const log = readFileSync(started?.state === 'started' ? started.logPath : '', 'utf8');
+		expect(log).not.toContain('greeting-value-1234');
+		const audit = await getAuditEvents(db, { type: 'agents.run_started' });
+		expect(audit[0]).toMatchObject({ severity: 'security', metadata: { sandboxed: false } });
+	});
+
+	it('restarts a crashing agent with backoff and gives up as errored', async () => {
+		await installRunAgent(['--crash-after', '10']);
+		const statuses: SupervisorStatus[] = [];
+		const supervisor = await superviseAgent({
+			db,
+			home: temp.home,
+			id: 'echo-agent',
+			actor,
+			unsandboxed: true,
+			env: { PATH: process.env.PATH },
+			restart: 'on-failure',
+			backoff: {
+				initialMs: 10,
+				factor: 1.5,
+				maxMs: 50,
+				stableMs: 60_000,
+				instantMs: 5000,
+				maxInstantCrashes: 3,
+			},
+			onStatus: (status) => statuses.push(status),
+		});
+		const result = await supervisor.done;
+		expect(result).toMatchObject({ runs: 4, errored: true });
+		expect(types().filter((t) => t === 'agent_run_crashed')).toHaveLength(4);
+		expect(
+			statuses
+				.filter((s) => s.state === 'restarting')
+				.map((s) => (s.state === 'restarting' ? s.delayMs : 0)),
+		).toEqual([10, 15, 23]);
+		expect(getAgent(db, 'echo-agent')?.status).toBe('crashed');
+	});
+});
