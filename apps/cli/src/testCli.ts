@@ -47,9 +47,13 @@ export interface RunningCli {
 }
 
 /** Starts the CLI against `home` in a clean environment without waiting for it to end. */
-export function spawnCli(home: string, args: readonly string[]): RunningCli {
+export function spawnCli(
+	home: string,
+	args: readonly string[],
+	env: Record<string, string> = {},
+): RunningCli {
 	const child = spawn(process.execPath, [CLI_BIN, '--home', home, ...args], {
-		env: { PATH: process.env.PATH, HOME: process.env.HOME },
+		env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
 		// A child the test forgot, or could not stop, must not outlive the run.
 		timeout: 60_000,

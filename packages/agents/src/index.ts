@@ -77,6 +77,8 @@ export { assertRunnable } from './lifecycle/assertRunnable.js';
 export type { UninstallOptions } from './lifecycle/uninstallAgent.js';
 export { uninstallAgent } from './lifecycle/uninstallAgent.js';
 export { LineSplitter } from './logs/lineSplitter.js';
+export type { LogEntry, ReadRunLogOptions } from './logs/readRunLog.js';
+export { latestRunId, parseLogLines, readRunLog, runLogPath } from './logs/readRunLog.js';
 export type { RotationLimits } from './logs/rotatingLog.js';
 export { DEFAULT_LOG_KEEP, DEFAULT_LOG_MAX_BYTES, RotatingLog } from './logs/rotatingLog.js';
 export type { ParsedManifest } from './manifest/parseManifest.js';

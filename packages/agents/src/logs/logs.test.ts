@@ -95,3 +95,28 @@ describe('RotatingLog', () => {
 		expect(readFileSync(path, 'utf8')).toContain('z'.repeat(150));
 	});
 });
+
+describe('readRunLog', () => {
+	it('reads the last lines back through rotated files, and filters by stream', async () => {
+		const { readRunLog, runLogPath } = await import('./readRunLog.js');
+		const { createInMemoryDb } = await import('@agentspace/db');
+		const db = createInMemoryDb();
+		const path = runLogPath(temp.home, 'echo', 'run_x');
+		const log = new RotatingLog(path, { maxBytes: 4096, keep: 3 });
+		for (let i = 1; i <= 200; i++) log.write(i % 10 === 0 ? 'stderr' : 'stdout', `line ${i}\n`);
+		log.close();
+		const last = readRunLog(db, { home: temp.home, id: 'echo', runId: 'run_x', lines: 120 });
+		expect(last.entries).toHaveLength(120);
+		expect(last.entries.at(-1)?.text).toBe('line 200');
+		expect(last.entries[0]?.text).toBe('line 81');
+		const errors = readRunLog(db, {
+			home: temp.home,
+			id: 'echo',
+			runId: 'run_x',
+			lines: 3,
+			stream: 'stderr',
+		});
+		expect(errors.entries.map((e) => e.text)).toEqual(['line 180', 'line 190', 'line 200']);
+		expect(() => readRunLog(db, { home: temp.home, id: 'echo' })).toThrow(/no runs yet/);
+	});
+});

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { loadCommand, type RunAction } from '../../program.js';
 
 // Only type imports of the implementations here: this module loads for every
@@ -8,7 +8,9 @@ import type { AgentsDiscoverOptions } from './agentsDiscover.js';
 import type { AgentsEnableOptions } from './agentsEnable.js';
 import type { AgentsInstallOptions } from './agentsInstall.js';
 import type { AgentsListOptions } from './agentsList.js';
+import type { AgentsLogsOptions } from './agentsLogs.js';
 import type { AgentsRevokeOptions } from './agentsRevoke.js';
+import type { AgentsRunOptions } from './agentsRun.js';
 import type { AgentsUninstallOptions } from './agentsUninstall.js';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -232,6 +234,76 @@ Examples:
 				(
 					await loadCommand<typeof import('./agentsCheck.js')>('commands/agents/agentsCheck.js')
 				).agentsCheck(ctx, id),
+			),
+		);
+
+	agents
+		.command('run')
+		.description(
+			'run an agent (after the same checks as `check`), attached to this terminal with --foreground',
+		)
+		.argument('<id>', 'the agent id')
+		.option('--foreground', 'supervise it from this terminal until Ctrl-C (the daemon comes later)')
+		.addOption(
+			new Option('--restart <policy>', 'when to start it again')
+				.choices(['no', 'on-failure', 'always'])
+				.default('no'),
+		)
+		.option(
+			'--unsandboxed',
+			'run without the OS sandbox (required for now; audited with severity security)',
+		)
+		.option(
+			'--grace <seconds>',
+			'on stop, how long to wait after SIGTERM before SIGKILL (default 5)',
+		)
+		.addHelpText(
+			'after',
+			`
+Runs the manifest's entrypoint as its own process group with a controlled
+environment: PATH, LANG, TZ, a HOME and TMPDIR in <home>/agents/<id>/data,
+AGENTSPACE_AGENT_ID, AGENTSPACE_RUN_ID, AGENTSPACE_SESSION_TOKEN, and only the
+env:read variables you approved. Output is echoed (redacted) and written to
+<home>/logs/<id>/<run-id>.log, rotated at 10 MB keeping 5. Ctrl-C stops it:
+SIGTERM, then SIGKILL after the grace period. Restarts back off ×1.5 up to 15 s;
+more than 16 crashes within a second of starting and it is given up.
+
+Examples:
+  $ agentspace agents run echo --foreground --unsandboxed
+  $ agentspace agents run echo --foreground --unsandboxed --restart on-failure --json`,
+		)
+		.action((id: string, options: AgentsRunOptions, command: Command) =>
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./agentsRun.js')>('commands/agents/agentsRun.js')
+				).agentsRun(ctx, id, options),
+			),
+		);
+
+	agents
+		.command('logs')
+		.description("show a run's log (the latest run by default); --follow for new lines")
+		.argument('<id>', 'the agent id')
+		.option('--run <run-id>', 'this run instead of the latest')
+		.option('-n, --lines <n>', 'how many of the last lines (0-100000)', '100')
+		.addOption(new Option('--stream <stream>', 'only this stream').choices(['stdout', 'stderr']))
+		.option('-f, --follow', 'keep printing new lines until Ctrl-C')
+		.addHelpText(
+			'after',
+			`
+Lines are shown as logged: redacted, cut at 8 KB. With --json, one object per
+line (NDJSON): {"runId", "time", "stream", "text"}.
+
+Examples:
+  $ agentspace agents logs echo
+  $ agentspace agents logs echo -n 20 --stream stderr
+  $ agentspace agents logs echo --follow`,
+		)
+		.action((id: string, options: AgentsLogsOptions, command: Command) =>
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./agentsLogs.js')>('commands/agents/agentsLogs.js')
+				).agentsLogs(ctx, id, options),
 			),
 		);
 

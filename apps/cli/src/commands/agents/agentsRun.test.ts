@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+	createGitRepo,
+	createTempHome,
+	FIXTURE_RUN_AGENT,
+	type GitRepo,
+	type TempHome,
+} from '@agentspace/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli, runCliJson, spawnCli } from '../../testCli.js';
+
+// `agents run --foreground` and `agents logs` through the built binary, with
+// real agent processes and signals.
+let temp: TempHome;
+let repo: GitRepo;
+beforeEach(() => {
+	temp = createTempHome('agents-run');
+	repo = createGitRepo('run-agent');
+	repo.commit({
+		'agent.mjs': readFileSync(FIXTURE_RUN_AGENT, 'utf8'),
+		'agentspace.agent.json': {
+			id: 'ticker',
+			name: 'Ticker',
+			version: '1.0.0',
+			entrypoint: { command: 'node', args: ['agent.mjs', '--every', '100', '--print-env'] },
+			permissions: ['env:read:ECHO_GREETING'],
+		},
+	});
+	expect(runCli(temp.home, ['agents', 'install', repo.url]).status).toBe(0);
+});
+afterEach(() => {
+	temp.cleanup();
+	repo.cleanup();
+});
+
+describe('agents run --foreground', () => {
+	it('refuses what may not run: not enabled, no --unsandboxed, no --foreground, a bad --restart', () => {
+		const notEnabled = runCli(temp.home, [
+			'agents',
+			'run',
+			'ticker',
+			'--foreground',
+			'--unsandboxed',
+		]);
+		expect(notEnabled.status).toBe(5);
+		expect(notEnabled.stderr).toMatch(/not enabled/);
+		expect(runCli(temp.home, ['agents', 'enable', 'ticker', '--all']).status).toBe(0);
+		const sandbox = runCli(temp.home, ['agents', 'run', 'ticker', '--foreground']);
+		expect(sandbox.status).toBe(5);
+		expect(sandbox.stderr).toMatch(/--unsandboxed/);
+		expect(runCli(temp.home, ['agents', 'run', 'ticker']).status).toBe(2);
+		expect(
+			runCli(temp.home, ['agents', 'run', 'ticker', '--foreground', '--restart', 'sometimes'])
+				.status,
+		).toBe(2);
+	});
+
+	it('runs the agent with only approved variables, echoes its output, stops on Ctrl-C, and logs it', async () => {
+		expect(runCli(temp.home, ['agents', 'enable', 'ticker', '--all']).status).toBe(0);
+		const running = spawnCli(
+			temp.home,
+			['agents', 'run', 'ticker', '--foreground', '--unsandboxed'],
+			{
+				AWS_SECRET_ACCESS_KEY: 'AKIAPARENTSECRETKEY00',
+				ECHO_GREETING: 'approved-greeting-value',
+			},
+		);
+		await running.waitForStdout(/tick 2/, 15_000);
+		running.child.kill('SIGINT');
+		expect(await running.exited).toEqual({ code: 0, signal: null });
+		const out = running.stdout();
+		expect(out).toMatch(/│ bye/);
+		expect(out).toContain('ECHO_GREETING');
+		expect(out).not.toContain('AKIAPARENTSECRETKEY00');
+		// The approved value reached the agent, but is redacted wherever it is printed.
+		expect(out).not.toContain('approved-greeting-value');
+		expect(running.stderr()).toMatch(/started ticker \(run run_/);
+
+		const logs = runCli(temp.home, ['agents', 'logs', 'ticker', '-n', '2']);
+		expect(logs.status).toBe(0);
+		expect(logs.stdout).toMatch(/│ bye\n.*· exited with code 0\n$/);
+		const json = runCli(temp.home, ['agents', 'logs', 'ticker', '--json', '-n', '1']);
+		expect(JSON.parse(json.stdout)).toMatchObject({ stream: 'system', text: 'exited with code 0' });
+		const info = runCliJson<{ status: string; runCount: number }>(temp.home, [
+			'agents',
+			'info',
+			'ticker',
+		]);
+		expect(info.json).toMatchObject({ status: 'stopped', runCount: 1 });
+		const audit = runCliJson<{ entries: { eventType: string; severity: string }[] }>(temp.home, [
+			'audit',
+			'list',
+			'--type',
+			'agents.run_started',
+		]);
+		expect(audit.json.entries).toEqual([expect.objectContaining({ severity: 'security' })]);
+		const logDir = join(temp.home, 'logs', 'ticker');
+		expect(
+			readFileSync(
+				join(logDir, `${/run run_\S+/.exec(running.stderr())?.[0].slice(4).replace(/,$/, '')}.log`),
+				'utf8',
+			),
+		).not.toContain('approved-greeting-value');
+	});
+});
