@@ -63,6 +63,8 @@ export {
 } from './launcher/restartPolicy.js';
 export type { RunEnvironmentInput } from './launcher/runEnvironment.js';
 export { runEnvironment, secretVariable } from './launcher/runEnvironment.js';
+export type { AgentRunStatus } from './launcher/runStatus.js';
+export { runStatus } from './launcher/runStatus.js';
 export type { AgentProcess, ProcessExit, StartOptions } from './launcher/startAgentProcess.js';
 export { DEFAULT_STOP_GRACE_MS, startAgentProcess } from './launcher/startAgentProcess.js';
 export type {

@@ -12,8 +12,10 @@ import {
 } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getAgent } from '../catalog/agentRecord.js';
+import { recordChange } from '../catalog/recordChange.js';
 import { enableAgent } from '../enable/enableAgent.js';
 import { installAgent } from '../install/installAgent.js';
+import { runStatus } from './runStatus.js';
 import { type SupervisorStatus, superviseAgent } from './superviseAgent.js';
 
 const actor = { type: 'human', id: 'tester' } as const;
@@ -82,7 +84,20 @@ describe('superviseAgent', () => {
 		});
 		while (!lines.some((l) => l.startsWith('tick 2'))) await new Promise((r) => setTimeout(r, 20));
 		expect(getAgent(db, 'echo-agent')?.status).toBe('running');
+		const [live] = runStatus(db);
+		expect(live).toMatchObject({
+			id: 'echo-agent',
+			status: 'running',
+			alive: true,
+			runs: 1,
+			sandboxed: false,
+		});
+		expect(live?.pid).toBeGreaterThan(0);
+		expect(live?.rssBytes).toBeGreaterThan(1024 * 1024);
+		expect(live?.cpuMs).toBeGreaterThanOrEqual(0);
+		expect(live?.uptimeMs).toBeGreaterThanOrEqual(0);
 		const result = await supervisor.stop(2000);
+		expect(runStatus(db)[0]).toMatchObject({ status: 'stopped', pid: null, alive: null });
 		expect(result).toMatchObject({
 			runs: 1,
 			errored: false,
@@ -131,5 +146,33 @@ describe('superviseAgent', () => {
 				.map((s) => (s.state === 'restarting' ? s.delayMs : 0)),
 		).toEqual([10, 15, 23]);
 		expect(getAgent(db, 'echo-agent')?.status).toBe('crashed');
+	});
+});
+
+describe('runStatus', () => {
+	it('shows a run whose process is gone as not alive (a lost run)', async () => {
+		await installRunAgent([]);
+		recordChange(db, {
+			actor,
+			events: [
+				{
+					type: 'agent_run_started',
+					fields: {
+						agent_id: 'echo-agent',
+						run_id: 'run_lost',
+						pid: 2_147_483_000,
+						sandboxed: false,
+						restart_policy: 'no',
+					},
+				},
+			],
+			audit: { eventType: 'agents.run_started', agentId: 'echo-agent', metadata: {} },
+		});
+		expect(runStatus(db)[0]).toMatchObject({
+			status: 'running',
+			runId: 'run_lost',
+			alive: false,
+			rssBytes: null,
+		});
 	});
 });

@@ -67,6 +67,14 @@ describe('agents run --foreground', () => {
 			},
 		);
 		await running.waitForStdout(/tick 2/, 15_000);
+		const status = runCliJson<{
+			agents: { id: string; status: string; pid: number; alive: boolean; rssBytes: number }[];
+		}>(temp.home, ['agents', 'status']);
+		expect(status.json.agents[0]).toMatchObject({ id: 'ticker', status: 'running', alive: true });
+		expect(status.json.agents[0]?.rssBytes).toBeGreaterThan(0);
+		expect(runCli(temp.home, ['agents', 'ps']).stdout).toMatch(
+			/ticker\s+Ticker\s+running\s+\d+\s+\d+s\s+1\s+[\d.]+s\s+[\d.]+ MB\s+no/,
+		);
 		running.child.kill('SIGINT');
 		expect(await running.exited).toEqual({ code: 0, signal: null });
 		const out = running.stdout();
@@ -82,6 +90,11 @@ describe('agents run --foreground', () => {
 		expect(logs.stdout).toMatch(/│ bye\n.*· exited with code 0\n$/);
 		const json = runCli(temp.home, ['agents', 'logs', 'ticker', '--json', '-n', '1']);
 		expect(JSON.parse(json.stdout)).toMatchObject({ stream: 'system', text: 'exited with code 0' });
+		const stopped = runCliJson<{ agents: { status: string; pid: null }[] }>(temp.home, [
+			'agents',
+			'status',
+		]);
+		expect(stopped.json.agents[0]).toMatchObject({ status: 'stopped', pid: null });
 		const info = runCliJson<{ status: string; runCount: number }>(temp.home, [
 			'agents',
 			'info',

@@ -281,6 +281,29 @@ Examples:
 		);
 
 	agents
+		.command('status')
+		.alias('ps')
+		.description('show what runs: status, pid, uptime, runs, CPU, memory, sandboxed')
+		.addHelpText(
+			'after',
+			`
+CPU is the time the agent's process has used so far; MEM its resident memory
+(read from /proc on Linux). A run recorded as running whose process no longer
+exists shows as "running (process gone)".
+
+Examples:
+  $ agentspace agents status
+  $ agentspace agents ps --json | jq '.agents[] | select(.status == "running") | .pid'`,
+		)
+		.action((_options, command: Command) =>
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./agentsStatus.js')>('commands/agents/agentsStatus.js')
+				).agentsStatus(ctx),
+			),
+		);
+
+	agents
 		.command('logs')
 		.description("show a run's log (the latest run by default); --follow for new lines")
 		.argument('<id>', 'the agent id')

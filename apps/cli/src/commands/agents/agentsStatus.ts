@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { type AgentRunStatus, runStatus } from '@agentspace/agents';
+import { homePaths } from '@agentspace/core';
+import type { CommandContext } from '../../context.js';
+import { openExistingHomeDb } from '../../homeDb.js';
+import type { ActionResult } from '../../program.js';
+import { safe } from './describeAgent.js';
+
+function duration(ms: number | null): string {
+	if (ms === null) return '-';
+	const s = Math.floor(ms / 1000);
+	if (s < 60) return `${s}s`;
+	if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+	if (s < 86_400)
+		return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+	return `${Math.floor(s / 86_400)}d${Math.floor((s % 86_400) / 3600)}h`;
+}
+
+/** `agents status` (`ps`): what runs, with its process figures. Read-only. */
+export async function agentsStatus(ctx: CommandContext): Promise<ActionResult> {
+	let agents: AgentRunStatus[] = [];
+	if (existsSync(homePaths(ctx.home).dbFile)) {
+		const db = openExistingHomeDb(ctx.home);
+		try {
+			agents = runStatus(db);
+		} finally {
+			db.$client.close();
+		}
+	}
+	ctx.output.data({ count: agents.length, agents });
+	if (agents.length === 0) {
+		ctx.output.line('No agents in the catalogue.');
+		return;
+	}
+	const { style } = ctx.output;
+	ctx.output.table(agents, [
+		{ header: 'ID', value: (a) => safe(a.id) },
+		{ header: 'NAME', value: (a) => safe(a.name) },
+		{
+			header: 'STATUS',
+			value: (a) =>
+				a.alive === false
+					? style.red('running (process gone)')
+					: a.status === 'running'
+						? style.green('running')
+						: a.status === 'crashed'
+							? style.red('crashed')
+							: safe(a.status),
+		},
+		{ header: 'PID', value: (a) => (a.pid === null ? '-' : String(a.pid)) },
+		{ header: 'UPTIME', value: (a) => duration(a.uptimeMs) },
+		{ header: 'RUNS', value: (a) => String(a.runs) },
+		{ header: 'CPU', value: (a) => (a.cpuMs === null ? '-' : `${(a.cpuMs / 1000).toFixed(1)}s`) },
+		{
+			header: 'MEM',
+			value: (a) => (a.rssBytes === null ? '-' : `${(a.rssBytes / 1024 / 1024).toFixed(1)} MB`),
+		},
+		{
+			header: 'SANDBOXED',
+			value: (a) => (a.sandboxed === null ? '-' : a.sandboxed ? 'yes' : style.yellow('no')),
+		},
+	]);
+}

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import type { AgentSpaceDb } from '@agentspace/db';
+
+/** One agent's run state, for `agents status`. */
+export interface AgentRunStatus {
+	readonly id: string;
+	readonly name: string;
+	/** The catalogue status (`running`, `stopped`, `crashed`, …). */
+	readonly status: string;
+	readonly runId: string | null;
+	readonly pid: number | null;
+	readonly startedAt: string | null;
+	readonly uptimeMs: number | null;
+	readonly runs: number;
+	readonly sandboxed: boolean | null;
+	/** For a running agent: whether its process still exists (false: the run was lost, e.g. a killed supervisor). */
+	readonly alive: boolean | null;
+	/** CPU time used by the process so far, ms (Linux /proc; null elsewhere or when not running). */
+	readonly cpuMs: number | null;
+	/** Resident memory of the process, bytes (Linux /proc; null elsewhere or when not running). */
+	readonly rssBytes: number | null;
+}
+
+interface Row {
+	agent_id: string;
+	name: string;
+	status: string;
+	run_count: number;
+	run_id: string | null;
+	pid: number | null;
+	started_at: string | null;
+	sandboxed: number | null;
+}
+
+// Kernel clock ticks per second: 100 on every Linux Node supports.
+const TICKS_PER_SECOND = 100;
+
+function processStats(pid: number): {
+	alive: boolean;
+	cpuMs: number | null;
+	rssBytes: number | null;
+} {
+	try {
+		process.kill(pid, 0);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ESRCH')
+			return { alive: false, cpuMs: null, rssBytes: null };
+	}
+	try {
+		// Fields after the command name (which may contain spaces) start after the last ')'.
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+		const rssKb = Number(
+			/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1],
+		);
+		return {
+			alive: true,
+			cpuMs: Number.isFinite(ticks) ? Math.round((ticks / TICKS_PER_SECOND) * 1000) : null,
+			rssBytes: Number.isFinite(rssKb) ? rssKb * 1024 : null,
+		};
+	} catch {
+		return { alive: true, cpuMs: null, rssBytes: null };
+	}
+}
+
+/** The run state of every installed agent, with live process figures for running ones. */
+export function runStatus(db: AgentSpaceDb, now: number = Date.now()): AgentRunStatus[] {
+	const rows = db.$client
+		.prepare(
+			`SELECT a.agent_id, a.name, a.status, a.run_count, r.run_id, r.pid, r.started_at, r.sandboxed
+			FROM agents a LEFT JOIN agent_runs r ON r.run_id = a.current_run_id
+			WHERE a.status <> 'uninstalled' ORDER BY a.agent_id`,
+		)
+		.all() as Row[];
+	return rows.map((row) => {
+		const running = row.status === 'running' && row.pid !== null;
+		const stats = running
+			? processStats(row.pid as number)
+			: { alive: null, cpuMs: null, rssBytes: null };
+		return {
+			id: row.agent_id,
+			name: row.name,
+			status: row.status,
+			runId: row.run_id,
+			pid: running ? row.pid : null,
+			startedAt: running ? row.started_at : null,
+			uptimeMs:
+				running && row.started_at !== null ? Math.max(0, now - Date.parse(row.started_at)) : null,
+			runs: row.run_count,
+			sandboxed: row.sandboxed === null ? null : row.sandboxed === 1,
+			alive: stats.alive,
+			cpuMs: stats.cpuMs,
+			rssBytes: stats.rssBytes,
+		};
+	});
+}
