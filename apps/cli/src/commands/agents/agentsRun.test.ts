@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
 	createGitRepo,
 	createTempHome,
@@ -115,5 +116,48 @@ describe('agents run --foreground', () => {
 				'utf8',
 			),
 		).not.toContain('approved-greeting-value');
+	});
+});
+
+describe('examples/hello-agent', () => {
+	it('installs, builds, is enabled and runs through the whole lifecycle', async () => {
+		const example = createGitRepo('hello-agent');
+		try {
+			cpSync(
+				fileURLToPath(new URL('../../../../../examples/hello-agent', import.meta.url)),
+				example.path,
+				{
+					recursive: true,
+				},
+			);
+			example.commit({}, 'hello');
+			expect(runCli(temp.home, ['agents', 'install', example.url]).status).toBe(0);
+			expect(runCli(temp.home, ['agents', 'build', 'hello-agent', '--yes']).status).toBe(0);
+			expect(
+				runCli(temp.home, ['agents', 'enable', 'hello-agent', '--approve', 'env:read:HELLO_NAME'])
+					.status,
+			).toBe(0);
+			const running = spawnCli(
+				temp.home,
+				['agents', 'run', 'hello-agent', '--foreground', '--unsandboxed'],
+				{
+					HELLO_NAME: 'Ada',
+				},
+			);
+			await running.waitForStdout(/hello #2/, 15_000);
+			running.child.kill('SIGINT');
+			expect(await running.exited).toEqual({ code: 0, signal: null });
+			expect(running.stdout()).toMatch(/goodbye after \d+ hellos/);
+			const notes = readFileSync(
+				join(temp.home, 'agents', 'hello-agent', 'data', 'home', 'hello-notes.txt'),
+				'utf8',
+			);
+			expect(notes).toMatch(/hello #2/);
+			expect(runCli(temp.home, ['agents', 'logs', 'hello-agent', '-n', '1']).stdout).toMatch(
+				/exited with code 0/,
+			);
+		} finally {
+			example.cleanup();
+		}
 	});
 });
