@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { killProcessGroup } from '../process/killProcessGroup.js';
+import { whenExited } from '../process/whenExited.js';
 import type { BuildStep } from './planBuild.js';
 
 /** How a step ended. */
@@ -92,26 +93,14 @@ export function runStep(step: BuildStep, options: RunStepOptions): Promise<StepO
 						: `cannot start ${step.command}: ${error.message}`,
 			});
 		});
-		child.on('close', (code, signal) => {
-			// The step's own children may outlive it: the group goes with it.
-			killGroup('SIGKILL');
-			settle({ exitCode: code, signal, timedOut });
-		});
-		// 'close' waits for the output pipes, and a process that left the group
-		// (setsid, a daemon) can hold them open for ever. Once the step itself
-		// has exited, give its output a moment to drain, then stop reading.
-		child.on('exit', (code, signal) => {
-			killGroup('SIGKILL');
-			setTimeout(() => {
-				if (settled) return;
+		whenExited(child, options.drainMs ?? 1000, (code, signal, held) => {
+			if (held) {
 				options.onLine(
 					'stderr',
 					'[agentspace: a process that left the step’s process group still holds its output open; no longer reading it]',
 				);
-				child.stdout.destroy();
-				child.stderr.destroy();
-				settle({ exitCode: code, signal, timedOut });
-			}, options.drainMs ?? 1000).unref();
+			}
+			settle({ exitCode: code, signal, timedOut });
 		});
 	});
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { AgentSpaceError } from '@agentspace/core';
 import type { RotatingLog } from '../logs/rotatingLog.js';
 import { killProcessGroup } from '../process/killProcessGroup.js';
+import { whenExited } from '../process/whenExited.js';
 
 /** Default grace between SIGTERM and SIGKILL when a run is stopped. */
 export const DEFAULT_STOP_GRACE_MS = 5000;
@@ -62,10 +63,7 @@ export function startAgentProcess(options: StartOptions): Promise<AgentProcess> 
 		let killed = false;
 		let killTimer: NodeJS.Timeout | undefined;
 		const exited = new Promise<ProcessExit>((settle) => {
-			let done = false;
-			const finish = (exitCode: number | null, signal: NodeJS.Signals | null) => {
-				if (done) return;
-				done = true;
+			whenExited(child, options.drainMs ?? 1000, (exitCode, signal) => {
 				if (killTimer !== undefined) clearTimeout(killTimer);
 				options.log.note(
 					signal === null
@@ -74,21 +72,6 @@ export function startAgentProcess(options: StartOptions): Promise<AgentProcess> 
 				);
 				options.log.close();
 				settle({ exitCode, signal, stopped: stopRequested, killed });
-			};
-			child.on('exit', (exitCode, signal) => {
-				// Whatever the agent left behind in its group goes with it.
-				killProcessGroup(child.pid, 'SIGKILL');
-				// 'close' waits for the pipes, which a process outside the group may hold open.
-				const drain = setTimeout(() => {
-					child.stdout.destroy();
-					child.stderr.destroy();
-					finish(exitCode, signal);
-				}, options.drainMs ?? 1000);
-				drain.unref();
-				child.once('close', () => {
-					clearTimeout(drain);
-					finish(exitCode, signal);
-				});
 			});
 		});
 		child.once('error', (error: NodeJS.ErrnoException) => {
