@@ -1,7 +1,6 @@
-import { ConflictError } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
 import type { AgentRecord } from '../catalog/agentRecord.js';
-import { readInstalledManifest } from '../catalog/installedManifest.js';
+import { readCataloguedManifest } from '../catalog/installedManifest.js';
 import { requireInstalled } from '../catalog/requireAgent.js';
 import type { Manifest } from '../manifest/schema.js';
 
@@ -26,15 +25,10 @@ export interface BuildPlan {
  */
 export function planBuild(db: AgentSpaceDb, id: string): BuildPlan {
 	const agent = requireInstalled(db, id);
-	const parsed = readInstalledManifest(agent);
-	if (parsed.manifestHash !== agent.manifestHash) {
-		throw new ConflictError(
-			`the manifest in ${agent.installPath} changed since the catalogue recorded it`,
-			{
-				hint: 'run `agentspace agents discover` to record the change (approvals will need renewing), then build again',
-			},
-		);
-	}
+	const parsed = readCataloguedManifest(
+		agent,
+		'to record the change (approvals will need renewing), then build again',
+	);
 	return {
 		agent,
 		steps: parsed.manifest.build?.steps ?? [],

@@ -24,3 +24,23 @@ export function readInstalledManifest(
 	}
 	return parsed.value;
 }
+
+/**
+ * {@link readInstalledManifest}, refusing a manifest that changed on disk since
+ * the catalogue recorded it: build steps or permissions edited behind the
+ * catalogue's back are never run or approved. `then` ends the hint (what to do
+ * after `agents discover`).
+ */
+export function readCataloguedManifest(
+	agent: AgentRecord & { readonly installPath: string },
+	then: string,
+): ParsedManifest {
+	const parsed = readInstalledManifest(agent);
+	if (parsed.manifestHash !== agent.manifestHash) {
+		throw new ConflictError(
+			`the manifest in ${agent.installPath} changed since the catalogue recorded it`,
+			{ hint: `run \`agentspace agents discover\` ${then}` },
+		);
+	}
+	return parsed;
+}

@@ -1,6 +1,6 @@
-import { ConflictError, PermissionDeniedError, ValidationError } from '@agentspace/core';
+import { PermissionDeniedError, ValidationError } from '@agentspace/core';
 import type { AgentSpaceDb, AuditRecord } from '@agentspace/db';
-import { readInstalledManifest } from '../catalog/installedManifest.js';
+import { readCataloguedManifest } from '../catalog/installedManifest.js';
 import { type ChangeActor, recordChange, recordDenial } from '../catalog/recordChange.js';
 import { requireInstalled } from '../catalog/requireAgent.js';
 import { permissionCovers, uncoveredPermissions } from '../permissions/covers.js';
@@ -46,15 +46,10 @@ export interface EnableResult {
  */
 export function enableAgent(options: EnableOptions): EnableResult {
 	const agent = requireInstalled(options.db, options.id);
-	const onDisk = readInstalledManifest(agent);
-	if (onDisk.manifestHash !== agent.manifestHash) {
-		throw new ConflictError(
-			`the manifest in ${agent.installPath} changed since the catalogue recorded it`,
-			{
-				hint: 'run `agentspace agents discover` to record the change, review the permissions it requests, then enable',
-			},
-		);
-	}
+	const _onDisk = readCataloguedManifest(
+		agent,
+		'to record the change, review the permissions it requests, then enable',
+	);
 	const bases = approvalBases(agent.installPath, options.userHome);
 	const parse = (texts: readonly string[], field: string): Permission[] => {
 		const issues: { path: string; message: string }[] = [];
