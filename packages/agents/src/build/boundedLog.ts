@@ -24,6 +24,8 @@ export class BoundedLog {
 	readonly path: string;
 	#fd: number;
 	#written = 0;
+	/** Set by the first line that did not fit: later lines, even short ones, go to the tail, so order is kept. */
+	#headFull = false;
 	#tail: string[] = [];
 	#tailSize = 0;
 	#omittedBytes = 0;
@@ -52,11 +54,12 @@ export class BoundedLog {
 		}
 		const entry = `${new Date().toISOString()} ${label} ${body}\n`;
 		const size = Buffer.byteLength(entry);
-		if (this.#written + size <= this.#headBytes) {
+		if (!this.#headFull && this.#written + size <= this.#headBytes) {
 			writeSync(this.#fd, entry);
 			this.#written += size;
 			return body;
 		}
+		this.#headFull = true;
 		this.#tail.push(entry);
 		this.#tailSize += size;
 		while (this.#tailSize > this.#tailBytes && this.#tail.length > 1) {

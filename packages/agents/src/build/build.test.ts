@@ -579,6 +579,24 @@ describe('BoundedLog', () => {
 		expect(text).not.toMatch(/ out line 50\n/);
 	});
 
+	it('keeps lines in order once the head is full, even a short line that would still fit in it', () => {
+		const path = join(home, 'logs', 'order.log');
+		// Each entry is a 24-character time, a space, 'out', a space, the text and a newline.
+		const entry = (text: string) => 24 + 1 + 3 + 1 + text.length + 1;
+		const long = 'l'.repeat(60);
+		const log = new BoundedLog(path, { headBytes: entry(long) + 40, tailBytes: 10_000 });
+		log.line('out', long); // fills the head but for 40 bytes
+		log.line('out', `${long}-2`); // does not fit: the head is full from here on
+		log.line('out', 'end'); // 33 bytes: would fit in the head's gap, must not jump ahead
+		log.close();
+
+		const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+		expect(lines).toHaveLength(3);
+		expect(lines[0]).toMatch(/ out l+$/);
+		expect(lines[1]).toMatch(/ out l+-2$/);
+		expect(lines[2]).toMatch(/ out end$/);
+	});
+
 	it('writes everything, unmarked, when the output fits; redacts given secret values', () => {
 		mkdirSync(join(home, 'logs'), { recursive: true });
 		const path = join(home, 'logs', 'small.log');
