@@ -78,6 +78,50 @@ describe('migrations', () => {
 		closeDb(db);
 	});
 
+	it('adds supervisor_pid and restart_policy to agent_runs, filling restart_policy from the log', () => {
+		const upTo = EMBEDDED_MIGRATIONS.findIndex((m) => m.tag.startsWith('0004_'));
+		expect(upTo).toBeGreaterThan(0);
+		const old = new Database(path);
+		applyMigrations(old, EMBEDDED_MIGRATIONS.slice(0, upTo));
+		const event = old.prepare(
+			`INSERT INTO events (id, type, project_key, stream_id, stream_version, timestamp,
+				schema_version, actor_type, actor_id, data)
+			VALUES (?, 'agent_run_started', '/p', 'agent:echo', ?, '2026-05-01T00:00:00.000Z', 1,
+				'system', 'agentspace', ?)`,
+		);
+		const started = (runId: string, policy: string) =>
+			JSON.stringify({
+				agent_id: 'echo',
+				run_id: runId,
+				pid: 9,
+				sandboxed: false,
+				restart_policy: policy,
+				attempt: 0,
+			});
+		event.run('evt_aaaaaaaaaaaaaaaaaaaaa', 1, started('run1', 'always'));
+		// A repeated run id: the projection kept the first event, so must the backfill.
+		event.run('evt_bbbbbbbbbbbbbbbbbbbbb', 2, started('run1', 'no'));
+		event.run('evt_ccccccccccccccccccccc', 3, started('run2', 'on-failure'));
+		const run = old.prepare(
+			`INSERT INTO agent_runs (run_id, agent_id, status, pid, sandboxed, started_at)
+			VALUES (?, 'echo', 'stopped', 9, 0, '2026-05-01T00:00:00.000Z')`,
+		);
+		for (const id of ['run1', 'run2', 'run-without-event']) run.run(id);
+		old.close();
+
+		const db = openDb({ path });
+		expect(
+			db.$client
+				.prepare('SELECT run_id, supervisor_pid, restart_policy FROM agent_runs ORDER BY rowid')
+				.all(),
+		).toEqual([
+			{ run_id: 'run1', supervisor_pid: null, restart_policy: 'always' },
+			{ run_id: 'run2', supervisor_pid: null, restart_policy: 'on-failure' },
+			{ run_id: 'run-without-event', supervisor_pid: null, restart_policy: null },
+		]);
+		closeDb(db);
+	});
+
 	it('refuses a database from a newer schema and leaves it untouched', () => {
 		const future = new Database(path);
 		applyMigrations(future, [

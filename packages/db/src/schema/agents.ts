@@ -16,7 +16,10 @@ export const agents = sqliteTable(
 		permissionsHash: text('permissions_hash').notNull(),
 		/** JSON array of permission strings the manifest requests. */
 		requestedPermissions: text('requested_permissions').notNull(),
-		/** discovered | installed | built | build_failed | enabled | running | stopped | crashed | uninstalled */
+		/**
+		 * discovered | installed | built | build_failed | enabled | running | stopped | crashed |
+		 * errored (the supervisor gave up restarting it) | uninstalled
+		 */
 		status: text('status').notNull(),
 		installPath: text('install_path'),
 		installedRef: text('installed_ref'),
@@ -38,7 +41,7 @@ export const agents = sqliteTable(
 	(table) => [index('agents_project_status_idx').on(table.projectKey, table.status)],
 );
 
-/** Projection: every run of every agent. */
+/** Projection: every run of every agent, with who supervised it and how it restarts. */
 export const agentRuns = sqliteTable(
 	'agent_runs',
 	{
@@ -53,6 +56,14 @@ export const agentRuns = sqliteTable(
 		exitCode: integer('exit_code'),
 		signal: text('signal'),
 		reason: text('reason'),
+		/**
+		 * The process that supervised the run (the daemon or a foreground CLI), so
+		 * reconciliation can tell an orphan from a run a live supervisor owns. Null
+		 * for runs recorded before it was.
+		 */
+		supervisorPid: integer('supervisor_pid'),
+		/** no | on-failure | always; null for runs recorded before it was. */
+		restartPolicy: text('restart_policy'),
 	},
 	(table) => [index('agent_runs_agent_idx').on(table.agentId, table.startedAt)],
 );

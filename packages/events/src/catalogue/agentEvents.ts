@@ -24,7 +24,7 @@ const runEnd = {
 	reason: Text.optional(),
 };
 
-/** Agent lifecycle: discovered → installed → built → enabled → running ⇄ stopped. */
+/** Agent lifecycle: discovered → installed → built → enabled → running ⇄ stopped (+ crashed, errored). */
 export const AGENT_EVENTS = [
 	defineEvent('agent_discovered', manifestState, agentStream),
 	defineEvent('agent_updated', { ...manifestState, previous_manifest_hash: Sha256 }, agentStream),
@@ -96,10 +96,23 @@ export const AGENT_EVENTS = [
 			sandboxed: z.boolean(),
 			restart_policy: z.enum(['no', 'on-failure', 'always']),
 			attempt: z.int().nonnegative().default(0),
+			// Optional so v1 events written before it still parse: a run with no
+			// supervisor pid has no owner to ask, and reconciliation treats it as such.
+			supervisor_pid: z.int().positive().optional(),
 		},
 		agentStream,
 	),
 	defineEvent('agent_run_stopped', runEnd, agentStream),
 	defineEvent('agent_run_crashed', runEnd, agentStream),
+	defineEvent(
+		'agent_errored',
+		{
+			agent_id: AgentId,
+			run_id: z.string().min(1).max(128).optional(),
+			reason: Text,
+			restarts: z.int().nonnegative(),
+		},
+		agentStream,
+	),
 	defineEvent('agent_uninstalled', { agent_id: AgentId, reason: Text.optional() }, agentStream),
 ] as const;

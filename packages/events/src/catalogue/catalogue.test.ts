@@ -37,6 +37,7 @@ describe('event catalogue', () => {
 			'agent_run_started',
 			'agent_run_stopped',
 			'agent_run_crashed',
+			'agent_errored',
 			'agent_uninstalled',
 			'pilot_registered',
 			'pilot_active',

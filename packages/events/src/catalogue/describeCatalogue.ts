@@ -19,6 +19,8 @@ export const EVENT_DESCRIPTIONS: Readonly<Record<EventType, string>> = {
 	agent_run_stopped: 'A run ended because it was asked to stop, or exited cleanly.',
 	agent_run_crashed:
 		'A run ended on its own with a failure (non-zero exit, signal, or lost process).',
+	agent_errored:
+		'The supervisor gave up on the agent (its runs kept crashing, or a restart could not start); it stays down until run again.',
 	agent_uninstalled: 'The checkout was removed; the history stays.',
 	pilot_registered: 'An agent session joined a project under a callsign.',
 	pilot_active: 'A pilot reported activity (a heartbeat).',

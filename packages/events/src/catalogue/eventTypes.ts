@@ -18,6 +18,7 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<EventType, number>> = {
 	agent_run_started: 1,
 	agent_run_stopped: 1,
 	agent_run_crashed: 1,
+	agent_errored: 1,
 	agent_uninstalled: 1,
 	pilot_registered: 1,
 	pilot_active: 1,

@@ -160,13 +160,16 @@ export const agentsProjection = defineProjection({
 		agent_run_started: (context, e) => {
 			// A repeated run id is the same run: it must not count twice.
 			const inserted = context.run(
-				`INSERT INTO agent_runs (run_id, agent_id, status, pid, sandboxed, started_at)
-				VALUES (?, ?, 'running', ?, ?, ?) ON CONFLICT (run_id) DO NOTHING`,
+				`INSERT INTO agent_runs (run_id, agent_id, status, pid, sandboxed, started_at,
+					supervisor_pid, restart_policy)
+				VALUES (?, ?, 'running', ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING`,
 				e.run_id,
 				e.agent_id,
 				e.pid,
 				e.sandboxed,
 				e.timestamp,
+				e.supervisor_pid,
+				e.restart_policy,
 			);
 			if (inserted === 0) return;
 			context.run(
@@ -180,6 +183,30 @@ export const agentsProjection = defineProjection({
 		},
 		agent_run_stopped: (context, e) => endRun(context, e, 'stopped'),
 		agent_run_crashed: (context, e) => endRun(context, e, 'crashed'),
+		agent_errored: (context, e) => {
+			// The supervisor records the crash first; should it not have, the named run
+			// ends here, so an agent without a current run never has a run still running.
+			if (e.run_id !== undefined) {
+				context.run(
+					`UPDATE agent_runs SET status = 'crashed', ended_at = ?, reason = ?
+					WHERE run_id = ? AND agent_id = ? AND status = 'running'`,
+					e.timestamp,
+					e.reason,
+					e.run_id,
+					e.agent_id,
+				);
+			}
+			// A run another supervisor started since is not this one's to end; nor is an
+			// uninstalled agent errored.
+			context.run(
+				`UPDATE agents SET status = 'errored', current_run_id = NULL, updated_at = ?
+				WHERE agent_id = ? AND status <> 'uninstalled'
+					AND (current_run_id IS NULL OR current_run_id = ?)`,
+				e.timestamp,
+				e.agent_id,
+				e.run_id,
+			);
+		},
 		agent_uninstalled: (context, e) => {
 			context.run(
 				`UPDATE agents SET status = 'uninstalled', install_path = NULL, installed_ref = NULL,

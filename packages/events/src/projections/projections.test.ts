@@ -5,7 +5,11 @@ import type { EventPayloadInput, EventType } from '../catalogue/catalogue.js';
 import { createEvent } from '../createEvent.js';
 import { findReadyWork } from '../queries/readyWork.js';
 import { findReservationConflicts, reserveFiles } from '../queries/reservations.js';
+import { projectionDigest } from '../replay/projectionDigest.js';
+import { rebuildProjections } from '../replay/rebuildProjections.js';
 import { EventStore } from '../store/EventStore.js';
+import { queryEvents } from '../store/queryEvents.js';
+import { validateEvent } from '../validateEvent.js';
 
 let db: AgentSpaceDb;
 let store: EventStore;
@@ -184,6 +188,176 @@ describe('agents projection', () => {
 			approved_manifest_hash: 'a'.repeat(64),
 			status: 'enabled',
 		});
+	});
+});
+
+describe('agents projection: supervision (agent_errored, supervisor_pid, restart_policy)', () => {
+	const agentRow = () =>
+		row('SELECT status, current_run_id, run_count FROM agents WHERE agent_id = ?', 'echo');
+	const runRow = (runId: string) =>
+		row(
+			'SELECT status, pid, supervisor_pid, restart_policy, ended_at, reason FROM agent_runs WHERE run_id = ?',
+			runId,
+		);
+	const start = (run_id: string, extra: { supervisor_pid?: number } = {}) =>
+		emit('agent_run_started', {
+			agent_id: 'echo',
+			run_id,
+			pid: 4242,
+			sandboxed: false,
+			restart_policy: 'on-failure',
+			...extra,
+		});
+	const crash = (run_id: string) =>
+		emit('agent_run_crashed', {
+			agent_id: 'echo',
+			run_id,
+			exit_code: 1,
+			signal: null,
+			reason: 'exited with code 1',
+		});
+	const enable = () =>
+		emit('agent_enabled', {
+			agent_id: 'echo',
+			approved_permissions: [],
+			manifest_hash: manifest.manifest_hash,
+			permissions_hash: manifest.permissions_hash,
+		});
+
+	it('agent_errored after a crash makes the agent errored; a new run makes it running again', async () => {
+		await emit('agent_discovered', manifest);
+		await enable();
+		await start('run1', { supervisor_pid: 777 });
+		await crash('run1');
+		expect(agentRow()).toEqual({ status: 'crashed', current_run_id: null, run_count: 1 });
+		await emit('agent_errored', {
+			agent_id: 'echo',
+			run_id: 'run1',
+			reason: 'crashed 17 times within a second of starting',
+			restarts: 16,
+		});
+		expect(agentRow()).toEqual({ status: 'errored', current_run_id: null, run_count: 1 });
+		// The run keeps what its own end recorded.
+		expect(runRow('run1')).toMatchObject({ status: 'crashed', reason: 'exited with code 1' });
+		// A build keeps it, like crashed; enabling makes it enabled.
+		await emit('agent_built', { agent_id: 'echo', build_id: 'b1', duration_ms: 1 });
+		expect(agentRow()).toMatchObject({ status: 'errored' });
+		await enable();
+		expect(agentRow()).toMatchObject({ status: 'enabled' });
+		await emit('agent_errored', { agent_id: 'echo', reason: 'could not restart', restarts: 0 });
+		expect(agentRow()).toMatchObject({ status: 'errored' });
+		await start('run2', { supervisor_pid: 778 });
+		expect(agentRow()).toEqual({ status: 'running', current_run_id: 'run2', run_count: 2 });
+	});
+
+	it('agent_errored ends its run if the crash was not recorded, and leaves a newer run and an uninstalled agent alone', async () => {
+		await emit('agent_discovered', manifest);
+		await start('run1');
+		await emit('agent_errored', {
+			agent_id: 'echo',
+			run_id: 'run1',
+			reason: 'gave up',
+			restarts: 3,
+		});
+		expect(agentRow()).toEqual({ status: 'errored', current_run_id: null, run_count: 1 });
+		expect(runRow('run1')).toMatchObject({ status: 'crashed', ended_at: at(3), reason: 'gave up' });
+		// Another supervisor has started run2 since: a late errored for run1 is not about it.
+		await start('run2');
+		await emit('agent_errored', { agent_id: 'echo', run_id: 'run1', reason: 'late', restarts: 3 });
+		expect(agentRow()).toEqual({ status: 'running', current_run_id: 'run2', run_count: 2 });
+		expect(runRow('run2')).toMatchObject({ status: 'running' });
+		await emit('agent_run_stopped', {
+			agent_id: 'echo',
+			run_id: 'run2',
+			exit_code: 0,
+			signal: null,
+		});
+		await emit('agent_uninstalled', { agent_id: 'echo' });
+		await emit('agent_errored', { agent_id: 'echo', reason: 'late', restarts: 0 });
+		expect(agentRow()).toMatchObject({ status: 'uninstalled' });
+	});
+
+	it('agent_runs keeps supervisor_pid and restart_policy; without supervisor_pid it is NULL', async () => {
+		await emit('agent_discovered', manifest);
+		await start('run1', { supervisor_pid: 31337 });
+		expect(runRow('run1')).toMatchObject({
+			status: 'running',
+			pid: 4242,
+			supervisor_pid: 31337,
+			restart_policy: 'on-failure',
+		});
+		await crash('run1');
+		await start('run2');
+		expect(runRow('run2')).toMatchObject({ supervisor_pid: null, restart_policy: 'on-failure' });
+		expect(() =>
+			createEvent('agent_run_started', {
+				project_key: '/p',
+				agent_id: 'echo',
+				run_id: 'run3',
+				pid: 1,
+				sandboxed: false,
+				restart_policy: 'always',
+				supervisor_pid: 0,
+			}),
+		).toThrow(/supervisor_pid/);
+	});
+
+	it('reads and replays an agent_run_started stored by an older build (no supervisor_pid)', () => {
+		// Written as a build from before supervisor_pid stored it: same type, same version.
+		const data = {
+			agent_id: 'echo',
+			run_id: 'old-run',
+			pid: 99,
+			sandboxed: true,
+			restart_policy: 'always',
+			attempt: 0,
+		};
+		db.$client
+			.prepare(
+				`INSERT INTO events (id, type, project_key, stream_id, stream_version, timestamp,
+					schema_version, actor_type, actor_id, data)
+				VALUES ('evt_oldoldoldoldoldoldold1', 'agent_run_started', '/p', 'agent:echo', 1,
+					'2026-05-01T00:00:00.000Z', 1, 'system', 'agentspace', ?)`,
+			)
+			.run(JSON.stringify(data));
+		const [stored] = queryEvents(db, { types: ['agent_run_started'] });
+		expect(stored).toMatchObject(data);
+		expect(stored).not.toHaveProperty('supervisor_pid');
+		expect(validateEvent(stored)).toEqual(stored);
+		rebuildProjections(db);
+		expect(runRow('old-run')).toMatchObject({
+			status: 'running',
+			pid: 99,
+			supervisor_pid: null,
+			restart_policy: 'always',
+		});
+	});
+
+	it('replay gives byte-identical agents and agent_runs tables', async () => {
+		await emit('agent_discovered', manifest);
+		await enable();
+		await start('run1', { supervisor_pid: 500 });
+		await crash('run1');
+		await start('run2');
+		await emit('agent_errored', {
+			agent_id: 'echo',
+			run_id: 'run2',
+			reason: 'gave up',
+			restarts: 2,
+		});
+		await start('run3', { supervisor_pid: 501 });
+		await crash('run3');
+		await emit('agent_errored', {
+			agent_id: 'echo',
+			run_id: 'run3',
+			reason: 'gave up',
+			restarts: 16,
+		});
+		const before = projectionDigest(db);
+		expect(before.agent_runs?.rows).toBe(3);
+		rebuildProjections(db);
+		expect(projectionDigest(db)).toEqual(before);
+		expect(agentRow()).toEqual({ status: 'errored', current_run_id: null, run_count: 3 });
 	});
 });
 

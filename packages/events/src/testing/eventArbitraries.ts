@@ -95,15 +95,22 @@ export const PAYLOADS: PayloadArbitraries = {
 		permissions_hash: hash,
 	}),
 	agent_permissions_revoked: fc.record({ agent_id: agentId, reason: opt(text) }).map(clean),
-	agent_run_started: fc.record({
-		agent_id: agentId,
-		run_id: runId,
-		pid: fc.integer({ min: 2, max: 99999 }),
-		sandboxed: fc.boolean(),
-		restart_policy: fc.constantFrom('no', 'on-failure', 'always'),
-	}),
+	agent_run_started: fc
+		.record({
+			agent_id: agentId,
+			run_id: runId,
+			pid: fc.integer({ min: 2, max: 99999 }),
+			sandboxed: fc.boolean(),
+			restart_policy: fc.constantFrom('no', 'on-failure', 'always'),
+			attempt: opt(fc.nat(20)),
+			supervisor_pid: opt(fc.integer({ min: 2, max: 99999 })),
+		})
+		.map(clean),
 	agent_run_stopped: fc.record(runEnd).map(clean),
 	agent_run_crashed: fc.record(runEnd).map(clean),
+	agent_errored: fc
+		.record({ agent_id: agentId, run_id: opt(runId), reason: text, restarts: fc.nat(20) })
+		.map(clean),
 	agent_uninstalled: fc.record({ agent_id: agentId }),
 	pilot_registered: fc
 		.record({
