@@ -2,9 +2,10 @@
 // Quickstart step one (`npm start`): from a fresh clone with only Node.js and
 // npm, install the pinned pnpm if it is missing, install dependencies (native
 // modules are compiled from source; nothing is downloaded except from the npm
-// registry), build every package, then run `agentspace doctor`.
+// registry), build every package, run `agentspace doctor`, then the demo: the
+// whole agent lifecycle on examples/hello-agent (scripts/demo.mjs).
 //
-//   node scripts/setup.mjs [--no-doctor] [-- <doctor arguments>]
+//   node scripts/setup.mjs [--no-doctor] [--no-demo] [-- <doctor arguments>]
 //
 // Plain Node with no dependencies: it has to run before anything is installed.
 import { spawnSync } from 'node:child_process';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const runDoctor = !args.includes('--no-doctor');
+const runDemo = runDoctor && !args.includes('--no-demo');
 const separator = args.indexOf('--');
 const doctorArgs = separator === -1 ? [] : args.slice(separator + 1);
 
@@ -136,6 +138,9 @@ if (runDoctor) {
 	if (!existsSync(cli)) fail('the CLI was not built', 'run `pnpm build` and read its output');
 	say('agentspace doctor');
 	process.exitCode = run(process.execPath, [cli, 'doctor', ...doctorArgs]);
+	if (process.exitCode === 0 && runDemo) {
+		process.exitCode = run(process.execPath, [join(root, 'scripts', 'demo.mjs')]);
+	}
 	if (process.exitCode === 0) {
 		say(
 			'done. Run the CLI with `pnpm agentspace <command>` (or `npx agentspace`); tests: `npm test`',

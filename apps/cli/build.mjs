@@ -29,7 +29,7 @@ function commandEntries() {
 
 rmSync('dist', { recursive: true, force: true });
 await build({
-	entryPoints: ['src/bin.ts', ...commandEntries()],
+	entryPoints: ['src/bin.ts', 'src/sandboxHost.ts', ...commandEntries()],
 	outdir: 'dist',
 	outbase: 'src',
 	bundle: true,
@@ -40,8 +40,10 @@ await build({
 	// better-sqlite3's JavaScript is bundled (loading it as separate CommonJS
 	// files costs ~10 ms per command); its compiled addon is not JavaScript and
 	// is loaded by path (see packages/db/src/connection/nativeBinding.ts).
-	// @napi-rs/keyring picks its platform addon at run time, so it stays external.
-	external: ['@napi-rs/keyring'],
+	// @napi-rs/keyring picks its platform addon at run time, and
+	// @anthropic-ai/sandbox-runtime finds its seccomp helper beside its own
+	// files: both stay external (dependencies of this package).
+	external: ['@napi-rs/keyring', '@anthropic-ai/sandbox-runtime'],
 	// Bundled CommonJS (commander, better-sqlite3's loader) calls require().
 	banner: {
 		js: "import { createRequire as __agentspaceCreateRequire } from 'node:module';\nconst require = __agentspaceCreateRequire(import.meta.url);",

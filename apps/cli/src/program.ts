@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAgentsCommands } from './commands/agents/register.js';
 import { registerAuditCommands } from './commands/audit/register.js';
 import { registerConfigCommands } from './commands/config/register.js';
+import { registerDaemonCommands } from './commands/daemon/register.js';
 import { registerDoctorCommand } from './commands/doctor/register.js';
 import { registerEventsCommands } from './commands/events/register.js';
 import type { CommandContext, GlobalOptions } from './context.js';
@@ -63,6 +64,7 @@ Exit codes are listed in specs/cli.md.`,
 	registerAuditCommands(program, run);
 	registerEventsCommands(program, run);
 	registerAgentsCommands(program, run);
+	registerDaemonCommands(program, run);
 	return program;
 }
 

@@ -18,6 +18,24 @@ export type {
 } from './catalog/recordChange.js';
 export { recordChange, recordDenial } from './catalog/recordChange.js';
 export { requireAgent, requireInstalled } from './catalog/requireAgent.js';
+export type { DaemonConnection } from './daemon/daemonClient.js';
+export { callDaemon, DaemonNotRunningError, isDaemonNotRunning } from './daemon/daemonClient.js';
+export type { DaemonPaths } from './daemon/daemonPaths.js';
+export { daemonPaths } from './daemon/daemonPaths.js';
+export type {
+	DaemonMethod,
+	DaemonParams,
+	DaemonRequest,
+	DaemonResponse,
+	DaemonResults,
+	RequestActor,
+	StoppedAgent,
+	SupervisedAgent,
+} from './daemon/daemonProtocol.js';
+export type { LostRun, ReconcileOptions } from './daemon/reconcileRuns.js';
+export { reconcileRuns } from './daemon/reconcileRuns.js';
+export type { DaemonOptions, RunningDaemon } from './daemon/runDaemon.js';
+export { runDaemon } from './daemon/runDaemon.js';
 export type {
 	DiscoveredManifest,
 	DiscoverOptions,
@@ -49,6 +67,8 @@ export type { InstallSource } from './install/installSource.js';
 export { resolveInstallSource, validateRef } from './install/installSource.js';
 export type { GitOutput, RunGitOptions } from './install/runGit.js';
 export { DEFAULT_GIT_TIMEOUT_MS, gitEnvironment, runGit } from './install/runGit.js';
+export type { CurrentRun } from './launcher/currentRun.js';
+export { currentRuns, isRunRecordedRunning } from './launcher/currentRun.js';
 export type {
 	BackoffSettings,
 	RestartDecision,
@@ -105,4 +125,19 @@ export type {
 	SecretPermission,
 } from './permissions/types.js';
 export { PERMISSION_ACTIONS } from './permissions/types.js';
+export { isProcessAlive } from './process/isProcessAlive.js';
 export { killProcessGroup } from './process/killProcessGroup.js';
+export type { SandboxedCommandInput } from './sandbox/sandboxedCommand.js';
+export { sandboxedCommand } from './sandbox/sandboxedCommand.js';
+export {
+	runSandboxHost,
+	SANDBOX_EXIT_BAD_POLICY,
+	SANDBOX_EXIT_CANNOT_START,
+} from './sandbox/sandboxHost.js';
+export type { SandboxLaunch } from './sandbox/sandboxLaunch.js';
+export { parseSandboxLaunch, validateSandboxLaunch } from './sandbox/sandboxLaunch.js';
+export type { SandboxPolicy, SandboxPolicyInput } from './sandbox/sandboxPolicy.js';
+export { sandboxPolicyFor } from './sandbox/sandboxPolicy.js';
+export type { SandboxReadiness } from './sandbox/sandboxReadiness.js';
+export { sandboxReadiness } from './sandbox/sandboxReadiness.js';
+export { shellCommand, shellQuote } from './sandbox/shellQuote.js';

@@ -49,18 +49,24 @@ async function installRunAgent(args: string[]): Promise<void> {
 const types = () => queryEvents(db, { stream_id: 'agent:echo-agent' }).map((e) => e.type);
 
 describe('superviseAgent', () => {
-	it('refuses to run without the sandbox unless asked to, explicitly', async () => {
+	it('refuses a sandboxed run when the sandbox tools are missing, saying what to install', async () => {
 		await installRunAgent([]);
-		await expect(
-			superviseAgent({
-				db,
-				home: temp.home,
-				id: 'echo-agent',
-				actor,
-				unsandboxed: false,
-				env: process.env,
-			}),
-		).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+		const attempt = superviseAgent({
+			db,
+			home: temp.home,
+			id: 'echo-agent',
+			actor,
+			unsandboxed: false,
+			sandboxHostScript: '/nonexistent/host.js',
+			// A PATH without bwrap, socat or rg.
+			env: { PATH: temp.home },
+		});
+		await expect(attempt).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+		await expect(attempt).rejects.toThrow(/needs bwrap, socat, rg/);
+		await expect(attempt).rejects.toHaveProperty(
+			'hint',
+			expect.stringMatching(/apt-get install bubblewrap socat ripgrep.*--unsandboxed/),
+		);
 		expect(types()).not.toContain('agent_run_started');
 	});
 
@@ -145,7 +151,8 @@ describe('superviseAgent', () => {
 				.filter((s) => s.state === 'restarting')
 				.map((s) => (s.state === 'restarting' ? s.delayMs : 0)),
 		).toEqual([10, 15, 23]);
-		expect(getAgent(db, 'echo-agent')?.status).toBe('crashed');
+		expect(getAgent(db, 'echo-agent')?.status).toBe('errored');
+		expect(types().at(-1)).toBe('agent_errored');
 	});
 });
 

@@ -1,10 +1,22 @@
+import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { AgentSpaceError, generateAuthToken, generateId } from '@agentspace/core';
+import {
+	AgentSpaceError,
+	ConflictError,
+	generateAuthToken,
+	generateId,
+	PermissionDeniedError,
+} from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
 import { agentPaths } from '../agentPaths.js';
 import { type ChangeActor, recordChange } from '../catalog/recordChange.js';
 import { assertRunnable } from '../lifecycle/assertRunnable.js';
 import { RotatingLog } from '../logs/rotatingLog.js';
+import { isProcessAlive } from '../process/isProcessAlive.js';
+import { sandboxedCommand } from '../sandbox/sandboxedCommand.js';
+import { sandboxPolicyFor } from '../sandbox/sandboxPolicy.js';
+import { sandboxReadiness } from '../sandbox/sandboxReadiness.js';
+import { currentRuns } from './currentRun.js';
 import {
 	type BackoffSettings,
 	DEFAULT_BACKOFF,
@@ -30,10 +42,20 @@ export interface SuperviseOptions {
 	readonly sourceApp?: string;
 	readonly restart?: RestartPolicy;
 	/**
-	 * Run without the OS sandbox. Required for now (the sandbox is the next step
-	 * of the launcher); audited with severity `security` on every start.
+	 * Run without the OS sandbox: only when the user asked for it explicitly;
+	 * audited with severity `security` on every start.
 	 */
 	readonly unsandboxed: boolean;
+	/**
+	 * The sandbox host's script (see sandboxedCommand): the library's
+	 * `dist/sandbox/sandboxHostMain.js` or the CLI's bundle of it. Required
+	 * unless `unsandboxed`.
+	 */
+	readonly sandboxHostScript?: string;
+	/** The pid of the process that supervises (this one): recorded on each run for reconciliation. */
+	readonly supervisorPid?: number;
+	/** The daemon's socket, given to the agent as AGENTSPACE_SOCKET. */
+	readonly socketPath?: string;
 	/** Where PATH, LANG, TZ and approved variables come from. */
 	readonly env: Readonly<Record<string, string | undefined>>;
 	readonly userHome?: string;
@@ -51,6 +73,7 @@ export type SupervisorStatus =
 			readonly runId: string;
 			readonly pid: number;
 			readonly logPath: string;
+			readonly sandboxed: boolean;
 	  }
 	| { readonly state: 'ended'; readonly runId: string; readonly exit: ProcessExit }
 	| { readonly state: 'restarting'; readonly delayMs: number; readonly restarts: number }
@@ -80,13 +103,34 @@ export interface Supervisor {
  * exit 0) or `agent_run_crashed` + `agents.run_ended`.
  */
 export async function superviseAgent(options: SuperviseOptions): Promise<Supervisor> {
-	if (!options.unsandboxed) {
-		throw new AgentSpaceError(
-			'running agents inside the OS sandbox is not available in this build yet',
-			{
-				code: 'PERMISSION_DENIED',
-				hint: 'pass --unsandboxed to run without it (audited with severity security)',
-			},
+	const sandboxed = !options.unsandboxed;
+	if (sandboxed) {
+		const readiness = sandboxReadiness(options.env);
+		if (!readiness.ready) {
+			throw new PermissionDeniedError(
+				`cannot run "${options.id}" inside the OS sandbox: ${readiness.problem}`,
+				{
+					hint: `${readiness.hint}; or run it without the sandbox, explicitly: --unsandboxed (audited with severity security)`,
+				},
+			);
+		}
+		if (options.sandboxHostScript === undefined) {
+			throw new AgentSpaceError('superviseAgent: a sandboxed run needs sandboxHostScript', {
+				code: 'INTERNAL',
+			});
+		}
+	}
+	// One supervisor per agent: a second would start a second copy.
+	const running = currentRuns(options.db).find((run) => run.agentId === options.id);
+	if (
+		running !== undefined &&
+		(running.supervisorPid === null
+			? running.pid !== null && isProcessAlive(running.pid)
+			: isProcessAlive(running.supervisorPid))
+	) {
+		throw new ConflictError(
+			`agent "${options.id}" is already running (run ${running.runId}${running.pid === null ? '' : `, pid ${running.pid}`})`,
+			{ hint: `stop it first: agentspace agents stop ${options.id}` },
 		);
 	}
 	const policy = options.restart ?? 'no';
@@ -114,6 +158,7 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 			runId,
 			sessionToken,
 			approved: runnable.approved,
+			...(options.socketPath === undefined ? {} : { socketPath: options.socketPath }),
 		});
 		// Every value injected into the run is kept out of its log.
 		const injected = runnable.approved.flatMap((p) =>
@@ -122,9 +167,24 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 		const logPath = join(paths.logs, `${runId}.log`);
 		const log = new RotatingLog(logPath, {}, [sessionToken, ...injected], options.onLine);
 		const { entrypoint } = runnable.manifest.manifest;
+		const command = sandboxed
+			? sandboxedCommand({
+					hostScript: options.sandboxHostScript as string,
+					policy: sandboxPolicyFor({
+						agentHome: options.home,
+						userHome: options.userHome ?? homedir(),
+						paths,
+						installPath: runnable.agent.installPath,
+						runId,
+						approved: runnable.approved,
+					}),
+					command: entrypoint.command,
+					args: entrypoint.args,
+				})
+			: { command: entrypoint.command, args: entrypoint.args };
 		const process = await startAgentProcess({
-			command: entrypoint.command,
-			args: entrypoint.args,
+			command: command.command,
+			args: command.args,
 			cwd: runnable.agent.installPath,
 			env,
 			log,
@@ -138,27 +198,31 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 						agent_id: options.id,
 						run_id: runId,
 						pid: process.pid,
-						sandboxed: false,
+						sandboxed,
 						restart_policy: policy,
 						attempt,
+						...(options.supervisorPid === undefined
+							? {}
+							: { supervisor_pid: options.supervisorPid }),
 					},
 				},
 			],
 			audit: {
 				eventType: 'agents.run_started',
 				agentId: options.id,
-				severity: 'security',
+				// Running an agent's code outside the sandbox is a security decision, every time.
+				severity: sandboxed ? 'info' : 'security',
 				metadata: {
 					runId,
 					pid: process.pid,
-					sandboxed: false,
-					unsandboxed: 'requested explicitly',
+					sandboxed,
+					...(sandboxed ? {} : { unsandboxed: 'requested explicitly' }),
 					attempt,
 					restartPolicy: policy,
 				},
 			},
 		});
-		options.onStatus?.({ state: 'started', runId, pid: process.pid, logPath });
+		options.onStatus?.({ state: 'started', runId, pid: process.pid, logPath, sandboxed });
 		return { process, runId, startedAt: Date.now() };
 	};
 
@@ -201,6 +265,30 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 		return clean;
 	};
 
+	/** The restart policy gave up: the agent is `errored` until it is run again. */
+	const recordErrored = (reason: string, runId: string | undefined, restarts: number) => {
+		recordChange(options.db, {
+			...base,
+			events: [
+				{
+					type: 'agent_errored',
+					fields: {
+						agent_id: options.id,
+						...(runId === undefined ? {} : { run_id: runId }),
+						reason,
+						restarts,
+					},
+				},
+			],
+			audit: {
+				eventType: 'agents.errored',
+				agentId: options.id,
+				severity: 'warning',
+				metadata: { runId: runId ?? null, reason, restarts },
+			},
+		});
+	};
+
 	const first = await startOnce(0);
 	current = first.process;
 	const done = (async (): Promise<SupervisionResult> => {
@@ -222,6 +310,7 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 			);
 			if (decision.action === 'stop') return { runs, lastExit: exit, errored: false };
 			if (decision.action === 'errored') {
+				recordErrored(decision.reason, run.runId, state.restarts);
 				options.onStatus?.({ state: 'errored', reason: decision.reason });
 				return { runs, lastExit: exit, errored: true };
 			}
@@ -244,7 +333,13 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 				run = await startOnce(state.restarts);
 			} catch (error) {
 				// Not runnable any more (revoked, drifted, uninstalled): no restart.
-				options.onStatus?.({ state: 'errored', reason: (error as Error).message });
+				const reason = `cannot restart: ${(error as Error).message}`;
+				try {
+					recordErrored(reason, undefined, state.restarts);
+				} catch {
+					// Uninstalled meanwhile: there is no agent left to mark.
+				}
+				options.onStatus?.({ state: 'errored', reason });
 				return { runs, lastExit: exit, errored: true };
 			}
 			current = run.process;

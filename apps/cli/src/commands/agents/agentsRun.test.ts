@@ -36,25 +36,30 @@ afterEach(() => {
 });
 
 describe('agents run --foreground', () => {
-	it('refuses what may not run: not enabled, no --unsandboxed, no --foreground, a bad --restart', () => {
-		const notEnabled = runCli(temp.home, [
-			'agents',
-			'run',
-			'ticker',
-			'--foreground',
-			'--unsandboxed',
-		]);
+	it('refuses what may not run: not enabled, no sandbox tools, a bad --restart or --grace', () => {
+		const notEnabled = runCli(temp.home, ['agents', 'run', 'ticker', '--foreground']);
 		expect(notEnabled.status).toBe(5);
 		expect(notEnabled.stderr).toMatch(/not enabled/);
 		expect(runCli(temp.home, ['agents', 'enable', 'ticker', '--all']).status).toBe(0);
-		const sandbox = runCli(temp.home, ['agents', 'run', 'ticker', '--foreground']);
-		expect(sandbox.status).toBe(5);
-		expect(sandbox.stderr).toMatch(/--unsandboxed/);
-		expect(runCli(temp.home, ['agents', 'run', 'ticker']).status).toBe(2);
+		// A PATH without bwrap, socat and rg (node itself is found by its full path).
+		const noSandbox = runCli(temp.home, ['agents', 'run', 'ticker', '--foreground'], {
+			PATH: temp.home,
+		});
+		expect(noSandbox.status).toBe(5);
+		expect(noSandbox.stderr).toMatch(/needs bwrap, socat, rg/);
+		expect(noSandbox.stderr).toMatch(/apt-get install bubblewrap socat ripgrep/);
+		expect(noSandbox.stderr).toMatch(/--unsandboxed/);
 		expect(
 			runCli(temp.home, ['agents', 'run', 'ticker', '--foreground', '--restart', 'sometimes'])
 				.status,
 		).toBe(2);
+		expect(
+			runCli(temp.home, ['agents', 'run', 'ticker', '--foreground', '--grace', 'x']).status,
+		).toBe(2);
+		expect(runCli(temp.home, ['agents', 'run', 'ticker', '--grace', '3']).status).toBe(2);
+		expect(runCliJson(temp.home, ['agents', 'status']).json).toMatchObject({
+			agents: [expect.objectContaining({ status: 'enabled', runs: 0 })],
+		});
 	});
 
 	it('runs the agent with only approved variables, echoes its output, stops on Ctrl-C, and logs it', async () => {
@@ -74,7 +79,7 @@ describe('agents run --foreground', () => {
 		expect(status.json.agents[0]).toMatchObject({ id: 'ticker', status: 'running', alive: true });
 		expect(status.json.agents[0]?.rssBytes).toBeGreaterThan(0);
 		expect(runCli(temp.home, ['agents', 'ps']).stdout).toMatch(
-			/ticker\s+Ticker\s+running\s+\d+\s+\d+s\s+1\s+[\d.]+s\s+[\d.]+ MB\s+no/,
+			/ticker\s+Ticker\s+running\s+\d+\s+\d+s\s+-\s+1\s+[\d.]+s\s+[\d.]+ MB\s+no/,
 		);
 		running.child.kill('SIGINT');
 		expect(await running.exited).toEqual({ code: 0, signal: null });
@@ -120,7 +125,7 @@ describe('agents run --foreground', () => {
 });
 
 describe('examples/hello-agent', () => {
-	it('installs, builds, is enabled and runs through the whole lifecycle', async () => {
+	it('installs, builds, is enabled and runs in the sandbox through the whole lifecycle', async () => {
 		const example = createGitRepo('hello-agent');
 		try {
 			cpSync(
@@ -137,13 +142,9 @@ describe('examples/hello-agent', () => {
 				runCli(temp.home, ['agents', 'enable', 'hello-agent', '--approve', 'env:read:HELLO_NAME'])
 					.status,
 			).toBe(0);
-			const running = spawnCli(
-				temp.home,
-				['agents', 'run', 'hello-agent', '--foreground', '--unsandboxed'],
-				{
-					HELLO_NAME: 'Ada',
-				},
-			);
+			const running = spawnCli(temp.home, ['agents', 'run', 'hello-agent', '--foreground'], {
+				HELLO_NAME: 'Ada',
+			});
 			await running.waitForStdout(/hello #2/, 15_000);
 			running.child.kill('SIGINT');
 			expect(await running.exited).toEqual({ code: 0, signal: null });

@@ -1,9 +1,18 @@
-import { RESTART_POLICIES, type RestartPolicy, superviseAgent } from '@agentspace/agents';
+import {
+	callDaemon,
+	getAgent,
+	RESTART_POLICIES,
+	type RestartPolicy,
+	superviseAgent,
+} from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
+import { parseSeconds } from '../../parseSeconds.js';
 import type { ActionResult } from '../../program.js';
+import { daemonConnection, ensureDaemon } from '../daemon/daemonConnection.js';
+import { sandboxHostScript } from '../daemon/daemonRun.js';
 import { safe } from './describeAgent.js';
 
 /** Options of `agents run`. */
@@ -15,25 +24,18 @@ export interface AgentsRunOptions {
 }
 
 /**
- * `agents run <id> --foreground`: the supervisor attached to the terminal (for
- * containers and CI). Output is echoed, redacted, as it is logged; Ctrl-C or
- * SIGTERM stops the agent (SIGTERM, then SIGKILL after the grace period) and
- * exits 0 once the stop is recorded.
+ * `agents run <id>`: hands the agent to the daemon (started when needed), which
+ * supervises it in the background; prints the run and returns.
+ * `--foreground`: the same supervisor attached to this terminal, without a
+ * daemon (for containers and CI). Output is echoed, redacted, as it is logged;
+ * Ctrl-C or SIGTERM stops the agent (SIGTERM, then SIGKILL after the grace
+ * period) and exits 0 once the stop is recorded.
  */
 export async function agentsRun(
 	ctx: CommandContext,
 	id: string,
 	options: AgentsRunOptions,
 ): Promise<ActionResult> {
-	if (options.foreground !== true) {
-		throw new AgentSpaceError(
-			'background runs need the AgentSpace daemon, which is not in this build yet',
-			{
-				code: 'USAGE',
-				hint: `run it attached to this terminal: agentspace agents run ${id} --foreground`,
-			},
-		);
-	}
 	const restart = (options.restart ?? 'no') as RestartPolicy;
 	if (!RESTART_POLICIES.includes(restart)) {
 		throw new AgentSpaceError(
@@ -44,15 +46,68 @@ export async function agentsRun(
 			},
 		);
 	}
-	const graceS = options.grace === undefined ? 5 : Number(options.grace);
-	if (!Number.isFinite(graceS) || graceS < 0 || graceS > 3600) {
-		throw new AgentSpaceError(
-			`--grace must be a number of seconds from 0 to 3600, not "${options.grace}"`,
-			{
-				code: 'USAGE',
-			},
-		);
+	const graceS = parseSeconds('--grace', options.grace, 5);
+	if (options.foreground === true) return runInForeground(ctx, id, restart, graceS, options);
+	if (options.grace !== undefined) {
+		throw new AgentSpaceError('--grace applies to --foreground runs', {
+			code: 'USAGE',
+			hint: `stop a background run with its own grace period: agentspace agents stop ${id} --timeout ${options.grace}`,
+		});
 	}
+	return runInDaemon(ctx, id, restart, options);
+}
+
+/** The variables a run may receive from this environment: PATH, LANG, TZ and the approved ones. */
+function runEnvFor(ctx: CommandContext, id: string): Record<string, string> {
+	const db = openExistingHomeDb(ctx.home);
+	let names = ['PATH', 'LANG', 'TZ'];
+	try {
+		const approved = getAgent(db, id)?.approvedPermissions ?? [];
+		names = [...names, ...approved.flatMap((p) => (p.startsWith('env:read:') ? [p.slice(9)] : []))];
+	} finally {
+		db.$client.close();
+	}
+	const env: Record<string, string> = {};
+	for (const name of names) {
+		const value = ctx.env[name];
+		if (value !== undefined) env[name] = value;
+	}
+	return env;
+}
+
+async function runInDaemon(
+	ctx: CommandContext,
+	id: string,
+	restart: RestartPolicy,
+	options: AgentsRunOptions,
+): Promise<ActionResult> {
+	const env = runEnvFor(ctx, id);
+	const { status, started } = await ensureDaemon(ctx.home, ctx.env);
+	if (started)
+		ctx.output.note(ctx.output.style.dim(`started the AgentSpace daemon (pid ${status.pid})`));
+	const run = await callDaemon(await daemonConnection(ctx.home, 30_000), 'run', {
+		id,
+		restart,
+		unsandboxed: options.unsandboxed === true,
+		env,
+		actor: cliActor(),
+	});
+	ctx.output.data(run);
+	const { style } = ctx.output;
+	ctx.output.line(
+		`Started ${safe(id)} (run ${run.runId}, pid ${run.pid}, ${run.sandboxed ? 'sandboxed' : style.yellow('unsandboxed')}, restart ${restart}).`,
+	);
+	ctx.output.line(style.dim(`  logs: agentspace agents logs ${safe(id)} --follow`));
+	ctx.output.line(style.dim(`  stop: agentspace agents stop ${safe(id)}`));
+}
+
+async function runInForeground(
+	ctx: CommandContext,
+	id: string,
+	restart: RestartPolicy,
+	graceS: number,
+	options: AgentsRunOptions,
+): Promise<ActionResult> {
 	const db = openExistingHomeDb(ctx.home);
 	const { style } = ctx.output;
 	try {
@@ -64,6 +119,8 @@ export async function agentsRun(
 			sourceApp: CLI_SOURCE_APP,
 			restart,
 			unsandboxed: options.unsandboxed === true,
+			sandboxHostScript: sandboxHostScript(),
+			supervisorPid: process.pid,
 			env: ctx.env,
 			onLine: (stream, text) => {
 				if (ctx.json) ctx.output.record({ type: 'line', stream, text });
@@ -78,7 +135,7 @@ export async function agentsRun(
 					case 'started':
 						ctx.output.note(
 							style.dim(
-								`started ${safe(id)} (run ${status.runId}, pid ${status.pid}, unsandboxed); log: ${status.logPath}`,
+								`started ${safe(id)} (run ${status.runId}, pid ${status.pid}, ${status.sandboxed ? 'sandboxed' : 'unsandboxed'}); log: ${status.logPath}`,
 							),
 						);
 						break;

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { type AgentRunStatus, runStatus } from '@agentspace/agents';
+import { type AgentRunStatus, runStatus, type SupervisedAgent } from '@agentspace/agents';
 import { homePaths } from '@agentspace/core';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
 import type { ActionResult } from '../../program.js';
+import { daemonConnection, daemonStatusOrUndefined } from '../daemon/daemonConnection.js';
 import { safe } from './describeAgent.js';
 
 function duration(ms: number | null): string {
@@ -16,17 +17,44 @@ function duration(ms: number | null): string {
 	return `${Math.floor(s / 86_400)}d${Math.floor((s % 86_400) / 3600)}h`;
 }
 
+/** One row of `agents status`: the catalogue's view, plus the daemon's when it supervises the agent. */
+type StatusRow = AgentRunStatus & {
+	/** Restarts in the current supervision (null: not supervised by the daemon). */
+	readonly restarts: number | null;
+	/** Who supervises it: `daemon`, `foreground` (another terminal) or null. */
+	readonly supervisor: 'daemon' | 'foreground' | null;
+};
+
 /** `agents status` (`ps`): what runs, with its process figures. Read-only. */
 export async function agentsStatus(ctx: CommandContext): Promise<ActionResult> {
-	let agents: AgentRunStatus[] = [];
+	let rows: AgentRunStatus[] = [];
 	if (existsSync(homePaths(ctx.home).dbFile)) {
 		const db = openExistingHomeDb(ctx.home);
 		try {
-			agents = runStatus(db);
+			rows = runStatus(db);
 		} finally {
 			db.$client.close();
 		}
 	}
+	const daemon = rows.some((row) => row.status === 'running' || row.status === 'crashed')
+		? await daemonStatusOrUndefined(await daemonConnection(ctx.home))
+		: undefined;
+	const supervised = new Map<string, SupervisedAgent>(daemon?.agents.map((a) => [a.id, a]) ?? []);
+	const agents: StatusRow[] = rows.map((row) => {
+		const entry = supervised.get(row.id);
+		return {
+			...row,
+			// Between a crash and its restart the catalogue says crashed; the daemon knows better.
+			status: entry?.state === 'restarting' ? 'restarting' : row.status,
+			restarts: entry?.restarts ?? null,
+			supervisor:
+				entry !== undefined
+					? 'daemon'
+					: row.status === 'running' && row.alive !== false
+						? 'foreground'
+						: null,
+		};
+	});
 	ctx.output.data({ count: agents.length, agents });
 	if (agents.length === 0) {
 		ctx.output.line('No agents in the catalogue.');
@@ -43,12 +71,15 @@ export async function agentsStatus(ctx: CommandContext): Promise<ActionResult> {
 					? style.red('running (process gone)')
 					: a.status === 'running'
 						? style.green('running')
-						: a.status === 'crashed'
-							? style.red('crashed')
-							: safe(a.status),
+						: a.status === 'crashed' || a.status === 'errored'
+							? style.red(a.status)
+							: a.status === 'restarting'
+								? style.yellow('restarting')
+								: safe(a.status),
 		},
 		{ header: 'PID', value: (a) => (a.pid === null ? '-' : String(a.pid)) },
 		{ header: 'UPTIME', value: (a) => duration(a.uptimeMs) },
+		{ header: 'RESTARTS', value: (a) => (a.restarts === null ? '-' : String(a.restarts)) },
 		{ header: 'RUNS', value: (a) => String(a.runs) },
 		{ header: 'CPU', value: (a) => (a.cpuMs === null ? '-' : `${(a.cpuMs / 1000).toFixed(1)}s`) },
 		{

@@ -11,6 +11,7 @@ import type { AgentsListOptions } from './agentsList.js';
 import type { AgentsLogsOptions } from './agentsLogs.js';
 import type { AgentsRevokeOptions } from './agentsRevoke.js';
 import type { AgentsRunOptions } from './agentsRun.js';
+import type { AgentsStopOptions } from './agentsStop.js';
 import type { AgentsUninstallOptions } from './agentsUninstall.js';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -19,11 +20,11 @@ const collect = (value: string, previous: string[] | undefined) => [...(previous
 export function registerAgentsCommands(program: Command, run: RunAction): void {
 	const agents = program
 		.command('agents')
-		.description('find, install, build and approve agents')
+		.description('find, install, build, approve, run and stop agents')
 		.addHelpText(
 			'after',
 			`
-Lifecycle: discover → install → build → enable (→ run, with the launcher).
+Lifecycle: discover → install → build → enable → run ⇄ stop.
 Only build runs an agent's code, and only after you confirm it.
 
 Examples:
@@ -31,6 +32,9 @@ Examples:
   $ agentspace agents install https://example.com/me/echo.git --ref v1.2.0
   $ agentspace agents build echo --yes                  run its build steps (shown first)
   $ agentspace agents enable echo --approve filesystem:read:~/notes
+  $ agentspace agents run echo                          in the sandbox, in the background
+  $ agentspace agents logs echo --follow
+  $ agentspace agents stop echo
   $ agentspace agents list`,
 		);
 
@@ -240,10 +244,13 @@ Examples:
 	agents
 		.command('run')
 		.description(
-			'run an agent (after the same checks as `check`), attached to this terminal with --foreground',
+			'run an agent in the OS sandbox (after the same checks as `check`): in the background, or --foreground',
 		)
 		.argument('<id>', 'the agent id')
-		.option('--foreground', 'supervise it from this terminal until Ctrl-C (the daemon comes later)')
+		.option(
+			'--foreground',
+			'supervise it from this terminal until Ctrl-C, without the daemon (containers, CI)',
+		)
 		.addOption(
 			new Option('--restart <policy>', 'when to start it again')
 				.choices(['no', 'on-failure', 'always'])
@@ -251,32 +258,67 @@ Examples:
 		)
 		.option(
 			'--unsandboxed',
-			'run without the OS sandbox (required for now; audited with severity security)',
+			'run without the OS sandbox (only when asked; audited with severity security)',
 		)
 		.option(
 			'--grace <seconds>',
-			'on stop, how long to wait after SIGTERM before SIGKILL (default 5)',
+			'--foreground: on Ctrl-C, how long to wait after SIGTERM before SIGKILL (default 5)',
 		)
 		.addHelpText(
 			'after',
 			`
-Runs the manifest's entrypoint as its own process group with a controlled
-environment: PATH, LANG, TZ, a HOME and TMPDIR in <home>/agents/<id>/data,
-AGENTSPACE_AGENT_ID, AGENTSPACE_RUN_ID, AGENTSPACE_SESSION_TOKEN, and only the
-env:read variables you approved. Output is echoed (redacted) and written to
-<home>/logs/<id>/<run-id>.log, rotated at 10 MB keeping 5. Ctrl-C stops it:
-SIGTERM, then SIGKILL after the grace period. Restarts back off ×1.5 up to 15 s;
-more than 16 crashes within a second of starting and it is given up.
+Runs the manifest's entrypoint as its own process group inside the OS sandbox
+(bubblewrap on Linux, Seatbelt on macOS): it may write only to its data
+directory (<home>/agents/<id>/data) and approved filesystem:write paths, cannot
+read your credential stores (~/.ssh, ~/.aws, ~/.gnupg…) or the AgentSpace home,
+and reaches only approved network:egress hosts (through a proxy: HTTPS_PROXY).
+Its environment: PATH, LANG, TZ, a HOME and TMPDIR in its data directory,
+AGENTSPACE_AGENT_ID, AGENTSPACE_RUN_ID, AGENTSPACE_SESSION_TOKEN,
+AGENTSPACE_SOCKET, and only the env:read variables you approved.
+
+Without --foreground the daemon runs it (started when needed) and this command
+returns; output goes to <home>/logs/<id>/<run-id>.log (redacted, rotated at
+10 MB keeping 5). Restarts back off x1.5 up to 15 s; more than 16 crashes
+within a second of starting and it is given up as errored.
 
 Examples:
-  $ agentspace agents run echo --foreground --unsandboxed
-  $ agentspace agents run echo --foreground --unsandboxed --restart on-failure --json`,
+  $ agentspace agents run hello-agent
+  $ agentspace agents run hello-agent --restart always
+  $ agentspace agents run hello-agent --foreground --restart on-failure --json
+  $ agentspace agents run hello-agent --unsandboxed      (no sandbox here; audited)`,
 		)
 		.action((id: string, options: AgentsRunOptions, command: Command) =>
 			run(command, async (ctx) =>
 				(
 					await loadCommand<typeof import('./agentsRun.js')>('commands/agents/agentsRun.js')
 				).agentsRun(ctx, id, options),
+			),
+		);
+
+	agents
+		.command('stop')
+		.description('stop a running agent: SIGTERM to its process group, SIGKILL after --timeout')
+		.argument('[id]', 'the agent id')
+		.option('--all', 'stop every running agent')
+		.option('--timeout <seconds>', 'grace period after SIGTERM before SIGKILL (default 5)')
+		.addHelpText(
+			'after',
+			`
+The run is recorded as stopped (agent_run_stopped, audited) with its exit code,
+or the signal when it had to be killed. An agent that is not running is left as
+it is (exit 0). A run attached to another terminal (--foreground) is stopped
+through its supervisor, with that run's --grace.
+
+Examples:
+  $ agentspace agents stop hello-agent
+  $ agentspace agents stop hello-agent --timeout 30
+  $ agentspace agents stop --all --json`,
+		)
+		.action((id: string | undefined, options: AgentsStopOptions, command: Command) =>
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./agentsStop.js')>('commands/agents/agentsStop.js')
+				).agentsStop(ctx, id, options),
 			),
 		);
 

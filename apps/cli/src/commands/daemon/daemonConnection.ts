@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+	callDaemon,
+	type DaemonConnection,
+	type DaemonResults,
+	daemonPaths,
+	isDaemonNotRunning,
+} from '@agentspace/agents';
+import { AgentSpaceError, ensureHomeDirs, getOrCreateAuthToken, homePaths } from '@agentspace/core';
+
+/** The socket and token of a home's daemon (the token is created on first use). */
+export async function daemonConnection(
+	home: string,
+	timeoutMs?: number,
+): Promise<DaemonConnection> {
+	const { token } = await getOrCreateAuthToken({ home });
+	return {
+		socket: daemonPaths(home).socket,
+		token,
+		...(timeoutMs === undefined ? {} : { timeoutMs }),
+	};
+}
+
+/** The daemon's status, or undefined when it is not running. */
+export async function daemonStatusOrUndefined(
+	connection: DaemonConnection,
+): Promise<DaemonResults['status'] | undefined> {
+	try {
+		return await callDaemon(connection, 'status', {});
+	} catch (error) {
+		if (isDaemonNotRunning(error)) return undefined;
+		throw error;
+	}
+}
+
+// The daemon's own log is small (a line per request); past this it starts afresh.
+const MAX_DAEMON_LOG_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Starts the home's daemon in the background (`agentspace daemon run`,
+ * detached, output to `<home>/logs/daemon.log`) and waits until it answers.
+ * Returns its status and whether this call started it.
+ */
+export async function ensureDaemon(
+	home: string,
+	env: Readonly<Record<string, string | undefined>>,
+): Promise<{ status: DaemonResults['status']; started: boolean }> {
+	const connection = await daemonConnection(home);
+	const running = await daemonStatusOrUndefined(connection);
+	if (running !== undefined) return { status: running, started: false };
+	ensureHomeDirs(homePaths(home));
+	const { log } = daemonPaths(home);
+	mkdirSync(dirname(log), { recursive: true, mode: 0o700 });
+	if ((statSync(log, { throwIfNoEntry: false })?.size ?? 0) > MAX_DAEMON_LOG_BYTES) {
+		renameSync(log, `${log}.1`);
+	}
+	const logFd = openSync(log, 'a', 0o600);
+	const logStart = statSync(log).size;
+	const bin = process.argv[1] as string;
+	const child = spawn(process.execPath, [bin, '--home', home, 'daemon', 'run'], {
+		detached: true,
+		stdio: ['ignore', logFd, logFd],
+		cwd: home,
+		env: { ...env, AGENTSPACE_HOME: home },
+	});
+	closeSync(logFd);
+	let exited: number | null | undefined;
+	let exitedAt = 0;
+	child.once('exit', (code) => {
+		exited = code;
+		exitedAt = Date.now();
+	});
+	child.unref();
+	const deadline = Date.now() + 15_000;
+	while (Date.now() < deadline) {
+		const status = await daemonStatusOrUndefined(connection);
+		if (status !== undefined) return { status, started: true };
+		// Ours ended: another `start` may have won the lock; its daemon answers soon.
+		if (exited !== undefined && Date.now() - exitedAt > 3000) break;
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+	const output = readFileSync(log, 'utf8').slice(logStart).trim().split('\n').slice(-5).join('\n');
+	throw new AgentSpaceError(
+		`the AgentSpace daemon did not start${exited === undefined ? ' within 15 s' : ` (exit code ${exited})`}${output === '' ? '' : `:\n${output}`}`,
+		{ code: 'COMMAND_FAILED', hint: `see ${log}` },
+	);
+}

@@ -1,0 +1,47 @@
+import { fileURLToPath } from 'node:url';
+import { runDaemon } from '@agentspace/agents';
+import { getOrCreateAuthToken } from '@agentspace/core';
+import { CLI_SOURCE_APP } from '../../actor.js';
+import type { CommandContext } from '../../context.js';
+import { openHomeDb } from '../../homeDb.js';
+import type { ActionResult } from '../../program.js';
+
+/** The bundled sandbox host (dist/sandboxHost.js): one per sandboxed run. */
+export function sandboxHostScript(): string {
+	return fileURLToPath(new URL('../../sandboxHost.js', import.meta.url));
+}
+
+/**
+ * `daemon run`: the daemon in this process, in the foreground (what `daemon
+ * start` runs in the background). SIGTERM, SIGINT or SIGHUP stop every agent
+ * it supervises, recorded as stopped, then it exits 0.
+ */
+export async function daemonRun(ctx: CommandContext): Promise<ActionResult> {
+	const db = openHomeDb(ctx.home);
+	try {
+		const { token } = await getOrCreateAuthToken({ home: ctx.home });
+		const log = (line: string) => ctx.output.line(`${new Date().toISOString()} ${line}`);
+		const daemon = await runDaemon({
+			db,
+			home: ctx.home,
+			token,
+			env: ctx.env,
+			sandboxHostScript: sandboxHostScript(),
+			sourceApp: CLI_SOURCE_APP,
+			log,
+		});
+		const stop = () => void daemon.close();
+		const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+		for (const signal of signals) process.on(signal, stop);
+		try {
+			await daemon.closed;
+			log('stopped');
+		} finally {
+			for (const signal of signals) process.off(signal, stop);
+		}
+	} finally {
+		db.$client.close();
+	}
+	// Shut down: nothing of ours is left, so a handle someone else left open must not keep the daemon alive.
+	setTimeout(() => process.exit(process.exitCode ?? 0), 250).unref();
+}

@@ -1,0 +1,22 @@
+import { daemonPaths } from '@agentspace/agents';
+import type { CommandContext } from '../../context.js';
+import type { ActionResult } from '../../program.js';
+import { daemonConnection, daemonStatusOrUndefined } from './daemonConnection.js';
+
+/** `daemon status`: whether the daemon runs, its pid, memory and the agents it supervises. */
+export async function daemonStatus(ctx: CommandContext): Promise<ActionResult> {
+	const status = await daemonStatusOrUndefined(await daemonConnection(ctx.home));
+	if (status === undefined) {
+		ctx.output.data({ running: false, socket: daemonPaths(ctx.home).socket });
+		ctx.output.line('The AgentSpace daemon is not running (start it: agentspace daemon start).');
+		return;
+	}
+	ctx.output.data({ running: true, ...status });
+	const uptime = Math.round((Date.now() - Date.parse(status.startedAt)) / 1000);
+	ctx.output.line(`The AgentSpace daemon is running (pid ${status.pid}, up ${uptime} s).`);
+	ctx.output.line(`  socket: ${status.socket}`);
+	ctx.output.line(`  memory: ${(status.rssBytes / 1024 / 1024).toFixed(1)} MB RSS`);
+	ctx.output.line(
+		`  agents: ${status.agents.length === 0 ? 'none' : status.agents.map((a) => `${a.id} (${a.state})`).join(', ')}`,
+	);
+}

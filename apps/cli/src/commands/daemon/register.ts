@@ -1,0 +1,68 @@
+import type { Command } from 'commander';
+import { loadCommand, type RunAction } from '../../program.js';
+
+/** `agentspace daemon start|stop|status|run`. */
+export function registerDaemonCommands(program: Command, run: RunAction): void {
+	const daemon = program
+		.command('daemon')
+		.description('the supervisor that runs agents in the background')
+		.addHelpText(
+			'after',
+			`
+One daemon per AgentSpace home owns every agent started with \`agents run\`
+(which starts it when needed): it captures their output, records their exits,
+restarts them by their policy, and starts again the \`--restart always\` ones
+that were running when it (or the machine) went down. The CLI talks to it over
+<home>/run/daemon.sock (mode 0600) with the home's auth token; a request
+without it is refused and audited as security.denied.
+
+Examples:
+  $ agentspace daemon start            start it in the background (a running one is left as is)
+  $ agentspace daemon status --json    pid, memory, supervised agents
+  $ agentspace daemon stop             stop every agent (recorded as stopped), then the daemon
+  $ agentspace daemon run              run it in this terminal (Ctrl-C stops it and its agents)`,
+		);
+	daemon
+		.command('start')
+		.description('start the daemon in the background (log: <home>/logs/daemon.log)')
+		.action((_options, command: Command) =>
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./daemonStart.js')>('commands/daemon/daemonStart.js')
+				).daemonStart(ctx),
+			),
+		);
+	daemon
+		.command('stop')
+		.description(
+			'stop every agent the daemon runs (SIGTERM, SIGKILL after --timeout), then the daemon',
+		)
+		.option('--timeout <seconds>', 'grace period for each agent before SIGKILL (default 5)')
+		.action((options: { timeout?: string }, command: Command) =>
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./daemonStop.js')>('commands/daemon/daemonStop.js')
+				).daemonStop(ctx, options),
+			),
+		);
+	daemon
+		.command('status')
+		.description('say whether the daemon runs: pid, uptime, memory, agents')
+		.action((_options, command: Command) =>
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./daemonStatus.js')>('commands/daemon/daemonStatus.js')
+				).daemonStatus(ctx),
+			),
+		);
+	daemon
+		.command('run')
+		.description('run the daemon in the foreground (what `start` runs in the background)')
+		.action((_options, command: Command) =>
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./daemonRun.js')>('commands/daemon/daemonRun.js')
+				).daemonRun(ctx),
+			),
+		);
+}

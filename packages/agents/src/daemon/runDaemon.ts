@@ -1,0 +1,158 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import type { AgentSpaceDb } from '@agentspace/db';
+import type { ChangeActor } from '../catalog/recordChange.js';
+import type { RestartPolicy } from '../launcher/restartPolicy.js';
+import { DEFAULT_STOP_GRACE_MS } from '../launcher/startAgentProcess.js';
+import type { SuperviseOptions } from '../launcher/superviseAgent.js';
+import { acquireDaemonLock } from './daemonLock.js';
+import { daemonPaths } from './daemonPaths.js';
+import type { StoppedAgent } from './daemonProtocol.js';
+import type { CheckedDaemonRequest } from './daemonRequestSchema.js';
+import { type DaemonSocket, listenDaemonSocket } from './daemonServer.js';
+import { type LostRun, reconcileRuns } from './reconcileRuns.js';
+import { SupervisorRegistry } from './supervisorRegistry.js';
+
+/** Options of {@link runDaemon}. */
+export interface DaemonOptions {
+	readonly db: AgentSpaceDb;
+	readonly home: string;
+	/** The home's auth token: every request must carry it. */
+	readonly token: string;
+	/** The daemon's environment: PATH, LANG, TZ (and approved variables) for the runs it restarts itself. */
+	readonly env: Readonly<Record<string, string | undefined>>;
+	readonly userHome?: string;
+	/** How sandboxed runs are started (see superviseAgent). */
+	readonly sandboxHostScript?: string;
+	readonly sourceApp?: string;
+	/** Told what the daemon does (its log). */
+	readonly log?: (line: string) => void;
+}
+
+/** A running daemon. */
+export interface RunningDaemon {
+	readonly socket: string;
+	/** Runs found lost at start-up (recorded as crashed). */
+	readonly lost: readonly LostRun[];
+	/** Resolves once the daemon has shut down (a `shutdown` request or `close()`). */
+	readonly closed: Promise<void>;
+	/** Stops every agent (recorded as stopped), closes the socket, releases the lock. */
+	close(graceMs?: number): Promise<StoppedAgent[]>;
+}
+
+const DAEMON_ACTOR: ChangeActor = { type: 'system', id: 'agentspace-daemon' };
+
+/**
+ * Runs the home's supervisor daemon in this process: takes the lock (a second
+ * daemon refuses with `CONFLICT`), reconciles the catalogue (lost runs become
+ * `agent_run_crashed`), listens on `<home>/run/daemon.sock`, and starts again
+ * the lost agents whose restart policy is `always`.
+ */
+export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> {
+	const paths = daemonPaths(options.home);
+	mkdirSync(paths.runDir, { recursive: true, mode: 0o700 });
+	const lock = acquireDaemonLock(paths.pidFile);
+	const log = options.log ?? (() => {});
+	const startedAt = new Date().toISOString();
+	let server: DaemonSocket | undefined;
+	try {
+		const lost = await reconcileRuns(options.db, {
+			actor: DAEMON_ACTOR,
+			...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
+		});
+		for (const run of lost) {
+			log(
+				`run ${run.runId} of ${run.agentId} was lost${run.orphanStopped ? ' (its orphaned processes were stopped)' : ''}`,
+			);
+		}
+		const shared: Omit<SuperviseOptions, 'id' | 'actor' | 'restart' | 'unsandboxed' | 'env'> = {
+			db: options.db,
+			home: options.home,
+			supervisorPid: process.pid,
+			socketPath: paths.socket,
+			...(options.userHome === undefined ? {} : { userHome: options.userHome }),
+			...(options.sandboxHostScript === undefined
+				? {}
+				: { sandboxHostScript: options.sandboxHostScript }),
+			...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
+		};
+		const registry = new SupervisorRegistry(shared);
+		let resolveClosed: () => void = () => {};
+		const closed = new Promise<void>((resolve) => {
+			resolveClosed = resolve;
+		});
+		let closing: Promise<StoppedAgent[]> | undefined;
+		const close = (graceMs = DEFAULT_STOP_GRACE_MS): Promise<StoppedAgent[]> => {
+			closing ??= (async () => {
+				log('shutting down: stopping every agent');
+				const stopped = await registry.stopAll(graceMs);
+				// Not awaited here: the `shutdown` request's own connection is still open.
+				const serverClosed = server?.close(2000);
+				rmSync(paths.socket, { force: true });
+				lock.release();
+				void (serverClosed ?? Promise.resolve()).then(resolveClosed);
+				return stopped;
+			})();
+			return closing;
+		};
+		const handle = async (request: CheckedDaemonRequest): Promise<unknown> => {
+			switch (request.method) {
+				case 'status':
+					return {
+						pid: process.pid,
+						startedAt,
+						socket: paths.socket,
+						rssBytes: process.memoryUsage.rss(),
+						agents: registry.list(),
+					};
+				case 'run': {
+					const { params } = request;
+					log(`run ${params.id} (restart ${params.restart}) for ${params.actor.id}`);
+					return registry.run({
+						id: params.id,
+						restart: params.restart as RestartPolicy,
+						unsandboxed: params.unsandboxed,
+						env: params.env,
+						actor: params.actor,
+					});
+				}
+				case 'stop':
+					log(`stop ${request.params.id} for ${request.params.actor.id}`);
+					return registry.stop(request.params.id, request.params.graceMs);
+				case 'stopAll':
+					return registry.stopAll(request.params.graceMs);
+				case 'shutdown': {
+					const stopped = await close(request.params.graceMs);
+					return { stopped };
+				}
+			}
+		};
+		server = await listenDaemonSocket({
+			socket: paths.socket,
+			token: options.token,
+			db: options.db,
+			handle,
+			...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
+		});
+		log(`listening on ${paths.socket} (pid ${process.pid})`);
+		for (const run of lost) {
+			if (run.restartPolicy !== 'always') continue;
+			try {
+				await registry.run({
+					id: run.agentId,
+					restart: 'always',
+					unsandboxed: !run.sandboxed,
+					env: options.env,
+					actor: DAEMON_ACTOR,
+				});
+				log(`started ${run.agentId} again (restart policy always)`);
+			} catch (error) {
+				log(`could not start ${run.agentId} again: ${(error as Error).message}`);
+			}
+		}
+		return { socket: paths.socket, lost, closed, close };
+	} catch (error) {
+		void server?.close(0);
+		lock.release();
+		throw error;
+	}
+}

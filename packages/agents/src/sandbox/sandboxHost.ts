@@ -1,0 +1,186 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { constants } from 'node:os';
+import { findExecutable } from './findExecutable.js';
+import { innerCommand } from './innerCommand.js';
+import { sandboxRuntimeConfig } from './runtimeConfig.js';
+import { parseSandboxLaunch } from './sandboxLaunch.js';
+import { sandboxReadiness } from './sandboxReadiness.js';
+import { stopSandboxed } from './stopSandboxed.js';
+
+/** The host's exit code when its argument is not a valid policy. */
+export const SANDBOX_EXIT_BAD_POLICY = 2;
+/** The host's exit code when the sandbox could not be set up (the agent never ran). */
+export const SANDBOX_EXIT_CANNOT_START = 125;
+
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+
+function say(message: string, hint?: string): void {
+	process.stderr.write(
+		`agentspace-sandbox: ${message}\n${hint === undefined ? '' : `agentspace-sandbox: hint: ${hint}\n`}`,
+	);
+}
+
+function statusOf(code: number | null, signal: NodeJS.Signals | null): number {
+	if (code !== null) return code;
+	return 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0));
+}
+
+// Nothing here may load @agentspace/core or Zod at run time: this runs on every
+// agent start (see sandboxLaunch.ts).
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Runs `initialize` with `process.once('SIGINT' | 'SIGTERM', …)` ignored. The
+ * library registers its reset() that way: a stop during initialize() would
+ * reset it halfway (its proxy socket was left behind), and a stop later would
+ * close the proxy while the agent is still stopping. This host handles those
+ * signals itself and resets once the agent has exited.
+ */
+async function withoutSignalCleanup<T>(initialize: () => Promise<T>): Promise<T> {
+	const once = process.once;
+	const boundOnce = once.bind(process);
+	process.once = ((event: string | symbol, listener: (...args: unknown[]) => void) =>
+		event === 'SIGINT' || event === 'SIGTERM'
+			? process
+			: boundOnce(event, listener)) as typeof process.once;
+	try {
+		return await initialize();
+	} finally {
+		process.once = once;
+	}
+}
+
+/**
+ * The sandbox host: runs ONE agent inside the OS sandbox and mirrors its
+ * exit. `argv[2]` is the JSON of a {@link SandboxLaunch} (see
+ * sandboxedCommand); the host's environment, cwd and stdio are the agent's.
+ * One host per run because the library keeps one network allowlist per
+ * process. SIGTERM, SIGINT or SIGHUP is passed on to the agent as SIGTERM (a
+ * graceful stop; see stopSandboxed); when the agent has exited the host
+ * cleans up and exits with its status (128+n for a signal). Exits 2 for a bad
+ * argument and 125 when the sandbox cannot be set up, saying why on stderr.
+ */
+export async function runSandboxHost(argv: readonly string[] = process.argv): Promise<never> {
+	const parsed = parseSandboxLaunch(argv[2]);
+	if (!parsed.ok) {
+		say(
+			`the sandbox policy argument is invalid:\n${parsed.errors.map((issue) => `  - ${issue.path}: ${issue.message}`).join('\n')}`,
+			'this program is started by the AgentSpace supervisor with one JSON argument made by sandboxedCommand',
+		);
+		return process.exit(SANDBOX_EXIT_BAD_POLICY);
+	}
+	const launch = parsed.value;
+	// Exactly what the supervisor gave the agent, before this process changes its own.
+	const agentEnv = { ...process.env };
+	const cannotStart = (message: string, hint?: string): never => {
+		say(`cannot start the agent inside the sandbox: ${message}`, hint);
+		return process.exit(SANDBOX_EXIT_CANNOT_START);
+	};
+
+	const readiness = sandboxReadiness(agentEnv);
+	if (!readiness.ready) return cannotStart(readiness.problem ?? 'not ready', readiness.hint);
+	try {
+		mkdirSync(launch.tmpdir, { recursive: true, mode: 0o700 });
+		mkdirSync(launch.dataDir, { recursive: true, mode: 0o700 });
+		// The library protects files below its host's working directory (and
+		// scans it on every wrap): the data directory is small and is where the
+		// agent writes.
+		process.chdir(launch.dataDir);
+	} catch (error) {
+		return cannotStart(messageOf(error), 'check that the agent’s data directory can be created');
+	}
+	for (const path of launch.allowWrite) {
+		if (!existsSync(path)) {
+			say(`the approved write path ${path} does not exist: it stays read-only for this run`);
+		}
+	}
+	// The library's own sockets and scratch files go to os.tmpdir(): keep them
+	// out of the agent's TMPDIR (writable by the agent, and a long path there
+	// would not fit a unix socket's 108 bytes).
+	delete process.env.TMPDIR;
+	delete process.env.TMP;
+	delete process.env.TEMP;
+
+	let stopSignal: NodeJS.Signals | undefined;
+	let wrapper: ChildProcess | undefined;
+	const onStopSignal = (signal: NodeJS.Signals) => {
+		stopSignal ??= signal;
+		if (wrapper !== undefined) stopSandboxed(wrapper);
+	};
+	for (const signal of STOP_SIGNALS) process.on(signal, onStopSignal);
+
+	const { SandboxManager } = await import('@anthropic-ai/sandbox-runtime');
+	const shutDown = async (status: number): Promise<never> => {
+		try {
+			await SandboxManager.reset();
+		} catch {
+			// Nothing more to do on the way out.
+		}
+		return process.exit(status);
+	};
+	try {
+		const bwrapPath =
+			process.platform === 'linux' ? findExecutable('bwrap', agentEnv.PATH) : undefined;
+		await withoutSignalCleanup(() =>
+			SandboxManager.initialize(sandboxRuntimeConfig(launch, bwrapPath)),
+		);
+	} catch (error) {
+		// A stop of our process group also ends the library's socat bridge, which
+		// fails initialize(): that is the stop, not a broken sandbox.
+		if (stopSignal !== undefined) return shutDown(statusOf(null, stopSignal));
+		say(
+			`cannot start the agent inside the sandbox: ${messageOf(error)}`,
+			'check that bwrap, socat and rg run (`agentspace doctor`)',
+		);
+		return shutDown(SANDBOX_EXIT_CANNOT_START);
+	}
+	if (stopSignal !== undefined) return shutDown(statusOf(null, stopSignal));
+
+	let wrapped: string;
+	try {
+		wrapped = await SandboxManager.wrapWithSandbox(
+			innerCommand({
+				argv: launch.argv,
+				cwd: launch.cwd,
+				tmpdir: launch.tmpdir,
+				awaitProxy: process.platform === 'linux',
+			}),
+			'sh',
+			undefined,
+			undefined,
+			// Without an id the command text would name the run in the proxy
+			// credentials, which every process can read in bwrap's argv.
+			{ commandId: launch.runId },
+		);
+	} catch (error) {
+		if (stopSignal !== undefined) return shutDown(statusOf(null, stopSignal));
+		say(`cannot start the agent inside the sandbox: ${messageOf(error)}`);
+		return shutDown(SANDBOX_EXIT_CANNOT_START);
+	}
+	if (stopSignal !== undefined) {
+		SandboxManager.cleanupAfterCommand();
+		return shutDown(statusOf(null, stopSignal));
+	}
+
+	return new Promise<never>(() => {
+		// `exec`: the wrapper (outer bwrap) is our child itself. Its own process
+		// group, so a SIGTERM to ours is not delivered to it too: bwrap would
+		// SIGKILL the agent instead of letting it stop.
+		const child = spawn('/bin/sh', ['-c', `exec ${wrapped}`], {
+			env: agentEnv,
+			stdio: 'inherit',
+			detached: true,
+		});
+		wrapper = child;
+		child.once('error', (error) => {
+			say(`cannot start the agent inside the sandbox: ${error.message}`);
+			SandboxManager.cleanupAfterCommand();
+			void shutDown(SANDBOX_EXIT_CANNOT_START);
+		});
+		child.once('exit', (code, signal) => {
+			SandboxManager.cleanupAfterCommand();
+			void shutDown(statusOf(code, signal));
+		});
+	});
+}

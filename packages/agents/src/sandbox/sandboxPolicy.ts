@@ -1,0 +1,133 @@
+import { isAbsolute, join, normalize } from 'node:path';
+import { PermissionDeniedError, ValidationError } from '@agentspace/core';
+import type { AgentPaths } from '../agentPaths.js';
+import { formatPermission } from '../permissions/parsePermission.js';
+import type { Permission } from '../permissions/types.js';
+import { CREDENTIAL_STORES } from './credentialStores.js';
+import { gitWriteDenies } from './gitWriteDenies.js';
+import { isAtOrBelow, isBelow } from './pathWithin.js';
+
+/**
+ * What the OS sandbox enforces for one run. Every path is absolute and
+ * normalised. Reads are allowed everywhere except `denyRead` (with `allowRead`
+ * re-opening parts of it); writes only to `allowWrite` (minus `denyWrite`);
+ * the network only to `allowedHosts`, through the sandbox's filtering proxy.
+ */
+export interface SandboxPolicy {
+	/** The run's id: it names the run in the proxy's credentials instead of the command text. */
+	readonly runId: string;
+	/** Where the agent starts: its checkout. */
+	readonly cwd: string;
+	/** The agent's TMPDIR (inside its data directory). */
+	readonly tmpdir: string;
+	/** The agent's data directory: always writable; the sandbox host works from there. */
+	readonly dataDir: string;
+	readonly allowWrite: readonly string[];
+	readonly denyWrite: readonly string[];
+	readonly denyRead: readonly string[];
+	readonly allowRead: readonly string[];
+	/** `host`, `host:port`, `*.domain[:port]` or `[v6]:port`, as the proxy matches them. */
+	readonly allowedHosts: readonly string[];
+}
+
+/** What {@link sandboxPolicyFor} derives a policy from. */
+export interface SandboxPolicyInput {
+	/** The AgentSpace home: hidden from agents as a whole. */
+	readonly agentHome: string;
+	/** The user's home directory, where the credential stores are. */
+	readonly userHome: string;
+	readonly paths: AgentPaths;
+	/** The agent's checkout (where it runs); normally `paths.src`. */
+	readonly installPath: string;
+	readonly runId: string;
+	/** The approved permissions, paths resolved (see assertRunnable). */
+	readonly approved: readonly Permission[];
+}
+
+const unique = (list: readonly string[]): string[] => [...new Set(list)];
+
+/** The paths of `list` no other one contains (a directory re-opened covers what is below it). */
+const outermost = (list: readonly string[]): string[] =>
+	unique(list).filter((path, _, all) => !all.some((other) => isBelow(path, other)));
+
+function absoluteDir(field: string, path: string): string {
+	if (!isAbsolute(path)) {
+		throw new ValidationError(`${field} must be an absolute path, got "${path}"`, {
+			hint: 'pass absolute paths (resolve them first)',
+			issues: [{ path: field, message: 'must be an absolute path' }],
+		});
+	}
+	const normalised = normalize(path);
+	return normalised.length > 1 && normalised.endsWith('/') ? normalised.slice(0, -1) : normalised;
+}
+
+/**
+ * The sandbox policy of one run of an agent, from what the user approved:
+ * - writes: the agent's data directory and each approved `filesystem:write`
+ *   path, never `.git/hooks` or `.git/config` in them, nor the library's shared
+ *   `/tmp/claude`;
+ * - reads: everything except the user's credential stores (`~/.ssh`, `~/.aws`,
+ *   … unless `filesystem:read` approved that path or a directory above it) and
+ *   the AgentSpace home (its database, tokens, logs and the other agents); the
+ *   agent's own directory and approved paths inside a hidden area stay
+ *   readable. A `filesystem:write` path is readable too: the sandbox cannot
+ *   grant writing without reading;
+ * - network: the approved `network:egress` hosts, a port kept when one was
+ *   approved (the library's allowlist takes `host:port` and then matches that
+ *   port only); none by default.
+ * An approval that reaches into the AgentSpace home outside the agent's own
+ * directory is refused with `PERMISSION_DENIED`.
+ */
+export function sandboxPolicyFor(input: SandboxPolicyInput): SandboxPolicy {
+	const agentHome = absoluteDir('agentHome', input.agentHome);
+	const userHome = absoluteDir('userHome', input.userHome);
+	const { paths } = input;
+	const reads: string[] = [];
+	const writes: string[] = [];
+	const hosts: string[] = [];
+	for (const permission of input.approved) {
+		if (permission.domain === 'filesystem') {
+			if (isAtOrBelow(permission.path, agentHome) && !isAtOrBelow(permission.path, paths.root)) {
+				// The home holds the database (with every approval), the audit log,
+				// tokens and the other agents: an agent that could touch it could
+				// approve itself anything.
+				throw new PermissionDeniedError(
+					`the approved permission ${formatPermission(permission)} reaches into the AgentSpace home (${agentHome}), which agents may never ${permission.action}`,
+					{
+						hint: 'enable the agent again and leave that permission out: agentspace agents enable <id>',
+					},
+				);
+			}
+			(permission.action === 'read' ? reads : writes).push(permission.path);
+		} else if (permission.domain === 'network') {
+			hosts.push(
+				permission.port === undefined ? permission.host : `${permission.host}:${permission.port}`,
+			);
+		}
+	}
+	const allowWrite = unique([paths.data, ...writes]);
+	const denyRead = unique([
+		...CREDENTIAL_STORES.map((store) => join(userHome, store)).filter(
+			(store) => !reads.some((read) => isAtOrBelow(store, read)),
+		),
+		agentHome,
+	]);
+	const hidden = (path: string) => denyRead.some((denied) => isAtOrBelow(path, denied));
+	return {
+		runId: input.runId,
+		cwd: input.installPath,
+		tmpdir: join(paths.data, 'tmp'),
+		dataDir: paths.data,
+		allowWrite,
+		// `/tmp/claude` is writable by default in every sandbox the library
+		// makes (and shared by all of them); we give each agent its own TMPDIR.
+		denyWrite: unique([
+			...allowWrite.flatMap(gitWriteDenies),
+			'/tmp/claude',
+			'/private/tmp/claude',
+		]),
+		denyRead,
+		allowRead: outermost([paths.root, ...[input.installPath, ...reads, ...writes].filter(hidden)]),
+		allowedHosts: unique(hosts),
+	};
+}
