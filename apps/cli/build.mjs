@@ -6,8 +6,9 @@
 // bundles rather than esbuild's code splitting: splitting groups a package's
 // modules into shared chunks, so Zod would load even for commands that never
 // validate with it.
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
 /** Every `loadCommand('commands/x/y.js')` target named in a register.ts. */
@@ -40,13 +41,28 @@ await build({
 	// better-sqlite3's JavaScript is bundled (loading it as separate CommonJS
 	// files costs ~10 ms per command); its compiled addon is not JavaScript and
 	// is loaded by path (see packages/db/src/connection/nativeBinding.ts).
-	// @napi-rs/keyring picks its platform addon at run time, and
-	// @anthropic-ai/sandbox-runtime finds its seccomp helper beside its own
-	// files: both stay external (dependencies of this package).
-	external: ['@napi-rs/keyring', '@anthropic-ai/sandbox-runtime'],
+	// @napi-rs/keyring picks its platform addon at run time, so it stays external.
+	// @anthropic-ai/sandbox-runtime is bundled (into sandboxHost.js only): a
+	// sandboxed agent's start pays its import, ~150 ms as separate files and
+	// ~70 ms bundled. Its seccomp helper is copied beside the bundle below.
+	external: ['@napi-rs/keyring'],
 	// Bundled CommonJS (commander, better-sqlite3's loader) calls require().
 	banner: {
 		js: "import { createRequire as __agentspaceCreateRequire } from 'node:module';\nconst require = __agentspaceCreateRequire(import.meta.url);",
 	},
 	logLevel: 'warning',
 });
+
+// The sandbox library looks for its vendored files beside the module that
+// loads it (dist/ once bundled): the static seccomp helper (apply-seccomp, per
+// architecture) and the JVM proxy agent. A file it cannot find there it looks
+// for with `npm root -g`, which costs every sandboxed start ~150 ms.
+const sandboxRuntime = dirname(
+	createRequire(import.meta.url).resolve('@anthropic-ai/sandbox-runtime/package.json'),
+);
+for (const vendored of ['seccomp', 'java-proxy-agent']) {
+	cpSync(join(sandboxRuntime, 'vendor', vendored), join('dist', 'vendor', vendored), {
+		recursive: true,
+		filter: (source) => !source.endsWith('.ts'),
+	});
+}

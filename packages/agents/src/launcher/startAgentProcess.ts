@@ -22,7 +22,7 @@ export interface AgentProcess {
 	readonly pid: number;
 	/** Resolves once the process has exited and its output is in the log. */
 	readonly exited: Promise<ProcessExit>;
-	/** SIGTERM to the whole process group, SIGKILL after `graceMs`; resolves with the exit. */
+	/** SIGTERM (see `terminate`), SIGKILL to the whole group after `graceMs`; resolves with the exit. */
 	stop(graceMs?: number): Promise<ProcessExit>;
 }
 
@@ -38,6 +38,13 @@ export interface StartOptions {
 	readonly log: RotatingLog;
 	/** How long output may keep arriving after the exit (default 1 s). */
 	readonly drainMs?: number;
+	/**
+	 * Who gets the SIGTERM of a stop: the whole group (default), or only the
+	 * process started (`leader`). A sandbox host passes the SIGTERM on to the
+	 * agent inside; signalling its group too would kill the host's network
+	 * bridge for the whole grace period. The SIGKILL always goes to the group.
+	 */
+	readonly terminate?: 'group' | 'leader';
 }
 
 /**
@@ -96,7 +103,8 @@ export function startAgentProcess(options: StartOptions): Promise<AgentProcess> 
 				stop(graceMs = DEFAULT_STOP_GRACE_MS) {
 					if (child.exitCode === null && child.signalCode === null && !stopRequested) {
 						stopRequested = true;
-						killProcessGroup(child.pid, 'SIGTERM');
+						if (options.terminate === 'leader') child.kill('SIGTERM');
+						else killProcessGroup(child.pid, 'SIGTERM');
 						killTimer = setTimeout(() => {
 							killed = true;
 							killProcessGroup(child.pid, 'SIGKILL');

@@ -188,6 +188,7 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 			cwd: runnable.agent.installPath,
 			env,
 			log,
+			terminate: sandboxed ? 'leader' : 'group',
 		});
 		recordChange(options.db, {
 			...base,

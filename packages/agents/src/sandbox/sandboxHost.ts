@@ -109,6 +109,12 @@ export async function runSandboxHost(argv: readonly string[] = process.argv): Pr
 		if (wrapper !== undefined) stopSandboxed(wrapper);
 	};
 	for (const signal of STOP_SIGNALS) process.on(signal, onStopSignal);
+	// A signal that arrived during a synchronous call (the library runs `which`
+	// with spawnSync) is handled on a later turn of the event loop.
+	const stopSignalMeanwhile = async (): Promise<NodeJS.Signals | undefined> => {
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		return stopSignal;
+	};
 
 	const { SandboxManager } = await import('@anthropic-ai/sandbox-runtime');
 	const shutDown = async (status: number): Promise<never> => {
@@ -126,9 +132,11 @@ export async function runSandboxHost(argv: readonly string[] = process.argv): Pr
 			SandboxManager.initialize(sandboxRuntimeConfig(launch, bwrapPath)),
 		);
 	} catch (error) {
-		// A stop of our process group also ends the library's socat bridge, which
-		// fails initialize(): that is the stop, not a broken sandbox.
-		if (stopSignal !== undefined) return shutDown(statusOf(null, stopSignal));
+		// A stop of our process group also ends the library's socat bridge (and
+		// the `which` it runs), which fails initialize() or the wrap: that is the
+		// stop, not a broken sandbox.
+		const stoppedBy = await stopSignalMeanwhile();
+		if (stoppedBy !== undefined) return shutDown(statusOf(null, stoppedBy));
 		say(
 			`cannot start the agent inside the sandbox: ${messageOf(error)}`,
 			'check that bwrap, socat and rg run (`agentspace doctor`)',
@@ -154,7 +162,8 @@ export async function runSandboxHost(argv: readonly string[] = process.argv): Pr
 			{ commandId: launch.runId },
 		);
 	} catch (error) {
-		if (stopSignal !== undefined) return shutDown(statusOf(null, stopSignal));
+		const stoppedBy = await stopSignalMeanwhile();
+		if (stoppedBy !== undefined) return shutDown(statusOf(null, stoppedBy));
 		say(`cannot start the agent inside the sandbox: ${messageOf(error)}`);
 		return shutDown(SANDBOX_EXIT_CANNOT_START);
 	}

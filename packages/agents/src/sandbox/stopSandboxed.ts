@@ -1,9 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { findSandboxInit } from './findSandboxInit.js';
+import { findSandboxedAgent } from './findSandboxedAgent.js';
 
-/** How long to look for the sandbox's init before giving up on a graceful stop. */
-export const SANDBOX_INIT_WAIT_MS = 2000;
-const POLL_MS = 10;
+/** How long to look for the agent's process before giving up on a graceful stop. */
+export const SANDBOX_AGENT_WAIT_MS = 2000;
+const SEARCH_MS = 10;
+const WATCH_MS = 50;
 
 function signal(pid: number, name: NodeJS.Signals): void {
 	try {
@@ -15,15 +16,17 @@ function signal(pid: number, name: NodeJS.Signals): void {
 
 /**
  * Asks the agent inside the sandbox to stop, gracefully: SIGTERM to the
- * sandbox's nested init, which forwards it to the agent (its handler runs; the
- * wrapper then exits with the agent's status). Signalling the wrapper (bwrap)
- * instead would SIGKILL the agent at once. While the sandbox is still being
- * set up the init does not exist yet: it is looked for every 10 ms, so an
- * agent stopped during start-up still gets its SIGTERM (before its handler is
- * installed, that simply ends it). If none shows up within
- * {@link SANDBOX_INIT_WAIT_MS} (no seccomp helper on this architecture), or
- * not on Linux (macOS's sandbox-exec execs the agent in the wrapper's group),
- * the wrapper's process group gets the SIGTERM.
+ * agent's own process (its handler runs; when it exits, the sandbox's init
+ * exits, which ends whatever the agent started, and the wrapper exits with the
+ * agent's status). Not to the wrapper: bwrap would SIGKILL the agent at once.
+ * Not to the sandbox's init either: an init that has not yet installed its
+ * forwarding handler drops the signal. While the sandbox is being set up the
+ * agent does not exist yet, so it is looked for every 10 ms, and then watched
+ * until the wrapper exits: a process that execs another program (the shell
+ * that starts the agent) gets the SIGTERM again, each program once. If no
+ * agent shows up within {@link SANDBOX_AGENT_WAIT_MS} (no seccomp helper on
+ * this architecture), or not on Linux (macOS's sandbox-exec execs the agent
+ * in the wrapper's group), the wrapper's process group gets the SIGTERM.
  */
 export function stopSandboxed(
 	wrapper: ChildProcess,
@@ -36,13 +39,22 @@ export function stopSandboxed(
 		if (running()) signal(-pid, 'SIGTERM');
 		return;
 	}
-	const giveUpAt = Date.now() + SANDBOX_INIT_WAIT_MS;
+	const signalled = new Set<string>();
+	const giveUpAt = Date.now() + SANDBOX_AGENT_WAIT_MS;
 	const attempt = () => {
 		if (!running()) return;
-		const init = findSandboxInit(pid);
-		if (init !== undefined) signal(init, 'SIGTERM');
-		else if (Date.now() >= giveUpAt) signal(-pid, 'SIGTERM');
-		else setTimeout(attempt, POLL_MS);
+		const agent = findSandboxedAgent(pid);
+		if (agent !== undefined) {
+			const key = `${agent.pid} ${agent.program}`;
+			if (!signalled.has(key)) {
+				signalled.add(key);
+				signal(agent.pid, 'SIGTERM');
+			}
+		} else if (signalled.size === 0 && Date.now() >= giveUpAt) {
+			signal(-pid, 'SIGTERM');
+			return;
+		}
+		setTimeout(attempt, signalled.size === 0 ? SEARCH_MS : WATCH_MS);
 	};
 	attempt();
 }

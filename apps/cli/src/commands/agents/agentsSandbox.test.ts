@@ -117,7 +117,9 @@ describe('the OS sandbox, through agents run', () => {
 		expect(run.status).toBe(0);
 		const logs = join(temp.home, 'logs', 'flood');
 		const deadline = Date.now() + 50_000;
-		while (!runCli(temp.home, ['agents', 'logs', 'flood', '-n', '1']).stdout.includes('flood done')) {
+		while (
+			!runCli(temp.home, ['agents', 'logs', 'flood', '-n', '1']).stdout.includes('flood done')
+		) {
 			if (Date.now() > deadline) throw new Error('the flood did not finish in time');
 			await new Promise((resolve) => setTimeout(resolve, 250));
 		}
