@@ -152,16 +152,25 @@ describe('the daemon', () => {
 		expect((await callDaemon(connection, 'status', {})).agents.map((a) => a.id)).toEqual([
 			'echo-agent',
 		]);
+		const stopper = { type: 'human', id: 'stopper' } as const;
 		const stopped = await callDaemon(connection, 'stop', {
 			id: 'echo-agent',
 			graceMs: 5000,
-			actor,
+			actor: stopper,
 		});
 		expect(stopped).toMatchObject({ id: 'echo-agent', runId: run.runId });
 		expect(stopped.exit?.stopped).toBe(true);
 		expect(isProcessAlive(run.pid as number)).toBe(false);
 		expect(getAgent(db, 'echo-agent')?.status).toBe('stopped');
 		expect(types()).toEqual(expect.arrayContaining(['agent_run_started', 'agent_run_stopped']));
+		// The stop is recorded as the act of who asked for it.
+		const [stopEvent] = queryEvents(db, {
+			stream_id: 'agent:echo-agent',
+			types: ['agent_run_stopped'],
+		});
+		expect(stopEvent?.metadata.actor).toEqual(stopper);
+		const [ended] = await getAuditEvents(db, { type: 'agents.run_ended' });
+		expect(ended?.actor).toMatchObject(stopper);
 		expect((await callDaemon(connection, 'status', {})).agents).toEqual([]);
 		await expect(
 			callDaemon(connection, 'stop', { id: 'echo-agent', graceMs: 0, actor }),

@@ -35,8 +35,8 @@ export interface RunningDaemon {
 	readonly lost: readonly LostRun[];
 	/** Resolves once the daemon has shut down (a `shutdown` request or `close()`). */
 	readonly closed: Promise<void>;
-	/** Stops every agent (recorded as stopped), closes the socket, releases the lock. */
-	close(graceMs?: number): Promise<StoppedAgent[]>;
+	/** Stops every agent (recorded as stopped, by `actor`), closes the socket, releases the lock. */
+	close(graceMs?: number, actor?: ChangeActor): Promise<StoppedAgent[]>;
 }
 
 const DAEMON_ACTOR: ChangeActor = { type: 'system', id: 'agentspace-daemon' };
@@ -81,10 +81,13 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
 			resolveClosed = resolve;
 		});
 		let closing: Promise<StoppedAgent[]> | undefined;
-		const close = (graceMs = DEFAULT_STOP_GRACE_MS): Promise<StoppedAgent[]> => {
+		const close = (
+			graceMs = DEFAULT_STOP_GRACE_MS,
+			actor: ChangeActor = DAEMON_ACTOR,
+		): Promise<StoppedAgent[]> => {
 			closing ??= (async () => {
 				log('shutting down: stopping every agent');
-				const stopped = await registry.stopAll(graceMs);
+				const stopped = await registry.stopAll(graceMs, actor);
 				// Not awaited here: the `shutdown` request's own connection is still open.
 				const serverClosed = server?.close(2000);
 				rmSync(paths.socket, { force: true });
@@ -117,11 +120,11 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
 				}
 				case 'stop':
 					log(`stop ${request.params.id} for ${request.params.actor.id}`);
-					return registry.stop(request.params.id, request.params.graceMs);
+					return registry.stop(request.params.id, request.params.graceMs, request.params.actor);
 				case 'stopAll':
-					return registry.stopAll(request.params.graceMs);
+					return registry.stopAll(request.params.graceMs, request.params.actor);
 				case 'shutdown': {
-					const stopped = await close(request.params.graceMs);
+					const stopped = await close(request.params.graceMs, request.params.actor);
 					return { stopped };
 				}
 			}

@@ -109,7 +109,11 @@ export class SupervisorRegistry {
 	}
 
 	/** Stops `id` (SIGTERM to its group, SIGKILL after `graceMs`) and ends its supervision. */
-	async stop(id: string, graceMs: number): Promise<StoppedAgent> {
+	async stop(
+		id: string,
+		graceMs: number,
+		actor?: SuperviseOptions['actor'],
+	): Promise<StoppedAgent> {
 		const entry = this.#entries.get(id);
 		if (entry?.supervisor === undefined) {
 			throw new NotFoundError(`agent "${id}" is not running under the daemon`, {
@@ -118,14 +122,14 @@ export class SupervisorRegistry {
 		}
 		entry.state = 'stopping';
 		const runId = entry.runId;
-		const result = await entry.supervisor.stop(graceMs);
+		const result = await entry.supervisor.stop(graceMs, actor);
 		return { id, runId, exit: result.lastExit ?? null };
 	}
 
 	/** Stops every supervised agent, in parallel. */
-	async stopAll(graceMs: number): Promise<StoppedAgent[]> {
+	async stopAll(graceMs: number, actor?: SuperviseOptions['actor']): Promise<StoppedAgent[]> {
 		const ids = [...this.#entries.keys()].filter((id) => this.#entries.get(id)?.supervisor);
-		return Promise.all(ids.map((id) => this.stop(id, graceMs)));
+		return Promise.all(ids.map((id) => this.stop(id, graceMs, actor)));
 	}
 
 	/** What runs, by id. */

@@ -90,7 +90,7 @@ export interface SupervisionResult {
 /** A running supervision. */
 export interface Supervisor {
 	/** Stops the current run (SIGTERM, SIGKILL after the grace period) and any restart. */
-	stop(graceMs?: number): Promise<SupervisionResult>;
+	stop(graceMs?: number, actor?: ChangeActor): Promise<SupervisionResult>;
 	readonly done: Promise<SupervisionResult>;
 }
 
@@ -142,6 +142,7 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 	let current: AgentProcess | undefined;
 	let stopping = false;
 	let graceMs = DEFAULT_STOP_GRACE_MS;
+	let stoppedBy: ChangeActor | undefined;
 	let wakeUp: (() => void) | undefined;
 
 	const startOnce = async (
@@ -231,6 +232,8 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 		const clean = exit.stopped || (exit.exitCode === 0 && exit.signal === null);
 		recordChange(options.db, {
 			...base,
+			// A stop is the act of whoever asked for it, not of whoever started the run.
+			...(exit.stopped && stoppedBy !== undefined ? { actor: stoppedBy } : {}),
 			events: [
 				{
 					type: clean ? 'agent_run_stopped' : 'agent_run_crashed',
@@ -349,7 +352,8 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 	})();
 	return {
 		done,
-		stop(grace = DEFAULT_STOP_GRACE_MS) {
+		stop(grace = DEFAULT_STOP_GRACE_MS, actor) {
+			stoppedBy ??= actor;
 			stopping = true;
 			graceMs = grace;
 			wakeUp?.();
