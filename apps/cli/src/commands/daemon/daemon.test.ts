@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
+import { isProcessAlive } from '@agentspace/agents';
 import {
 	createGitRepo,
 	createTempHome,
@@ -18,14 +19,8 @@ let repo: GitRepo;
 
 const pidFile = () => join(temp.home, 'run', 'daemon.pid');
 const daemonPid = () => Number(readFileSync(pidFile(), 'utf8').trim());
-const alive = (pid: number) => {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-};
+// A zombie (exited, not yet reaped by pid 1) is not alive.
+const alive = isProcessAlive;
 const waitFor = async (check: () => boolean, what: string, timeoutMs = 15_000) => {
 	const deadline = Date.now() + timeoutMs;
 	while (!check()) {
