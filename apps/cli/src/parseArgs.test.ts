@@ -1,6 +1,6 @@
 import { hasErrorCode } from '@agentspace/core';
 import { describe, expect, it } from 'vitest';
-import { parseIntArg, parseTextArg, parseTimeArg } from './parseArgs.js';
+import { parseIntArg, parseSecondsArg, parseTextArg, parseTimeArg } from './parseArgs.js';
 
 const NOW = Date.parse('2026-11-21T12:00:00.000Z');
 const local = (...parts: [number, number, number, number?, number?]) =>
@@ -58,6 +58,24 @@ describe('parseIntArg', () => {
 		expect(() => parseIntArg('--limit', text, 1, 100)).toThrow(
 			/must be a whole number from 1 to 100/,
 		);
+	});
+});
+
+describe('parseSecondsArg', () => {
+	it('accepts whole and fractional seconds in range', () => {
+		expect(parseSecondsArg('--grace', '0', 0, 3600)).toBe(0);
+		expect(parseSecondsArg('--grace', '0.5', 0, 3600)).toBe(0.5);
+		expect(parseSecondsArg('--grace', '3600', 0, 3600)).toBe(3600);
+	});
+	it.each(['3601', '-1', 'x', '', ' ', '1e3', '.5', 'Infinity'])('rejects %j as USAGE', (text) => {
+		let error: unknown;
+		try {
+			parseSecondsArg('--grace', text, 0, 3600);
+		} catch (caught) {
+			error = caught;
+		}
+		expect(hasErrorCode(error, 'USAGE')).toBe(true);
+		expect(String(error)).toMatch(/--grace ".*" must be a number of seconds from 0 to 3600/);
 	});
 });
 

@@ -70,6 +70,21 @@ export function parseIntArg(option: string, value: string, min: number, max: num
 	return n;
 }
 
+/** A duration argument in seconds within `[min, max]`, fractions allowed (`--grace 0.5`). */
+export function parseSecondsArg(option: string, value: string, min: number, max: number): number {
+	const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+	if (!Number.isFinite(n) || n < min || n > max) {
+		throw new AgentSpaceError(
+			`${option} "${value}" must be a number of seconds from ${min} to ${max}`,
+			{
+				code: 'USAGE',
+				hint: `for example ${option} ${Math.min(max, Math.max(min, 10))}`,
+			},
+		);
+	}
+	return n;
+}
+
 /** A non-empty text argument. */
 export function parseTextArg(option: string, value: string, example: string): string {
 	if (value.trim() === '') {

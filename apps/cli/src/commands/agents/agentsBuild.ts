@@ -4,6 +4,7 @@ import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
 import { canPrompt, confirm, interruptible, withSpinner } from '../../interactive.js';
+import { parseSecondsArg } from '../../parseArgs.js';
 import type { ActionResult } from '../../program.js';
 import { safe } from './describeAgent.js';
 
@@ -27,16 +28,10 @@ export async function agentsBuild(
 	id: string,
 	options: AgentsBuildOptions,
 ): Promise<ActionResult> {
-	const timeoutS = options.timeout === undefined ? undefined : Number(options.timeout);
-	if (timeoutS !== undefined && (!Number.isFinite(timeoutS) || timeoutS < 1 || timeoutS > 86_400)) {
-		throw new AgentSpaceError(
-			`--timeout must be a number of seconds from 1 to 86400, not "${options.timeout}"`,
-			{
-				code: 'USAGE',
-				hint: 'e.g. --timeout 300',
-			},
-		);
-	}
+	const timeoutS =
+		options.timeout === undefined
+			? undefined
+			: parseSecondsArg('--timeout', options.timeout, 1, 86_400);
 	const db = openExistingHomeDb(ctx.home);
 	try {
 		const plan = planBuild(db, id);

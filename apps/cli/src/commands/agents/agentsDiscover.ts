@@ -1,8 +1,9 @@
 import { discoverAgents, scanRoots } from '@agentspace/agents';
-import { AgentSpaceError, expandPath } from '@agentspace/core';
+import { expandPath } from '@agentspace/core';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { openHomeDb } from '../../homeDb.js';
+import { parseIntArg } from '../../parseArgs.js';
 import type { ActionResult } from '../../program.js';
 import { safe } from './describeAgent.js';
 
@@ -17,16 +18,10 @@ export async function agentsDiscover(
 	ctx: CommandContext,
 	options: AgentsDiscoverOptions,
 ): Promise<ActionResult> {
-	const maxDepth = options.maxDepth === undefined ? undefined : Number(options.maxDepth);
-	if (maxDepth !== undefined && (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > 32)) {
-		throw new AgentSpaceError(
-			`--max-depth must be a whole number from 0 to 32, not "${options.maxDepth}"`,
-			{
-				code: 'USAGE',
-				hint: 'e.g. --max-depth 4',
-			},
-		);
-	}
+	const maxDepth =
+		options.maxDepth === undefined
+			? undefined
+			: parseIntArg('--max-depth', options.maxDepth, 0, 32);
 	const db = openHomeDb(ctx.home);
 	try {
 		const roots =

@@ -1,8 +1,8 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { type LogEntry, parseLogLines, readRunLog, runLogPath } from '@agentspace/agents';
-import { AgentSpaceError } from '@agentspace/core';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
+import { parseIntArg } from '../../parseArgs.js';
 import type { ActionResult } from '../../program.js';
 import { safe } from './describeAgent.js';
 
@@ -24,15 +24,7 @@ export async function agentsLogs(
 	id: string,
 	options: AgentsLogsOptions,
 ): Promise<ActionResult> {
-	const lines = Number(options.lines);
-	if (!Number.isInteger(lines) || lines < 0 || lines > 100_000) {
-		throw new AgentSpaceError(
-			`--lines must be a whole number from 0 to 100000, not "${options.lines}"`,
-			{
-				code: 'USAGE',
-			},
-		);
-	}
+	const lines = parseIntArg('--lines', options.lines, 0, 100_000);
 	const db = openExistingHomeDb(ctx.home);
 	let runId: string;
 	let entries: LogEntry[];

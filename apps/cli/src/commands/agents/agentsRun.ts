@@ -9,7 +9,7 @@ import { AgentSpaceError } from '@agentspace/core';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
-import { parseSeconds } from '../../parseSeconds.js';
+import { parseSecondsArg } from '../../parseArgs.js';
 import type { ActionResult } from '../../program.js';
 import { daemonConnection, ensureDaemon } from '../daemon/daemonConnection.js';
 import { sandboxHostScript } from '../daemon/daemonRun.js';
@@ -46,7 +46,8 @@ export async function agentsRun(
 			},
 		);
 	}
-	const graceS = parseSeconds('--grace', options.grace, 5);
+	const graceS =
+		options.grace === undefined ? 5 : parseSecondsArg('--grace', options.grace, 0, 3600);
 	if (options.foreground === true) return runInForeground(ctx, id, restart, graceS, options);
 	if (options.grace !== undefined) {
 		throw new AgentSpaceError('--grace applies to --foreground runs', {

@@ -10,7 +10,7 @@ import { AgentSpaceError } from '@agentspace/core';
 import { cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
-import { parseSeconds } from '../../parseSeconds.js';
+import { parseSecondsArg } from '../../parseArgs.js';
 import type { ActionResult } from '../../program.js';
 import { daemonConnection, daemonStatusOrUndefined } from '../daemon/daemonConnection.js';
 import { safe } from './describeAgent.js';
@@ -47,7 +47,9 @@ export async function agentsStop(
 			hint: 'e.g. agentspace agents stop hello-agent, or agentspace agents stop --all',
 		});
 	}
-	const graceMs = parseSeconds('--timeout', options.timeout, 5) * 1000;
+	const graceMs =
+		(options.timeout === undefined ? 5 : parseSecondsArg('--timeout', options.timeout, 0, 3600)) *
+		1000;
 	const db = openExistingHomeDb(ctx.home);
 	let foreground: ForegroundStop[];
 	try {

@@ -2,7 +2,7 @@ import { callDaemon, isProcessAlive } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
 import { cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
-import { parseSeconds } from '../../parseSeconds.js';
+import { parseSecondsArg } from '../../parseArgs.js';
 import type { ActionResult } from '../../program.js';
 import { daemonConnection, daemonStatusOrUndefined } from './daemonConnection.js';
 
@@ -11,7 +11,9 @@ export async function daemonStop(
 	ctx: CommandContext,
 	options: { readonly timeout?: string },
 ): Promise<ActionResult> {
-	const graceMs = parseSeconds('--timeout', options.timeout, 5) * 1000;
+	const graceMs =
+		(options.timeout === undefined ? 5 : parseSecondsArg('--timeout', options.timeout, 0, 3600)) *
+		1000;
 	const connection = await daemonConnection(ctx.home, graceMs + 15_000);
 	const status = await daemonStatusOrUndefined(connection);
 	if (status === undefined) {
