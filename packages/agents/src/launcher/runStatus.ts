@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { AgentSpaceDb } from '@agentspace/db';
+import { isProcessAlive } from '../process/isProcessAlive.js';
 
 /** One agent's run state, for `agents status`. */
 export interface AgentRunStatus {
@@ -40,12 +41,7 @@ function processStats(pid: number): {
 	cpuMs: number | null;
 	rssBytes: number | null;
 } {
-	try {
-		process.kill(pid, 0);
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ESRCH')
-			return { alive: false, cpuMs: null, rssBytes: null };
-	}
+	if (!isProcessAlive(pid)) return { alive: false, cpuMs: null, rssBytes: null };
 	try {
 		// Fields after the command name (which may contain spaces) start after the last ')'.
 		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
