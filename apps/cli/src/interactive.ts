@@ -11,15 +11,19 @@ export function canPrompt(): boolean {
 	return process.stdin.isTTY === true && process.stderr.isTTY === true;
 }
 
-/** Asks one question on the terminal (prompt on stderr) and returns the trimmed answer. */
-export async function ask(question: string): Promise<string> {
+/**
+ * Asks one question on the terminal (prompt on stderr) and returns the trimmed
+ * answer, or undefined when the user interrupted (Ctrl-C, Ctrl-D): that is no
+ * answer at all, which each caller must treat as a refusal — never as an empty
+ * answer, which a checklist reads as "none".
+ */
+export async function ask(question: string): Promise<string | undefined> {
 	const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
 	try {
 		return (await rl.question(question)).trim();
 	} catch {
-		// Ctrl-C or Ctrl-D at the prompt: no answer, which every caller reads as "no".
 		process.stderr.write('\n');
-		return '';
+		return undefined;
 	} finally {
 		rl.close();
 	}
@@ -27,7 +31,7 @@ export async function ask(question: string): Promise<string> {
 
 /** Asks a yes/no question; anything but y or yes is no. */
 export async function confirm(question: string): Promise<boolean> {
-	return /^(y|yes)$/i.test(await ask(`${question} [y/N] `));
+	return /^(y|yes)$/i.test((await ask(`${question} [y/N] `)) ?? '');
 }
 
 /** A spinner on stderr while `work` runs (only on a terminal; elsewhere just runs it). */

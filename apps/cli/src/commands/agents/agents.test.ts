@@ -528,6 +528,11 @@ describe('agents on a terminal', () => {
 		const accepted = onTerminal(['agents', 'build', 'echo-agent'], 'y\n');
 		expect(accepted.output).toMatch(/Built echo-agent/);
 		expect(accepted.status).toBe(0);
+		// Ctrl-D at the checklist is no choice: nothing is enabled, not "none approved".
+		const interrupted = onTerminal(['agents', 'enable', 'echo-agent'], '\u0004');
+		expect(interrupted.output).toMatch(/not enabled: no valid choice was made/);
+		expect(interrupted.status).toBe(5);
+		expect(agentEvents()).not.toContain('agent_enabled');
 		const enabled = onTerminal(['agents', 'enable', 'echo-agent'], '3\n');
 		expect(enabled.output).toMatch(/1\. filesystem:read:~\/notes/);
 		expect(enabled.output).toMatch(/Enabled echo-agent with 1 of 3/);

@@ -127,6 +127,8 @@ async function checklist(id: string, requested: readonly string[]): Promise<stri
 	}
 	for (let attempt = 0; attempt < 3; attempt++) {
 		const answer = await ask('Approve which? numbers (e.g. 1,3 or 2-4), "all" or "none": ');
+		// Interrupted: not enabled, rather than "none" approved.
+		if (answer === undefined) return undefined;
 		const indices = parseChecklistAnswer(answer, requested.length);
 		if (indices !== undefined) return indices.map((i) => requested[i] as string);
 		process.stderr.write(
