@@ -15,6 +15,8 @@ import { getAgent } from '../catalog/agentRecord.js';
 import { recordChange } from '../catalog/recordChange.js';
 import { enableAgent } from '../enable/enableAgent.js';
 import { installAgent } from '../install/installAgent.js';
+import { isProcessAlive } from '../process/isProcessAlive.js';
+import { DEFAULT_BACKOFF } from './restartPolicy.js';
 import { runStatus } from './runStatus.js';
 import { type SupervisorStatus, superviseAgent } from './superviseAgent.js';
 
@@ -120,6 +122,34 @@ describe('superviseAgent', () => {
 		expect(log).not.toContain('greeting-value-1234');
 		const audit = await getAuditEvents(db, { type: 'agents.run_started' });
 		expect(audit[0]).toMatchObject({ severity: 'security', metadata: { sandboxed: false } });
+	});
+
+	it('stops a run that was still starting when the stop came (a restart in flight)', async () => {
+		await installRunAgent(['--crash-after', '300']);
+		const pids: number[] = [];
+		let stopped: Promise<unknown> | undefined;
+		const supervisor = await superviseAgent({
+			db,
+			home: temp.home,
+			id: 'echo-agent',
+			actor,
+			unsandboxed: true,
+			env: { PATH: process.env.PATH },
+			restart: 'on-failure',
+			backoff: { ...DEFAULT_BACKOFF, initialMs: 10 },
+			onStatus: (status) => {
+				if (status.state !== 'started') return;
+				pids.push(status.pid);
+				// The second start: reported before superviseAgent has taken the new process as current.
+				if (pids.length === 2) stopped = supervisor.stop(1000);
+			},
+		});
+		const result = await supervisor.done;
+		await stopped;
+		expect(result.runs).toBe(2);
+		expect(result.lastExit?.stopped).toBe(true);
+		expect(isProcessAlive(pids[1] as number)).toBe(false);
+		expect(getAgent(db, 'echo-agent')?.status).toBe('stopped');
 	});
 
 	it('restarts a crashing agent with backoff and gives up as errored', async () => {

@@ -348,6 +348,9 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 			}
 			current = run.process;
 			runs += 1;
+			// A stop that came while this run was starting signalled the previous,
+			// already-ended process: this one must be stopped too.
+			if (stopping) void current.stop(graceMs);
 		}
 	})();
 	return {
