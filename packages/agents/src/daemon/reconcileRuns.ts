@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { AgentSpaceDb } from '@agentspace/db';
 import { type ChangeActor, recordChange } from '../catalog/recordChange.js';
 import type { RestartPolicy } from '../launcher/restartPolicy.js';
 import { isProcessAlive } from '../process/isProcessAlive.js';
+import { isSupervisorAlive } from '../process/isSupervisorAlive.js';
 import { killProcessGroup } from '../process/killProcessGroup.js';
 import { processRunId } from '../process/processRunId.js';
 
@@ -34,17 +34,6 @@ interface RunningRow {
 	restart_policy: string | null;
 }
 
-/** A live process that is an AgentSpace supervisor (a daemon or a foreground `agents run`). */
-function supervisorAlive(pid: number | null): boolean {
-	if (pid === null || pid === process.pid || !isProcessAlive(pid)) return false;
-	try {
-		// Pids are reused (after a reboot above all): a live pid must still be AgentSpace's.
-		return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('agentspace');
-	} catch {
-		return true; // Not Linux, or not ours to read: trust the pid.
-	}
-}
-
 /**
  * Makes the catalogue true again when a daemon starts: every run recorded as
  * running whose supervisor is gone (a killed daemon, a reboot) is recorded as
@@ -66,7 +55,7 @@ export async function reconcileRuns(
 		.all() as RunningRow[];
 	const lost: LostRun[] = [];
 	for (const row of rows) {
-		if (supervisorAlive(row.supervisor_pid)) continue;
+		if (isSupervisorAlive(row.supervisor_pid)) continue;
 		const orphan = row.pid !== null && processRunId(row.pid) === row.run_id;
 		if (orphan) await stopOrphan(row.pid as number, options.killGraceMs ?? 2000);
 		const supervisor =

@@ -3,6 +3,7 @@ import {
 	currentRuns,
 	isProcessAlive,
 	isRunRecordedRunning,
+	isSupervisorAlive,
 	requireAgent,
 	type StoppedAgent,
 } from '@agentspace/agents';
@@ -57,8 +58,7 @@ export async function agentsStop(
 		foreground = currentRuns(db).flatMap((run) =>
 			(id === undefined || run.agentId === id) &&
 			run.supervisorPid !== null &&
-			run.supervisorPid !== process.pid &&
-			isProcessAlive(run.supervisorPid)
+			isSupervisorAlive(run.supervisorPid)
 				? [{ id: run.agentId, runId: run.runId, supervisorPid: run.supervisorPid }]
 				: [],
 		);
