@@ -26,6 +26,7 @@ describe('sandboxReadiness', () => {
 			ready: true,
 			platform: 'linux',
 			missing: [],
+			tools: { bwrap: join(bin, 'bwrap'), socat: join(bin, 'socat'), rg: join(bin, 'rg') },
 		});
 	});
 

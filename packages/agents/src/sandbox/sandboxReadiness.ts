@@ -6,6 +6,8 @@ export interface SandboxReadiness {
 	readonly platform: NodeJS.Platform;
 	/** The programs the sandbox needs that are not on PATH (e.g. `bwrap`, `socat`, `rg`). */
 	readonly missing: readonly string[];
+	/** Where each program the sandbox needs was found, when ready on Linux (`bwrap` → `/usr/bin/bwrap`…). */
+	readonly tools?: Readonly<Record<string, string>>;
 	/** What is wrong, when not ready. */
 	readonly problem?: string;
 	/** What to do about it, when not ready. */
@@ -33,8 +35,13 @@ export function sandboxReadiness(
 ): SandboxReadiness {
 	const path = env.PATH ?? DEFAULT_PATH;
 	if (platform === 'linux') {
-		const missing = LINUX_TOOLS.filter(([program]) => findExecutable(program, path) === undefined);
-		if (missing.length === 0) return { ready: true, platform, missing: [] };
+		const found = Object.fromEntries(
+			LINUX_TOOLS.map(([program]) => [program, findExecutable(program, path)]),
+		);
+		const missing = LINUX_TOOLS.filter(([program]) => found[program] === undefined);
+		if (missing.length === 0) {
+			return { ready: true, platform, missing: [], tools: found as Record<string, string> };
+		}
 		const packages = missing.map(([, pkg]) => pkg).join(' ');
 		return {
 			ready: false,

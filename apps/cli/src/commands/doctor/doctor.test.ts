@@ -162,6 +162,13 @@ describe('doctor checks', () => {
 			);
 		});
 
+		it('on macOS needs only sandbox-exec, as the launcher does (no ripgrep)', () => {
+			expect(checkSandbox('darwin', toolDir({ 'sandbox-exec': 'exit 0' }))).toMatchObject({
+				status: 'ok',
+				data: { available: true },
+			});
+		});
+
 		it('is ok when all three are present and bubblewrap works', () => {
 			const check = checkSandbox(
 				'linux',
