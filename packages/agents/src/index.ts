@@ -23,15 +23,12 @@ export { callDaemon, DaemonNotRunningError, isDaemonNotRunning } from './daemon/
 export type { DaemonPaths } from './daemon/daemonPaths.js';
 export { daemonPaths } from './daemon/daemonPaths.js';
 export type {
-	DaemonMethod,
-	DaemonParams,
-	DaemonRequest,
 	DaemonResponse,
 	DaemonResults,
-	RequestActor,
 	StoppedAgent,
 	SupervisedAgent,
 } from './daemon/daemonProtocol.js';
+export type { DaemonMethod, DaemonParams } from './daemon/daemonRequestSchema.js';
 export type { LostRun, ReconcileOptions } from './daemon/reconcileRuns.js';
 export { reconcileRuns } from './daemon/reconcileRuns.js';
 export type { DaemonOptions, RunningDaemon } from './daemon/runDaemon.js';
@@ -126,6 +123,7 @@ export type {
 } from './permissions/types.js';
 export { PERMISSION_ACTIONS } from './permissions/types.js';
 export { isProcessAlive } from './process/isProcessAlive.js';
+export { isSupervisorAlive } from './process/isSupervisorAlive.js';
 export { killProcessGroup } from './process/killProcessGroup.js';
 export type { SandboxedCommandInput } from './sandbox/sandboxedCommand.js';
 export { sandboxedCommand } from './sandbox/sandboxedCommand.js';

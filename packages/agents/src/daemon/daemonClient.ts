@@ -1,11 +1,7 @@
 import { createConnection } from 'node:net';
 import { AgentSpaceError, type ErrorCode } from '@agentspace/core';
-import type {
-	DaemonMethod,
-	DaemonParams,
-	DaemonResponse,
-	DaemonResults,
-} from './daemonProtocol.js';
+import type { DaemonResponse, DaemonResults } from './daemonProtocol.js';
+import type { DaemonMethod, DaemonParams } from './daemonRequestSchema.js';
 
 /** Thrown (code `NOT_FOUND`) when no daemon answers on the socket. */
 export class DaemonNotRunningError extends AgentSpaceError {

@@ -1,17 +1,13 @@
 import type { RestartPolicy } from '../launcher/restartPolicy.js';
 import type { ProcessExit } from '../launcher/startAgentProcess.js';
+import type { DaemonMethod } from './daemonRequestSchema.js';
 
 /**
- * The daemon's socket protocol: one JSON request per line, one JSON response
- * per line, one request per connection. Every request carries the home's auth
- * token; a request without the right one is refused and audited.
+ * The daemon's socket protocol: one JSON request per line (`{ token, method,
+ * params }`, checked by DaemonRequestSchema), one JSON response per line, one
+ * request per connection. Every request carries the home's auth token; a
+ * request without the right one is refused and audited.
  */
-export interface DaemonRequest<M extends DaemonMethod = DaemonMethod> {
-	readonly token: string;
-	readonly method: M;
-	readonly params: DaemonParams[M];
-}
-
 /** A response: the result, or the error as the CLI shows it. */
 export type DaemonResponse<M extends DaemonMethod = DaemonMethod> =
 	| { readonly ok: true; readonly result: DaemonResults[M] }
@@ -19,12 +15,6 @@ export type DaemonResponse<M extends DaemonMethod = DaemonMethod> =
 			readonly ok: false;
 			readonly error: { readonly code: string; readonly message: string; readonly hint?: string };
 	  };
-
-/** Who asked, recorded on the events and audit entries a request causes. */
-export interface RequestActor {
-	readonly type: 'human' | 'system' | 'agent';
-	readonly id: string;
-}
 
 /** What the daemon knows about one agent it supervises. */
 export interface SupervisedAgent {
@@ -39,26 +29,6 @@ export interface SupervisedAgent {
 	readonly restarts: number;
 	readonly startedAt: string | null;
 	readonly logPath: string | null;
-}
-
-/** The parameters of each method. */
-export interface DaemonParams {
-	readonly status: Record<string, never>;
-	readonly run: {
-		readonly id: string;
-		readonly restart: RestartPolicy;
-		readonly unsandboxed: boolean;
-		/** PATH, LANG, TZ and the approved variables, from the caller's environment. */
-		readonly env: Readonly<Record<string, string>>;
-		readonly actor: RequestActor;
-	};
-	readonly stop: {
-		readonly id: string;
-		readonly graceMs: number;
-		readonly actor: RequestActor;
-	};
-	readonly stopAll: { readonly graceMs: number; readonly actor: RequestActor };
-	readonly shutdown: { readonly graceMs: number; readonly actor: RequestActor };
 }
 
 /** What each method returns. */
@@ -83,17 +53,8 @@ export interface StoppedAgent {
 	readonly exit: ProcessExit | null;
 }
 
-/** Every method name. */
-export type DaemonMethod = keyof DaemonParams;
-
-/** The methods, for validating requests. */
-export const DAEMON_METHODS: readonly DaemonMethod[] = [
-	'status',
-	'run',
-	'stop',
-	'stopAll',
-	'shutdown',
-];
+/** Who the daemon acts as when no one asked: reconciliation, restarts, refusals. */
+export const DAEMON_ACTOR = { type: 'system', id: 'agentspace-daemon' } as const;
 
 /** A request line longer than this is refused (the largest real one is a few KB). */
 export const MAX_REQUEST_BYTES = 256 * 1024;

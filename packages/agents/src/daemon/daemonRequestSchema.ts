@@ -1,11 +1,8 @@
+import { ActorSchema } from '@agentspace/events';
 import { z } from 'zod';
 import { RESTART_POLICIES } from '../launcher/restartPolicy.js';
 import { MAX_REQUEST_BYTES } from './daemonProtocol.js';
 
-const Actor = z.strictObject({
-	type: z.enum(['human', 'system', 'agent']),
-	id: z.string().min(1).max(256),
-});
 const AgentId = z.string().min(1).max(128);
 const GraceMs = z.int().min(0).max(3_600_000);
 
@@ -17,28 +14,36 @@ export const DaemonRequestSchema = z.discriminatedUnion('method', [
 		method: z.literal('run'),
 		params: z.strictObject({
 			id: AgentId,
-			restart: z.enum(RESTART_POLICIES as [string, ...string[]]),
+			restart: z.enum(RESTART_POLICIES),
 			unsandboxed: z.boolean(),
 			env: z.record(z.string().max(256), z.string().max(MAX_REQUEST_BYTES)),
-			actor: Actor,
+			actor: ActorSchema,
 		}),
 	}),
 	z.strictObject({
 		token: z.string(),
 		method: z.literal('stop'),
-		params: z.strictObject({ id: AgentId, graceMs: GraceMs, actor: Actor }),
+		params: z.strictObject({ id: AgentId, graceMs: GraceMs, actor: ActorSchema }),
 	}),
 	z.strictObject({
 		token: z.string(),
 		method: z.literal('stopAll'),
-		params: z.strictObject({ graceMs: GraceMs, actor: Actor }),
+		params: z.strictObject({ graceMs: GraceMs, actor: ActorSchema }),
 	}),
 	z.strictObject({
 		token: z.string(),
 		method: z.literal('shutdown'),
-		params: z.strictObject({ graceMs: GraceMs, actor: Actor }),
+		params: z.strictObject({ graceMs: GraceMs, actor: ActorSchema }),
 	}),
 ]);
 
 /** A checked request. */
 export type CheckedDaemonRequest = z.infer<typeof DaemonRequestSchema>;
+
+/** The parameters of each method, as the schema checks them. */
+export type DaemonParams = {
+	readonly [R in CheckedDaemonRequest as R['method']]: R['params'];
+};
+
+/** Every method name. */
+export type DaemonMethod = keyof DaemonParams;

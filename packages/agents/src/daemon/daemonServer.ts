@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { constantTimeEqual, isAgentSpaceError } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
 import { recordDenial } from '../catalog/recordChange.js';
-import { MAX_REQUEST_BYTES } from './daemonProtocol.js';
+import { DAEMON_ACTOR, MAX_REQUEST_BYTES } from './daemonProtocol.js';
 import { type CheckedDaemonRequest, DaemonRequestSchema } from './daemonRequestSchema.js';
 
 /** Answers one checked, authenticated request. */
@@ -24,8 +24,6 @@ export interface DaemonSocketOptions {
 	readonly handle: DaemonHandler;
 	readonly sourceApp?: string;
 }
-
-const DAEMON_ACTOR = { type: 'system', id: 'agentspace-daemon' } as const;
 
 /**
  * Listens on the daemon's Unix socket (mode 0600, created under a 0177 umask

@@ -1,16 +1,14 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import type { AgentSpaceDb } from '@agentspace/db';
 import type { ChangeActor } from '../catalog/recordChange.js';
-import type { RestartPolicy } from '../launcher/restartPolicy.js';
 import { DEFAULT_STOP_GRACE_MS } from '../launcher/startAgentProcess.js';
-import type { SuperviseOptions } from '../launcher/superviseAgent.js';
 import { acquireDaemonLock } from './daemonLock.js';
 import { daemonPaths } from './daemonPaths.js';
-import type { StoppedAgent } from './daemonProtocol.js';
+import { DAEMON_ACTOR, type StoppedAgent } from './daemonProtocol.js';
 import type { CheckedDaemonRequest } from './daemonRequestSchema.js';
 import { type DaemonSocket, listenDaemonSocket } from './daemonServer.js';
 import { type LostRun, reconcileRuns } from './reconcileRuns.js';
-import { SupervisorRegistry } from './supervisorRegistry.js';
+import { type SharedSuperviseOptions, SupervisorRegistry } from './supervisorRegistry.js';
 
 /** Options of {@link runDaemon}. */
 export interface DaemonOptions {
@@ -39,8 +37,6 @@ export interface RunningDaemon {
 	close(graceMs?: number, actor?: ChangeActor): Promise<StoppedAgent[]>;
 }
 
-const DAEMON_ACTOR: ChangeActor = { type: 'system', id: 'agentspace-daemon' };
-
 /**
  * Runs the home's supervisor daemon in this process: takes the lock (a second
  * daemon refuses with `CONFLICT`), reconciles the catalogue (lost runs become
@@ -64,7 +60,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
 				`run ${run.runId} of ${run.agentId} was lost${run.orphanStopped ? ' (its orphaned processes were stopped)' : ''}`,
 			);
 		}
-		const shared: Omit<SuperviseOptions, 'id' | 'actor' | 'restart' | 'unsandboxed' | 'env'> = {
+		const shared: SharedSuperviseOptions = {
 			db: options.db,
 			home: options.home,
 			supervisorPid: process.pid,
@@ -112,7 +108,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
 					log(`run ${params.id} (restart ${params.restart}) for ${params.actor.id}`);
 					return registry.run({
 						id: params.id,
-						restart: params.restart as RestartPolicy,
+						restart: params.restart,
 						unsandboxed: params.unsandboxed,
 						env: params.env,
 						actor: params.actor,

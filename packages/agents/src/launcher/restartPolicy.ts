@@ -1,8 +1,8 @@
-/** When a run that ended is started again. */
-export type RestartPolicy = 'no' | 'on-failure' | 'always';
-
 /** The restart policies, for option parsing. */
-export const RESTART_POLICIES: readonly RestartPolicy[] = ['no', 'on-failure', 'always'];
+export const RESTART_POLICIES = ['no', 'on-failure', 'always'] as const;
+
+/** When a run that ended is started again. */
+export type RestartPolicy = (typeof RESTART_POLICIES)[number];
 
 /** Tuning of the backoff (the defaults are PM2's, which users know). */
 export interface BackoffSettings {

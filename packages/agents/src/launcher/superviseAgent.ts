@@ -1,5 +1,4 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import {
 	AgentSpaceError,
 	ConflictError,
@@ -11,8 +10,10 @@ import type { AgentSpaceDb } from '@agentspace/db';
 import { agentPaths } from '../agentPaths.js';
 import { type ChangeActor, recordChange } from '../catalog/recordChange.js';
 import { assertRunnable } from '../lifecycle/assertRunnable.js';
+import { runLogPath } from '../logs/readRunLog.js';
 import { RotatingLog } from '../logs/rotatingLog.js';
-import { isProcessAlive } from '../process/isProcessAlive.js';
+import { isSupervisorAlive } from '../process/isSupervisorAlive.js';
+import { processRunId } from '../process/processRunId.js';
 import { sandboxedCommand } from '../sandbox/sandboxedCommand.js';
 import { sandboxPolicyFor } from '../sandbox/sandboxPolicy.js';
 import { sandboxReadiness } from '../sandbox/sandboxReadiness.js';
@@ -125,8 +126,8 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 	if (
 		running !== undefined &&
 		(running.supervisorPid === null
-			? running.pid !== null && isProcessAlive(running.pid)
-			: isProcessAlive(running.supervisorPid))
+			? running.pid !== null && processRunId(running.pid) === running.runId
+			: isSupervisorAlive(running.supervisorPid))
 	) {
 		throw new ConflictError(
 			`agent "${options.id}" is already running (run ${running.runId}${running.pid === null ? '' : `, pid ${running.pid}`})`,
@@ -165,7 +166,7 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 		const injected = runnable.approved.flatMap((p) =>
 			p.domain === 'env' && env[p.variable] !== undefined ? [env[p.variable] as string] : [],
 		);
-		const logPath = join(paths.logs, `${runId}.log`);
+		const logPath = runLogPath(options.home, options.id, runId);
 		const log = new RotatingLog(logPath, {}, [sessionToken, ...injected], options.onLine);
 		const { entrypoint } = runnable.manifest.manifest;
 		const command = sandboxed

@@ -11,7 +11,7 @@ import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
 import { parseSecondsArg } from '../../parseArgs.js';
 import type { ActionResult } from '../../program.js';
-import { daemonConnection, ensureDaemon } from '../daemon/daemonConnection.js';
+import { ensureDaemon } from '../daemon/daemonConnection.js';
 import { sandboxHostScript } from '../daemon/daemonRun.js';
 import { safe } from './describeAgent.js';
 
@@ -83,10 +83,10 @@ async function runInDaemon(
 	options: AgentsRunOptions,
 ): Promise<ActionResult> {
 	const env = runEnvFor(ctx, id);
-	const { status, started } = await ensureDaemon(ctx.home, ctx.env);
+	const { status, started, connection } = await ensureDaemon(ctx.home, ctx.env);
 	if (started)
 		ctx.output.note(ctx.output.style.dim(`started the AgentSpace daemon (pid ${status.pid})`));
-	const run = await callDaemon(await daemonConnection(ctx.home, 30_000), 'run', {
+	const run = await callDaemon({ ...connection, timeoutMs: 30_000 }, 'run', {
 		id,
 		restart,
 		unsandboxed: options.unsandboxed === true,

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
 import {
 	callDaemon,
 	type DaemonConnection,
@@ -27,6 +26,7 @@ export async function daemonConnection(
 export async function daemonStatusOrUndefined(
 	connection: DaemonConnection,
 ): Promise<DaemonResults['status'] | undefined> {
+	if (!existsSync(connection.socket)) return undefined;
 	try {
 		return await callDaemon(connection, 'status', {});
 	} catch (error) {
@@ -46,13 +46,12 @@ const MAX_DAEMON_LOG_BYTES = 10 * 1024 * 1024;
 export async function ensureDaemon(
 	home: string,
 	env: Readonly<Record<string, string | undefined>>,
-): Promise<{ status: DaemonResults['status']; started: boolean }> {
+): Promise<{ status: DaemonResults['status']; started: boolean; connection: DaemonConnection }> {
 	const connection = await daemonConnection(home);
 	const running = await daemonStatusOrUndefined(connection);
-	if (running !== undefined) return { status: running, started: false };
-	ensureHomeDirs(homePaths(home));
+	if (running !== undefined) return { status: running, started: false, connection };
+	ensureHomeDirs(homePaths(home)); // logs/ among them
 	const { log } = daemonPaths(home);
-	mkdirSync(dirname(log), { recursive: true, mode: 0o700 });
 	if ((statSync(log, { throwIfNoEntry: false })?.size ?? 0) > MAX_DAEMON_LOG_BYTES) {
 		renameSync(log, `${log}.1`);
 	}
@@ -76,7 +75,7 @@ export async function ensureDaemon(
 	const deadline = Date.now() + 15_000;
 	while (Date.now() < deadline) {
 		const status = await daemonStatusOrUndefined(connection);
-		if (status !== undefined) return { status, started: true };
+		if (status !== undefined) return { status, started: true, connection };
 		// Ours ended: another `start` may have won the lock; its daemon answers soon.
 		if (exited !== undefined && Date.now() - exitedAt > 3000) break;
 		await new Promise((resolve) => setTimeout(resolve, 50));
