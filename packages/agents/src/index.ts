@@ -127,15 +127,7 @@ export { isSupervisorAlive } from './process/isSupervisorAlive.js';
 export { killProcessGroup } from './process/killProcessGroup.js';
 export type { SandboxedCommandInput } from './sandbox/sandboxedCommand.js';
 export { sandboxedCommand } from './sandbox/sandboxedCommand.js';
-export {
-	runSandboxHost,
-	SANDBOX_EXIT_BAD_POLICY,
-	SANDBOX_EXIT_CANNOT_START,
-} from './sandbox/sandboxHost.js';
-export type { SandboxLaunch } from './sandbox/sandboxLaunch.js';
-export { parseSandboxLaunch, validateSandboxLaunch } from './sandbox/sandboxLaunch.js';
 export type { SandboxPolicy, SandboxPolicyInput } from './sandbox/sandboxPolicy.js';
 export { sandboxPolicyFor } from './sandbox/sandboxPolicy.js';
 export type { SandboxReadiness } from './sandbox/sandboxReadiness.js';
 export { sandboxReadiness } from './sandbox/sandboxReadiness.js';
-export { shellCommand, shellQuote } from './sandbox/shellQuote.js';

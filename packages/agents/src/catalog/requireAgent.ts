@@ -21,7 +21,7 @@ export function requireInstalled(
 	const agent = requireAgent(db, id);
 	if (agent.installPath === null) {
 		throw new ConflictError(`agent "${id}" is not installed`, {
-			hint: `run \`agentspace agents install ${id}\` first`,
+			hint: `install it first: agentspace agents install ${id}`,
 		});
 	}
 	return agent as AgentRecord & { readonly installPath: string };

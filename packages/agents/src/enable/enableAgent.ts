@@ -46,7 +46,7 @@ export interface EnableResult {
  */
 export function enableAgent(options: EnableOptions): EnableResult {
 	const agent = requireInstalled(options.db, options.id);
-	const _onDisk = readCataloguedManifest(
+	readCataloguedManifest(
 		agent,
 		'to record the change, review the permissions it requests, then enable',
 	);

@@ -2,7 +2,7 @@ import { AgentSpaceError, ConflictError, PermissionDeniedError } from '@agentspa
 import type { AgentSpaceDb } from '@agentspace/db';
 import type { AgentRecord } from '../catalog/agentRecord.js';
 import { readInstalledManifest } from '../catalog/installedManifest.js';
-import { requireAgent } from '../catalog/requireAgent.js';
+import { requireInstalled } from '../catalog/requireAgent.js';
 import { approvalBases } from '../enable/approvalBases.js';
 import type { ParsedManifest } from '../manifest/parseManifest.js';
 import { formatPermission, parsePermission } from '../permissions/parsePermission.js';
@@ -31,14 +31,8 @@ export function assertRunnable(
 	id: string,
 	options: { readonly userHome?: string } = {},
 ): RunnableAgent {
-	const agent = requireAgent(db, id);
-	if (agent.installPath === null) {
-		throw new ConflictError(`agent "${id}" is not installed`, {
-			hint: `install it first: agentspace agents install ${id}`,
-		});
-	}
-	const installed = agent as AgentRecord & { readonly installPath: string };
-	const manifest = readInstalledManifest(installed);
+	const agent = requireInstalled(db, id);
+	const manifest = readInstalledManifest(agent);
 	if (agent.approvedPermissions === null) {
 		throw new PermissionDeniedError(
 			`agent "${id}" is not enabled: none of its permissions are approved`,
@@ -53,7 +47,7 @@ export function assertRunnable(
 			? 'it requests different permissions'
 			: undefined,
 	].filter((reason) => reason !== undefined);
-	const bases = approvalBases(installed.installPath, options.userHome);
+	const bases = approvalBases(agent.installPath, options.userHome);
 	if (drift.length > 0 || manifest.manifestHash !== agent.manifestHash) {
 		// Approvals are stored in canonical form (`~` resolved): compare the
 		// manifest's permissions in that form too, or every path permission
@@ -95,5 +89,5 @@ export function assertRunnable(
 		}
 		return parsed.value;
 	});
-	return { agent: installed, manifest, approved };
+	return { agent, manifest, approved };
 }

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { killProcessGroup } from '../process/killProcessGroup.js';
 import { findSandboxedAgent } from './findSandboxedAgent.js';
 
 /** How long to look for the agent's process before giving up on a graceful stop. */
@@ -36,7 +37,7 @@ export function stopSandboxed(
 	if (pid === undefined) return;
 	const running = () => wrapper.exitCode === null && wrapper.signalCode === null;
 	if (platform !== 'linux') {
-		if (running()) signal(-pid, 'SIGTERM');
+		if (running()) killProcessGroup(pid, 'SIGTERM');
 		return;
 	}
 	const signalled = new Set<string>();
@@ -51,7 +52,7 @@ export function stopSandboxed(
 				signal(agent.pid, 'SIGTERM');
 			}
 		} else if (signalled.size === 0 && Date.now() >= giveUpAt) {
-			signal(-pid, 'SIGTERM');
+			killProcessGroup(pid, 'SIGTERM');
 			return;
 		}
 		setTimeout(attempt, signalled.size === 0 ? SEARCH_MS : WATCH_MS);
