@@ -79,7 +79,7 @@ export {
 	RESTART_POLICIES,
 } from './launcher/restartPolicy.js';
 export type { RunEnvironmentInput } from './launcher/runEnvironment.js';
-export { runEnvironment, secretVariable } from './launcher/runEnvironment.js';
+export { callerVariables, runEnvironment, secretVariable } from './launcher/runEnvironment.js';
 export type { AgentRunStatus } from './launcher/runStatus.js';
 export { runStatus } from './launcher/runStatus.js';
 export type { AgentProcess, ProcessExit, StartOptions } from './launcher/startAgentProcess.js';

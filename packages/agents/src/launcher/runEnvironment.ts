@@ -25,6 +25,16 @@ export function secretVariable(name: string): string {
 	return `AGENTSPACE_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
+/** The caller's variables a run receives: PATH, LANG, TZ and each approved `env:read:` one. */
+export function callerVariables(approved: readonly Permission[]): string[] {
+	return [
+		'PATH',
+		'LANG',
+		'TZ',
+		...approved.flatMap((permission) => (permission.domain === 'env' ? [permission.variable] : [])),
+	];
+}
+
 /**
  * The environment of a run: an allowlist, never the caller's environment.
  * PATH, LANG and TZ; a HOME and TMPDIR inside the agent's data directory;
@@ -39,23 +49,20 @@ export function runEnvironment(input: RunEnvironmentInput): NodeJS.ProcessEnv {
 	mkdirSync(home, { recursive: true, mode: 0o700 });
 	mkdirSync(tmp, { recursive: true, mode: 0o700 });
 	const env: NodeJS.ProcessEnv = {
-		PATH: input.callerEnv.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+		PATH: '/usr/local/bin:/usr/bin:/bin',
 		HOME: home,
 		TMPDIR: tmp,
 		AGENTSPACE_AGENT_ID: input.agentId,
 		AGENTSPACE_RUN_ID: input.runId,
 		AGENTSPACE_SESSION_TOKEN: input.sessionToken,
 	};
-	for (const name of ['LANG', 'TZ']) {
+	if (input.socketPath !== undefined) env.AGENTSPACE_SOCKET = input.socketPath;
+	for (const name of callerVariables(input.approved)) {
 		const value = input.callerEnv[name];
 		if (value !== undefined) env[name] = value;
 	}
-	if (input.socketPath !== undefined) env.AGENTSPACE_SOCKET = input.socketPath;
 	for (const permission of input.approved) {
-		if (permission.domain === 'env') {
-			const value = input.callerEnv[permission.variable];
-			if (value !== undefined) env[permission.variable] = value;
-		} else if (permission.domain === 'secret') {
+		if (permission.domain === 'secret') {
 			const value = input.secrets?.[permission.name];
 			if (value !== undefined) env[secretVariable(permission.name)] = value;
 		}

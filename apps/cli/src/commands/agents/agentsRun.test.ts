@@ -1,4 +1,4 @@
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -40,6 +40,11 @@ describe('agents run --foreground', () => {
 		const notEnabled = runCli(temp.home, ['agents', 'run', 'ticker', '--foreground']);
 		expect(notEnabled.status).toBe(5);
 		expect(notEnabled.stderr).toMatch(/not enabled/);
+		// In the background too, checked before any daemon is started for it.
+		const background = runCli(temp.home, ['agents', 'run', 'ticker']);
+		expect(background.status).toBe(5);
+		expect(background.stderr).toMatch(/not enabled/);
+		expect(existsSync(join(temp.home, 'run', 'daemon.pid'))).toBe(false);
 		expect(runCli(temp.home, ['agents', 'enable', 'ticker', '--all']).status).toBe(0);
 		// A PATH without bwrap, socat and rg (node itself is found by its full path).
 		const noSandbox = runCli(temp.home, ['agents', 'run', 'ticker', '--foreground'], {

@@ -1,6 +1,7 @@
 import {
+	assertRunnable,
 	callDaemon,
-	getAgent,
+	callerVariables,
 	RESTART_POLICIES,
 	type RestartPolicy,
 	superviseAgent,
@@ -58,13 +59,16 @@ export async function agentsRun(
 	return runInDaemon(ctx, id, restart, options);
 }
 
-/** The variables a run may receive from this environment: PATH, LANG, TZ and the approved ones. */
+/**
+ * The variables a run may receive from this environment (see callerVariables),
+ * after the launcher's own checks: an agent that may not run fails here,
+ * before a daemon is started for it.
+ */
 function runEnvFor(ctx: CommandContext, id: string): Record<string, string> {
 	const db = openExistingHomeDb(ctx.home);
-	let names = ['PATH', 'LANG', 'TZ'];
+	let names: string[];
 	try {
-		const approved = getAgent(db, id)?.approvedPermissions ?? [];
-		names = [...names, ...approved.flatMap((p) => (p.startsWith('env:read:') ? [p.slice(9)] : []))];
+		names = callerVariables(assertRunnable(db, id).approved);
 	} finally {
 		db.$client.close();
 	}
