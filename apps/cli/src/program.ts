@@ -5,6 +5,7 @@ import { registerConfigCommands } from './commands/config/register.js';
 import { registerDaemonCommands } from './commands/daemon/register.js';
 import { registerDoctorCommand } from './commands/doctor/register.js';
 import { registerEventsCommands } from './commands/events/register.js';
+import { registerUiCommand } from './commands/ui/register.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 
 /** What an action returns: nothing for success, or the exit code to end with. */
@@ -65,6 +66,7 @@ Exit codes are listed in specs/cli.md.`,
 	registerEventsCommands(program, run);
 	registerAgentsCommands(program, run);
 	registerDaemonCommands(program, run);
+	registerUiCommand(program, run);
 	return program;
 }
 

@@ -29,6 +29,12 @@ export type {
 	SupervisedAgent,
 } from './daemon/daemonProtocol.js';
 export type { DaemonMethod, DaemonParams } from './daemon/daemonRequestSchema.js';
+export type {
+	DaemonLauncher,
+	HostedUi,
+	HostedUiFactory,
+	UiOpened,
+} from './daemon/hostedUi.js';
 export type { LostRun, ReconcileOptions } from './daemon/reconcileRuns.js';
 export { reconcileRuns } from './daemon/reconcileRuns.js';
 export type { DaemonOptions, RunningDaemon } from './daemon/runDaemon.js';
@@ -56,6 +62,8 @@ export { scanRoots } from './discovery/scanRoots.js';
 export { approvalBases } from './enable/approvalBases.js';
 export type { EnableOptions, EnableResult } from './enable/enableAgent.js';
 export { enableAgent } from './enable/enableAgent.js';
+export type { PermissionReviewRow } from './enable/permissionReview.js';
+export { narrowerApprovals, permissionRows } from './enable/permissionReview.js';
 export type { RevokeOptions } from './enable/revokeAgent.js';
 export { revokeAgent } from './enable/revokeAgent.js';
 export type { InstallOptions, InstallResult } from './install/installAgent.js';
@@ -80,6 +88,8 @@ export {
 } from './launcher/restartPolicy.js';
 export type { RunEnvironmentInput } from './launcher/runEnvironment.js';
 export { callerVariables, runEnvironment, secretVariable } from './launcher/runEnvironment.js';
+export type { AgentRun } from './launcher/runHistory.js';
+export { runHistory } from './launcher/runHistory.js';
 export type { AgentRunStatus } from './launcher/runStatus.js';
 export { runStatus } from './launcher/runStatus.js';
 export type { AgentProcess, ProcessExit, StartOptions } from './launcher/startAgentProcess.js';

@@ -1,6 +1,7 @@
 import type { RestartPolicy } from '../launcher/restartPolicy.js';
 import type { ProcessExit } from '../launcher/startAgentProcess.js';
 import type { DaemonMethod } from './daemonRequestSchema.js';
+import type { UiOpened } from './hostedUi.js';
 
 /**
  * The daemon's socket protocol: one JSON request per line (`{ token, method,
@@ -39,10 +40,14 @@ export interface DaemonResults {
 		readonly socket: string;
 		readonly rssBytes: number;
 		readonly agents: readonly SupervisedAgent[];
+		/** The web UI's address, when the daemon hosts one now. */
+		readonly uiUrl: string | null;
 	};
 	readonly run: SupervisedAgent;
 	readonly stop: StoppedAgent;
 	readonly stopAll: readonly StoppedAgent[];
+	readonly ui: UiOpened;
+	readonly uiClose: { readonly closed: boolean };
 	readonly shutdown: { readonly stopped: readonly StoppedAgent[] };
 }
 

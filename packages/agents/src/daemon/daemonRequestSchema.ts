@@ -32,6 +32,16 @@ export const DaemonRequestSchema = z.discriminatedUnion('method', [
 	}),
 	z.strictObject({
 		token: z.string(),
+		method: z.literal('ui'),
+		params: z.strictObject({ port: z.int().min(1).max(65_535), actor: ActorSchema }),
+	}),
+	z.strictObject({
+		token: z.string(),
+		method: z.literal('uiClose'),
+		params: z.strictObject({ actor: ActorSchema }),
+	}),
+	z.strictObject({
+		token: z.string(),
 		method: z.literal('shutdown'),
 		params: z.strictObject({ graceMs: GraceMs, actor: ActorSchema }),
 	}),

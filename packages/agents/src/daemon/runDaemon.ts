@@ -1,4 +1,5 @@
 import { mkdirSync, rmSync } from 'node:fs';
+import { AgentSpaceError } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
 import type { ChangeActor } from '../catalog/recordChange.js';
 import { DEFAULT_STOP_GRACE_MS } from '../launcher/startAgentProcess.js';
@@ -7,6 +8,7 @@ import { daemonPaths } from './daemonPaths.js';
 import { DAEMON_ACTOR, type StoppedAgent } from './daemonProtocol.js';
 import type { CheckedDaemonRequest } from './daemonRequestSchema.js';
 import { type DaemonSocket, listenDaemonSocket } from './daemonServer.js';
+import type { HostedUi, HostedUiFactory } from './hostedUi.js';
 import { type LostRun, reconcileRuns } from './reconcileRuns.js';
 import { type SharedSuperviseOptions, SupervisorRegistry } from './supervisorRegistry.js';
 
@@ -22,6 +24,8 @@ export interface DaemonOptions {
 	/** How sandboxed runs are started (see superviseAgent). */
 	readonly sandboxHostScript?: string;
 	readonly sourceApp?: string;
+	/** The web UI it can host (`agentspace ui`); without one, `ui` requests are refused. */
+	readonly ui?: HostedUiFactory;
 	/** Told what the daemon does (its log). */
 	readonly log?: (line: string) => void;
 }
@@ -72,6 +76,12 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
 			...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
 		};
 		const registry = new SupervisorRegistry(shared);
+		const ui: HostedUi | undefined = options.ui?.({
+			run: (id, restart, actor) =>
+				registry.run({ id, restart, unsandboxed: false, env: options.env, actor }),
+			stop: (id, graceMs, actor) => registry.stop(id, graceMs, actor),
+			list: () => registry.list(),
+		});
 		let resolveClosed: () => void = () => {};
 		const closed = new Promise<void>((resolve) => {
 			resolveClosed = resolve;
@@ -83,6 +93,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
 		): Promise<StoppedAgent[]> => {
 			closing ??= (async () => {
 				log('shutting down: stopping every agent');
+				await ui?.close(actor);
 				const stopped = await registry.stopAll(graceMs, actor);
 				// Not awaited here: the `shutdown` request's own connection is still open.
 				const serverClosed = server?.close(2000);
@@ -102,6 +113,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
 						socket: paths.socket,
 						rssBytes: process.memoryUsage.rss(),
 						agents: registry.list(),
+						uiUrl: ui?.url() ?? null,
 					};
 				case 'run': {
 					const { params } = request;
@@ -119,6 +131,23 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
 					return registry.stop(request.params.id, request.params.graceMs, request.params.actor);
 				case 'stopAll':
 					return registry.stopAll(request.params.graceMs, request.params.actor);
+				case 'ui': {
+					if (ui === undefined) {
+						throw new AgentSpaceError('this daemon does not host the web UI', {
+							code: 'CONFLICT',
+							hint: 'restart it with the agentspace CLI: agentspace daemon stop && agentspace ui',
+						});
+					}
+					const opened = await ui.open(request.params.port, request.params.actor);
+					// The login link is a secret: the log gets the address only.
+					log(`web UI on ${opened.url} for ${request.params.actor.id}`);
+					return opened;
+				}
+				case 'uiClose': {
+					const closed = (await ui?.close(request.params.actor)) ?? false;
+					if (closed) log(`web UI closed for ${request.params.actor.id}`);
+					return { closed };
+				}
 				case 'shutdown': {
 					const stopped = await close(request.params.graceMs, request.params.actor);
 					return { stopped };

@@ -1,15 +1,8 @@
-import { requireAgent } from '@agentspace/agents';
+import { narrowerApprovals, permissionRows, requireAgent } from '@agentspace/agents';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
 import type { ActionResult } from '../../program.js';
-import {
-	agentJson,
-	approvalLabel,
-	buildLabel,
-	narrowerApprovals,
-	permissionRows,
-	safe,
-} from './describeAgent.js';
+import { agentJson, approvalLabel, buildLabel, safe } from './describeAgent.js';
 
 /** `agents info <id>`: everything the catalogue knows about one agent. */
 export async function agentsInfo(ctx: CommandContext, id: string): Promise<ActionResult> {

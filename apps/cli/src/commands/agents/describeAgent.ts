@@ -1,9 +1,4 @@
-import {
-	type AgentRecord,
-	approvalBases,
-	formatPermission,
-	parsePermission,
-} from '@agentspace/agents';
+import type { AgentRecord } from '@agentspace/agents';
 import type { Styles } from '../../output.js';
 import { printable } from '../../output.js';
 
@@ -66,30 +61,4 @@ export function buildLabel(agent: AgentRecord, style: Styles): string {
 /** A string from an agent's manifest, made safe for the terminal. */
 export function safe(text: string | null | undefined): string {
 	return text === null || text === undefined ? '-' : printable(text);
-}
-
-/** Each requested permission and whether it is approved, comparing resolved forms (`~` expanded). */
-export function permissionRows(agent: AgentRecord): { requested: string; approved: boolean }[] {
-	const approved = new Set(agent.approvedPermissions ?? []);
-	const bases = approvalBases(agent.installPath ?? '/', undefined);
-	return agent.requestedPermissions.map((requested) => {
-		const parsed = parsePermission(requested, bases);
-		return {
-			requested,
-			approved:
-				approved.has(requested) || (parsed.ok && approved.has(formatPermission(parsed.value))),
-		};
-	});
-}
-
-/** Approved permissions that are narrower forms of requested ones (not listed as requested). */
-export function narrowerApprovals(agent: AgentRecord): string[] {
-	const bases = approvalBases(agent.installPath ?? '/', undefined);
-	const requested = new Set(
-		agent.requestedPermissions.flatMap((text) => {
-			const parsed = parsePermission(text, bases);
-			return parsed.ok ? [text, formatPermission(parsed.value)] : [text];
-		}),
-	);
-	return (agent.approvedPermissions ?? []).filter((p) => !requested.has(p));
 }

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { runDaemon } from '@agentspace/agents';
 import { getOrCreateAuthToken } from '@agentspace/core';
-import { CLI_SOURCE_APP } from '../../actor.js';
+import { createUiHost } from '@agentspace/ui';
+import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { openHomeDb } from '../../homeDb.js';
 import type { ActionResult } from '../../program.js';
@@ -28,6 +29,15 @@ export async function daemonRun(ctx: CommandContext): Promise<ActionResult> {
 			env: ctx.env,
 			sandboxHostScript: sandboxHostScript(),
 			sourceApp: CLI_SOURCE_APP,
+			ui: (launcher) =>
+				createUiHost({
+					db,
+					home: ctx.home,
+					launcher,
+					authToken: token,
+					owner: cliActor(),
+					env: ctx.env,
+				}),
 			log,
 		});
 		const stop = () => void daemon.close();

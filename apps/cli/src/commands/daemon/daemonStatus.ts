@@ -15,6 +15,7 @@ export async function daemonStatus(ctx: CommandContext): Promise<ActionResult> {
 	const uptime = Math.round((Date.now() - Date.parse(status.startedAt)) / 1000);
 	ctx.output.line(`The AgentSpace daemon is running (pid ${status.pid}, up ${uptime} s).`);
 	ctx.output.line(`  socket: ${status.socket}`);
+	ctx.output.line(`  web UI: ${status.uiUrl ?? 'not open (agentspace ui)'}`);
 	ctx.output.line(`  memory: ${(status.rssBytes / 1024 / 1024).toFixed(1)} MB RSS`);
 	ctx.output.line(
 		`  agents: ${status.agents.length === 0 ? 'none' : status.agents.map((a) => `${a.id} (${a.state})`).join(', ')}`,

@@ -1,0 +1,63 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { registerAgentActions } from './routes/agentActions.js';
+import { registerAgentPages } from './routes/agentPages.js';
+import { registerAuditRoutes } from './routes/auditRoutes.js';
+import { registerLoginRoutes, registerLogoutRoute } from './routes/loginRoutes.js';
+import { refuseRequest } from './security/refuseRequest.js';
+import { csrfGuard, hostGuard, sameOriginGuard, sessionGuard } from './security/requestGuards.js';
+import { securityHeaders } from './security/securityHeaders.js';
+import type { AdminUiDeps, UiEnv } from './uiContext.js';
+import { BarePage } from './views/layout.js';
+import { NotFoundPage } from './views/notFoundPage.js';
+import { STYLESHEET } from './views/stylesheet.js';
+
+/** Forms are a few permissions long; anything bigger is not from them. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * The admin UI as a Hono app. Order matters: security headers wrap every
+ * response; the Host check runs first (DNS rebinding), then the same-origin
+ * check of state-changing requests, then login (the only pages without a
+ * session), then the session and CSRF checks guard everything else.
+ */
+export function createAdminApp(deps: AdminUiDeps): Hono<UiEnv> {
+	const app = new Hono<UiEnv>();
+	app.use(securityHeaders());
+	app.use(hostGuard(deps));
+	app.use(
+		bodyLimit({
+			maxSize: MAX_BODY_BYTES,
+			onError: (c) =>
+				refuseRequest(c, deps, {
+					status: 413,
+					reason: `request body over ${MAX_BODY_BYTES} bytes`,
+					hint: "the UI's forms are far smaller",
+				}),
+		}),
+	);
+	app.use(sameOriginGuard(deps));
+	app.get('/ui.css', (c) => c.body(STYLESHEET, 200, { 'Content-Type': 'text/css; charset=utf-8' }));
+	app.get('/favicon.ico', (c) => c.body(null, 204));
+	registerLoginRoutes(app, deps);
+	app.use(sessionGuard(deps));
+	app.use(csrfGuard(deps));
+	registerLogoutRoute(app, deps);
+	registerAgentPages(app, deps);
+	registerAgentActions(app, deps);
+	registerAuditRoutes(app, deps);
+	app.notFound((c) => c.html(<NotFoundPage session={c.get('session')} />, 404));
+	app.onError((error, c) =>
+		c.html(
+			<BarePage title="Error">
+				<h1>Something went wrong</h1>
+				<p class="refusal">{error.message}</p>
+				<p>
+					Nothing else was changed. <a href="/">Back to the agents</a>.
+				</p>
+			</BarePage>,
+			500,
+		),
+	);
+	return app;
+}

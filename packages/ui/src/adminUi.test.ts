@@ -1,0 +1,501 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import {
+	type ChangeActor,
+	callDaemon,
+	type DaemonConnection,
+	daemonPaths,
+	getAgent,
+	installAgent,
+	type RunningDaemon,
+	runDaemon,
+	type UiOpened,
+} from '@agentspace/agents';
+import { generateAuthToken, isAgentSpaceError } from '@agentspace/core';
+import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
+import { queryEvents } from '@agentspace/events';
+import {
+	createFixtureAgentRepo,
+	createTempHome,
+	fixtureAgentManifest,
+	type GitRepo,
+	type TempHome,
+} from '@agentspace/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sessionCookieName } from './security/requestGuards.js';
+import { SECURITY_HEADERS } from './security/securityHeaders.js';
+import type { SessionLimits } from './security/sessionStore.js';
+import { createUiHost } from './uiHost.js';
+
+const actor: ChangeActor = { type: 'human', id: 'tester' };
+let temp: TempHome;
+let db: AgentSpaceDb;
+let repo: GitRepo;
+let daemon: RunningDaemon;
+let connection: DaemonConnection;
+let token: string;
+
+/** A port unlikely to be taken, different per test file run. */
+const PORT = 20_000 + (process.pid % 20_000);
+
+async function startDaemon(sessionLimits?: SessionLimits): Promise<void> {
+	daemon = await runDaemon({
+		db,
+		home: temp.home,
+		token,
+		env: { PATH: process.env.PATH },
+		ui: (launcher) =>
+			createUiHost({
+				db,
+				home: temp.home,
+				launcher,
+				authToken: token,
+				owner: { type: 'human', id: 'owner' },
+				env: { PATH: process.env.PATH },
+				...(sessionLimits === undefined ? {} : { sessionLimits }),
+			}),
+	});
+	connection = { socket: daemonPaths(temp.home).socket, token };
+}
+
+beforeEach(async () => {
+	temp = createTempHome('ui');
+	db = openDb({ path: join(temp.home, 'agentspace.db') });
+	token = generateAuthToken();
+	repo = createFixtureAgentRepo();
+	await installAgent({ db, home: temp.home, source: repo.url, actor });
+	await startDaemon();
+});
+afterEach(async () => {
+	await daemon.close(0);
+	closeDb(db);
+	repo.cleanup();
+	temp.cleanup();
+});
+
+interface Reply {
+	readonly status: number;
+	readonly headers: IncomingHttpHeaders;
+	readonly body: string;
+}
+
+/** A plain HTTP request, every header as given (fetch would not let a test set Host). */
+function send(
+	options: {
+		method?: string;
+		path: string;
+		headers?: Record<string, string>;
+		body?: string;
+		port?: number;
+		host?: string;
+	} = { path: '/' },
+): Promise<Reply> {
+	const port = options.port ?? PORT;
+	return new Promise((resolve, reject) => {
+		const req = httpRequest(
+			{
+				host: options.host ?? '127.0.0.1',
+				port,
+				method: options.method ?? 'GET',
+				path: options.path,
+				headers: {
+					host: `127.0.0.1:${port}`,
+					...(options.body === undefined
+						? {}
+						: { 'content-type': 'application/x-www-form-urlencoded' }),
+					...options.headers,
+				},
+			},
+			(res) => {
+				let body = '';
+				res.setEncoding('utf8');
+				res.on('data', (chunk: string) => {
+					body += chunk;
+				});
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+			},
+		);
+		req.on('error', reject);
+		req.end(options.body);
+	});
+}
+
+async function openUi(port = PORT): Promise<UiOpened> {
+	return callDaemon(connection, 'ui', { port, actor });
+}
+
+/** Logs in through the link and returns the session cookie and the page's CSRF token. */
+async function logIn(): Promise<{ cookie: string; csrf: string }> {
+	const opened = await openUi();
+	const login = await send({
+		path: new URL(opened.loginUrl).pathname + new URL(opened.loginUrl).search,
+	});
+	expect(login.status).toBe(303);
+	const setCookie = login.headers['set-cookie']?.[0] ?? '';
+	const cookie = setCookie.split(';')[0] as string;
+	const page = await send({ path: '/agents/echo-agent', headers: { cookie } });
+	expect(page.status).toBe(200);
+	const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+	if (csrf === undefined) throw new Error('no CSRF token on the page');
+	return { cookie, csrf };
+}
+
+async function denials(): Promise<Record<string, unknown>[]> {
+	const entries = await getAuditEvents(db, { type: 'security.denied' });
+	return entries.map((e) => e.metadata as Record<string, unknown>);
+}
+
+const sameOrigin = { origin: `http://127.0.0.1:${PORT}` };
+const enableBody = (csrf?: string) =>
+	`${csrf === undefined ? '' : `_csrf=${encodeURIComponent(csrf)}&`}approve=env%3Aread%3AECHO_GREETING`;
+
+describe('admin UI: where it listens', () => {
+	it('listens on 127.0.0.1 only, and says where', async () => {
+		const opened = await openUi();
+		expect(opened.url).toBe(`http://127.0.0.1:${PORT}/`);
+		expect(opened.loginUrl).toMatch(
+			new RegExp(`^http://127\\.0\\.0\\.1:${PORT}/login\\?token=[\\w-]{43}$`),
+		);
+		expect(opened.started).toBe(true);
+		expect((await callDaemon(connection, 'status', {})).uiUrl).toBe(opened.url);
+		const external = Object.values(networkInterfaces())
+			.flat()
+			.find((i) => i !== undefined && i.family === 'IPv4' && !i.internal);
+		if (external !== undefined) {
+			await expect(send({ path: '/login', host: external.address })).rejects.toMatchObject({
+				code: 'ECONNREFUSED',
+			});
+		}
+		const audit = await getAuditEvents(db, { type: 'ui.opened' });
+		expect(audit[0]?.metadata).toEqual({ address: `127.0.0.1:${PORT}` });
+	});
+
+	it('refuses a port in use with what to do, and serves on the next one asked', async () => {
+		await openUi();
+		const other = await startOtherDaemonOnSamePort();
+		expect(other).toMatchObject({ code: 'CONFLICT' });
+		expect(String(other.message)).toMatch(/already in use/);
+	});
+
+	it('sends the security headers on every response, refusals included, and never a CORS header', async () => {
+		await openUi();
+		for (const reply of [
+			await send({ path: '/login' }),
+			await send({ path: '/' }),
+			await send({ path: '/ui.css' }),
+			await send({ path: '/login', headers: { host: 'evil.example:80' } }),
+			await send({
+				method: 'POST',
+				path: '/agents/echo-agent/enable',
+				headers: sameOrigin,
+				body: '',
+			}),
+		]) {
+			for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+				expect(reply.headers[name.toLowerCase()]).toBe(value);
+			}
+			expect(Object.keys(reply.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+		}
+		const csp = SECURITY_HEADERS['Content-Security-Policy'];
+		expect(csp).toMatch(/default-src 'self'/);
+		expect(csp).toMatch(/frame-ancestors 'none'/);
+		expect(SECURITY_HEADERS['X-Frame-Options']).toBe('DENY');
+		expect(SECURITY_HEADERS['Referrer-Policy']).toBe('no-referrer');
+	});
+});
+
+/** A second home's daemon asking for the same port. */
+async function startOtherDaemonOnSamePort(): Promise<{ code?: string; message?: string }> {
+	const otherHome = createTempHome('ui-other');
+	const otherDb = openDb({ path: join(otherHome.home, 'agentspace.db') });
+	const otherToken = generateAuthToken();
+	const other = await runDaemon({
+		db: otherDb,
+		home: otherHome.home,
+		token: otherToken,
+		env: {},
+		ui: (launcher) =>
+			createUiHost({
+				db: otherDb,
+				home: otherHome.home,
+				launcher,
+				authToken: otherToken,
+				owner: actor,
+				env: {},
+			}),
+	});
+	try {
+		await callDaemon({ socket: daemonPaths(otherHome.home).socket, token: otherToken }, 'ui', {
+			port: PORT,
+			actor,
+		});
+		return {};
+	} catch (error) {
+		return isAgentSpaceError(error)
+			? { code: error.code, message: error.message }
+			: { message: String(error) };
+	} finally {
+		await other.close(0);
+		closeDb(otherDb);
+		otherHome.cleanup();
+	}
+}
+
+describe('admin UI: login and sessions', () => {
+	it('logs in once through the link: HttpOnly, SameSite=Strict cookie; the link does not work twice', async () => {
+		const opened = await openUi();
+		const path = new URL(opened.loginUrl).pathname + new URL(opened.loginUrl).search;
+		const first = await send({ path });
+		expect(first.status).toBe(303);
+		expect(first.headers.location).toBe('/');
+		const cookie = first.headers['set-cookie']?.[0] ?? '';
+		expect(cookie).toMatch(new RegExp(`^${sessionCookieName(PORT)}=[\\w-]{43};`));
+		expect(cookie).toMatch(/; HttpOnly/);
+		expect(cookie).toMatch(/; SameSite=Strict/);
+		expect(cookie).toMatch(/; Max-Age=28800/);
+		const again = await send({ path });
+		expect(again.status).toBe(403);
+		expect(again.headers['set-cookie']).toBeUndefined();
+		expect(await denials()).toContainEqual(
+			expect.objectContaining({
+				reason: 'login with an invalid, used or expired token (login link)',
+				path: '/login',
+			}),
+		);
+		const started = await getAuditEvents(db, { type: 'ui.session_started' });
+		expect(started).toHaveLength(1);
+		expect(started[0]?.actor).toEqual({ type: 'human', id: 'tester' });
+		// The token itself is in no audit entry.
+		const all = JSON.stringify(await getAuditEvents(db, {}));
+		expect(all).not.toContain(new URL(opened.loginUrl).searchParams.get('token'));
+	});
+
+	it('logs in with the pasted home auth token (as the owner), refuses a wrong one', async () => {
+		await openUi();
+		const wrong = await send({
+			method: 'POST',
+			path: '/login',
+			headers: sameOrigin,
+			body: 'token=nope',
+		});
+		expect(wrong.status).toBe(403);
+		const right = await send({
+			method: 'POST',
+			path: '/login',
+			headers: sameOrigin,
+			body: `token=${encodeURIComponent(token)}`,
+		});
+		expect(right.status).toBe(303);
+		const started = await getAuditEvents(db, { type: 'ui.session_started' });
+		expect(started[0]?.actor).toEqual({ type: 'human', id: 'owner' });
+		expect(JSON.stringify(await getAuditEvents(db, {}))).not.toContain(token);
+	});
+
+	it('ends a session after its idle time, and on logout', async () => {
+		await daemon.close(0);
+		await startDaemon({ loginTokenMs: 60_000, idleMs: 300, absoluteMs: 60_000 });
+		const { cookie, csrf } = await logIn();
+		expect((await send({ path: '/', headers: { cookie } })).status).toBe(200);
+		await new Promise((resolve) => setTimeout(resolve, 450));
+		const expired = await send({ path: '/', headers: { cookie } });
+		expect(expired.status).toBe(303);
+		expect(expired.headers.location).toBe('/login');
+		expect(await denials()).toContainEqual(
+			expect.objectContaining({ reason: 'expired or unknown session' }),
+		);
+
+		const second = await logIn();
+		const out = await send({
+			method: 'POST',
+			path: '/logout',
+			headers: { ...sameOrigin, cookie: second.cookie },
+			body: `_csrf=${second.csrf}`,
+		});
+		expect(out.status).toBe(303);
+		expect((await send({ path: '/', headers: { cookie: second.cookie } })).status).toBe(303);
+		expect(await getAuditEvents(db, { type: 'ui.session_ended' })).toHaveLength(1);
+		void csrf;
+	});
+
+	it('ends every session when the UI is closed', async () => {
+		const { cookie } = await logIn();
+		expect(await callDaemon(connection, 'uiClose', { actor })).toEqual({ closed: true });
+		await openUi();
+		expect((await send({ path: '/', headers: { cookie } })).status).toBe(303);
+		expect(await getAuditEvents(db, { type: 'ui.closed' })).toHaveLength(1);
+	});
+});
+
+describe('admin UI: refused requests change nothing and are audited', () => {
+	async function expectRefused(reply: Reply, status: number, reason: RegExp): Promise<void> {
+		expect(reply.status).toBe(status);
+		const found = (await denials()).find((d) => reason.test(String(d.reason)));
+		expect(found, `a security.denied entry matching ${reason}`).toMatchObject({
+			interface: 'web-ui',
+		});
+		// Nothing happened to the agent: not enabled, no event beyond the install.
+		expect(getAgent(db, 'echo-agent')?.approvedPermissions).toBeNull();
+		expect((await queryEvents(db, { types: ['agent_enabled'] })).length).toBe(0);
+	}
+
+	it('a POST without a CSRF token', async () => {
+		const { cookie } = await logIn();
+		await expectRefused(
+			await send({
+				method: 'POST',
+				path: '/agents/echo-agent/enable',
+				headers: { ...sameOrigin, cookie },
+				body: enableBody(),
+			}),
+			403,
+			/^missing CSRF token$/,
+		);
+	});
+
+	it('a POST with a wrong CSRF token', async () => {
+		const { cookie } = await logIn();
+		await expectRefused(
+			await send({
+				method: 'POST',
+				path: '/agents/echo-agent/enable',
+				headers: { ...sameOrigin, cookie },
+				body: enableBody('forged'),
+			}),
+			403,
+			/^wrong CSRF token$/,
+		);
+	});
+
+	it('a POST from a foreign Origin, even with the session and its CSRF token', async () => {
+		const { cookie, csrf } = await logIn();
+		await expectRefused(
+			await send({
+				method: 'POST',
+				path: '/agents/echo-agent/enable',
+				headers: { origin: 'https://evil.example', cookie },
+				body: enableBody(csrf),
+			}),
+			403,
+			/^foreign Origin "https:\/\/evil\.example"$/,
+		);
+	});
+
+	it('a POST a browser marks cross-site, or that says nothing of where it comes from', async () => {
+		const { cookie, csrf } = await logIn();
+		await expectRefused(
+			await send({
+				method: 'POST',
+				path: '/agents/echo-agent/enable',
+				headers: { origin: 'null', 'sec-fetch-site': 'cross-site', cookie },
+				body: enableBody(csrf),
+			}),
+			403,
+			/^cross-origin request \(Sec-Fetch-Site: cross-site\)$/,
+		);
+		await expectRefused(
+			await send({
+				method: 'POST',
+				path: '/agents/echo-agent/enable',
+				headers: { cookie },
+				body: enableBody(csrf),
+			}),
+			403,
+			/^no Origin, Referer or Sec-Fetch-Site header/,
+		);
+	});
+
+	it('a request with a wrong Host (DNS rebinding), even with the session and its CSRF token', async () => {
+		const { cookie, csrf } = await logIn();
+		await expectRefused(
+			await send({
+				method: 'POST',
+				path: '/agents/echo-agent/enable',
+				headers: {
+					host: `rebound.example:${PORT}`,
+					origin: `http://rebound.example:${PORT}`,
+					cookie,
+				},
+				body: enableBody(csrf),
+			}),
+			403,
+			/^wrong Host header \("rebound\.example:\d+"/,
+		);
+		const page = await send({ path: '/', headers: { host: `attacker.example:${PORT}`, cookie } });
+		expect(page.status).toBe(403);
+		expect(page.body).not.toContain('echo-agent');
+	});
+
+	it('a POST without a session', async () => {
+		await openUi();
+		await expectRefused(
+			await send({
+				method: 'POST',
+				path: '/agents/echo-agent/enable',
+				headers: sameOrigin,
+				body: enableBody('anything'),
+			}),
+			401,
+			/^no session$/,
+		);
+	});
+
+	it('a page without a session goes to the login page (audited), and shows nothing', async () => {
+		await openUi();
+		const reply = await send({ path: '/agents/echo-agent' });
+		expect(reply.status).toBe(303);
+		expect(reply.headers.location).toBe('/login');
+		expect(reply.body).not.toContain('echo-agent');
+		expect(await denials()).toContainEqual(
+			expect.objectContaining({ reason: 'no session', method: 'GET' }),
+		);
+	});
+});
+
+describe('admin UI: actions', () => {
+	it('enables with exactly the ticked permissions, through the library (event + audit as the session user)', async () => {
+		const { cookie, csrf } = await logIn();
+		const reply = await send({
+			method: 'POST',
+			path: '/agents/echo-agent/enable',
+			headers: { ...sameOrigin, cookie },
+			body: enableBody(csrf),
+		});
+		expect(reply.status).toBe(303);
+		expect(reply.headers.location).toBe('/agents/echo-agent');
+		expect(getAgent(db, 'echo-agent')?.approvedPermissions).toEqual(['env:read:ECHO_GREETING']);
+		const enabled = await getAuditEvents(db, { type: 'agents.enabled' });
+		expect(enabled[0]).toMatchObject({
+			actor: { type: 'human', id: 'tester' },
+			sourceApp: 'agentspace-ui',
+		});
+		const page = await send({ path: '/agents/echo-agent', headers: { cookie } });
+		expect(page.body).toContain('Enabled echo-agent with 1 of 3 requested permissions approved.');
+	});
+
+	it('shows a library refusal with its hint and changes nothing (a permission it does not request)', async () => {
+		const { cookie, csrf } = await logIn();
+		await send({
+			method: 'POST',
+			path: '/agents/echo-agent/enable',
+			headers: { ...sameOrigin, cookie },
+			body: `_csrf=${encodeURIComponent(csrf)}&approve=filesystem%3Awrite%3A%2F`,
+		});
+		expect(getAgent(db, 'echo-agent')?.approvedPermissions).toBeNull();
+		const page = await send({ path: '/agents/echo-agent', headers: { cookie } });
+		expect(page.body).toMatch(/class="flash error"/);
+		expect(page.body).toContain('filesystem:write:/');
+	});
+
+	it('escapes what an agent controls: its manifest strings are text, not markup', async () => {
+		repo.commit(
+			{ 'agentspace.agent.json': { ...fixtureAgentManifest(), name: '<script>alert(1)</script>' } },
+			'a hostile name',
+		);
+		await installAgent({ db, home: temp.home, source: repo.url, actor });
+		const { cookie } = await logIn();
+		const list = await send({ path: '/', headers: { cookie } });
+		expect(list.body).not.toContain('<script>');
+		expect(list.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+	});
+});

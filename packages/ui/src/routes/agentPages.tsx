@@ -1,0 +1,113 @@
+import {
+	type AgentRecord,
+	getAgent,
+	listAgents,
+	narrowerApprovals,
+	permissionRows,
+	planBuild,
+	readInstalledManifest,
+	readRunLog,
+	runHistory,
+	runStatus,
+	type SupervisedAgent,
+} from '@agentspace/agents';
+import { isAgentSpaceError } from '@agentspace/core';
+import { getAuditEvents } from '@agentspace/db';
+import type { Hono } from 'hono';
+import type { AdminUiDeps, UiEnv } from '../uiContext.js';
+import type { AgentDetail } from '../views/agentPage.js';
+import { AgentPage } from '../views/agentPage.js';
+import { type AgentListRow, AgentsPage } from '../views/agentsPage.js';
+import { NotFoundPage } from '../views/notFoundPage.js';
+
+/** How many log lines and audit entries the agent page shows. */
+const LOG_LINES = 60;
+const AUDIT_ENTRIES = 25;
+
+function liveState(
+	agent: AgentRecord,
+	supervised: SupervisedAgent | undefined,
+	runningSince: string | null,
+): Pick<AgentListRow, 'status' | 'runningSince' | 'restarts'> {
+	return {
+		status: supervised?.state === 'restarting' ? 'restarting' : agent.status,
+		runningSince: agent.status === 'running' ? runningSince : null,
+		restarts: supervised?.restarts ?? null,
+	};
+}
+
+/** `GET /` (the agents list) and `GET /agents/:id` (one agent). */
+export function registerAgentPages(app: Hono<UiEnv>, deps: AdminUiDeps): void {
+	app.get('/', (c) => {
+		const supervised = new Map(deps.launcher.list().map((s) => [s.id, s]));
+		const since = new Map(runStatus(deps.db).map((s) => [s.id, s.startedAt]));
+		const rows = listAgents(deps.db).map((agent) => ({
+			agent,
+			...liveState(agent, supervised.get(agent.id), since.get(agent.id) ?? null),
+		}));
+		return c.html(<AgentsPage session={c.get('session')} rows={rows} />);
+	});
+
+	app.get('/agents/:id', async (c) => {
+		const agent = getAgent(deps.db, c.req.param('id'));
+		if (agent === undefined) return c.html(<NotFoundPage session={c.get('session')} />, 404);
+		const supervised = deps.launcher.list().find((s) => s.id === agent.id);
+		const started = runStatus(deps.db).find((s) => s.id === agent.id)?.startedAt ?? null;
+		const live = liveState(agent, supervised, started);
+		const detail: AgentDetail = {
+			agent,
+			...live,
+			running: agent.status === 'running' || supervised !== undefined,
+			permissions: permissionRows(agent),
+			narrower: narrowerApprovals(agent),
+			...manifestOf(agent),
+			build: buildOf(deps, agent),
+			runs: runHistory(deps.db, agent.id, 10),
+			log: logOf(deps, agent),
+			audit: await getAuditEvents(deps.db, {
+				subjectType: 'agent',
+				subjectId: agent.id,
+				limit: AUDIT_ENTRIES,
+			}),
+		};
+		return c.html(<AgentPage session={c.get('session')} detail={detail} />);
+	});
+}
+
+function manifestOf(agent: AgentRecord): Pick<AgentDetail, 'manifest' | 'manifestProblem'> {
+	if (agent.installPath === null) return { manifest: null, manifestProblem: null };
+	try {
+		const parsed = readInstalledManifest({ ...agent, installPath: agent.installPath });
+		return {
+			manifest: JSON.stringify(parsed.manifest, null, 2),
+			manifestProblem:
+				parsed.manifestHash === agent.manifestHash
+					? null
+					: 'The manifest on disk changed since the catalogue recorded it: run `agentspace agents discover` to record the change, then review and approve again.',
+		};
+	} catch (error) {
+		if (!isAgentSpaceError(error)) throw error;
+		return { manifest: null, manifestProblem: error.message };
+	}
+}
+
+function buildOf(deps: AdminUiDeps, agent: AgentRecord): AgentDetail['build'] {
+	if (agent.installPath === null) return null;
+	try {
+		const plan = planBuild(deps.db, agent.id);
+		return plan.steps.length === 0 ? null : { steps: plan.steps, manifestHash: plan.manifestHash };
+	} catch (error) {
+		if (!isAgentSpaceError(error)) throw error;
+		return null;
+	}
+}
+
+function logOf(deps: AdminUiDeps, agent: AgentRecord): AgentDetail['log'] {
+	if (agent.runCount === 0) return null;
+	try {
+		return readRunLog(deps.db, { home: deps.home, id: agent.id, lines: LOG_LINES });
+	} catch (error) {
+		if (!isAgentSpaceError(error)) throw error;
+		return null;
+	}
+}

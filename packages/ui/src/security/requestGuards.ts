@@ -1,0 +1,134 @@
+import { constantTimeEqual } from '@agentspace/core';
+import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { AdminUiDeps, UiEnv } from '../uiContext.js';
+import { auditRefusal, refuseRequest } from './refuseRequest.js';
+
+/** The two names the UI answers to (the port is part of both). */
+export function uiHosts(port: number): readonly string[] {
+	return [`127.0.0.1:${port}`, `localhost:${port}`];
+}
+
+/** The session cookie's name: per port, since browsers share cookies across a host's ports. */
+export function sessionCookieName(port: number): string {
+	return `agentspace_ui_${port}`;
+}
+
+function isStateChanging(method: string): boolean {
+	return method !== 'GET' && method !== 'HEAD';
+}
+
+/**
+ * Answers only requests addressed to the UI itself: a page on a DNS name that
+ * a rebinding attack points at 127.0.0.1 sends its own name as Host, and is
+ * refused here before anything else runs.
+ */
+export function hostGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
+	const hosts = uiHosts(deps.port);
+	return async (c, next) => {
+		const host = c.req.header('host')?.toLowerCase();
+		if (host === undefined || !hosts.includes(host)) {
+			return refuseRequest(c, deps, {
+				status: 403,
+				reason: `wrong Host header (${host === undefined ? 'none' : JSON.stringify(host.slice(0, 100))}; expected ${hosts.join(' or ')})`,
+				hint: `open the UI at http://127.0.0.1:${deps.port}/`,
+			});
+		}
+		await next();
+	};
+}
+
+/**
+ * A state-changing request must come from the UI's own pages. The browser
+ * says where a request comes from in headers a page cannot set: Origin, else
+ * Referer, else Sec-Fetch-Site. Under `Referrer-Policy: no-referrer` a
+ * browser sends a same-origin form post with `Origin: null` and no Referer,
+ * so `Sec-Fetch-Site: same-origin` is what vouches for the UI's own forms;
+ * a request with none of the three (not a browser) is refused.
+ */
+export function sameOriginGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
+	const origins = uiHosts(deps.port).map((host) => `http://${host}`);
+	const refuse = (c: Parameters<MiddlewareHandler<UiEnv>>[0], reason: string) =>
+		refuseRequest(c, deps, {
+			status: 403,
+			reason,
+			hint: 'use the forms of the UI itself; other sites and pages cannot act through it',
+		});
+	return async (c, next) => {
+		if (!isStateChanging(c.req.method)) return next();
+		const fetchSite = c.req.header('sec-fetch-site');
+		if (fetchSite !== undefined && fetchSite !== 'same-origin') {
+			return refuse(c, `cross-origin request (Sec-Fetch-Site: ${fetchSite.slice(0, 40)})`);
+		}
+		const origin = c.req.header('origin');
+		if (origin !== undefined && origin !== 'null') {
+			if (!origins.includes(origin)) {
+				return refuse(c, `foreign Origin ${JSON.stringify(origin.slice(0, 100))}`);
+			}
+			return next();
+		}
+		const referer = c.req.header('referer');
+		if (referer !== undefined) {
+			let refererOrigin = '';
+			try {
+				refererOrigin = new URL(referer).origin;
+			} catch {
+				// Unparseable: refused below like a foreign one.
+			}
+			if (!origins.includes(refererOrigin)) {
+				return refuse(c, `foreign Referer ${JSON.stringify(referer.slice(0, 100))}`);
+			}
+			return next();
+		}
+		if (fetchSite === 'same-origin') return next();
+		return refuse(c, 'no Origin, Referer or Sec-Fetch-Site header: not sent from the UI');
+	};
+}
+
+/**
+ * Finds the browser's session (HttpOnly, SameSite=Strict cookie). Without a
+ * live one, a page request goes to the login page and anything else is
+ * refused; both are audited.
+ */
+export function sessionGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
+	const cookie = sessionCookieName(deps.port);
+	return async (c, next) => {
+		const id = getCookie(c, cookie);
+		const session = id === undefined ? undefined : deps.sessions.touch(id);
+		if (session === undefined) {
+			const reason = id === undefined ? 'no session' : 'expired or unknown session';
+			if (!isStateChanging(c.req.method)) {
+				auditRefusal(c, deps, reason);
+				return c.redirect('/login', 303);
+			}
+			return refuseRequest(c, deps, {
+				status: 401,
+				reason,
+				hint: 'log in again: run `agentspace ui` for a new login link',
+			});
+		}
+		c.set('session', session);
+		await next();
+	};
+}
+
+/**
+ * Every state-changing request carries the session's CSRF token in the form
+ * field `_csrf`: a page elsewhere cannot read it, so it cannot forge one.
+ */
+export function csrfGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
+	return async (c, next) => {
+		if (!isStateChanging(c.req.method)) return next();
+		const form = await c.req.parseBody();
+		const sent = form._csrf;
+		const session = c.get('session');
+		if (typeof sent !== 'string' || !constantTimeEqual(sent, session.csrfToken)) {
+			return refuseRequest(c, deps, {
+				status: 403,
+				reason: typeof sent === 'string' ? 'wrong CSRF token' : 'missing CSRF token',
+				hint: 'reload the page and submit the form again',
+			});
+		}
+		await next();
+	};
+}

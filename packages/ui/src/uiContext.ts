@@ -1,0 +1,35 @@
+import type { ChangeActor, DaemonLauncher } from '@agentspace/agents';
+import type { AgentSpaceDb } from '@agentspace/db';
+import type { SessionStore, UiSession } from './security/sessionStore.js';
+
+/** What the admin UI works with: the home's database and the daemon's supervisor. */
+export interface AdminUiDeps {
+	readonly db: AgentSpaceDb;
+	readonly home: string;
+	/** Runs and stops go through the daemon's supervisor, like `agents run` / `agents stop`. */
+	readonly launcher: DaemonLauncher;
+	/** The home's auth token: pasting it on the login page also logs in (as `owner`). */
+	readonly authToken: string;
+	/** Who a login with the auth token acts as: the OS user the daemon runs as. */
+	readonly owner: ChangeActor;
+	readonly sessions: SessionStore;
+	/** The port it listens on: the only Host and Origin it answers to. */
+	readonly port: number;
+	/** PATH, LANG and TZ for builds (see buildEnvironment), PATH for git. */
+	readonly env: Readonly<Record<string, string | undefined>>;
+	/** Base of `~` in permissions (default: the OS user's home). */
+	readonly userHome?: string;
+	/** `sourceApp` of every audit entry the UI writes. */
+	readonly sourceApp: string;
+}
+
+/** The Hono environment of every route: the session, once sessionGuard found one. */
+export interface UiEnv {
+	Variables: { session: UiSession };
+}
+
+/** `sourceApp` of the UI's audit entries. */
+export const UI_SOURCE_APP = 'agentspace-ui';
+
+/** Who records what an unauthenticated request tried (a refusal has no logged-in actor). */
+export const UI_ACTOR = { type: 'system', id: 'agentspace-ui' } as const;

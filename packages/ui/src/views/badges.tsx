@@ -1,0 +1,61 @@
+import type { AgentRecord } from '@agentspace/agents';
+import type { FC } from 'hono/jsx';
+
+type Tone = 'ok' | 'warn' | 'bad' | 'idle';
+
+const Badge: FC<{ tone: Tone; text: string }> = ({ tone, text }) => (
+	<span class={`badge ${tone}`}>{text}</span>
+);
+
+const STATUS_TONES: Readonly<Record<string, Tone>> = {
+	running: 'ok',
+	enabled: 'ok',
+	built: 'ok',
+	restarting: 'warn',
+	installed: 'idle',
+	discovered: 'idle',
+	stopped: 'idle',
+	exited: 'idle',
+	build_failed: 'bad',
+	crashed: 'bad',
+	errored: 'bad',
+	uninstalled: 'idle',
+};
+
+/** The catalogue status (or a run's status). */
+export const StatusBadge: FC<{ status: string }> = ({ status }) => (
+	<Badge tone={STATUS_TONES[status] ?? 'idle'} text={status.replace('_', ' ')} />
+);
+
+/** Whether the agent is built. */
+export const BuildBadge: FC<{ agent: AgentRecord }> = ({ agent }) => {
+	switch (agent.buildStatus) {
+		case 'built':
+			return <Badge tone="ok" text="built" />;
+		case 'failed':
+			return <Badge tone="bad" text="build failed" />;
+		case 'building':
+			return <Badge tone="warn" text="building" />;
+		default:
+			return (
+				<Badge tone="idle" text={agent.installPath === null ? 'not installed' : 'not built'} />
+			);
+	}
+};
+
+/** Whether its permissions are approved, and for this manifest. */
+export const ApprovalBadge: FC<{ agent: AgentRecord }> = ({ agent }) => {
+	switch (agent.approval) {
+		case 'approved':
+			return (
+				<Badge
+					tone="ok"
+					text={`approved ${agent.approvedPermissions?.length ?? 0}/${agent.requestedPermissions.length}`}
+				/>
+			);
+		case 'drifted':
+			return <Badge tone="warn" text="drifted: re-approve" />;
+		default:
+			return <Badge tone="idle" text="not approved" />;
+	}
+};
