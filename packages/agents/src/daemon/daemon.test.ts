@@ -84,8 +84,25 @@ describe('the daemon', () => {
 		expect(statSync(paths.socket).mode & 0o777).toBe(0o600);
 		expect(readFileSync(paths.pidFile, 'utf8').trim()).toBe(String(process.pid));
 		const status = await callDaemon(connection, 'status', {});
-		expect(status).toMatchObject({ pid: process.pid, socket: paths.socket, agents: [] });
+		expect(status).toMatchObject({
+			pid: process.pid,
+			socket: paths.socket,
+			agents: [],
+			uiUrl: null,
+		});
 		expect(status.rssBytes).toBeGreaterThan(0);
+	});
+
+	it('refuses `ui` when it was started without a web UI, saying how to get one', async () => {
+		const connection = await start();
+		await expect(callDaemon(connection, 'ui', { port: 6767, actor })).rejects.toMatchObject({
+			code: 'CONFLICT',
+			message: 'this daemon does not host the web UI',
+		});
+		expect(await callDaemon(connection, 'uiClose', { actor })).toEqual({ closed: false });
+		await expect(callDaemon(connection, 'ui', { port: 0, actor })).rejects.toMatchObject({
+			code: 'VALIDATION_FAILED',
+		});
 	});
 
 	it('refuses a request with a wrong or missing token, audits it as security.denied, and runs nothing', async () => {

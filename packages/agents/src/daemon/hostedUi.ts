@@ -9,8 +9,16 @@ import type { StoppedAgent, SupervisedAgent } from './daemonProtocol.js';
  * terminal.
  */
 export interface DaemonLauncher {
-	/** Starts a sandboxed run (the daemon's own environment supplies approved `env:read:` variables). */
-	run(id: string, restart: RestartPolicy, actor: ChangeActor): Promise<SupervisedAgent>;
+	/**
+	 * Starts a sandboxed run (the daemon's own environment supplies approved
+	 * `env:read:` variables); its audit entries carry `sourceApp`.
+	 */
+	run(
+		id: string,
+		restart: RestartPolicy,
+		actor: ChangeActor,
+		sourceApp: string,
+	): Promise<SupervisedAgent>;
 	/** Stops a run: SIGTERM, SIGKILL after `graceMs`. */
 	stop(id: string, graceMs: number, actor: ChangeActor): Promise<StoppedAgent>;
 	/** The agents the daemon supervises now. */

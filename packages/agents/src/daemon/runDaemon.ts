@@ -77,8 +77,8 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
 		};
 		const registry = new SupervisorRegistry(shared);
 		const ui: HostedUi | undefined = options.ui?.({
-			run: (id, restart, actor) =>
-				registry.run({ id, restart, unsandboxed: false, env: options.env, actor }),
+			run: (id, restart, actor, sourceApp) =>
+				registry.run({ id, restart, unsandboxed: false, env: options.env, actor, sourceApp }),
 			stop: (id, graceMs, actor) => registry.stop(id, graceMs, actor),
 			list: () => registry.list(),
 		});

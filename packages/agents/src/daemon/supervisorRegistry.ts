@@ -20,6 +20,8 @@ export interface RunRequest {
 	readonly unsandboxed: boolean;
 	readonly env: Readonly<Record<string, string | undefined>>;
 	readonly actor: SuperviseOptions['actor'];
+	/** The audit entries' `sourceApp` when not the daemon's own (a run started from the web UI). */
+	readonly sourceApp?: string;
 }
 
 interface Entry {
@@ -77,6 +79,7 @@ export class SupervisorRegistry {
 				restart: request.restart,
 				unsandboxed: request.unsandboxed,
 				env: request.env,
+				...(request.sourceApp === undefined ? {} : { sourceApp: request.sourceApp }),
 				onStatus: (status) => {
 					switch (status.state) {
 						case 'started':

@@ -88,7 +88,7 @@ const ACTIONS: Readonly<Record<string, Action>> = {
 				hint: 'choose one in the form',
 			});
 		}
-		const run = await deps.launcher.run(id, restart as RestartPolicy, actor);
+		const run = await deps.launcher.run(id, restart as RestartPolicy, actor, deps.sourceApp);
 		return `Started ${id}: run ${run.runId}, pid ${run.pid}, ${run.sandboxed ? 'sandboxed' : 'unsandboxed'}, restart ${restart}.`;
 	},
 	stop: async (deps, id, _form, actor) => {

@@ -274,7 +274,9 @@ export const AgentPage: FC<{ session: UiSession; detail: AgentDetail }> = ({ ses
 						<CsrfField session={session} />
 						<input type="hidden" name="manifestHash" value={detail.build.manifestHash} />
 						<button type="submit" class="secondary" data-action="build">
-							Run these {detail.build.steps.length} build steps
+							{detail.build.steps.length === 1
+								? 'Run this build step'
+								: `Run these ${detail.build.steps.length} build steps`}
 						</button>
 					</form>
 				</section>

@@ -37,7 +37,9 @@ export const AuditTable: FC<{ entries: readonly AuditRecord[] }> = ({ entries })
 					return (
 						<tr data-audit-type={entry.eventType}>
 							<td class="num">{String(entry.id)}</td>
-							<td title={formatAgo(entry.timestamp)}>{formatTime(entry.timestamp)}</td>
+							<td class="nowrap" title={formatAgo(entry.timestamp)}>
+								{formatTime(entry.timestamp)}
+							</td>
 							<td>
 								<code>{entry.eventType}</code>
 							</td>
@@ -47,7 +49,7 @@ export const AuditTable: FC<{ entries: readonly AuditRecord[] }> = ({ entries })
 								</span>
 							</td>
 							<td>{who(entry.actor)}</td>
-							<td>{who(entry.subject)}</td>
+							<td class="nowrap">{who(entry.subject)}</td>
 							<td>
 								{details === '{}' ? (
 									<span class="muted">-</span>

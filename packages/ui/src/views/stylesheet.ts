@@ -34,6 +34,8 @@ th, td { text-align: left; padding: 8px 10px; border-bottom: 1px solid var(--lin
 th { font-size: 12px; text-transform: uppercase; letter-spacing: .4px; color: var(--muted); font-weight: 600; }
 tr:last-child td { border-bottom: 0; }
 td.num { font-variant-numeric: tabular-nums; }
+td.nowrap { white-space: nowrap; }
+td details summary, td details pre { overflow-wrap: anywhere; white-space: pre-wrap; }
 code, pre, .mono { font-family: var(--mono); font-size: 13px; }
 pre { background: #0f1524; color: #dfe6f5; padding: 12px 14px; border-radius: 6px; overflow: auto;
 	max-height: 420px; margin: 0; }
