@@ -487,6 +487,60 @@ describe('admin UI: actions', () => {
 		expect(page.body).toContain('filesystem:write:/');
 	});
 
+	it('shows drift: a changed manifest after approval, with both hashes, until approved again', async () => {
+		const { cookie, csrf } = await logIn();
+		await send({
+			method: 'POST',
+			path: '/agents/echo-agent/enable',
+			headers: { ...sameOrigin, cookie },
+			body: enableBody(csrf),
+		});
+		expect((await send({ path: '/agents/echo-agent', headers: { cookie } })).body).not.toContain(
+			'id="drift"',
+		);
+		repo.commit(
+			{
+				'agentspace.agent.json': {
+					...fixtureAgentManifest(),
+					permissions: ['env:read:ECHO_GREETING', 'network:egress:evil.example:443'],
+				},
+			},
+			'asks for more',
+		);
+		await installAgent({ db, home: temp.home, source: repo.url, actor });
+		const page = await send({ path: '/agents/echo-agent', headers: { cookie } });
+		expect(page.body).toContain('id="drift"');
+		expect(page.body).toContain(getAgent(db, 'echo-agent')?.manifestHash.slice(0, 12));
+		expect(page.body).toContain('drifted: re-approve');
+		expect(page.body).toContain('network:egress:evil.example:443');
+		// Not runnable while drifted: no run button.
+		expect(page.body).not.toContain('data-action="run"');
+		const list = await send({ path: '/', headers: { cookie } });
+		expect(list.body).toContain('drifted: re-approve');
+	});
+
+	it('refuses an oversized body (audited) and answers an unknown agent with 404', async () => {
+		const { cookie, csrf } = await logIn();
+		const big = await send({
+			method: 'POST',
+			path: '/agents/echo-agent/enable',
+			headers: { ...sameOrigin, cookie },
+			body: `_csrf=${csrf}&approve=${'x'.repeat(70_000)}`,
+		});
+		expect(big.status).toBe(413);
+		expect(await denials()).toContainEqual(
+			expect.objectContaining({ reason: 'request body over 65536 bytes' }),
+		);
+		expect((await send({ path: '/agents/nope', headers: { cookie } })).status).toBe(404);
+		const action = await send({
+			method: 'POST',
+			path: '/agents/echo-agent/explode',
+			headers: { ...sameOrigin, cookie },
+			body: `_csrf=${csrf}`,
+		});
+		expect(action.status).toBe(404);
+	});
+
 	it('escapes what an agent controls: its manifest strings are text, not markup', async () => {
 		repo.commit(
 			{ 'agentspace.agent.json': { ...fixtureAgentManifest(), name: '<script>alert(1)</script>' } },

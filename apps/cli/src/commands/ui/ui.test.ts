@@ -214,7 +214,8 @@ describe.skipIf(missing)('agentspace ui in a real browser', () => {
 			const frame = await (await evil.$('#framed'))?.contentFrame();
 			expect(frame).toBeTruthy();
 			const framedText = await frame
-				?.evaluate(() => document.body?.textContent ?? '')
+				?.locator('body')
+				.textContent({ timeout: 2000 })
 				.catch(() => 'not readable');
 			expect(framedText).not.toContain('Hello agent');
 			await evil.close();
