@@ -6,6 +6,7 @@ import {
 	callDaemon,
 	type DaemonConnection,
 	daemonPaths,
+	discoverAgents,
 	getAgent,
 	installAgent,
 	type RunningDaemon,
@@ -539,6 +540,69 @@ describe('admin UI: actions', () => {
 			body: `_csrf=${csrf}`,
 		});
 		expect(action.status).toBe(404);
+	});
+
+	it('installs a discovered agent and revokes an approval, through the library', async () => {
+		const fresh = createFixtureAgentRepo({ id: 'found-agent', name: 'Found agent' });
+		try {
+			await discoverAgents({ db, home: temp.home, roots: [fresh.path], actor });
+			expect(getAgent(db, 'found-agent')?.installPath).toBeNull();
+			const { cookie, csrf } = await logIn();
+			const before = await send({ path: '/agents/found-agent', headers: { cookie } });
+			expect(before.body).toContain('data-action="install"');
+			await send({
+				method: 'POST',
+				path: '/agents/found-agent/install',
+				headers: { ...sameOrigin, cookie },
+				body: `_csrf=${csrf}`,
+			});
+			expect(getAgent(db, 'found-agent')?.installPath).not.toBeNull();
+			const after = await send({ path: '/agents/found-agent', headers: { cookie } });
+			expect(after.body).toMatch(/Installed found-agent 1\.0\.0 at commit [0-9a-f]{12}\./);
+
+			await send({
+				method: 'POST',
+				path: '/agents/echo-agent/enable',
+				headers: { ...sameOrigin, cookie },
+				body: enableBody(csrf),
+			});
+			await send({
+				method: 'POST',
+				path: '/agents/echo-agent/revoke',
+				headers: { ...sameOrigin, cookie },
+				body: `_csrf=${csrf}`,
+			});
+			expect(getAgent(db, 'echo-agent')?.approvedPermissions).toBeNull();
+			const revoked = await getAuditEvents(db, { type: 'agents.revoked' });
+			expect(revoked[0]).toMatchObject({ actor, sourceApp: 'agentspace-ui' });
+		} finally {
+			fresh.cleanup();
+		}
+	});
+
+	it('filters the audit log by type, subject and time, newest first, under the chain verification', async () => {
+		const { cookie } = await logIn();
+		const page = async (query: string) =>
+			(await send({ path: `/audit?${query}`, headers: { cookie } })).body;
+		const types = (body: string) =>
+			[...body.matchAll(/data-audit-type="([^"]+)"/g)].map((m) => m[1]);
+		const all = await page('');
+		expect(all).toMatch(/Chain verified: all \d+ entries check out/);
+		// Newest first: the login after the install.
+		expect(types(all).indexOf('ui.session_started')).toBeLessThan(
+			types(all).indexOf('agents.installed'),
+		);
+		expect(types(await page('type=agents.installed'))).toEqual(['agents.installed']);
+		expect(new Set(types(await page('subject=agent%3Aecho-agent')))).toEqual(
+			new Set(['agents.installed']),
+		);
+		expect(types(await page('since=2999-01-01'))).toEqual([]);
+		expect(types(await page('until=2000-01-01'))).toEqual([]);
+		expect(types(await page('type=agents.installed&since=2000-01-01'))).toEqual([
+			'agents.installed',
+		]);
+		const bad = await page('since=yesterday-ish');
+		expect(bad).toMatch(/class="flash error"/);
 	});
 
 	it('escapes what an agent controls: its manifest strings are text, not markup', async () => {

@@ -240,3 +240,41 @@ describe.skipIf(missing)('agentspace ui in a real browser', () => {
 		);
 	}, 30_000);
 });
+
+describe('agentspace ui: arguments and closing', () => {
+	let home: TempHome;
+	beforeAll(() => {
+		home = createTempHome('ui-args');
+	});
+	afterAll(() => {
+		runCli(home.home, ['daemon', 'stop']);
+		home.cleanup();
+	});
+
+	it('refuses a bad --port or --close with --port, starting nothing', () => {
+		for (const args of [
+			['ui', '--port', 'abc'],
+			['ui', '--port', '0'],
+			['ui', '--port', '70000'],
+			['ui', '--close', '--port', '7000'],
+		]) {
+			const result = runCli(home.home, args);
+			expect(result.status, args.join(' ')).toBe(2);
+			expect(result.stderr).toMatch(/^error\[USAGE\]: /);
+			expect(result.stderr).toMatch(/hint: /);
+		}
+		expect(runCliJson(home.home, ['daemon', 'status']).json).toMatchObject({ running: false });
+	});
+
+	it('closes nothing when nothing is open, and says so', () => {
+		const result = runCliJson(home.home, ['ui', '--close']);
+		expect(result.status).toBe(0);
+		expect(result.json).toEqual({ closed: false });
+	});
+
+	it('has help with examples', () => {
+		const help = runCli(home.home, ['ui', '--help']).stdout;
+		expect(help).toMatch(/127\.0\.0\.1/);
+		expect(help).toMatch(/Examples:\n {2}\$ agentspace ui /);
+	});
+});
