@@ -1,4 +1,4 @@
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -148,8 +148,10 @@ async function denials(): Promise<Record<string, unknown>[]> {
 }
 
 const sameOrigin = { origin: `http://127.0.0.1:${PORT}` };
+/** The manifest the agent page shows (its hidden `manifestHash` field). */
+const shownManifest = () => getAgent(db, 'echo-agent')?.manifestHash as string;
 const enableBody = (csrf?: string) =>
-	`${csrf === undefined ? '' : `_csrf=${encodeURIComponent(csrf)}&`}approve=env%3Aread%3AECHO_GREETING`;
+	`${csrf === undefined ? '' : `_csrf=${encodeURIComponent(csrf)}&`}manifestHash=${shownManifest()}&approve=env%3Aread%3AECHO_GREETING`;
 
 describe('admin UI: where it listens', () => {
 	it('listens on 127.0.0.1 only, and says where', async () => {
@@ -170,6 +172,35 @@ describe('admin UI: where it listens', () => {
 		}
 		const audit = await getAuditEvents(db, { type: 'ui.opened' });
 		expect(audit[0]?.metadata).toEqual({ address: `127.0.0.1:${PORT}` });
+	});
+
+	it('moves to another port only once it listens there; a busy port leaves it where it was', async () => {
+		await openUi();
+		const blocker = createServer().listen(PORT + 1, '127.0.0.1');
+		await new Promise((resolve) => blocker.once('listening', resolve));
+		try {
+			await expect(openUi(PORT + 1)).rejects.toMatchObject({ code: 'CONFLICT' });
+			expect((await send({ path: '/login' })).status).toBe(200);
+			expect((await callDaemon(connection, 'status', {})).uiUrl).toBe(`http://127.0.0.1:${PORT}/`);
+		} finally {
+			blocker.close();
+		}
+		const moved = await openUi(PORT + 2);
+		expect(moved.started).toBe(true);
+		expect((await send({ path: '/login', port: PORT + 2 })).status).toBe(200);
+		await expect(send({ path: '/login' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+		expect((await getAuditEvents(db, { type: 'ui.closed' }))[0]?.metadata).toEqual({
+			address: `127.0.0.1:${PORT}`,
+		});
+	});
+
+	it('opens and closes one at a time: concurrent opens leave one listener, which close stops', async () => {
+		const opened = await Promise.all([openUi(PORT), openUi(PORT + 3), openUi(PORT)]);
+		expect(opened.map((o) => o.port)).toEqual([PORT, PORT + 3, PORT]);
+		expect(await callDaemon(connection, 'uiClose', { actor })).toEqual({ closed: true });
+		for (const port of [PORT, PORT + 3]) {
+			await expect(send({ path: '/login', port })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+		}
 	});
 
 	it('refuses a port in use with what to do, and serves on the next one asked', async () => {
@@ -317,6 +348,51 @@ describe('admin UI: login and sessions', () => {
 		expect((await send({ path: '/', headers: { cookie: second.cookie } })).status).toBe(303);
 		expect(await getAuditEvents(db, { type: 'ui.session_ended' })).toHaveLength(1);
 		void csrf;
+	});
+
+	it('does not use up a login link on HEAD (link previews), and ends the older session on a new login', async () => {
+		const opened = await openUi();
+		const path = new URL(opened.loginUrl).pathname + new URL(opened.loginUrl).search;
+		const head = await send({ method: 'HEAD', path });
+		expect(head.status).toBe(200);
+		expect(head.headers['set-cookie']).toBeUndefined();
+		const first = await send({ path });
+		expect(first.status).toBe(303);
+		const older = (first.headers['set-cookie']?.[0] ?? '').split(';')[0] as string;
+		const again = await openUi();
+		const second = await send({
+			path: new URL(again.loginUrl).pathname + new URL(again.loginUrl).search,
+			headers: { cookie: older },
+		});
+		expect(second.status).toBe(303);
+		expect((await send({ path: '/', headers: { cookie: older } })).status).toBe(303);
+	});
+
+	it('folds a flood of one kind of refusal into counted entries', async () => {
+		await openUi();
+		for (let i = 0; i < 20; i++) expect((await send({ path: `/x${i}` })).status).toBe(303);
+		const recorded = (await denials()).filter((d) => d.reason === 'no session');
+		expect(recorded).toHaveLength(1);
+		expect(await callDaemon(connection, 'uiClose', { actor })).toEqual({ closed: true });
+		const after = (await denials()).filter((d) => d.reason === 'no session');
+		expect(after).toHaveLength(2);
+		expect(after[0]).toMatchObject({ method: 'GET', foldedBefore: 19 });
+	});
+
+	it('refuses a body that is not a form (audited), rather than failing', async () => {
+		const { cookie } = await logIn();
+		for (const path of ['/login', '/agents/echo-agent/enable']) {
+			const reply = await send({
+				method: 'POST',
+				path,
+				headers: { ...sameOrigin, cookie, 'content-type': 'multipart/form-data; boundary=zzz' },
+				body: 'garbage',
+			});
+			expect(reply.status).toBe(400);
+		}
+		expect(await denials()).toContainEqual(
+			expect.objectContaining({ reason: 'malformed form body', path: '/login' }),
+		);
 	});
 
 	it('ends every session when the UI is closed', async () => {
@@ -480,7 +556,7 @@ describe('admin UI: actions', () => {
 			method: 'POST',
 			path: '/agents/echo-agent/enable',
 			headers: { ...sameOrigin, cookie },
-			body: `_csrf=${encodeURIComponent(csrf)}&approve=filesystem%3Awrite%3A%2F`,
+			body: `_csrf=${encodeURIComponent(csrf)}&manifestHash=${shownManifest()}&approve=filesystem%3Awrite%3A%2F`,
 		});
 		expect(getAgent(db, 'echo-agent')?.approvedPermissions).toBeNull();
 		const page = await send({ path: '/agents/echo-agent', headers: { cookie } });
@@ -603,6 +679,39 @@ describe('admin UI: actions', () => {
 		]);
 		const bad = await page('since=yesterday-ish');
 		expect(bad).toMatch(/class="flash error"/);
+	});
+
+	it('approves nothing for a manifest the page did not show, and installs only catalogue agents', async () => {
+		const { cookie, csrf } = await logIn();
+		const stale = await send({
+			method: 'POST',
+			path: '/agents/echo-agent/enable',
+			headers: { ...sameOrigin, cookie },
+			body: `_csrf=${csrf}&manifestHash=${'0'.repeat(64)}&approve=env%3Aread%3AECHO_GREETING`,
+		});
+		expect(stale.status).toBe(303);
+		expect(getAgent(db, 'echo-agent')?.approvedPermissions).toBeNull();
+		expect((await send({ path: '/agents/echo-agent', headers: { cookie } })).body).toContain(
+			'changed since you reviewed its permissions',
+		);
+		const unnamed = await send({
+			method: 'POST',
+			path: '/agents/echo-agent/enable',
+			headers: { ...sameOrigin, cookie },
+			body: `_csrf=${csrf}&approve=env%3Aread%3AECHO_GREETING`,
+		});
+		expect(unnamed.status).toBe(303);
+		expect(getAgent(db, 'echo-agent')?.approvedPermissions).toBeNull();
+
+		const viaUrl = await send({
+			method: 'POST',
+			path: `/agents/${encodeURIComponent(repo.url)}/install`,
+			headers: { ...sameOrigin, cookie },
+			body: `_csrf=${csrf}`,
+		});
+		expect(viaUrl.status).toBe(303);
+		expect(viaUrl.headers.location).toBe('/');
+		expect((await getAuditEvents(db, { type: 'agents.installed' })).length).toBe(1);
 	});
 
 	it('escapes what an agent controls: its manifest strings are text, not markup', async () => {

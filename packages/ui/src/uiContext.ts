@@ -1,5 +1,6 @@
 import type { ChangeActor, DaemonLauncher } from '@agentspace/agents';
 import type { AgentSpaceDb } from '@agentspace/db';
+import type { DenialThrottle } from './security/denialThrottle.js';
 import type { SessionStore, UiSession } from './security/sessionStore.js';
 
 /** What the admin UI works with: the home's database and the daemon's supervisor. */
@@ -13,6 +14,8 @@ export interface AdminUiDeps {
 	/** Who a login with the auth token acts as: the OS user the daemon runs as. */
 	readonly owner: ChangeActor;
 	readonly sessions: SessionStore;
+	/** Folds floods of one kind of refusal (see DenialThrottle). */
+	readonly denials: DenialThrottle;
 	/** The port it listens on: the only Host and Origin it answers to. */
 	readonly port: number;
 	/** PATH, LANG and TZ for builds (see buildEnvironment), PATH for git. */

@@ -4,6 +4,8 @@ import { AgentSpaceError } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
 import { createAdaptorServer } from '@hono/node-server';
 import { createAdminApp } from './adminApp.js';
+import { DenialThrottle } from './security/denialThrottle.js';
+import { auditFoldedRefusals } from './security/refuseRequest.js';
 import {
 	DEFAULT_SESSION_LIMITS,
 	type SessionLimits,
@@ -30,6 +32,8 @@ export interface UiHostOptions {
 	readonly userHome?: string;
 	readonly sourceApp?: string;
 	readonly sessionLimits?: SessionLimits;
+	/** Told of server errors after it listens (the daemon's log). */
+	readonly log?: (line: string) => void;
 }
 
 function listen(server: Server, port: number): Promise<void> {
@@ -42,80 +46,129 @@ function listen(server: Server, port: number): Promise<void> {
 	});
 }
 
+function listenError(error: unknown, port: number): AgentSpaceError {
+	const code = (error as NodeJS.ErrnoException).code;
+	if (code === 'EADDRINUSE') {
+		return new AgentSpaceError(`port ${port} on ${UI_HOSTNAME} is already in use`, {
+			code: 'CONFLICT',
+			hint: 'choose another port: agentspace ui --port <port>',
+		});
+	}
+	return new AgentSpaceError(
+		`the UI cannot listen on ${UI_HOSTNAME}:${port}: ${(error as Error).message}`,
+		{
+			code: code === 'EACCES' ? 'PERMISSION_DENIED' : 'COMMAND_FAILED',
+			hint:
+				code === 'EACCES'
+					? 'ports below 1024 need privileges: choose another, e.g. agentspace ui --port 6767'
+					: 'choose another port: agentspace ui --port <port>',
+		},
+	);
+}
+
+interface Listening {
+	readonly server: Server;
+	readonly port: number;
+	readonly sessions: SessionStore;
+	readonly denials: DenialThrottle;
+}
+
 /**
  * The admin UI as the daemon hosts it: `open(port)` listens on
  * 127.0.0.1:`port` (and nowhere else) and issues a one-time login link;
- * opening it again issues a new link (moving to the new port if it changed).
- * Sessions live in memory: closing the UI or the daemon ends them all.
+ * opening it again issues a new link. Asked for another port, it listens
+ * there first and only then closes the old one (a busy port leaves the UI
+ * where it was). Opens and closes run one at a time. Sessions and login
+ * tokens live in memory, per port: closing the UI or the daemon ends them.
  */
 export function createUiHost(options: UiHostOptions): HostedUi {
-	const sessions = new SessionStore(options.sessionLimits ?? DEFAULT_SESSION_LIMITS);
 	const sourceApp = options.sourceApp ?? UI_SOURCE_APP;
-	let current: { server: Server; port: number } | undefined;
+	const log = options.log ?? (() => {});
+	let current: Listening | undefined;
+	// One open or close at a time: concurrent `agentspace ui` calls must not leak a listener.
+	let queue: Promise<unknown> = Promise.resolve();
+	const serially = <T>(work: () => Promise<T>): Promise<T> => {
+		const next = queue.then(work, work);
+		queue = next.catch(() => {});
+		return next;
+	};
 
-	const stop = async (): Promise<void> => {
-		const open = current;
-		if (open === undefined) return;
-		current = undefined;
-		sessions.clear();
+	const start = async (port: number): Promise<Listening> => {
+		const sessions = new SessionStore(options.sessionLimits ?? DEFAULT_SESSION_LIMITS);
+		const denials = new DenialThrottle();
+		const app = createAdminApp({
+			db: options.db,
+			home: options.home,
+			launcher: options.launcher,
+			authToken: options.authToken,
+			owner: options.owner,
+			sessions,
+			denials,
+			port,
+			env: options.env,
+			...(options.userHome === undefined ? {} : { userHome: options.userHome }),
+			sourceApp,
+		});
+		// The daemon's own fetch/Request/Response stay Node's.
+		const server = createAdaptorServer({
+			fetch: app.fetch,
+			overrideGlobalObjects: false,
+		}) as Server;
+		try {
+			await listen(server, port);
+		} catch (error) {
+			throw listenError(error, port);
+		}
+		// After listening, a server error must not take the daemon (and its agents) down.
+		server.on('error', (error) => log(`web UI on port ${port}: ${error.message}`));
+		return { server, port, sessions, denials };
+	};
+
+	const stop = async (open: Listening, actor: ChangeActor): Promise<void> => {
+		open.sessions.clear();
 		await new Promise<void>((resolve) => {
 			open.server.close(() => resolve());
 			open.server.closeAllConnections();
 		});
+		auditFoldedRefusals({ db: options.db, denials: open.denials, sourceApp });
+		await recordUiEvent({ db: options.db, sourceApp }, actor, 'ui.closed', {
+			address: `${UI_HOSTNAME}:${open.port}`,
+		});
 	};
 
 	return {
-		async open(port: number, actor: ChangeActor): Promise<UiOpened> {
-			let started = false;
-			if (current?.port !== port) {
-				await stop();
-				const app = createAdminApp({
-					db: options.db,
-					home: options.home,
-					launcher: options.launcher,
-					authToken: options.authToken,
-					owner: options.owner,
-					sessions,
-					port,
-					env: options.env,
-					...(options.userHome === undefined ? {} : { userHome: options.userHome }),
-					sourceApp,
-				});
-				const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-				try {
-					await listen(server, port);
-				} catch (error) {
-					const code = (error as NodeJS.ErrnoException).code;
-					throw new AgentSpaceError(
-						code === 'EADDRINUSE'
-							? `port ${port} on ${UI_HOSTNAME} is already in use`
-							: `the UI cannot listen on ${UI_HOSTNAME}:${port}: ${(error as Error).message}`,
-						{ code: 'CONFLICT', hint: 'choose another port: agentspace ui --port <port>' },
-					);
+		open: (port, actor) =>
+			serially(async (): Promise<UiOpened> => {
+				let started = false;
+				if (current?.port !== port) {
+					const next = await start(port);
+					const previous = current;
+					current = next;
+					started = true;
+					await recordUiEvent({ db: options.db, sourceApp }, actor, 'ui.opened', {
+						address: `${UI_HOSTNAME}:${port}`,
+					});
+					if (previous !== undefined) await stop(previous, actor);
 				}
-				current = { server, port };
-				started = true;
-				await recordUiEvent({ db: options.db, sourceApp }, actor, 'ui.opened', {
-					address: `${UI_HOSTNAME}:${port}`,
-				});
-			}
-			const url = `http://${UI_HOSTNAME}:${port}/`;
-			const login = sessions.issueLoginToken(actor);
-			return {
-				url,
-				loginUrl: `${url}login?token=${login.token}`,
-				port,
-				loginExpiresAt: new Date(login.expiresAt).toISOString(),
-				started,
-			};
-		},
+				const open = current as Listening;
+				const url = `http://${UI_HOSTNAME}:${port}/`;
+				const login = open.sessions.issueLoginToken(actor);
+				return {
+					url,
+					loginUrl: `${url}login?token=${login.token}`,
+					port,
+					loginExpiresAt: new Date(login.expiresAt).toISOString(),
+					started,
+				};
+			}),
 		url: () => (current === undefined ? null : `http://${UI_HOSTNAME}:${current.port}/`),
-		async close(actor: ChangeActor): Promise<boolean> {
-			if (current === undefined) return false;
-			const address = `${UI_HOSTNAME}:${current.port}`;
-			await stop();
-			await recordUiEvent({ db: options.db, sourceApp }, actor, 'ui.closed', { address });
-			return true;
-		},
+		close: (actor) =>
+			serially(async () => {
+				const open = current;
+				if (open === undefined) return false;
+				current = undefined;
+				await stop(open, actor);
+				return true;
+			}),
 	};
 }

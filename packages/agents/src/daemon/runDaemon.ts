@@ -93,7 +93,12 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
 		): Promise<StoppedAgent[]> => {
 			closing ??= (async () => {
 				log('shutting down: stopping every agent');
-				await ui?.close(actor);
+				try {
+					await ui?.close(actor);
+				} catch (error) {
+					// The agents are stopped whatever happened to the UI.
+					log(`closing the web UI: ${(error as Error).message}`);
+				}
 				const stopped = await registry.stopAll(graceMs, actor);
 				// Not awaited here: the `shutdown` request's own connection is still open.
 				const serverClosed = server?.close(2000);

@@ -81,6 +81,30 @@ describe('enableAgent', () => {
 		expect(result.audit.id).toBe(audit[0]?.id);
 	});
 
+	it('approves nothing when the manifest is not the one the user reviewed (CONFLICT)', () => {
+		const agent = getAgent(db, 'echo-agent');
+		expect(() =>
+			enableAgent({
+				db,
+				id: 'echo-agent',
+				approve: 'all',
+				actor,
+				userHome: USER_HOME,
+				expectedManifestHash: 'f'.repeat(64),
+			}),
+		).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+		expect(enabledEvents()).toEqual([]);
+		const result = enableAgent({
+			db,
+			id: 'echo-agent',
+			approve: [],
+			actor,
+			userHome: USER_HOME,
+			expectedManifestHash: agent?.manifestHash,
+		});
+		expect(result.manifestHash).toBe(agent?.manifestHash);
+	});
+
 	it("approves every requested permission with 'all', paths resolved", () => {
 		const result = enable('all');
 

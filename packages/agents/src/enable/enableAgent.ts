@@ -1,4 +1,4 @@
-import { PermissionDeniedError, ValidationError } from '@agentspace/core';
+import { ConflictError, PermissionDeniedError, ValidationError } from '@agentspace/core';
 import type { AgentSpaceDb, AuditRecord } from '@agentspace/db';
 import { readCataloguedManifest } from '../catalog/installedManifest.js';
 import { type ChangeActor, recordChange, recordDenial } from '../catalog/recordChange.js';
@@ -22,6 +22,11 @@ export interface EnableOptions {
 	readonly sourceApp?: string;
 	/** Base of `~` in permissions (default: the OS user's home). */
 	readonly userHome?: string;
+	/**
+	 * The manifest hash the user reviewed: when the catalogue's differs (a new
+	 * manifest was recorded meanwhile), nothing is approved (`CONFLICT`).
+	 */
+	readonly expectedManifestHash?: string;
 }
 
 /** What an enable recorded. */
@@ -46,6 +51,15 @@ export interface EnableResult {
  */
 export function enableAgent(options: EnableOptions): EnableResult {
 	const agent = requireInstalled(options.db, options.id);
+	if (
+		options.expectedManifestHash !== undefined &&
+		options.expectedManifestHash !== agent.manifestHash
+	) {
+		throw new ConflictError(
+			`the manifest of "${agent.id}" changed since you reviewed its permissions: nothing was approved`,
+			{ hint: 'review the permissions it requests now, then enable it again' },
+		);
+	}
 	readCataloguedManifest(
 		agent,
 		'to record the change, review the permissions it requests, then enable',

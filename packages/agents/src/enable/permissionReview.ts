@@ -8,10 +8,10 @@ export interface PermissionReviewRow {
 	readonly approved: boolean;
 }
 
-/** Each requested permission and whether it is approved, comparing resolved forms (`~` expanded). */
-export function permissionRows(agent: AgentRecord): PermissionReviewRow[] {
+/** Each requested permission and whether it is approved, comparing resolved forms (`~` expanded against `userHome`, default the OS user's). */
+export function permissionRows(agent: AgentRecord, userHome?: string): PermissionReviewRow[] {
 	const approved = new Set(agent.approvedPermissions ?? []);
-	const bases = approvalBases(agent.installPath ?? '/', undefined);
+	const bases = approvalBases(agent.installPath ?? '/', userHome);
 	return agent.requestedPermissions.map((requested) => {
 		const parsed = parsePermission(requested, bases);
 		return {
@@ -23,8 +23,8 @@ export function permissionRows(agent: AgentRecord): PermissionReviewRow[] {
 }
 
 /** Approved permissions that are narrower forms of requested ones (not listed as requested). */
-export function narrowerApprovals(agent: AgentRecord): string[] {
-	const bases = approvalBases(agent.installPath ?? '/', undefined);
+export function narrowerApprovals(agent: AgentRecord, userHome?: string): string[] {
+	const bases = approvalBases(agent.installPath ?? '/', userHome);
 	const requested = new Set(
 		agent.requestedPermissions.flatMap((text) => {
 			const parsed = parsePermission(text, bases);

@@ -7,15 +7,14 @@ import {
 	installAgent,
 	RESTART_POLICIES,
 	type RestartPolicy,
+	requireAgent,
 	revokeAgent,
 } from '@agentspace/agents';
 import { isAgentSpaceError, ValidationError } from '@agentspace/core';
 import type { Hono } from 'hono';
+import { type Form, readForm, refuseMalformed } from '../security/readForm.js';
 import type { Flash } from '../security/sessionStore.js';
 import type { AdminUiDeps, UiEnv } from '../uiContext.js';
-
-/** The submitted form: each field once, or several times (checkboxes). */
-type Form = Record<string, string | File | (string | File)[]>;
 
 function texts(form: Form, field: string): string[] {
 	const value = form[field];
@@ -27,6 +26,17 @@ function text(form: Form, field: string): string | undefined {
 	return texts(form, field)[0];
 }
 
+/** The manifest hash the page showed: actions on what the user reviewed, nothing newer. */
+function reviewedManifest(form: Form): string {
+	const hash = text(form, 'manifestHash');
+	if (hash === undefined || !/^[0-9a-f]{64}$/.test(hash)) {
+		throw new ValidationError('the form does not say which manifest you reviewed', {
+			hint: 'reload the page and submit the form again',
+		});
+	}
+	return hash;
+}
+
 type Action = (deps: AdminUiDeps, id: string, form: Form, actor: ChangeActor) => Promise<string>;
 
 /**
@@ -36,6 +46,9 @@ type Action = (deps: AdminUiDeps, id: string, form: Form, actor: ChangeActor) =>
  */
 const ACTIONS: Readonly<Record<string, Action>> = {
 	install: async (deps, id, _form, actor) => {
+		// Only an agent the catalogue knows (discovered or uninstalled): the id is
+		// never read as a URL or a path.
+		requireAgent(deps.db, id);
 		const result = await installAgent({
 			db: deps.db,
 			home: deps.home,
@@ -48,7 +61,6 @@ const ACTIONS: Readonly<Record<string, Action>> = {
 		return `Installed ${result.id} ${result.version} at commit ${result.commit.slice(0, 12)}.`;
 	},
 	build: async (deps, id, form, actor) => {
-		const expected = text(form, 'manifestHash');
 		const result = await buildAgent({
 			db: deps.db,
 			home: deps.home,
@@ -56,7 +68,7 @@ const ACTIONS: Readonly<Record<string, Action>> = {
 			actor,
 			sourceApp: deps.sourceApp,
 			env: deps.env,
-			...(expected === undefined ? {} : { expectedManifestHash: expected }),
+			expectedManifestHash: reviewedManifest(form),
 		});
 		if (!result.ok) {
 			throw new ValidationError(
@@ -71,6 +83,7 @@ const ACTIONS: Readonly<Record<string, Action>> = {
 			db: deps.db,
 			id,
 			approve: texts(form, 'approve'),
+			expectedManifestHash: reviewedManifest(form),
 			actor,
 			sourceApp: deps.sourceApp,
 			...(deps.userHome === undefined ? {} : { userHome: deps.userHome }),
@@ -107,12 +120,12 @@ const ACTIONS: Readonly<Record<string, Action>> = {
 export function registerAgentActions(app: Hono<UiEnv>, deps: AdminUiDeps): void {
 	app.post('/agents/:id/:action', async (c) => {
 		const id = c.req.param('id');
-		const action = ACTIONS[c.req.param('action')];
-		if (action === undefined || !Object.hasOwn(ACTIONS, c.req.param('action'))) {
-			return c.text('no such action', 404);
-		}
+		const name = c.req.param('action');
+		const action = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
+		if (action === undefined) return c.text('no such action', 404);
 		const session = c.get('session');
-		const form = (await c.req.parseBody({ all: true })) as Form;
+		const form = await readForm(c);
+		if (form === undefined) return refuseMalformed(c, deps);
 		let flash: Flash;
 		try {
 			flash = { kind: 'ok', text: await action(deps, id, form, session.actor) };

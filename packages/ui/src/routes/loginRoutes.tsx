@@ -1,6 +1,7 @@
 import { constantTimeEqual } from '@agentspace/core';
 import type { Context, Hono } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { readForm, refuseMalformed } from '../security/readForm.js';
 import { auditRefusal } from '../security/refuseRequest.js';
 import { sessionCookieName } from '../security/requestGuards.js';
 import { recordUiEvent } from '../uiAudit.js';
@@ -28,6 +29,9 @@ export function registerLoginRoutes(app: Hono<UiEnv>, deps: AdminUiDeps): void {
 				403,
 			);
 		}
+		// A browser logging in again leaves no older session of its own behind.
+		const previous = getCookie(c, sessionCookieName(deps.port));
+		if (previous !== undefined) deps.sessions.end(previous);
 		const session = deps.sessions.create(actor);
 		await recordUiEvent(deps, actor, 'ui.session_started', { how });
 		setCookie(c, sessionCookieName(deps.port), session.id, {
@@ -40,12 +44,15 @@ export function registerLoginRoutes(app: Hono<UiEnv>, deps: AdminUiDeps): void {
 	};
 	app.get('/login', (c) => {
 		const token = c.req.query('token');
-		if (token === undefined) return c.html(<LoginPage />);
+		// HEAD (link previews, prefetch) must not use up a one-time link.
+		if (token === undefined || c.req.method === 'HEAD') return c.html(<LoginPage />);
 		return logIn(c, token, 'login link');
 	});
 	app.post('/login', async (c) => {
-		const form = await c.req.parseBody();
-		return logIn(c, typeof form.token === 'string' ? form.token.trim() : undefined, 'pasted token');
+		const form = await readForm(c);
+		if (form === undefined) return refuseMalformed(c, deps);
+		const token = form.token;
+		return logIn(c, typeof token === 'string' ? token.trim() : undefined, 'pasted token');
 	});
 }
 

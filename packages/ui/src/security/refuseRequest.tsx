@@ -15,9 +15,13 @@ export interface Refusal {
 
 /**
  * Audits a refused request as `security.denied`: the reason, method and path
- * (never the query string, which may hold a login token).
+ * (never the query string, which may hold a login token). Refusals of one
+ * reason and method are folded within a window (see DenialThrottle); the
+ * entry after a fold says how many it stands for (`foldedBefore`).
  */
 export function auditRefusal(c: Context<UiEnv>, deps: AdminUiDeps, reason: string): void {
+	const folded = deps.denials.admit(`${reason}|${c.req.method}`);
+	if (folded === undefined) return;
 	recordDenial(
 		deps.db,
 		c.get('session')?.actor ?? UI_ACTOR,
@@ -28,10 +32,32 @@ export function auditRefusal(c: Context<UiEnv>, deps: AdminUiDeps, reason: strin
 				method: c.req.method,
 				path: c.req.path.slice(0, 256),
 				interface: 'web-ui',
+				...(folded === 0 ? {} : { foldedBefore: folded }),
 			},
 		},
 		deps.sourceApp,
 	);
+}
+
+/** Records the refusals still folded (the UI is closing): one entry per kind, with its count. */
+export function auditFoldedRefusals(deps: Pick<AdminUiDeps, 'db' | 'denials' | 'sourceApp'>): void {
+	for (const [kind, folded] of deps.denials.drain()) {
+		const split = kind.lastIndexOf('|');
+		recordDenial(
+			deps.db,
+			UI_ACTOR,
+			{
+				eventType: 'security.denied',
+				metadata: {
+					reason: split === -1 ? kind : kind.slice(0, split),
+					method: split === -1 ? null : kind.slice(split + 1),
+					interface: 'web-ui',
+					foldedBefore: folded,
+				},
+			},
+			deps.sourceApp,
+		);
+	}
 }
 
 /** Refuses a request: audits it (see auditRefusal) and answers with a short page. Nothing else runs. */

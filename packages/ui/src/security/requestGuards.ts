@@ -2,11 +2,13 @@ import { constantTimeEqual } from '@agentspace/core';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AdminUiDeps, UiEnv } from '../uiContext.js';
+import { readForm, refuseMalformed } from './readForm.js';
 import { auditRefusal, refuseRequest } from './refuseRequest.js';
 
-/** The two names the UI answers to (the port is part of both). */
+/** The names the UI answers to (with the port; browsers leave out `:80`). */
 export function uiHosts(port: number): readonly string[] {
-	return [`127.0.0.1:${port}`, `localhost:${port}`];
+	const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+	return port === 80 ? [...hosts, '127.0.0.1', 'localhost'] : hosts;
 }
 
 /** The session cookie's name: per port, since browsers share cookies across a host's ports. */
@@ -40,11 +42,13 @@ export function hostGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
 
 /**
  * A state-changing request must come from the UI's own pages. The browser
- * says where a request comes from in headers a page cannot set: Origin, else
- * Referer, else Sec-Fetch-Site. Under `Referrer-Policy: no-referrer` a
- * browser sends a same-origin form post with `Origin: null` and no Referer,
- * so `Sec-Fetch-Site: same-origin` is what vouches for the UI's own forms;
- * a request with none of the three (not a browser) is refused.
+ * says where a request comes from in headers a page cannot set: a
+ * `Sec-Fetch-Site` other than `same-origin` is refused outright; then Origin
+ * must be the UI's, else (no Origin, or `null`) Referer, else
+ * `Sec-Fetch-Site: same-origin` vouches for it. Under `Referrer-Policy:
+ * no-referrer` a browser sends a same-origin form post with `Origin: null` and
+ * no Referer, so that last case is the UI's own forms. A request with none of
+ * the three (not a browser) is refused.
  */
 export function sameOriginGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
 	const origins = uiHosts(deps.port).map((host) => `http://${host}`);
@@ -119,7 +123,8 @@ export function sessionGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
 export function csrfGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
 	return async (c, next) => {
 		if (!isStateChanging(c.req.method)) return next();
-		const form = await c.req.parseBody();
+		const form = await readForm(c);
+		if (form === undefined) return refuseMalformed(c, deps);
 		const sent = form._csrf;
 		const session = c.get('session');
 		if (typeof sent !== 'string' || !constantTimeEqual(sent, session.csrfToken)) {

@@ -105,6 +105,7 @@ const PermissionsPanel: FC<{ session: UiSession; detail: AgentDetail }> = ({ ses
 			{agent.installPath === null ? null : (
 				<form method="post" action={`/agents/${encodeURIComponent(agent.id)}/enable`} id="enable">
 					<CsrfField session={session} />
+					<input type="hidden" name="manifestHash" value={agent.manifestHash} />
 					<h2 class="spaced">{agent.approvedPermissions === null ? 'Enable' : 'Approve again'}</h2>
 					<p class="muted">
 						Nothing is approved unless you tick it. The approval is bound to this manifest.
@@ -145,10 +146,10 @@ const LogPanel: FC<{ detail: AgentDetail }> = ({ detail }) => (
 		) : (
 			<pre>
 				{detail.log.entries.map((entry) => (
-					<div class={entry.stream}>
+					<span class={`line ${entry.stream}`}>
 						<span class="time">{formatTime(entry.time)} </span>
 						{printableText(entry.text)}
-					</div>
+					</span>
 				))}
 			</pre>
 		)}

@@ -39,6 +39,7 @@ td details summary, td details pre { overflow-wrap: anywhere; white-space: pre-w
 code, pre, .mono { font-family: var(--mono); font-size: 13px; }
 pre { background: #0f1524; color: #dfe6f5; padding: 12px 14px; border-radius: 6px; overflow: auto;
 	max-height: 420px; margin: 0; }
+pre .line { display: block; }
 pre .stderr { color: #ffb4a9; } pre .system { color: #9fb3d9; } pre .time { color: #6f7fa3; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px;
 	font-weight: 600; white-space: nowrap; }

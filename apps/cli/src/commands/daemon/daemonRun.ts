@@ -37,6 +37,7 @@ export async function daemonRun(ctx: CommandContext): Promise<ActionResult> {
 					authToken: token,
 					owner: cliActor(),
 					env: ctx.env,
+					log,
 				}),
 			log,
 		});

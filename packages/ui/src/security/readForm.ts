@@ -1,0 +1,30 @@
+import type { Context } from 'hono';
+import type { AdminUiDeps, UiEnv } from '../uiContext.js';
+import { refuseRequest } from './refuseRequest.js';
+
+/** A submitted form: each field once, or several times (checkboxes). */
+export type Form = Record<string, string | File | (string | File)[]>;
+
+/**
+ * The request's form fields (parsed once; Hono keeps them for later reads),
+ * or undefined when the body is not a form that parses.
+ */
+export async function readForm(c: Context<UiEnv>): Promise<Form | undefined> {
+	try {
+		return (await c.req.parseBody({ all: true })) as Form;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Refuses (and audits) a body that is not a form. */
+export function refuseMalformed(
+	c: Context<UiEnv>,
+	deps: AdminUiDeps,
+): Response | Promise<Response> {
+	return refuseRequest(c, deps, {
+		status: 400,
+		reason: 'malformed form body',
+		hint: 'submit the forms of the UI itself',
+	});
+}
