@@ -148,6 +148,11 @@ async function denials(): Promise<Record<string, unknown>[]> {
 }
 
 const sameOrigin = { origin: `http://127.0.0.1:${PORT}` };
+/** A same-origin form post with the session cookie, as the UI's own forms send it. */
+function post(path: string, cookie: string, body: string): Promise<Reply> {
+	return send({ method: 'POST', path, headers: { ...sameOrigin, cookie }, body });
+}
+
 /** The manifest the agent page shows (its hidden `manifestHash` field). */
 const shownManifest = () => getAgent(db, 'echo-agent')?.manifestHash as string;
 const enableBody = (csrf?: string) =>
@@ -419,12 +424,7 @@ describe('admin UI: refused requests change nothing and are audited', () => {
 	it('a POST without a CSRF token', async () => {
 		const { cookie } = await logIn();
 		await expectRefused(
-			await send({
-				method: 'POST',
-				path: '/agents/echo-agent/enable',
-				headers: { ...sameOrigin, cookie },
-				body: enableBody(),
-			}),
+			await post('/agents/echo-agent/enable', cookie, enableBody()),
 			403,
 			/^missing CSRF token$/,
 		);
@@ -433,12 +433,7 @@ describe('admin UI: refused requests change nothing and are audited', () => {
 	it('a POST with a wrong CSRF token', async () => {
 		const { cookie } = await logIn();
 		await expectRefused(
-			await send({
-				method: 'POST',
-				path: '/agents/echo-agent/enable',
-				headers: { ...sameOrigin, cookie },
-				body: enableBody('forged'),
-			}),
+			await post('/agents/echo-agent/enable', cookie, enableBody('forged')),
 			403,
 			/^wrong CSRF token$/,
 		);
@@ -532,12 +527,7 @@ describe('admin UI: refused requests change nothing and are audited', () => {
 describe('admin UI: actions', () => {
 	it('enables with exactly the ticked permissions, through the library (event + audit as the session user)', async () => {
 		const { cookie, csrf } = await logIn();
-		const reply = await send({
-			method: 'POST',
-			path: '/agents/echo-agent/enable',
-			headers: { ...sameOrigin, cookie },
-			body: enableBody(csrf),
-		});
+		const reply = await post('/agents/echo-agent/enable', cookie, enableBody(csrf));
 		expect(reply.status).toBe(303);
 		expect(reply.headers.location).toBe('/agents/echo-agent');
 		expect(getAgent(db, 'echo-agent')?.approvedPermissions).toEqual(['env:read:ECHO_GREETING']);
@@ -552,12 +542,11 @@ describe('admin UI: actions', () => {
 
 	it('shows a library refusal with its hint and changes nothing (a permission it does not request)', async () => {
 		const { cookie, csrf } = await logIn();
-		await send({
-			method: 'POST',
-			path: '/agents/echo-agent/enable',
-			headers: { ...sameOrigin, cookie },
-			body: `_csrf=${encodeURIComponent(csrf)}&manifestHash=${shownManifest()}&approve=filesystem%3Awrite%3A%2F`,
-		});
+		await post(
+			'/agents/echo-agent/enable',
+			cookie,
+			`_csrf=${encodeURIComponent(csrf)}&manifestHash=${shownManifest()}&approve=filesystem%3Awrite%3A%2F`,
+		);
 		expect(getAgent(db, 'echo-agent')?.approvedPermissions).toBeNull();
 		const page = await send({ path: '/agents/echo-agent', headers: { cookie } });
 		expect(page.body).toMatch(/class="flash error"/);
@@ -566,12 +555,7 @@ describe('admin UI: actions', () => {
 
 	it('shows drift: a changed manifest after approval, with both hashes, until approved again', async () => {
 		const { cookie, csrf } = await logIn();
-		await send({
-			method: 'POST',
-			path: '/agents/echo-agent/enable',
-			headers: { ...sameOrigin, cookie },
-			body: enableBody(csrf),
-		});
+		await post('/agents/echo-agent/enable', cookie, enableBody(csrf));
 		expect((await send({ path: '/agents/echo-agent', headers: { cookie } })).body).not.toContain(
 			'id="drift"',
 		);
@@ -598,23 +582,17 @@ describe('admin UI: actions', () => {
 
 	it('refuses an oversized body (audited) and answers an unknown agent with 404', async () => {
 		const { cookie, csrf } = await logIn();
-		const big = await send({
-			method: 'POST',
-			path: '/agents/echo-agent/enable',
-			headers: { ...sameOrigin, cookie },
-			body: `_csrf=${csrf}&approve=${'x'.repeat(70_000)}`,
-		});
+		const big = await post(
+			'/agents/echo-agent/enable',
+			cookie,
+			`_csrf=${csrf}&approve=${'x'.repeat(70_000)}`,
+		);
 		expect(big.status).toBe(413);
 		expect(await denials()).toContainEqual(
 			expect.objectContaining({ reason: 'request body over 65536 bytes' }),
 		);
 		expect((await send({ path: '/agents/nope', headers: { cookie } })).status).toBe(404);
-		const action = await send({
-			method: 'POST',
-			path: '/agents/echo-agent/explode',
-			headers: { ...sameOrigin, cookie },
-			body: `_csrf=${csrf}`,
-		});
+		const action = await post('/agents/echo-agent/explode', cookie, `_csrf=${csrf}`);
 		expect(action.status).toBe(404);
 	});
 
@@ -626,28 +604,13 @@ describe('admin UI: actions', () => {
 			const { cookie, csrf } = await logIn();
 			const before = await send({ path: '/agents/found-agent', headers: { cookie } });
 			expect(before.body).toContain('data-action="install"');
-			await send({
-				method: 'POST',
-				path: '/agents/found-agent/install',
-				headers: { ...sameOrigin, cookie },
-				body: `_csrf=${csrf}`,
-			});
+			await post('/agents/found-agent/install', cookie, `_csrf=${csrf}`);
 			expect(getAgent(db, 'found-agent')?.installPath).not.toBeNull();
 			const after = await send({ path: '/agents/found-agent', headers: { cookie } });
 			expect(after.body).toMatch(/Installed found-agent 1\.0\.0 at commit [0-9a-f]{12}\./);
 
-			await send({
-				method: 'POST',
-				path: '/agents/echo-agent/enable',
-				headers: { ...sameOrigin, cookie },
-				body: enableBody(csrf),
-			});
-			await send({
-				method: 'POST',
-				path: '/agents/echo-agent/revoke',
-				headers: { ...sameOrigin, cookie },
-				body: `_csrf=${csrf}`,
-			});
+			await post('/agents/echo-agent/enable', cookie, enableBody(csrf));
+			await post('/agents/echo-agent/revoke', cookie, `_csrf=${csrf}`);
 			expect(getAgent(db, 'echo-agent')?.approvedPermissions).toBeNull();
 			const revoked = await getAuditEvents(db, { type: 'agents.revoked' });
 			expect(revoked[0]).toMatchObject({ actor, sourceApp: 'agentspace-ui' });
@@ -683,32 +646,29 @@ describe('admin UI: actions', () => {
 
 	it('approves nothing for a manifest the page did not show, and installs only catalogue agents', async () => {
 		const { cookie, csrf } = await logIn();
-		const stale = await send({
-			method: 'POST',
-			path: '/agents/echo-agent/enable',
-			headers: { ...sameOrigin, cookie },
-			body: `_csrf=${csrf}&manifestHash=${'0'.repeat(64)}&approve=env%3Aread%3AECHO_GREETING`,
-		});
+		const stale = await post(
+			'/agents/echo-agent/enable',
+			cookie,
+			`_csrf=${csrf}&manifestHash=${'0'.repeat(64)}&approve=env%3Aread%3AECHO_GREETING`,
+		);
 		expect(stale.status).toBe(303);
 		expect(getAgent(db, 'echo-agent')?.approvedPermissions).toBeNull();
 		expect((await send({ path: '/agents/echo-agent', headers: { cookie } })).body).toContain(
 			'changed since you reviewed its permissions',
 		);
-		const unnamed = await send({
-			method: 'POST',
-			path: '/agents/echo-agent/enable',
-			headers: { ...sameOrigin, cookie },
-			body: `_csrf=${csrf}&approve=env%3Aread%3AECHO_GREETING`,
-		});
+		const unnamed = await post(
+			'/agents/echo-agent/enable',
+			cookie,
+			`_csrf=${csrf}&approve=env%3Aread%3AECHO_GREETING`,
+		);
 		expect(unnamed.status).toBe(303);
 		expect(getAgent(db, 'echo-agent')?.approvedPermissions).toBeNull();
 
-		const viaUrl = await send({
-			method: 'POST',
-			path: `/agents/${encodeURIComponent(repo.url)}/install`,
-			headers: { ...sameOrigin, cookie },
-			body: `_csrf=${csrf}`,
-		});
+		const viaUrl = await post(
+			`/agents/${encodeURIComponent(repo.url)}/install`,
+			cookie,
+			`_csrf=${csrf}`,
+		);
 		expect(viaUrl.status).toBe(303);
 		expect(viaUrl.headers.location).toBe('/');
 		expect((await getAuditEvents(db, { type: 'agents.installed' })).length).toBe(1);

@@ -1,15 +1,20 @@
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
 import type { Flash, UiSession } from '../security/sessionStore.js';
 
+/** Every page's head: the title and the one stylesheet (the CSP allows nothing inline). */
+const Head: FC<{ title: string }> = ({ title }) => (
+	<head>
+		<meta charset="utf-8" />
+		<meta name="viewport" content="width=device-width, initial-scale=1" />
+		<title>{`${title} · AgentSpace`}</title>
+		<link rel="stylesheet" href="/ui.css" />
+	</head>
+);
+
 /** A page without the navigation: login and refusals. */
 export const BarePage: FC<PropsWithChildren<{ title: string }>> = ({ title, children }) => (
 	<html lang="en">
-		<head>
-			<meta charset="utf-8" />
-			<meta name="viewport" content="width=device-width, initial-scale=1" />
-			<title>{`${title} · AgentSpace`}</title>
-			<link rel="stylesheet" href="/ui.css" />
-		</head>
+		<Head title={title} />
 		<body>
 			<main class="login">
 				<section class="panel">{children}</section>
@@ -49,12 +54,7 @@ export const Page: FC<PageProps> = ({ title, session, nav, children }) => {
 	session.flash = undefined;
 	return (
 		<html lang="en">
-			<head>
-				<meta charset="utf-8" />
-				<meta name="viewport" content="width=device-width, initial-scale=1" />
-				<title>{`${title} · AgentSpace`}</title>
-				<link rel="stylesheet" href="/ui.css" />
-			</head>
+			<Head title={title} />
 			<body>
 				<header class="top">
 					<a class="brand" href="/">
