@@ -16,10 +16,12 @@ import { STYLESHEET } from './views/stylesheet.js';
 const MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * The admin UI as a Hono app. Order matters: security headers wrap every
- * response; the Host check runs first (DNS rebinding), then the same-origin
- * check of state-changing requests, then login (the only pages without a
- * session), then the session and CSRF checks guard everything else.
+ * The admin UI as a Hono app. Order matters (Hono runs matching handlers in
+ * the order they are registered): security headers wrap every response; the
+ * Host check runs first (DNS rebinding), then the body size limit, then the
+ * same-origin check of state-changing requests, then the stylesheet and login
+ * (the only routes without a session), then the session and CSRF checks guard
+ * everything else.
  */
 export function createAdminApp(deps: AdminUiDeps): Hono<UiEnv> {
 	const app = new Hono<UiEnv>();
