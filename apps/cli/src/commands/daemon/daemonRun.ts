@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { runDaemon } from '@agentspace/agents';
 import { getOrCreateAuthToken } from '@agentspace/core';
-import { createUiHost } from '@agentspace/ui';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { openHomeDb } from '../../homeDb.js';
 import type { ActionResult } from '../../program.js';
+import { lazyUiHost } from './lazyUiHost.js';
 
 /** The bundled sandbox host (dist/sandboxHost.js): one per sandboxed run. */
 export function sandboxHostScript(): string {
@@ -29,16 +29,14 @@ export async function daemonRun(ctx: CommandContext): Promise<ActionResult> {
 			env: ctx.env,
 			sandboxHostScript: sandboxHostScript(),
 			sourceApp: CLI_SOURCE_APP,
-			ui: (launcher) =>
-				createUiHost({
-					db,
-					home: ctx.home,
-					launcher,
-					authToken: token,
-					owner: cliActor(),
-					env: ctx.env,
-					log,
-				}),
+			ui: lazyUiHost({
+				db,
+				home: ctx.home,
+				authToken: token,
+				owner: cliActor(),
+				env: ctx.env,
+				log,
+			}),
 			log,
 		});
 		const stop = () => void daemon.close();
