@@ -5,7 +5,7 @@
 // loaded by `loadCommand('commands/…')` only when that command runs. Separate
 // bundles rather than esbuild's code splitting: splitting groups a package's
 // modules into shared chunks, so Zod would load even for commands that never
-// validate with it.
+// validate with it. The one exception is the daemon (see below).
 import { cpSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

@@ -32,6 +32,7 @@ export function createAdminApp(deps: AdminUiDeps): Hono<UiEnv> {
 			maxSize: MAX_BODY_BYTES,
 			onError: (c) =>
 				refuseRequest(c, deps, {
+					kind: 'body-too-large',
 					status: 413,
 					reason: `request body over ${MAX_BODY_BYTES} bytes`,
 					hint: "the UI's forms are far smaller",

@@ -199,6 +199,27 @@ describe('admin UI: where it listens', () => {
 		});
 	});
 
+	it('does not keep a listener it could not put on record', async () => {
+		const otherDb = openDb({ path: join(temp.home, 'other.db') });
+		const host = createUiHost({
+			db: otherDb,
+			home: temp.home,
+			launcher: { run: () => Promise.reject(), stop: () => Promise.reject(), list: () => [] },
+			authToken: token,
+			owner: actor,
+			env: {},
+		});
+		closeDb(otherDb);
+		await expect(host.open(PORT + 5, actor)).rejects.toThrow();
+		expect(host.url()).toBeNull();
+		const probe = createServer().listen(PORT + 5, '127.0.0.1');
+		await new Promise((resolve, reject) => {
+			probe.once('listening', resolve);
+			probe.once('error', reject);
+		});
+		probe.close();
+	});
+
 	it('opens and closes one at a time: concurrent opens leave one listener, which close stops', async () => {
 		const opened = await Promise.all([openUi(PORT), openUi(PORT + 3), openUi(PORT)]);
 		expect(opened.map((o) => o.port)).toEqual([PORT, PORT + 3, PORT]);
@@ -373,27 +394,40 @@ describe('admin UI: login and sessions', () => {
 		expect((await send({ path: '/', headers: { cookie: older } })).status).toBe(303);
 	});
 
-	it('folds a flood of one kind of refusal into counted entries', async () => {
+	it('folds a flood of one kind of refusal into counted entries, whatever headers vary', async () => {
 		await openUi();
 		for (let i = 0; i < 20; i++) expect((await send({ path: `/x${i}` })).status).toBe(303);
-		const recorded = (await denials()).filter((d) => d.reason === 'no session');
-		expect(recorded).toHaveLength(1);
+		// A wildcard DNS name per request: one kind (a wrong Host), however many names.
+		for (let i = 0; i < 10; i++) {
+			const reply = await send({ path: '/', headers: { host: `r${i}.evil.example:${PORT}` } });
+			expect(reply.status).toBe(403);
+		}
+		const noSession = () => denials().then((all) => all.filter((d) => d.kind === 'no-session'));
+		const host = () => denials().then((all) => all.filter((d) => d.kind === 'host'));
+		expect(await noSession()).toHaveLength(1);
+		expect(await host()).toHaveLength(1);
 		expect(await callDaemon(connection, 'uiClose', { actor })).toEqual({ closed: true });
-		const after = (await denials()).filter((d) => d.reason === 'no session');
-		expect(after).toHaveLength(2);
-		expect(after[0]).toMatchObject({ method: 'GET', foldedBefore: 19 });
+		expect(await noSession()).toHaveLength(2);
+		expect((await noSession())[0]).toMatchObject({
+			method: 'GET',
+			foldedBefore: 19,
+			address: `127.0.0.1:${PORT}`,
+		});
+		expect((await host())[0]).toMatchObject({ foldedBefore: 9 });
 	});
 
 	it('refuses a body that is not a form (audited), rather than failing', async () => {
 		const { cookie } = await logIn();
 		for (const path of ['/login', '/agents/echo-agent/enable']) {
-			const reply = await send({
-				method: 'POST',
-				path,
-				headers: { ...sameOrigin, cookie, 'content-type': 'multipart/form-data; boundary=zzz' },
-				body: 'garbage',
-			});
-			expect(reply.status).toBe(400);
+			for (const type of ['multipart/form-data; boundary=zzz', 'text/plain', 'application/json']) {
+				const reply = await send({
+					method: 'POST',
+					path,
+					headers: { ...sameOrigin, cookie, 'content-type': type },
+					body: 'garbage',
+				});
+				expect(reply.status, `${path} ${type}`).toBe(400);
+			}
 		}
 		expect(await denials()).toContainEqual(
 			expect.objectContaining({ reason: 'malformed form body', path: '/login' }),

@@ -124,16 +124,31 @@ export function createUiHost(options: UiHostOptions): HostedUi {
 		return { server, port, sessions, denials };
 	};
 
-	const stop = async (open: Listening, actor: ChangeActor): Promise<void> => {
-		open.sessions.clear();
-		await new Promise<void>((resolve) => {
+	const closeServer = (open: Listening): Promise<void> =>
+		new Promise<void>((resolve) => {
+			open.sessions.clear();
 			open.server.close(() => resolve());
 			open.server.closeAllConnections();
 		});
-		auditFoldedRefusals({ db: options.db, denials: open.denials, sourceApp });
-		await recordUiEvent({ db: options.db, sourceApp }, actor, 'ui.closed', {
-			address: `${UI_HOSTNAME}:${open.port}`,
-		});
+
+	/** Closes a listener, then audits it; a failed audit write is logged, never reported as a failed close. */
+	const stop = async (open: Listening, actor: ChangeActor): Promise<void> => {
+		await closeServer(open);
+		try {
+			auditFoldedRefusals({
+				db: options.db,
+				denials: open.denials,
+				sourceApp,
+				port: open.port,
+			});
+			await recordUiEvent({ db: options.db, sourceApp }, actor, 'ui.closed', {
+				address: `${UI_HOSTNAME}:${open.port}`,
+			});
+		} catch (error) {
+			log(
+				`web UI on port ${open.port} closed, but its audit entry failed: ${(error as Error).message}`,
+			);
+		}
 	};
 
 	return {
@@ -142,12 +157,18 @@ export function createUiHost(options: UiHostOptions): HostedUi {
 				let started = false;
 				if (current?.port !== port) {
 					const next = await start(port);
+					try {
+						await recordUiEvent({ db: options.db, sourceApp }, actor, 'ui.opened', {
+							address: `${UI_HOSTNAME}:${port}`,
+						});
+					} catch (error) {
+						// Not on record: not open either.
+						await closeServer(next);
+						throw error;
+					}
 					const previous = current;
 					current = next;
 					started = true;
-					await recordUiEvent({ db: options.db, sourceApp }, actor, 'ui.opened', {
-						address: `${UI_HOSTNAME}:${port}`,
-					});
 					if (previous !== undefined) await stop(previous, actor);
 				}
 				const open = current as Listening;

@@ -137,6 +137,12 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
 				case 'stopAll':
 					return registry.stopAll(request.params.graceMs, request.params.actor);
 				case 'ui': {
+					if (closing !== undefined) {
+						throw new AgentSpaceError('the daemon is shutting down', {
+							code: 'CONFLICT',
+							hint: 'start it again: agentspace ui',
+						});
+					}
 					if (ui === undefined) {
 						throw new AgentSpaceError('this daemon does not host the web UI', {
 							code: 'CONFLICT',

@@ -23,7 +23,7 @@ export function registerLoginRoutes(app: Hono<UiEnv>, deps: AdminUiDeps): void {
 				: (deps.sessions.redeemLoginToken(token) ??
 					(constantTimeEqual(token, deps.authToken) ? deps.owner : undefined));
 		if (actor === undefined) {
-			auditRefusal(c, deps, `login with an invalid, used or expired token (${how})`);
+			auditRefusal(c, deps, 'login', `login with an invalid, used or expired token (${how})`);
 			return c.html(
 				<LoginPage problem="That login link or token is not valid: it was used already, has expired, or was mistyped. Run `agentspace ui` for a new link." />,
 				403,

@@ -15,6 +15,18 @@ describe('DenialThrottle', () => {
 		expect(throttle.drain()).toEqual([]);
 	});
 
+	it('hands over the counts of windows that have ended', () => {
+		let now = 0;
+		const throttle = new DenialThrottle(100, () => now);
+		throttle.admit('a');
+		throttle.admit('a');
+		throttle.admit('b');
+		expect(throttle.expired()).toEqual([]);
+		now = 100;
+		expect(throttle.expired()).toEqual([['a', 1]]);
+		expect(throttle.admit('a')).toBe(0);
+	});
+
 	it('lets no more kinds pile up than it keeps: the rest share one', () => {
 		const throttle = new DenialThrottle(1000, () => 0, 3);
 		expect(throttle.admit('a')).toBe(0);

@@ -34,6 +34,18 @@ export class DenialThrottle {
 		return window?.folded ?? 0;
 	}
 
+	/** The counts folded in windows that have ended, by kind; forgets those windows. */
+	expired(): [key: string, folded: number][] {
+		const now = this.now();
+		const ended: [string, number][] = [];
+		for (const [key, window] of this.#windows) {
+			if (window.until > now) continue;
+			if (window.folded > 0) ended.push([key, window.folded]);
+			this.#windows.delete(key);
+		}
+		return ended;
+	}
+
 	/** The counts folded and not yet recorded, by kind; forgets them. */
 	drain(): [key: string, folded: number][] {
 		const pending = [...this.#windows]

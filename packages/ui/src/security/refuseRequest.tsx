@@ -4,8 +4,26 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type AdminUiDeps, UI_ACTOR, type UiEnv } from '../uiContext.js';
 import { BarePage } from '../views/layout.js';
 
+/**
+ * What kind of refusal it is: refusals are folded by kind (and method), never
+ * by their reason's text, which quotes headers an attacker chooses.
+ */
+export type RefusalKind =
+	| 'host'
+	| 'cross-origin'
+	| 'foreign-origin'
+	| 'foreign-referer'
+	| 'no-origin'
+	| 'no-session'
+	| 'expired-session'
+	| 'csrf'
+	| 'login'
+	| 'malformed-body'
+	| 'body-too-large';
+
 /** Why a request was refused, for the audit log and the page. */
 export interface Refusal {
+	readonly kind: RefusalKind;
 	readonly status: ContentfulStatusCode;
 	/** Recorded as the audit entry's `reason`. */
 	readonly reason: string;
@@ -19,8 +37,14 @@ export interface Refusal {
  * reason and method are folded within a window (see DenialThrottle); the
  * entry after a fold says how many it stands for (`foldedBefore`).
  */
-export function auditRefusal(c: Context<UiEnv>, deps: AdminUiDeps, reason: string): void {
-	const folded = deps.denials.admit(`${reason}|${c.req.method}`);
+export function auditRefusal(
+	c: Context<UiEnv>,
+	deps: AdminUiDeps,
+	kind: RefusalKind,
+	reason: string,
+): void {
+	recordFolded(deps, deps.denials.expired());
+	const folded = deps.denials.admit(`${kind}|${c.req.method}`);
 	if (folded === undefined) return;
 	recordDenial(
 		deps.db,
@@ -29,6 +53,7 @@ export function auditRefusal(c: Context<UiEnv>, deps: AdminUiDeps, reason: strin
 			eventType: 'security.denied',
 			metadata: {
 				reason,
+				kind,
 				method: c.req.method,
 				path: c.req.path.slice(0, 256),
 				interface: 'web-ui',
@@ -39,19 +64,27 @@ export function auditRefusal(c: Context<UiEnv>, deps: AdminUiDeps, reason: strin
 	);
 }
 
-/** Records the refusals still folded (the UI is closing): one entry per kind, with its count. */
-export function auditFoldedRefusals(deps: Pick<AdminUiDeps, 'db' | 'denials' | 'sourceApp'>): void {
-	for (const [kind, folded] of deps.denials.drain()) {
-		const split = kind.lastIndexOf('|');
+/**
+ * Records folded counts (one entry per kind and method): those whose window
+ * has passed, and all of them when the UI closes. `address` says which UI.
+ */
+function recordFolded(
+	deps: Pick<AdminUiDeps, 'db' | 'sourceApp' | 'port'>,
+	counts: readonly [key: string, folded: number][],
+): void {
+	for (const [key, folded] of counts) {
+		const split = key.lastIndexOf('|');
 		recordDenial(
 			deps.db,
 			UI_ACTOR,
 			{
 				eventType: 'security.denied',
 				metadata: {
-					reason: split === -1 ? kind : kind.slice(0, split),
-					method: split === -1 ? null : kind.slice(split + 1),
+					reason: 'refusals folded into a count (see specs/admin-ui.md)',
+					kind: split === -1 ? key : key.slice(0, split),
+					method: split === -1 ? null : key.slice(split + 1),
 					interface: 'web-ui',
+					address: `127.0.0.1:${deps.port}`,
 					foldedBefore: folded,
 				},
 			},
@@ -60,13 +93,20 @@ export function auditFoldedRefusals(deps: Pick<AdminUiDeps, 'db' | 'denials' | '
 	}
 }
 
+/** Records every count still folded: the UI is closing. */
+export function auditFoldedRefusals(
+	deps: Pick<AdminUiDeps, 'db' | 'denials' | 'sourceApp' | 'port'>,
+): void {
+	recordFolded(deps, deps.denials.drain());
+}
+
 /** Refuses a request: audits it (see auditRefusal) and answers with a short page. Nothing else runs. */
 export function refuseRequest(
 	c: Context<UiEnv>,
 	deps: AdminUiDeps,
 	refusal: Refusal,
 ): Response | Promise<Response> {
-	auditRefusal(c, deps, refusal.reason);
+	auditRefusal(c, deps, refusal.kind, refusal.reason);
 	return c.html(
 		<BarePage title="Request refused">
 			<h1>Request refused</h1>

@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AdminUiDeps, UiEnv } from '../uiContext.js';
 import { readForm, refuseMalformed } from './readForm.js';
-import { auditRefusal, refuseRequest } from './refuseRequest.js';
+import { auditRefusal, type RefusalKind, refuseRequest } from './refuseRequest.js';
 
 /** The names the UI answers to (with the port; browsers leave out `:80`). */
 export function uiHosts(port: number): readonly string[] {
@@ -31,6 +31,7 @@ export function hostGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
 		const host = c.req.header('host')?.toLowerCase();
 		if (host === undefined || !hosts.includes(host)) {
 			return refuseRequest(c, deps, {
+				kind: 'host',
 				status: 403,
 				reason: `wrong Host header (${host === undefined ? 'none' : JSON.stringify(host.slice(0, 100))}; expected ${hosts.join(' or ')})`,
 				hint: `open the UI at http://127.0.0.1:${deps.port}/`,
@@ -52,8 +53,9 @@ export function hostGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
  */
 export function sameOriginGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
 	const origins = uiHosts(deps.port).map((host) => `http://${host}`);
-	const refuse = (c: Parameters<MiddlewareHandler<UiEnv>>[0], reason: string) =>
+	const refuse = (c: Parameters<MiddlewareHandler<UiEnv>>[0], kind: RefusalKind, reason: string) =>
 		refuseRequest(c, deps, {
+			kind,
 			status: 403,
 			reason,
 			hint: 'use the forms of the UI itself; other sites and pages cannot act through it',
@@ -62,12 +64,20 @@ export function sameOriginGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
 		if (!isStateChanging(c.req.method)) return next();
 		const fetchSite = c.req.header('sec-fetch-site');
 		if (fetchSite !== undefined && fetchSite !== 'same-origin') {
-			return refuse(c, `cross-origin request (Sec-Fetch-Site: ${fetchSite.slice(0, 40)})`);
+			return refuse(
+				c,
+				'cross-origin',
+				`cross-origin request (Sec-Fetch-Site: ${fetchSite.slice(0, 40)})`,
+			);
 		}
 		const origin = c.req.header('origin');
 		if (origin !== undefined && origin !== 'null') {
 			if (!origins.includes(origin)) {
-				return refuse(c, `foreign Origin ${JSON.stringify(origin.slice(0, 100))}`);
+				return refuse(
+					c,
+					'foreign-origin',
+					`foreign Origin ${JSON.stringify(origin.slice(0, 100))}`,
+				);
 			}
 			return next();
 		}
@@ -80,12 +90,20 @@ export function sameOriginGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
 				// Unparseable: refused below like a foreign one.
 			}
 			if (!origins.includes(refererOrigin)) {
-				return refuse(c, `foreign Referer ${JSON.stringify(referer.slice(0, 100))}`);
+				return refuse(
+					c,
+					'foreign-referer',
+					`foreign Referer ${JSON.stringify(referer.slice(0, 100))}`,
+				);
 			}
 			return next();
 		}
 		if (fetchSite === 'same-origin') return next();
-		return refuse(c, 'no Origin, Referer or Sec-Fetch-Site header: not sent from the UI');
+		return refuse(
+			c,
+			'no-origin',
+			'no Origin, Referer or Sec-Fetch-Site header: not sent from the UI',
+		);
 	};
 }
 
@@ -100,12 +118,14 @@ export function sessionGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
 		const id = getCookie(c, cookie);
 		const session = id === undefined ? undefined : deps.sessions.touch(id);
 		if (session === undefined) {
+			const kind = id === undefined ? 'no-session' : 'expired-session';
 			const reason = id === undefined ? 'no session' : 'expired or unknown session';
 			if (!isStateChanging(c.req.method)) {
-				auditRefusal(c, deps, reason);
+				auditRefusal(c, deps, kind, reason);
 				return c.redirect('/login', 303);
 			}
 			return refuseRequest(c, deps, {
+				kind,
 				status: 401,
 				reason,
 				hint: 'log in again: run `agentspace ui` for a new login link',
@@ -129,6 +149,7 @@ export function csrfGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
 		const session = c.get('session');
 		if (typeof sent !== 'string' || !constantTimeEqual(sent, session.csrfToken)) {
 			return refuseRequest(c, deps, {
+				kind: 'csrf',
 				status: 403,
 				reason: typeof sent === 'string' ? 'wrong CSRF token' : 'missing CSRF token',
 				hint: 'reload the page and submit the form again',
