@@ -21,6 +21,7 @@ header.top nav { display: flex; gap: 16px; flex: 1; }
 header.top nav a { color: #c9d3ee; }
 header.top nav a.current { color: #fff; font-weight: 600; }
 header.top .who { color: #c9d3ee; font-size: 13px; }
+header.top form { margin: 0; display: flex; }
 main { max-width: 1180px; margin: 0 auto; padding: 24px 32px 48px; }
 h1 { font-size: 24px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 0 0 12px; }

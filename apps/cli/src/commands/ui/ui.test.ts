@@ -100,7 +100,6 @@ describe.skipIf(missing)('agentspace ui in a real browser', () => {
 		expect(await row.textContent()).toMatch(
 			/Hello agent.*1\.0\.0.*installed.*not built.*not approved/,
 		);
-		await page.screenshot({ path: join(ARTIFACTS, 'ui-agents.png'), fullPage: true });
 		// The link works once.
 		const again = await browser.newPage();
 		const reply = await again.goto(loginUrl);
@@ -154,6 +153,13 @@ describe.skipIf(missing)('agentspace ui in a real browser', () => {
 		}
 		expect(await page.locator('#state').textContent()).toMatch(/running.*running since/);
 		await page.screenshot({ path: join(ARTIFACTS, 'ui-agent.png'), fullPage: true });
+		// The list while it runs: running since, restarts.
+		await page.goto(`${UI}/`);
+		expect(await page.locator('tr[data-agent="hello-agent"]').textContent()).toMatch(
+			/running.*built.*approved 1\/2.*ago.*0/,
+		);
+		await page.screenshot({ path: join(ARTIFACTS, 'ui-agents.png'), fullPage: true });
+		await page.goto(`${UI}/agents/hello-agent`);
 
 		await click('button[data-action="stop"]');
 		expect(await flash()).toMatch(/^Stopped hello-agent/);
