@@ -47,10 +47,11 @@ export async function ensureDaemon(
 	home: string,
 	env: Readonly<Record<string, string | undefined>>,
 ): Promise<{ status: DaemonResults['status']; started: boolean; connection: DaemonConnection }> {
+	// A fresh home (no `doctor` yet) is made here: the token, logs/ and run/ live in it.
+	ensureHomeDirs(homePaths(home));
 	const connection = await daemonConnection(home);
 	const running = await daemonStatusOrUndefined(connection);
 	if (running !== undefined) return { status: running, started: false, connection };
-	ensureHomeDirs(homePaths(home)); // logs/ among them
 	const { log } = daemonPaths(home);
 	if ((statSync(log, { throwIfNoEntry: false })?.size ?? 0) > MAX_DAEMON_LOG_BYTES) {
 		renameSync(log, `${log}.1`);

@@ -272,6 +272,22 @@ describe('agentspace ui: arguments and closing', () => {
 		expect(runCliJson(home.home, ['daemon', 'status']).json).toMatchObject({ running: false });
 	});
 
+	it('serves a home that does not exist yet (no doctor run), and closes nothing in one', () => {
+		const fresh = join(home.home, 'not-yet');
+		const closed = runCliJson(fresh, ['ui', '--close']);
+		expect(closed.status, closed.stderr).toBe(0);
+		expect(closed.json).toEqual({ closed: false });
+		expect(existsSync(fresh)).toBe(false);
+		const port = String(PORT + 7);
+		try {
+			const opened = runCliJson<{ url: string }>(fresh, ['ui', '--port', port]);
+			expect(opened.status, opened.stderr).toBe(0);
+			expect(opened.json.url).toBe(`http://127.0.0.1:${port}/`);
+		} finally {
+			runCli(fresh, ['daemon', 'stop']);
+		}
+	});
+
 	it('closes nothing when nothing is open, and says so', () => {
 		const result = runCliJson(home.home, ['ui', '--close']);
 		expect(result.status).toBe(0);

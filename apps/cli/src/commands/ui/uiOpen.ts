@@ -1,4 +1,5 @@
-import { callDaemon } from '@agentspace/agents';
+import { existsSync } from 'node:fs';
+import { callDaemon, daemonPaths } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
 import { DEFAULT_UI_PORT } from '@agentspace/ui';
 import { cliActor } from '../../actor.js';
@@ -43,8 +44,9 @@ export async function uiOpen(ctx: CommandContext, options: UiOptions): Promise<A
 }
 
 async function closeUi(ctx: CommandContext): Promise<ActionResult> {
-	const connection = await daemonConnection(ctx.home);
-	if ((await daemonStatusOrUndefined(connection)) === undefined) {
+	const running = existsSync(daemonPaths(ctx.home).socket);
+	const connection = running ? await daemonConnection(ctx.home) : undefined;
+	if (connection === undefined || (await daemonStatusOrUndefined(connection)) === undefined) {
 		ctx.output.data({ closed: false });
 		ctx.output.line('The UI is not open (the daemon is not running).');
 		return;
