@@ -5,8 +5,9 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { applyMigrations } from '../migrations/applyMigrations.js';
 import * as schema from '../schema/index.js';
-import { configureConnection } from './configureConnection.js';
+import { BUSY_TIMEOUT_MS, configureConnection } from './configureConnection.js';
 import { nativeBindingOption } from './nativeBinding.js';
+import { retryWhileBusy } from './retryWhileBusy.js';
 import type { AgentSpaceDb } from './types.js';
 
 /** Options for {@link openDb}. */
@@ -59,8 +60,11 @@ export function createInMemoryDb(): AgentSpaceDb {
 
 function initialise(client: Database.Database, path: string): AgentSpaceDb {
 	try {
-		configureConnection(client);
-		applyMigrations(client);
+		// Both steps are safe to repeat: pragmas are idempotent, migrations run in one transaction.
+		retryWhileBusy(() => {
+			configureConnection(client);
+			applyMigrations(client);
+		}, BUSY_TIMEOUT_MS);
 		return drizzle({ client, schema }) as AgentSpaceDb;
 	} catch (error) {
 		client.close();
