@@ -31,6 +31,19 @@ export interface UiEnv {
 	Variables: { session: UiSession };
 }
 
+/** The only interface the UI ever listens on. */
+export const UI_HOSTNAME = '127.0.0.1';
+
+/** `127.0.0.1:<port>`: where the UI listens, as its audit entries name it. */
+export function uiAddress(port: number): string {
+	return `${UI_HOSTNAME}:${port}`;
+}
+
+/** `http://127.0.0.1:<port>/`: the UI's address for a browser. */
+export function uiUrl(port: number): string {
+	return `http://${uiAddress(port)}/`;
+}
+
 /** `sourceApp` of the UI's audit entries. */
 export const UI_SOURCE_APP = 'agentspace-ui';
 

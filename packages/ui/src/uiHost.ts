@@ -12,13 +12,10 @@ import {
 	SessionStore,
 } from './security/sessionStore.js';
 import { recordUiEvent } from './uiAudit.js';
-import { UI_SOURCE_APP } from './uiContext.js';
+import { UI_HOSTNAME, UI_SOURCE_APP, uiAddress, uiUrl } from './uiContext.js';
 
 /** The UI's address unless `--port` says otherwise. */
 export const DEFAULT_UI_PORT = 6767;
-
-/** The only interface the UI ever listens on. */
-export const UI_HOSTNAME = '127.0.0.1';
 
 /** Options of {@link createUiHost}. */
 export interface UiHostOptions {
@@ -55,7 +52,7 @@ function listenError(error: unknown, port: number): AgentSpaceError {
 		});
 	}
 	return new AgentSpaceError(
-		`the UI cannot listen on ${UI_HOSTNAME}:${port}: ${(error as Error).message}`,
+		`the UI cannot listen on ${uiAddress(port)}: ${(error as Error).message}`,
 		{
 			code: code === 'EACCES' ? 'PERMISSION_DENIED' : 'COMMAND_FAILED',
 			hint:
@@ -142,7 +139,7 @@ export function createUiHost(options: UiHostOptions): HostedUi {
 				port: open.port,
 			});
 			await recordUiEvent({ db: options.db, sourceApp }, actor, 'ui.closed', {
-				address: `${UI_HOSTNAME}:${open.port}`,
+				address: uiAddress(open.port),
 			});
 		} catch (error) {
 			log(
@@ -159,7 +156,7 @@ export function createUiHost(options: UiHostOptions): HostedUi {
 					const next = await start(port);
 					try {
 						await recordUiEvent({ db: options.db, sourceApp }, actor, 'ui.opened', {
-							address: `${UI_HOSTNAME}:${port}`,
+							address: uiAddress(port),
 						});
 					} catch (error) {
 						// Not on record: not open either.
@@ -172,7 +169,7 @@ export function createUiHost(options: UiHostOptions): HostedUi {
 					if (previous !== undefined) await stop(previous, actor);
 				}
 				const open = current as Listening;
-				const url = `http://${UI_HOSTNAME}:${port}/`;
+				const url = uiUrl(port);
 				const login = open.sessions.issueLoginToken(actor);
 				return {
 					url,
@@ -182,7 +179,7 @@ export function createUiHost(options: UiHostOptions): HostedUi {
 					started,
 				};
 			}),
-		url: () => (current === undefined ? null : `http://${UI_HOSTNAME}:${current.port}/`),
+		url: () => (current === undefined ? null : uiUrl(current.port)),
 		close: (actor) =>
 			serially(async () => {
 				const open = current;

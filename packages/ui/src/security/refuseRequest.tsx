@@ -1,7 +1,7 @@
 import { recordDenial } from '@agentspace/agents';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { type AdminUiDeps, UI_ACTOR, type UiEnv } from '../uiContext.js';
+import { type AdminUiDeps, UI_ACTOR, type UiEnv, uiAddress } from '../uiContext.js';
 import { BarePage } from '../views/layout.js';
 
 /**
@@ -84,7 +84,7 @@ function recordFolded(
 					kind: split === -1 ? key : key.slice(0, split),
 					method: split === -1 ? null : key.slice(split + 1),
 					interface: 'web-ui',
-					address: `127.0.0.1:${deps.port}`,
+					address: uiAddress(deps.port),
 					foldedBefore: folded,
 				},
 			},

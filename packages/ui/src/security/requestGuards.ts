@@ -1,14 +1,14 @@
 import { constantTimeEqual } from '@agentspace/core';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import type { AdminUiDeps, UiEnv } from '../uiContext.js';
+import { type AdminUiDeps, UI_HOSTNAME, type UiEnv, uiAddress, uiUrl } from '../uiContext.js';
 import { readForm, refuseMalformed } from './readForm.js';
 import { auditRefusal, type RefusalKind, refuseRequest } from './refuseRequest.js';
 
 /** The names the UI answers to (with the port; browsers leave out `:80`). */
 export function uiHosts(port: number): readonly string[] {
-	const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
-	return port === 80 ? [...hosts, '127.0.0.1', 'localhost'] : hosts;
+	const hosts = [uiAddress(port), `localhost:${port}`];
+	return port === 80 ? [...hosts, UI_HOSTNAME, 'localhost'] : hosts;
 }
 
 /** The session cookie's name: per port, since browsers share cookies across a host's ports. */
@@ -34,7 +34,7 @@ export function hostGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
 				kind: 'host',
 				status: 403,
 				reason: `wrong Host header (${host === undefined ? 'none' : JSON.stringify(host.slice(0, 100))}; expected ${hosts.join(' or ')})`,
-				hint: `open the UI at http://127.0.0.1:${deps.port}/`,
+				hint: `open the UI at ${uiUrl(deps.port)}`,
 			});
 		}
 		await next();
