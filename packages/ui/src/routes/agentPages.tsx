@@ -1,5 +1,6 @@
 import {
 	type AgentRecord,
+	currentRuns,
 	getAgent,
 	listAgents,
 	narrowerApprovals,
@@ -8,7 +9,6 @@ import {
 	readInstalledManifest,
 	readRunLog,
 	runHistory,
-	runStatus,
 	type SupervisedAgent,
 } from '@agentspace/agents';
 import { isAgentSpaceError } from '@agentspace/core';
@@ -36,11 +36,20 @@ function liveState(
 	};
 }
 
+/**
+ * When each running agent's current run started. From the run records only:
+ * `runStatus` would also read every process's CPU and memory from /proc,
+ * which no page shows.
+ */
+function runningSince(deps: AdminUiDeps): Map<string, string> {
+	return new Map(currentRuns(deps.db).map((run) => [run.agentId, run.startedAt]));
+}
+
 /** `GET /` (the agents list) and `GET /agents/:id` (one agent). */
 export function registerAgentPages(app: Hono<UiEnv>, deps: AdminUiDeps): void {
 	app.get('/', (c) => {
 		const supervised = new Map(deps.launcher.list().map((s) => [s.id, s]));
-		const since = new Map(runStatus(deps.db).map((s) => [s.id, s.startedAt]));
+		const since = runningSince(deps);
 		const rows = listAgents(deps.db).map((agent) => ({
 			agent,
 			...liveState(agent, supervised.get(agent.id), since.get(agent.id) ?? null),
@@ -52,8 +61,7 @@ export function registerAgentPages(app: Hono<UiEnv>, deps: AdminUiDeps): void {
 		const agent = getAgent(deps.db, c.req.param('id'));
 		if (agent === undefined) return c.html(<NotFoundPage session={c.get('session')} />, 404);
 		const supervised = deps.launcher.list().find((s) => s.id === agent.id);
-		const started = runStatus(deps.db).find((s) => s.id === agent.id)?.startedAt ?? null;
-		const live = liveState(agent, supervised, started);
+		const live = liveState(agent, supervised, runningSince(deps).get(agent.id) ?? null);
 		const detail: AgentDetail = {
 			agent,
 			...live,
