@@ -1,6 +1,7 @@
 import type { ChangeActor, DaemonLauncher } from '@agentspace/agents';
 import type { AgentSpaceDb } from '@agentspace/db';
 import type { DenialThrottle } from './security/denialThrottle.js';
+import type { Form } from './security/readForm.js';
 import type { SessionStore, UiSession } from './security/sessionStore.js';
 
 /** What the admin UI works with: the home's database and the daemon's supervisor. */
@@ -26,9 +27,12 @@ export interface AdminUiDeps {
 	readonly sourceApp: string;
 }
 
-/** The Hono environment of every route: the session, once sessionGuard found one. */
+/**
+ * The Hono environment of every route: the session, once sessionGuard found
+ * one, and a state-changing request's form, once csrfGuard read it.
+ */
 export interface UiEnv {
-	Variables: { session: UiSession };
+	Variables: { session: UiSession; form: Form };
 }
 
 /** The only interface the UI ever listens on. */

@@ -12,7 +12,7 @@ import {
 } from '@agentspace/agents';
 import { isAgentSpaceError, ValidationError } from '@agentspace/core';
 import type { Hono } from 'hono';
-import { type Form, readForm, refuseMalformed } from '../security/readForm.js';
+import type { Form } from '../security/readForm.js';
 import type { Flash } from '../security/sessionStore.js';
 import type { AdminUiDeps, UiEnv } from '../uiContext.js';
 
@@ -124,8 +124,7 @@ export function registerAgentActions(app: Hono<UiEnv>, deps: AdminUiDeps): void 
 		const action = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
 		if (action === undefined) return c.text('no such action', 404);
 		const session = c.get('session');
-		const form = await readForm(c);
-		if (form === undefined) return refuseMalformed(c, deps);
+		const form = c.get('form');
 		let flash: Flash;
 		try {
 			flash = { kind: 'ok', text: await action(deps, id, form, session.actor) };

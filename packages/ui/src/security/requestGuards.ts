@@ -138,7 +138,8 @@ export function sessionGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
 
 /**
  * Every state-changing request carries the session's CSRF token in the form
- * field `_csrf`: a page elsewhere cannot read it, so it cannot forge one.
+ * field `_csrf`: a page elsewhere cannot read it, so it cannot forge one. The
+ * form it read is the route's (`c.get('form')`).
  */
 export function csrfGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
 	return async (c, next) => {
@@ -155,6 +156,7 @@ export function csrfGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
 				hint: 'reload the page and submit the form again',
 			});
 		}
+		c.set('form', form);
 		await next();
 	};
 }
