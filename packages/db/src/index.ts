@@ -1,6 +1,7 @@
 export type { AppendAuditOptions } from './audit/appendAuditRecord.js';
 export { appendAuditRecord } from './audit/appendAuditRecord.js';
 export { canonicalJson, computeAuditHash, GENESIS_HASH } from './audit/auditHash.js';
+export { DenialThrottle } from './audit/denialThrottle.js';
 export { buildAuditQuery, getAuditEvents } from './audit/getAuditEvents.js';
 export { recordAuditEvent } from './audit/recordAuditEvent.js';
 export type {

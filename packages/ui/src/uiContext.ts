@@ -1,6 +1,5 @@
 import type { ChangeActor, DaemonLauncher } from '@agentspace/agents';
-import type { AgentSpaceDb } from '@agentspace/db';
-import type { DenialThrottle } from './security/denialThrottle.js';
+import type { AgentSpaceDb, DenialThrottle } from '@agentspace/db';
 import type { Form } from './security/readForm.js';
 import type { SessionStore, UiSession } from './security/sessionStore.js';
 

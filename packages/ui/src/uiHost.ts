@@ -1,10 +1,9 @@
 import type { Server } from 'node:http';
 import type { ChangeActor, DaemonLauncher, HostedUi, UiOpened } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
-import type { AgentSpaceDb } from '@agentspace/db';
+import { type AgentSpaceDb, DenialThrottle } from '@agentspace/db';
 import { createAdaptorServer } from '@hono/node-server';
 import { createAdminApp } from './adminApp.js';
-import { DenialThrottle } from './security/denialThrottle.js';
 import { auditFoldedRefusals } from './security/refuseRequest.js';
 import {
 	DEFAULT_SESSION_LIMITS,

@@ -1,10 +1,12 @@
 /**
- * Folds repeated refusals of one kind, so that a page in the browser (an
- * `<img>` loop aimed at 127.0.0.1) cannot flood the audit log or stall the
- * daemon with a write per request. The first refusal of a kind in each window
- * is recorded; the rest are counted, and the count goes into the next entry
- * of that kind (or into one entry per kind when the UI closes). Every refusal
- * is accounted for; none is recorded twice.
+ * Folds repeated refusals of one kind, so that a flood (a page in the browser
+ * with an `<img>` loop aimed at the admin UI, a script hammering the daemon's
+ * socket) cannot flood the audit log or stall the daemon with a write per
+ * request. The first refusal of a kind in each window is recorded; the rest
+ * are counted, and the count goes into the next entry of that kind (or into
+ * one entry per kind once its window has ended, or when the listener closes).
+ * Every refusal is accounted for; none is recorded twice. Used by the admin
+ * UI and the daemon's socket.
  */
 export class DenialThrottle {
 	readonly #windows = new Map<string, { until: number; folded: number }>();
