@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { registerAgentActions } from './routes/agentActions.js';
 import { registerAgentPages } from './routes/agentPages.js';
 import { registerAuditRoutes } from './routes/auditRoutes.js';
 import { registerLoginRoutes, registerLogoutRoute } from './routes/loginRoutes.js';
+import { bodyLimit } from './security/bodyLimit.js';
+import { refuseMalformed } from './security/readForm.js';
 import { refuseRequest } from './security/refuseRequest.js';
 import { csrfGuard, hostGuard, sameOriginGuard, sessionGuard } from './security/requestGuards.js';
 import { securityHeaders } from './security/securityHeaders.js';
@@ -28,15 +29,15 @@ export function createAdminApp(deps: AdminUiDeps): Hono<UiEnv> {
 	app.use(securityHeaders());
 	app.use(hostGuard(deps));
 	app.use(
-		bodyLimit({
-			maxSize: MAX_BODY_BYTES,
-			onError: (c) =>
+		bodyLimit(MAX_BODY_BYTES, {
+			tooLarge: (c) =>
 				refuseRequest(c, deps, {
 					kind: 'body-too-large',
 					status: 413,
 					reason: `request body over ${MAX_BODY_BYTES} bytes`,
 					hint: "the UI's forms are far smaller",
 				}),
+			unreadable: (c) => refuseMalformed(c, deps),
 		}),
 	);
 	app.use(sameOriginGuard(deps));

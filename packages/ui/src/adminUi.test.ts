@@ -587,6 +587,22 @@ describe('admin UI: actions', () => {
 		expect(page.body).toContain('filesystem:write:/');
 	});
 
+	it('shows control characters in a flash message as escapes, never raw', async () => {
+		const { cookie, csrf } = await logIn();
+		// A permission with a terminal escape and a newline, quoted back by the library's refusal.
+		await post(
+			'/agents/echo-agent/enable',
+			cookie,
+			`_csrf=${encodeURIComponent(csrf)}&manifestHash=${shownManifest()}&approve=${encodeURIComponent('env:read:X\u001b[2J\nY')}`,
+		);
+		const page = await send({ path: '/agents/echo-agent', headers: { cookie } });
+		const flash = /<div class="flash error"[^>]*>([\s\S]*?)<\/div>/.exec(page.body)?.[1] ?? '';
+		expect(flash).toContain('env:read:X\\u{1b}[2J');
+		// Line breaks are kept (the library's messages have them); nothing else.
+		// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for them.
+		expect(flash).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+	});
+
 	it('shows drift: a changed manifest after approval, with both hashes, until approved again', async () => {
 		const { cookie, csrf } = await logIn();
 		await post('/agents/echo-agent/enable', cookie, enableBody(csrf));

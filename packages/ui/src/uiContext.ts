@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { ChangeActor, DaemonLauncher } from '@agentspace/agents';
 import type { AgentSpaceDb, DenialThrottle } from '@agentspace/db';
 import type { Form } from './security/readForm.js';
@@ -32,6 +33,8 @@ export interface AdminUiDeps {
  */
 export interface UiEnv {
 	Variables: { session: UiSession; form: Form };
+	/** What the Node adapter passes along (absent when the app is called directly). */
+	Bindings: { incoming?: IncomingMessage };
 }
 
 /** The only interface the UI ever listens on. */

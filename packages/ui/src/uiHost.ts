@@ -2,7 +2,6 @@ import type { Server } from 'node:http';
 import type { ChangeActor, DaemonLauncher, HostedUi, UiOpened } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
 import { type AgentSpaceDb, DenialThrottle } from '@agentspace/db';
-import { createAdaptorServer } from '@hono/node-server';
 import { createAdminApp } from './adminApp.js';
 import { auditFoldedRefusals } from './security/refuseRequest.js';
 import {
@@ -12,6 +11,7 @@ import {
 } from './security/sessionStore.js';
 import { recordUiEvent } from './uiAudit.js';
 import { UI_HOSTNAME, UI_SOURCE_APP, uiAddress, uiUrl } from './uiContext.js';
+import { createUiServer } from './uiServer.js';
 
 /** The UI's address unless `--port` says otherwise. */
 export const DEFAULT_UI_PORT = 6767;
@@ -105,11 +105,7 @@ export function createUiHost(options: UiHostOptions): HostedUi {
 			...(options.userHome === undefined ? {} : { userHome: options.userHome }),
 			sourceApp,
 		});
-		// The daemon's own fetch/Request/Response stay Node's.
-		const server = createAdaptorServer({
-			fetch: app.fetch,
-			overrideGlobalObjects: false,
-		}) as Server;
+		const server = createUiServer(app, { db: options.db, denials, sourceApp, port });
 		try {
 			await listen(server, port);
 		} catch (error) {

@@ -1,4 +1,4 @@
-import { recordDenial } from '@agentspace/agents';
+import { type ChangeActor, recordDenial } from '@agentspace/agents';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type AdminUiDeps, UI_ACTOR, type UiEnv, uiAddress } from '../uiContext.js';
@@ -19,7 +19,8 @@ export type RefusalKind =
 	| 'csrf'
 	| 'login'
 	| 'malformed-body'
-	| 'body-too-large';
+	| 'body-too-large'
+	| 'malformed-request';
 
 /** Why a request was refused, for the audit log and the page. */
 export interface Refusal {
@@ -31,37 +32,63 @@ export interface Refusal {
 	readonly hint: string;
 }
 
+/** A refused request as it is audited, for callers without a Hono context (the HTTP layer). */
+export interface RefusedRequest {
+	readonly kind: RefusalKind;
+	readonly reason: string;
+	/** `-` when the request line itself did not parse. */
+	readonly method: string;
+	/** Without the query string, which may hold a login token. */
+	readonly path: string;
+	readonly actor?: ChangeActor;
+}
+
 /**
  * Audits a refused request as `security.denied`: the reason, method and path
  * (never the query string, which may hold a login token). Refusals of one
  * reason and method are folded within a window (see DenialThrottle); the
  * entry after a fold says how many it stands for (`foldedBefore`).
  */
-export function auditRefusal(
-	c: Context<UiEnv>,
-	deps: AdminUiDeps,
-	kind: RefusalKind,
-	reason: string,
+export function auditRefusedRequest(
+	deps: Pick<AdminUiDeps, 'db' | 'denials' | 'sourceApp' | 'port'>,
+	refused: RefusedRequest,
 ): void {
 	recordFolded(deps, deps.denials.expired());
-	const folded = deps.denials.admit(`${kind}|${c.req.method}`);
+	const folded = deps.denials.admit(`${refused.kind}|${refused.method}`);
 	if (folded === undefined) return;
 	recordDenial(
 		deps.db,
-		c.get('session')?.actor ?? UI_ACTOR,
+		refused.actor ?? UI_ACTOR,
 		{
 			eventType: 'security.denied',
 			metadata: {
-				reason,
-				kind,
-				method: c.req.method,
-				path: c.req.path.slice(0, 256),
+				reason: refused.reason,
+				kind: refused.kind,
+				method: refused.method,
+				path: refused.path.slice(0, 256),
 				interface: 'web-ui',
 				...(folded === 0 ? {} : { foldedBefore: folded }),
 			},
 		},
 		deps.sourceApp,
 	);
+}
+
+/** Audits a refused request (see auditRefusedRequest), as the session's person if there is one. */
+export function auditRefusal(
+	c: Context<UiEnv>,
+	deps: AdminUiDeps,
+	kind: RefusalKind,
+	reason: string,
+): void {
+	const actor = c.get('session')?.actor;
+	auditRefusedRequest(deps, {
+		kind,
+		reason,
+		method: c.req.method,
+		path: c.req.path,
+		...(actor === undefined ? {} : { actor }),
+	});
 }
 
 /**

@@ -2,6 +2,7 @@ import { constantTimeEqual } from '@agentspace/core';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { type AdminUiDeps, UI_HOSTNAME, type UiEnv, uiAddress, uiUrl } from '../uiContext.js';
+import { sentHost } from './hostShield.js';
 import { readForm, refuseMalformed } from './readForm.js';
 import { auditRefusal, type RefusalKind, refuseRequest } from './refuseRequest.js';
 
@@ -28,7 +29,9 @@ function isStateChanging(method: string): boolean {
 export function hostGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
 	const hosts = uiHosts(deps.port);
 	return async (c, next) => {
-		const host = c.req.header('host')?.toLowerCase();
+		// The Host sent, if the UI's server had to replace it for the adapter (see createUiServer).
+		const sent = sentHost(c.env?.incoming);
+		const host = (sent === null ? c.req.header('host') : sent)?.toLowerCase();
 		if (host === undefined || !hosts.includes(host)) {
 			return refuseRequest(c, deps, {
 				kind: 'host',

@@ -11,7 +11,7 @@ import type { FC } from 'hono/jsx';
 import type { UiSession } from '../security/sessionStore.js';
 import { AuditTable } from './auditTable.js';
 import { ApprovalBadge, BuildBadge, StatusBadge } from './badges.js';
-import { formatAgo, formatTime, printableText } from './format.js';
+import { formatAgo, formatTime, printableLine, printableText } from './format.js';
 import { CsrfField, Page } from './layout.js';
 
 /** Everything the agent page shows, read by the route from the library. */
@@ -78,7 +78,7 @@ const PermissionsPanel: FC<{ session: UiSession; detail: AgentDetail }> = ({ ses
 						{detail.permissions.map((row) => (
 							<tr>
 								<td>
-									<code>{row.requested}</code>
+									<code>{printableLine(row.requested)}</code>
 								</td>
 								<td>
 									{row.approved ? (
@@ -92,7 +92,7 @@ const PermissionsPanel: FC<{ session: UiSession; detail: AgentDetail }> = ({ ses
 						{detail.narrower.map((permission) => (
 							<tr>
 								<td>
-									<code>{permission}</code>
+									<code>{printableLine(permission)}</code>
 								</td>
 								<td>
 									<span class="badge ok">approved (narrower)</span>
@@ -121,7 +121,7 @@ const PermissionsPanel: FC<{ session: UiSession; detail: AgentDetail }> = ({ ses
 									detail.permissions.some((r) => r.requested === permission && r.approved)
 								}
 							/>
-							<code>{permission}</code>
+							<code>{printableLine(permission)}</code>
 						</label>
 					))}
 					<div class="actions">
@@ -184,7 +184,7 @@ const RunsPanel: FC<{ runs: readonly AgentRun[] }> = ({ runs }) => (
 							<td>{formatTime(run.endedAt)}</td>
 							<td class="mono">
 								{run.signal ?? (run.exitCode === null ? '-' : String(run.exitCode))}
-								{run.reason === null ? null : <div class="muted">{run.reason}</div>}
+								{run.reason === null ? null : <div class="muted">{printableLine(run.reason)}</div>}
 							</td>
 							<td>{run.sandboxed ? 'sandboxed' : <span class="badge warn">unsandboxed</span>}</td>
 						</tr>
@@ -202,11 +202,11 @@ export const AgentPage: FC<{ session: UiSession; detail: AgentDetail }> = ({ ses
 	return (
 		<Page title={agent.name} session={session} nav="agents">
 			<h1>
-				{agent.name} <span class="muted mono">{agent.version}</span>
+				{printableLine(agent.name)} <span class="muted mono">{printableLine(agent.version)}</span>
 			</h1>
 			<p class="lead">
 				<code>{agent.id}</code>
-				{agent.description === null ? null : ` · ${agent.description}`}
+				{agent.description === null ? null : ` · ${printableLine(agent.description)}`}
 			</p>
 			<section class="panel" id="state">
 				<StatusBadge status={detail.status} /> <BuildBadge agent={agent} />{' '}
@@ -296,19 +296,21 @@ export const AgentPage: FC<{ session: UiSession; detail: AgentDetail }> = ({ ses
 			<section class="panel" id="manifest">
 				<h2>Manifest</h2>
 				{detail.manifestProblem === null ? null : (
-					<div class="banner warn">{detail.manifestProblem}</div>
+					<div class="banner warn">{printableLine(detail.manifestProblem)}</div>
 				)}
 				{detail.manifest === null ? (
 					<p class="muted">
-						{installed ? 'Not readable.' : `Not installed yet: ${agent.manifestPath ?? '-'}`}
+						{installed
+							? 'Not readable.'
+							: `Not installed yet: ${printableLine(agent.manifestPath ?? '-')}`}
 					</p>
 				) : (
-					<pre>{detail.manifest}</pre>
+					<pre>{printableText(detail.manifest)}</pre>
 				)}
 				<p class="muted mono">
 					hash {agent.manifestHash.slice(0, 16)}
 					{agent.installedCommit === null ? '' : ` · commit ${agent.installedCommit.slice(0, 12)}`}
-					{agent.sourceUrl === null ? '' : ` · from ${agent.sourceUrl}`}
+					{agent.sourceUrl === null ? '' : ` · from ${printableLine(agent.sourceUrl)}`}
 				</p>
 			</section>
 		</Page>

@@ -2,7 +2,7 @@ import type { AgentRecord } from '@agentspace/agents';
 import type { FC } from 'hono/jsx';
 import type { UiSession } from '../security/sessionStore.js';
 import { ApprovalBadge, BuildBadge, StatusBadge } from './badges.js';
-import { formatAgo, formatTime } from './format.js';
+import { formatAgo, formatTime, printableLine } from './format.js';
 import { Page } from './layout.js';
 
 /** One row of the agents list: the catalogue entry and what its supervisor knows. */
@@ -54,8 +54,8 @@ export const AgentsPage: FC<{ session: UiSession; rows: readonly AgentListRow[] 
 										<code>{row.agent.id}</code>
 									</a>
 								</td>
-								<td>{row.agent.name}</td>
-								<td class="mono">{row.agent.version}</td>
+								<td>{printableLine(row.agent.name)}</td>
+								<td class="mono">{printableLine(row.agent.version)}</td>
 								<td>
 									<StatusBadge status={row.status} />
 								</td>

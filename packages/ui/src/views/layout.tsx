@@ -1,12 +1,13 @@
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
 import type { Flash, UiSession } from '../security/sessionStore.js';
+import { printableLine, printableText } from './format.js';
 
 /** Every page's head: the title and the one stylesheet (the CSP allows nothing inline). */
 const Head: FC<{ title: string }> = ({ title }) => (
 	<head>
 		<meta charset="utf-8" />
 		<meta name="viewport" content="width=device-width, initial-scale=1" />
-		<title>{`${title} · AgentSpace`}</title>
+		<title>{`${printableLine(title)} · AgentSpace`}</title>
 		<link rel="stylesheet" href="/ui.css" />
 	</head>
 );
@@ -31,8 +32,8 @@ export const CsrfField: FC<{ session: UiSession }> = ({ session }) => (
 const FlashMessage: FC<{ flash: Flash | undefined }> = ({ flash }) =>
 	flash === undefined ? null : (
 		<div class={`flash ${flash.kind}`} role={flash.kind === 'error' ? 'alert' : 'status'}>
-			{flash.text}
-			{flash.hint === undefined ? null : <span class="hint">{flash.hint}</span>}
+			{printableText(flash.text)}
+			{flash.hint === undefined ? null : <span class="hint">{printableText(flash.hint)}</span>}
 		</div>
 	);
 
