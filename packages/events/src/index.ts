@@ -23,6 +23,12 @@ export {
 	EVENT_TYPES,
 	isKnownEventType,
 } from './catalogue/eventTypes.js';
+export {
+	MAX_PERMISSION_LENGTH,
+	PermissionString,
+	permissionStringProblem,
+	permissionTextProblem,
+} from './catalogue/permissionString.js';
 export type { ConsumerOptions, ConsumerRunResult } from './consumers/runConsumer.js';
 export { getConsumerPosition, resetConsumer, runConsumer } from './consumers/runConsumer.js';
 export type { CreateEventEnvelope } from './createEvent.js';

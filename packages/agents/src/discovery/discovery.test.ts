@@ -198,6 +198,39 @@ describe('discoverAgents: the catalogue', () => {
 		expect(getAgent(db, 'Not Valid')).toBeUndefined();
 	});
 
+	it('reports a manifest whose permission holds a newline and catalogues the others', async () => {
+		const first = writeManifest(join(root, 'a-first'), manifest('first'));
+		const bad = writeManifest(
+			join(root, 'b-bad'),
+			manifest('bad', { permissions: ['filesystem:read:/tmp\n/etc'] }),
+		);
+		const second = writeManifest(join(root, 'c-second'), manifest('second'));
+
+		const result = discover();
+
+		expect(result.agents).toMatchObject([
+			{ id: 'first', path: first, outcome: 'new' },
+			{ id: 'second', path: second, outcome: 'new' },
+		]);
+		expect(result.invalid).toEqual([
+			{
+				path: bad,
+				errors: [
+					{
+						path: 'permissions[0]',
+						message: expect.stringMatching(/must not contain control characters/),
+					},
+				],
+			},
+		]);
+		expect(getAgent(db, 'first')?.status).toBe('discovered');
+		expect(getAgent(db, 'second')?.status).toBe('discovered');
+		expect(getAgent(db, 'bad')).toBeUndefined();
+		expect((await auditOf('agents.discovered'))[0]?.metadata).toMatchObject({
+			discovered: ['first', 'second'],
+		});
+	});
+
 	it('refuses a 10 MB manifest from its size alone, without reading it', () => {
 		const big = writeManifest(join(root, 'big'), '');
 		// Sparse: 10 MB long, costs nothing to create.

@@ -38,7 +38,8 @@ export const ManifestSchema = z.strictObject({
 		)
 		.refine((id) => !id.includes('..'), 'must not contain ".."'),
 	name: z.string().min(1).max(128),
-	version: z.string().regex(SEMVER, 'must be a semantic version, e.g. 1.2.3'),
+	// The events keep at most 128 characters: a longer version could never be recorded.
+	version: z.string().max(128).regex(SEMVER, 'must be a semantic version, e.g. 1.2.3'),
 	description: z.string().max(4096).optional(),
 	entrypoint: CommandSchema,
 	build: z.strictObject({ steps: z.array(CommandSchema).min(1).max(64) }).optional(),

@@ -1,12 +1,18 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { posix } from 'node:path';
 import type { ValidationResult } from '@agentspace/core';
+import {
+	MAX_PERMISSION_LENGTH,
+	permissionStringProblem,
+	permissionTextProblem,
+} from '@agentspace/events';
 import { PERMISSION_ACTIONS, type Permission, type PermissionBases } from './types.js';
 
 const DOMAINS = Object.keys(PERMISSION_ACTIONS) as (keyof typeof PERMISSION_ACTIONS)[];
 const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const SECRET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const MAX_PATH_BYTES = 4095;
 
 type Result = ValidationResult<Permission>;
 const fail = (message: string): Result => ({ ok: false, errors: [{ path: '(root)', message }] });
@@ -18,9 +24,21 @@ const fail = (message: string): Result => ({ ok: false, errors: [{ path: '(root)
  * is the path granted. Every problem says what would be valid instead.
  */
 export function parsePermission(text: unknown, bases: PermissionBases): Result {
-	if (typeof text !== 'string' || text.length === 0 || text.length > 4200) {
-		return fail('must be a permission string "domain:action[:scope]" of at most 4200 characters');
+	if (typeof text !== 'string' || text.length === 0 || text.length > MAX_PERMISSION_LENGTH) {
+		return fail(
+			`must be a permission string "domain:action[:scope]" of at most ${MAX_PERMISSION_LENGTH} characters`,
+		);
 	}
+	// Before any message below quotes the text back: no control characters.
+	const textProblem = permissionTextProblem(text);
+	if (textProblem !== undefined) return fail(`${JSON.stringify(text)} ${textProblem}`);
+	const parsed = parseVocabulary(text, bases);
+	// The syntax the events check: what passes here can always be recorded.
+	const problem = permissionStringProblem(text);
+	return parsed.ok && problem !== undefined ? fail(`"${text}" ${problem}`) : parsed;
+}
+
+function parseVocabulary(text: string, bases: PermissionBases): Result {
 	const [domain = '', action = ''] = text.split(':', 2);
 	const scope =
 		text.split(':').length > 2 ? text.slice(domain.length + action.length + 2) : undefined;
@@ -82,6 +100,13 @@ function parseFilesystem(
 	else path = posix.join(bases.agentDir, scope);
 	path = posix.normalize(path);
 	if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+	// The longest path the system takes (PATH_MAX, with its NUL); it also keeps
+	// the resolved permission within the length the events accept.
+	if (Buffer.byteLength(path) > MAX_PATH_BYTES) {
+		return fail(
+			`the path of "${text.slice(0, 80)}…" is longer than ${MAX_PATH_BYTES} bytes once resolved`,
+		);
+	}
 	return { ok: true, value: { domain: 'filesystem', action, path } };
 }
 

@@ -56,10 +56,8 @@ export const Glob = z
 	});
 /** How urgent a piece of work is. */
 export const Priority = z.enum(['low', 'normal', 'high', 'critical']);
-/** A permission string, `domain:action[:scope]` (parsed by @agentspace/agents). */
-export const PermissionString = z
-	.string()
-	.regex(/^[a-z]+:[a-z_]+(?::.+)?$/, 'must be "domain:action[:scope]"');
+/** A permission string, `domain:action[:scope]`: one rule for the manifest parser and the events. */
+export { PermissionString } from './permissionString.js';
 /** An argv step: a command and its arguments, never a shell string. */
 export const CommandStep = z.strictObject({
 	command: z.string().min(1).max(4096),

@@ -304,6 +304,61 @@ describe('agents: refusing bad input, changing nothing', () => {
 		expect(scan.json.invalid[0]?.errors.map((e) => e.path)).toContain('id');
 	});
 
+	it('reports a manifest whose permission holds a newline, catalogues the others, and install names the field', () => {
+		const projects = join(user.home, 'Projects');
+		const bad = join(projects, 'b-bad', 'agentspace.agent.json');
+		for (const [dir, manifest] of [
+			['a-first', { ...fixtureAgentManifest(), id: 'first' }],
+			[
+				'b-bad',
+				{ ...fixtureAgentManifest(), id: 'bad', permissions: ['filesystem:read:/tmp\n/etc'] },
+			],
+			['c-second', { ...fixtureAgentManifest(), id: 'second' }],
+		] as const) {
+			mkdirSync(join(projects, dir), { recursive: true });
+			writeFileSync(join(projects, dir, 'agentspace.agent.json'), JSON.stringify(manifest));
+		}
+		const scan = cliJson<{
+			agents: { id: string; outcome: string }[];
+			invalid: { path: string; errors: { path: string; message: string }[] }[];
+		}>('agents', 'discover');
+		expect(scan.status).toBe(0);
+		expect(scan.json.agents.map((a) => [a.id, a.outcome])).toEqual([
+			['first', 'new'],
+			['second', 'new'],
+		]);
+		expect(scan.json.invalid).toEqual([
+			{
+				path: bad,
+				errors: [
+					{
+						path: 'permissions[0]',
+						message: expect.stringMatching(/must not contain control characters/),
+					},
+				],
+			},
+		]);
+		const text = cli('agents', 'discover');
+		expect(text.stdout).toMatch(/invalid manifest .*b-bad/);
+		expect(text.stdout).toMatch(/permissions\[0\]/);
+		expect(
+			cliJson<{ agents: { id: string }[] }>('agents', 'list').json.agents.map((a) => a.id),
+		).toEqual(['first', 'second']);
+
+		repo.commit({
+			'agentspace.agent.json': {
+				...fixtureAgentManifest(),
+				permissions: ['filesystem:read:/tmp\n/etc'],
+			},
+		});
+		const install = cli('agents', 'install', repo.url);
+		expect(install.status).toBe(7);
+		expect(install.stderr).toMatch(/not a valid manifest/);
+		expect(install.stderr).toMatch(/permissions\[0\]: .*must not contain control characters/);
+		expect(install.stderr).not.toMatch(/event/);
+		expect(agentDirs()).toEqual([]);
+	});
+
 	it('refuses a 10 MB manifest without reading it, and keeps scanning', () => {
 		const big = join(user.home, 'Projects', 'big');
 		const good = join(user.home, 'Projects', 'good');
