@@ -27,15 +27,59 @@ export interface DaemonConnection {
 	readonly timeoutMs?: number;
 }
 
+/** Connection failures after which the request was never answered, so it is sent again. */
+const RETRYABLE = new Set(['EAGAIN', 'ECONNRESET', 'EPIPE']);
+const FIRST_RETRY_MS = 25;
+const MAX_RETRY_MS = 800;
+
+/** A connection that ended before any answer: the daemon closed it unanswered (busy, or flooded). */
+class Unanswered extends Error {}
+
 /**
  * Sends one request to the daemon and returns its result. The daemon's errors
  * come back as AgentSpaceErrors with their code and hint; no daemon is a
- * {@link DaemonNotRunningError}.
+ * {@link DaemonNotRunningError}. A connection the daemon closed before
+ * answering (it closes idle connections when a flood fills its cap; the
+ * socket's backlog may be full) is tried again with backoff, within the
+ * timeout: the daemon only ever closes a connection unanswered before it has
+ * read the request, so nothing runs twice.
  */
-export function callDaemon<M extends DaemonMethod>(
+export async function callDaemon<M extends DaemonMethod>(
 	connection: DaemonConnection,
 	method: M,
 	params: DaemonParams[M],
+): Promise<DaemonResults[M]> {
+	const timeoutMs = connection.timeoutMs ?? 10_000;
+	const deadline = Date.now() + timeoutMs;
+	let wait = FIRST_RETRY_MS;
+	for (;;) {
+		try {
+			return await requestOnce(connection, method, params, deadline - Date.now());
+		} catch (error) {
+			const retryable =
+				error instanceof Unanswered || RETRYABLE.has((error as NodeJS.ErrnoException).code ?? '');
+			if (!retryable) throw error;
+			if (Date.now() + wait >= deadline) {
+				throw new AgentSpaceError(
+					`cannot reach the AgentSpace daemon: ${(error as Error).message} (tried for ${Math.round(timeoutMs / 1000)} s)`,
+					{
+						code: 'CONFLICT',
+						hint: 'something floods its socket, or it is stuck: see agentspace audit list --type security.denied, or restart it: agentspace daemon stop && agentspace daemon start',
+						cause: error,
+					},
+				);
+			}
+			await new Promise((resolve) => setTimeout(resolve, wait));
+			wait = Math.min(wait * 2, MAX_RETRY_MS);
+		}
+	}
+}
+
+function requestOnce<M extends DaemonMethod>(
+	connection: DaemonConnection,
+	method: M,
+	params: DaemonParams[M],
+	timeoutMs: number,
 ): Promise<DaemonResults[M]> {
 	return new Promise((resolve, reject) => {
 		const socket = createConnection(connection.socket);
@@ -48,13 +92,12 @@ export function callDaemon<M extends DaemonMethod>(
 			socket.destroy();
 			outcome();
 		};
-		const timeoutMs = connection.timeoutMs ?? 10_000;
 		const timer = setTimeout(
 			() =>
 				settle(() =>
 					reject(
 						new AgentSpaceError(
-							`the AgentSpace daemon did not answer "${method}" within ${Math.round(timeoutMs / 1000)} s`,
+							`the AgentSpace daemon did not answer "${method}" within ${Math.round((connection.timeoutMs ?? 10_000) / 1000)} s`,
 							{
 								code: 'CONFLICT',
 								hint: 'see its log, or restart it: agentspace daemon stop && agentspace daemon start',
@@ -62,10 +105,14 @@ export function callDaemon<M extends DaemonMethod>(
 						),
 					),
 				),
-			timeoutMs,
+			Math.max(timeoutMs, 0),
 		);
 		socket.on('error', (error: NodeJS.ErrnoException) =>
-			settle(() =>
+			settle(() => {
+				if (buffer === '' && RETRYABLE.has(error.code ?? '')) {
+					reject(error);
+					return;
+				}
 				reject(
 					error.code === 'ENOENT' || error.code === 'ECONNREFUSED'
 						? new DaemonNotRunningError(connection.socket)
@@ -73,8 +120,8 @@ export function callDaemon<M extends DaemonMethod>(
 								code: 'CONFLICT',
 								cause: error,
 							}),
-				),
-			),
+				);
+			}),
 		);
 		socket.on('connect', () => {
 			socket.write(`${JSON.stringify({ token: connection.token, method, params })}\n`);
@@ -103,14 +150,18 @@ export function callDaemon<M extends DaemonMethod>(
 					);
 			});
 		});
-		socket.on('end', () =>
+		const closedEarly = () =>
 			settle(() =>
 				reject(
-					new AgentSpaceError(`the AgentSpace daemon closed the connection during "${method}"`, {
-						code: 'CONFLICT',
-					}),
+					buffer === ''
+						? new Unanswered(`the daemon closed the connection before answering "${method}"`)
+						: new AgentSpaceError(
+								`the AgentSpace daemon closed the connection during "${method}"`,
+								{ code: 'CONFLICT' },
+							),
 				),
-			),
-		);
+			);
+		socket.on('end', closedEarly);
+		socket.on('close', closedEarly);
 	});
 }

@@ -1,10 +1,10 @@
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { constantTimeEqual, isAgentSpaceError } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
-import { recordDenial } from '../catalog/recordChange.js';
-import { DAEMON_ACTOR, MAX_REQUEST_BYTES } from './daemonProtocol.js';
+import { MAX_REQUEST_BYTES } from './daemonProtocol.js';
 import { type CheckedDaemonRequest, DaemonRequestSchema } from './daemonRequestSchema.js';
+import { SocketRefusals } from './socketRefusals.js';
 
 /** Answers one checked, authenticated request. */
 export type DaemonHandler = (request: CheckedDaemonRequest) => Promise<unknown>;
@@ -23,22 +23,83 @@ export interface DaemonSocketOptions {
 	readonly db: AgentSpaceDb;
 	readonly handle: DaemonHandler;
 	readonly sourceApp?: string;
+	/** How long a connection may take to send its whole request line (default 5 s). */
+	readonly requestTimeoutMs?: number;
+	/** How many connections may be open at once (default 512); see listenDaemonSocket. */
+	readonly maxConnections?: number;
+	/** The window refusals are folded in (default 10 s). */
+	readonly refusalWindowMs?: number;
+	/** Told what goes wrong beside the requests (the daemon's log). */
+	readonly log?: (line: string) => void;
 }
+
+/** A request line must arrive whole within this long after the connection opens. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
+/**
+ * Open connections at most. The CLI opens one per command and closes it at
+ * once; a few hundred is far beyond real use, and far below the daemon's file
+ * descriptor limit (Node raises its soft limit to the hard one at start-up).
+ */
+export const DEFAULT_MAX_CONNECTIONS = 512;
 
 /**
  * Listens on the daemon's Unix socket (mode 0600, created under a 0177 umask
  * so it is never open to others, even for an instant). Each connection sends
  * one request line; a request without the home's auth token is refused with
- * `AUTH_FAILED` and audited as `security.denied`; a malformed one gets
- * `VALIDATION_FAILED`. Nothing is run for either.
+ * `AUTH_FAILED`, a line over MAX_REQUEST_BYTES with `VALIDATION_FAILED`
+ * (unread), a malformed authenticated one with `VALIDATION_FAILED`. Nothing
+ * is run for any of them.
+ *
+ * A flood cannot starve it: a connection that has not sent its whole request
+ * within `requestTimeoutMs` is closed, and at `maxConnections` the oldest
+ * connection not being answered (idle, half-sent, or answered and not yet
+ * closed by its peer) is closed to make room — a socket cannot tell the CLI
+ * from another process of the same user, but the CLI sends its request the
+ * moment it connects, so it is never the oldest idle one for long, and it
+ * retries a connection closed before its answer. Every refusal and every
+ * connection closed this way is audited as `security.denied`, folded (see
+ * SocketRefusals).
  */
 export async function listenDaemonSocket(options: DaemonSocketOptions): Promise<DaemonSocket> {
 	rmSync(options.socket, { force: true }); // Stale: the lock says no daemon owns it.
+	const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+	const refusals = new SocketRefusals({
+		db: options.db,
+		...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
+		...(options.refusalWindowMs === undefined ? {} : { windowMs: options.refusalWindowMs }),
+		...(options.log === undefined ? {} : { log: options.log }),
+	});
 	const connections = new Set<Socket>();
+	// Connections not being answered, oldest first (a Set keeps insertion order).
+	const idle = new Set<Socket>();
 	const server = createServer((connection) => {
+		if (connections.size >= maxConnections) {
+			const oldest = idle.values().next().value;
+			refusals.refuse('evicted');
+			if (oldest === undefined) {
+				// Every open connection is being answered: this one waits for none of them.
+				connection.destroy();
+				return;
+			}
+			idle.delete(oldest);
+			connections.delete(oldest); // Now, not at its 'close': the next one must not evict another.
+			oldest.destroy();
+		}
 		connections.add(connection);
-		connection.once('close', () => connections.delete(connection));
-		serve(connection, options);
+		idle.add(connection);
+		connection.once('close', () => {
+			connections.delete(connection);
+			idle.delete(connection);
+		});
+		serve(connection, {
+			...options,
+			refusals,
+			requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+			busy: (isBusy) => {
+				if (isBusy) idle.delete(connection);
+				else if (connections.has(connection)) idle.add(connection);
+			},
+		});
 	});
 	const umask = process.umask(0o177);
 	try {
@@ -53,6 +114,8 @@ export async function listenDaemonSocket(options: DaemonSocketOptions): Promise<
 		process.umask(umask);
 	}
 	chmodSync(options.socket, 0o600);
+	// Which file is ours: a socket at that path that is not (another daemon's) is never removed.
+	const ours = statSync(options.socket).ino;
 	return {
 		server,
 		close(graceMs) {
@@ -61,8 +124,13 @@ export async function listenDaemonSocket(options: DaemonSocketOptions): Promise<
 				const timer = setTimeout(() => {
 					for (const connection of connections) connection.destroy();
 				}, graceMs);
+				for (const connection of idle) connection.destroy();
+				if (statSync(options.socket, { throwIfNoEntry: false })?.ino === ours) {
+					rmSync(options.socket, { force: true });
+				}
 				server.close(() => {
 					clearTimeout(timer);
+					refusals.close();
 					resolve();
 				});
 			});
@@ -70,34 +138,67 @@ export async function listenDaemonSocket(options: DaemonSocketOptions): Promise<
 	};
 }
 
-function serve(connection: Socket, options: DaemonSocketOptions): void {
-	let buffer = '';
-	let answered = false;
+interface ServeOptions extends DaemonSocketOptions {
+	readonly refusals: SocketRefusals;
+	readonly requestTimeoutMs: number;
+	/** Told when the connection starts (true) and stops (false) being answered. */
+	readonly busy: (isBusy: boolean) => void;
+}
+
+function serve(connection: Socket, options: ServeOptions): void {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	let state: 'waiting' | 'handling' | 'answered' = 'waiting';
+	// From the moment it opens, not from its last byte: a request trickled a byte at a time is cut too.
+	let deadline = setTimeout(() => {
+		options.refusals.refuse('timeout');
+		connection.destroy();
+	}, options.requestTimeoutMs);
+	connection.once('close', () => clearTimeout(deadline));
 	const answer = (response: unknown) => {
-		if (answered) return;
-		answered = true;
+		if (state === 'answered') return;
+		state = 'answered';
+		options.busy(false);
+		clearTimeout(deadline);
 		connection.end(`${JSON.stringify(response)}\n`);
+		// A peer that never closes its end must not keep the connection.
+		deadline = setTimeout(() => connection.destroy(), options.requestTimeoutMs);
 	};
 	const fail = (code: string, message: string, hint?: string) =>
 		answer({ ok: false, error: { code, message, ...(hint === undefined ? {} : { hint }) } });
-	connection.setEncoding('utf8');
 	connection.on('error', () => connection.destroy());
-	connection.on('data', (chunk: string) => {
-		if (answered) return;
-		buffer += chunk;
-		const newline = buffer.indexOf('\n');
-		if (newline === -1) {
-			if (buffer.length > MAX_REQUEST_BYTES) fail('VALIDATION_FAILED', 'request too large');
+	connection.on('data', (chunk: Buffer) => {
+		if (state !== 'waiting') return;
+		const newline = chunk.indexOf(0x0a);
+		// The limit holds for the line whatever its framing: the bytes before the newline, however they arrive.
+		if (size + (newline === -1 ? chunk.length : newline) > MAX_REQUEST_BYTES) {
+			options.refusals.refuse('too-large');
+			fail(
+				'VALIDATION_FAILED',
+				`request too large (over ${MAX_REQUEST_BYTES} bytes)`,
+				'the CLI and the daemon may be different versions: agentspace daemon stop && agentspace daemon start',
+			);
 			return;
 		}
-		void handleLine(buffer.slice(0, newline), options).then(answer, (error: unknown) => {
+		if (newline === -1) {
+			chunks.push(chunk);
+			size += chunk.length;
+			return;
+		}
+		chunks.push(chunk.subarray(0, newline));
+		state = 'handling';
+		options.busy(true);
+		clearTimeout(deadline);
+		const line = Buffer.concat(chunks).toString('utf8');
+		chunks.length = 0;
+		void handleLine(line, options).then(answer, (error: unknown) => {
 			if (isAgentSpaceError(error)) fail(error.code, error.message, error.hint);
 			else fail('INTERNAL', `the daemon failed: ${(error as Error).message}`);
 		});
 	});
 }
 
-async function handleLine(line: string, options: DaemonSocketOptions): Promise<unknown> {
+async function handleLine(line: string, options: ServeOptions): Promise<unknown> {
 	let raw: unknown;
 	try {
 		raw = JSON.parse(line);
@@ -108,21 +209,7 @@ async function handleLine(line: string, options: DaemonSocketOptions): Promise<u
 	// Authentication first: an unauthenticated caller learns nothing, not even what was malformed.
 	if (typeof token !== 'string' || !constantTimeEqual(token, options.token)) {
 		const method = (raw as { method?: unknown } | undefined)?.method;
-		recordDenial(
-			options.db,
-			DAEMON_ACTOR,
-			{
-				eventType: 'security.denied',
-				metadata: {
-					reason:
-						typeof token === 'string'
-							? 'daemon request with a wrong auth token'
-							: 'daemon request without an auth token',
-					method: typeof method === 'string' ? method.slice(0, 64) : null,
-				},
-			},
-			options.sourceApp,
-		);
+		options.refusals.refuse(typeof token === 'string' ? 'wrong-token' : 'no-token', method);
 		return {
 			ok: false,
 			error: {

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { AgentSpaceError } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
 import type { ChangeActor } from '../catalog/recordChange.js';
@@ -28,6 +28,12 @@ export interface DaemonOptions {
 	readonly ui?: HostedUiFactory;
 	/** Told what the daemon does (its log). */
 	readonly log?: (line: string) => void;
+	/** How long a connection may take to send its request (default 5 s; see listenDaemonSocket). */
+	readonly requestTimeoutMs?: number;
+	/** Open connections at most (default 512; see listenDaemonSocket). */
+	readonly maxConnections?: number;
+	/** The window the socket's refusals are folded in (default 10 s). */
+	readonly refusalWindowMs?: number;
 }
 
 /** A running daemon. */
@@ -101,8 +107,8 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
 				}
 				const stopped = await registry.stopAll(graceMs, actor);
 				// Not awaited here: the `shutdown` request's own connection is still open.
+				// Closing removes the socket file (only if it is still ours).
 				const serverClosed = server?.close(2000);
-				rmSync(paths.socket, { force: true });
 				lock.release();
 				void (serverClosed ?? Promise.resolve()).then(resolveClosed);
 				return stopped;
@@ -170,7 +176,15 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
 			token: options.token,
 			db: options.db,
 			handle,
+			log,
 			...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
+			...(options.requestTimeoutMs === undefined
+				? {}
+				: { requestTimeoutMs: options.requestTimeoutMs }),
+			...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+			...(options.refusalWindowMs === undefined
+				? {}
+				: { refusalWindowMs: options.refusalWindowMs }),
 		});
 		log(`listening on ${paths.socket} (pid ${process.pid})`);
 		for (const run of lost) {
