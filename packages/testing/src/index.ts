@@ -8,5 +8,17 @@ export {
 } from './gitRepo.js';
 export type { ProcessResult, RunNodeOptions } from './runNode.js';
 export { runNode, runNodeAsync } from './runNode.js';
+export type {
+	SandboxReadinessReport,
+	SandboxSkipRecord,
+	SandboxTestGate,
+	SandboxTestGateOptions,
+} from './sandboxTestGate.js';
+export {
+	isCi,
+	SANDBOX_SKIP_LOG,
+	sandboxSkipSummary,
+	sandboxTestGate,
+} from './sandboxTestGate.js';
 export type { TempHome } from './tempHome.js';
 export { createTempHome } from './tempHome.js';

@@ -7,7 +7,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTempHome, FIXTURE_RUN_AGENT, type TempHome } from '@agentspace/testing';
+import {
+	createTempHome,
+	FIXTURE_RUN_AGENT,
+	sandboxTestGate,
+	type TempHome,
+} from '@agentspace/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentPaths, agentPaths } from '../agentPaths.js';
 import type { Permission } from '../permissions/types.js';
@@ -16,14 +21,8 @@ import { type SandboxPolicy, sandboxPolicyFor } from './sandboxPolicy.js';
 import { sandboxReadiness } from './sandboxReadiness.js';
 
 const HOST = fileURLToPath(new URL('../../dist/sandbox/sandboxHostMain.js', import.meta.url));
-const readiness = sandboxReadiness();
 // CI installs the sandbox's tools (.ci/run): there a missing one is a failure, never a skip.
-const skip = !readiness.ready && process.env.CI === undefined;
-if (skip) {
-	process.stderr.write(
-		`sandbox tests SKIPPED: ${readiness.problem ?? 'not ready'} (${readiness.hint ?? ''})\n`,
-	);
-}
+const skip = !sandboxTestGate(sandboxReadiness(), { file: import.meta.url }).run;
 
 // An agent that does what its arguments say, one line of output per step.
 const PROBE = `

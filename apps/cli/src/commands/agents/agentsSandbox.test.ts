@@ -2,10 +2,19 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isProcessAlive } from '@agentspace/agents';
-import { createGitRepo, createTempHome, type GitRepo, type TempHome } from '@agentspace/testing';
+import { isProcessAlive, sandboxReadiness } from '@agentspace/agents';
+import {
+	createGitRepo,
+	createTempHome,
+	type GitRepo,
+	sandboxTestGate,
+	type TempHome,
+} from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, runCliJson, spawnCli } from '../../testCli.js';
+
+// Needs the OS sandbox: skipped outside CI where its tools are missing (npm test says so once).
+const sandbox = sandboxTestGate(sandboxReadiness(), { file: import.meta.url });
 
 // What the OS sandbox enforces, seen from inside a real agent run through the
 // built CLI, and what the launcher bounds: the log's size, a stubborn agent.
@@ -86,7 +95,7 @@ function install(id: string, args: string[], permissions: string[] = []): void {
 	expect(runCli(temp.home, ['agents', 'enable', id, '--all']).status).toBe(0);
 }
 
-describe('the OS sandbox, through agents run', () => {
+describe.skipIf(!sandbox.run)('the OS sandbox, through agents run', () => {
 	it('lets the agent write only where approved, hides the home, and blocks the network', async () => {
 		const db = join(temp.home, 'agentspace.db');
 		install(

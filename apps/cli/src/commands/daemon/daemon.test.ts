@@ -1,16 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { isProcessAlive } from '@agentspace/agents';
+import { isProcessAlive, sandboxReadiness } from '@agentspace/agents';
 import {
 	createGitRepo,
 	createTempHome,
 	FIXTURE_RUN_AGENT,
 	type GitRepo,
+	sandboxTestGate,
 	type TempHome,
 } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, runCliJson } from '../../testCli.js';
+
+// Needs the OS sandbox: skipped outside CI where its tools are missing (npm test says so once).
+const sandbox = sandboxTestGate(sandboxReadiness(), { file: import.meta.url });
 
 // The daemon through the built binary: real processes, a real socket, the
 // real OS sandbox, kill -9.
@@ -94,7 +98,8 @@ describe('agentspace daemon', () => {
 		expect(runCli(temp.home, ['daemon', 'stop']).stdout).toMatch(/not running/);
 	});
 
-	it('runs an agent in the background in the sandbox, shows it, and stops it', async () => {
+	it('runs an agent in the background in the sandbox, shows it, and stops it', async (ctx) => {
+		ctx.skip(!sandbox.run, 'needs the OS sandbox');
 		const run = runCliJson<{ id: string; runId: string; pid: number; sandboxed: boolean }>(
 			temp.home,
 			['agents', 'run', 'ticker'],
@@ -135,7 +140,8 @@ describe('agentspace daemon', () => {
 		expect(audit.json.entries).toEqual([expect.objectContaining({ severity: 'info' })]);
 	});
 
-	it('after kill -9 of the daemon, records the lost run and starts the `always` agent again', async () => {
+	it('after kill -9 of the daemon, records the lost run and starts the `always` agent again', async (ctx) => {
+		ctx.skip(!sandbox.run, 'needs the OS sandbox');
 		const run = runCliJson<{ runId: string; pid: number }>(temp.home, [
 			'agents',
 			'run',
