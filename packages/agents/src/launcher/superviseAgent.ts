@@ -192,39 +192,46 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 			log,
 			terminate: sandboxed ? 'leader' : 'group',
 		});
-		recordChange(options.db, {
-			...base,
-			events: [
-				{
-					type: 'agent_run_started',
-					fields: {
-						agent_id: options.id,
-						run_id: runId,
+		// A started process is always either recorded or stopped: unrecorded, no
+		// stop or status could ever find it again.
+		try {
+			recordChange(options.db, {
+				...base,
+				events: [
+					{
+						type: 'agent_run_started',
+						fields: {
+							agent_id: options.id,
+							run_id: runId,
+							pid: process.pid,
+							sandboxed,
+							restart_policy: policy,
+							attempt,
+							...(options.supervisorPid === undefined
+								? {}
+								: { supervisor_pid: options.supervisorPid }),
+						},
+					},
+				],
+				audit: {
+					eventType: 'agents.run_started',
+					agentId: options.id,
+					// Running an agent's code outside the sandbox is a security decision, every time.
+					severity: sandboxed ? 'info' : 'security',
+					metadata: {
+						runId,
 						pid: process.pid,
 						sandboxed,
-						restart_policy: policy,
+						...(sandboxed ? {} : { unsandboxed: 'requested explicitly' }),
 						attempt,
-						...(options.supervisorPid === undefined
-							? {}
-							: { supervisor_pid: options.supervisorPid }),
+						restartPolicy: policy,
 					},
 				},
-			],
-			audit: {
-				eventType: 'agents.run_started',
-				agentId: options.id,
-				// Running an agent's code outside the sandbox is a security decision, every time.
-				severity: sandboxed ? 'info' : 'security',
-				metadata: {
-					runId,
-					pid: process.pid,
-					sandboxed,
-					...(sandboxed ? {} : { unsandboxed: 'requested explicitly' }),
-					attempt,
-					restartPolicy: policy,
-				},
-			},
-		});
+			});
+		} catch (error) {
+			await process.stop(graceMs);
+			throw error;
+		}
 		options.onStatus?.({ state: 'started', runId, pid: process.pid, logPath, sandboxed });
 		return { process, runId, startedAt: Date.now() };
 	};

@@ -1,0 +1,138 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { type AgentSpaceDb, closeDb, openDb } from '@agentspace/db';
+import { queryEvents } from '@agentspace/events';
+import {
+	createFixtureAgentRepo,
+	createTempHome,
+	FIXTURE_RUN_AGENT,
+	fixtureAgentManifest,
+	type GitRepo,
+	type TempHome,
+} from '@agentspace/testing';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { getAgent } from '../catalog/agentRecord.js';
+import { enableAgent } from '../enable/enableAgent.js';
+import { installAgent } from '../install/installAgent.js';
+import { type SupervisorStatus, superviseAgent } from './superviseAgent.js';
+
+// A started process is always either recorded or stopped. The recording is
+// made to fail for real, in SQLite: a trigger refuses the agent_run_started row.
+
+const actor = { type: 'human', id: 'tester' } as const;
+let temp: TempHome;
+let db: AgentSpaceDb;
+let repo: GitRepo;
+let installPath: string;
+
+beforeEach(async () => {
+	temp = createTempHome('supervise-record-failure');
+	db = openDb({ path: join(temp.home, 'agentspace.db') });
+	const { build: _build, ...manifest } = fixtureAgentManifest();
+	repo = createFixtureAgentRepo({
+		...manifest,
+		build: undefined,
+		entrypoint: { command: 'node', args: ['agent.mjs', '--every', '50'] },
+		permissions: [],
+	});
+	repo.commit({ 'agent.mjs': readFileSync(FIXTURE_RUN_AGENT, 'utf8') });
+	await installAgent({ db, home: temp.home, source: repo.url, actor });
+	enableAgent({ db, id: 'echo-agent', approve: 'all', actor });
+	installPath = getAgent(db, 'echo-agent')?.installPath as string;
+});
+
+afterEach(() => {
+	// Without the fix the agent outlives the test: do not leave it behind.
+	for (const pid of agentProcesses()) process.kill(pid, 'SIGKILL');
+	closeDb(db);
+	repo.cleanup();
+	temp.cleanup();
+});
+
+/** The live processes working in the agent's checkout (the agent's own). */
+function agentProcesses(): number[] {
+	return readdirSync('/proc')
+		.filter((name) => /^\d+$/.test(name))
+		.filter((pid) => {
+			try {
+				return readlinkSync(`/proc/${pid}/cwd`) === installPath && !isZombie(pid);
+			} catch {
+				return false;
+			}
+		})
+		.map(Number);
+}
+
+function isZombie(pid: string): boolean {
+	return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+}
+
+/** From now on SQLite refuses every agent_run_started row. */
+function failRunStartedRecords(): void {
+	db.$client.exec(
+		`CREATE TRIGGER refuse_run_started BEFORE INSERT ON events WHEN NEW.type = 'agent_run_started'
+		 BEGIN SELECT RAISE(ABORT, 'refused by the test: the run cannot be recorded'); END`,
+	);
+}
+
+const types = () => queryEvents(db, { stream_id: 'agent:echo-agent' }).map((e) => e.type);
+
+it('stops the process it started when the run cannot be recorded, and says why', async () => {
+	failRunStartedRecords();
+	const statuses: SupervisorStatus[] = [];
+
+	const attempt = superviseAgent({
+		db,
+		home: temp.home,
+		id: 'echo-agent',
+		actor,
+		unsandboxed: true,
+		env: { PATH: process.env.PATH },
+		onStatus: (status) => statuses.push(status),
+	});
+
+	await expect(attempt).rejects.toThrow(/the run cannot be recorded/);
+	expect(agentProcesses()).toEqual([]);
+	expect(types()).not.toContain('agent_run_started');
+	expect(getAgent(db, 'echo-agent')?.status).not.toBe('running');
+	expect(statuses).toEqual([]);
+});
+
+it('stops a restarted process whose run cannot be recorded, and records that it cannot restart', async () => {
+	const statuses: SupervisorStatus[] = [];
+	const supervisor = await superviseAgent({
+		db,
+		home: temp.home,
+		id: 'echo-agent',
+		actor,
+		unsandboxed: true,
+		env: { PATH: process.env.PATH },
+		restart: 'on-failure',
+		backoff: {
+			initialMs: 10,
+			factor: 1,
+			maxMs: 10,
+			stableMs: 60_000,
+			instantMs: 5000,
+			maxInstantCrashes: 3,
+		},
+		onStatus: (status) => statuses.push(status),
+	});
+	const [first] = agentProcesses();
+	expect(first).toBeGreaterThan(0);
+	failRunStartedRecords();
+	// A crash: the supervisor restarts it, and that start cannot be recorded.
+	process.kill(first as number, 'SIGKILL');
+
+	const result = await supervisor.done;
+
+	expect(result).toMatchObject({ runs: 1, errored: true });
+	expect(agentProcesses()).toEqual([]);
+	expect(types()).toEqual(expect.arrayContaining(['agent_run_crashed', 'agent_errored']));
+	expect(types().filter((t) => t === 'agent_run_started')).toHaveLength(1);
+	expect(statuses.at(-1)).toMatchObject({
+		state: 'errored',
+		reason: expect.stringMatching(/^cannot restart: .*the run cannot be recorded/),
+	});
+	expect(getAgent(db, 'echo-agent')?.status).toBe('errored');
+});
