@@ -47,6 +47,9 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCodeValue>> = {
 	CONFIG_INVALID: ExitCode.Config,
 	VALIDATION_FAILED: ExitCode.Validation,
 	AUDIT_CHAIN_BROKEN: ExitCode.Integrity,
+	AUDIT_HEAD_MISMATCH: ExitCode.Integrity,
+	// Tables missing from the file: damage, like a broken audit chain, not a failed open.
+	DB_DAMAGED: ExitCode.Integrity,
 	VAULT_ERROR: ExitCode.Vault,
 	DB_OPEN_FAILED: ExitCode.Database,
 };

@@ -25,6 +25,10 @@ export type ErrorCode =
 	| 'DB_SCHEMA_TOO_NEW'
 	| 'DB_OPEN_FAILED'
 	| 'AUDIT_CHAIN_BROKEN'
+	/** The audit log no longer holds a head someone kept (`audit verify --expect`): history was rewritten. */
+	| 'AUDIT_HEAD_MISMATCH'
+	/** The database is missing tables or is otherwise damaged: a finding, not a bug. */
+	| 'DB_DAMAGED'
 	/** The manifest changed after its permissions were approved: re-enable before running. */
 	| 'PERMISSION_DRIFT'
 	/** An external command AgentSpace ran for the user (git, a build step) failed. */

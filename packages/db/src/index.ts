@@ -1,6 +1,13 @@
 export type { AppendAuditOptions } from './audit/appendAuditRecord.js';
 export { appendAuditRecord } from './audit/appendAuditRecord.js';
 export { canonicalJson, computeAuditHash, GENESIS_HASH } from './audit/auditHash.js';
+export type { AuditHead } from './audit/auditHead.js';
+export {
+	findAuditPosition,
+	formatAuditHead,
+	parseAuditHead,
+	readAuditHead,
+} from './audit/auditHead.js';
 export { DenialThrottle } from './audit/denialThrottle.js';
 export { buildAuditQuery, getAuditEvents } from './audit/getAuditEvents.js';
 export { recordAuditEvent } from './audit/recordAuditEvent.js';
@@ -13,8 +20,17 @@ export type {
 export { AuditActorTypeSchema, AuditEventInputSchema, AuditSeveritySchema } from './audit/types.js';
 export type { AuditQuery, NormalizedAuditQuery } from './audit/validateAuditQuery.js';
 export { MAX_AUDIT_LIMIT, validateAuditQuery } from './audit/validateAuditQuery.js';
-export type { AuditChainFailure, AuditChainVerification } from './audit/verifyAuditChain.js';
+export type {
+	AuditChainFailure,
+	AuditChainVerification,
+	VerifyAuditChainOptions,
+} from './audit/verifyAuditChain.js';
 export { verifyAuditChain } from './audit/verifyAuditChain.js';
+export {
+	asDamagedDatabaseError,
+	assertSchemaIntact,
+	damagedDatabaseError,
+} from './connection/assertSchemaIntact.js';
 export {
 	BUSY_TIMEOUT_MS,
 	configureConnection,

@@ -1,6 +1,7 @@
 import type { AgentSpaceDb } from '../connection/types.js';
 import type { AuditLogRow } from '../schema/auditLog.js';
 import { computeAuditHash, GENESIS_HASH } from './auditHash.js';
+import type { AuditHead } from './auditHead.js';
 import { readAuditSequence } from './auditSequence.js';
 
 /** Why a row failed verification. */
@@ -12,7 +13,12 @@ export type AuditChainFailure =
 	/** The row's content does not match its hash (edited). */
 	| 'hash_mismatch'
 	/** Rows after the last one were deleted. */
-	| 'truncated';
+	| 'truncated'
+	/**
+	 * A head kept from before (`expect`, `from`) is no longer in the log at its
+	 * position: history was rewritten (or cut) at or before it.
+	 */
+	| 'head_mismatch';
 
 /** The outcome of {@link verifyAuditChain}. */
 export type AuditChainVerification =
@@ -52,23 +58,64 @@ interface RawRow {
 	hash: string;
 }
 
+/** Options of {@link verifyAuditChain}. */
+export interface VerifyAuditChainOptions {
+	/**
+	 * A head verified before (kept by the caller): its row is re-checked (still
+	 * there, same hash, content matching it) and only the rows after it are
+	 * walked. Rows before it are not re-read — an edit there that leaves this
+	 * row alone is found by a full verification — but any rewrite of the chain
+	 * that recomputes hashes changes this row's hash and is caught.
+	 */
+	readonly from?: AuditHead;
+	/** A head kept from before (`audit head`): the log must still hold this hash at this position. */
+	readonly expect?: AuditHead;
+}
+
+const SELECT_ROW = 'SELECT * FROM audit_log WHERE id = ?';
+const SELECT_AFTER = 'SELECT * FROM audit_log WHERE id > ? ORDER BY id';
+
 /**
- * Walks the whole audit log in id order and checks that ids are contiguous,
- * each row links to the hash of the one before, each row's hash matches its
- * content, and nothing was cut off the end. Stops at, and names, the first row
- * that fails. Streams rows, so memory stays flat however long the log is.
+ * Walks the audit log in id order and checks that ids are contiguous, each
+ * row links to the hash of the one before, each row's hash matches its
+ * content, and nothing was cut off the end; with `expect`, that the kept head
+ * is still there; with `from`, only the rows after a head verified before.
+ * Stops at, and names, the first row that fails. Streams rows, so memory
+ * stays flat however long the log is.
  */
-export async function verifyAuditChain(db: AgentSpaceDb): Promise<AuditChainVerification> {
+export async function verifyAuditChain(
+	db: AgentSpaceDb,
+	options: VerifyAuditChainOptions = {},
+): Promise<AuditChainVerification> {
 	const client = db.$client;
 	// One read transaction: a concurrent append cannot make the walk see a
 	// half-updated tail.
 	return client.transaction((): AuditChainVerification => {
-		let expectedId = 1;
-		let prevHash = GENESIS_HASH;
-		let count = 0;
-		const rows = client
-			.prepare('SELECT * FROM audit_log ORDER BY id')
-			.iterate() as IterableIterator<RawRow>;
+		const from = options.from !== undefined && options.from.position > 0 ? options.from : undefined;
+		const expectHead = options.expect;
+		if (from !== undefined) {
+			const raw = client.prepare(SELECT_ROW).get(from.position) as RawRow | undefined;
+			const problem =
+				raw === undefined
+					? `row ${from.position}, verified before, is gone`
+					: raw.hash !== from.hash
+						? `row ${from.position} is not the head verified before (hash ${raw.hash.slice(0, 16)}…, was ${from.hash.slice(0, 16)}…)`
+						: computeAuditHash(fromRaw(raw)) !== raw.hash
+							? `row ${from.position}, verified before, was modified: its content does not match its hash`
+							: undefined;
+			if (problem !== undefined) {
+				return fail(
+					0,
+					from.position,
+					'head_mismatch',
+					`${problem}: the log was rewritten at or before row ${from.position}`,
+				);
+			}
+		}
+		let expectedId = (from?.position ?? 0) + 1;
+		let prevHash = from?.hash ?? GENESIS_HASH;
+		let count = from?.position ?? 0;
+		const rows = client.prepare(SELECT_AFTER).iterate(count) as IterableIterator<RawRow>;
 		for (const raw of rows) {
 			const row = fromRaw(raw);
 			if (row.id !== expectedId) {
@@ -94,6 +141,18 @@ export async function verifyAuditChain(db: AgentSpaceDb): Promise<AuditChainVeri
 					`row ${row.id} was modified: its content does not match its hash`,
 				);
 			}
+			if (
+				expectHead !== undefined &&
+				row.id === expectHead.position &&
+				row.hash !== expectHead.hash
+			) {
+				return fail(
+					count,
+					row.id,
+					'head_mismatch',
+					`row ${row.id} is not the head that was kept (hash ${row.hash.slice(0, 16)}…, kept ${expectHead.hash.slice(0, 16)}…): the log was rewritten at or before row ${row.id}`,
+				);
+			}
 			prevHash = row.hash;
 			expectedId += 1;
 			count += 1;
@@ -103,6 +162,31 @@ export async function verifyAuditChain(db: AgentSpaceDb): Promise<AuditChainVeri
 			const missing =
 				sequence === count + 1 ? `row ${sequence} was` : `rows ${count + 1}-${sequence} were`;
 			return fail(count, count + 1, 'truncated', `${missing} deleted from the end of the log`);
+		}
+		if (expectHead !== undefined && expectHead.position > count) {
+			return fail(
+				count,
+				expectHead.position,
+				'head_mismatch',
+				`the log ends at row ${count}, before the kept head's row ${expectHead.position}: rows were cut off or the log was replaced`,
+			);
+		}
+		if (
+			expectHead !== undefined &&
+			from !== undefined &&
+			expectHead.position > 0 &&
+			expectHead.position <= from.position
+		) {
+			// Not walked: the kept head lies in the prefix `from` vouches for.
+			const kept = client.prepare(SELECT_ROW).get(expectHead.position) as RawRow | undefined;
+			if (kept?.hash !== expectHead.hash) {
+				return fail(
+					count,
+					expectHead.position,
+					'head_mismatch',
+					`row ${expectHead.position} is not the head that was kept: the log was rewritten at or before it`,
+				);
+			}
 		}
 		return { ok: true, count, headHash: prevHash };
 	})();

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { applyMigrations } from '../migrations/applyMigrations.js';
 import * as schema from '../schema/index.js';
+import { assertSchemaIntact } from './assertSchemaIntact.js';
 import { BUSY_TIMEOUT_MS, configureConnection } from './configureConnection.js';
 import { nativeBindingOption } from './nativeBinding.js';
 import { retryWhileBusy } from './retryWhileBusy.js';
@@ -65,6 +66,7 @@ function initialise(client: Database.Database, path: string): AgentSpaceDb {
 			configureConnection(client);
 			applyMigrations(client);
 		}, BUSY_TIMEOUT_MS);
+		assertSchemaIntact(client, path);
 		return drizzle({ client, schema }) as AgentSpaceDb;
 	} catch (error) {
 		client.close();
