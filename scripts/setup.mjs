@@ -3,20 +3,29 @@
 // npm, install the pinned pnpm if it is missing, install dependencies (native
 // modules are compiled from source; nothing is downloaded except from the npm
 // registry), build every package, run `agentspace doctor`, then the demo: the
-// whole agent lifecycle on examples/hello-agent (scripts/demo.mjs).
+// whole agent lifecycle on examples/hello-agent (scripts/demo.mjs). On Linux it
+// first installs the OS sandbox's system packages (bubblewrap, socat, ripgrep)
+// when they are missing and it can: as root or with sudo, with apt-get or dnf,
+// asking first on a terminal (scripts/sandboxTools.mjs); --no-system-packages
+// leaves the system alone.
 //
-//   node scripts/setup.mjs [--no-doctor] [--no-demo] [-- <doctor arguments>]
+//   node scripts/setup.mjs [--no-doctor] [--no-demo] [--no-system-packages] [-- <doctor arguments>]
 //
 // Plain Node with no dependencies: it has to run before anything is installed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
+import { ensureSandboxTools } from './sandboxTools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const separatorAt = process.argv.indexOf('--', 2);
 const args = process.argv.slice(2);
-const runDoctor = !args.includes('--no-doctor');
-const runDemo = runDoctor && !args.includes('--no-demo');
+const ownArgs = separatorAt === -1 ? args : process.argv.slice(2, separatorAt);
+const runDoctor = !ownArgs.includes('--no-doctor');
+const runDemo = runDoctor && !ownArgs.includes('--no-demo');
+const systemPackages = !ownArgs.includes('--no-system-packages');
 const separator = args.indexOf('--');
 const doctorArgs = separator === -1 ? [] : args.slice(separator + 1);
 
@@ -33,6 +42,26 @@ if (major < 20 || (major === 20 && minor < 19)) {
 		`Node.js ${process.versions.node} is too old`,
 		'install Node.js 20.19 or newer (20 LTS, 22 or 24)',
 	);
+}
+
+// 0. The OS sandbox's system packages (Linux). Asked first, so a user at a
+//    terminal can answer and leave while the rest runs. Never fatal: without
+//    them doctor warns and the demo runs the agent --unsandboxed, audited.
+{
+	const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+	const prompt = interactive
+		? createInterface({ input: process.stdin, output: process.stderr })
+		: undefined;
+	try {
+		await ensureSandboxTools({
+			interactive,
+			skip: !systemPackages,
+			say,
+			...(prompt === undefined ? {} : { ask: (question) => prompt.question(`==> ${question}`) }),
+		});
+	} finally {
+		prompt?.close();
+	}
 }
 
 const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Quickstart step two (`npm test`): every package's tests through turbo, then
+// Quickstart step two (`npm test`): every package's tests through turbo, the
+// tests of these scripts (node's own runner: they have no dependencies), then
 // ONE line when tests that need the OS sandbox were skipped because its tools
 // are missing here (outside CI only; see sandboxTestGate in packages/testing),
-// naming the missing tools and the command that installs them. The exit
-// status is turbo's.
+// naming the missing tools and the command that installs them. It fails when
+// either test run fails. With arguments, only turbo runs, with them.
 //
 //   node scripts/test.mjs [turbo arguments, e.g. --filter=agentspace]
 import { spawnSync } from 'node:child_process';
@@ -28,6 +29,18 @@ const turbo = spawnSync('turbo', ['run', 'test', ...process.argv.slice(2)], {
 	stdio: 'inherit',
 	env: { ...process.env, [SKIP_LOG_VARIABLE]: log },
 });
+// The scripts' own tests (npm start's sandbox-tools step), in a full run only.
+const scripts =
+	process.argv.length > 2
+		? { status: 0 }
+		: spawnSync(
+				process.execPath,
+				['--test', '--test-reporter=spec', join(root, 'scripts', 'sandboxTools.test.mjs')],
+				{
+					cwd: root,
+					stdio: 'inherit',
+				},
+			);
 if (turbo.error) {
 	process.stderr.write(
 		`error[SETUP]: cannot run turbo: ${turbo.error.message}\nhint: run \`npm start\` first (it installs the dependencies)\n`,
@@ -43,4 +56,4 @@ try {
 } finally {
 	rmSync(scratch, { recursive: true, force: true });
 }
-process.exitCode = turbo.status ?? 1;
+process.exitCode = turbo.status !== 0 ? (turbo.status ?? 1) : (scripts.status ?? 1);

@@ -1,0 +1,140 @@
+// `npm start`'s step for the OS sandbox's system packages: on Linux, agents
+// run inside bubblewrap, with socat bridging the network and ripgrep finding
+// files that must stay unwritable. When they are missing, install them where
+// this can be done without surprises:
+//
+//   - as root, or with sudo that needs no password (`sudo -n true`); on a
+//     terminal also with sudo that asks for one (the user is there to type it);
+//   - with apt-get (Debian, Ubuntu) or dnf (Fedora);
+//   - on a terminal only after asking (Enter means yes: the user ran `npm start`
+//     to set things up); off a terminal (CI, scripts) without asking.
+//
+// It always says what it did, or why it could not and the exact command to
+// run. It never fails `npm start`: without the tools `agentspace doctor` warns
+// and the demo runs the agent with --unsandboxed, audited.
+//
+// Plain Node with no dependencies: it runs before anything is installed.
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
+
+/** The programs the sandbox needs on Linux and the package (same name on Debian and Fedora) that has each. */
+export const SANDBOX_TOOLS = [
+	['bwrap', 'bubblewrap'],
+	['socat', 'socat'],
+	['rg', 'ripgrep'],
+];
+
+/** The first executable file `name` in `path`'s absolute directories, or undefined. */
+export function findTool(name, path = '') {
+	for (const dir of path.split(delimiter)) {
+		if (dir === '' || !isAbsolute(dir)) continue;
+		try {
+			accessSync(join(dir, name), constants.X_OK);
+			if (statSync(join(dir, name)).isFile()) return join(dir, name);
+		} catch {
+			// not in this directory
+		}
+	}
+	return undefined;
+}
+
+/** The install command a person would type for `packages` with `manager`. */
+export function installCommand(manager, packages) {
+	return `sudo ${manager} install ${packages.join(' ')}`;
+}
+
+/**
+ * Installs the sandbox's missing packages when it can (see the top of this file).
+ * Returns what happened: `ready` (nothing missing), `installed`, `skipped`
+ * (--no-system-packages, or the user said no) or `failed` (with `reason`), plus
+ * the `command` a person can run themselves.
+ *
+ * @param {object} options
+ * @param {Record<string, string | undefined>} [options.env] PATH decides what is found and run
+ * @param {NodeJS.Platform} [options.platform]
+ * @param {number} [options.uid] the effective user id (0 is root)
+ * @param {boolean} [options.interactive] stdin and stdout are a terminal
+ * @param {(question: string) => Promise<string>} [options.ask] asks on the terminal
+ * @param {boolean} [options.skip] --no-system-packages
+ * @param {(line: string) => void} [options.say] progress and results
+ * @param {'inherit' | 'pipe'} [options.stdio] where the package manager's output goes
+ */
+export async function ensureSandboxTools(options = {}) {
+	const env = options.env ?? process.env;
+	const platform = options.platform ?? process.platform;
+	const uid = options.uid ?? process.getuid?.() ?? -1;
+	const say = options.say ?? (() => {});
+	const stdio = options.stdio ?? 'inherit';
+	if (platform !== 'linux') return { status: 'ready' };
+	const path = env.PATH ?? '';
+	const missingNow = () =>
+		SANDBOX_TOOLS.filter(([program]) => findTool(program, path) === undefined);
+	const missing = missingNow();
+	if (missing.length === 0) return { status: 'ready' };
+	const packages = missing.map(([, pkg]) => pkg);
+	const programs = missing.map(([program]) => program).join(', ');
+	const manager = ['apt-get', 'dnf'].find((name) => findTool(name, path) !== undefined);
+	const command = installCommand(manager ?? 'apt-get', packages);
+	const anyCommand = manager
+		? `\`${command}\``
+		: `\`${installCommand('apt-get', packages)}\` (Debian/Ubuntu) or \`${installCommand('dnf', packages)}\` (Fedora)`;
+	const result = (status, reason) => {
+		say(
+			status === 'skipped'
+				? `sandbox tools: not installing ${packages.join(' ')} (${reason}); to install them: ${anyCommand}`
+				: `sandbox tools: could not install ${packages.join(' ')}: ${reason}; to install them: ${anyCommand}`,
+		);
+		return { status, reason, command, missing: missing.map(([program]) => program) };
+	};
+	say(`sandbox tools: ${programs} not found on PATH (agents run inside bubblewrap on Linux)`);
+	if (options.skip) return result('skipped', '--no-system-packages');
+	if (manager === undefined) return result('failed', 'neither apt-get nor dnf is on PATH');
+
+	// How to become root: already root; sudo without a password; on a
+	// terminal, sudo with one (it asks). Anything else needs the user.
+	let asRoot;
+	if (uid === 0) asRoot = [];
+	else if (findTool('sudo', path) === undefined)
+		return result('failed', 'this needs root, and sudo is not installed');
+	else if (spawnSync('sudo', ['-n', 'true'], { env, stdio: 'ignore' }).status === 0)
+		asRoot = ['sudo', '-n'];
+	else if (options.interactive) asRoot = ['sudo'];
+	else return result('failed', 'this needs root, and sudo asks for a password (not on a terminal)');
+
+	const shown = `${asRoot.length === 0 ? '' : 'sudo '}${manager} install -y ${packages.join(' ')}`;
+	if (options.interactive && options.ask) {
+		const answer = (await options.ask(`Install them now with \`${shown}\`? [Y/n] `))
+			.trim()
+			.toLowerCase();
+		if (answer !== '' && answer !== 'y' && answer !== 'yes')
+			return result('skipped', 'you said no');
+	}
+	const run = (args) => {
+		// apt-get must not stop to ask about configuration files.
+		const full = [...asRoot, 'env', 'DEBIAN_FRONTEND=noninteractive', ...args];
+		const outcome = spawnSync(full[0], full.slice(1), { env, stdio });
+		return outcome.error ? 127 : (outcome.status ?? 1);
+	};
+	say(`sandbox tools: running \`${shown}\``);
+	let status =
+		manager === 'apt-get'
+			? run(['apt-get', 'install', '-y', '-qq', ...packages])
+			: run(['dnf', 'install', '-y', ...packages]);
+	// A fresh Debian/Ubuntu image has no package lists yet: fetch them once and retry.
+	if (status !== 0 && manager === 'apt-get') {
+		say('sandbox tools: refreshing the package lists (`apt-get update`) and trying again');
+		if (run(['apt-get', 'update', '-qq']) === 0)
+			status = run(['apt-get', 'install', '-y', '-qq', ...packages]);
+	}
+	if (status !== 0) return result('failed', `${manager} exited with status ${status}`);
+	const still = missingNow();
+	if (still.length > 0) {
+		return result(
+			'failed',
+			`${manager} finished, but ${still.map(([program]) => program).join(', ')} still not found on PATH`,
+		);
+	}
+	say(`sandbox tools: installed ${packages.join(' ')} with ${manager}`);
+	return { status: 'installed', command, missing: [] };
+}
