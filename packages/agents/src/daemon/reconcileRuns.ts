@@ -1,5 +1,6 @@
 import type { AgentSpaceDb } from '@agentspace/db';
 import { type ChangeActor, recordChange } from '../catalog/recordChange.js';
+import { finishGitGuard } from '../gitGuard/gitGuardRun.js';
 import type { RestartPolicy } from '../launcher/restartPolicy.js';
 import { isProcessAlive } from '../process/isProcessAlive.js';
 import { isSupervisorAlive } from '../process/isSupervisorAlive.js';
@@ -23,6 +24,8 @@ export interface ReconcileOptions {
 	readonly sourceApp?: string;
 	/** Grace between SIGTERM and SIGKILL for an orphaned run (default 2 s). */
 	readonly killGraceMs?: number;
+	/** The AgentSpace home: given, a lost sandboxed run gets its end-of-run git check (gitGuard/). */
+	readonly home?: string;
 }
 
 interface RunningRow {
@@ -58,6 +61,16 @@ export async function reconcileRuns(
 		if (isSupervisorAlive(row.supervisor_pid)) continue;
 		const orphan = row.pid !== null && processRunId(row.pid) === row.run_id;
 		if (orphan) await stopOrphan(row.pid as number, options.killGraceMs ?? 2000);
+		// The supervisor that should have checked its git directories is gone.
+		if (options.home !== undefined) {
+			finishGitGuard({
+				db,
+				home: options.home,
+				agentId: row.agent_id,
+				runId: row.run_id,
+				...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
+			});
+		}
 		const supervisor =
 			row.supervisor_pid === null ? 'its supervisor' : `its supervisor (pid ${row.supervisor_pid})`;
 		const reason = orphan

@@ -63,6 +63,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
 	try {
 		const lost = await reconcileRuns(options.db, {
 			actor: DAEMON_ACTOR,
+			home: options.home,
 			...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
 		});
 		for (const run of lost) {

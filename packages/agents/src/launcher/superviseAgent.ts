@@ -8,6 +8,7 @@ import {
 } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
 import { agentPaths } from '../agentPaths.js';
+import { beginGitGuard, finishGitGuard } from '../gitGuard/gitGuardRun.js';
 import { type ChangeActor, recordChange } from '../catalog/recordChange.js';
 import { assertRunnable } from '../lifecycle/assertRunnable.js';
 import { runLogPath } from '../logs/readRunLog.js';
@@ -179,6 +180,15 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 						installPath: runnable.agent.installPath,
 						runId,
 						approved: runnable.approved,
+						// Kept before the agent starts, for the check when it ends.
+						onGitProtection: (protection) =>
+							beginGitGuard({
+								home: options.home,
+								agentId: options.id,
+								runId,
+								protection,
+								note: (text) => log.note(text),
+							}),
 					}),
 					command: entrypoint.command,
 					args: entrypoint.args,
@@ -309,6 +319,15 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 		let state: RestartState = INITIAL_RESTART_STATE;
 		for (;;) {
 			const exit = await run.process.exited;
+			// What the sandbox could not keep out of git directories, neutralised and audited.
+			finishGitGuard({
+				db: options.db,
+				home: options.home,
+				agentId: options.id,
+				runId: run.runId,
+				...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
+				...(options.onLine === undefined ? {} : { onLine: options.onLine }),
+			});
 			const clean = recordEnd(run.runId, exit);
 			const decision = decideRestart(
 				policy,

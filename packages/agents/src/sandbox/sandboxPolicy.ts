@@ -1,10 +1,10 @@
 import { isAbsolute, join, normalize } from 'node:path';
 import { PermissionDeniedError, ValidationError } from '@agentspace/core';
 import type { AgentPaths } from '../agentPaths.js';
+import { type GitProtection, protectGitDirs } from '../gitGuard/protectGitDirs.js';
 import { formatPermission } from '../permissions/parsePermission.js';
 import type { Permission } from '../permissions/types.js';
 import { CREDENTIAL_STORES } from './credentialStores.js';
-import { gitWriteDenies } from './gitWriteDenies.js';
 import { isAtOrBelow, isBelow } from './pathWithin.js';
 
 /**
@@ -42,6 +42,12 @@ export interface SandboxPolicyInput {
 	readonly runId: string;
 	/** The approved permissions, paths resolved (see assertRunnable). */
 	readonly approved: readonly Permission[];
+	/**
+	 * Given the git protection the policy's `denyWrite` was made from (every
+	 * repository below the writable paths): the supervisor keeps it for the
+	 * end-of-run check (gitGuard/).
+	 */
+	readonly onGitProtection?: (protection: GitProtection) => void;
 }
 
 const unique = (list: readonly string[]): string[] => [...new Set(list)];
@@ -64,7 +70,8 @@ function absoluteDir(field: string, path: string): string {
 /**
  * The sandbox policy of one run of an agent, from what the user approved:
  * - writes: the agent's data directory and each approved `filesystem:write`
- *   path, never `.git/hooks` or `.git/config` in them, nor the library's shared
+ *   path, never `.git/hooks` or `.git/config` of any repository in them at any
+ *   depth (see protectGitDirs), nor the library's shared
  *   `/tmp/claude`;
  * - reads: everything except the user's credential stores (`~/.ssh`, `~/.aws`,
  *   … unless `filesystem:read` approved that path or a directory above it) and
@@ -106,6 +113,9 @@ export function sandboxPolicyFor(input: SandboxPolicyInput): SandboxPolicy {
 		}
 	}
 	const allowWrite = unique([paths.data, ...writes]);
+	// Every repository below the writable paths, at any depth (bounded).
+	const git = protectGitDirs(allowWrite);
+	input.onGitProtection?.(git);
 	const denyRead = unique([
 		...CREDENTIAL_STORES.map((store) => join(userHome, store)).filter(
 			(store) => !reads.some((read) => isAtOrBelow(store, read)),
@@ -122,7 +132,7 @@ export function sandboxPolicyFor(input: SandboxPolicyInput): SandboxPolicy {
 		// `/tmp/claude` is writable by default in every sandbox the library
 		// makes (and shared by all of them); we give each agent its own TMPDIR.
 		denyWrite: unique([
-			...allowWrite.flatMap(gitWriteDenies),
+			...git.denyWrite,
 			'/tmp/claude',
 			'/private/tmp/claude',
 		]),

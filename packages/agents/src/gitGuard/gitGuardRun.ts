@@ -1,0 +1,136 @@
+import { rmSync } from 'node:fs';
+import { type AgentSpaceDb, appendAuditRecord, withImmediateTransaction } from '@agentspace/db';
+import { runLogPath } from '../logs/readRunLog.js';
+import { RotatingLog } from '../logs/rotatingLog.js';
+import { checkGitDirs, type GitCheck } from './checkGitDirs.js';
+import type { GitDirScanLimits } from './findGitDirs.js';
+import {
+	gitGuardSnapshotPath,
+	readGitGuardSnapshot,
+	writeGitGuardSnapshot,
+} from './gitGuardSnapshot.js';
+import type { GitProtection } from './protectGitDirs.js';
+
+/** The actor of the end-of-run check's audit entries: AgentSpace itself. */
+export const GIT_GUARD_ACTOR = { type: 'system', id: 'agentspace-git-guard' } as const;
+
+/** At most this many paths are named in one audit entry (the count is always exact). */
+const MAX_AUDITED_PATHS = 100;
+
+/** What {@link beginGitGuard} needs. */
+export interface BeginGitGuardOptions {
+	readonly home: string;
+	readonly agentId: string;
+	readonly runId: string;
+	readonly protection: GitProtection;
+	/** Writes one line of AgentSpace's own to the run's log. */
+	readonly note?: (text: string) => void;
+}
+
+/**
+ * Before a sandboxed run starts: keeps its git snapshot where the agent
+ * cannot reach it (see GitGuardSnapshot), and says in the run's log when the
+ * start scan stopped at its bound.
+ */
+export function beginGitGuard(options: BeginGitGuardOptions): void {
+	writeGitGuardSnapshot(options.home, options.agentId, options.runId, options.protection);
+	const { scan } = options.protection;
+	if (!scan.complete) {
+		options.note?.(
+			`git guard: the scan of the writable paths ${scan.incompleteBecause}; ${scan.gitDirs.length} repositories are protected, any beyond are checked when the run ends`,
+		);
+	}
+}
+
+/** What {@link finishGitGuard} needs. */
+export interface FinishGitGuardOptions {
+	readonly db: AgentSpaceDb;
+	readonly home: string;
+	readonly agentId: string;
+	readonly runId: string;
+	readonly sourceApp?: string;
+	/** Each line written to the run's log (a foreground run shows them). */
+	readonly onLine?: (stream: string, text: string) => void;
+	readonly limits?: GitDirScanLimits;
+}
+
+/**
+ * After a sandboxed run ended (its processes gone), or when a lost run is
+ * reconciled: runs the end-of-run check against the run's snapshot,
+ * neutralising what the agent planted (checkGitDirs), audits it as
+ * `security.git_neutralised` (severity `security`) and writes it in the run's
+ * log; a check that could not see everything is audited as
+ * `security.git_unchecked`. Then the snapshot is removed, so a run is checked
+ * once. Returns undefined when the run has no snapshot (unsandboxed, or
+ * checked already). Never throws: a failure is audited and logged.
+ */
+export function finishGitGuard(options: FinishGitGuardOptions): GitCheck | undefined {
+	const { agentId, runId } = options;
+	const lines: string[] = [];
+	let check: GitCheck | undefined;
+	let failure: string | undefined;
+	try {
+		const snapshot = readGitGuardSnapshot(options.home, agentId, runId);
+		if (snapshot === undefined) return undefined;
+		check = checkGitDirs(snapshot, options.limits);
+	} catch (error) {
+		failure = `the check failed: ${(error as Error).message}`;
+	}
+	const audit = (eventType: string, metadata: Record<string, unknown>) => {
+		try {
+			withImmediateTransaction(options.db, (tx) =>
+				appendAuditRecord(tx, {
+					eventType,
+					actor: GIT_GUARD_ACTOR,
+					severity: 'security',
+					subject: { type: 'agent', id: agentId },
+					...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
+					metadata: JSON.parse(JSON.stringify(metadata)) as Record<string, never>,
+				}),
+			);
+		} catch (error) {
+			lines.push(
+				`git guard: could not record ${eventType} in the audit log: ${(error as Error).message}`,
+			);
+		}
+	};
+	try {
+		if (check !== undefined && check.findings.length > 0) {
+			audit('security.git_neutralised', {
+				runId,
+				count: check.findings.length,
+				neutralised: check.findings.slice(0, MAX_AUDITED_PATHS),
+				complete: check.complete,
+			});
+			for (const finding of check.findings) {
+				lines.push(
+					`git guard: ${finding.kind} ${finding.path} was planted during the run${finding.unsafeKeys?.length ? ` (${finding.unsafeKeys.join(', ')})` : ''}: moved to ${finding.quarantinedTo}${finding.replaced ? ', replaced by its safe entries' : ''}`,
+				);
+			}
+		}
+		const unchecked = failure ?? (check?.complete === false ? check.incompleteBecause : undefined);
+		if (unchecked !== undefined) {
+			audit('security.git_unchecked', { runId, reason: unchecked });
+			lines.push(
+				`git guard: the end-of-run check of the writable paths ${unchecked}: repositories beyond it were not checked for planted hooks or config`,
+			);
+		}
+	} finally {
+		try {
+			if (lines.length > 0) {
+				const log = new RotatingLog(
+					runLogPath(options.home, agentId, runId),
+					{},
+					[],
+					options.onLine,
+				);
+				for (const line of lines) log.note(line);
+				log.close();
+			}
+			rmSync(gitGuardSnapshotPath(options.home, agentId, runId), { force: true });
+		} catch {
+			// The audit entry is the record; a log that cannot be written loses only the copy.
+		}
+	}
+	return check;
+}

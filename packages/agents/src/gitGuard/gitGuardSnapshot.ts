@@ -1,0 +1,88 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { agentPaths } from '../agentPaths.js';
+import type { GitProtection } from './protectGitDirs.js';
+
+/**
+ * What the end-of-run check compares a run's git directories with. Kept
+ * beside the run's log (`<home>/logs/<agent>/<run>.git-guard.json`, 0600):
+ * the AgentSpace home is hidden from the sandbox, so the agent can neither
+ * read nor change it, and it outlives a supervisor that dies.
+ */
+export interface GitGuardSnapshot {
+	readonly version: 1;
+	readonly agentId: string;
+	readonly runId: string;
+	/** When the start scan began (ms since the epoch). */
+	readonly since: number;
+	/** The writable paths. */
+	readonly roots: readonly string[];
+	/** Whether the start scan saw everything below them. */
+	readonly complete: boolean;
+	/** The git directories found at the start. */
+	readonly known: readonly string[];
+	/** The paths the sandbox made read-only: the agent could not have changed them. */
+	readonly protected: readonly string[];
+}
+
+/** Where the snapshot of run `runId` of agent `agentId` lives. */
+export function gitGuardSnapshotPath(home: string, agentId: string, runId: string): string {
+	return join(agentPaths(home, agentId).logs, `${runId}.git-guard.json`);
+}
+
+/** Writes the snapshot of a run about to start (atomically: a half-written one is never read). */
+export function writeGitGuardSnapshot(
+	home: string,
+	agentId: string,
+	runId: string,
+	protection: GitProtection,
+): GitGuardSnapshot {
+	const snapshot: GitGuardSnapshot = {
+		version: 1,
+		agentId,
+		runId,
+		since: protection.since,
+		roots: protection.scan.roots,
+		complete: protection.scan.complete,
+		known: protection.scan.gitDirs.map((found) => found.gitDir),
+		protected: protection.denyWrite,
+	};
+	const path = gitGuardSnapshotPath(home, agentId, runId);
+	mkdirSync(agentPaths(home, agentId).logs, { recursive: true, mode: 0o700 });
+	writeFileSync(`${path}.tmp`, JSON.stringify(snapshot), { mode: 0o600 });
+	renameSync(`${path}.tmp`, path);
+	return snapshot;
+}
+
+const strings = (value: unknown): value is string[] =>
+	Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/**
+ * The snapshot of a run: undefined when there is none (an unsandboxed run,
+ * or checked already); throws when it is unreadable or malformed.
+ */
+export function readGitGuardSnapshot(
+	home: string,
+	agentId: string,
+	runId: string,
+): GitGuardSnapshot | undefined {
+	let text: string;
+	try {
+		text = readFileSync(gitGuardSnapshotPath(home, agentId, runId), 'utf8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+		throw error;
+	}
+	const value = JSON.parse(text) as Partial<GitGuardSnapshot>;
+	if (
+		value.version !== 1 ||
+		typeof value.since !== 'number' ||
+		typeof value.complete !== 'boolean' ||
+		!strings(value.roots) ||
+		!strings(value.known) ||
+		!strings(value.protected)
+	) {
+		throw new Error('the git guard snapshot is malformed');
+	}
+	return { ...(value as GitGuardSnapshot), agentId, runId };
+}
