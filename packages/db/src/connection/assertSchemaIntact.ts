@@ -10,14 +10,18 @@ const EXPECTED_TABLES: readonly string[] = Object.values(schema)
 	.map((table) => getTableName(table as SQLiteTable))
 	.sort();
 
-/** Why a database is damaged, for {@link damagedDatabaseError}. */
-export function damagedDatabaseError(path: string, missing: readonly string[]): AgentSpaceError {
+/** `DB_DAMAGED`: the database (at `path`, when known) lacks these tables. */
+export function damagedDatabaseError(missing: readonly string[], path?: string): AgentSpaceError {
 	const tables =
 		missing.length === 1 ? `table ${missing[0]} is` : `tables ${missing.join(', ')} are`;
-	return new AgentSpaceError(`the database ${path} is damaged: ${tables} missing`, {
-		code: 'DB_DAMAGED',
-		hint: `AgentSpace never drops tables: the file was changed outside it. Keep a copy of ${path} for investigation, then restore it from a backup (or move it aside to start afresh, losing its history and audit log)`,
-	});
+	const file = path ?? 'the database file';
+	return new AgentSpaceError(
+		`the database${path === undefined ? '' : ` ${path}`} is damaged: ${tables} missing`,
+		{
+			code: 'DB_DAMAGED',
+			hint: `AgentSpace never drops tables: the file was changed outside it. Keep a copy of ${file} for investigation, then restore it from a backup (or move it aside to start afresh, losing its history and audit log)`,
+		},
+	);
 }
 
 /**
@@ -32,7 +36,7 @@ export function assertSchemaIntact(client: Database.Database, path: string): voi
 		client.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[],
 	);
 	const missing = EXPECTED_TABLES.filter((name) => !present.has(name));
-	if (missing.length > 0) throw damagedDatabaseError(path, missing);
+	if (missing.length > 0) throw damagedDatabaseError(missing, path);
 }
 
 const NO_SUCH_TABLE = /^no such table: (?:main\.)?(\w+)/;
@@ -41,7 +45,7 @@ const NO_SUCH_TABLE = /^no such table: (?:main\.)?(\w+)/;
  * The `DB_DAMAGED` error for SQLite's `no such table` (a table dropped while
  * the database was open), or undefined for any other error.
  */
-export function asDamagedDatabaseError(error: unknown, path: string): AgentSpaceError | undefined {
+export function asDamagedDatabaseError(error: unknown, path?: string): AgentSpaceError | undefined {
 	const match = error instanceof Error ? NO_SUCH_TABLE.exec(error.message) : null;
-	return match === null ? undefined : damagedDatabaseError(path, [match[1] as string]);
+	return match === null ? undefined : damagedDatabaseError([match[1] as string], path);
 }
