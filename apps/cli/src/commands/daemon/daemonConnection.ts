@@ -22,6 +22,19 @@ export async function daemonConnection(
 	};
 }
 
+/**
+ * The connection to a home's daemon when its socket exists, else undefined:
+ * `daemon status`/`stop` on a home with no daemon (or no home at all) say it
+ * is not running and create nothing — not even the auth token.
+ */
+export async function listeningDaemonConnection(
+	home: string,
+	timeoutMs?: number,
+): Promise<DaemonConnection | undefined> {
+	if (!existsSync(daemonPaths(home).socket)) return undefined;
+	return daemonConnection(home, timeoutMs);
+}
+
 /** The daemon's status, or undefined when it is not running. */
 export async function daemonStatusOrUndefined(
 	connection: DaemonConnection,
@@ -76,7 +89,8 @@ export async function ensureDaemon(
 	const deadline = Date.now() + 15_000;
 	while (Date.now() < deadline) {
 		const status = await daemonStatusOrUndefined(connection);
-		if (status !== undefined) return { status, started: true, connection };
+		// Several starters race on a fresh home: only the one whose daemon won the lock started it.
+		if (status !== undefined) return { status, started: status.pid === child.pid, connection };
 		// Ours ended: another `start` may have won the lock; its daemon answers soon.
 		if (exited !== undefined && Date.now() - exitedAt > 3000) break;
 		await new Promise((resolve) => setTimeout(resolve, 50));

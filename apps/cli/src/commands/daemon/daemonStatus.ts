@@ -1,11 +1,12 @@
 import { daemonPaths } from '@agentspace/agents';
 import type { CommandContext } from '../../context.js';
 import type { ActionResult } from '../../program.js';
-import { daemonConnection, daemonStatusOrUndefined } from './daemonConnection.js';
+import { daemonStatusOrUndefined, listeningDaemonConnection } from './daemonConnection.js';
 
 /** `daemon status`: whether the daemon runs, its pid, memory and the agents it supervises. */
 export async function daemonStatus(ctx: CommandContext): Promise<ActionResult> {
-	const status = await daemonStatusOrUndefined(await daemonConnection(ctx.home));
+	const connection = await listeningDaemonConnection(ctx.home);
+	const status = connection === undefined ? undefined : await daemonStatusOrUndefined(connection);
 	if (status === undefined) {
 		ctx.output.data({ running: false, socket: daemonPaths(ctx.home).socket });
 		ctx.output.line('The AgentSpace daemon is not running (start it: agentspace daemon start).');

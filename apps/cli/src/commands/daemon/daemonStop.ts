@@ -4,7 +4,7 @@ import { cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { parseSecondsArg } from '../../parseArgs.js';
 import type { ActionResult } from '../../program.js';
-import { daemonConnection, daemonStatusOrUndefined } from './daemonConnection.js';
+import { daemonStatusOrUndefined, listeningDaemonConnection } from './daemonConnection.js';
 
 /** `daemon stop [--timeout s]`: stops every agent it supervises (recorded as stopped), then the daemon. */
 export async function daemonStop(
@@ -14,9 +14,9 @@ export async function daemonStop(
 	const graceMs =
 		(options.timeout === undefined ? 5 : parseSecondsArg('--timeout', options.timeout, 0, 3600)) *
 		1000;
-	const connection = await daemonConnection(ctx.home, graceMs + 15_000);
-	const status = await daemonStatusOrUndefined(connection);
-	if (status === undefined) {
+	const connection = await listeningDaemonConnection(ctx.home, graceMs + 15_000);
+	const status = connection === undefined ? undefined : await daemonStatusOrUndefined(connection);
+	if (connection === undefined || status === undefined) {
 		ctx.output.data({ stopped: false, running: false, agents: [] });
 		ctx.output.line('The AgentSpace daemon is not running.');
 		return;
