@@ -118,15 +118,18 @@ async function fromKeychain(
 
 function createTokenFile(file: string): string {
 	const token = generateAuthToken();
+	let written: boolean;
 	try {
-		writeFileAtomic(file, `${token}\n`, { mode: 0o600 });
+		// Created, never replaced: commands started together on a fresh home must
+		// agree on one token (the first one written); the others read it.
+		written = writeFileAtomic(file, `${token}\n`, { mode: 0o600, exclusive: true });
 	} catch (error) {
 		throw new VaultError(`cannot write the auth token file ${file}: ${(error as Error).message}`, {
 			hint: 'make sure the AgentSpace home exists and is writable by you',
 			cause: error,
 		});
 	}
-	return token;
+	return written ? token : (readTokenFile(file) ?? createTokenFile(file));
 }
 
 function readTokenFile(file: string): string | undefined {

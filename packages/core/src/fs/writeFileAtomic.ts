@@ -1,23 +1,30 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** Options for {@link writeFileAtomic}. */
 export interface WriteFileAtomicOptions {
 	/** File mode of the result; defaults to 0600 (owner read/write only). */
 	readonly mode?: number;
+	/**
+	 * Only create the file, never replace it: it is hard-linked into place
+	 * (which fails if it exists) instead of renamed over it. Then the result is
+	 * false when the file already existed (and is left as it was).
+	 */
+	readonly exclusive?: boolean;
 }
 
 /**
  * Writes `data` to `path` so that readers see either the old file or the whole
  * new one, never a torn write: a temp file in the same directory is written,
  * fsynced and renamed over the target. The temp file is removed on failure.
+ * Returns false only when `exclusive` and the file existed.
  */
 export function writeFileAtomic(
 	path: string,
 	data: string | Uint8Array,
 	options: WriteFileAtomicOptions = {},
-): void {
+): boolean {
 	const mode = options.mode ?? 0o600;
 	const dir = dirname(path);
 	const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
@@ -33,12 +40,24 @@ export function writeFileAtomic(
 		} finally {
 			closeSync(fd);
 		}
-		renameSync(temp, path);
+		if (options.exclusive === true) {
+			try {
+				linkSync(temp, path);
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+				return false;
+			} finally {
+				rmSync(temp, { force: true });
+			}
+		} else {
+			renameSync(temp, path);
+		}
 	} catch (error) {
 		rmSync(temp, { force: true });
 		throw error;
 	}
 	syncDirectory(dir);
+	return true;
 }
 
 // Makes the rename itself durable; some platforms cannot open a directory for
