@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { AgentSpaceError } from '@agentspace/core';
 import type { RotatingLog } from '../logs/rotatingLog.js';
 import { killProcessGroup } from '../process/killProcessGroup.js';
 import { whenExited } from '../process/whenExited.js';
+import { killSandboxed, stopSandboxed } from '../sandbox/stopSandboxed.js';
 
 /** Default grace between SIGTERM and SIGKILL when a run is stopped. */
 export const DEFAULT_STOP_GRACE_MS = 5000;
@@ -42,9 +44,19 @@ export interface StartOptions {
 	 * Who gets the SIGTERM of a stop: the whole group (default), or only the
 	 * process started (`leader`). A sandbox host passes the SIGTERM on to the
 	 * agent inside; signalling its group too would kill the host's network
-	 * bridge for the whole grace period. The SIGKILL always goes to the group.
+	 * bridge for the whole grace period. `sandbox`: the process is bwrap
+	 * itself; the SIGTERM goes to the agent inside it and the SIGKILL to the
+	 * sandbox's pid 1 first (see stopSandboxed, killSandboxed). Otherwise the
+	 * SIGKILL goes to the group.
 	 */
-	readonly terminate?: 'group' | 'leader';
+	readonly terminate?: 'group' | 'leader' | 'sandbox';
+	/**
+	 * Bytes the process reads on its fd 3, which is closed after them (bwrap's
+	 * `--seccomp 3`: the program it loads for the sandbox).
+	 */
+	readonly fd3?: Buffer;
+	/** Called once the process has exited, before `exited` resolves (e.g. removes bwrap's mount points). */
+	readonly onExit?: () => void;
 }
 
 /**
@@ -57,13 +69,20 @@ export function startAgentProcess(options: StartOptions): Promise<AgentProcess> 
 		const child = spawn(options.command, options.args, {
 			cwd: options.cwd,
 			env: options.env,
-			stdio: ['ignore', 'pipe', 'pipe'],
+			stdio: ['ignore', 'pipe', 'pipe', options.fd3 === undefined ? 'ignore' : 'pipe'],
 			detached: true,
 		});
-		child.stdout
+		const fd3 = child.stdio[3];
+		if (options.fd3 !== undefined && fd3 !== null && fd3 !== undefined && 'end' in fd3) {
+			// A process that dies before reading it makes this an EPIPE: its exit says why.
+			fd3.on('error', () => {});
+			fd3.end(options.fd3);
+		}
+		// Both are pipes (above); the typings cannot tell with a fourth fd.
+		(child.stdout as Readable)
 			.setEncoding('utf8')
 			.on('data', (chunk: string) => options.log.write('stdout', chunk));
-		child.stderr
+		(child.stderr as Readable)
 			.setEncoding('utf8')
 			.on('data', (chunk: string) => options.log.write('stderr', chunk));
 		let stopRequested = false;
@@ -72,6 +91,7 @@ export function startAgentProcess(options: StartOptions): Promise<AgentProcess> 
 		const exited = new Promise<ProcessExit>((settle) => {
 			whenExited(child, options.drainMs ?? 1000, (exitCode, signal) => {
 				if (killTimer !== undefined) clearTimeout(killTimer);
+				options.onExit?.();
 				options.log.note(
 					signal === null
 						? `exited with code ${exitCode}`
@@ -82,6 +102,7 @@ export function startAgentProcess(options: StartOptions): Promise<AgentProcess> 
 			});
 		});
 		child.once('error', (error: NodeJS.ErrnoException) => {
+			options.onExit?.();
 			options.log.note(`could not start ${options.command}: ${error.message}`);
 			options.log.close();
 			reject(
@@ -104,10 +125,12 @@ export function startAgentProcess(options: StartOptions): Promise<AgentProcess> 
 					if (child.exitCode === null && child.signalCode === null && !stopRequested) {
 						stopRequested = true;
 						if (options.terminate === 'leader') child.kill('SIGTERM');
+						else if (options.terminate === 'sandbox') stopSandboxed(child, 'linux', 'direct');
 						else killProcessGroup(child.pid, 'SIGTERM');
 						killTimer = setTimeout(() => {
 							killed = true;
-							killProcessGroup(child.pid, 'SIGKILL');
+							if (options.terminate === 'sandbox') killSandboxed(child);
+							else killProcessGroup(child.pid, 'SIGKILL');
 						}, graceMs);
 					}
 					return exited;

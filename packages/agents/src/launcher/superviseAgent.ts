@@ -15,7 +15,7 @@ import { runLogPath } from '../logs/readRunLog.js';
 import { RotatingLog } from '../logs/rotatingLog.js';
 import { isSupervisorAlive } from '../process/isSupervisorAlive.js';
 import { processRunId } from '../process/processRunId.js';
-import { sandboxedCommand } from '../sandbox/sandboxedCommand.js';
+import { sandboxedStart } from '../sandbox/sandboxedStart.js';
 import { sandboxPolicyFor } from '../sandbox/sandboxPolicy.js';
 import { sandboxReadiness } from '../sandbox/sandboxReadiness.js';
 import { currentRuns } from './currentRun.js';
@@ -171,8 +171,9 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 		const log = new RotatingLog(logPath, {}, [sessionToken, ...injected], options.onLine);
 		const { entrypoint } = runnable.manifest.manifest;
 		const command = sandboxed
-			? sandboxedCommand({
+			? await sandboxedStart({
 					hostScript: options.sandboxHostScript as string,
+					env,
 					policy: sandboxPolicyFor({
 						agentHome: options.home,
 						userHome: options.userHome ?? homedir(),
@@ -193,14 +194,17 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 					command: entrypoint.command,
 					args: entrypoint.args,
 				})
-			: { command: entrypoint.command, args: entrypoint.args };
+			: { command: entrypoint.command, args: entrypoint.args, terminate: 'group' as const };
 		const process = await startAgentProcess({
 			command: command.command,
 			args: command.args,
 			cwd: runnable.agent.installPath,
 			env,
 			log,
-			terminate: sandboxed ? 'leader' : 'group',
+			terminate: command.terminate,
+			// bwrap started directly: its seccomp program, and its mount points to remove at the end.
+			...('fd3' in command && command.fd3 !== undefined ? { fd3: command.fd3 } : {}),
+			...('release' in command ? { onExit: command.release } : {}),
 		});
 		// A started process is always either recorded or stopped: unrecorded, no
 		// stop or status could ever find it again.

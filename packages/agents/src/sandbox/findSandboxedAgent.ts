@@ -42,23 +42,39 @@ function nsPids(pid: number): string[] | undefined {
 }
 
 /**
- * The agent's process below the wrapper `wrapperPid` (the outer bwrap): the
- * child of the sandbox's nested init — the seccomp helper that is pid 1 of
- * the innermost pid namespace (the first descendant whose NSpid has three
- * levels and ends in 1). Before the agent is exec'd that child is the shell
- * that starts it. Undefined while the sandbox is being set up, or without the
- * seccomp helper. Linux only.
+ * The sandbox's innermost init below the wrapper `wrapperPid` (the outer
+ * bwrap): the first descendant whose NSpid has `levels` levels and ends in 1.
+ * With the sandbox host that is the seccomp helper, pid 1 of a third pid
+ * namespace (`levels` 3); when the supervisor starts bwrap itself it is the
+ * shell bwrap runs as pid 1 (`levels` 2). Linux only.
  */
-export function findSandboxedAgent(wrapperPid: number): SandboxedProcess | undefined {
-	const { children, programs } = processTable();
+export function findSandboxInit(wrapperPid: number, levels = 3): number | undefined {
+	return findInit(processTable().children, wrapperPid, levels);
+}
+
+function findInit(
+	children: Map<number, number[]>,
+	wrapperPid: number,
+	levels: number,
+): number | undefined {
 	const queue = [...(children.get(wrapperPid) ?? [])];
 	for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
-		const levels = nsPids(pid);
-		if (levels?.length === 3 && levels[2] === '1') {
-			const agent = children.get(pid)?.[0];
-			return agent === undefined ? undefined : { pid: agent, program: programs.get(agent) ?? '' };
-		}
+		const nspid = nsPids(pid);
+		if (nspid?.length === levels && nspid[levels - 1] === '1') return pid;
 		queue.push(...(children.get(pid) ?? []));
 	}
 	return undefined;
+}
+
+/**
+ * The agent's process below the wrapper `wrapperPid`: the child of the
+ * sandbox's innermost init (see {@link findSandboxInit}). Before the agent is
+ * exec'd that child is the shell that starts it. Undefined while the sandbox
+ * is being set up, or without the seccomp helper. Linux only.
+ */
+export function findSandboxedAgent(wrapperPid: number, levels = 3): SandboxedProcess | undefined {
+	const { children, programs } = processTable();
+	const init = findInit(children, wrapperPid, levels);
+	const agent = init === undefined ? undefined : children.get(init)?.[0];
+	return agent === undefined ? undefined : { pid: agent, program: programs.get(agent) ?? '' };
 }

@@ -4,7 +4,8 @@ import { constants } from 'node:os';
 import { findExecutable } from './findExecutable.js';
 import { innerCommand } from './innerCommand.js';
 import { sandboxRuntimeConfig } from './runtimeConfig.js';
-import { parseSandboxLaunch } from './sandboxLaunch.js';
+import { parseSandboxLaunch, type SandboxLaunch } from './sandboxLaunch.js';
+import { PLAN_FLAG, planDirectSandbox } from './sandboxPlanner.js';
 import { sandboxReadiness } from './sandboxReadiness.js';
 import { stopSandboxed } from './stopSandboxed.js';
 
@@ -62,6 +63,7 @@ async function withoutSignalCleanup<T>(initialize: () => Promise<T>): Promise<T>
  * argument and 125 when the sandbox cannot be set up, saying why on stderr.
  */
 export async function runSandboxHost(argv: readonly string[] = process.argv): Promise<never> {
+	if (argv[2] === PLAN_FLAG) return runSandboxPlanner(argv[3]);
 	const parsed = parseSandboxLaunch(argv[2]);
 	if (!parsed.ok) {
 		say(
@@ -192,4 +194,54 @@ export async function runSandboxHost(argv: readonly string[] = process.argv): Pr
 			void shutDown(statusOf(code, signal));
 		});
 	});
+}
+
+/** The lines the host says about approved write paths that are missing (read-only for the run). */
+function missingWritePaths(launch: SandboxLaunch): string[] {
+	return launch.allowWrite
+		.filter((path) => !existsSync(path))
+		.map(
+			(path) =>
+				`agentspace-sandbox: the approved write path ${path} does not exist: it stays read-only for this run`,
+		);
+}
+
+/**
+ * `--plan <launch-json>`: prints the {@link DirectSandboxPlan} of a run
+ * without network approval as one JSON line and exits 0 (2 for a bad
+ * argument, 125 when the sandbox cannot be set up, saying why on stderr).
+ * The library's exit handler would remove the empty directory the plan
+ * binds from before bwrap runs: the supervisor removes it after the run.
+ */
+async function runSandboxPlanner(json: string | undefined): Promise<never> {
+	const parsed = parseSandboxLaunch(json);
+	if (!parsed.ok) {
+		say(
+			`the sandbox policy argument is invalid:\n${parsed.errors.map((issue) => `  - ${issue.path}: ${issue.message}`).join('\n')}`,
+		);
+		return process.exit(SANDBOX_EXIT_BAD_POLICY);
+	}
+	const agentEnv = { ...process.env };
+	const readiness = sandboxReadiness(agentEnv);
+	if (!readiness.ready) {
+		say(`cannot start the agent inside the sandbox: ${readiness.problem}`, readiness.hint);
+		return process.exit(SANDBOX_EXIT_CANNOT_START);
+	}
+	delete process.env.TMPDIR;
+	delete process.env.TMP;
+	delete process.env.TEMP;
+	try {
+		const plan = await planDirectSandbox(parsed.value, agentEnv, missingWritePaths(parsed.value));
+		process.stdout.write(`${JSON.stringify(plan)}\n`, () => {
+			process.removeAllListeners('exit');
+			process.exit(0);
+		});
+		return await new Promise<never>(() => {});
+	} catch (error) {
+		say(
+			`cannot start the agent inside the sandbox: ${messageOf(error)}`,
+			'check that bwrap and rg run (`agentspace doctor`)',
+		);
+		return process.exit(SANDBOX_EXIT_CANNOT_START);
+	}
 }

@@ -1,0 +1,300 @@
+// A sandboxed run without network approval, as the supervisor starts it:
+// sandboxedStart plans it with the compiled host (run `pnpm build` first) and
+// startAgentProcess runs bwrap itself. Real bubblewrap, real signals.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTempHome, FIXTURE_RUN_AGENT, type TempHome } from '@agentspace/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AgentPaths, agentPaths } from '../agentPaths.js';
+import { type AgentProcess, startAgentProcess } from '../launcher/startAgentProcess.js';
+import { RotatingLog } from '../logs/rotatingLog.js';
+import type { Permission } from '../permissions/types.js';
+import { sandboxedStart } from './sandboxedStart.js';
+import { type SandboxPolicy, sandboxPolicyFor } from './sandboxPolicy.js';
+import { sandboxReadiness } from './sandboxReadiness.js';
+
+const HOST = fileURLToPath(new URL('../../dist/sandbox/sandboxHostMain.js', import.meta.url));
+const readiness = sandboxReadiness();
+const skip = !readiness.ready && process.env.CI === undefined;
+
+const PROBE = `
+import { readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+const say = (line) => process.stdout.write(line + '\\n');
+for (const step of process.argv.slice(2)) {
+	const [kind, ...more] = step.split(':');
+	const arg = more.join(':');
+	if (kind === 'read') {
+		try { say('read ' + arg + ': ok ' + readFileSync(arg, 'utf8').trim()); } catch (e) { say('read ' + arg + ': ' + e.code); }
+	} else if (kind === 'write') {
+		try { writeFileSync(arg, 'written in the sandbox'); say('write ' + arg + ': ok'); } catch (e) { say('write ' + arg + ': ' + e.code); }
+	} else if (kind === 'connect') {
+		const [host, port] = arg.split(':');
+		say('connect ' + arg + ': ' + await new Promise((done) => {
+			const socket = connect({ host, port: Number(port), timeout: 3000 });
+			socket.once('connect', () => { socket.destroy(); done('ok'); });
+			socket.once('timeout', () => { socket.destroy(); done('ETIMEDOUT'); });
+			socket.once('error', (e) => done(e.code));
+		}));
+	} else if (kind === 'unix') {
+		say('unix ' + arg + ': ' + await new Promise((done) => {
+			const server = createServer();
+			server.once('error', (e) => done(e.code));
+			server.listen(arg, () => { server.close(); done('ok'); });
+		}));
+	} else if (kind === 'env') {
+		say('env ' + JSON.stringify(process.env));
+	}
+}
+`;
+
+let temp: TempHome;
+let userHome: string;
+let agentHome: string;
+let paths: AgentPaths;
+let outside: string;
+let approvedDir: string;
+let repo: string;
+let probe: string;
+let policy: SandboxPolicy;
+let env: NodeJS.ProcessEnv;
+let logCount = 0;
+const started: AgentProcess[] = [];
+
+interface Proc {
+	readonly pid: number;
+	readonly ppid: number;
+	readonly state: string;
+	readonly start: string;
+	readonly comm: string;
+}
+
+function procs(): Proc[] {
+	return readdirSync('/proc')
+		.filter((name) => /^\d+$/.test(name))
+		.flatMap((name) => {
+			try {
+				const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+				const close = stat.lastIndexOf(')');
+				const fields = stat.slice(close + 2).split(' ');
+				return [
+					{
+						pid: Number(name),
+						ppid: Number(fields[1]),
+						state: fields[0] as string,
+						start: fields[19] as string,
+						comm: stat.slice(stat.indexOf('(') + 1, close),
+					},
+				];
+			} catch {
+				return [];
+			}
+		});
+}
+
+/** `pid` and every process below it. */
+function tree(pid: number): Proc[] {
+	const all = procs();
+	const found = all.filter((proc) => proc.pid === pid);
+	for (let i = 0; i < found.length; i++) {
+		for (const proc of all) if (proc.ppid === found[i]?.pid) found.push(proc);
+	}
+	return found;
+}
+
+/** Which of `members` still exist in any state (a zombie included), by pid and start time. */
+function stillThere(members: readonly Proc[]): Proc[] {
+	const now = procs();
+	return members.flatMap((member) =>
+		now.filter((proc) => proc.pid === member.pid && proc.start === member.start),
+	);
+}
+
+async function eventually(check: () => boolean, timeoutMs = 5000): Promise<boolean> {
+	const until = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > until) return false;
+		await new Promise((resolve) => setTimeout(resolve, 25));
+	}
+	return true;
+}
+
+async function startRun(argv: readonly string[], runEnv = env, runPolicy = policy) {
+	const [command = '', ...args] = argv;
+	const how = await sandboxedStart({
+		hostScript: HOST,
+		policy: runPolicy,
+		command,
+		args,
+		env: runEnv,
+	});
+	const logPath = join(temp.home, 'logs', `run-${++logCount}.log`);
+	const agent = await startAgentProcess({
+		command: how.command,
+		args: how.args,
+		cwd: paths.src,
+		env: runEnv,
+		log: new RotatingLog(logPath),
+		terminate: how.terminate,
+		...(how.fd3 === undefined ? {} : { fd3: how.fd3 }),
+		onExit: how.release,
+	});
+	started.push(agent);
+	const log = () => {
+		try {
+			return readFileSync(logPath, 'utf8');
+		} catch {
+			return '';
+		}
+	};
+	return { how, agent, log };
+}
+
+async function probeRun(...steps: string[]) {
+	const run = await startRun([process.execPath, probe, ...steps]);
+	const exit = await run.agent.exited;
+	return { ...run, exit, output: run.log() };
+}
+
+describe.skipIf(skip)('a sandboxed run without network approval (bwrap started directly)', () => {
+	beforeAll(() => {
+		temp = createTempHome('direct-sandbox');
+		userHome = join(temp.home, 'user');
+		agentHome = join(userHome, '.config', 'agentspace');
+		paths = agentPaths(agentHome, 'probe');
+		outside = join(temp.home, 'outside');
+		approvedDir = join(temp.home, 'approved');
+		repo = join(approvedDir, 'repo');
+		for (const dir of [
+			paths.src,
+			join(paths.data, 'tmp'),
+			join(userHome, '.ssh'),
+			outside,
+			join(repo, '.git', 'hooks'),
+			join(temp.home, 'tools'),
+		]) {
+			mkdirSync(dir, { recursive: true });
+		}
+		writeFileSync(join(userHome, '.ssh', 'id_rsa'), 'PRIVATE KEY');
+		writeFileSync(join(agentHome, 'agentspace.db'), 'DATABASE');
+		writeFileSync(join(repo, '.git', 'config'), '[core]\n');
+		writeFileSync(join(paths.src, 'index.txt'), 'CHECKOUT');
+		probe = join(temp.home, 'tools', 'probe.mjs');
+		writeFileSync(probe, PROBE);
+		const approved: Permission[] = [{ domain: 'filesystem', action: 'write', path: approvedDir }];
+		policy = sandboxPolicyFor({
+			agentHome,
+			userHome,
+			paths,
+			installPath: paths.src,
+			runId: 'run-direct-test',
+			approved,
+		});
+		env = { PATH: process.env.PATH, HOME: join(paths.data, 'home') };
+	});
+
+	afterAll(async () => {
+		await Promise.all(started.map((agent) => agent.stop(100)));
+		temp?.cleanup();
+	});
+
+	it('is bwrap, a shell as its pid 1 and the agent: no Node host, proxy or bridge', async () => {
+		const run = await startRun([process.execPath, FIXTURE_RUN_AGENT, '--every', '60000']);
+		expect(run.how.kind).toBe('direct');
+		await eventually(() => run.log().includes('ready pid='));
+		const members = tree(run.agent.pid);
+		expect(members.map((proc) => proc.comm)).toEqual(['bwrap', 'sh', 'node']);
+		expect(members.some((proc) => proc.comm === 'socat')).toBe(false);
+		await run.agent.stop();
+	});
+
+	it('applies the policy’s filesystem rules, no network at all and no unix sockets', async () => {
+		const hook = join(repo, '.git', 'hooks', 'post-checkout');
+		const { exit, output } = await probeRun(
+			`write:${join(paths.data, 'out.txt')}`,
+			`write:${join(approvedDir, 'out.txt')}`,
+			`write:${join(outside, 'out.txt')}`,
+			`write:${join(paths.src, 'index.txt')}`,
+			`write:${hook}`,
+			`write:${join(repo, '.git', 'config')}`,
+			`read:${join(userHome, '.ssh', 'id_rsa')}`,
+			`read:${join(agentHome, 'agentspace.db')}`,
+			`read:${join(paths.src, 'index.txt')}`,
+			'connect:1.1.1.1:80',
+			`unix:${join(paths.data, 'probe.sock')}`,
+		);
+		expect(exit.exitCode, output).toBe(0);
+		expect(output).toContain(`write ${join(paths.data, 'out.txt')}: ok`);
+		expect(output).toContain(`write ${join(approvedDir, 'out.txt')}: ok`);
+		expect(output).toMatch(new RegExp(`write ${join(outside, 'out.txt')}: (EROFS|EACCES)`));
+		expect(output).toMatch(new RegExp(`write ${join(paths.src, 'index.txt')}: (EROFS|EACCES)`));
+		expect(output).not.toContain(`write ${hook}: ok`);
+		expect(output).not.toContain(`write ${join(repo, '.git', 'config')}: ok`);
+		expect(readFileSync(join(repo, '.git', 'config'), 'utf8')).toBe('[core]\n');
+		expect(output).toContain(`read ${join(userHome, '.ssh', 'id_rsa')}: ENOENT`);
+		expect(output).toContain(`read ${join(agentHome, 'agentspace.db')}: ENOENT`);
+		expect(output).toContain(`read ${join(paths.src, 'index.txt')}: ok CHECKOUT`);
+		expect(output).toMatch(/connect 1\.1\.1\.1:80: (ENETUNREACH|EHOSTUNREACH|ECONNREFUSED)/);
+		expect(output).toContain(`unix ${join(paths.data, 'probe.sock')}: EPERM`);
+		// The mount points bwrap made on the host for paths that did not exist are gone.
+		expect(readdirSync(paths.data).filter((name) => name.startsWith('.'))).toEqual([]);
+	});
+
+	it('gives the agent its environment, TMPDIR and working directory', async () => {
+		const { exit, output } = await probeRun('env');
+		expect(exit.exitCode, output).toBe(0);
+		const line = output.split('\n').find((l) => l.includes('env {')) ?? 'env {}';
+		const seen = JSON.parse(line.slice(line.indexOf('env ') + 4)) as Record<string, string>;
+		expect(seen.HOME).toBe(env.HOME);
+		expect(seen.TMPDIR).toBe(policy.tmpdir);
+		expect(seen.PWD ?? paths.src).toBe(paths.src);
+		expect(seen.HTTP_PROXY).toBeUndefined();
+	});
+
+	it('stops gracefully: the agent’s SIGTERM handler runs, nothing is left, not even a zombie', async () => {
+		const run = await startRun([process.execPath, FIXTURE_RUN_AGENT, '--every', '50']);
+		await eventually(() => run.log().includes('tick 1'));
+		const members = tree(run.agent.pid);
+		expect(members).toHaveLength(3);
+		const exit = await run.agent.stop(5000);
+		expect(run.log()).toContain('bye');
+		expect(exit).toMatchObject({ exitCode: 0, signal: null, stopped: true, killed: false });
+		expect(await eventually(() => stillThere(members).length === 0)).toBe(true);
+	});
+
+	it('kills a stubborn agent after the grace period, leaving nothing behind', async () => {
+		const run = await startRun([process.execPath, FIXTURE_RUN_AGENT, '--ignore-term']);
+		await eventually(() => run.log().includes('ready pid='));
+		const members = tree(run.agent.pid);
+		const exit = await run.agent.stop(300);
+		expect(run.log()).toContain('ignoring SIGTERM');
+		// The sandbox's pid 1 was killed, and bwrap reported it: 128 + SIGKILL.
+		expect(exit).toMatchObject({ exitCode: 137, stopped: true, killed: true });
+		expect(await eventually(() => stillThere(members).length === 0)).toBe(true);
+	});
+
+	it('propagates the agent’s exit code', async () => {
+		const run = await startRun([process.execPath, FIXTURE_RUN_AGENT, '--crash-after', '10']);
+		expect((await run.agent.exited).exitCode).toBe(3);
+	});
+
+	it('keeps the network path (the sandbox host) for a run with a network approval', async () => {
+		const how = await sandboxedStart({
+			hostScript: HOST,
+			policy: { ...policy, allowedHosts: ['example.com'] },
+			command: 'true',
+			args: [],
+			env,
+		});
+		expect(how.kind).toBe('host');
+		expect(how.args[0]).toBe(HOST);
+	});
+
+	it('ends the run with 125 and the reason in its log when the sandbox cannot be set up', async () => {
+		const run = await startRun([process.execPath, probe], { ...env, PATH: '/nonexistent' });
+		const exit = await run.agent.exited;
+		expect(exit.exitCode).toBe(125);
+		expect(run.log()).toContain('agentspace-sandbox: cannot start the agent inside the sandbox');
+	});
+});

@@ -1,0 +1,120 @@
+import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import {
+	bwrapOptions,
+	createdMountPoints,
+	directBwrapArgv,
+	splitQuoted,
+} from './directBwrapArgv.js';
+import { findExecutable } from './findExecutable.js';
+import { sandboxRuntimeConfig } from './runtimeConfig.js';
+import type { SandboxLaunch } from './sandboxLaunch.js';
+
+/** The host's first argument that makes it plan a run without network approval (see sandboxedStart). */
+export const PLAN_FLAG = '--plan';
+
+/** The fd the supervisor hands bwrap the seccomp program on. */
+export const SECCOMP_FD = 3;
+
+/** What the planner prints (one JSON line): how the supervisor starts bwrap itself. */
+export interface DirectSandboxPlan {
+	/** bwrap's path. */
+	readonly bwrap: string;
+	/** bwrap's arguments, the agent's argv at the end. */
+	readonly args: readonly string[];
+	/** Paths bwrap creates on the host as mount points: removed when the run has ended. */
+	readonly mountPoints: readonly string[];
+	/** The library's empty directory used as a bind source: removed when the run has ended. */
+	readonly scratch: readonly string[];
+}
+
+const exists = (path: string) => {
+	try {
+		lstatSync(path);
+		return true;
+	} catch {
+		return false;
+	}
+};
+
+/**
+ * The library's command line as words, with a profile it moved to a file
+ * (`exec 9<"$1" … --args 9`, for very long ones) put back in place: bwrap
+ * gets its arguments as an argv here, one word each, so the shell's
+ * per-argument limit that made the library use the file does not apply.
+ */
+function bwrapWords(wrapped: string): string[] {
+	const words = splitQuoted(wrapped);
+	if (words[0] !== '/bin/sh' || !(words[2] ?? '').startsWith('exec 9<')) return words;
+	const profile = readFileSync(words[4] as string, 'utf8')
+		.split('\0')
+		.slice(0, -1);
+	const rest = words.slice(5);
+	const at = rest.indexOf('--args');
+	return [...rest.slice(0, at), ...profile, ...rest.slice(at + 2)];
+}
+
+/**
+ * Plans a run without network approval: asks the sandbox library for the
+ * bwrap arguments of the policy's filesystem rules — exactly the rules the
+ * sandbox host applies, from the same working directory (the data
+ * directory, whose dangerous files the library also protects) — without
+ * starting its proxy or bridges, and turns them into a command the
+ * supervisor runs itself (see directBwrapArgv). Runs once per start and
+ * exits: nothing of it stays while the agent runs.
+ */
+export async function planDirectSandbox(
+	launch: SandboxLaunch,
+	env: NodeJS.ProcessEnv,
+	notes: readonly string[],
+): Promise<DirectSandboxPlan> {
+	mkdirSync(launch.tmpdir, { recursive: true, mode: 0o700 });
+	mkdirSync(launch.dataDir, { recursive: true, mode: 0o700 });
+	process.chdir(launch.dataDir);
+	const bwrap = findExecutable('bwrap', env.PATH);
+	if (bwrap === undefined) throw new Error('bwrap is not on PATH');
+	const { SandboxManager } = await import('@anthropic-ai/sandbox-runtime');
+	// No network section and no initialize(): the library starts no proxy and
+	// adds no network options; `--unshare-net` is added below.
+	const { filesystem } = sandboxRuntimeConfig(launch, bwrap);
+	const wrapped = await SandboxManager.wrapWithSandbox(
+		'true',
+		'sh',
+		{ filesystem } as Parameters<typeof SandboxManager.wrapWithSandbox>[2],
+		undefined,
+		{ commandId: launch.runId },
+	);
+	const words = bwrapWords(wrapped);
+	const end = words.length - 4;
+	if (end < 1 || words[end] !== '--' || words[end + 2] !== '-c') {
+		throw new Error('the sandbox library returned a command of an unexpected form');
+	}
+	const options = bwrapOptions(words.slice(1, end));
+	const scratchPrefix = `${tmpdir()}/claude-empty-`;
+	const scratch = [
+		...new Set(
+			options.flatMap(([option, source]) =>
+				/bind/.test(option) &&
+				source?.startsWith(scratchPrefix) &&
+				!source.includes('/', scratchPrefix.length)
+					? [source]
+					: [],
+			),
+		),
+	];
+	return {
+		bwrap,
+		args: directBwrapArgv({
+			options,
+			shell: words[end + 1] as string,
+			cwd: launch.cwd,
+			tmpdir: launch.tmpdir,
+			argv: launch.argv,
+			notes,
+			seccompFd: SECCOMP_FD,
+		}),
+		// The library's own scratch directory is a source, not a mount point.
+		mountPoints: createdMountPoints(options, exists).filter((path) => !scratch.includes(path)),
+		scratch,
+	};
+}

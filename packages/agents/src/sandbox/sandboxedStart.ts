@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { holdMountPoints } from './mountPoints.js';
+import { type SandboxedCommandInput, sandboxedCommand } from './sandboxedCommand.js';
+import { type DirectSandboxPlan, PLAN_FLAG } from './sandboxPlanner.js';
+import { unixSocketBlockFilter } from './seccompFilter.js';
+
+/** How the supervisor starts a sandboxed run (see {@link sandboxedStart}). */
+export interface SandboxedStart {
+	readonly command: string;
+	readonly args: readonly string[];
+	/**
+	 * `direct`: bwrap itself, started by the supervisor (no network approval,
+	 * Linux); `host`: the Node sandbox host with the library's proxy.
+	 */
+	readonly kind: 'direct' | 'host';
+	/** Bytes the child reads on fd 3 (bwrap's `--seccomp 3`). */
+	readonly fd3?: Buffer;
+	/**
+	 * Who gets a stop's SIGTERM: the host (`leader`), which passes it on; or,
+	 * for bwrap itself, the agent inside (`sandbox`, see stopSandboxed).
+	 */
+	readonly terminate: 'leader' | 'sandbox';
+	/** To call once the run has ended: removes the mount points bwrap made on the host. */
+	readonly release: () => void;
+}
+
+/** What {@link sandboxedStart} needs beyond the command. */
+export interface SandboxedStartInput extends SandboxedCommandInput {
+	/** The agent's environment: the planner runs with it (PATH finds bwrap, rg, sh). */
+	readonly env: NodeJS.ProcessEnv;
+	readonly platform?: NodeJS.Platform;
+	readonly arch?: string;
+}
+
+const nothing = () => {};
+
+/** Runs the host's planner; its stdout (the plan) and stderr, and how it exited. */
+function runPlanner(
+	input: SandboxedStartInput,
+	launchJson: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+	return new Promise((resolve) => {
+		const child = spawn(process.execPath, [input.hostScript, PLAN_FLAG, launchJson], {
+			env: input.env,
+			cwd: input.policy.cwd,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+			stdout += chunk;
+		});
+		child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+			stderr += chunk;
+		});
+		child.once('error', (error) =>
+			resolve({ code: 125, stdout: '', stderr: `agentspace-sandbox: ${error.message}\n` }),
+		);
+		child.once('close', (code, signal) =>
+			resolve({ code: code ?? 128 + (signal === null ? 0 : 15), stdout, stderr }),
+		);
+	});
+}
+
+/**
+ * How to start an agent inside the OS sandbox. With no network approval on
+ * Linux (x64, arm64) the supervisor starts bwrap itself: the sandbox host is
+ * run once, with `--plan`, to turn the policy's filesystem rules into bwrap
+ * arguments with the library — exactly what the host would apply — and exits
+ * before the agent starts. The run is then bwrap, a shell as the sandbox's
+ * pid 1, and the agent: no Node host, proxy or socat bridges (see
+ * directBwrapArgv). With a network approval, or elsewhere, the host runs the
+ * agent as before (see sandboxedCommand). A planner that fails is replayed as
+ * the run itself: its message goes to the run's log and the run ends with its
+ * status (2 or 125), as the host's would.
+ */
+export async function sandboxedStart(input: SandboxedStartInput): Promise<SandboxedStart> {
+	const host = sandboxedCommand(input);
+	const filter = unixSocketBlockFilter(input.arch ?? process.arch);
+	if (
+		(input.platform ?? process.platform) !== 'linux' ||
+		input.policy.allowedHosts.length > 0 ||
+		filter === undefined
+	) {
+		return { ...host, kind: 'host', terminate: 'leader', release: nothing };
+	}
+	const planned = await runPlanner(input, host.args[1] as string);
+	let plan: DirectSandboxPlan | undefined;
+	if (planned.code === 0) {
+		try {
+			plan = JSON.parse(planned.stdout) as DirectSandboxPlan;
+		} catch {
+			planned.stderr += 'agentspace-sandbox: the sandbox planner printed no plan\n';
+			planned.code = 125;
+		}
+	}
+	if (plan === undefined) {
+		return {
+			command: process.execPath,
+			args: [
+				'-e',
+				'process.stderr.write(process.argv[1]); process.exitCode = Number(process.argv[2]);',
+				planned.stderr,
+				String(planned.code),
+			],
+			kind: 'direct',
+			terminate: 'leader',
+			release: nothing,
+		};
+	}
+	return {
+		command: plan.bwrap,
+		args: plan.args,
+		kind: 'direct',
+		fd3: filter,
+		terminate: 'sandbox',
+		release: holdMountPoints(plan.mountPoints, plan.scratch),
+	};
+}
