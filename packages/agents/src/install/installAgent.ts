@@ -10,6 +10,7 @@ import { lastInstallSource } from '../catalog/lastInstallSource.js';
 import { type ChangeActor, recordChange } from '../catalog/recordChange.js';
 import { MANIFEST_FILE, type ParsedManifest } from '../manifest/parseManifest.js';
 import { checkedManifest } from './checkedManifest.js';
+import { cloneArguments } from './cloneArguments.js';
 import { type InstallSource, resolveInstallSource, validateRef } from './installSource.js';
 import { resolveCommit } from './resolveCommit.js';
 import { type RunGitOptions, runGit } from './runGit.js';
@@ -87,18 +88,7 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
 			...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
 		};
 		options.onProgress?.(`cloning ${source.location}`);
-		await runGit(
-			[
-				'clone',
-				'--no-checkout',
-				'--quiet',
-				...(source.kind === 'path' ? ['--no-local'] : []),
-				'--',
-				source.location,
-				checkout,
-			],
-			git,
-		);
+		await runGit(cloneArguments(source, checkout), git);
 		options.onProgress?.(`checking out ${ref ?? 'the default branch'}`);
 		const commit = await resolveCommit(checkout, ref, git);
 		await runGit(['checkout', '--quiet', '--detach', commit, '--'], { ...git, cwd: checkout });
