@@ -55,7 +55,7 @@ export { createLogger, isLogLevel } from './logger.js';
 export type { HomePaths, ResolveHomeOptions } from './paths.js';
 export { ensureHomeDirs, expandPath, homePaths, resolveHome } from './paths.js';
 export type { RedactOptions } from './redact.js';
-export { isSecretKey, REDACTED, redactSecrets, redactText } from './redact.js';
+export { isSecretKey, isSecretVariable, REDACTED, redactSecrets, redactText } from './redact.js';
 export { formatDuration, nowIso } from './time.js';
 export type { ValidationResult } from './validation.js';
 export { formatIssuePath, formatIssues, issuesFromZod, validateWith } from './validation.js';

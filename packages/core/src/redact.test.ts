@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretKey, REDACTED, redactSecrets, redactText } from './redact.js';
+import { isSecretKey, isSecretVariable, REDACTED, redactSecrets, redactText } from './redact.js';
 
 describe('isSecretKey', () => {
 	it.each([
@@ -43,6 +43,40 @@ describe('isSecretKey', () => {
 	});
 });
 
+describe('isSecretVariable', () => {
+	it.each([
+		'GITHUB_TOKEN',
+		'OPENAI_API_KEY',
+		'AWS_SECRET_ACCESS_KEY',
+		'STRIPE_KEY',
+		'SSH_KEY',
+		'DB_PASSWORD',
+		'PGPASSWORD',
+		'SENTRY_DSN',
+		'NPM_AUTH',
+		'GH_PAT',
+		'AGENTSPACE_SESSION_TOKEN',
+		'AGENTSPACE_SECRET_DEPLOY',
+		'COOKIE',
+		'PRIVATE_CERT',
+	])('%s names a secret', (name) => {
+		expect(isSecretVariable(name)).toBe(true);
+	});
+
+	it.each([
+		'HELLO_NAME',
+		'ECHO_GREETING',
+		'LANG',
+		'TZ',
+		'EDITOR',
+		'HOME',
+		'KEYBOARD_LAYOUT',
+		'PATH',
+	])('%s does not', (name) => {
+		expect(isSecretVariable(name)).toBe(false);
+	});
+});
+
 describe('redactText', () => {
 	it.each([
 		[
@@ -70,6 +104,38 @@ describe('redactText', () => {
 		const text =
 			'agent demo-1 built at commit 3f2a9c1 with hash e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 		expect(redactText(text)).toBe(text);
+	});
+
+	// A `token: …` pair whose value is an error code or a word for absence is a
+	// message about a credential, not one: it stays readable.
+	it.each([
+		['auth-token: ERR ENOENT'],
+		['cannot read auth-token: ENOENT: no such file or directory'],
+		['token: ERR_INVALID_ARG_TYPE'],
+		['GITHUB_TOKEN: missing'],
+		['password: (none)'],
+		['api_key: null, retrying'],
+		['secret=undefined'],
+		['Token: expired'],
+		["session_token: 'invalid'"],
+		['token=[REDACTED] already'],
+	])('keeps %j', (text) => {
+		expect(redactText(text)).toBe(text);
+	});
+
+	it.each([
+		['password: hunter2', 'hunter2'],
+		['PASSWORD=s3cr3t-value other=1', 's3cr3t-value'],
+		['auth-token: 9f8e7d6c5b4a3f2e', '9f8e7d6c5b4a3f2e'],
+		['token=enoent1', 'enoent1'],
+		['token: Eabcdefgh9', 'Eabcdefgh9'],
+		['api_key: "nonexistent-key"', 'nonexistent-key'],
+		['secret: nothing-to-see', 'nothing-to-see'],
+		['password=Null1', 'Null1'],
+	])('still redacts %j', (text, secret) => {
+		const out = redactText(text);
+		expect(out).not.toContain(secret);
+		expect(out).toContain(REDACTED);
 	});
 
 	it('removes exact secret values it is given', () => {

@@ -51,6 +51,38 @@ export function isSecretKey(name: string): boolean {
 	return false;
 }
 
+// Words in an environment variable's name that mark its value as a secret on
+// top of isSecretKey's: in a variable name a bare `KEY` (`STRIPE_KEY`,
+// `SSH_KEY`) or `AUTH` is a credential far more often than in a JSON field.
+const SECRET_VARIABLE_WORDS = new Set([
+	'key',
+	'keys',
+	'auth',
+	'pass',
+	'pat',
+	'dsn',
+	'private',
+	'credentials',
+	'creds',
+	'cert',
+	'sig',
+]);
+
+/**
+ * True when an environment variable's name says its value is a secret
+ * (`GITHUB_TOKEN`, `OPENAI_API_KEY`, `STRIPE_KEY`, `DB_PASSWORD`, `SENTRY_DSN`…),
+ * false for names like `HELLO_NAME`, `LANG` or `EDITOR`. Run logs hide the
+ * values of approved variables with such names (specs/permissions.md).
+ */
+export function isSecretVariable(name: string): boolean {
+	if (isSecretKey(name)) return true;
+	return name
+		.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+		.toLowerCase()
+		.split(/[^a-z0-9]+/)
+		.some((word) => SECRET_VARIABLE_WORDS.has(word));
+}
+
 // Values that are credentials whatever field they are in. Each pattern is
 // anchored on a distinctive prefix or shape to keep false positives rare.
 const CREDENTIAL_PATTERNS: readonly RegExp[] = [
@@ -68,6 +100,22 @@ const BEARER = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;
 const ASSIGNMENT =
 	/\b([A-Za-z0-9_.-]*(?:token|secret|password|passwd|api[_-]?key|access[_-]?key)[A-Za-z0-9_]*\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&"']+)/gi;
+// What follows `token:` in a message when no credential is there: an error
+// code (`auth-token: ENOENT`, `ERR_INVALID_ARG`) or a word for absence. Kept,
+// so that a message still says what went wrong; anything else is redacted.
+const NOT_A_CREDENTIAL =
+	/^(?:E[A-Z0-9]{2,}|ERR(?:_[A-Z0-9_]+)?|null|undefined|none|nil|missing|unset|empty|not|no|n\/a|invalid|expired|required|revoked|true|false|\[REDACTED\])$/i;
+const ERROR_CODE = /^(?:E[A-Z0-9]{2,}|ERR(?:_[A-Z0-9_]+)?)$/;
+
+/** True when the value of a `token: …` / `secret=…` pair is no credential (an error code, `none`…). */
+function isNotACredential(value: string): boolean {
+	// Quotes and brackets around it, punctuation after it (`ENOENT: no such file`).
+	const bare = value.replace(/^["'(<]+|[">)':.!?]+$/g, '');
+	if (bare === '') return true;
+	// Error codes are upper case; a lower-case `enoent1` could be a password.
+	if (/^E/i.test(bare) && !/^(?:empty|expired)$/i.test(bare)) return ERROR_CODE.test(bare);
+	return NOT_A_CREDENTIAL.test(bare);
+}
 
 // Matches wherever any pattern above could match (a superset of them all):
 // text without any of these needs no further work. Keep it in step with them.
@@ -96,7 +144,9 @@ export function redactText(text: string, options: RedactOptions = {}): string {
 	for (const pattern of CREDENTIAL_PATTERNS) out = out.replace(pattern, REDACTED);
 	out = out.replace(BEARER, `$1 ${REDACTED}`);
 	out = out.replace(URL_USERINFO, `$1${REDACTED}@`);
-	out = out.replace(ASSIGNMENT, `$1${REDACTED}`);
+	out = out.replace(ASSIGNMENT, (match, name: string, value: string) =>
+		isNotACredential(value) ? match : `${name}${REDACTED}`,
+	);
 	return out;
 }
 
