@@ -155,8 +155,9 @@ describe('checkGitDirs', () => {
 		expect(existsSync(marker)).toBe(false);
 	});
 
-	it('follows a commondir planted in a protected repository to the config it points at', () => {
+	it('follows a commondir planted in a protected repository to the config it points at, and removes it', () => {
 		const existing = gitInit(join(root, 'a', 'repo'));
+		userGit(existing, 'commit', '--allow-empty', '-q', '-m', 'first');
 		const snapshot = startRun();
 		const evil = join(root, 'a', 'evil');
 		mkdirSync(join(evil, 'hooks'), { recursive: true });
@@ -168,7 +169,12 @@ describe('checkGitDirs', () => {
 		expect(check.findings.map((finding) => finding.path).sort()).toEqual([
 			join(evil, 'config'),
 			join(evil, 'hooks', 'post-checkout'),
+			join(existing, '.git', 'commondir'),
 		]);
+		// The repository is its own again.
+		exerciseRepo(existing);
+		expect(existsSync(marker)).toBe(false);
+		expect(spawnSync('git', ['-C', existing, 'log', '--oneline']).status).toBe(0);
 	});
 
 	it('replaces a symlinked hooks directory of a new repository', () => {
@@ -202,7 +208,7 @@ describe('checkGitDirs', () => {
 			join(far, '.git', 'hooks', 'post-checkout'),
 		);
 		expect(existsSync(join(untouched, '.git', 'hooks', 'pre-push'))).toBe(true);
-		expect(check.findings.every((finding) => !finding.path.startsWith(untouched))).toBe(true);
+		expect(check.findings.filter((finding) => finding.path.startsWith(untouched))).toEqual([]);
 	});
 });
 

@@ -26,7 +26,7 @@ export const CHANGE_TIME_SLACK_MS = 100;
 export interface GitFinding {
 	/** Where it was. */
 	readonly path: string;
-	readonly kind: 'hook' | 'hooks' | 'config' | 'config.worktree';
+	readonly kind: 'hook' | 'hooks' | 'config' | 'config.worktree' | 'commondir';
 	/** Where it is now (not executable). */
 	readonly quarantinedTo: string;
 	/** For a config: the keys that could run code (none when git could not parse it). */
@@ -68,7 +68,9 @@ const lstatOrUndefined = (path: string): Stats | undefined => {
  * - a `config` or `config.worktree` with any key outside a short safe list
  *   (safeGitConfig.ts) is moved there too; a `config` is replaced by one
  *   holding only its safe entries (remotes, branches, user), so the
- *   repository still works and runs nothing.
+ *   repository still works and runs nothing;
+ * - a `commondir` planted in a repository that existed at the start is moved
+ *   there too (what it pointed at is checked as a git directory of its own).
  * Run it once the agent's processes are gone (nothing then races it).
  */
 export function checkGitDirs(
@@ -128,6 +130,21 @@ export function checkGitDirs(
 				const stats = lstatOrUndefined(path);
 				if (stats === undefined || !(all || changed(stats))) continue;
 				findings.push({ path, kind: 'hook', quarantinedTo: quarantine(gitDir, path, stats) });
+			}
+		}
+
+		// A repository's git directory never gains a commondir (only a linked
+		// worktree's has one): one planted redirects where git reads config and
+		// hooks (those are checked where it points) and breaks the repository.
+		const commondir = join(gitDir, 'commondir');
+		const commondirStats = locked.has(commondir) ? undefined : lstatOrUndefined(commondir);
+		if (commondirStats !== undefined && known.has(gitDir) && existsSync(join(gitDir, 'objects'))) {
+			if (changed(commondirStats)) {
+				findings.push({
+					path: commondir,
+					kind: 'commondir',
+					quarantinedTo: quarantine(gitDir, commondir, commondirStats),
+				});
 			}
 		}
 
