@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { generateAuthToken } from '@agentspace/core';
@@ -144,6 +144,19 @@ describe('the daemon', () => {
 			{ code: 'CONFLICT' },
 		);
 		expect((await callDaemon(connection, 'status', {})).pid).toBe(process.pid);
+	});
+
+	it('on shutdown never removes a socket file that is not its own', async () => {
+		await start();
+		const paths = daemonPaths(temp.home);
+		// Another daemon's socket at the path now (say its lock was wrongly taken over).
+		renameSync(paths.socket, `${paths.socket}.mine`);
+		writeFileSync(paths.socket, 'not ours');
+		await daemon?.close(0);
+		await daemon?.closed;
+		daemon = undefined;
+		expect(readFileSync(paths.socket, 'utf8')).toBe('not ours');
+		expect(readdirSync(paths.runDir).sort()).toEqual(['daemon.sock', 'daemon.sock.mine']);
 	});
 
 	it('runs an agent in the background and stops it on request, recording both', async () => {

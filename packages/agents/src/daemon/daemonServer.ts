@@ -1,5 +1,6 @@
-import { chmodSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { dirname, join } from 'node:path';
 import { constantTimeEqual, isAgentSpaceError } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
 import { MAX_REQUEST_BYTES } from './daemonProtocol.js';
@@ -61,7 +62,6 @@ export const DEFAULT_MAX_CONNECTIONS = 512;
  * SocketRefusals).
  */
 export async function listenDaemonSocket(options: DaemonSocketOptions): Promise<DaemonSocket> {
-	rmSync(options.socket, { force: true }); // Stale: the lock says no daemon owns it.
 	const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
 	const refusals = new SocketRefusals({
 		db: options.db,
@@ -101,11 +101,14 @@ export async function listenDaemonSocket(options: DaemonSocketOptions): Promise<
 			},
 		});
 	});
+	// Bound under a temp name beside it (short: socket paths are limited to 107 bytes).
+	const bound = join(dirname(options.socket), `.d${process.pid}`);
+	rmSync(bound, { force: true });
 	const umask = process.umask(0o177);
 	try {
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
-			server.listen(options.socket, () => {
+			server.listen(bound, () => {
 				server.off('error', reject);
 				resolve();
 			});
@@ -113,8 +116,11 @@ export async function listenDaemonSocket(options: DaemonSocketOptions): Promise<
 	} finally {
 		process.umask(umask);
 	}
-	chmodSync(options.socket, 0o600);
-	// Which file is ours: a socket at that path that is not (another daemon's) is never removed.
+	chmodSync(bound, 0o600);
+	// Moved into place whole (replacing a stale one). Node unlinks the path it
+	// bound when the server closes: that is the temp name, gone by then, so it
+	// never removes a socket at the real path that is not ours.
+	renameSync(bound, options.socket);
 	const ours = statSync(options.socket).ino;
 	return {
 		server,
