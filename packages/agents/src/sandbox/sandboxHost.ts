@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { constants } from 'node:os';
+import { PLAN_FLAG } from './directSandboxPlan.js';
 import { findExecutable } from './findExecutable.js';
 import { innerCommand } from './innerCommand.js';
 import { sandboxRuntimeConfig } from './runtimeConfig.js';
 import { parseSandboxLaunch, type SandboxLaunch } from './sandboxLaunch.js';
-import { PLAN_FLAG, planDirectSandbox } from './sandboxPlanner.js';
 import { sandboxReadiness } from './sandboxReadiness.js';
 import { stopSandboxed } from './stopSandboxed.js';
 
@@ -231,6 +231,8 @@ async function runSandboxPlanner(json: string | undefined): Promise<never> {
 	delete process.env.TMP;
 	delete process.env.TEMP;
 	try {
+		// Loaded only to plan: a host that runs an agent never needs it.
+		const { planDirectSandbox } = await import('./sandboxPlanner.js');
 		const plan = await planDirectSandbox(parsed.value, agentEnv, missingWritePaths(parsed.value));
 		process.stdout.write(`${JSON.stringify(plan)}\n`, () => {
 			process.removeAllListeners('exit');

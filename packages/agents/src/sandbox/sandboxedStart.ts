@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
+import { type DirectSandboxPlan, PLAN_FLAG } from './directSandboxPlan.js';
 import { holdMountPoints } from './mountPoints.js';
 import { type SandboxedCommandInput, sandboxedCommand } from './sandboxedCommand.js';
-import { type DirectSandboxPlan, PLAN_FLAG } from './sandboxPlanner.js';
 import { unixSocketBlockFilter } from './seccompFilter.js';
 
 /** How the supervisor starts a sandboxed run (see {@link sandboxedStart}). */
