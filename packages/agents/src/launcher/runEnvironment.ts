@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { isSecretVariable } from '@agentspace/core';
 import type { AgentPaths } from '../agentPaths.js';
 import type { Permission } from '../permissions/types.js';
 
@@ -68,4 +69,26 @@ export function runEnvironment(input: RunEnvironmentInput): NodeJS.ProcessEnv {
 		}
 	}
 	return env;
+}
+
+/**
+ * The values a run's log must never hold, taken from its environment: the
+ * session token (`AGENTSPACE_SESSION_TOKEN`, which the generic credential
+ * patterns do not recognise), every approved secret (`AGENTSPACE_SECRET_*`),
+ * and each approved `env:read:` variable whose name says it is a secret
+ * (`GITHUB_TOKEN`, `STRIPE_KEY`…; see isSecretVariable). An approved variable
+ * named like `HELLO_NAME` is not a secret by being approved, and stays
+ * readable; the credential patterns still apply to every line.
+ */
+export function runLogSecrets(env: NodeJS.ProcessEnv, approved: readonly Permission[]): string[] {
+	const names = [
+		'AGENTSPACE_SESSION_TOKEN',
+		...Object.keys(env).filter((name) => name.startsWith('AGENTSPACE_SECRET_')),
+		...approved.flatMap((permission) =>
+			permission.domain === 'env' && isSecretVariable(permission.variable)
+				? [permission.variable]
+				: [],
+		),
+	];
+	return [...new Set(names)].flatMap((name) => (env[name] === undefined ? [] : [env[name]]));
 }

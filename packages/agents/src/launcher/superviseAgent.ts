@@ -27,7 +27,7 @@ import {
 	type RestartPolicy,
 	type RestartState,
 } from './restartPolicy.js';
-import { runEnvironment } from './runEnvironment.js';
+import { runEnvironment, runLogSecrets } from './runEnvironment.js';
 import {
 	type AgentProcess,
 	DEFAULT_STOP_GRACE_MS,
@@ -163,12 +163,10 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 			approved: runnable.approved,
 			...(options.socketPath === undefined ? {} : { socketPath: options.socketPath }),
 		});
-		// Every value injected into the run is kept out of its log.
-		const injected = runnable.approved.flatMap((p) =>
-			p.domain === 'env' && env[p.variable] !== undefined ? [env[p.variable] as string] : [],
-		);
+		// The session token, the secrets and secret-named variables never reach its log.
 		const logPath = runLogPath(options.home, options.id, runId);
-		const log = new RotatingLog(logPath, {}, [sessionToken, ...injected], options.onLine);
+		const secrets = runLogSecrets(env, runnable.approved);
+		const log = new RotatingLog(logPath, {}, secrets, options.onLine);
 		const { entrypoint } = runnable.manifest.manifest;
 		const command = sandboxed
 			? await sandboxedStart({
