@@ -103,6 +103,8 @@ export type {
 export { superviseAgent } from './launcher/superviseAgent.js';
 export type { RunnableAgent } from './lifecycle/assertRunnable.js';
 export { assertRunnable } from './lifecycle/assertRunnable.js';
+export type { ForegroundRun } from './lifecycle/stopForegroundRun.js';
+export { foregroundRuns, stopForegroundRun } from './lifecycle/stopForegroundRun.js';
 export type { UninstallOptions } from './lifecycle/uninstallAgent.js';
 export { uninstallAgent } from './lifecycle/uninstallAgent.js';
 export { LineSplitter } from './logs/lineSplitter.js';

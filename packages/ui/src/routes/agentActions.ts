@@ -3,12 +3,14 @@ import {
 	type ChangeActor,
 	DEFAULT_STOP_GRACE_MS,
 	enableAgent,
+	foregroundRuns,
 	getAgent,
 	installAgent,
 	RESTART_POLICIES,
 	type RestartPolicy,
 	requireAgent,
 	revokeAgent,
+	stopForegroundRun,
 } from '@agentspace/agents';
 import { isAgentSpaceError, ValidationError } from '@agentspace/core';
 import type { Hono } from 'hono';
@@ -92,7 +94,17 @@ const ACTIONS: Readonly<Record<string, Action>> = {
 	},
 	revoke: async (deps, id, _form, actor) => {
 		const result = revokeAgent({ db: deps.db, id, actor, sourceApp: deps.sourceApp });
-		return `Revoked the approval of ${id} (${result.revoked.length} permissions): it cannot run until enabled again.`;
+		// A run keeps nothing it was granted once the approval is gone: stop it, as the revoker.
+		let stopped = 0;
+		if (deps.launcher.list().some((agent) => agent.id === result.id)) {
+			await deps.launcher.stop(result.id, DEFAULT_STOP_GRACE_MS, actor);
+			stopped += 1;
+		}
+		for (const run of foregroundRuns(deps.db, result.id, process.pid)) {
+			await stopForegroundRun(deps.db, run, DEFAULT_STOP_GRACE_MS);
+			stopped += 1;
+		}
+		return `Revoked the approval of ${id} (${result.revoked.length} permissions): it cannot run until enabled again.${stopped > 0 ? ' Its run was stopped.' : ''}`;
 	},
 	run: async (deps, id, form, actor) => {
 		const restart = text(form, 'restart') ?? 'no';
