@@ -1,4 +1,5 @@
 import { isAgentSpaceError } from '@agentspace/core';
+import { asDamagedDatabaseError } from '@agentspace/db';
 import { ExitCode, type ExitCodeValue, exitCodeFor } from './exitCodes.js';
 
 /**
@@ -7,6 +8,9 @@ import { ExitCode, type ExitCodeValue, exitCodeFor } from './exitCodes.js';
  * The only place errors become text: libraries only throw.
  */
 export function reportError(error: unknown, json: boolean): ExitCodeValue {
+	// A table dropped under a running command: a damaged database, not a bug.
+	const damaged = isAgentSpaceError(error) ? undefined : asDamagedDatabaseError(error);
+	if (damaged !== undefined) return reportError(damaged, json);
 	if (isAgentSpaceError(error)) {
 		process.stderr.write(`error[${error.code}]: ${error.message}\n`);
 		if (error.hint !== undefined) process.stderr.write(`hint: ${error.hint}\n`);

@@ -26,16 +26,13 @@ export type {
 	VerifyAuditChainOptions,
 } from './audit/verifyAuditChain.js';
 export { verifyAuditChain } from './audit/verifyAuditChain.js';
-export {
-	asDamagedDatabaseError,
-	assertSchemaIntact,
-	damagedDatabaseError,
-} from './connection/assertSchemaIntact.js';
+export { assertSchemaIntact } from './connection/assertSchemaIntact.js';
 export {
 	BUSY_TIMEOUT_MS,
 	configureConnection,
 	WAL_AUTOCHECKPOINT_PAGES,
 } from './connection/configureConnection.js';
+export { asDamagedDatabaseError, damagedDatabaseError } from './connection/damagedDatabase.js';
 export type { OpenDbOptions } from './connection/openDb.js';
 export { closeDb, createInMemoryDb, openDb } from './connection/openDb.js';
 export type { AgentSpaceDb, AgentSpaceSchema } from './connection/types.js';

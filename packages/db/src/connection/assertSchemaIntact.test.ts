@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createTempHome, type TempHome } from '@agentspace/testing';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { asDamagedDatabaseError } from './assertSchemaIntact.js';
+import { asDamagedDatabaseError } from './damagedDatabase.js';
 import { closeDb, openDb } from './openDb.js';
 
 let temp: TempHome;

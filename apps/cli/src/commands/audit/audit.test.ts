@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EMBEDDED_MIGRATIONS } from '@agentspace/db';
+import { computeAuditHash, EMBEDDED_MIGRATIONS } from '@agentspace/db';
 import { createTempHome, runNode, type TempHome } from '@agentspace/testing';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -114,7 +114,7 @@ describe('agentspace audit verify (end to end)', () => {
 	it('passes an untouched log', () => {
 		const result = runCli(temp.home, ['audit', 'verify']);
 		expect(result.status).toBe(0);
-		expect(result.stdout).toMatch(/audit log intact: 3 entries verified, head [0-9a-f]{64}$/m);
+		expect(result.stdout).toMatch(/audit log intact: 3 entries verified, head 3:[0-9a-f]{64}$/m);
 		expect(runCliJson(temp.home, ['audit', 'verify']).json).toMatchObject({ ok: true, count: 3 });
 	});
 
@@ -171,4 +171,160 @@ describe('agentspace audit verify (end to end)', () => {
 		);
 		expect(result.stderr).toMatch(/hint: upgrade agentspace/);
 	});
+});
+
+/**
+ * Rewrites history from row `from` onwards as an attacker with raw SQL access
+ * and our hash formula would: edits that row, recomputes every hash after it.
+ * The chain alone still checks out.
+ */
+function rewriteFrom(from: number): void {
+	const db = new Database(join(temp.home, 'agentspace.db'));
+	db.exec('DROP TRIGGER audit_log_no_update;');
+	const rows = db.prepare('SELECT * FROM audit_log WHERE id >= ? ORDER BY id').all(from) as Record<
+		string,
+		string | number | null
+	>[];
+	let prevHash = (
+		db.prepare('SELECT hash FROM audit_log WHERE id = ?').get(from - 1) as { hash: string }
+	).hash;
+	for (const raw of rows) {
+		const row = {
+			id: raw.id as number,
+			ts: raw.ts as string,
+			eventType: raw.event_type as string,
+			actorType: raw.actor_type as string,
+			actorId: raw.actor_id as string | null,
+			subjectType: raw.subject_type as string | null,
+			subjectId: raw.subject_id as string | null,
+			correlationId: raw.correlation_id as string | null,
+			causationId: raw.causation_id as string | null,
+			severity: raw.severity as string,
+			sourceApp: raw.source_app as string | null,
+			sourceIp: raw.source_ip as string | null,
+			metadata: raw.id === from ? '{"forged":true}' : (raw.metadata as string),
+			prevHash,
+		};
+		const hash = computeAuditHash(row);
+		db.prepare('UPDATE audit_log SET metadata = ?, prev_hash = ?, hash = ? WHERE id = ?').run(
+			row.metadata,
+			prevHash,
+			hash,
+			row.id,
+		);
+		prevHash = hash;
+	}
+	db.close();
+}
+
+describe('agentspace audit head and verify --expect (end to end)', () => {
+	it('prints the head as <position>:<hash>, and --json', () => {
+		const result = runCli(temp.home, ['audit', 'head']);
+		expect(result.status).toBe(0);
+		expect(result.stdout).toMatch(/^3:[0-9a-f]{64}\n$/);
+		const { json } = runCliJson<{ head: string; count: number; hash: string }>(temp.home, [
+			'audit',
+			'head',
+		]);
+		expect(json).toEqual({
+			head: result.stdout.trim(),
+			count: 3,
+			hash: result.stdout.trim().slice(2),
+		});
+	});
+
+	it('passes while the log holds the kept head, new entries after it or not', () => {
+		const head = runCli(temp.home, ['audit', 'head']).stdout.trim();
+		runCli(temp.home, ['config', 'set', 'apiEndpoint.port', '4001']);
+		for (const expectArg of [head, head.slice(2), head.toUpperCase()]) {
+			const result = runCli(temp.home, ['audit', 'verify', '--expect', expectArg]);
+			expect(result.status, result.stderr).toBe(0);
+			expect(result.stdout).toMatch(
+				/4 entries verified, still holding the kept head at row 3, head 4:/,
+			);
+		}
+	});
+
+	it('fails with exit 8 when history was rewritten from an earlier row (which the chain alone passes)', () => {
+		const head = runCli(temp.home, ['audit', 'head']).stdout.trim();
+		rewriteFrom(2);
+		expect(runCli(temp.home, ['audit', 'verify']).status).toBe(0);
+		const result = runCli(temp.home, ['audit', 'verify', '--expect', head]);
+		expect(result.status).toBe(8);
+		expect(result.stderr).toMatch(
+			new RegExp(
+				`^error\\[AUDIT_HEAD_MISMATCH\\]: audit log verification failed: the kept head ${head} is not in the log: row 3 is not the head that was kept`,
+			),
+		);
+		expect(result.stderr).toMatch(
+			/hint: history was rewritten \(or cut\) outside AgentSpace at or before row 3; keep a copy of /,
+		);
+		const json = runCliJson(temp.home, ['audit', 'verify', '--expect', head]);
+		expect(json.status).toBe(8);
+		expect(json.json).toMatchObject({ ok: false, firstBadId: 3, reason: 'head_mismatch' });
+		const bare = runCli(temp.home, ['audit', 'verify', '--expect', head.slice(2)]);
+		expect(bare.status).toBe(8);
+		expect(bare.stderr).toMatch(
+			/^error\[AUDIT_HEAD_MISMATCH\]: audit log verification failed: no row has the kept head hash/,
+		);
+	});
+
+	it('refuses a malformed head as a usage error (exit 2), before opening anything', () => {
+		for (const bad of ['3', '3:xyz', 'head']) {
+			const result = runCli(join(temp.home, 'typo'), ['audit', 'verify', '--expect', bad]);
+			expect(result.status).toBe(2);
+			expect(result.stderr).toMatch(
+				/^error\[USAGE\]: .* is not an audit head \(<position>:<64 hex digits>\)/,
+			);
+			expect(result.stderr).toMatch(
+				/hint: pass the head exactly as `agentspace audit head` printed it/,
+			);
+		}
+	});
+});
+
+describe('a damaged database (tables dropped with raw SQL)', () => {
+	function drop(...tables: string[]): void {
+		const db = new Database(join(temp.home, 'agentspace.db'));
+		for (const table of tables) db.exec(`DROP TABLE ${table}`);
+		db.close();
+	}
+
+	it('audit verify reports it as tampering: exit 8, DB_DAMAGED naming the table, with a hint', () => {
+		drop('audit_log');
+		const result = runCli(temp.home, ['audit', 'verify']);
+		expect(result.status).toBe(8);
+		expect(result.stderr).toMatch(
+			/^error\[DB_DAMAGED\]: the database .*agentspace\.db is damaged: table audit_log is missing$/m,
+		);
+		expect(result.stderr).toMatch(
+			/hint: AgentSpace never drops tables: the file was changed outside it\. Keep a copy of /,
+		);
+		const json = runCliJson(temp.home, ['audit', 'verify']);
+		expect(json.status).toBe(8);
+		expect(json.json).toMatchObject({ ok: false, reason: 'db_damaged' });
+	});
+
+	it.each([
+		[['audit_log'], ['audit', 'list'], /table audit_log is missing/],
+		[
+			['audit_log'],
+			['config', 'set', 'securityMode', 'full-control'],
+			/table audit_log is missing/,
+		],
+		[['events', 'agents'], ['audit', 'list'], /tables agents, events are missing/],
+		[['events'], ['config', 'set', 'apiEndpoint.port', '4100'], /table events is missing/],
+	])(
+		'with %j dropped, %j exits 8 with DB_DAMAGED (not INTERNAL) and changes nothing',
+		(tables, command, missing) => {
+			drop(...tables);
+			const before = runCli(temp.home, ['config', 'get', 'apiEndpoint.port']).stdout;
+			const result = runCli(temp.home, command);
+			expect(result.status).toBe(8);
+			expect(result.stderr).toMatch(/^error\[DB_DAMAGED\]: /);
+			expect(result.stderr).toMatch(missing);
+			expect(result.stderr).not.toMatch(/INTERNAL|no such table/);
+			expect(runCli(temp.home, ['config', 'get', 'apiEndpoint.port']).stdout).toBe(before);
+		},
+	);
 });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadCommand, type RunAction } from '../../program.js';
+import type { AuditVerifyOptions } from './auditVerify.js';
 
 /** Options of `audit list`, as commander parses them. */
 export interface AuditListOptions {
@@ -12,7 +13,7 @@ export interface AuditListOptions {
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-/** `agentspace audit list|verify`. */
+/** `agentspace audit list|verify|head`. */
 export function registerAuditCommands(program: Command, run: RunAction): void {
 	const audit = program
 		.command('audit')
@@ -43,18 +44,43 @@ Examples:
 	audit
 		.command('verify')
 		.description('check every entry against the hash chain; exit 8 naming the first bad row')
+		.option(
+			'--expect <head>',
+			'also require this head, kept from `audit head` (<position>:<hash>, or the hash alone)',
+		)
 		.addHelpText(
 			'after',
 			`
 Examples:
   $ agentspace audit verify
+  $ agentspace audit verify --expect 42:3f5c…   (as \`audit head\` printed it)
   $ agentspace audit verify --json`,
+		)
+		.action((options: AuditVerifyOptions, command: Command) =>
+			run(command, async (ctx) =>
+				(
+					await loadCommand<typeof import('./auditVerify.js')>('commands/audit/auditVerify.js')
+				).auditVerify(ctx, options),
+			),
+		);
+	audit
+		.command('head')
+		.description("print the audit log's head (<position>:<hash>) to keep elsewhere")
+		.addHelpText(
+			'after',
+			`
+Keep the head outside this machine (a note, a ticket, a commit); later,
+\`agentspace audit verify --expect <head>\` fails if history was rewritten.
+
+Examples:
+  $ agentspace audit head
+  $ agentspace audit head --json`,
 		)
 		.action((_options, command: Command) =>
 			run(command, async (ctx) =>
 				(
-					await loadCommand<typeof import('./auditVerify.js')>('commands/audit/auditVerify.js')
-				).auditVerify(ctx),
+					await loadCommand<typeof import('./auditHead.js')>('commands/audit/auditHead.js')
+				).auditHead(ctx),
 			),
 		);
 }
