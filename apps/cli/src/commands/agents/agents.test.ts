@@ -282,6 +282,58 @@ describe('agents: refusing bad input, changing nothing', () => {
 		expect(agentDirs()).toEqual([]);
 	});
 
+	it('shows "no build" for an agent without build steps, and "not built" for one that has them', () => {
+		const plain = createFixtureAgentRepo({ id: 'plain', build: undefined });
+		try {
+			expect(cli('agents', 'install', plain.url).status).toBe(0);
+			expect(cli('agents', 'install', repo.url).status).toBe(0);
+			const project = join(user.home, 'Projects', 'found');
+			mkdirSync(project, { recursive: true });
+			writeFileSync(
+				join(project, 'agentspace.agent.json'),
+				JSON.stringify({ ...fixtureAgentManifest(), id: 'found', build: undefined }),
+			);
+			expect(cli('agents', 'discover').status).toBe(0);
+
+			const list = cliJson<{ agents: { id: string; buildStatus: string; buildNeeded: unknown }[] }>(
+				'agents',
+				'list',
+			);
+			expect(
+				list.json.agents.map(({ id, buildStatus, buildNeeded }) => ({
+					id,
+					buildStatus,
+					buildNeeded,
+				})),
+			).toEqual([
+				{ id: 'echo-agent', buildStatus: 'none', buildNeeded: true },
+				{ id: 'found', buildStatus: 'none', buildNeeded: false },
+				{ id: 'plain', buildStatus: 'none', buildNeeded: false },
+			]);
+			const table = cli('agents', 'list').stdout;
+			expect(table).toMatch(/echo-agent\s.*\sinstalled\s+not built\s/);
+			expect(table).toMatch(/found\s.*\sdiscovered\s+no build\s/);
+			expect(table).toMatch(/plain\s.*\sinstalled\s+no build\s/);
+			expect(cli('agents', 'info', 'plain').stdout).toMatch(/build\s+no build\n/);
+			expect(cli('agents', 'info', 'echo-agent').stdout).toMatch(/build\s+not built\n/);
+			expect(cliJson<{ buildNeeded: unknown }>('agents', 'info', 'plain').json.buildNeeded).toBe(
+				false,
+			);
+
+			// A checkout whose manifest no longer is the recorded one says nothing it cannot know.
+			writeFileSync(
+				join(temp.home, 'agents', 'plain', 'src', 'agentspace.agent.json'),
+				JSON.stringify({ ...fixtureAgentManifest(), id: 'plain' }),
+			);
+			expect(cliJson<{ buildNeeded: unknown }>('agents', 'info', 'plain').json.buildNeeded).toBe(
+				null,
+			);
+			expect(cli('agents', 'info', 'plain').stdout).toMatch(/build\s+not built\n/);
+		} finally {
+			plain.cleanup();
+		}
+	});
+
 	it('refuses a manifest whose id contains ".." (install and discover)', () => {
 		repo.commit({ 'agentspace.agent.json': { ...fixtureAgentManifest(), id: 'a..b' } });
 		const result = cli('agents', 'install', repo.url);
