@@ -89,9 +89,14 @@ export function startAgentProcess(options: StartOptions): Promise<AgentProcess> 
 		let killed = false;
 		let killTimer: NodeJS.Timeout | undefined;
 		const exited = new Promise<ProcessExit>((settle) => {
-			whenExited(child, options.drainMs ?? 1000, (exitCode, signal) => {
+			whenExited(child, options.drainMs ?? 1000, (code, how) => {
 				if (killTimer !== undefined) clearTimeout(killTimer);
 				options.onExit?.();
+				// bwrap reports its sandbox's pid 1 killed by our SIGKILL as 137:
+				// recorded as what it was, the run killed by SIGKILL.
+				const sandboxKilled = killed && options.terminate === 'sandbox' && code === 137;
+				const exitCode = sandboxKilled ? null : code;
+				const signal = sandboxKilled ? 'SIGKILL' : how;
 				options.log.note(
 					signal === null
 						? `exited with code ${exitCode}`

@@ -112,10 +112,29 @@ describe.skipIf(!sandbox.run)('the OS sandbox, through agents run', () => {
 		expect(results.outsideDir).toMatch(/^(EROFS|EACCES|EPERM)$/);
 		expect(results.readDatabase).toMatch(/^(ENOENT|EACCES|EPERM)$/);
 		expect(results.tcp).not.toBe('ok');
-		expect(results.proxy).toBe('status 403');
+		// No network approval: bwrap runs without a network at all, no proxy is set up.
+		expect(results.proxy).toBe('no proxy');
 		expect(readdirSync(outside)).toEqual([]);
 		expect(readFileSync(join(approved, 'out.txt'), 'utf8')).toBe('x');
 		expect(runCli(temp.home, ['agents', 'logs', 'probe']).stdout).toMatch(/results/);
+	});
+
+	it('with a network approval, goes through the filtering proxy: other hosts are refused', async () => {
+		const db = join(temp.home, 'agentspace.db');
+		install(
+			'probe',
+			['probe.mjs', approved, outside, db, String(port)],
+			[`filesystem:write:${approved}`, 'network:egress:example.com'],
+		);
+		const running = spawnCli(temp.home, ['agents', 'run', 'probe', '--foreground']);
+		await running.waitForStdout(/results \{.*\}/, 20_000);
+		running.child.kill('SIGINT');
+		expect(await running.exited).toEqual({ code: 0, signal: null });
+		const results = JSON.parse(/results (\{.*\})/.exec(running.stdout())?.[1] ?? '{}');
+		expect(results).toMatchObject({ dataDir: 'ok', approvedDir: 'ok' });
+		expect(results.outsideDir).toMatch(/^(EROFS|EACCES|EPERM)$/);
+		expect(results.tcp).not.toBe('ok');
+		expect(results.proxy).toBe('status 403');
 	});
 
 	it('keeps the log bounded (100 MB of output, at most 6 × 10 MB on disk)', async () => {
