@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { join } from 'node:path';
+import {
+	type ChangeActor,
+	callDaemon,
+	type DaemonConnection,
+	daemonPaths,
+	enableAgent,
+	installAgent,
+	isProcessAlive,
+	type RunningDaemon,
+	runDaemon,
+} from '@agentspace/agents';
+import { generateAuthToken } from '@agentspace/core';
+import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
+import {
+	createFixtureAgentRepo,
+	createTempHome,
+	FIXTURE_RUN_AGENT,
+	fixtureAgentManifest,
+	type GitRepo,
+	type TempHome,
+} from '@agentspace/testing';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createUiHost } from './uiHost.js';
+
+// The admin UI's revoke of a running agent, through the daemon's real
+// supervisor and a real agent process: the run is stopped, as the person
+// logged in, not as whoever started it.
+
+const runner: ChangeActor = { type: 'human', id: 'runner' };
+const owner: ChangeActor = { type: 'human', id: 'owner' };
+const PORT = 40_000 + (process.pid % 20_000);
+let temp: TempHome;
+let db: AgentSpaceDb;
+let repo: GitRepo;
+let daemon: RunningDaemon;
+let connection: DaemonConnection;
+
+beforeEach(async () => {
+	temp = createTempHome('ui-revoke');
+	db = openDb({ path: join(temp.home, 'agentspace.db') });
+	const { build: _build, ...manifest } = fixtureAgentManifest();
+	repo = createFixtureAgentRepo({
+		...manifest,
+		build: undefined,
+		entrypoint: { command: 'node', args: ['agent.mjs', '--every', '50'] },
+		permissions: [],
+	});
+	repo.commit({ 'agent.mjs': readFileSync(FIXTURE_RUN_AGENT, 'utf8') });
+	await installAgent({ db, home: temp.home, source: repo.url, actor: runner });
+	enableAgent({ db, id: 'echo-agent', approve: 'all', actor: runner });
+	const token = generateAuthToken();
+	daemon = await runDaemon({
+		db,
+		home: temp.home,
+		token,
+		env: { PATH: process.env.PATH },
+		ui: (launcher) =>
+			createUiHost({
+				db,
+				home: temp.home,
+				launcher,
+				authToken: token,
+				owner,
+				env: { PATH: process.env.PATH },
+			}),
+	});
+	connection = { socket: daemonPaths(temp.home).socket, token };
+});
+afterEach(async () => {
+	await daemon.close(0);
+	closeDb(db);
+	repo.cleanup();
+	temp.cleanup();
+});
+
+function send(
+	method: string,
+	path: string,
+	headers: Record<string, string>,
+	body?: string,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+	return new Promise((resolve, reject) => {
+		const req = httpRequest(
+			{
+				host: '127.0.0.1',
+				port: PORT,
+				method,
+				path,
+				headers: {
+					host: `127.0.0.1:${PORT}`,
+					...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+					...headers,
+				},
+			},
+			(res) => {
+				let text = '';
+				res.setEncoding('utf8');
+				res.on('data', (chunk: string) => {
+					text += chunk;
+				});
+				res.on('end', () =>
+					resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }),
+				);
+			},
+		);
+		req.on('error', reject);
+		req.end(body);
+	});
+}
+
+it('stops the running agent when its approval is revoked in the UI, recorded as the person logged in', async () => {
+	const started = await callDaemon(connection, 'run', {
+		id: 'echo-agent',
+		restart: 'always',
+		unsandboxed: true,
+		env: { PATH: process.env.PATH ?? '' },
+		actor: runner,
+	});
+	expect(isProcessAlive(started.pid as number)).toBe(true);
+	const opened = await callDaemon(connection, 'ui', { port: PORT, actor: owner });
+	const login = new URL(opened.loginUrl);
+	const loggedIn = await send('GET', login.pathname + login.search, {});
+	const cookie = (loggedIn.headers['set-cookie']?.[0] ?? '').split(';')[0] as string;
+	const page = await send('GET', '/agents/echo-agent', { cookie });
+	const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] as string;
+
+	const revoked = await send(
+		'POST',
+		'/agents/echo-agent/revoke',
+		{ cookie, origin: `http://127.0.0.1:${PORT}` },
+		`_csrf=${encodeURIComponent(csrf)}`,
+	);
+
+	expect(revoked.status).toBe(303);
+	expect(isProcessAlive(started.pid as number)).toBe(false);
+	expect((await callDaemon(connection, 'status', {})).agents).toEqual([]);
+	const [ended] = await getAuditEvents(db, { type: 'agents.run_ended' });
+	expect(ended).toMatchObject({ actor: owner, metadata: { stopped: true } });
+	const [revoke] = await getAuditEvents(db, { type: 'agents.revoked' });
+	expect(revoke).toMatchObject({ actor: owner, sourceApp: 'agentspace-ui' });
+	const after = await send('GET', '/agents/echo-agent', { cookie });
+	expect(after.body).toContain('it cannot run until enabled again. Its run was stopped.');
+});
