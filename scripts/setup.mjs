@@ -49,19 +49,17 @@ if (major < 20 || (major === 20 && minor < 19)) {
 //    them doctor warns and the demo runs the agent --unsandboxed, audited.
 {
 	const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-	const prompt = interactive
-		? createInterface({ input: process.stdin, output: process.stderr })
-		: undefined;
-	try {
-		await ensureSandboxTools({
-			interactive,
-			skip: !systemPackages,
-			say,
-			...(prompt === undefined ? {} : { ask: (question) => prompt.question(`==> ${question}`) }),
-		});
-	} finally {
-		prompt?.close();
-	}
+	// The prompt is closed before the package manager runs: an open readline
+	// keeps the terminal in raw mode, which sudo's password prompt must not inherit.
+	const ask = async (question) => {
+		const prompt = createInterface({ input: process.stdin, output: process.stderr });
+		try {
+			return await prompt.question(`==> ${question}`);
+		} finally {
+			prompt.close();
+		}
+	};
+	await ensureSandboxTools({ interactive, skip: !systemPackages, say, ask });
 }
 
 const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
