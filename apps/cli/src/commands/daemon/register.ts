@@ -14,7 +14,9 @@ One daemon per AgentSpace home owns every agent started with \`agents run\`
 restarts them by their policy, and starts again the \`--restart always\` ones
 that were running when it (or the machine) went down. The CLI talks to it over
 <home>/run/daemon.sock (mode 0600) with the home's auth token; a request
-without it is refused and audited as security.denied.
+without it is refused and audited as security.denied (a flood of them is
+folded into a few entries with counts). Connections that send no request
+within 5 s are closed, and at 512 open ones the oldest idle one is.
 
 Examples:
   $ agentspace daemon start            start it in the background (a running one is left as is)
