@@ -62,6 +62,18 @@ describe('parsePermission', () => {
 		expect(result.ok).toBe(false);
 		if (!result.ok) expect(result.errors[0]?.message).toMatch(message);
 	});
+
+	it('refuses a path longer than 4095 bytes once resolved, so its canonical form stays recordable', () => {
+		// Short enough as written; under a long home the resolved path is not.
+		const text = `filesystem:read:~/${'a'.repeat(4000)}`;
+		const longHome = { ...bases, home: `/home/${'h'.repeat(300)}` };
+		expect(parsePermission(text, bases).ok).toBe(true);
+		const result = parsePermission(text, longHome);
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(result.errors[0]?.message).toMatch(/longer than 4095 bytes/);
+		const fits = parsePermission(`filesystem:read:~/${'a'.repeat(3700)}`, longHome);
+		expect(fits.ok && formatPermission(fits.value).length).toBeLessThanOrEqual(4200);
+	});
 });
 
 describe('approved ⊆ requested', () => {
