@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ChangeActor, DaemonLauncher } from '@agentspace/agents';
 import type { AgentSpaceDb, DenialThrottle } from '@agentspace/db';
+import type { AuditVerifier } from './auditVerifier.js';
 import type { Form } from './security/readForm.js';
 import type { SessionStore, UiSession } from './security/sessionStore.js';
 
@@ -25,6 +26,8 @@ export interface AdminUiDeps {
 	readonly userHome?: string;
 	/** `sourceApp` of every audit entry the UI writes. */
 	readonly sourceApp: string;
+	/** Verifies the audit chain for the audit page, from the head it verified last. */
+	readonly auditVerifier: AuditVerifier;
 }
 
 /**

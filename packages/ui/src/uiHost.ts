@@ -3,6 +3,7 @@ import type { ChangeActor, DaemonLauncher, HostedUi, UiOpened } from '@agentspac
 import { AgentSpaceError } from '@agentspace/core';
 import { type AgentSpaceDb, DenialThrottle } from '@agentspace/db';
 import { createAdminApp } from './adminApp.js';
+import { AuditVerifier } from './auditVerifier.js';
 import { auditFoldedRefusals } from './security/refuseRequest.js';
 import {
 	DEFAULT_SESSION_LIMITS,
@@ -81,6 +82,8 @@ export function createUiHost(options: UiHostOptions): HostedUi {
 	const sourceApp = options.sourceApp ?? UI_SOURCE_APP;
 	const log = options.log ?? (() => {});
 	let current: Listening | undefined;
+	// Outlives a port move: the head verified last is the host's, not one listener's.
+	const auditVerifier = new AuditVerifier();
 	// One open or close at a time: concurrent `agentspace ui` calls must not leak a listener.
 	let queue: Promise<unknown> = Promise.resolve();
 	const serially = <T>(work: () => Promise<T>): Promise<T> => {
@@ -104,6 +107,7 @@ export function createUiHost(options: UiHostOptions): HostedUi {
 			env: options.env,
 			...(options.userHome === undefined ? {} : { userHome: options.userHome }),
 			sourceApp,
+			auditVerifier,
 		});
 		const server = createUiServer(app, { db: options.db, denials, sourceApp, port });
 		try {

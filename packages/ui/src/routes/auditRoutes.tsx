@@ -1,10 +1,5 @@
 import { isAgentSpaceError } from '@agentspace/core';
-import {
-	type AuditQuery,
-	type AuditRecord,
-	getAuditEvents,
-	verifyAuditChain,
-} from '@agentspace/db';
+import { type AuditQuery, type AuditRecord, getAuditEvents } from '@agentspace/db';
 import type { Hono } from 'hono';
 import type { AdminUiDeps, UiEnv } from '../uiContext.js';
 import { type AuditFilters, AuditPage } from '../views/auditPage.js';
@@ -29,7 +24,10 @@ function toQuery(filters: AuditFilters): AuditQuery {
 	return query;
 }
 
-/** `GET /audit`: chain verification, then the entries that match the filters, newest first. */
+/**
+ * `GET /audit`: chain verification (from the head verified last; in full with
+ * `?verify=full`), then the entries that match the filters, newest first.
+ */
 export function registerAuditRoutes(app: Hono<UiEnv>, deps: AdminUiDeps): void {
 	app.get('/audit', async (c) => {
 		const field = (name: string) => (c.req.query(name) ?? '').trim().slice(0, 200);
@@ -48,7 +46,9 @@ export function registerAuditRoutes(app: Hono<UiEnv>, deps: AdminUiDeps): void {
 			if (!isAgentSpaceError(error)) throw error;
 			problem = error.message;
 		}
-		const verification = await verifyAuditChain(deps.db);
+		const verification = await deps.auditVerifier.verify(deps.db, {
+			full: c.req.query('verify') === 'full',
+		});
 		return c.html(
 			<AuditPage
 				session={c.get('session')}

@@ -1,5 +1,6 @@
-import type { AuditChainVerification, AuditRecord } from '@agentspace/db';
+import type { AuditRecord } from '@agentspace/db';
 import type { FC } from 'hono/jsx';
+import type { AuditPageVerification } from '../auditVerifier.js';
 import type { UiSession } from '../security/sessionStore.js';
 import { AuditTable } from './auditTable.js';
 import { Page } from './layout.js';
@@ -13,23 +14,41 @@ export interface AuditFilters {
 	readonly limit: string;
 }
 
-const Verification: FC<{ verification: AuditChainVerification }> = ({ verification }) =>
-	verification.ok ? (
-		<div class="banner ok" id="verification">
-			Chain verified: all {verification.count} entries check out (head{' '}
-			<code>{verification.headHash.slice(0, 16)}</code>).
-		</div>
-	) : (
-		<div class="banner bad" id="verification">
-			Chain broken at entry #{verification.firstBadId}: {verification.message} ({verification.count}{' '}
-			entries before it check out).
+const FullLink: FC = () => (
+	<a href="/audit?verify=full" id="verify-full">
+		Verify the whole chain
+	</a>
+);
+
+const Verification: FC<{ verification: AuditPageVerification }> = ({ verification }) => {
+	const { result, mode, from } = verification;
+	if (!result.ok) {
+		return (
+			<div class="banner bad" id="verification">
+				Chain broken at entry #{result.firstBadId}: {result.message}
+				{result.reason === 'head_mismatch'
+					? null
+					: ` (${result.count} entries before it check out)`}
+				. <FullLink />
+			</div>
+		);
+	}
+	const how =
+		mode === 'full'
+			? 'verified in full'
+			: `${result.count - from} new since the last verification checked, and entry #${from} re-checked`;
+	return (
+		<div class="banner ok" id="verification" data-mode={mode}>
+			Chain verified: all {result.count} entries check out ({how}; head{' '}
+			<code>{result.headHash.slice(0, 16)}</code>). <FullLink />
 		</div>
 	);
+};
 
 /** The audit log: chain verification, filters, entries newest first. */
 export const AuditPage: FC<{
 	session: UiSession;
-	verification: AuditChainVerification;
+	verification: AuditPageVerification;
 	filters: AuditFilters;
 	entries: readonly AuditRecord[];
 	/** Why the filters were not applied, if they were invalid. */
