@@ -1,0 +1,95 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateAuthToken } from '@agentspace/core';
+import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
+import {
+	createFixtureAgentRepo,
+	createTempHome,
+	FIXTURE_RUN_AGENT,
+	fixtureAgentManifest,
+	type GitRepo,
+	type TempHome,
+} from '@agentspace/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recordChange } from '../catalog/recordChange.js';
+import { type RunningDaemon, runDaemon } from '../daemon/runDaemon.js';
+import { enableAgent } from '../enable/enableAgent.js';
+import { installAgent } from '../install/installAgent.js';
+import { gitGuardSnapshotPath, writeGitGuardSnapshot } from './gitGuardSnapshot.js';
+import { protectGitDirs } from './protectGitDirs.js';
+
+// A supervisor that dies (kill -9 of the daemon or of a foreground run) never
+// checks its run's git directories: the next daemon does, from the snapshot.
+const actor = { type: 'human', id: 'tester' } as const;
+let temp: TempHome;
+let db: AgentSpaceDb;
+let repo: GitRepo;
+let daemon: RunningDaemon | undefined;
+
+beforeEach(async () => {
+	temp = createTempHome('git-guard-reconcile');
+	db = openDb({ path: join(temp.home, 'agentspace.db') });
+	const { build: _build, ...manifest } = fixtureAgentManifest();
+	repo = createFixtureAgentRepo({
+		...manifest,
+		build: undefined,
+		entrypoint: { command: 'node', args: ['agent.mjs'] },
+		permissions: [],
+	});
+	repo.commit({ 'agent.mjs': readFileSync(FIXTURE_RUN_AGENT, 'utf8') });
+	await installAgent({ db, home: temp.home, source: repo.url, actor });
+	enableAgent({ db, id: 'echo-agent', approve: 'all', actor });
+});
+afterEach(async () => {
+	await daemon?.close(0);
+	daemon = undefined;
+	closeDb(db);
+	repo.cleanup();
+	temp.cleanup();
+});
+
+describe('a lost run', () => {
+	it('gets its end-of-run git check when the next daemon reconciles it', async () => {
+		const writable = join(realpathSync(temp.home), 'writable');
+		mkdirSync(writable);
+		writeGitGuardSnapshot(temp.home, 'echo-agent', 'run_lost', protectGitDirs([writable]));
+		const deadPid = 2 ** 22 + 12345; // above pid_max's default: never a live process
+		recordChange(db, {
+			actor,
+			events: [
+				{
+					type: 'agent_run_started',
+					fields: {
+						agent_id: 'echo-agent',
+						run_id: 'run_lost',
+						pid: deadPid,
+						sandboxed: true,
+						restart_policy: 'no',
+						attempt: 0,
+						supervisor_pid: deadPid + 1,
+					},
+				},
+			],
+			audit: { eventType: 'agents.run_started', agentId: 'echo-agent', metadata: {} },
+		});
+		// What the agent planted before its supervisor died.
+		const planted = join(writable, 'a', 'b', 'c');
+		mkdirSync(planted, { recursive: true });
+		execFileSync('git', ['init', '-q', planted]);
+		writeFileSync(join(planted, '.git', 'hooks', 'post-checkout'), '#!/bin/sh\nexit 0\n', {
+			mode: 0o755,
+		});
+
+		daemon = await runDaemon({ db, home: temp.home, token: generateAuthToken(), env: process.env });
+
+		expect(existsSync(join(planted, '.git', 'hooks', 'post-checkout'))).toBe(false);
+		const [entry] = await getAuditEvents(db, { type: 'security.git_neutralised' });
+		expect(entry).toMatchObject({
+			severity: 'security',
+			subject: { type: 'agent', id: 'echo-agent' },
+			metadata: { runId: 'run_lost', count: 1 },
+		});
+		expect(existsSync(gitGuardSnapshotPath(temp.home, 'echo-agent', 'run_lost'))).toBe(false);
+	});
+});
