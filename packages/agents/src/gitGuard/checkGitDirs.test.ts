@@ -59,9 +59,10 @@ const evilConfig = () =>
 function afterChangeOf(path: string): void {
 	const before = statSync(path).ctimeMs;
 	const probe = join(home, 'clock-probe');
-	do writeFileSync(probe, String(Math.random()));
 	// +2: the run's start is Date.now(), whole milliseconds, while change times have nanoseconds.
-	while (statSync(probe).ctimeMs <= before + CHANGE_TIME_SLACK_MS + 2);
+	const after = before + CHANGE_TIME_SLACK_MS + 2;
+	do writeFileSync(probe, String(Math.random()));
+	while (statSync(probe).ctimeMs <= after);
 }
 
 /** The run starts now: scan, protect, snapshot. */

@@ -131,11 +131,7 @@ export function sandboxPolicyFor(input: SandboxPolicyInput): SandboxPolicy {
 		allowWrite,
 		// `/tmp/claude` is writable by default in every sandbox the library
 		// makes (and shared by all of them); we give each agent its own TMPDIR.
-		denyWrite: unique([
-			...git.denyWrite,
-			'/tmp/claude',
-			'/private/tmp/claude',
-		]),
+		denyWrite: unique([...git.denyWrite, '/tmp/claude', '/private/tmp/claude']),
 		denyRead,
 		allowRead: outermost([paths.root, ...[input.installPath, ...reads, ...writes].filter(hidden)]),
 		allowedHosts: unique(hosts),
