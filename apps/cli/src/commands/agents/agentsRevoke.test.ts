@@ -182,4 +182,6 @@ it('revokes an agent that does not run and stops nothing', () => {
 	expect(revoke.status).toBe(0);
 	expect(revoke.json.stopped).toEqual([]);
 	expect(auditOf('agents.run_ended')).toEqual([]);
+	// No daemon was asked, so none was given a token: nothing was created for it.
+	expect(existsSync(join(temp.home, 'auth-token'))).toBe(false);
 });

@@ -8,7 +8,7 @@ import {
 	stopForegroundRun,
 } from '@agentspace/agents';
 import { openExistingHomeDb } from '../../homeDb.js';
-import { daemonConnection, daemonStatusOrUndefined } from '../daemon/daemonConnection.js';
+import { daemonStatusOrUndefined, listeningDaemonConnection } from '../daemon/daemonConnection.js';
 
 /**
  * Stops `id` (or, undefined, every agent) wherever it runs: a run the daemon
@@ -31,14 +31,15 @@ export async function stopRunningAgents(
 	} finally {
 		db.$client.close();
 	}
-	const connection = await daemonConnection(home, graceMs + 15_000);
-	const daemon = await daemonStatusOrUndefined(connection);
+	// No socket, no daemon: nothing to ask, and no auth token to create for it.
+	const connection = await listeningDaemonConnection(home, graceMs + 15_000);
+	const daemon = connection === undefined ? undefined : await daemonStatusOrUndefined(connection);
 	const daemonIds = new Set(daemon?.agents.map((a) => a.id) ?? []);
 	foreground = foreground.filter(
 		(run) => !daemonIds.has(run.id) && run.supervisorPid !== daemon?.pid,
 	);
 	const stopped: StoppedAgent[] = [];
-	if (daemon !== undefined && (id === undefined || daemonIds.has(id))) {
+	if (connection !== undefined && daemon !== undefined && (id === undefined || daemonIds.has(id))) {
 		if (id === undefined)
 			stopped.push(...(await callDaemon(connection, 'stopAll', { graceMs, actor })));
 		else stopped.push(await callDaemon(connection, 'stop', { id, graceMs, actor }));
