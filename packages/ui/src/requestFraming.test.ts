@@ -131,9 +131,17 @@ function refused(kind: string, method: string): void {
 	refusals.set(key, (refusals.get(key) ?? 0) + 1);
 }
 
-type Framing = 'none' | 'empty' | 'chunked' | 'oversized' | 'oversized-chunked' | 'malformed';
+type Framing =
+	| 'none'
+	| 'form-without-length'
+	| 'empty'
+	| 'chunked'
+	| 'oversized'
+	| 'oversized-chunked'
+	| 'malformed';
 const FRAMINGS: readonly Framing[] = [
 	'none',
+	'form-without-length',
 	'empty',
 	'chunked',
 	'oversized',
@@ -165,7 +173,9 @@ function expected(route: string, method: string, framing: Framing): Expected {
 	if (framing === 'malformed') return refuse(400, 'malformed-body');
 	if (framing === 'none') return refuse(400, 'malformed-body');
 	const login = route === '/login' && method === 'POST';
-	if (framing === 'empty') return login ? refuse(403, 'login') : refuse(403, 'csrf');
+	if (framing === 'empty' || framing === 'form-without-length') {
+		return login ? refuse(403, 'login') : refuse(403, 'csrf');
+	}
 	// A valid chunked form: the guards let it through; the route answers.
 	if (login) return { refused: false, status: 303 };
 	// The login form carries no CSRF token: only POST /login goes without a session.
@@ -192,6 +202,9 @@ function framed(
 	switch (framing) {
 		case 'none':
 			return { headers: base, body: '' };
+		case 'form-without-length':
+			// A form's type, but neither Content-Length nor Transfer-Encoding: an empty body.
+			return { headers: { ...base, 'Content-Type': FORM }, body: '' };
 		case 'empty':
 			return { headers: { ...base, 'Content-Type': FORM, 'Content-Length': '0' }, body: '' };
 		case 'chunked':

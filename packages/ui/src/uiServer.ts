@@ -8,9 +8,13 @@ import { uiHosts } from './security/requestGuards.js';
 import { SECURITY_HEADERS } from './security/securityHeaders.js';
 import type { AdminUiDeps, UiEnv } from './uiContext.js';
 
-/** A short refusal page with the security headers, for answers the app cannot give. */
+/**
+ * A short page with the security headers, for answers the app cannot give.
+ * `reason` is one of this file's constants: never text from the request.
+ */
 function bareRefusal(status: number, reason: string): { head: string; body: string } {
-	const body = `<!doctype html><title>Request refused</title><h1>Request refused</h1><p>${reason}.</p>`;
+	const title = status === 500 ? 'Something went wrong' : 'Request refused';
+	const body = `<!doctype html><title>${title}</title><h1>${title}</h1><p>${reason}.</p>`;
 	const lines = [
 		`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}`,
 		'Content-Type: text/html; charset=utf-8',
@@ -47,12 +51,21 @@ export function createUiServer(
 		// The daemon's own fetch/Request/Response stay Node's.
 		overrideGlobalObjects: false,
 		errorHandler: () => {
+			// Outside the adapter's synchronous request parsing (current unset) this is
+			// the app's own response failing: a bug, not a malformed request.
+			if (current === undefined) {
+				const { body } = bareRefusal(500, 'the UI failed to answer; nothing was changed');
+				return new Response(body, {
+					status: 500,
+					headers: { 'Content-Type': 'text/html; charset=utf-8', ...SECURITY_HEADERS },
+				});
+			}
 			const reason = 'malformed request (the request line or URL does not parse)';
 			auditRefusedRequest(deps, {
 				kind: 'malformed-request',
 				reason,
-				method: current?.method ?? '-',
-				path: (current?.url ?? '-').split('?')[0] ?? '-',
+				method: current.method ?? '-',
+				path: (current.url ?? '-').split('?')[0] ?? '-',
 			});
 			const { body } = bareRefusal(400, reason);
 			return new Response(body, {
