@@ -156,6 +156,19 @@ describe('parseManifest is at least as strict as the events its values end up in
 		},
 	);
 
+	it('quotes a refused permission with its invisible characters escaped', () => {
+		for (const char of ['\u001b', '\u0085', '\u202e', '\u2028', '\u2066']) {
+			const result = parseManifest(
+				JSON.stringify({ ...good, permissions: [`filesystem:read:/tmp/${char}x`] }),
+			);
+			expect(result.ok).toBe(false);
+			if (result.ok) return;
+			const message = result.errors[0]?.message ?? '';
+			expect(message).toMatch(/^"filesystem:read:\/tmp\/\\u[0-9a-f]{4}x" must not contain/);
+			expect(message).not.toContain(char);
+		}
+	});
+
 	it('says what is wrong with a permission holding a newline, escaped', () => {
 		const result = parseManifest(
 			JSON.stringify({ ...good, permissions: ['filesystem:read:/tmp\n/etc'] }),

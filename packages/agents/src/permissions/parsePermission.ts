@@ -31,11 +31,19 @@ export function parsePermission(text: unknown, bases: PermissionBases): Result {
 	}
 	// Before any message below quotes the text back: no control characters.
 	const textProblem = permissionTextProblem(text);
-	if (textProblem !== undefined) return fail(`${JSON.stringify(text)} ${textProblem}`);
+	if (textProblem !== undefined) return fail(`${quoted(text)} ${textProblem}`);
 	const parsed = parseVocabulary(text, bases);
 	// The syntax the events check: what passes here can always be recorded.
 	const problem = permissionStringProblem(text);
 	return parsed.ok && problem !== undefined ? fail(`"${text}" ${problem}`) : parsed;
+}
+
+/** `text` in quotes with every character a terminal would act on, or hide, escaped. */
+function quoted(text: string): string {
+	return JSON.stringify(text).replace(
+		/[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+		(char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+	);
 }
 
 function parseVocabulary(text: string, bases: PermissionBases): Result {
