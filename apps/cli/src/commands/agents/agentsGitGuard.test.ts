@@ -3,7 +3,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sandboxReadiness } from '@agentspace/agents';
-import { createGitRepo, createTempHome, type GitRepo, type TempHome } from '@agentspace/testing';
+import {
+	createGitRepo,
+	createTempHome,
+	type GitRepo,
+	sandboxTestGate,
+	type TempHome,
+} from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, spawnCli } from '../../testCli.js';
 
@@ -12,8 +18,7 @@ import { runCli, spawnCli } from '../../testCli.js';
 // below <dir>, and makes new repositories during its run. After the run the
 // user runs git there as usual: nothing the agent planted may run.
 
-const readiness = sandboxReadiness();
-const skip = !readiness.ready && process.env.CI === undefined;
+const sandbox = sandboxTestGate(sandboxReadiness(), { file: import.meta.url });
 
 // The agent: every attempt once, one JSON line of results, then idle.
 const PLANTER = `
@@ -78,81 +83,90 @@ const userGit = (dir: string, ...args: string[]) =>
 		encoding: 'utf8',
 	});
 
-describe.skipIf(skip)('the git guard, through agents run', () => {
-	it('keeps planted hooks and config from ever running: read-only at depth, neutralised when new', async () => {
-		const marker = join(outside, 'MARKER');
-		const deep = join(approved, 'l1', 'l2', 'l3', 'deep');
-		mkdirSync(deep, { recursive: true });
-		execFileSync('git', ['init', '-q', deep]);
-		expect(userGit(deep, 'commit', '--allow-empty', '-q', '-m', 'first').status).toBe(0);
-		agentRepo.commit({
-			'planter.mjs': PLANTER,
-			'agentspace.agent.json': {
-				id: 'planter',
-				name: 'planter',
-				version: '1.0.0',
-				entrypoint: { command: 'node', args: ['planter.mjs', approved, marker] },
-				permissions: [`filesystem:write:${approved}`],
-			},
-		});
-		expect(runCli(temp.home, ['agents', 'install', agentRepo.url]).status).toBe(0);
-		expect(runCli(temp.home, ['agents', 'enable', 'planter', '--all']).status).toBe(0);
+describe.skipIf(!sandbox.run)('the git guard, through agents run', () => {
+	// Without a network approval the sandbox is bubblewrap started directly;
+	// with one, through the sandbox host and its proxy: both take policy.denyWrite.
+	it.each([
+		['without a network approval', []],
+		['with a network approval', ['network:egress:example.org']],
+	])(
+		'keeps planted hooks and config from ever running (%s): read-only at depth, neutralised when new',
+		async (_, extra: string[]) => {
+			const marker = join(outside, 'MARKER');
+			const deep = join(approved, 'l1', 'l2', 'l3', 'deep');
+			mkdirSync(deep, { recursive: true });
+			execFileSync('git', ['init', '-q', deep]);
+			expect(userGit(deep, 'commit', '--allow-empty', '-q', '-m', 'first').status).toBe(0);
+			agentRepo.commit({
+				'planter.mjs': PLANTER,
+				'agentspace.agent.json': {
+					id: 'planter',
+					name: 'planter',
+					version: '1.0.0',
+					entrypoint: { command: 'node', args: ['planter.mjs', approved, marker] },
+					permissions: [`filesystem:write:${approved}`, ...extra],
+				},
+			});
+			expect(runCli(temp.home, ['agents', 'install', agentRepo.url]).status).toBe(0);
+			expect(runCli(temp.home, ['agents', 'enable', 'planter', '--all']).status).toBe(0);
 
-		const running = spawnCli(temp.home, ['agents', 'run', 'planter', '--foreground']);
-		await running.waitForStdout(/results \{.*\}/, 20_000);
-		running.child.kill('SIGINT');
-		expect(await running.exited).toEqual({ code: 0, signal: null });
-		const results = JSON.parse(/results (\{.*\})/.exec(running.stdout())?.[1] ?? '{}');
+			const running = spawnCli(temp.home, ['agents', 'run', 'planter', '--foreground']);
+			await running.waitForStdout(/results \{.*\}/, 20_000);
+			running.child.kill('SIGINT');
+			expect(await running.exited).toEqual({ code: 0, signal: null });
+			const results = JSON.parse(/results (\{.*\})/.exec(running.stdout())?.[1] ?? '{}');
 
-		// Four levels down, the existing repository's hooks and config are read-only.
-		for (const denied of ['deepConfig', 'deepPostCheckout', 'deepPreCommit']) {
-			expect(results[denied], denied).toMatch(/^(EROFS|EPERM|EACCES)$/);
-		}
-		expect(results.deepReplaceHooks).not.toBe('ok');
-		expect(results.deepMoveGitDir).not.toBe('ok');
-		expect(readFileSync(join(deep, '.git', 'config'), 'utf8')).not.toContain('fsmonitor');
-		expect(existsSync(join(deep, '.git', 'hooks', 'post-checkout'))).toBe(false);
-		// What no mount could stop was written…
-		expect(results).toMatchObject({ deepCommondir: 'ok', newRepo: 'ok', gitFile: 'ok' });
+			// Four levels down, the existing repository's hooks and config are read-only.
+			for (const denied of ['deepConfig', 'deepPostCheckout', 'deepPreCommit']) {
+				expect(results[denied], denied).toMatch(/^(EROFS|EPERM|EACCES)$/);
+			}
+			expect(results.deepReplaceHooks).not.toBe('ok');
+			expect(results.deepMoveGitDir).not.toBe('ok');
+			expect(readFileSync(join(deep, '.git', 'config'), 'utf8')).not.toContain('fsmonitor');
+			expect(existsSync(join(deep, '.git', 'hooks', 'post-checkout'))).toBe(false);
+			// What no mount could stop was written…
+			expect(results).toMatchObject({ deepCommondir: 'ok', newRepo: 'ok', gitFile: 'ok' });
 
-		// …and after the run, git as the user runs it executes none of it.
-		const fresh = join(approved, 'n1', 'n2', 'fresh');
-		const worktree = join(approved, 'g1', 'g2', 'wt');
-		for (const repo of [deep, fresh, worktree]) {
-			userGit(repo, 'status');
-			userGit(repo, 'commit', '--allow-empty', '-q', '-m', 'after the run');
-			userGit(repo, 'checkout', '-q', '-b', 'next');
-			userGit(repo, 'checkout', '-q', '-');
-		}
-		expect(existsSync(marker)).toBe(false);
-		// The repository that existed is whole again (the commondir is gone).
-		expect(userGit(deep, 'log', '--oneline').stdout).toMatch(/after the run/);
+			// …and after the run, git as the user runs it executes none of it.
+			const fresh = join(approved, 'n1', 'n2', 'fresh');
+			const worktree = join(approved, 'g1', 'g2', 'wt');
+			for (const repo of [deep, fresh, worktree]) {
+				userGit(repo, 'status');
+				userGit(repo, 'commit', '--allow-empty', '-q', '-m', 'after the run');
+				userGit(repo, 'checkout', '-q', '-b', 'next');
+				userGit(repo, 'checkout', '-q', '-');
+			}
+			expect(existsSync(marker)).toBe(false);
+			// The repository that existed is whole again (the commondir is gone).
+			expect(userGit(deep, 'log', '--oneline').stdout).toMatch(/after the run/);
 
-		// Reported: a security audit entry naming the paths, and the run log.
-		const audit = runCli(temp.home, [
-			'audit',
-			'list',
-			'--type',
-			'security.git_neutralised',
-			'--json',
-		]);
-		expect(audit.status).toBe(0);
-		for (const planted of [
-			join(fresh, '.git', 'hooks', 'post-checkout'),
-			join(fresh, '.git', 'config'),
-			join(approved, 'store', 'gd', 'hooks', 'pre-commit'),
-			join(approved, 'l1', 'evil', 'config'),
-			join(deep, '.git', 'commondir'),
-		]) {
-			expect(audit.stdout).toContain(planted);
-		}
-		expect(audit.stdout).toContain('"severity": "security"');
-		const log = runCli(temp.home, ['agents', 'logs', 'planter', '-n', '100']).stdout;
-		expect(log).toMatch(
-			/git guard: hook .*fresh\/\.git\/hooks\/post-checkout was planted during the run/,
-		);
-		// Quarantined, not executable, kept for the user to look at.
-		const quarantined = join(fresh, '.git', 'agentspace-quarantine');
-		expect(existsSync(quarantined)).toBe(true);
-	}, 60_000);
+			// Reported: a security audit entry naming the paths, and the run log.
+			const audit = runCli(temp.home, [
+				'audit',
+				'list',
+				'--type',
+				'security.git_neutralised',
+				'--json',
+			]);
+			expect(audit.status).toBe(0);
+			for (const planted of [
+				join(fresh, '.git', 'hooks', 'post-checkout'),
+				join(fresh, '.git', 'config'),
+				join(approved, 'store', 'gd', 'hooks', 'pre-commit'),
+				join(approved, 'l1', 'evil', 'config'),
+				join(deep, '.git', 'commondir'),
+			]) {
+				expect(audit.stdout).toContain(planted);
+			}
+			expect(audit.stdout).toContain('"severity": "security"');
+			const log = runCli(temp.home, ['agents', 'logs', 'planter', '-n', '100']).stdout;
+			expect(log).toMatch(
+				/git guard: hook .*fresh\/\.git\/hooks\/post-checkout was planted during the run/,
+			);
+			// Quarantined, not executable, kept for the user to look at.
+			const quarantined = join(fresh, '.git', 'agentspace-quarantine');
+			expect(existsSync(quarantined)).toBe(true);
+		},
+		60_000,
+	);
 });
