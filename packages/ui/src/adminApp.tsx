@@ -1,3 +1,4 @@
+import { asDamagedDatabaseError } from '@agentspace/db';
 import { Hono } from 'hono';
 import { registerAgentActions } from './routes/agentActions.js';
 import { registerAgentPages } from './routes/agentPages.js';
@@ -51,17 +52,22 @@ export function createAdminApp(deps: AdminUiDeps): Hono<UiEnv> {
 	registerAgentActions(app, deps);
 	registerAuditRoutes(app, deps);
 	app.notFound((c) => c.html(<NotFoundPage session={c.get('session')} />, 404));
-	app.onError((error, c) =>
-		c.html(
-			<BarePage title="Error">
-				<h1>Something went wrong</h1>
-				<p class="refusal">{error.message}</p>
+	app.onError((error, c) => {
+		// A table dropped under the running daemon: a finding to report, not a bug.
+		const damaged = asDamagedDatabaseError(error);
+		return c.html(
+			<BarePage title={damaged === undefined ? 'Error' : 'Database damaged'}>
+				<h1>{damaged === undefined ? 'Something went wrong' : 'The database is damaged'}</h1>
+				<p class="refusal">
+					{damaged === undefined ? error.message : `error[DB_DAMAGED]: ${damaged.message}`}
+				</p>
+				{damaged === undefined ? null : <p>{damaged.hint}</p>}
 				<p>
 					Nothing else was changed. <a href="/">Back to the agents</a>.
 				</p>
 			</BarePage>,
-			500,
-		),
-	);
+			damaged === undefined ? 500 : 503,
+		);
+	});
 	return app;
 }

@@ -21,7 +21,10 @@ let ui: HostedUi;
 let token: string;
 let cookie: string;
 
-function get(path: string, headers: Record<string, string> = {}): Promise<string> {
+function get(
+	path: string,
+	headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
 	return new Promise((resolve, reject) => {
 		const req = httpRequest(
 			{
@@ -38,7 +41,7 @@ function get(path: string, headers: Record<string, string> = {}): Promise<string
 				res.on('data', (chunk: string) => {
 					body += chunk;
 				});
-				res.on('end', () => resolve(body));
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
 			},
 		);
 		req.on('error', reject);
@@ -48,7 +51,7 @@ function get(path: string, headers: Record<string, string> = {}): Promise<string
 
 /** The verification banner of the audit page, as text. */
 async function banner(query = ''): Promise<string> {
-	const body = await get(`/audit${query}`, { cookie });
+	const { body } = await get(`/audit${query}`, { cookie });
 	const html = /<div class="banner [^"]+" id="verification"[^>]*>([\s\S]*?)<\/div>/.exec(body)?.[1];
 	if (html === undefined) throw new Error('no verification banner');
 	return html.replace(/<[^>]+>/g, '');
@@ -168,5 +171,18 @@ describe('the audit page verifies the chain incrementally', () => {
 		expect(await banner('?verify=full')).toMatch(
 			/^Chain broken at entry #2: row 2 was modified: its content does not match its hash \(1 entries before it check out\)/,
 		);
+	});
+});
+
+describe('a database damaged under the running UI', () => {
+	it('answers the audit page 503 naming the missing table (DB_DAMAGED), not 500', async () => {
+		await banner();
+		db.$client.exec('DROP TABLE audit_log');
+		const { status, body } = await get('/audit', { cookie });
+		expect(status).toBe(503);
+		expect(body).toContain(
+			'error[DB_DAMAGED]: the database is damaged: table audit_log is missing',
+		);
+		expect(body).toContain('AgentSpace never drops tables');
 	});
 });
