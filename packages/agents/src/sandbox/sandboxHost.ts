@@ -53,6 +53,21 @@ async function withoutSignalCleanup<T>(initialize: () => Promise<T>): Promise<T>
 }
 
 /**
+ * `--as-pid-1` right after bwrap's path in the library's command: the
+ * library's shell (which starts the bridges and the seccomp helper, and
+ * reaps) is then pid 1 of the sandbox instead of bwrap's own init. bwrap
+ * exits without reaping that init, which was left a zombie under the host's
+ * pid 1; its direct child it reaps. A command of another form (the library
+ * moved a long profile to a file) is left as it is.
+ */
+export function withShellAsPid1(wrapped: string, bwrapPath: string | undefined): string {
+	const prefix = `${bwrapPath ?? 'bwrap'} `;
+	return wrapped.startsWith(prefix)
+		? `${prefix}--as-pid-1 ${wrapped.slice(prefix.length)}`
+		: wrapped;
+}
+
+/**
  * The sandbox host: runs ONE agent inside the OS sandbox and mirrors its
  * exit. `argv[2]` is the JSON of a {@link SandboxLaunch} (see
  * sandboxedCommand); the host's environment, cwd and stdio are the agent's.
@@ -118,6 +133,8 @@ export async function runSandboxHost(argv: readonly string[] = process.argv): Pr
 		return stopSignal;
 	};
 
+	const bwrapPath =
+		process.platform === 'linux' ? findExecutable('bwrap', agentEnv.PATH) : undefined;
 	const { SandboxManager } = await import('@anthropic-ai/sandbox-runtime');
 	const shutDown = async (status: number): Promise<never> => {
 		try {
@@ -128,8 +145,6 @@ export async function runSandboxHost(argv: readonly string[] = process.argv): Pr
 		return process.exit(status);
 	};
 	try {
-		const bwrapPath =
-			process.platform === 'linux' ? findExecutable('bwrap', agentEnv.PATH) : undefined;
 		await withoutSignalCleanup(() =>
 			SandboxManager.initialize(sandboxRuntimeConfig(launch, bwrapPath)),
 		);
@@ -178,7 +193,7 @@ export async function runSandboxHost(argv: readonly string[] = process.argv): Pr
 		// `exec`: the wrapper (outer bwrap) is our child itself. Its own process
 		// group, so a SIGTERM to ours is not delivered to it too: bwrap would
 		// SIGKILL the agent instead of letting it stop.
-		const child = spawn('/bin/sh', ['-c', `exec ${wrapped}`], {
+		const child = spawn('/bin/sh', ['-c', `exec ${withShellAsPid1(wrapped, bwrapPath)}`], {
 			env: agentEnv,
 			stdio: 'inherit',
 			detached: true,
