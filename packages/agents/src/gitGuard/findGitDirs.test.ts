@@ -157,6 +157,23 @@ describe('protectGitDirs', () => {
 		expect(protection.scan.complete).toBe(true);
 	});
 
+	it('protects repositories, shallowest first, only while the mounts they cost fit', () => {
+		for (const name of ['one', 'two', 'three']) gitInit(join(root, 'a', 'b', name));
+		// Each costs its hooks, its config and the directories the sandbox pins
+		// above them: a, a/b (once), a/b/<name>, a/b/<name>/.git.
+		const all = protectGitDirs([root]);
+		expect(all).toMatchObject({ complete: true });
+		expect(all.gitDirs).toHaveLength(3);
+		const some = protectGitDirs([root], {}, 2 + 6 + 4);
+		expect(some.complete).toBe(false);
+		expect(some.incompleteBecause).toBe(
+			'stopped after 2 repositories: protecting more would take over 12 mounts',
+		);
+		expect(some.gitDirs).toHaveLength(2);
+		expect(some.denyWrite).toHaveLength(2 + 4);
+		expect(some.scan.complete).toBe(true);
+	});
+
 	it('denies config.worktree where git reads it, and an existing commondir', () => {
 		const main = gitInit(join(root, 'main'));
 		execFileSync('git', ['-C', main, 'config', 'extensions.worktreeConfig', 'true']);

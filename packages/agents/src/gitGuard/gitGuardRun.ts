@@ -34,10 +34,10 @@ export interface BeginGitGuardOptions {
  */
 export function beginGitGuard(options: BeginGitGuardOptions): void {
 	writeGitGuardSnapshot(options.home, options.agentId, options.runId, options.protection);
-	const { scan } = options.protection;
-	if (!scan.complete) {
+	const { protection } = options;
+	if (!protection.complete) {
 		options.note?.(
-			`git guard: the scan of the writable paths ${scan.incompleteBecause}; ${scan.gitDirs.length} repositories are protected, any beyond are checked when the run ends`,
+			`git guard: the protection of git repositories in the writable paths ${protection.incompleteBecause}; ${protection.gitDirs.length} repositories are read-only in the sandbox, any others are checked when the run ends`,
 		);
 	}
 }

@@ -17,9 +17,9 @@ export interface GitGuardSnapshot {
 	readonly since: number;
 	/** The writable paths. */
 	readonly roots: readonly string[];
-	/** Whether the start scan saw everything below them. */
+	/** Whether every git directory below them was found and protected at the start. */
 	readonly complete: boolean;
-	/** The git directories found at the start. */
+	/** The git directories protected at the start. */
 	readonly known: readonly string[];
 	/** The paths the sandbox made read-only: the agent could not have changed them. */
 	readonly protected: readonly string[];
@@ -43,8 +43,8 @@ export function writeGitGuardSnapshot(
 		runId,
 		since: protection.since,
 		roots: protection.scan.roots,
-		complete: protection.scan.complete,
-		known: protection.scan.gitDirs.map((found) => found.gitDir),
+		complete: protection.complete,
+		known: protection.gitDirs,
 		protected: protection.denyWrite,
 	};
 	const path = gitGuardSnapshotPath(home, agentId, runId);

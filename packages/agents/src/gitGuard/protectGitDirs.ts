@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { isBelow } from '../sandbox/pathWithin.js';
 import {
 	type FoundGitDir,
 	findGitDirs,
@@ -8,11 +9,27 @@ import {
 	smallFileText,
 } from './findGitDirs.js';
 
+/**
+ * How many mounts the protection may cost. Each denied path is one, and so
+ * is each directory between it and its writable path (the sandbox pins them
+ * so that renaming `.git` aside cannot undo the protection). bubblewrap
+ * takes about 3,000 mounts in all (the library refuses more: the sandbox
+ * would not start), and each costs start time: 1,000 mounts, some 190
+ * repositories four levels down, add about 1 s to a run's start.
+ */
+export const MAX_PROTECTION_MOUNTS = 1_000;
+
 /** What a run's sandbox protects in git directories, and what it was derived from. */
 export interface GitProtection {
 	/** When the scan began (ms since the epoch): what changes after it is the run's. */
 	readonly since: number;
 	readonly scan: GitDirScan;
+	/** The git directories protected: all the scan found, unless the mount budget ran out. */
+	readonly gitDirs: readonly string[];
+	/** True when every git directory below the writable paths is protected. */
+	readonly complete: boolean;
+	/** Why not (the scan's bound, or the mount budget). */
+	readonly incompleteBecause?: string;
 	/**
 	 * The paths the sandbox must make read-only (absolute; some may not exist
 	 * yet, and then must not be creatable): part of `SandboxPolicy.denyWrite`.
@@ -52,17 +69,47 @@ function gitDirFiles(found: FoundGitDir): string[] {
  * read-only; so are `<path>/.git/hooks` and `<path>/.git/config` of each
  * writable path itself, repository or not, which keeps the agent from making
  * the writable path itself a repository. Repositories created during the run,
- * or beyond the scan's bound, are the end-of-run check's (checkGitDirs).
+ * or beyond the scan's bound or the mount budget, are the end-of-run check's
+ * (checkGitDirs).
  */
 export function protectGitDirs(
 	writable: readonly string[],
 	limits?: GitDirScanLimits,
+	maxMounts = MAX_PROTECTION_MOUNTS,
 ): GitProtection {
 	const since = (limits?.now ?? Date.now)();
 	const scan = findGitDirs(writable, limits);
 	const denyWrite = new Set(
 		writable.flatMap((path) => [join(path, '.git', 'hooks'), join(path, '.git', 'config')]),
 	);
-	for (const found of scan.gitDirs) for (const path of gitDirFiles(found)) denyWrite.add(path);
-	return { since, scan, denyWrite: [...denyWrite] };
+	const pinned = new Set<string>();
+	const gitDirs: string[] = [];
+	let overBudget: string | undefined;
+	// In the scan's order, shallowest first, while the mounts they cost fit.
+	for (const found of scan.gitDirs) {
+		const paths = gitDirFiles(found).filter((path) => !denyWrite.has(path));
+		const pins = new Set<string>();
+		for (const path of paths) {
+			const root = writable.find((dir) => isBelow(path, dir));
+			for (let dir = dirname(path); root !== undefined && isBelow(dir, root); dir = dirname(dir)) {
+				if (!pinned.has(dir)) pins.add(dir);
+			}
+		}
+		if (denyWrite.size + pinned.size + paths.length + pins.size > maxMounts) {
+			overBudget = `stopped after ${gitDirs.length} repositories: protecting more would take over ${maxMounts} mounts`;
+			break;
+		}
+		for (const path of paths) denyWrite.add(path);
+		for (const dir of pins) pinned.add(dir);
+		gitDirs.push(found.gitDir);
+	}
+	const incompleteBecause = overBudget ?? scan.incompleteBecause;
+	return {
+		since,
+		scan,
+		gitDirs,
+		complete: incompleteBecause === undefined,
+		...(incompleteBecause === undefined ? {} : { incompleteBecause }),
+		denyWrite: [...denyWrite],
+	};
 }
