@@ -242,6 +242,8 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 			});
 		} catch (error) {
 			await process.stop(graceMs);
+			// It ran, however briefly: what it planted is checked like any run's.
+			finishGitGuard({ db: options.db, home: options.home, agentId: options.id, runId });
 			throw error;
 		}
 		options.onStatus?.({ state: 'started', runId, pid: process.pid, logPath, sandboxed });
