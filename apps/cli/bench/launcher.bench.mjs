@@ -9,9 +9,17 @@
 //    --unsandboxed, against `node agent.mjs` printing the same line directly.
 //    Interleaved, median and p90 of N runs; each run is stopped with SIGINT and
 //    waited for. Target: sandboxed median ≤ 500 ms.
+//    A sandboxed run with a network approval (the sandbox host's path) is
+//    timed too.
 // 2. Daemon memory: the daemon's own RSS (not its children) with 20 idle
 //    sandboxed agents, against the same daemon idle with none. Target ≤ 80 MB.
-//    The RSS of the sandbox trees (host, bwrap, socat, agent) is printed too.
+// 3. Sandbox cost per agent, from the same run: for each of the 20 agents
+//    (no network approval: bwrap started directly) and 3 more with one
+//    (the sandbox host, proxy and bridges), the processes of its sandbox
+//    beyond the agent's own and their PSS (/proc/<pid>/smaps_rollup, shared
+//    pages divided among their users), against the agent's own PSS. Targets:
+//    ≤ 3 processes and ≤ 10 MB without network approval, ≤ 15 MB with one.
+//    Zombies in the trees, and left after the stops, are counted (target 0).
 //
 // Informational, not gating: a missed target prints OVER TARGET and still exits
 // 0; only a broken benchmark exits 1. Processes it started that outlive their
@@ -35,6 +43,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const LATENCY_TARGET_MS = 500;
 const RSS_TARGET_MB = 80;
+const SANDBOX_PROCESSES_TARGET = 3;
+const SANDBOX_PSS_TARGET_MB = 10;
+const SANDBOX_NETWORK_PSS_TARGET_MB = 15;
+const NETWORK_AGENTS = 3;
+const NETWORK_PERMISSION = 'network:egress:example.com';
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
 	const index = args.indexOf(name);
@@ -130,7 +143,7 @@ async function pool(items, limit, task) {
 }
 
 /** A git repository (branch main) holding the fixture agent under `id`. */
-function createAgentRepo(id) {
+function createAgentRepo(id, permissions = []) {
 	const path = join(root, 'repos', id);
 	mkdirSync(path, { recursive: true });
 	const git = (...argv) => execGit(path, argv);
@@ -141,7 +154,7 @@ function createAgentRepo(id) {
 		name: `Bench ${id}`,
 		version: '1.0.0',
 		entrypoint: { command: 'node', args: AGENT_ARGS },
-		permissions: [],
+		permissions,
 	};
 	writeFileSync(join(path, 'agentspace.agent.json'), `${JSON.stringify(manifest, null, '\t')}\n`);
 	git('add', '--all');
@@ -202,6 +215,9 @@ function procKb(pid, file, field) {
 	}
 }
 const rssOf = (pid) => procKb(pid, 'status', 'VmRSS');
+const pssOf = (pid) => procKb(pid, 'smaps_rollup', 'Pss');
+/** The fixture agent itself: `node agent.mjs …` (its host and bwrap name it only further on). */
+const isAgent = (proc) => proc.comm === 'node' && cmdline(proc.pid).split(' ')[1] === 'agent.mjs';
 
 /**
  * Every process this benchmark started (or that its CLI runs started), by pid
@@ -238,6 +254,8 @@ function leftovers() {
 	const alive = [];
 	const zombies = [];
 	for (const proc of ours) {
+		// The daemon detaches from its starter: its exit is pid 1's to reap, not the sandbox's.
+		if (proc.state === 'Z' && daemonPids.has(proc.pid)) continue;
 		if (proc.state === 'Z')
 			zombies.push(describeZombie(proc, tracked.get(`${proc.pid}:${proc.start}`)));
 		else alive.push({ pid: proc.pid, command: cmdline(proc.pid).slice(0, 100) });
@@ -352,8 +370,12 @@ async function benchFirstOutput() {
 	const repo = createAgentRepo('ticker');
 	cli(home, ['agents', 'install', repo.url]);
 	cli(home, ['agents', 'enable', 'ticker', '--all']);
+	const netRepo = createAgentRepo('netticker', [NETWORK_PERMISSION]);
+	cli(home, ['agents', 'install', netRepo.url]);
+	cli(home, ['agents', 'enable', 'netticker', '--all']);
 	const setupMs = msSince(setupStart);
 	const runArgv = [bin, '--home', home, 'agents', 'run', 'ticker', '--foreground'];
+	const netRunArgv = [bin, '--home', home, 'agents', 'run', 'netticker', '--foreground'];
 	const cases = {
 		baseline: {
 			argv: AGENT_ARGS,
@@ -371,6 +393,12 @@ async function benchFirstOutput() {
 			argv: runArgv,
 			pattern: /^│ ready pid=/m,
 			note: /^started ticker /m,
+			signal: 'SIGINT',
+		},
+		sandboxedNetwork: {
+			argv: netRunArgv,
+			pattern: /^│ ready pid=/m,
+			note: /^started netticker /m,
 			signal: 'SIGINT',
 		},
 	};
@@ -414,6 +442,7 @@ async function benchFirstOutput() {
 		baseline: { medianMs: round(baseline), p90Ms: round(p90(samples.baseline.first)) },
 		unsandboxed: summary('unsandboxed'),
 		sandboxed: summary('sandboxed'),
+		sandboxedNetwork: summary('sandboxedNetwork'),
 		targetMs: LATENCY_TARGET_MS,
 	};
 }
@@ -442,6 +471,38 @@ function daemonMemory(home) {
 
 let daemonHome;
 let daemonPid;
+const daemonPids = new Set();
+
+/**
+ * Per agent, what its sandbox costs beyond the agent's own process: the
+ * other processes of its tree (host, bwrap, shells, bridges…) and their PSS,
+ * with the agent's own PSS to compare; medians over the agents, and the
+ * zombies found in the trees.
+ */
+function costPerAgent(trees) {
+	const per = trees.map((tree) => {
+		const agent = tree.find(isAgent);
+		const others = tree.filter((proc) => proc !== agent);
+		return {
+			processes: others.length,
+			pss: others.reduce((total, proc) => total + pssOf(proc.pid), 0),
+			agentPss: agent === undefined ? 0 : pssOf(agent.pid),
+			zombies: tree.filter((proc) => proc.state === 'Z').length,
+			makeup: others.map((proc) => proc.comm).join(', '),
+		};
+	});
+	const pick = (field) => median(per.map((one) => one[field]));
+	return {
+		agents: per.length,
+		processesPerAgent: pick('processes'),
+		maxProcessesPerAgent: Math.max(...per.map((one) => one.processes)),
+		pssMbPerAgent: mb(pick('pss')),
+		agentPssMb: mb(pick('agentPss')),
+		ratioToAgent: round(pick('pss') / pick('agentPss'), 2),
+		zombiesInTrees: per.reduce((total, one) => total + one.zombies, 0),
+		makeup: per[0]?.makeup ?? '',
+	};
+}
 
 async function benchDaemonMemory() {
 	const home = join(root, 'memory-home');
@@ -449,11 +510,16 @@ async function benchDaemonMemory() {
 		{ length: agentCount },
 		(_, i) => `agent-${String(i + 1).padStart(2, '0')}`,
 	);
+	const netIds = Array.from({ length: NETWORK_AGENTS }, (_, i) => `net-${i + 1}`);
 	const setupStart = now();
-	const repos = ids.map(createAgentRepo);
+	const repos = [
+		...ids.map((id) => createAgentRepo(id)),
+		...netIds.map((id) => createAgentRepo(id, [NETWORK_PERMISSION])),
+	];
+	const allIds = [...ids, ...netIds];
 	// Setting up is not measured; a few at a time keeps it short on small machines.
 	cli(home, ['agents', 'install', repos[0].url]); // creates and migrates the home first
-	await pool(ids, 4, async (id, i) => {
+	await pool(allIds, 4, async (id, i) => {
 		if (i > 0) await cliAsync(home, ['agents', 'install', repos[i].url]);
 		await cliAsync(home, ['agents', 'enable', id, '--all']);
 	});
@@ -461,6 +527,7 @@ async function benchDaemonMemory() {
 	const setupMs = msSince(setupStart);
 	daemonHome = home;
 	daemonPid = cliJson(home, ['daemon', 'start']).pid;
+	daemonPids.add(daemonPid);
 	track([procStat(daemonPid)]);
 	await sleep(1000);
 	const idle = daemonMemory(home);
@@ -503,15 +570,45 @@ async function benchDaemonMemory() {
 	const sandboxTrees = {
 		processes: members.length,
 		rssMb: sum(members, rssOf),
-		pssMb: sum(members, (pid) => procKb(pid, 'smaps_rollup', 'Pss')),
+		pssMb: sum(members, pssOf),
 		hostsRssMb: sum(hosts, rssOf),
 		agentsRssMb: sum(agents, rssOf),
 		notDaemonChildren: notChildren,
 	};
+	const sandboxCost = { noNetwork: costPerAgent(trees) };
+
+	// Then a few with a network approval (the sandbox host's path), measured alike.
+	const netStarted = netIds.map((id) => cliJson(home, ['agents', 'run', id]));
+	await waitFor(
+		() =>
+			netStarted.every(
+				(run) => existsSync(logOf(run)) && /ready pid=/.test(readFileSync(logOf(run), 'utf8')),
+			),
+		`the first line of the ${NETWORK_AGENTS} agents with a network approval`,
+	);
+	await sleep(2000);
+	const netProcs = allProcs();
+	const netTrees = netStarted.map((run) => processTree(run.pid, netProcs));
+	for (const tree of netTrees) {
+		for (const proc of tree) proc.cmdline = cmdline(proc.pid);
+		track(tree);
+	}
+	sandboxCost.network = costPerAgent(netTrees);
 
 	const stopStart = now();
 	cli(home, ['agents', 'stop', '--all', '--timeout', '5']);
 	const stopAllMs = msSince(stopStart);
+	await sleep(500);
+	// What the stops left of the trees: zombies nobody reaps (their parent exited before them).
+	const afterStopProcs = allProcs();
+	const zombiesAfterStop = [...trees, ...netTrees]
+		.flat()
+		.filter((member) =>
+			afterStopProcs.some(
+				(proc) => proc.pid === member.pid && proc.start === member.start && proc.state === 'Z',
+			),
+		)
+		.map((proc) => `${proc.comm} ${proc.pid}`);
 	const afterStop = daemonMemory(home);
 	const daemonStopStart = now();
 	cli(home, ['daemon', 'stop', '--timeout', '1']);
@@ -537,6 +634,8 @@ async function benchDaemonMemory() {
 		},
 		afterStopAllRssMb: mb(afterStop.vmRssBytes),
 		sandboxTrees,
+		sandboxCost,
+		zombiesAfterStop,
 		agentsRunMedianMs: round(median(runMs)),
 		stopAllMs: round(stopAllMs),
 		daemonStopMs: round(daemonStopMs),
@@ -583,31 +682,64 @@ if (broken !== undefined) {
 	const { firstOutput: first, daemonMemory: memory } = report;
 	const latencyOk = first.sandboxed.medianMs <= LATENCY_TARGET_MS;
 	const memoryOk = memory.loaded.rssMb <= RSS_TARGET_MB;
+	const { noNetwork, network } = memory.sandboxCost;
+	const sandboxOk =
+		noNetwork.maxProcessesPerAgent <= SANDBOX_PROCESSES_TARGET &&
+		noNetwork.pssMbPerAgent <= SANDBOX_PSS_TARGET_MB;
+	const networkOk = network.pssMbPerAgent <= SANDBOX_NETWORK_PSS_TARGET_MB;
 	const left = [report.leftAfterFirstOutput, report.leftAfterDaemon];
 	const leftAlive = left.flatMap((found) => found.alive);
 	const zombies = left.flatMap((found) => found.zombies);
-	const failedStops = [...first.unsandboxed.failedStops, ...first.sandboxed.failedStops];
+	const zombieCount =
+		zombies.length +
+		memory.zombiesAfterStop.length +
+		noNetwork.zombiesInTrees +
+		network.zombiesInTrees;
+	const zombiesOk = zombieCount === 0;
+	const failedStops = [
+		...first.unsandboxed.failedStops,
+		...first.sandboxed.failedStops,
+		...first.sandboxedNetwork.failedStops,
+	];
 	if (json) {
 		process.stdout.write(
-			`${JSON.stringify({ ...report, ok: { latency: latencyOk, memory: memoryOk } })}\n`,
+			`${JSON.stringify({
+				...report,
+				ok: {
+					latency: latencyOk,
+					memory: memoryOk,
+					sandbox: sandboxOk,
+					sandboxNetwork: networkOk,
+					zombies: zombiesOk,
+				},
+			})}\n`,
 		);
 	} else {
 		const verdict = (ok) => (ok ? 'OK' : 'OVER TARGET');
 		const row = (label, s) =>
 			`  ${label.padEnd(26)} ${`${s.medianMs} ms`.padStart(9)}  p90 ${`${s.p90Ms} ms`.padStart(9)}  ${`${s.ratio}×`.padStart(6)}  stop ${s.stopMs} ms  (CLI "started" at ${s.startedNoteMs} ms)`;
 		const trees = memory.sandboxTrees;
+		const cost = (label, c) =>
+			`  ${`${label} (${c.agents})`.padEnd(26)} ${`${c.pssMbPerAgent} MB`.padStart(9)}  ${c.processesPerAgent} processes (${c.makeup}); the agent itself ${c.agentPssMb} MB, ${c.ratioToAgent}×`;
 		const lines = [
 			`first output of agents run --foreground (median, p90 of ${first.runs}; node ${report.node})`,
 			`  ${'node agent.mjs (baseline)'.padEnd(26)} ${`${first.baseline.medianMs} ms`.padStart(9)}  p90 ${`${first.baseline.p90Ms} ms`.padStart(9)}`,
 			row('--unsandboxed', first.unsandboxed),
 			row('sandboxed', first.sandboxed),
+			row('sandboxed, network approved', first.sandboxedNetwork),
 			`  → sandboxed median ${first.sandboxed.medianMs} ms, ${first.sandboxed.ratio}× node (target ≤ ${LATENCY_TARGET_MS} ms): ${verdict(latencyOk)}`,
 			`daemon memory with ${memory.agents} idle sandboxed agents (the daemon process only)`,
 			`  ${'idle daemon, 0 agents'.padEnd(26)} ${`${memory.idle.rssMb} MB`.padStart(9)}  (baseline; daemon status says ${memory.idle.reportedRssMb} MB)`,
 			`  ${`daemon, ${memory.runningAgents} agents`.padEnd(26)} ${`${memory.loaded.rssMb} MB`.padStart(9)}  ${memory.loaded.ratio}×, +${memory.loaded.perAgentMb} MB/agent, peak ${memory.loaded.peakRssMb} MB, ${memory.afterStopAllRssMb} MB after stop --all`,
-			`  ${'sandbox trees (info)'.padEnd(26)} ${`${trees.rssMb} MB`.padStart(9)}  RSS sum of ${trees.processes} processes: hosts ${trees.hostsRssMb} MB, agents ${trees.agentsRssMb} MB (PSS sum ${trees.pssMb} MB)`,
+			`  ${'sandbox trees (info)'.padEnd(26)} ${`${trees.rssMb} MB`.padStart(9)}  RSS sum of ${trees.processes} processes: wrappers (bwrap or host) ${trees.hostsRssMb} MB, agents ${trees.agentsRssMb} MB (PSS sum ${trees.pssMb} MB)`,
 			`  agents run returns in ${memory.agentsRunMedianMs} ms (median); agents stop --all took ${memory.stopAllMs} ms, daemon stop ${memory.daemonStopMs} ms`,
 			`  → daemon ${memory.loaded.rssMb} MB with ${memory.agents} agents (target ≤ ${RSS_TARGET_MB} MB): ${verdict(memoryOk)}`,
+			`sandbox cost per idle agent, beyond the agent's own process (medians; PSS)`,
+			cost('no network approval', noNetwork),
+			cost('network approved', network),
+			`  → without network approval ${noNetwork.maxProcessesPerAgent} processes (most), ${noNetwork.pssMbPerAgent} MB per agent (target ≤ ${SANDBOX_PROCESSES_TARGET}, ≤ ${SANDBOX_PSS_TARGET_MB} MB): ${verdict(sandboxOk)}`,
+			`  → with a network approval ${network.pssMbPerAgent} MB per agent (target ≤ ${SANDBOX_NETWORK_PSS_TARGET_MB} MB): ${verdict(networkOk)}`,
+			`  → zombies: ${zombieCount} (in the running trees ${noNetwork.zombiesInTrees + network.zombiesInTrees}, after agents stop --all ${memory.zombiesAfterStop.length}, after the runs ${zombies.length}; target 0): ${verdict(zombiesOk)}`,
 		];
 		if (trees.notDaemonChildren > 0)
 			lines.push(`  NOTE: ${trees.notDaemonChildren} sandbox hosts are not children of the daemon`);
@@ -619,9 +751,9 @@ if (broken !== undefined) {
 			lines.push(`  LEFT BEHIND after their stop (killed now): ${leftAlive.length} processes`);
 			for (const proc of leftAlive.slice(0, 5)) lines.push(`    ${proc.pid} ${proc.command}`);
 		}
-		if (zombies.length > 0)
+		if (zombies.length + memory.zombiesAfterStop.length > 0)
 			lines.push(
-				`  note: ${zombies.length} exited processes not yet reaped when checked (zombies, no memory held): ${zombies.join(', ')}`,
+				`  zombies (exited, never reaped): ${[...memory.zombiesAfterStop, ...zombies].slice(0, 8).join(', ')}`,
 			);
 		if (report.sandboxTempLeft.length > 0)
 			lines.push(
