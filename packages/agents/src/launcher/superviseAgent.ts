@@ -8,8 +8,8 @@ import {
 } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
 import { agentPaths } from '../agentPaths.js';
-import { beginGitGuard, finishGitGuard } from '../gitGuard/gitGuardRun.js';
 import { type ChangeActor, recordChange } from '../catalog/recordChange.js';
+import { beginGitGuard, finishGitGuard } from '../gitGuard/gitGuardRun.js';
 import { assertRunnable } from '../lifecycle/assertRunnable.js';
 import { runLogPath } from '../logs/readRunLog.js';
 import { RotatingLog } from '../logs/rotatingLog.js';
