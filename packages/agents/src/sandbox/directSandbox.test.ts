@@ -1,7 +1,7 @@
 // A sandboxed run without network approval, as the supervisor starts it:
 // sandboxedStart plans it with the compiled host (run `pnpm build` first) and
 // startAgentProcess runs bwrap itself. Real bubblewrap, real signals.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTempHome, FIXTURE_RUN_AGENT, type TempHome } from '@agentspace/testing';
@@ -276,6 +276,63 @@ describe.skipIf(skip)('a sandboxed run without network approval (bwrap started d
 		expect(exit).toMatchObject({ exitCode: null, signal: 'SIGKILL', stopped: true, killed: true });
 		// Gone as soon as the run has ended: bwrap reaped its pid 1, which reaped the rest.
 		expect(stillThere(members)).toEqual([]);
+	});
+
+	it('keeps a mount point another supervisor’s sandbox still uses, and removes it after', async () => {
+		// A repository whose .git has no hooks yet: each sandbox gets an empty
+		// file bwrap makes at .git/hooks to bind over. Another supervisor (a
+		// foreground agents run beside the daemon) runs a second sandbox.
+		const shared = join(approvedDir, 'fresh');
+		mkdirSync(join(shared, '.git'), { recursive: true });
+		const freshPolicy = sandboxPolicyFor({
+			agentHome,
+			userHome,
+			paths,
+			installPath: paths.src,
+			runId: 'run-direct-shared',
+			approved: [{ domain: 'filesystem', action: 'write', path: approvedDir }],
+		});
+		const hooks = join(shared, '.git', 'hooks');
+		const other = join(temp.home, 'tools', 'other-supervisor.mjs');
+		const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+		writeFileSync(
+			other,
+			`import { sandboxedStart } from '${dist}sandbox/sandboxedStart.js';
+import { startAgentProcess } from '${dist}launcher/startAgentProcess.js';
+import { RotatingLog } from '${dist}logs/rotatingLog.js';
+const policy = JSON.parse(process.argv[2]);
+const how = await sandboxedStart({ hostScript: '${HOST}', policy, command: process.execPath, args: ['${FIXTURE_RUN_AGENT}', '--every', '50'], env: process.env });
+const agent = await startAgentProcess({ command: how.command, args: how.args, cwd: policy.cwd, env: process.env, log: new RotatingLog('${join(temp.home, 'logs', 'other.log')}', {}, [], (_stream, line) => { if (line.includes('tick 1')) console.log('running'); }), terminate: how.terminate, fd3: how.fd3, onExit: how.release });
+process.on('SIGTERM', () => void agent.stop(2000).then(() => process.exit(0)));
+`,
+		);
+		// This supervisor's run starts first…
+		const first = await startRun(
+			[process.execPath, FIXTURE_RUN_AGENT, '--every', '50'],
+			env,
+			freshPolicy,
+		);
+		await eventually(() => first.log().includes('tick 1'));
+		expect(statSync(hooks).size).toBe(0); // bwrap's mount point, on the host
+		// …then the other supervisor's.
+		const { spawn } = await import('node:child_process');
+		const supervisor = spawn(process.execPath, [other, JSON.stringify(freshPolicy)], {
+			env: { ...env, PATH: process.env.PATH },
+			stdio: ['ignore', 'pipe', 'inherit'],
+		});
+		const ended = new Promise((resolve) => supervisor.once('exit', resolve));
+		await new Promise<void>((resolve) =>
+			supervisor.stdout.on('data', (chunk: Buffer) => {
+				if (chunk.toString().includes('running')) resolve();
+			}),
+		);
+		// The first run ends: the mount point the other sandbox binds over stays…
+		await first.agent.stop();
+		expect(existsSync(hooks)).toBe(true);
+		// …and goes when the other one ends.
+		supervisor.kill('SIGTERM');
+		await ended;
+		expect(existsSync(hooks)).toBe(false);
 	});
 
 	it('propagates the agent’s exit code', async () => {

@@ -1,10 +1,48 @@
-import { readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 
 // How many running sandboxes of this process use each mount point. Removing
 // one on the host while another sandbox still has a bind on it would detach
 // that bind, and its deny would stop applying there: only the last run to end
 // removes it (the library keeps the same rule per process).
 const users = new Map<string, number>();
+
+/** A mountinfo field with its octal escapes (`\040` for a space…) decoded. */
+const unescapeMountPath = (field: string) =>
+	field.replace(/\\([0-7]{3})/g, (_, octal: string) =>
+		String.fromCharCode(Number.parseInt(octal, 8)),
+	);
+
+/**
+ * The mount points of every other mount namespace on this machine (Linux):
+ * the sandboxes other supervisors run (a foreground `agents run` beside the
+ * daemon) bind the same host paths at the same places. A path one of them
+ * has a mount on must stay: removing it would detach that mount there.
+ */
+function mountedElsewhere(): Set<string> {
+	const mounted = new Set<string>();
+	let own: string;
+	try {
+		own = readlinkSync('/proc/self/ns/mnt');
+	} catch {
+		return mounted;
+	}
+	const seen = new Set([own]);
+	for (const name of readdirSync('/proc')) {
+		if (!/^\d+$/.test(name)) continue;
+		try {
+			const namespace = readlinkSync(`/proc/${name}/ns/mnt`);
+			if (seen.has(namespace)) continue;
+			seen.add(namespace);
+			for (const line of readFileSync(`/proc/${name}/mountinfo`, 'utf8').split('\n')) {
+				const point = line.split(' ')[4];
+				if (point !== undefined) mounted.add(unescapeMountPath(point));
+			}
+		} catch {
+			// Gone, or not ours to look at.
+		}
+	}
+	return mounted;
+}
 
 /** Removes `path` if it is still what bwrap made: an empty file or an empty directory. */
 function removeIfEmpty(path: string): void {
@@ -21,8 +59,9 @@ function removeIfEmpty(path: string): void {
  * Registers the mount points one run's bwrap creates on the host (empty
  * files and directories over paths that did not exist) and its scratch
  * directories; returns the function that releases them once the run has
- * ended: each one no other running sandbox of this process uses is removed
- * if it is still empty. Whatever has content is left alone.
+ * ended: each one no other running sandbox uses — of this process, or any
+ * other mount namespace on the machine — is removed if it is still empty.
+ * Whatever has content is left alone.
  */
 export function holdMountPoints(
 	mountPoints: readonly string[],
@@ -35,15 +74,17 @@ export function holdMountPoints(
 		released = true;
 		// Deepest first, so a directory bwrap made around a file it made goes too.
 		const ordered = [...mountPoints].sort((a, b) => b.length - a.length);
+		const unused: string[] = [];
 		for (const path of ordered) {
 			const left = (users.get(path) ?? 1) - 1;
-			if (left > 0) {
-				users.set(path, left);
-				continue;
+			if (left > 0) users.set(path, left);
+			else {
+				users.delete(path);
+				unused.push(path);
 			}
-			users.delete(path);
-			removeIfEmpty(path);
 		}
+		const elsewhere = unused.length === 0 ? new Set<string>() : mountedElsewhere();
+		for (const path of unused) if (!elsewhere.has(path)) removeIfEmpty(path);
 		for (const dir of scratch) removeIfEmpty(dir);
 	};
 }

@@ -11,10 +11,17 @@ import { findExecutable } from './findExecutable.js';
 import { sandboxRuntimeConfig } from './runtimeConfig.js';
 import type { SandboxLaunch } from './sandboxLaunch.js';
 
-const exists = (path: string) => {
+/**
+ * Whether `path` is there and not a mount point bwrap made: `--ro-bind
+ * /dev/null <absent path>` leaves an empty regular file without write bits
+ * (as the library recognises them). Another sandbox running now may have
+ * made it: this run then binds over it too and removes it when it is the
+ * last one to use it (see holdMountPoints).
+ */
+const existsOfItsOwn = (path: string) => {
 	try {
-		lstatSync(path);
-		return true;
+		const stat = lstatSync(path);
+		return !(stat.isFile() && stat.size === 0 && (stat.mode & 0o222) === 0 && stat.nlink === 1);
 	} catch {
 		return false;
 	}
@@ -97,7 +104,9 @@ export async function planDirectSandbox(
 			seccompFd: SECCOMP_FD,
 		}),
 		// The library's own scratch directory is a source, not a mount point.
-		mountPoints: createdMountPoints(options, exists).filter((path) => !scratch.includes(path)),
+		mountPoints: createdMountPoints(options, existsOfItsOwn).filter(
+			(path) => !scratch.includes(path),
+		),
 		scratch,
 	};
 }
