@@ -34,14 +34,22 @@ export function foregroundRuns(
 /**
  * Asks a foreground supervisor to stop (SIGTERM: it stops the agent with its
  * own grace period) and waits until it has recorded the end. A supervisor
- * that neither records it nor exits within `graceMs` + 10 s is a `CONFLICT`.
+ * already gone (it exited after the caller found it) is already stopped. A
+ * supervisor that neither records it nor exits within `graceMs` + 10 s, or
+ * exits without recording it, is a `CONFLICT`.
  */
 export async function stopForegroundRun(
 	db: AgentSpaceDb,
 	run: ForegroundRun,
 	graceMs: number,
 ): Promise<StoppedAgent> {
-	process.kill(run.supervisorPid, 'SIGTERM');
+	try {
+		process.kill(run.supervisorPid, 'SIGTERM');
+	} catch (error) {
+		// ESRCH: it exited between the caller's check and this signal — its run
+		// ended; whether the end was recorded is what the loop below looks at.
+		if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+	}
 	const deadline = Date.now() + graceMs + 10_000;
 	while (isRunRecordedRunning(db, run.runId)) {
 		if (Date.now() > deadline || !isProcessAlive(run.supervisorPid)) {
