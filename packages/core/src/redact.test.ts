@@ -119,6 +119,10 @@ describe('redactText', () => {
 		['Token: expired'],
 		["session_token: 'invalid'"],
 		['token=[REDACTED] already'],
+		['token: EACCES'],
+		['password: E2BIG'],
+		['api_key=ERR_INVALID_ARG_VALUE'],
+		['secret: ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING_FLAG'],
 	])('keeps %j', (text) => {
 		expect(redactText(text)).toBe(text);
 	});
@@ -132,6 +136,25 @@ describe('redactText', () => {
 		['api_key: "nonexistent-key"', 'nonexistent-key'],
 		['secret: nothing-to-see', 'nothing-to-see'],
 		['password=Null1', 'Null1'],
+		// Starting with E or ERR makes no error code: only errno names and Node's
+		// ERR_ codes (upper-case words, no digit, at most 48 characters) are kept.
+		['token=E3B0C44298FC1C149AFBF4C8996FB924', 'E3B0C44298FC1C149AFBF4C8996FB924'],
+		['GITHUB_TOKEN=EXJ2K4LMNOPQ2345', 'EXJ2K4LMNOPQ2345'],
+		['password: EXAMPLEPASSWORD1', 'EXAMPLEPASSWORD1'],
+		['api_key=ERR_ABCDEF0123456789', 'ERR_ABCDEF0123456789'],
+		['secret: EXAMPLEPASSWORD', 'EXAMPLEPASSWORD'],
+		['token: ENOENT1', 'ENOENT1'],
+		['password=EACCESS', 'EACCESS'],
+		['token: E2BIG9', 'E2BIG9'],
+		['auth-token: ERRABCDEF123', 'ERRABCDEF123'],
+		['access_key=ERR_ABC_', 'ERR_ABC_'],
+		['token=ERR__ABC', 'ERR__ABC'],
+		['api-key: ERR_abcdefgh', 'ERR_abcdefgh'],
+		['secret=err_invalid_arg_type', 'err_invalid_arg_type'],
+		['token=enoent', 'enoent'],
+		['password: ERR_AB-CD', 'ERR_AB-CD'],
+		[`token=ERR_${'QWERTYUIOPASDFGHJKLZXCVBNM'.repeat(2)}`, 'QWERTYUIOPASDFGHJKLZXCVBNM'],
+		['x-auth-token: "E9F8E7D6C5B4A3F2E1D0"', 'E9F8E7D6C5B4A3F2E1D0'],
 	])('still redacts %j', (text, secret) => {
 		const out = redactText(text);
 		expect(out).not.toContain(secret);

@@ -1,3 +1,5 @@
+import { constants as osConstants } from 'node:os';
+
 /** What a redacted value is replaced with. */
 export const REDACTED = '[REDACTED]';
 
@@ -101,20 +103,31 @@ const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;
 const ASSIGNMENT =
 	/\b([A-Za-z0-9_.-]*(?:token|secret|password|passwd|api[_-]?key|access[_-]?key)[A-Za-z0-9_]*\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&"']+)/gi;
 // What follows `token:` in a message when no credential is there: an error
-// code (`auth-token: ENOENT`, `ERR_INVALID_ARG`) or a word for absence. Kept,
-// so that a message still says what went wrong; anything else is redacted.
-const NOT_A_CREDENTIAL =
-	/^(?:E[A-Z0-9]{2,}|ERR(?:_[A-Z0-9_]+)?|null|undefined|none|nil|missing|unset|empty|not|no|n\/a|invalid|expired|required|revoked|true|false|\[REDACTED\])$/i;
-const ERROR_CODE = /^(?:E[A-Z0-9]{2,}|ERR(?:_[A-Z0-9_]+)?)$/;
+// code (`auth-token: ENOENT`, `token: ERR_INVALID_ARG_TYPE`) or a word for
+// absence. Kept, so that a message still says what went wrong; anything else
+// is redacted. An error code is only a real errno name (os.constants.errno:
+// ENOENT, EACCES, E2BIG…) or the shape of Node's own codes — `ERR_` and upper-
+// case words, no digit, at most 48 characters — never merely a value starting
+// with `E` or `ERR`: `token=E3B0C44298FC1C149AFBF4C8996FB924` is a credential.
+const ERRNO_NAMES: ReadonlySet<string> = new Set(Object.keys(osConstants.errno));
+const NODE_ERROR_CODE = /^ERR_[A-Z]+(?:_[A-Z]+)*$/;
+const NODE_ERROR_CODE_MAX = 48;
+const ABSENCE_WORDS =
+	/^(?:null|undefined|none|nil|missing|unset|empty|not|no|n\/a|invalid|expired|required|revoked|true|false|\[REDACTED\])$/i;
+
+/** True when `value` is an errno name or one of Node's `ERR_…` codes (exactly, upper case). */
+function isErrorCode(value: string): boolean {
+	// `ERR` alone: `auth-token: ERR ENOENT`, where the code follows.
+	if (value === 'ERR' || ERRNO_NAMES.has(value)) return true;
+	return value.length <= NODE_ERROR_CODE_MAX && NODE_ERROR_CODE.test(value);
+}
 
 /** True when the value of a `token: …` / `secret=…` pair is no credential (an error code, `none`…). */
 function isNotACredential(value: string): boolean {
 	// Quotes and brackets around it, punctuation after it (`ENOENT: no such file`).
 	const bare = value.replace(/^["'(<]+|[">)':.!?]+$/g, '');
 	if (bare === '') return true;
-	// Error codes are upper case; a lower-case `enoent1` could be a password.
-	if (/^E/i.test(bare) && !/^(?:empty|expired)$/i.test(bare)) return ERROR_CODE.test(bare);
-	return NOT_A_CREDENTIAL.test(bare);
+	return isErrorCode(bare) || ABSENCE_WORDS.test(bare);
 }
 
 // Matches wherever any pattern above could match (a superset of them all):
