@@ -25,6 +25,9 @@ export const SANDBOX_TOOLS = [
 	['rg', 'ripgrep'],
 ];
 
+/** apt-get's exit status for its own errors (a package it cannot locate among them). */
+const APT_ERROR = 100;
+
 /** The first executable file `name` in `path`'s absolute directories, or undefined. */
 export function findTool(name, path = '') {
 	for (const dir of path.split(delimiter)) {
@@ -110,6 +113,14 @@ export async function ensureSandboxTools(options = {}) {
 		if (answer !== '' && answer !== 'y' && answer !== 'yes')
 			return result('skipped', 'you said no');
 	}
+	// sudo that asks for a password asks once, before anything runs: a failed
+	// login is told as such, not as the package manager's failure (sudo exits 1
+	// then too), and never retried.
+	if (asRoot.length === 1 && asRoot[0] === 'sudo') {
+		const login = spawnSync('sudo', ['-v'], { env, stdio });
+		if (login.error || login.status !== 0)
+			return result('failed', 'sudo did not grant root (no password, or a wrong one)');
+	}
 	const run = (args) => {
 		// apt-get must not stop to ask about configuration files.
 		const full = [...asRoot, 'env', 'DEBIAN_FRONTEND=noninteractive', ...args];
@@ -121,8 +132,10 @@ export async function ensureSandboxTools(options = {}) {
 		manager === 'apt-get'
 			? run(['apt-get', 'install', '-y', '-qq', ...packages])
 			: run(['dnf', 'install', '-y', ...packages]);
-	// A fresh Debian/Ubuntu image has no package lists yet: fetch them once and retry.
-	if (status !== 0 && manager === 'apt-get') {
+	// A fresh Debian/Ubuntu image has no package lists yet: fetch them once and
+	// retry. Only then: apt-get exits 100 for its own errors ("Unable to locate
+	// package"); any other status (sudo refused, a signal) is not cured by an update.
+	if (status === APT_ERROR && manager === 'apt-get') {
 		say('sandbox tools: refreshing the package lists (`apt-get update`) and trying again');
 		if (run(['apt-get', 'update', '-qq']) === 0)
 			status = run(['apt-get', 'install', '-y', '-qq', ...packages]);

@@ -98,6 +98,42 @@ describe('npm start: the sandbox tools', () => {
 		);
 	});
 
+	it('does not refresh the package lists when apt-get failed otherwise than with its own error (100)', async () => {
+		program('apt-get', 'exit 1');
+		const { result, lines } = await ensure();
+		assert.equal(result.status, 'failed');
+		assert.deepEqual(
+			called().map((line) => line.split(' ').slice(0, 2).join(' ')),
+			['apt-get install'],
+		);
+		assert.match(lines.at(-1), /apt-get exited with status 1/);
+	});
+
+	it('on a terminal, sudo that asks for a password logs in once (sudo -v) before installing', async () => {
+		program('sudo', 'case "$1" in -n) exit 1;; -v) exit 0;; esac; exec "$@"');
+		program('apt-get', installs());
+		const { result } = await ensure({ uid: 1000, interactive: true, ask: async () => 'y' });
+		assert.equal(result.status, 'installed');
+		assert.deepEqual(called(), [
+			'sudo -n true DEBIAN_FRONTEND=',
+			'sudo -v DEBIAN_FRONTEND=',
+			'sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap socat ripgrep DEBIAN_FRONTEND=',
+			'apt-get install -y -qq bubblewrap socat ripgrep DEBIAN_FRONTEND=noninteractive',
+		]);
+	});
+
+	it('on a terminal, a failed sudo login runs nothing else (no apt-get, no update) and says so', async () => {
+		program('sudo', 'case "$1" in -n|-v) exit 1;; esac; exec "$@"');
+		program('apt-get', installs());
+		const { result, lines } = await ensure({ uid: 1000, interactive: true, ask: async () => '' });
+		assert.equal(result.status, 'failed');
+		assert.deepEqual(called(), ['sudo -n true DEBIAN_FRONTEND=', 'sudo -v DEBIAN_FRONTEND=']);
+		assert.match(
+			lines.at(-1),
+			/sudo did not grant root.*`sudo apt-get install bubblewrap socat ripgrep`/,
+		);
+	});
+
 	it('only the packages that are missing', async () => {
 		program('socat');
 		program('apt-get', installs());
