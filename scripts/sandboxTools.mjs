@@ -17,6 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 /** The programs the sandbox needs on Linux and the package (same name on Debian and Fedora) that has each. */
 export const SANDBOX_TOOLS = [
@@ -48,6 +49,37 @@ export function installCommand(manager, packages) {
 }
 
 /**
+ * Asks `question` on the terminal and resolves with the answer, or undefined
+ * when the prompt is closed without one (Ctrl-D, end of input): the caller
+ * takes that as no. Ctrl-C ends `npm start` there, exit status 130, saying
+ * that nothing was installed. (On Node 20 a closed readline leaves its pending
+ * question unsettled: `npm start` exited 13, silently.) The prompt is closed
+ * before this resolves: an open readline keeps the terminal in raw mode, which
+ * sudo's password prompt must not inherit.
+ *
+ * @param {string} question
+ * @param {{ input?: NodeJS.ReadableStream, output?: NodeJS.WritableStream }} [streams]
+ * @returns {Promise<string | undefined>}
+ */
+export function askOnTerminal(question, streams = {}) {
+	const output = streams.output ?? process.stderr;
+	const prompt = createInterface({ input: streams.input ?? process.stdin, output });
+	return new Promise((resolve) => {
+		prompt.once('close', () => resolve(undefined));
+		// With a listener, readline reports Ctrl-C here instead of closing.
+		prompt.once('SIGINT', () => {
+			prompt.close();
+			output.write('\n==> interrupted: nothing was installed, and setup stopped\n');
+			process.exit(130);
+		});
+		prompt.question(question, (answer) => {
+			resolve(answer);
+			prompt.close();
+		});
+	});
+}
+
+/**
  * Installs the sandbox's missing packages when it can (see the top of this file).
  * Returns what happened: `ready` (nothing missing), `installed`, `skipped`
  * (--no-system-packages, or the user said no) or `failed` (with `reason`), plus
@@ -58,7 +90,7 @@ export function installCommand(manager, packages) {
  * @param {NodeJS.Platform} [options.platform]
  * @param {number} [options.uid] the effective user id (0 is root)
  * @param {boolean} [options.interactive] stdin and stdout are a terminal
- * @param {(question: string) => Promise<string>} [options.ask] asks on the terminal
+ * @param {(question: string) => Promise<string | undefined>} [options.ask] asks on the terminal (undefined: no answer)
  * @param {boolean} [options.skip] --no-system-packages
  * @param {(line: string) => void} [options.say] progress and results
  * @param {'inherit' | 'pipe'} [options.stdio] where the package manager's output goes
@@ -107,9 +139,10 @@ export async function ensureSandboxTools(options = {}) {
 
 	const shown = `${asRoot.length === 0 ? '' : 'sudo '}${manager} install -y ${packages.join(' ')}`;
 	if (options.interactive && options.ask) {
-		const answer = (await options.ask(`Install them now with \`${shown}\`? [Y/n] `))
-			.trim()
-			.toLowerCase();
+		const reply = await options.ask(`Install them now with \`${shown}\`? [Y/n] `);
+		// No answer at all (Ctrl-D): nothing is installed without a yes.
+		if (reply === undefined) return result('skipped', 'no answer');
+		const answer = reply.trim().toLowerCase();
 		if (answer !== '' && answer !== 'y' && answer !== 'yes')
 			return result('skipped', 'you said no');
 	}

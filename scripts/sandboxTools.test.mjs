@@ -5,6 +5,7 @@
 // the machine the tests run on. Everything else is real: the PATH lookups,
 // the processes started, the arguments and environment they get.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import {
 	chmodSync,
 	existsSync,
@@ -18,7 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { ensureSandboxTools } from './sandboxTools.mjs';
+import { ensureSandboxTools, findTool } from './sandboxTools.mjs';
 
 let dir;
 let bin;
@@ -233,5 +234,71 @@ describe('npm start: the sandbox tools', () => {
 		rmSync(join(bin, 'bwrap'));
 		assert.equal((await ensure({ platform: 'darwin' })).result.status, 'ready');
 		assert.deepEqual(called(), []);
+	});
+});
+
+// The prompt on a real pseudo-terminal (util-linux `script`): readline in raw
+// mode, the keys as a person types them.
+describe('npm start: the prompt on a terminal', {
+	skip: findTool('script', process.env.PATH) === undefined && 'no `script` here',
+}, () => {
+	/** Runs the step as setup.mjs does, on a terminal, typing `keys` at the prompt. */
+	function onTerminal(keys) {
+		const harness = join(dir, 'harness.mjs');
+		writeFileSync(
+			harness,
+			`import { askOnTerminal, ensureSandboxTools } from ${JSON.stringify(new URL('./sandboxTools.mjs', import.meta.url).href)};
+const result = await ensureSandboxTools({ env: { PATH: ${JSON.stringify(bin)} }, platform: 'linux', uid: 0,
+	interactive: true, stdio: 'pipe', say: (line) => process.stderr.write(line + '\\n'), ask: (q) => askOnTerminal(q) });
+process.stdout.write('RESULT ' + result.status + '\\n');`,
+		);
+		return new Promise((resolve, reject) => {
+			const child = spawn('script', ['-qec', `'${process.execPath}' '${harness}'`, '/dev/null'], {
+				stdio: ['pipe', 'pipe', 'pipe'],
+			});
+			let output = '';
+			let typed = false;
+			child.stdout.setEncoding('utf8');
+			child.stdout.on('data', (chunk) => {
+				output += chunk;
+				if (!typed && output.includes('[Y/n]')) {
+					typed = true;
+					child.stdin.write(keys);
+				}
+			});
+			child.on('error', reject);
+			child.on('close', (status) => {
+				child.stdin.destroy();
+				resolve({ status, output });
+			});
+		});
+	}
+
+	it('Ctrl-D at the prompt is a no: nothing installed, says how to install', async () => {
+		program('apt-get', installs());
+		const { status, output } = await onTerminal('\u0004');
+		assert.equal(status, 0, output);
+		assert.match(output, /RESULT skipped/);
+		assert.match(
+			output,
+			/not installing .*\(no answer\).*`sudo apt-get install bubblewrap socat ripgrep`/,
+		);
+		assert.deepEqual(called(), []);
+	});
+
+	it('Ctrl-C at the prompt stops with status 130, saying nothing was installed', async () => {
+		program('apt-get', installs());
+		const { status, output } = await onTerminal('\u0003');
+		assert.equal(status, 130, output);
+		assert.match(output, /interrupted: nothing was installed/);
+		assert.doesNotMatch(output, /RESULT/);
+		assert.deepEqual(called(), []);
+	});
+
+	it('Enter at the prompt installs', async () => {
+		program('apt-get', installs());
+		const { status, output } = await onTerminal('\r');
+		assert.equal(status, 0, output);
+		assert.match(output, /RESULT installed/);
 	});
 });

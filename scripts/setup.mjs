@@ -15,9 +15,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
-import { ensureSandboxTools } from './sandboxTools.mjs';
+import { askOnTerminal, ensureSandboxTools } from './sandboxTools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const separatorAt = process.argv.indexOf('--', 2);
@@ -49,16 +48,8 @@ if (major < 20 || (major === 20 && minor < 19)) {
 //    them doctor warns and the demo runs the agent --unsandboxed, audited.
 {
 	const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-	// The prompt is closed before the package manager runs: an open readline
-	// keeps the terminal in raw mode, which sudo's password prompt must not inherit.
-	const ask = async (question) => {
-		const prompt = createInterface({ input: process.stdin, output: process.stderr });
-		try {
-			return await prompt.question(`==> ${question}`);
-		} finally {
-			prompt.close();
-		}
-	};
+	// Ctrl-D at the prompt is a no; Ctrl-C stops here (exit 130). See askOnTerminal.
+	const ask = (question) => askOnTerminal(`==> ${question}`);
 	await ensureSandboxTools({ interactive, skip: !systemPackages, say, ask });
 }
 
