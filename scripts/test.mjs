@@ -22,6 +22,9 @@ const REPORTS = ['packages/agents', 'apps/cli'].map((dir) =>
 // (an AGENTSPACE_* name, so turbo passes it to the test tasks).
 const SKIP_LOG_VARIABLE = 'AGENTSPACE_TEST_SANDBOX_SKIPS';
 
+// A report left by an earlier run (or one whose package's tests do not run
+// now: a --filter, a turbo cache hit) must not count its skips again.
+for (const report of REPORTS) rmSync(report, { force: true });
 const scratch = mkdtempSync(join(tmpdir(), 'agentspace-npm-test-'));
 const log = join(scratch, 'sandbox-skips.jsonl');
 const turbo = spawnSync('turbo', ['run', 'test', ...process.argv.slice(2)], {
