@@ -2,7 +2,7 @@ import { chmodSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { constantTimeEqual, isAgentSpaceError } from '@agentspace/core';
-import type { AgentSpaceDb } from '@agentspace/db';
+import { type AgentSpaceDb, asDamagedDatabaseError } from '@agentspace/db';
 import { MAX_REQUEST_BYTES } from './daemonProtocol.js';
 import { type CheckedDaemonRequest, DaemonRequestSchema } from './daemonRequestSchema.js';
 import { SocketRefusals } from './socketRefusals.js';
@@ -198,7 +198,11 @@ function serve(connection: Socket, options: ServeOptions): void {
 		const line = Buffer.concat(chunks).toString('utf8');
 		chunks.length = 0;
 		void handleLine(line, options).then(answer, (error: unknown) => {
-			if (isAgentSpaceError(error)) fail(error.code, error.message, error.hint);
+			// A table dropped under the running daemon is damage to report, not a daemon bug.
+			const known = isAgentSpaceError(error)
+				? error
+				: asDamagedDatabaseError(error, options.db.$client.name);
+			if (known !== undefined) fail(known.code, known.message, known.hint);
 			else fail('INTERNAL', `the daemon failed: ${(error as Error).message}`);
 		});
 	});
