@@ -55,29 +55,81 @@ export function isSecretKey(name: string): boolean {
 
 // Words in an environment variable's name that mark its value as a secret on
 // top of isSecretKey's: in a variable name a bare `KEY` (`STRIPE_KEY`,
-// `SSH_KEY`) or `AUTH` is a credential far more often than in a JSON field.
+// `SSH_KEY`) or `AUTH` is a credential far more often than in a JSON field,
+// and a webhook URL, a connection string or a signing salt is one too. A false
+// positive only hides a value in a run's log; a false negative leaks one.
 const SECRET_VARIABLE_WORDS = new Set([
 	'key',
 	'keys',
 	'auth',
 	'pass',
 	'pat',
+	'pin',
+	'otp',
+	'totp',
 	'dsn',
+	'conn',
+	'connstr',
+	'connection',
+	'connections',
+	'webhook',
+	'webhooks',
+	'hook',
+	'jwt',
+	'jwk',
+	'jwks',
+	'signing',
+	'salt',
+	'seed',
+	'mnemonic',
+	'sas',
+	'hmac',
+	'nonce',
+	'csrf',
+	'xsrf',
+	'session',
+	'sid',
 	'private',
 	'credentials',
 	'creds',
 	'cert',
+	'certs',
+	'certificate',
+	'pem',
+	'pfx',
+	'p12',
+	'keystore',
 	'sig',
 ]);
 
+// Fragments that mark a secret inside a run-together variable name
+// (`SLACKWEBHOOKURL`, `DBCONNSTR`, `SESSIONID`) on top of isSecretKey's.
+const SECRET_VARIABLE_FRAGMENTS = [
+	'webhook',
+	'connstr',
+	'connectionstring',
+	'jwt',
+	'mnemonic',
+	'hmac',
+	'bearer',
+	'oauth',
+	'session',
+	'privkey',
+	'keystore',
+];
+
 /**
  * True when an environment variable's name says its value is a secret
- * (`GITHUB_TOKEN`, `OPENAI_API_KEY`, `STRIPE_KEY`, `DB_PASSWORD`, `SENTRY_DSN`…),
- * false for names like `HELLO_NAME`, `LANG` or `EDITOR`. Run logs hide the
- * values of approved variables with such names (specs/permissions.md).
+ * (`GITHUB_TOKEN`, `OPENAI_API_KEY`, `STRIPE_KEY`, `DB_PASSWORD`, `SENTRY_DSN`,
+ * `SLACK_WEBHOOK_URL`, `AZURE_STORAGE_CONNECTION_STRING`, `JWT`, `SESSION_ID`…),
+ * false for names like `HELLO_NAME`, `LANG` or `EDITOR`. A run's log shows an
+ * approved variable's value only when its name is not one of these and the
+ * value looks like plain text (specs/permissions.md).
  */
 export function isSecretVariable(name: string): boolean {
 	if (isSecretKey(name)) return true;
+	const lower = name.toLowerCase();
+	if (SECRET_VARIABLE_FRAGMENTS.some((fragment) => lower.includes(fragment))) return true;
 	return name
 		.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
 		.toLowerCase()

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isSecretVariable } from '@agentspace/core';
+import { isSecretVariable, redactText } from '@agentspace/core';
 import type { AgentPaths } from '../agentPaths.js';
 import type { Permission } from '../permissions/types.js';
 
@@ -71,24 +71,62 @@ export function runEnvironment(input: RunEnvironmentInput): NodeJS.ProcessEnv {
 	return env;
 }
 
+/** The longest approved value a run's log may show; longer ones are hidden. */
+const PLAIN_VALUE_MAX = 64;
+// Letters (any script), digits, spaces and common punctuation: a name, a
+// greeting, a path, a plain URL. No control characters, quotes or backslashes.
+const PLAIN_VALUE_CHARS = /^[\p{L}\p{M}\p{N} .,:;!?'()[\]{}<>@#%&*+=/_~|$^-]*$/u;
+// Runs of the characters tokens are written in (hex, base64, base64url, JWT):
+// one of 16 or more that mixes letters and digits looks like a credential.
+const TOKEN_RUN = /[A-Za-z0-9_+/=.~-]{16,}/g;
+// A URL carrying a user (and usually a password) before its host.
+const URL_WITH_CREDENTIALS = /:\/\/[^\s/?#]*@/;
+
+/**
+ * True when an approved variable's value looks like plain text rather than a
+ * credential: at most 64 characters of letters, digits, spaces and common
+ * punctuation, no run of 16 or more token characters mixing letters and
+ * digits (`ghp_…`, a hex or base64 key), no `scheme://user:pass@`, and
+ * nothing the credential patterns would redact.
+ */
+export function looksLikePlainText(value: string): boolean {
+	if (value.length > PLAIN_VALUE_MAX || !PLAIN_VALUE_CHARS.test(value)) return false;
+	if (URL_WITH_CREDENTIALS.test(value)) return false;
+	for (const run of value.match(TOKEN_RUN) ?? []) {
+		if (/[A-Za-z]/.test(run) && /[0-9]/.test(run)) return false;
+	}
+	return redactText(value) === value;
+}
+
+/**
+ * Whether a run's log shows the value of an approved `env:read:` variable:
+ * only when its name does not look secret (isSecretVariable) and its value
+ * looks like plain text (looksLikePlainText). `HELLO_NAME=Ada` is shown;
+ * `SLACK_WEBHOOK_URL=…`, `SOME_VAR=ghp_…` and `DATABASE_URL=postgres://u:p@…`
+ * are hidden. Approval says the agent may read a value, not that a log may.
+ */
+export function runLogShowsVariable(name: string, value: string): boolean {
+	return !isSecretVariable(name) && looksLikePlainText(value);
+}
+
 /**
  * The values a run's log must never hold, taken from its environment: the
  * session token (`AGENTSPACE_SESSION_TOKEN`, which the generic credential
  * patterns do not recognise), every approved secret (`AGENTSPACE_SECRET_*`),
- * and each approved `env:read:` variable whose name says it is a secret
- * (`GITHUB_TOKEN`, `STRIPE_KEY`…; see isSecretVariable). An approved variable
- * named like `HELLO_NAME` is not a secret by being approved, and stays
- * readable; the credential patterns still apply to every line.
+ * and each approved `env:read:` variable's value unless runLogShowsVariable
+ * says it may be shown. The credential patterns still apply to every line.
  */
 export function runLogSecrets(env: NodeJS.ProcessEnv, approved: readonly Permission[]): string[] {
 	const names = [
 		'AGENTSPACE_SESSION_TOKEN',
 		...Object.keys(env).filter((name) => name.startsWith('AGENTSPACE_SECRET_')),
-		...approved.flatMap((permission) =>
-			permission.domain === 'env' && isSecretVariable(permission.variable)
+		...approved.flatMap((permission) => {
+			if (permission.domain !== 'env') return [];
+			const value = env[permission.variable];
+			return value !== undefined && !runLogShowsVariable(permission.variable, value)
 				? [permission.variable]
-				: [],
-		),
+				: [];
+		}),
 	];
 	return [...new Set(names)].flatMap((name) => (env[name] === undefined ? [] : [env[name]]));
 }
