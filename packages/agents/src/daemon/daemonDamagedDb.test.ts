@@ -37,7 +37,7 @@ it('answers a request that meets a dropped table with DB_DAMAGED naming it, not 
 		id: 'echo-agent',
 		restart: 'no',
 		unsandboxed: true,
-		env: { PATH: process.env.PATH },
+		env: { PATH: process.env.PATH ?? '' },
 		actor: { type: 'human', id: 'tester' },
 	}).then(
 		() => undefined,

@@ -52,14 +52,16 @@ export const DEFAULT_MAX_CONNECTIONS = 512;
  * is run for any of them.
  *
  * A flood cannot starve it: a connection that has not sent its whole request
- * within `requestTimeoutMs` is closed, and at `maxConnections` the oldest
- * connection not being answered (idle, half-sent, or answered and not yet
- * closed by its peer) is closed to make room — a socket cannot tell the CLI
- * from another process of the same user, but the CLI sends its request the
- * moment it connects, so it is never the oldest idle one for long, and it
- * retries a connection closed before its answer. Every refusal and every
- * connection closed this way is audited as `security.denied`, folded (see
- * SocketRefusals).
+ * within `requestTimeoutMs` is closed, and at `maxConnections` connections
+ * waiting for their request or being answered, the oldest one still waiting
+ * for its request (idle or half-sent) is closed to make room — a socket cannot
+ * tell the CLI from another process of the same user, but the CLI sends its
+ * request the moment it connects, so it is never the oldest idle one for long,
+ * and it retries a connection closed before its answer (nothing of it ran). A
+ * connection being answered is never closed early; one answered is not
+ * counted (it closes when its peer does, or `requestTimeoutMs` later). Every
+ * refusal and every connection closed unanswered is audited as
+ * `security.denied`, folded (see SocketRefusals).
  */
 export async function listenDaemonSocket(options: DaemonSocketOptions): Promise<DaemonSocket> {
 	const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
@@ -69,35 +71,52 @@ export async function listenDaemonSocket(options: DaemonSocketOptions): Promise<
 		...(options.refusalWindowMs === undefined ? {} : { windowMs: options.refusalWindowMs }),
 		...(options.log === undefined ? {} : { log: options.log }),
 	});
-	const connections = new Set<Socket>();
-	// Connections not being answered, oldest first (a Set keeps insertion order).
-	const idle = new Set<Socket>();
+	// Each open connection by where it is, oldest first (a Set keeps insertion order).
+	// Waiting: its request not read yet — the only ones ever evicted, and
+	// nothing is lost by closing them. Handling: its request being answered —
+	// never closed early (the CLI retries a connection closed before its answer:
+	// the request would run twice). Answered: its answer written and its end
+	// sent — not counted, it closes when its peer does or after the deadline.
+	const waiting = new Set<Socket>();
+	const handling = new Set<Socket>();
+	const answered = new Set<Socket>();
 	const server = createServer((connection) => {
-		if (connections.size >= maxConnections) {
-			const oldest = idle.values().next().value;
+		if (waiting.size + handling.size >= maxConnections) {
+			const oldest = waiting.values().next().value;
 			refusals.refuse('evicted');
 			if (oldest === undefined) {
-				// Every open connection is being answered: this one waits for none of them.
+				// Every counted connection is being answered: this one waits for none of them.
 				connection.destroy();
 				return;
 			}
-			idle.delete(oldest);
-			connections.delete(oldest); // Now, not at its 'close': the next one must not evict another.
+			waiting.delete(oldest); // Now, not at its 'close': the next one must not evict another.
 			oldest.destroy();
 		}
-		connections.add(connection);
-		idle.add(connection);
+		// Answers not yet closed by their peers hold descriptors too: past as many
+		// again, the oldest whose answer is wholly handed to the kernel is closed
+		// (its peer reads it all the same), unaudited — it was answered.
+		if (answered.size >= maxConnections) {
+			for (const done of answered) {
+				if (!done.writableFinished) continue;
+				answered.delete(done);
+				done.destroy();
+				break;
+			}
+		}
+		waiting.add(connection);
 		connection.once('close', () => {
-			connections.delete(connection);
-			idle.delete(connection);
+			waiting.delete(connection);
+			handling.delete(connection);
+			answered.delete(connection);
 		});
 		serve(connection, {
 			...options,
 			refusals,
 			requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-			busy: (isBusy) => {
-				if (isBusy) idle.delete(connection);
-				else if (connections.has(connection)) idle.add(connection);
+			moved: (to) => {
+				// Only while open: an evicted or closed connection is in no set.
+				if (!waiting.delete(connection) && !handling.delete(connection)) return;
+				(to === 'handling' ? handling : answered).add(connection);
 			},
 		});
 	});
@@ -128,9 +147,9 @@ export async function listenDaemonSocket(options: DaemonSocketOptions): Promise<
 			return new Promise((resolve) => {
 				// Requests still being answered (the `shutdown` itself) get `graceMs` to finish.
 				const timer = setTimeout(() => {
-					for (const connection of connections) connection.destroy();
+					for (const connection of [...waiting, ...handling, ...answered]) connection.destroy();
 				}, graceMs);
-				for (const connection of idle) connection.destroy();
+				for (const connection of waiting) connection.destroy();
 				if (statSync(options.socket, { throwIfNoEntry: false })?.ino === ours) {
 					rmSync(options.socket, { force: true });
 				}
@@ -147,8 +166,8 @@ export async function listenDaemonSocket(options: DaemonSocketOptions): Promise<
 interface ServeOptions extends DaemonSocketOptions {
 	readonly refusals: SocketRefusals;
 	readonly requestTimeoutMs: number;
-	/** Told when the connection starts (true) and stops (false) being answered. */
-	readonly busy: (isBusy: boolean) => void;
+	/** Told when the connection's request starts being handled, and when it is answered. */
+	readonly moved: (to: 'handling' | 'answered') => void;
 }
 
 function serve(connection: Socket, options: ServeOptions): void {
@@ -164,7 +183,7 @@ function serve(connection: Socket, options: ServeOptions): void {
 	const answer = (response: unknown) => {
 		if (state === 'answered') return;
 		state = 'answered';
-		options.busy(false);
+		options.moved('answered');
 		clearTimeout(deadline);
 		connection.end(`${JSON.stringify(response)}\n`);
 		// A peer that never closes its end must not keep the connection.
@@ -193,7 +212,7 @@ function serve(connection: Socket, options: ServeOptions): void {
 		}
 		chunks.push(chunk.subarray(0, newline));
 		state = 'handling';
-		options.busy(true);
+		options.moved('handling');
 		clearTimeout(deadline);
 		const line = Buffer.concat(chunks).toString('utf8');
 		chunks.length = 0;

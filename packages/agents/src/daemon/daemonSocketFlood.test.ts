@@ -6,6 +6,7 @@ import { createTempHome, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callDaemon } from './daemonClient.js';
 import { MAX_REQUEST_BYTES } from './daemonProtocol.js';
+import { listenDaemonSocket } from './daemonServer.js';
 import { type DaemonOptions, type RunningDaemon, runDaemon } from './runDaemon.js';
 
 // Floods through the daemon's socket (issue 11 §4): a real daemon on a real
@@ -59,6 +60,18 @@ function openIdle(socket: string): Promise<Socket> {
 		const connection = createConnection(socket);
 		connection.once('connect', () => resolve(connection));
 		connection.once('error', reject);
+	});
+}
+
+/** A connection refused for its token whose answer was read, its own end left open. */
+function answeredHalfOpen(socket: string): Promise<Socket> {
+	const line = `${JSON.stringify({ token: generateAuthToken(), method: 'status', params: {} })}\n`;
+	return new Promise((resolve, reject) => {
+		const connection = createConnection({ path: socket, allowHalfOpen: true });
+		connection.once('error', reject);
+		connection.once('end', () => resolve(connection));
+		connection.on('connect', () => connection.write(line));
+		connection.resume();
 	});
 }
 
@@ -133,6 +146,53 @@ describe('the daemon socket under a flood', () => {
 		daemon = undefined;
 		// 40 evicted to make room for the 41st to 60th, one more for the status request.
 		expect(accountedFor(await socketDenials(), 'evicted')).toBe(41);
+	});
+
+	it('at its cap never closes or audits a connection already answered: only the oldest still waiting for its request', async () => {
+		const socket = await start({ maxConnections: 20, requestTimeoutMs: 60_000 });
+		// 10 refused for their token, their answer read, their end left open by the peer.
+		const refused: Socket[] = [];
+		for (let i = 0; i < 10; i++) refused.push(await answeredHalfOpen(socket));
+		// Answered connections do not count: 20 idle ones fit beside them.
+		const idle: Socket[] = [];
+		for (let i = 0; i < 20; i++) idle.push(await openIdle(socket));
+		// The 21st waiting one makes room by closing the oldest waiting one, not an answered one.
+		idle.push(await openIdle(socket));
+		await closedBy(idle[0] as Socket);
+		expect(idle.slice(1).every((c) => !c.closed)).toBe(true);
+		expect((await callDaemon({ socket, token }, 'status', {})).pid).toBe(process.pid);
+		for (const connection of [...refused, ...idle]) connection.destroy();
+		await daemon?.close(0);
+		await daemon?.closed;
+		daemon = undefined;
+		const entries = await socketDenials();
+		// Each refused once, for its token; evicted: the oldest idle one, and one for the status request.
+		expect(accountedFor(entries, 'wrong-token')).toBe(10);
+		expect(accountedFor(entries, 'evicted')).toBe(2);
+	});
+
+	it('keeps answered connections their peers leave open to as many as its cap, closing the oldest unaudited', async () => {
+		const server = await listenDaemonSocket({
+			socket: join(temp.home, 'd.sock'),
+			token,
+			db,
+			handle: async () => ({}),
+			maxConnections: 5,
+			requestTimeoutMs: 60_000,
+		});
+		try {
+			for (let i = 0; i < 12; i++) await answeredHalfOpen(join(temp.home, 'd.sock'));
+			const open = await new Promise<number>((resolve, reject) =>
+				server.server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+			);
+			// 5 kept, and the newest (counted when it was opened).
+			expect(open).toBeLessThanOrEqual(6);
+		} finally {
+			await server.close(0);
+		}
+		const entries = await socketDenials();
+		expect(accountedFor(entries, 'wrong-token')).toBe(12);
+		expect(accountedFor(entries, 'evicted')).toBe(0);
 	});
 
 	it(`holds the ${MAX_REQUEST_BYTES}-byte limit exactly, whatever the framing`, async () => {
