@@ -34,6 +34,9 @@ export interface SandboxedStartInput extends SandboxedCommandInput {
 
 const nothing = () => {};
 
+/** How long planning a run may take before the run fails (see sandboxedStart). */
+export const PLANNER_TIMEOUT_MS = 30_000;
+
 /** Runs the host's planner; its stdout (the plan) and stderr, and how it exited. */
 function runPlanner(
 	input: SandboxedStartInput,
@@ -44,6 +47,10 @@ function runPlanner(
 			env: input.env,
 			cwd: input.policy.cwd,
 			stdio: ['ignore', 'pipe', 'pipe'],
+			// It scans at most three levels of the data directory: a planner still
+			// busy after this is stuck (a hung file system), and the run fails.
+			timeout: PLANNER_TIMEOUT_MS,
+			killSignal: 'SIGKILL',
 		});
 		let stdout = '';
 		let stderr = '';
@@ -57,7 +64,15 @@ function runPlanner(
 			resolve({ code: 125, stdout: '', stderr: `agentspace-sandbox: ${error.message}\n` }),
 		);
 		child.once('close', (code, signal) =>
-			resolve({ code: code ?? 128 + (signal === null ? 0 : 15), stdout, stderr }),
+			resolve(
+				code !== null
+					? { code, stdout, stderr }
+					: {
+							code: 125,
+							stdout: '',
+							stderr: `${stderr}agentspace-sandbox: the sandbox planner was ended by ${signal}${signal === 'SIGKILL' ? ` (no plan after ${PLANNER_TIMEOUT_MS / 1000} s)` : ''}\n`,
+						},
+			),
 		);
 	});
 }
