@@ -3,6 +3,7 @@ import { VaultError } from '../errors.js';
 import { writeFileAtomic } from '../fs/writeFileAtomic.js';
 import type { Logger } from '../logger.js';
 import { homePaths } from '../paths.js';
+import { withAuthTokenLock } from './authTokenStoreLock.js';
 import { generateAuthToken, isAuthTokenShape, sha256Hex } from './tokens.js';
 
 /** Where the auth token is kept. */
@@ -70,42 +71,88 @@ export function keychainAccount(home: string): string {
  * keychain (through @napi-rs/keyring); where no keychain is reachable (headless
  * Linux, CI) it falls back to a 0600 file in the home, and says so in the result
  * and through the logger — the fallback is never silent.
+ *
+ * Creating it happens under an exclusive lock file in the home
+ * (`auth-token.lock`), and the file and the keychain are read again inside
+ * it: commands started together on a fresh home all get the one token the
+ * first of them stored. Without the lock each generated its own; the
+ * keychain kept the last one written, the others read back a token not
+ * theirs, fell back to the file, and that file then outranked the keychain
+ * token the daemon held (AUTH_FAILED for every later command).
  */
 export async function getOrCreateAuthToken(options: AuthTokenOptions): Promise<AuthTokenResult> {
 	const file = homePaths(options.home).authTokenFile;
-	let reason: string;
-	// Once a fallback file exists it stays authoritative: flipping between the
-	// file and the keychain would let two processes disagree on the token.
+	const openEntry = options.keychainEntry ?? osKeychainEntry;
+	// The token exists already (most calls): no lock needed to read it.
 	const existing = readTokenFile(file);
-	if (existing !== undefined) {
-		reason =
-			'a token file from an earlier fallback exists; delete it (and restart the daemon) to move to the keychain';
-	} else if (options.keychain === false) {
-		reason = 'the OS keychain was disabled (keychain: false)';
-	} else {
+	if (existing !== undefined) return fromFile(options, file, existing, false, EARLIER_FALLBACK);
+	if (options.keychain === false) {
+		return withAuthTokenLock(lockFile(file), async () => {
+			const token = readTokenFile(file);
+			const reason = 'the OS keychain was disabled (keychain: false)';
+			if (token !== undefined) return fromFile(options, file, token, false, reason);
+			return fromFile(options, file, createTokenFile(file), true, reason);
+		});
+	}
+	try {
+		const stored = await readKeychain(options.home, openEntry);
+		if (stored !== undefined) return { token: stored, storage: 'keychain', created: false };
+	} catch {
+		// Unreachable: the same is tried once more under the lock, which says why.
+	}
+	return withAuthTokenLock(lockFile(file), async () => {
+		// Another command may have created it while this one waited for the lock.
+		const fileToken = readTokenFile(file);
+		if (fileToken !== undefined) return fromFile(options, file, fileToken, false, EARLIER_FALLBACK);
+		let reason: string;
 		try {
-			const { token, created } = await fromKeychain(
-				options.home,
-				options.keychainEntry ?? osKeychainEntry,
-			);
+			const { token, created } = await fromKeychain(options.home, openEntry);
 			return { token, storage: 'keychain', created };
 		} catch (error) {
 			reason = `the OS keychain is not reachable: ${(error as Error).message}`;
 		}
-	}
-	const token = existing ?? createTokenFile(file);
-	options.logger?.warn('auth token kept in a file, not the OS keychain', { file, reason });
-	return { token, storage: 'file', created: existing === undefined, fallbackReason: reason, file };
+		return fromFile(options, file, createTokenFile(file), true, reason);
+	});
 }
 
+const EARLIER_FALLBACK =
+	'a token file from an earlier fallback exists; delete it (and restart the daemon) to move to the keychain';
+
+/** The lock under which a home's auth token is created: beside the token file. */
+function lockFile(tokenFile: string): string {
+	return `${tokenFile}.lock`;
+}
+
+function fromFile(
+	options: AuthTokenOptions,
+	file: string,
+	token: string,
+	created: boolean,
+	reason: string,
+): AuthTokenResult {
+	// Once a fallback file exists it stays authoritative: flipping between the
+	// file and the keychain would let two processes disagree on the token.
+	options.logger?.warn('auth token kept in a file, not the OS keychain', { file, reason });
+	return { token, storage: 'file', created, fallbackReason: reason, file };
+}
+
+/** The token the keychain holds for the home, or undefined when it holds none. */
+async function readKeychain(
+	home: string,
+	openEntry: KeychainEntryFactory,
+): Promise<string | undefined> {
+	const stored = (await openEntry(KEYCHAIN_SERVICE, keychainAccount(home))).getPassword();
+	return typeof stored === 'string' && isAuthTokenShape(stored) ? stored : undefined;
+}
+
+/** Reads the keychain's token or stores a new one; called under the lock. */
 async function fromKeychain(
 	home: string,
 	openEntry: KeychainEntryFactory,
 ): Promise<{ token: string; created: boolean }> {
 	const account = keychainAccount(home);
-	const stored = (await openEntry(KEYCHAIN_SERVICE, account)).getPassword();
-	if (typeof stored === 'string' && isAuthTokenShape(stored))
-		return { token: stored, created: false };
+	const stored = await readKeychain(home, openEntry);
+	if (stored !== undefined) return { token: stored, created: false };
 	const token = generateAuthToken();
 	(await openEntry(KEYCHAIN_SERVICE, account)).setPassword(token);
 	// Some keychains accept a write and then cannot read it back; only a full
