@@ -84,7 +84,7 @@ describe('superviseAgent', () => {
 			unsandboxed: true,
 			env: {
 				PATH: process.env.PATH,
-				ECHO_GREETING: 'greeting-value-1234',
+				ECHO_GREETING: 'Hello, world 1234',
 				AWS_SECRET_ACCESS_KEY: 'AKIAFAKE',
 			},
 			onLine: (_stream, text) => lines.push(text),
@@ -115,8 +115,8 @@ describe('superviseAgent', () => {
 		expect(getAgent(db, 'echo-agent')?.status).toBe('stopped');
 		const env = lines.find((l) => l.startsWith('env ')) ?? '';
 		expect(env).toContain('ECHO_GREETING');
-		// An approved variable not named like a secret is shown (runLogRedaction.test.ts has the rest).
-		expect(env).toContain('greeting-value-1234');
+		// An approved plain-text value under a name not like a secret's is shown (runLogRedaction.test.ts has the rest).
+		expect(env).toContain('Hello, world 1234');
 		expect(env).not.toContain('AKIAFAKE');
 		const started = statuses.find((s) => s.state === 'started');
 		const log = readFileSync(started?.state === 'started' ? started.logPath : '', 'utf8');
