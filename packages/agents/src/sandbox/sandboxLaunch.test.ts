@@ -72,8 +72,8 @@ describe('parseSandboxLaunch', () => {
 			args: ['index.js', "it's"],
 		});
 		expect(command).toBe(process.execPath);
-		expect(args[0]).toBe('/opt/host.js');
-		expect(parseSandboxLaunch(args[1])).toEqual({
+		expect(args).toEqual(['--max-semi-space-size=1', '/opt/host.js', expect.any(String)]);
+		expect(parseSandboxLaunch(args[2])).toEqual({
 			ok: true,
 			value: { ...policy, argv: ['node', 'index.js', "it's"] },
 		});

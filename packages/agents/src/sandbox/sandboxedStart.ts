@@ -99,7 +99,7 @@ export async function sandboxedStart(input: SandboxedStartInput): Promise<Sandbo
 	) {
 		return { ...host, kind: 'host', terminate: 'leader', release: nothing };
 	}
-	const planned = await runPlanner(input, host.args[1] as string);
+	const planned = await runPlanner(input, host.args.at(-1) as string);
 	let plan: DirectSandboxPlan | undefined;
 	if (planned.code === 0) {
 		try {
