@@ -241,9 +241,26 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 				},
 			});
 		} catch (error) {
-			await process.stop(graceMs);
-			// It ran, however briefly: what it planted is checked like any run's.
-			finishGitGuard({ db: options.db, home: options.home, agentId: options.id, runId });
+			// The recording's error is the one thrown; a stop that fails too is logged.
+			try {
+				await process.stop(graceMs);
+			} catch (stopError) {
+				noteInRunLog(
+					logPath,
+					options.onLine,
+					`the run could not be recorded, and stopping it (pid ${process.pid}) failed: ${(stopError as Error).message}`,
+				);
+			}
+			// It ran, however briefly: what it planted is checked like any run's
+			// (on the filesystem; an audit entry it cannot record is logged instead).
+			finishGitGuard({
+				db: options.db,
+				home: options.home,
+				agentId: options.id,
+				runId,
+				...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
+				...(options.onLine === undefined ? {} : { onLine: options.onLine }),
+			});
 			throw error;
 		}
 		options.onStatus?.({ state: 'started', runId, pid: process.pid, logPath, sandboxed });
@@ -395,4 +412,15 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 			return done;
 		},
 	};
+}
+
+/** One line of AgentSpace's own in a run's log, after the run's own log was closed. */
+function noteInRunLog(logPath: string, onLine: SuperviseOptions['onLine'], text: string): void {
+	try {
+		const log = new RotatingLog(logPath, {}, [], onLine);
+		log.note(text);
+		log.close();
+	} catch {
+		// The log is a copy for the user: the error thrown is the record.
+	}
 }

@@ -1,6 +1,18 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	readlinkSync,
+	realpathSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AgentSpaceDb, closeDb, openDb } from '@agentspace/db';
+import { fileURLToPath } from 'node:url';
+import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
 import { queryEvents } from '@agentspace/events';
 import {
 	createFixtureAgentRepo,
@@ -8,12 +20,15 @@ import {
 	FIXTURE_RUN_AGENT,
 	fixtureAgentManifest,
 	type GitRepo,
+	sandboxTestGate,
 	type TempHome,
 } from '@agentspace/testing';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { agentPaths } from '../agentPaths.js';
 import { getAgent } from '../catalog/agentRecord.js';
 import { enableAgent } from '../enable/enableAgent.js';
 import { installAgent } from '../install/installAgent.js';
+import { sandboxReadiness } from '../sandbox/sandboxReadiness.js';
 import { type SupervisorStatus, superviseAgent } from './superviseAgent.js';
 
 // A started process is always either recorded or stopped. The recording is
@@ -135,4 +150,66 @@ it('stops a restarted process whose run cannot be recorded, and records that it 
 		reason: expect.stringMatching(/^cannot restart: .*the run cannot be recorded/),
 	});
 	expect(getAgent(db, 'echo-agent')?.status).toBe('errored');
+});
+
+const HOST = fileURLToPath(new URL('../../dist/sandbox/sandboxHostMain.js', import.meta.url));
+const sandbox = sandboxTestGate(sandboxReadiness(), { file: import.meta.url });
+
+describe.skipIf(!sandbox.run)('a sandboxed start that cannot be recorded', () => {
+	it('still gets the end-of-run git check: what it planted is neutralised and audited, its snapshot removed', async () => {
+		const approved = realpathSync(mkdtempSync(join(tmpdir(), 'agentspace-unrecorded-')));
+		const fresh = join(approved, 'n1', 'n2', 'fresh');
+		const hook = join(fresh, '.git', 'hooks', 'post-checkout');
+		const { build: _build, ...manifest } = fixtureAgentManifest();
+		const planter = createFixtureAgentRepo({
+			...manifest,
+			id: 'planter',
+			name: 'planter',
+			build: undefined,
+			entrypoint: { command: 'node', args: ['agent.mjs', '--every', '50'] },
+			permissions: [`filesystem:write:${approved}`],
+		});
+		try {
+			planter.commit({ 'agent.mjs': readFileSync(FIXTURE_RUN_AGENT, 'utf8') });
+			await installAgent({ db, home: temp.home, source: planter.url, actor });
+			enableAgent({ db, id: 'planter', approve: 'all', actor });
+			// While its start is being recorded (and then refused), a repository with a
+			// hook appears in its writable path, as if it had planted one in its moment
+			// of running: made after the start's snapshot, so no mount covered it.
+			db.$client.function('plant', () => {
+				for (const dir of ['hooks', 'objects', 'refs']) {
+					mkdirSync(join(fresh, '.git', dir), { recursive: true });
+				}
+				writeFileSync(join(fresh, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+				writeFileSync(hook, '#!/bin/sh\ntouch "$0.ran"\n', { mode: 0o755 });
+				return 0;
+			});
+			db.$client.exec(
+				`CREATE TRIGGER refuse_planter_start BEFORE INSERT ON events WHEN NEW.type = 'agent_run_started'
+				 BEGIN SELECT plant(); SELECT RAISE(ABORT, 'refused by the test: the run cannot be recorded'); END`,
+			);
+
+			const attempt = superviseAgent({
+				db,
+				home: temp.home,
+				id: 'planter',
+				actor,
+				unsandboxed: false,
+				sandboxHostScript: HOST,
+				env: { PATH: process.env.PATH },
+			});
+
+			await expect(attempt).rejects.toThrow(/the run cannot be recorded/);
+			// Neutralised: git run there by the user executes nothing planted.
+			expect(existsSync(hook)).toBe(false);
+			const neutralised = await getAuditEvents(db, { type: 'security.git_neutralised' });
+			expect(JSON.stringify(neutralised)).toContain(hook);
+			// Checked once: no snapshot left for a later reconcile.
+			const logs = agentPaths(temp.home, 'planter').logs;
+			expect(readdirSync(logs).filter((name) => name.endsWith('.git-guard.json'))).toEqual([]);
+		} finally {
+			planter.cleanup();
+			rmSync(approved, { recursive: true, force: true });
+		}
+	}, 60_000);
 });
