@@ -9,6 +9,8 @@ export type { BuildPlan, BuildStep } from './build/planBuild.js';
 export { planBuild } from './build/planBuild.js';
 export type { AgentRecord, ApprovalState } from './catalog/agentRecord.js';
 export { getAgent, listAgents } from './catalog/agentRecord.js';
+export type { BuildState } from './catalog/buildState.js';
+export { buildNeeded, buildState } from './catalog/buildState.js';
 export { readInstalledManifest } from './catalog/installedManifest.js';
 export type {
 	AgentChange,

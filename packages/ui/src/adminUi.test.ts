@@ -646,6 +646,24 @@ describe('admin UI: actions', () => {
 		expect(action.status).toBe(404);
 	});
 
+	it('shows "no build" for an agent without build steps and "not built" for one with them, as the CLI does', async () => {
+		const plain = createFixtureAgentRepo({ id: 'plain', name: 'Plain', build: undefined });
+		try {
+			await installAgent({ db, home: temp.home, source: plain.url, actor });
+			const { cookie } = await logIn();
+			const page = async (path: string) => (await send({ path, headers: { cookie } })).body;
+			expect(await page('/agents/plain')).toContain('<span class="badge idle">no build</span>');
+			expect(await page('/agents/echo-agent')).toContain(
+				'<span class="badge idle">not built</span>',
+			);
+			const list = await page('/');
+			expect(list).toContain('<span class="badge idle">no build</span>');
+			expect(list).toContain('<span class="badge idle">not built</span>');
+		} finally {
+			plain.cleanup();
+		}
+	});
+
 	it('installs a discovered agent and revokes an approval, through the library', async () => {
 		const fresh = createFixtureAgentRepo({ id: 'found-agent', name: 'Found agent' });
 		try {

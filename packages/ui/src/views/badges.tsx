@@ -1,4 +1,4 @@
-import type { AgentRecord } from '@agentspace/agents';
+import { type AgentRecord, type BuildState, buildState } from '@agentspace/agents';
 import type { FC } from 'hono/jsx';
 
 type Tone = 'ok' | 'warn' | 'bad' | 'idle';
@@ -27,20 +27,19 @@ export const StatusBadge: FC<{ status: string }> = ({ status }) => (
 	<Badge tone={STATUS_TONES[status] ?? 'idle'} text={status.replace('_', ' ')} />
 );
 
-/** Whether the agent is built. */
+const BUILD_TONES: Readonly<Record<BuildState, Tone>> = {
+	built: 'ok',
+	'build failed': 'bad',
+	building: 'warn',
+	'no build': 'idle',
+	'not built': 'idle',
+	'not installed': 'idle',
+};
+
+/** Whether the agent is built (the CLI's states: an agent without build steps has "no build"). */
 export const BuildBadge: FC<{ agent: AgentRecord }> = ({ agent }) => {
-	switch (agent.buildStatus) {
-		case 'built':
-			return <Badge tone="ok" text="built" />;
-		case 'failed':
-			return <Badge tone="bad" text="build failed" />;
-		case 'building':
-			return <Badge tone="warn" text="building" />;
-		default:
-			return (
-				<Badge tone="idle" text={agent.installPath === null ? 'not installed' : 'not built'} />
-			);
-	}
+	const state = buildState(agent);
+	return <Badge tone={BUILD_TONES[state]} text={state} />;
 };
 
 /** Whether its permissions are approved, and for this manifest. */

@@ -295,20 +295,20 @@ describe('agents: refusing bad input, changing nothing', () => {
 			);
 			expect(cli('agents', 'discover').status).toBe(0);
 
-			const list = cliJson<{ agents: { id: string; buildStatus: string; buildNeeded: unknown }[] }>(
-				'agents',
-				'list',
-			);
+			const list = cliJson<{
+				agents: { id: string; buildStatus: string; buildNeeded: unknown; buildState: unknown }[];
+			}>('agents', 'list');
 			expect(
-				list.json.agents.map(({ id, buildStatus, buildNeeded }) => ({
+				list.json.agents.map(({ id, buildStatus, buildNeeded, buildState }) => ({
 					id,
 					buildStatus,
 					buildNeeded,
+					buildState,
 				})),
 			).toEqual([
-				{ id: 'echo-agent', buildStatus: 'none', buildNeeded: true },
-				{ id: 'found', buildStatus: 'none', buildNeeded: false },
-				{ id: 'plain', buildStatus: 'none', buildNeeded: false },
+				{ id: 'echo-agent', buildStatus: 'none', buildNeeded: true, buildState: 'not built' },
+				{ id: 'found', buildStatus: 'none', buildNeeded: false, buildState: 'no build' },
+				{ id: 'plain', buildStatus: 'none', buildNeeded: false, buildState: 'no build' },
 			]);
 			const table = cli('agents', 'list').stdout;
 			expect(table).toMatch(/echo-agent\s.*\sinstalled\s+not built\s/);

@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { type AgentRecord, MANIFEST_FILE, readManifestFile } from '@agentspace/agents';
+import { type AgentRecord, buildNeeded, buildState } from '@agentspace/agents';
 import type { Styles } from '../../output.js';
 import { printable } from '../../output.js';
 
@@ -13,6 +12,7 @@ export function agentJson(agent: AgentRecord): Record<string, unknown> {
 		status: agent.status,
 		buildStatus: agent.buildStatus,
 		buildNeeded: buildNeeded(agent),
+		buildState: buildState(agent),
 		approval: agent.approval,
 		requestedPermissions: agent.requestedPermissions,
 		approvedPermissions: agent.approvedPermissions,
@@ -46,41 +46,21 @@ export function approvalLabel(agent: AgentRecord, style: Styles): string {
 	}
 }
 
-/** The build state as a person reads it. */
+/** The build state as a person reads it (the same states as the admin UI's). */
 export function buildLabel(agent: AgentRecord, style: Styles): string {
-	switch (agent.buildStatus) {
+	const state = buildState(agent);
+	switch (state) {
 		case 'built':
-			return style.green('built');
-		case 'failed':
+			return style.green(state);
+		case 'build failed':
 			return style.red('failed');
 		case 'building':
-			return style.yellow('building');
+			return style.yellow(state);
+		case 'not installed':
+			return style.dim('-');
 		default:
-			// An agent without build steps needs none: "not built" would send the user to build it.
-			if (buildNeeded(agent) === false) return style.dim('no build');
-			return style.dim(agent.installPath === null ? '-' : 'not built');
+			return style.dim(state);
 	}
-}
-
-const neededByRecord = new WeakMap<AgentRecord, boolean | null>();
-
-/**
- * Whether the manifest the catalogue recorded has build steps (`build`):
- * read from the checkout (or, not installed, where it was discovered); null
- * when it cannot be read or is no longer the one recorded (its hash differs).
- */
-export function buildNeeded(agent: AgentRecord): boolean | null {
-	const known = neededByRecord.get(agent);
-	if (known !== undefined) return known;
-	const path =
-		agent.installPath === null ? agent.manifestPath : join(agent.installPath, MANIFEST_FILE);
-	const parsed = path === null ? undefined : readManifestFile(path);
-	const needed =
-		parsed?.ok === true && parsed.value.manifestHash === agent.manifestHash
-			? parsed.value.manifest.build !== undefined
-			: null;
-	neededByRecord.set(agent, needed);
-	return needed;
 }
 
 /** A string from an agent's manifest, made safe for the terminal. */
