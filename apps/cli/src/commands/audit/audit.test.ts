@@ -261,12 +261,27 @@ describe('agentspace audit head and verify --expect (end to end)', () => {
 		);
 		const json = runCliJson(temp.home, ['audit', 'verify', '--expect', head]);
 		expect(json.status).toBe(8);
-		expect(json.json).toMatchObject({ ok: false, firstBadId: 3, reason: 'head_mismatch' });
+		expect(json.json).toMatchObject({
+			ok: false,
+			firstBadId: 3,
+			reason: 'head_mismatch',
+			expected: head,
+		});
 		const bare = runCli(temp.home, ['audit', 'verify', '--expect', head.slice(2)]);
 		expect(bare.status).toBe(8);
 		expect(bare.stderr).toMatch(
 			/^error\[AUDIT_HEAD_MISMATCH\]: audit log verification failed: no row has the kept head hash/,
 		);
+		// The hash alone gets the same kind of object for scripts as <position>:<hash>.
+		const bareJson = runCliJson(temp.home, ['audit', 'verify', '--expect', head.slice(2)]);
+		expect(bareJson.status).toBe(8);
+		expect(bareJson.json).toEqual({
+			ok: false,
+			reason: 'head_mismatch',
+			message: `no row has the kept head hash ${head.slice(2)}`,
+			expected: head.slice(2),
+		});
+		expect(bareJson.stderr).toMatch(/^error\[AUDIT_HEAD_MISMATCH\]/);
 	});
 
 	it('refuses a malformed head as a usage error (exit 2), before opening anything', () => {

@@ -42,7 +42,18 @@ export async function auditVerify(
 		try {
 			if (text !== undefined && kept === undefined) {
 				const position = findAuditPosition(db, text);
-				if (position === undefined) throw headNotFound(text, dbFile);
+				if (position === undefined) {
+					const error = headNotFound(text, dbFile);
+					if (!ctx.json) throw error;
+					// The same failure object as a kept <position>:<hash> gets, without a row to name.
+					ctx.output.data({
+						ok: false,
+						reason: 'head_mismatch',
+						message: `no row has the kept head hash ${text}`,
+						expected: text,
+					});
+					return reportError(error, false);
+				}
 				expected = { position, hash: text };
 			}
 			result = await verifyAuditChain(db, expected === undefined ? {} : { expect: expected });
@@ -85,7 +96,9 @@ export async function auditVerify(
 				);
 	if (ctx.json) {
 		// Scripts get the full verification result, people get the error line.
-		ctx.output.data(result);
+		ctx.output.data(
+			expected === undefined ? result : { ...result, expected: formatAuditHead(expected) },
+		);
 		return reportError(error, false);
 	}
 	throw error;
