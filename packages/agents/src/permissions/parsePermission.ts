@@ -1,11 +1,13 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { posix } from 'node:path';
 import type { ValidationResult } from '@agentspace/core';
+// The rule's own entry, not the package's root: the sandbox host bundles this
+// parser, and the root would bring zod and the event catalogue with it.
 import {
 	MAX_PERMISSION_LENGTH,
 	permissionStringProblem,
 	permissionTextProblem,
-} from '@agentspace/events';
+} from '@agentspace/events/permission-string';
 import { PERMISSION_ACTIONS, type Permission, type PermissionBases } from './types.js';
 
 const DOMAINS = Object.keys(PERMISSION_ACTIONS) as (keyof typeof PERMISSION_ACTIONS)[];

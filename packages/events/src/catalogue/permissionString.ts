@@ -1,48 +1,24 @@
 import { z } from 'zod';
+import {
+	PERMISSION_SHAPE,
+	PERMISSION_SHAPE_PROBLEM,
+	permissionTextProblem,
+} from './permissionStringRule.js';
 
-/** The longest permission string accepted anywhere, in characters. */
-export const MAX_PERMISSION_LENGTH = 4200;
-
-// Control characters (C0, DEL, C1), line and paragraph separators, and the
-// invisible direction marks: a permission is shown to a person for approval,
-// and none of these may make what is shown differ from what is granted.
-const UNPRINTABLE =
-	// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-	/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-const SHAPE = /^[a-z]+:[a-z_]+(?::.+)?$/s;
-
-/**
- * Why `text` cannot be a permission's text, or undefined: 1-4200 characters,
- * no control characters or direction marks. Checked before anything quotes
- * the text back to a person.
- */
-export function permissionTextProblem(text: unknown): string | undefined {
-	if (typeof text !== 'string') return 'must be a string';
-	if (text.length === 0 || text.length > MAX_PERMISSION_LENGTH)
-		return `must be 1-${MAX_PERMISSION_LENGTH} characters`;
-	if (UNPRINTABLE.test(text))
-		return 'must not contain control characters (newlines, tabs, escapes) or invisible direction marks';
-	return undefined;
-}
+export {
+	MAX_PERMISSION_LENGTH,
+	permissionStringProblem,
+	permissionTextProblem,
+} from './permissionStringRule.js';
 
 /**
- * Why `text` is not a permission string, or undefined when it is one: the
- * syntax every layer agrees on — {@link permissionTextProblem}, then the form
- * `domain:action[:scope]`. The manifest parser (`parsePermission` in
- * @agentspace/agents) checks this as well as the vocabulary; the events check
- * this, so whatever the parser accepts, the events accept too.
+ * A permission string, `domain:action[:scope]`: the events' schema for the
+ * rule in permissionStringRule.ts (see `permissionStringProblem`).
  */
-export function permissionStringProblem(text: unknown): string | undefined {
-	const problem = permissionTextProblem(text);
-	if (problem !== undefined) return problem;
-	return SHAPE.test(text as string) ? undefined : 'must be "domain:action[:scope]"';
-}
-
-/** A permission string, `domain:action[:scope]` (see {@link permissionStringProblem}). */
 export const PermissionString = z
 	.string()
 	// The pattern also names the field's type in specs/events.md.
-	.regex(SHAPE, 'must be "domain:action[:scope]"')
+	.regex(PERMISSION_SHAPE, PERMISSION_SHAPE_PROBLEM)
 	.superRefine((text, ctx) => {
 		const problem = permissionTextProblem(text);
 		if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
