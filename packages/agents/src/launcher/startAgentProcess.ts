@@ -46,10 +46,12 @@ export interface StartOptions {
 	 * agent inside; signalling its group too would kill the host's network
 	 * bridge for the whole grace period. `sandbox`: the process is bwrap
 	 * itself; the SIGTERM goes to the agent inside it and the SIGKILL to the
-	 * sandbox's pid 1 first (see stopSandboxed, killSandboxed). Otherwise the
-	 * SIGKILL goes to the group.
+	 * sandbox's pid 1 first (see stopSandboxed, killSandboxed);
+	 * `sandbox-nested` likewise, the agent being in the seccomp helper's pid
+	 * namespace inside it (a network-approved run). Otherwise the SIGKILL goes
+	 * to the group.
 	 */
-	readonly terminate?: 'group' | 'leader' | 'sandbox';
+	readonly terminate?: 'group' | 'leader' | 'sandbox' | 'sandbox-nested';
 	/**
 	 * Bytes the process reads on its fd 3, which is closed after them (bwrap's
 	 * `--seccomp 3`: the program it loads for the sandbox).
@@ -94,7 +96,8 @@ export function startAgentProcess(options: StartOptions): Promise<AgentProcess> 
 				options.onExit?.();
 				// bwrap reports its sandbox's pid 1 killed by our SIGKILL as 137:
 				// recorded as what it was, the run killed by SIGKILL.
-				const sandboxKilled = killed && options.terminate === 'sandbox' && code === 137;
+				const bwrap = options.terminate === 'sandbox' || options.terminate === 'sandbox-nested';
+				const sandboxKilled = killed && bwrap && code === 137;
 				const exitCode = sandboxKilled ? null : code;
 				const signal = sandboxKilled ? 'SIGKILL' : how;
 				options.log.note(
@@ -131,11 +134,14 @@ export function startAgentProcess(options: StartOptions): Promise<AgentProcess> 
 						stopRequested = true;
 						if (options.terminate === 'leader') child.kill('SIGTERM');
 						else if (options.terminate === 'sandbox') stopSandboxed(child, 'linux', 'direct');
-						else killProcessGroup(child.pid, 'SIGTERM');
+						else if (options.terminate === 'sandbox-nested') {
+							stopSandboxed(child, 'linux', 'direct-nested');
+						} else killProcessGroup(child.pid, 'SIGTERM');
 						killTimer = setTimeout(() => {
 							killed = true;
-							if (options.terminate === 'sandbox') killSandboxed(child);
-							else killProcessGroup(child.pid, 'SIGKILL');
+							if (options.terminate === 'sandbox' || options.terminate === 'sandbox-nested') {
+								killSandboxed(child);
+							} else killProcessGroup(child.pid, 'SIGKILL');
 						}, graceMs);
 					}
 					return exited;

@@ -101,8 +101,44 @@ export interface DirectBwrapInput {
 	readonly argv: readonly string[];
 	/** Lines for the run's log, printed by the sandbox's shell before the agent starts. */
 	readonly notes: readonly string[];
-	/** The fd bwrap reads the seccomp program from. */
+	/** The fd bwrap reads the seccomp program from (without `network`). */
 	readonly seccompFd: number;
+	/** A network-approved run: its proxy door, bridged into the sandbox (see networkScript). */
+	readonly network?: DirectNetwork;
+}
+
+/** How a network-approved run reaches the supervisor's proxy for it (see runProxy). */
+export interface DirectNetwork {
+	/** The run's own proxy socket on the host, bound into the sandbox at the same path. */
+	readonly socketPath: string;
+	/** socat's path: the host's file system is visible in the sandbox. */
+	readonly socat: string;
+	/** The library's seccomp helper (apply-seccomp), applied after the bridges start. */
+	readonly applySeccomp: string;
+	/** The proxy variables (HTTP_PROXY… with the run's credentials), as the library sets them. */
+	readonly env: readonly (readonly [name: string, value: string])[];
+	/** Shell text that waits until both bridges listen (see innerCommand). */
+	readonly awaitProxy: string;
+}
+
+/**
+ * What the sandbox's pid 1 shell runs for a network-approved run — the
+ * library's own wiring (buildSandboxCommand): socat bridges from the
+ * sandbox's loopback 3128 (HTTP) and 1080 (SOCKS5) to the run's proxy
+ * socket, started before the seccomp helper so that only they may use a Unix
+ * socket; the helper then filters the agent (no socket(AF_UNIX), no io_uring)
+ * in a pid namespace of its own, where the agent cannot reach the bridges'
+ * unfiltered processes. The trap ends the bridges and keeps the agent's status.
+ */
+function networkScript(network: DirectNetwork, shell: string, notes: string): string {
+	const socat = shellQuote(network.socat);
+	const target = shellQuote(`UNIX-CONNECT:${network.socketPath}`);
+	return [
+		`${notes}${socat} TCP-LISTEN:3128,fork,reuseaddr ${target} >/dev/null 2>&1 &`,
+		`${socat} TCP-LISTEN:1080,fork,reuseaddr ${target} >/dev/null 2>&1 &`,
+		"trap 'rc=$?; kill %1 %2 2>/dev/null; exit $rc' EXIT",
+		`${shellQuote(network.applySeccomp)} ${shellQuote(shell)} -c ${shellQuote(`${network.awaitProxy}; exec "$@"`)} agentspace-sandbox "$@"`,
+	].join('\n');
 }
 
 /**
@@ -121,8 +157,11 @@ export interface DirectBwrapInput {
  * - TMPDIR and the working directory of the agent.
  */
 export function directBwrapArgv(input: DirectBwrapInput): string[] {
+	const { network } = input;
+	// The seccomp helper of a network-approved run needs it (nested user namespace).
 	const options = input.options.filter(
-		([option, value]) => !(option === '--cap-add' && value === 'CAP_SETFCAP'),
+		([option, value]) =>
+			network !== undefined || !(option === '--cap-add' && value === 'CAP_SETFCAP'),
 	);
 	const notes = input.notes.map((note) => `printf '%s\\n' ${shellQuote(note)} >&2; `).join('');
 	return [
@@ -131,8 +170,14 @@ export function directBwrapArgv(input: DirectBwrapInput): string[] {
 		'--unshare-ipc',
 		'--unshare-uts',
 		'--as-pid-1',
-		'--seccomp',
-		String(input.seccompFd),
+		...(network === undefined
+			? ['--seccomp', String(input.seccompFd)]
+			: [
+					'--bind',
+					network.socketPath,
+					network.socketPath,
+					...network.env.flatMap(([name, value]) => ['--setenv', name, value]),
+				]),
 		'--setenv',
 		'TMPDIR',
 		input.tmpdir,
@@ -142,7 +187,7 @@ export function directBwrapArgv(input: DirectBwrapInput): string[] {
 		input.shell,
 		'-c',
 		// Not `exec`: the shell stays pid 1 and the agent is its child.
-		`${notes}"$@"; exit $?`,
+		network === undefined ? `${notes}"$@"; exit $?` : networkScript(network, input.shell, notes),
 		'agentspace-sandbox',
 		...input.argv,
 	];

@@ -340,7 +340,7 @@ process.on('SIGTERM', () => void agent.stop(2000).then(() => process.exit(0)));
 		expect((await run.agent.exited).exitCode).toBe(3);
 	});
 
-	it('keeps the network path (the sandbox host) for a run with a network approval', async () => {
+	it('starts a network-approved run directly too, with a proxy door of its own (the host only off Linux)', async () => {
 		const how = await sandboxedStart({
 			hostScript: HOST,
 			policy: { ...policy, allowedHosts: ['example.com'] },
@@ -348,8 +348,27 @@ process.on('SIGTERM', () => void agent.stop(2000).then(() => process.exit(0)));
 			args: [],
 			env,
 		});
-		expect(how.kind).toBe('host');
-		expect(how.args).toContain(HOST);
+		expect(how.kind).toBe('direct');
+		expect(how.terminate).toBe('sandbox-nested');
+		// The library's seccomp helper filters the agent, after the bridges start.
+		expect(how.fd3).toBeUndefined();
+		expect(how.args).not.toContain(HOST);
+		expect(how.args).toContain('--unshare-net');
+		const socket = how.args[how.args.indexOf('--bind', how.args.indexOf('--unshare-net')) + 1];
+		expect(socket).toMatch(/agentspace-proxy-[^/]+\/p\.sock$/);
+		expect(existsSync(socket as string)).toBe(true);
+		how.release();
+		expect(existsSync(socket as string)).toBe(false);
+		const elsewhere = await sandboxedStart({
+			hostScript: HOST,
+			policy: { ...policy, allowedHosts: ['example.com'] },
+			command: 'true',
+			args: [],
+			env,
+			platform: 'darwin',
+		});
+		expect(elsewhere.kind).toBe('host');
+		expect(elsewhere.args).toContain(HOST);
 	});
 
 	it('ends the run with 125 and the reason in its log when the sandbox cannot be set up', async () => {

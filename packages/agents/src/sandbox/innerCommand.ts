@@ -3,8 +3,9 @@ import { shellCommand, shellQuote } from './shellQuote.js';
 // The wrapper starts the sandbox's proxy listeners (socat on 3128 and 1080) in
 // the background right before the command, so a request in the first
 // milliseconds could find nothing listening. Wait until both listen (state 0A
-// in /proc/net/tcp), at most about a second.
-const AWAIT_PROXY =
+// in /proc/net/tcp), at most about a second. Exported for the supervisor's own
+// network-approved sandboxes (directBwrapArgv), which start the same bridges.
+export const AWAIT_PROXY =
 	'i=0; until [ "$i" -ge 100 ] || { grep -q ":0C38 00000000:0000 0A" /proc/net/tcp && grep -q ":0438 00000000:0000 0A" /proc/net/tcp; } 2>/dev/null; do sleep 0.01; i=$((i+1)); done';
 
 /** Where and how the agent is started inside the sandbox. */

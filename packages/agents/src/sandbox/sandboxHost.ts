@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { constants } from 'node:os';
-import { PLAN_FLAG } from './directSandboxPlan.js';
+import { PLAN_FLAG, PROXY_SOCKET_VAR, PROXY_TOKEN_VAR } from './directSandboxPlan.js';
 import { findExecutable } from './findExecutable.js';
 import { innerCommand } from './innerCommand.js';
 import { sandboxRuntimeConfig } from './runtimeConfig.js';
@@ -222,8 +222,9 @@ function missingWritePaths(launch: SandboxLaunch): string[] {
 }
 
 /**
- * `--plan <launch-json>`: prints the {@link DirectSandboxPlan} of a run
- * without network approval as one JSON line and exits 0 (2 for a bad
+ * `--plan <launch-json>`: prints the {@link DirectSandboxPlan} of a run as
+ * one JSON line (a network-approved one with its proxy door, given in
+ * {@link PROXY_SOCKET_VAR} and {@link PROXY_TOKEN_VAR}) and exits 0 (2 for a bad
  * argument, 125 when the sandbox cannot be set up, saying why on stderr).
  * The library's exit handler would remove the empty directory the plan
  * binds from before bwrap runs: the supervisor removes it after the run.
@@ -235,6 +236,19 @@ async function runSandboxPlanner(json: string | undefined): Promise<never> {
 			`the sandbox policy argument is invalid:\n${parsed.errors.map((issue) => `  - ${issue.path}: ${issue.message}`).join('\n')}`,
 		);
 		return process.exit(SANDBOX_EXIT_BAD_POLICY);
+	}
+	// A network-approved run's proxy door (see sandboxedStart): in the
+	// environment, never in the argument every process can read.
+	const socketPath = process.env[PROXY_SOCKET_VAR];
+	const token = process.env[PROXY_TOKEN_VAR];
+	delete process.env[PROXY_SOCKET_VAR];
+	delete process.env[PROXY_TOKEN_VAR];
+	const proxy = socketPath !== undefined && token !== undefined ? { socketPath, token } : undefined;
+	if (parsed.value.allowedHosts.length > 0 && proxy === undefined) {
+		say(
+			'cannot start the agent inside the sandbox: a network-approved run was planned without its proxy',
+		);
+		return process.exit(SANDBOX_EXIT_CANNOT_START);
 	}
 	const agentEnv = { ...process.env };
 	const readiness = sandboxReadiness(agentEnv);
@@ -248,7 +262,12 @@ async function runSandboxPlanner(json: string | undefined): Promise<never> {
 	try {
 		// Loaded only to plan: a host that runs an agent never needs it.
 		const { planDirectSandbox } = await import('./sandboxPlanner.js');
-		const plan = await planDirectSandbox(parsed.value, agentEnv, missingWritePaths(parsed.value));
+		const plan = await planDirectSandbox(
+			parsed.value,
+			agentEnv,
+			missingWritePaths(parsed.value),
+			proxy,
+		);
 		process.stdout.write(`${JSON.stringify(plan)}\n`, () => {
 			process.removeAllListeners('exit');
 			process.exit(0);

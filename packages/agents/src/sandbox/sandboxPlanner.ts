@@ -3,13 +3,21 @@ import { tmpdir } from 'node:os';
 import {
 	bwrapOptions,
 	createdMountPoints,
+	type DirectNetwork,
 	directBwrapArgv,
 	splitQuoted,
 } from './directBwrapArgv.js';
 import { type DirectSandboxPlan, SECCOMP_FD } from './directSandboxPlan.js';
 import { findExecutable } from './findExecutable.js';
+import { AWAIT_PROXY } from './innerCommand.js';
 import { sandboxRuntimeConfig } from './runtimeConfig.js';
 import type { SandboxLaunch } from './sandboxLaunch.js';
+
+/** The run's proxy door, for a network-approved run (see runProxy): given to the planner in its environment. */
+export interface PlannedProxy {
+	readonly socketPath: string;
+	readonly token: string;
+}
 
 /**
  * Whether `path` is there and not a mount point bwrap made: `--ro-bind
@@ -57,6 +65,7 @@ export async function planDirectSandbox(
 	launch: SandboxLaunch,
 	env: NodeJS.ProcessEnv,
 	notes: readonly string[],
+	proxy?: PlannedProxy,
 ): Promise<DirectSandboxPlan> {
 	mkdirSync(launch.tmpdir, { recursive: true, mode: 0o700 });
 	mkdirSync(launch.dataDir, { recursive: true, mode: 0o700 });
@@ -80,6 +89,8 @@ export async function planDirectSandbox(
 		throw new Error('the sandbox library returned a command of an unexpected form');
 	}
 	const options = bwrapOptions(words.slice(1, end));
+	const network =
+		proxy === undefined ? undefined : await networkOf(proxy, words[end + 3] as string, env);
 	const scratchPrefix = `${tmpdir()}/claude-empty-`;
 	const scratch = [
 		...new Set(
@@ -102,11 +113,51 @@ export async function planDirectSandbox(
 			argv: launch.argv,
 			notes,
 			seccompFd: SECCOMP_FD,
+			...(network === undefined ? {} : { network }),
 		}),
 		// The library's own scratch directory is a source, not a mount point.
 		mountPoints: createdMountPoints(options, existsOfItsOwn).filter(
 			(path) => !scratch.includes(path),
 		),
 		scratch,
+	};
+}
+
+/**
+ * The network part of a run's plan: the library's seccomp helper (the one
+ * its own command for this policy runs: `<helper> sh -c true`), socat, and
+ * the library's proxy variables carrying the run's credentials — exactly
+ * what its own sandbox sets (generateProxyEnvVars), TMPDIR left to the run.
+ * Without the helper there is no network-approved run: its bridges would
+ * leave the agent free to open Unix sockets.
+ */
+async function networkOf(
+	proxy: PlannedProxy,
+	script: string,
+	env: NodeJS.ProcessEnv,
+): Promise<DirectNetwork> {
+	const helper = splitQuoted(script)[0];
+	if (helper === undefined || !/(^|\/)apply-seccomp$/.test(helper)) {
+		throw new Error(
+			'the sandbox library found no seccomp helper for this architecture: a network-approved run cannot start without it',
+		);
+	}
+	const socat = findExecutable('socat', env.PATH);
+	if (socat === undefined) throw new Error('socat is not on PATH');
+	const { generateProxyEnvVars } = await import(
+		'@anthropic-ai/sandbox-runtime/dist/sandbox/sandbox-utils.js'
+	);
+	const vars = generateProxyEnvVars(3128, 1080, undefined, proxy.token, true, undefined).map(
+		(entry): [string, string] => {
+			const at = entry.indexOf('=');
+			return [entry.slice(0, at), entry.slice(at + 1)];
+		},
+	);
+	return {
+		socketPath: proxy.socketPath,
+		socat,
+		applySeccomp: helper,
+		env: vars,
+		awaitProxy: AWAIT_PROXY,
 	};
 }

@@ -1,6 +1,12 @@
 import { spawn } from 'node:child_process';
-import { type DirectSandboxPlan, PLAN_FLAG } from './directSandboxPlan.js';
+import {
+	type DirectSandboxPlan,
+	PLAN_FLAG,
+	PROXY_SOCKET_VAR,
+	PROXY_TOKEN_VAR,
+} from './directSandboxPlan.js';
 import { holdMountPoints } from './mountPoints.js';
+import { openRunProxy, type RunProxy } from './runProxy.js';
 import { type SandboxedCommandInput, sandboxedCommand } from './sandboxedCommand.js';
 import { unixSocketBlockFilter } from './seccompFilter.js';
 
@@ -17,10 +23,15 @@ export interface SandboxedStart {
 	readonly fd3?: Buffer;
 	/**
 	 * Who gets a stop's SIGTERM: the host (`leader`), which passes it on; or,
-	 * for bwrap itself, the agent inside (`sandbox`, see stopSandboxed).
+	 * for bwrap itself, the agent inside (`sandbox`; `sandbox-nested` when the
+	 * agent runs in the seccomp helper's pid namespace, a network-approved
+	 * run — see stopSandboxed).
 	 */
-	readonly terminate: 'leader' | 'sandbox';
-	/** To call once the run has ended: removes the mount points bwrap made on the host. */
+	readonly terminate: 'leader' | 'sandbox' | 'sandbox-nested';
+	/**
+	 * To call once the run has ended: removes the mount points bwrap made on
+	 * the host, and closes the run's proxy door (its credentials stop working).
+	 */
 	readonly release: () => void;
 }
 
@@ -41,10 +52,18 @@ export const PLANNER_TIMEOUT_MS = 30_000;
 function runPlanner(
 	input: SandboxedStartInput,
 	launchJson: string,
+	proxy: RunProxy | undefined,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
 	return new Promise((resolve) => {
 		const child = spawn(process.execPath, [input.hostScript, PLAN_FLAG, launchJson], {
-			env: input.env,
+			env:
+				proxy === undefined
+					? input.env
+					: {
+							...input.env,
+							[PROXY_SOCKET_VAR]: proxy.socketPath,
+							[PROXY_TOKEN_VAR]: proxy.token,
+						},
 			cwd: input.policy.cwd,
 			stdio: ['ignore', 'pipe', 'pipe'],
 			// It scans at most three levels of the data directory: a planner still
@@ -78,28 +97,29 @@ function runPlanner(
 }
 
 /**
- * How to start an agent inside the OS sandbox. With no network approval on
- * Linux (x64, arm64) the supervisor starts bwrap itself: the sandbox host is
- * run once, with `--plan`, to turn the policy's filesystem rules into bwrap
- * arguments with the library — exactly what the host would apply — and exits
- * before the agent starts. The run is then bwrap, a shell as the sandbox's
- * pid 1, and the agent: no Node host, proxy or socat bridges (see
- * directBwrapArgv). With a network approval, or elsewhere, the host runs the
- * agent as before (see sandboxedCommand). A planner that fails is replayed as
- * the run itself: its message goes to the run's log and the run ends with its
- * status (2 or 125), as the host's would.
+ * How to start an agent inside the OS sandbox. On Linux (x64, arm64) the
+ * supervisor starts bwrap itself: the sandbox host is run once, with
+ * `--plan`, to turn the policy's filesystem rules into bwrap arguments with
+ * the library — exactly what the host would apply — and exits before the
+ * agent starts. Without a network approval the run is then bwrap, a shell as
+ * the sandbox's pid 1, and the agent: no proxy, no bridges, no network (see
+ * directBwrapArgv). With one, the run gets a door of its own into this
+ * process's filtering proxy (see runProxy: its own socket and secret, its own
+ * allowlist) and the sandbox starts the library's two socat bridges to it
+ * and its seccomp helper — but no Node host. Elsewhere the host runs the
+ * agent as before (see sandboxedCommand). A planner that fails is replayed
+ * as the run itself: its message goes to the run's log and the run ends with
+ * its status (2 or 125), as the host's would.
  */
 export async function sandboxedStart(input: SandboxedStartInput): Promise<SandboxedStart> {
 	const host = sandboxedCommand(input);
 	const filter = unixSocketBlockFilter(input.arch ?? process.arch);
-	if (
-		(input.platform ?? process.platform) !== 'linux' ||
-		input.policy.allowedHosts.length > 0 ||
-		filter === undefined
-	) {
+	if ((input.platform ?? process.platform) !== 'linux' || filter === undefined) {
 		return { ...host, kind: 'host', terminate: 'leader', release: nothing };
 	}
-	const planned = await runPlanner(input, host.args.at(-1) as string);
+	const networked = input.policy.allowedHosts.length > 0;
+	const proxy = networked ? await openRunProxy(input.policy.allowedHosts) : undefined;
+	const planned = await runPlanner(input, host.args.at(-1) as string, proxy);
 	let plan: DirectSandboxPlan | undefined;
 	if (planned.code === 0) {
 		try {
@@ -110,6 +130,7 @@ export async function sandboxedStart(input: SandboxedStartInput): Promise<Sandbo
 		}
 	}
 	if (plan === undefined) {
+		proxy?.close();
 		return {
 			command: process.execPath,
 			args: [
@@ -123,12 +144,16 @@ export async function sandboxedStart(input: SandboxedStartInput): Promise<Sandbo
 			release: nothing,
 		};
 	}
+	const releaseMounts = holdMountPoints(plan.mountPoints, plan.scratch);
 	return {
 		command: plan.bwrap,
 		args: plan.args,
 		kind: 'direct',
-		fd3: filter,
-		terminate: 'sandbox',
-		release: holdMountPoints(plan.mountPoints, plan.scratch),
+		...(networked ? {} : { fd3: filter }),
+		terminate: networked ? 'sandbox-nested' : 'sandbox',
+		release: () => {
+			releaseMounts();
+			proxy?.close();
+		},
 	};
 }

@@ -29,13 +29,13 @@ function signal(pid: number, name: NodeJS.Signals): void {
  * agent shows up within {@link SANDBOX_AGENT_WAIT_MS} (no seccomp helper on
  * this architecture), or not on Linux (macOS's sandbox-exec execs the agent
  * in the wrapper's group), the wrapper's process group gets the SIGTERM; for
- * a direct sandbox (`kind: 'direct'`, the supervisor's own bwrap) the
- * sandbox is killed instead (see {@link killSandboxed}).
+ * a direct sandbox (`kind: 'direct'` or `'direct-nested'`, the supervisor's
+ * own bwrap) the sandbox is killed instead (see {@link killSandboxed}).
  */
 export function stopSandboxed(
 	wrapper: ChildProcess,
 	platform: NodeJS.Platform = process.platform,
-	kind: 'host' | 'direct' = 'host',
+	kind: 'host' | 'direct' | 'direct-nested' = 'host',
 ): void {
 	const pid = wrapper.pid;
 	if (pid === undefined) return;
@@ -44,6 +44,8 @@ export function stopSandboxed(
 		if (running()) killProcessGroup(pid, 'SIGTERM');
 		return;
 	}
+	// The agent's pid namespace: bwrap's own (direct), or the seccomp helper's
+	// inside it (the host's runs, and the supervisor's network-approved ones).
 	const levels = kind === 'direct' ? 2 : 3;
 	const signalled = new Set<string>();
 	const giveUpAt = Date.now() + SANDBOX_AGENT_WAIT_MS;
@@ -57,7 +59,7 @@ export function stopSandboxed(
 				signal(agent.pid, 'SIGTERM');
 			}
 		} else if (signalled.size === 0 && Date.now() >= giveUpAt) {
-			if (kind === 'direct') killSandboxed(wrapper);
+			if (kind !== 'host') killSandboxed(wrapper);
 			else killProcessGroup(pid, 'SIGTERM');
 			return;
 		}

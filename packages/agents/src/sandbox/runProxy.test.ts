@@ -1,0 +1,320 @@
+// Network-approved runs as the supervisor starts them: bwrap directly, the
+// sandbox's socat bridges to a door of the run's own into this process's
+// filtering proxy (runProxy), no Node sandbox host. The compiled planner is
+// used (run `pnpm build` first). Real bubblewrap, real sockets, real HTTP.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTempHome, sandboxTestGate, type TempHome } from '@agentspace/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentPaths } from '../agentPaths.js';
+import { type AgentProcess, startAgentProcess } from '../launcher/startAgentProcess.js';
+import { RotatingLog } from '../logs/rotatingLog.js';
+import { allowlistDecision } from './runProxy.js';
+import * as library from './runProxyLibrary.js';
+import { type SandboxedStart, sandboxedStart } from './sandboxedStart.js';
+import { type SandboxPolicy, sandboxPolicyFor } from './sandboxPolicy.js';
+import { sandboxReadiness } from './sandboxReadiness.js';
+
+const HOST = fileURLToPath(new URL('../../dist/sandbox/sandboxHostMain.js', import.meta.url));
+const skip = !sandboxTestGate(sandboxReadiness(), { file: import.meta.url }).run;
+
+// An agent that waits for a file before and after its requests (so that two
+// runs are both running while either makes them), one line per step.
+const PROBE = `
+import { existsSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+const say = (line) => process.stdout.write(line + '\\n');
+for (const step of process.argv.slice(2)) {
+	const [kind, ...more] = step.split(':');
+	const arg = more.join(':');
+	if (kind === 'wait') {
+		say('waiting ' + arg);
+		while (!existsSync(arg)) await new Promise((r) => setTimeout(r, 20));
+	} else if (kind === 'unix') {
+		say('unix: ' + await new Promise((done) => {
+			const server = createServer();
+			server.once('error', (e) => done(e.code));
+			server.listen(arg, () => { server.close(); done('ok'); });
+		}));
+	} else if (kind === 'http' || kind === 'badauth') {
+		const proxy = new URL(process.env.HTTP_PROXY);
+		const password = kind === 'http' ? decodeURIComponent(proxy.password) : 'not-the-token';
+		const auth = decodeURIComponent(proxy.username) + ':' + password;
+		const result = await new Promise((done) => {
+			const req = request({ host: proxy.hostname, port: proxy.port, path: arg, headers: {
+				host: new URL(arg).host, 'proxy-authorization': 'Basic ' + Buffer.from(auth).toString('base64'),
+			} }, (res) => { let body = ''; res.on('data', (d) => (body += d)); res.on('end', () => done(res.statusCode + ' ' + body.trim())); });
+			req.on('error', (e) => done(e.code));
+			req.end();
+		});
+		say(kind + ' ' + arg + ': ' + result);
+	}
+}
+`;
+
+let temp: TempHome;
+let probe: string;
+let flags: string;
+const servers: Server[] = [];
+const ports: number[] = [];
+const started: AgentProcess[] = [];
+let logCount = 0;
+
+function listen(body: string): Promise<Server> {
+	return new Promise((resolve) => {
+		const server = createServer((_req, res) => res.end(body));
+		server.listen(0, '127.0.0.1', () => resolve(server));
+	});
+}
+
+function policyFor(id: string, port: number): SandboxPolicy {
+	const agentHome = join(temp.home, 'agentspace');
+	const paths = agentPaths(agentHome, id);
+	mkdirSync(paths.src, { recursive: true });
+	mkdirSync(join(paths.data, 'tmp'), { recursive: true });
+	return sandboxPolicyFor({
+		agentHome,
+		userHome: join(temp.home, 'user'),
+		paths,
+		installPath: paths.src,
+		runId: `run-${id}`,
+		approved: [{ domain: 'network', action: 'egress', host: '127.0.0.1', port }],
+	});
+}
+
+async function startRun(policy: SandboxPolicy, steps: readonly string[]) {
+	const env = { PATH: process.env.PATH, HOME: join(policy.dataDir, 'home') };
+	const how = await sandboxedStart({
+		hostScript: HOST,
+		policy,
+		command: process.execPath,
+		args: [probe, ...steps],
+		env,
+	});
+	const logPath = join(temp.home, 'logs', `run-${++logCount}.log`);
+	const agent = await startAgentProcess({
+		command: how.command,
+		args: how.args,
+		cwd: policy.cwd,
+		env,
+		log: new RotatingLog(logPath),
+		terminate: how.terminate,
+		...(how.fd3 === undefined ? {} : { fd3: how.fd3 }),
+		onExit: how.release,
+	});
+	started.push(agent);
+	const log = () => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : '');
+	return { how, agent, log };
+}
+
+async function until(check: () => boolean, what: () => string, timeoutMs = 10_000) {
+	const end = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > end) throw new Error(`timed out: ${what()}`);
+		await new Promise((resolve) => setTimeout(resolve, 25));
+	}
+}
+
+/** The run's proxy socket and secret, as its bwrap arguments hold them. */
+function doorOf(how: SandboxedStart): { socketPath: string; token: string } {
+	const bind = how.args.indexOf('--bind', how.args.indexOf('--unshare-net'));
+	const proxyVar = how.args.findIndex(
+		(arg, i) => arg === 'HTTP_PROXY' && how.args[i - 1] === '--setenv',
+	);
+	return {
+		socketPath: how.args[bind + 1] as string,
+		token: decodeURIComponent(new URL(how.args[proxyVar + 1] as string).password),
+	};
+}
+
+/** A plain HTTP request through a run's proxy socket, from outside any sandbox. */
+function viaDoor(door: { socketPath: string; token: string }, url: string): Promise<string> {
+	return new Promise((done) => {
+		const req = request(
+			{
+				socketPath: door.socketPath,
+				// A fresh connection each time: not one kept alive from before.
+				agent: false,
+				path: url,
+				headers: {
+					host: new URL(url).host,
+					'proxy-authorization': `Basic ${Buffer.from(`srt:${door.token}`).toString('base64')}`,
+				},
+			},
+			(res) => {
+				let body = '';
+				res.on('data', (chunk) => {
+					body += chunk;
+				});
+				res.on('end', () => done(`${res.statusCode} ${body.trim()}`));
+			},
+		);
+		req.on('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
+		req.end();
+	});
+}
+
+/** The program names of `pid` and every process below it. */
+function programsBelow(pid: number): string[] {
+	const table = readdirSync('/proc')
+		.filter((name) => /^\d+$/.test(name))
+		.flatMap((name) => {
+			try {
+				const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+				const close = stat.lastIndexOf(')');
+				return [
+					{
+						pid: Number(name),
+						ppid: Number(stat.slice(close + 2).split(' ')[1]),
+						comm: stat.slice(stat.indexOf('(') + 1, close),
+					},
+				];
+			} catch {
+				return [];
+			}
+		});
+	const found = table.filter((proc) => proc.pid === pid);
+	for (let i = 0; i < found.length; i++) {
+		for (const proc of table) if (proc.ppid === found[i]?.pid) found.push(proc);
+	}
+	return found.map((proc) => proc.comm);
+}
+
+describe('allowlistDecision (the library’s matching, per run)', () => {
+	const decide = (hosts: string[], host: string, port: number) =>
+		allowlistDecision(library, hosts, host, port);
+	it('matches host, host:port, *.domain[:port] and [v6]:port as approved', () => {
+		expect(decide(['example.com'], 'example.com', 443)).toBe(true);
+		expect(decide(['example.com'], 'EXAMPLE.com.', 80)).toBe(true);
+		expect(decide(['example.com'], 'api.example.com', 443)).toBe(false);
+		expect(decide(['example.com:8443'], 'example.com', 8443)).toBe(true);
+		expect(decide(['example.com:8443'], 'example.com', 443)).toBe(false);
+		expect(decide(['*.example.com'], 'api.example.com', 443)).toBe(true);
+		expect(decide(['*.example.com'], 'example.com', 443)).toBe(false);
+		expect(decide(['*.example.com:8080'], 'a.example.com', 8081)).toBe(false);
+		expect(decide(['[::1]:8080'], '[::1]', 8080)).toBe(true);
+		expect(decide(['[::1]:8080'], '::1', 8081)).toBe(false);
+		expect(decide(['127.0.0.1:80'], '2130706433', 80)).toBe(true);
+		expect(decide([], 'example.com', 443)).toBe(false);
+		expect(decide(['example.com'], 'evil.com\u0000.example.com', 443)).toBe(false);
+	});
+});
+
+describe.skipIf(skip)('network-approved runs through the supervisor’s proxy', () => {
+	beforeAll(async () => {
+		temp = createTempHome('run-proxy');
+		for (const dir of ['tools', 'logs', 'flags', 'user']) {
+			mkdirSync(join(temp.home, dir), { recursive: true });
+		}
+		probe = join(temp.home, 'tools', 'probe.mjs');
+		writeFileSync(probe, PROBE);
+		flags = join(temp.home, 'flags');
+		for (const body of ['hello from A', 'hello from B']) {
+			const server = await listen(body);
+			servers.push(server);
+			ports.push((server.address() as AddressInfo).port);
+		}
+	});
+
+	afterAll(async () => {
+		await Promise.all(started.map((agent) => agent.stop(100)));
+		for (const server of servers) server.close();
+		temp?.cleanup();
+	});
+
+	it('two concurrent runs with different allowlists each reach only their own; a run’s door closes when it ends', async () => {
+		const [portA, portB] = ports as [number, number];
+		const urlA = `http://127.0.0.1:${portA}/`;
+		const urlB = `http://127.0.0.1:${portB}/`;
+		const go = join(flags, 'go');
+		const endA = join(flags, 'end-a');
+		const endB = join(flags, 'end-b');
+		const steps = (end: string) => [
+			`wait:${go}`,
+			`http:${urlA}`,
+			`http:${urlB}`,
+			'http:http://not-approved.invalid/',
+			`badauth:${urlA}`,
+			`badauth:${urlB}`,
+			`unix:${join(flags, 'agent.sock')}`,
+			`wait:${end}`,
+		];
+		const a = await startRun(policyFor('a', portA), steps(endA));
+		const b = await startRun(policyFor('b', portB), steps(endB));
+		for (const run of [a, b]) {
+			expect(run.how.kind).toBe('direct');
+			expect(run.how.terminate).toBe('sandbox-nested');
+		}
+		// Both running before either asks anything.
+		await until(
+			() => a.log().includes(`waiting ${go}`) && b.log().includes(`waiting ${go}`),
+			() => a.log() + b.log(),
+		);
+		writeFileSync(go, '');
+		await until(
+			() => a.log().includes(`waiting ${endA}`) && b.log().includes(`waiting ${endB}`),
+			() => a.log() + b.log(),
+		);
+		expect(a.log()).toContain(`http ${urlA}: 200 hello from A`);
+		expect(a.log()).toMatch(new RegExp(`http ${urlB}: 403`));
+		expect(b.log()).toContain(`http ${urlB}: 200 hello from B`);
+		expect(b.log()).toMatch(new RegExp(`http ${urlA}: 403`));
+		for (const run of [a, b]) {
+			expect(run.log()).toMatch(/http http:\/\/not-approved\.invalid\/: 403/);
+			// Wrong credentials are refused before any allowlist is asked.
+			expect(run.log()).toMatch(new RegExp(`badauth ${urlA}: 407`));
+			expect(run.log()).toMatch(new RegExp(`badauth ${urlB}: 407`));
+			// The bridges may use a Unix socket, the agent may not (the seccomp
+			// helper filters it, as in the library's own sandbox).
+			expect(run.log()).toMatch(/unix: (EPERM|EACCES)/);
+		}
+		// No Node sandbox host and no host-side bridges: bwrap, its shell, the
+		// two in-sandbox bridges, the seccomp helper, the agent.
+		const programs = programsBelow(a.agent.pid);
+		expect(programs.filter((name) => name === 'node')).toHaveLength(1);
+		// (A socat bridge forks one child per open connection.)
+		expect(new Set(programs)).toEqual(new Set(['bwrap', 'sh', 'socat', 'apply-seccomp', 'node']));
+
+		// Each door answers its own run's secret only, with its own allowlist.
+		const doorA = doorOf(a.how);
+		const doorB = doorOf(b.how);
+		expect(doorA.socketPath).not.toBe(doorB.socketPath);
+		expect(doorA.token).not.toBe(doorB.token);
+		expect(await viaDoor(doorA, urlA)).toBe('200 hello from A');
+		expect(await viaDoor(doorA, urlB)).toMatch(/^403/);
+		expect(await viaDoor({ ...doorA, token: doorB.token }, urlA)).toMatch(/^407/);
+		expect(await viaDoor({ ...doorB, token: doorA.token }, urlB)).toMatch(/^407/);
+
+		// A ends: its door is gone, B's still works.
+		writeFileSync(endA, '');
+		const exitA = await a.agent.exited;
+		expect(exitA.exitCode, a.log()).toBe(0);
+		expect(existsSync(doorA.socketPath)).toBe(false);
+		expect(await viaDoor(doorA, urlA)).toMatch(/^(ENOENT|ECONNREFUSED)$/);
+		expect(await viaDoor(doorB, urlB)).toBe('200 hello from B');
+		writeFileSync(endB, '');
+		expect((await b.agent.exited).exitCode, b.log()).toBe(0);
+		expect(await viaDoor(doorB, urlB)).toMatch(/^(ENOENT|ECONNREFUSED)$/);
+	});
+
+	it('a stop reaches the agent inside the seccomp helper’s namespace, and nothing of the run stays', async () => {
+		const run = await startRun(policyFor('c', ports[0] as number), [
+			`wait:${join(flags, 'never')}`,
+		]);
+		await until(
+			() => run.log().includes('waiting'),
+			() => run.log(),
+		);
+		const door = doorOf(run.how);
+		const exit = await run.agent.stop(5000);
+		// The agent got the SIGTERM (not the SIGKILL after the grace period).
+		expect(exit.killed).toBe(false);
+		expect(exit.stopped).toBe(true);
+		expect(programsBelow(run.agent.pid)).toEqual([]);
+		expect(existsSync(door.socketPath)).toBe(false);
+	});
+});

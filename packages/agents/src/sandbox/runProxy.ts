@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * One run's door into the supervisor's filtering proxy: a Unix socket of its
+ * own (bind-mounted into that run's sandbox only, where the sandbox's socat
+ * bridges connect to it) and a secret the proxy requires on every request
+ * (HTTP `Proxy-Authorization`, SOCKS5 user/password). What comes in through
+ * it is checked against that run's allowlist only.
+ */
+export interface RunProxy {
+	readonly socketPath: string;
+	readonly token: string;
+	/** Closes the run's socket and every connection through it: its credentials stop working. */
+	close(): void;
+}
+
+/** At most this many connections of one run are open through the proxy at once. */
+export const RUN_PROXY_MAX_CONNECTIONS = 128;
+/** A connection that sends nothing for this long before its first byte is closed. */
+const FIRST_BYTE_TIMEOUT_MS = 10_000;
+
+type Library = typeof import('./runProxyLibrary.js');
+
+let library: Promise<Library> | undefined;
+
+// The library's proxy code, loaded on the first network-approved run only:
+// a supervisor that never runs one never loads it.
+const loadLibrary = (): Promise<Library> => {
+	library ??= import('./runProxyLibrary.js');
+	return library;
+};
+
+/**
+ * Whether `host:port` is on `allowedHosts` — the library's own decision
+ * (filterNetworkRequest with `strictAllowlist` and no deny list): malformed
+ * hosts refused, the host canonicalised as it will be dialled, then matched
+ * against each `host`, `host:port`, `*.domain[:port]` or `[v6]:port` entry.
+ */
+export function allowlistDecision(
+	lib: Pick<Library, 'matchesDomainPatternWithPort' | 'isValidHost' | 'canonicalizeHost'>,
+	allowedHosts: readonly string[],
+	host: string,
+	port: number,
+): boolean {
+	if (!lib.isValidHost(host)) return false;
+	const canonical = lib.canonicalizeHost(host) ?? host;
+	return allowedHosts.some((entry) => lib.matchesDomainPatternWithPort(canonical, port, entry));
+}
+
+/**
+ * Opens the proxy door of one network-approved run in this (the supervisor's)
+ * process: the library's HTTP (CONNECT and plain) and SOCKS5 proxies, made
+ * for this run alone — its allowlist, its secret, the library's guard
+ * against approved names resolving to private addresses — behind a Unix
+ * socket in a fresh 0700 directory. Every run of a supervisor shares its
+ * process instead of a Node sandbox host each; nothing of one run's proxy
+ * can answer another's requests. Connections are bounded per run
+ * ({@link RUN_PROXY_MAX_CONNECTIONS}); one that says nothing is dropped after
+ * 10 s. Close it when the run has ended.
+ */
+export async function openRunProxy(allowedHosts: readonly string[]): Promise<RunProxy> {
+	const lib = await loadLibrary();
+	const token = randomBytes(24).toString('hex');
+	const hosts = [...allowedHosts];
+	const guard = lib.createResolvedAddressGuard({ allowedDomains: hosts, deniedDomains: [] });
+	const filter = async (port: number, host: string) => allowlistDecision(lib, hosts, host, port);
+	const lookupFor = (port: number) => guard.lookupFor(port);
+	const http = lib.createHttpProxyServer({
+		filter: (port, host) => filter(port, host),
+		lookupFor,
+		proxyAuthToken: token,
+	});
+	const socks = lib.createSocksProxyServer({
+		filter: (port, host) => filter(port, host),
+		lookupFor,
+		proxyAuthToken: token,
+	});
+	// socat reads the path inside an address (`UNIX-CONNECT:<path>`) and a
+	// Unix socket's path holds at most 107 bytes: a TMPDIR that does not fit
+	// is not used.
+	const base = /^[A-Za-z0-9_./-]{1,64}$/.test(tmpdir()) ? tmpdir() : '/tmp';
+	const dir = mkdtempSync(join(base, 'agentspace-proxy-'));
+	const socketPath = join(dir, 'p.sock');
+	const open = new Set<Socket>();
+	const server: Server = createServer((client) => {
+		open.add(client);
+		client.once('close', () => open.delete(client));
+		client.on('error', () => client.destroy());
+		const timer = setTimeout(() => client.destroy(), FIRST_BYTE_TIMEOUT_MS);
+		timer.unref();
+		// One byte tells the protocols apart, as the library's own front end does.
+		client.once('readable', () => {
+			clearTimeout(timer);
+			const peek = client.read(1) as Buffer | null;
+			if (peek === null || peek.length === 0) {
+				client.destroy();
+				return;
+			}
+			client.unshift(peek);
+			if (peek[0] === 0x04 || peek[0] === 0x05) socks.handleConnection(client);
+			else http.emit('connection', client);
+		});
+	});
+	server.maxConnections = RUN_PROXY_MAX_CONNECTIONS;
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(socketPath, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	// The proxy must never keep a supervisor alive on its own.
+	server.unref();
+	let closed = false;
+	return {
+		socketPath,
+		token,
+		close() {
+			if (closed) return;
+			closed = true;
+			server.close();
+			for (const client of open) client.destroy();
+			void socks.close();
+			http.close();
+			rmSync(dir, { recursive: true, force: true });
+		},
+	};
+}
