@@ -26,6 +26,12 @@ export interface RunRequest {
 
 interface Entry {
 	supervisor: Supervisor | undefined;
+	/**
+	 * Settles when the first run has started (its supervisor) or failed to
+	 * (undefined): a sandboxed start plans its sandbox first, and a stop that
+	 * arrives meanwhile waits for this instead of answering "not running".
+	 */
+	starting: Promise<Supervisor | undefined>;
 	state: SupervisedAgent['state'];
 	runId: string | null;
 	pid: number | null;
@@ -60,6 +66,7 @@ export class SupervisorRegistry {
 		}
 		const entry: Entry = {
 			supervisor: undefined,
+			starting: Promise.resolve(undefined),
 			state: 'running',
 			runId: null,
 			pid: null,
@@ -72,7 +79,7 @@ export class SupervisorRegistry {
 		// Reserved before the first await: two run requests for one agent cannot both start it.
 		this.#entries.set(request.id, entry);
 		try {
-			entry.supervisor = await superviseAgent({
+			const starting = superviseAgent({
 				...this.#shared,
 				id: request.id,
 				actor: request.actor,
@@ -101,6 +108,11 @@ export class SupervisorRegistry {
 					}
 				},
 			});
+			entry.starting = starting.then(
+				(supervisor) => supervisor,
+				() => undefined,
+			);
+			entry.supervisor = await starting;
 		} catch (error) {
 			this.#entries.delete(request.id);
 			throw error;
@@ -117,22 +129,38 @@ export class SupervisorRegistry {
 		graceMs: number,
 		actor?: SuperviseOptions['actor'],
 	): Promise<StoppedAgent> {
-		const entry = this.#entries.get(id);
-		if (entry?.supervisor === undefined) {
+		const stopped = await this.#stopEntry(id, graceMs, actor);
+		if (stopped === undefined) {
 			throw new NotFoundError(`agent "${id}" is not running under the daemon`, {
 				hint: 'see what runs: agentspace agents status',
 			});
 		}
-		entry.state = 'stopping';
-		const runId = entry.runId;
-		const result = await entry.supervisor.stop(graceMs, actor);
-		return { id, runId, exit: result.lastExit ?? null };
+		return stopped;
 	}
 
-	/** Stops every supervised agent, in parallel. */
+	/** Stops every supervised agent (those still starting too), in parallel. */
 	async stopAll(graceMs: number, actor?: SuperviseOptions['actor']): Promise<StoppedAgent[]> {
-		const ids = [...this.#entries.keys()].filter((id) => this.#entries.get(id)?.supervisor);
-		return Promise.all(ids.map((id) => this.stop(id, graceMs, actor)));
+		const stopped = await Promise.all(
+			[...this.#entries.keys()].map((id) => this.#stopEntry(id, graceMs, actor)),
+		);
+		return stopped.filter((agent): agent is StoppedAgent => agent !== undefined);
+	}
+
+	/** Stops `id`, waiting for a start under way; undefined when nothing runs (or the start failed). */
+	async #stopEntry(
+		id: string,
+		graceMs: number,
+		actor?: SuperviseOptions['actor'],
+	): Promise<StoppedAgent | undefined> {
+		const entry = this.#entries.get(id);
+		if (entry === undefined) return undefined;
+		// Marked first: the start's 'started' status keeps it, so status shows it stopping.
+		entry.state = 'stopping';
+		const supervisor = entry.supervisor ?? (await entry.starting);
+		if (supervisor === undefined) return undefined;
+		const runId = entry.runId;
+		const result = await supervisor.stop(graceMs, actor);
+		return { id, runId, exit: result.lastExit ?? null };
 	}
 
 	/** What runs, by id. */

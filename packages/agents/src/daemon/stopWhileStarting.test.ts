@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateAuthToken } from '@agentspace/core';
+import { type AgentSpaceDb, closeDb, openDb } from '@agentspace/db';
+import { queryEvents } from '@agentspace/events';
+import {
+	createFixtureAgentRepo,
+	createTempHome,
+	FIXTURE_RUN_AGENT,
+	fixtureAgentManifest,
+	type GitRepo,
+	sandboxTestGate,
+	type TempHome,
+} from '@agentspace/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { enableAgent } from '../enable/enableAgent.js';
+import { installAgent } from '../install/installAgent.js';
+import { isProcessAlive } from '../process/isProcessAlive.js';
+import { sandboxReadiness } from '../sandbox/sandboxReadiness.js';
+import { callDaemon, type DaemonConnection } from './daemonClient.js';
+import type { SupervisedAgent } from './daemonProtocol.js';
+import { type RunningDaemon, runDaemon } from './runDaemon.js';
+
+// Needs the OS sandbox: skipped outside CI where its tools are missing (npm test says so once).
+const sandbox = sandboxTestGate(sandboxReadiness(), { file: import.meta.url });
+const HOST = fileURLToPath(new URL('../../dist/sandbox/sandboxHostMain.js', import.meta.url));
+
+// A sandboxed start plans the sandbox (a short-lived planner process) before
+// the run is started and recorded. A stop that reaches the daemon then must
+// stop the starting run, not answer "not running" and leave it running.
+const actor = { type: 'human', id: 'tester' } as const;
+let temp: TempHome;
+let db: AgentSpaceDb;
+let repo: GitRepo;
+let daemon: RunningDaemon | undefined;
+
+beforeEach(() => {
+	temp = createTempHome('daemon-stop-starting');
+	db = openDb({ path: join(temp.home, 'agentspace.db') });
+});
+afterEach(async () => {
+	await daemon?.close(0);
+	daemon = undefined;
+	closeDb(db);
+	repo?.cleanup();
+	temp.cleanup();
+});
+
+/** Installs the fixture agent, starts the daemon and asks it to run the agent sandboxed; returns once the daemon lists the run, still starting. */
+async function runUntilListed(): Promise<{
+	connection: DaemonConnection;
+	running: Promise<SupervisedAgent>;
+	listed: SupervisedAgent | undefined;
+}> {
+	const { build: _build, ...manifest } = fixtureAgentManifest();
+	repo = createFixtureAgentRepo({
+		...manifest,
+		build: undefined,
+		entrypoint: { command: 'node', args: ['agent.mjs', '--every', '100'] },
+		permissions: [],
+	});
+	repo.commit({ 'agent.mjs': readFileSync(FIXTURE_RUN_AGENT, 'utf8') });
+	await installAgent({ db, home: temp.home, source: repo.url, actor });
+	enableAgent({ db, id: 'echo-agent', approve: 'all', actor });
+	const token = generateAuthToken();
+	daemon = await runDaemon({
+		db,
+		home: temp.home,
+		token,
+		env: process.env,
+		sandboxHostScript: HOST,
+	});
+	const connection: DaemonConnection = { socket: daemon.socket, token };
+	let started = false;
+	const running = callDaemon(connection, 'run', {
+		id: 'echo-agent',
+		restart: 'no',
+		unsandboxed: false,
+		env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+		actor,
+	}).finally(() => {
+		started = true;
+	});
+	// The moment the daemon knows of the run: it is still starting (no pid yet).
+	let listed: SupervisedAgent | undefined;
+	while (listed === undefined && !started) {
+		const status = await callDaemon(connection, 'status', {});
+		listed = status.agents.find((agent) => agent.id === 'echo-agent');
+	}
+	return { connection, running, listed };
+}
+
+/** The run is over: its process is gone, the daemon lists nothing, the stop is recorded. */
+async function expectStopped(connection: DaemonConnection, run: SupervisedAgent): Promise<void> {
+	expect(run.pid).not.toBeNull();
+	expect(isProcessAlive(run.pid as number)).toBe(false);
+	expect((await callDaemon(connection, 'status', {})).agents).toEqual([]);
+	const types = queryEvents(db, { stream_id: 'agent:echo-agent' }).map((event) => event.type);
+	expect(types.slice(-2)).toEqual(['agent_run_started', 'agent_run_stopped']);
+}
+
+describe.skipIf(!sandbox.run)('a stop that reaches the daemon while a sandboxed run starts', () => {
+	it('stops the starting run once it has started, and answers with that run', async () => {
+		const { connection, running, listed } = await runUntilListed();
+		expect(listed, 'the run started before the daemon listed it').toBeDefined();
+		expect(listed?.pid).toBeNull();
+		const stopped = await callDaemon(connection, 'stop', {
+			id: 'echo-agent',
+			graceMs: 5000,
+			actor,
+		});
+		const run = await running;
+		expect(stopped).toMatchObject({ id: 'echo-agent', runId: run.runId });
+		await expectStopped(connection, run);
+	});
+
+	it('is stopped by a stop of every agent too (agents stop with no id, a daemon shutting down)', async () => {
+		const { connection, running, listed } = await runUntilListed();
+		expect(listed?.pid).toBeNull();
+		const stopped = await callDaemon(connection, 'stopAll', { graceMs: 5000, actor });
+		const run = await running;
+		expect(stopped).toEqual([expect.objectContaining({ id: 'echo-agent', runId: run.runId })]);
+		await expectStopped(connection, run);
+	});
+});
