@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AgentSpaceDb } from '@agentspace/db';
 import { isProcessAlive } from '../process/isProcessAlive.js';
+import { findSandboxedAgent } from '../sandbox/findSandboxedAgent.js';
 
 /** One agent's run state, for `agents status`. */
 export interface AgentRunStatus {
@@ -16,9 +17,16 @@ export interface AgentRunStatus {
 	readonly sandboxed: boolean | null;
 	/** For a running agent: whether its process still exists (false: the run was lost, e.g. a killed supervisor). */
 	readonly alive: boolean | null;
-	/** CPU time used by the process so far, ms (Linux /proc; null elsewhere or when not running). */
+	/**
+	 * The agent's own process, whose figures `cpuMs` and `rssBytes` are: `pid`
+	 * itself unsandboxed; inside the sandbox, the process the agent runs in
+	 * (`pid` is then its wrapper's). Null when not running, or while the
+	 * sandbox is being set up.
+	 */
+	readonly agentPid: number | null;
+	/** CPU time used by the agent's own process so far, ms (Linux /proc; null elsewhere or when not running). */
 	readonly cpuMs: number | null;
-	/** Resident memory of the process, bytes (Linux /proc; null elsewhere or when not running). */
+	/** Resident memory of the agent's own process, bytes (Linux /proc; null elsewhere or when not running). */
 	readonly rssBytes: number | null;
 }
 
@@ -36,12 +44,7 @@ interface Row {
 // Kernel clock ticks per second: 100 on every Linux Node supports.
 const TICKS_PER_SECOND = 100;
 
-function processStats(pid: number): {
-	alive: boolean;
-	cpuMs: number | null;
-	rssBytes: number | null;
-} {
-	if (!isProcessAlive(pid)) return { alive: false, cpuMs: null, rssBytes: null };
+function processStats(pid: number): { cpuMs: number | null; rssBytes: number | null } {
 	try {
 		// Fields after the command name (which may contain spaces) start after the last ')'.
 		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -51,13 +54,25 @@ function processStats(pid: number): {
 			/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1],
 		);
 		return {
-			alive: true,
 			cpuMs: Number.isFinite(ticks) ? Math.round((ticks / TICKS_PER_SECOND) * 1000) : null,
 			rssBytes: Number.isFinite(rssKb) ? rssKb * 1024 : null,
 		};
 	} catch {
-		return { alive: true, cpuMs: null, rssBytes: null };
+		return { cpuMs: null, rssBytes: null };
 	}
+}
+
+/**
+ * The agent's own process for a run recorded with `pid`. A sandboxed run
+ * records its wrapper (bwrap, or the sandbox host), whose figures say nothing
+ * of the agent: the agent is the child of the sandbox's innermost init, three
+ * pid namespaces down when it runs under the seccomp helper, two when bwrap
+ * runs it directly — the deeper is looked for first, as the shallower one's
+ * init then exists too.
+ */
+function agentProcess(pid: number, sandboxed: boolean): number | undefined {
+	if (!sandboxed) return pid;
+	return (findSandboxedAgent(pid, 3) ?? findSandboxedAgent(pid, 2))?.pid;
 }
 
 /** The run state of every installed agent, with live process figures for running ones. */
@@ -71,9 +86,9 @@ export function runStatus(db: AgentSpaceDb, now: number = Date.now()): AgentRunS
 		.all() as Row[];
 	return rows.map((row) => {
 		const running = row.status === 'running' && row.pid !== null;
-		const stats = running
-			? processStats(row.pid as number)
-			: { alive: null, cpuMs: null, rssBytes: null };
+		const alive = running ? isProcessAlive(row.pid as number) : null;
+		const agentPid = alive ? agentProcess(row.pid as number, row.sandboxed === 1) : undefined;
+		const stats = agentPid === undefined ? { cpuMs: null, rssBytes: null } : processStats(agentPid);
 		return {
 			id: row.agent_id,
 			name: row.name,
@@ -85,7 +100,8 @@ export function runStatus(db: AgentSpaceDb, now: number = Date.now()): AgentRunS
 				running && row.started_at !== null ? Math.max(0, now - Date.parse(row.started_at)) : null,
 			runs: row.run_count,
 			sandboxed: row.sandboxed === null ? null : row.sandboxed === 1,
-			alive: stats.alive,
+			alive,
+			agentPid: agentPid ?? null,
 			cpuMs: stats.cpuMs,
 			rssBytes: stats.rssBytes,
 		};

@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type AgentSpaceDb, closeDb, openDb } from '@agentspace/db';
+import {
+	createFixtureAgentRepo,
+	createTempHome,
+	fixtureAgentManifest,
+	type GitRepo,
+	sandboxTestGate,
+	type TempHome,
+} from '@agentspace/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { enableAgent } from '../enable/enableAgent.js';
+import { installAgent } from '../install/installAgent.js';
+import { sandboxReadiness } from '../sandbox/sandboxReadiness.js';
+import { runStatus } from './runStatus.js';
+import { superviseAgent } from './superviseAgent.js';
+
+// Needs the OS sandbox: skipped outside CI where its tools are missing (npm test says so once).
+const sandbox = sandboxTestGate(sandboxReadiness(), { file: import.meta.url });
+const HOST = fileURLToPath(new URL('../../dist/sandbox/sandboxHostMain.js', import.meta.url));
+const MB = 1024 * 1024;
+
+// An agent that holds 80 MB of its own (written, so resident), then idles.
+const HOLDER = `
+const held = Buffer.alloc(80 * 1024 * 1024, 1);
+process.on('SIGTERM', () => process.exit(0));
+console.log('holding ' + held.length);
+setInterval(() => {}, 60_000);
+`;
+
+const actor = { type: 'human', id: 'tester' } as const;
+let temp: TempHome;
+let db: AgentSpaceDb;
+let repo: GitRepo | undefined;
+beforeEach(() => {
+	temp = createTempHome('run-status-sandboxed');
+	db = openDb({ path: join(temp.home, 'agentspace.db') });
+});
+afterEach(() => {
+	closeDb(db);
+	repo?.cleanup();
+	temp.cleanup();
+});
+
+// `agents status` shows the agent's own CPU and memory: a sandboxed run's
+// recorded pid is its wrapper (bwrap, or the sandbox host), a few MB that say
+// nothing of the agent.
+describe.skipIf(!sandbox.run)('runStatus of a sandboxed run', () => {
+	it.each([
+		['no network approval (the agent under the pid 1 of bwrap)', []],
+		['a network approval (the agent under the seccomp helper)', ['network:egress:example.com']],
+	])('describes the agent itself, not its wrapper: %s', async (_how, permissions) => {
+		const { build: _build, ...manifest } = fixtureAgentManifest();
+		repo = createFixtureAgentRepo({
+			...manifest,
+			build: undefined,
+			entrypoint: { command: 'node', args: ['holder.mjs'] },
+			permissions,
+		});
+		repo.commit({ 'holder.mjs': HOLDER });
+		await installAgent({ db, home: temp.home, source: repo.url, actor });
+		enableAgent({ db, id: 'echo-agent', approve: 'all', actor });
+		const lines: string[] = [];
+		const supervisor = await superviseAgent({
+			db,
+			home: temp.home,
+			id: 'echo-agent',
+			actor,
+			unsandboxed: false,
+			sandboxHostScript: HOST,
+			env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+			onLine: (_stream, text) => lines.push(text),
+		});
+		try {
+			while (!lines.some((line) => line.startsWith('holding'))) {
+				await new Promise((resolve) => setTimeout(resolve, 20));
+			}
+			const [live] = runStatus(db);
+			expect(live).toMatchObject({ status: 'running', sandboxed: true, alive: true });
+			expect(live?.agentPid).not.toBeNull();
+			expect(live?.agentPid).not.toBe(live?.pid);
+			expect(live?.rssBytes).toBeGreaterThanOrEqual(80 * MB);
+			expect(live?.cpuMs).toBeGreaterThanOrEqual(0);
+		} finally {
+			await supervisor.stop(2000);
+		}
+		expect(runStatus(db)[0]).toMatchObject({ agentPid: null, cpuMs: null, rssBytes: null });
+	});
+});
