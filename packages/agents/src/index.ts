@@ -24,6 +24,7 @@ export type { DaemonConnection } from './daemon/daemonClient.js';
 export { callDaemon, DaemonNotRunningError, isDaemonNotRunning } from './daemon/daemonClient.js';
 export type { DaemonPaths } from './daemon/daemonPaths.js';
 export { daemonPaths } from './daemon/daemonPaths.js';
+export { DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from './daemon/daemonServer.js';
 export type {
 	DaemonResponse,
 	DaemonResults,

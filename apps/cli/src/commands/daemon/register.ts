@@ -15,8 +15,13 @@ restarts them by their policy, and starts again the \`--restart always\` ones
 that were running when it (or the machine) went down. The CLI talks to it over
 <home>/run/daemon.sock (mode 0600) with the home's auth token; a request
 without it is refused and audited as security.denied (a flood of them is
-folded into a few entries with counts). Connections that send no request
-within 5 s are closed, and at 512 open ones the oldest idle one is.
+folded into a few entries with counts). A connection that has not sent its
+whole request within 5 s is closed. At 512 connections waiting for their
+request or being answered, the oldest one still waiting for its request (idle
+or half-sent) is closed to make room, and audited as security.denied like a
+refusal; a connection being answered is never closed early, and one already
+answered does not count. The CLI sends its request at once and retries a
+connection closed before its answer.
 
 Examples:
   $ agentspace daemon start            start it in the background (a running one is left as is)
