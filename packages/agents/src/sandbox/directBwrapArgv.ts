@@ -142,12 +142,15 @@ function networkScript(network: DirectNetwork, shell: string, notes: string): st
 }
 
 /**
- * bwrap's arguments for a run without network approval, from the options the
- * library made for the policy's filesystem rules:
- * - `--unshare-net`: no network namespace access at all (no proxy, no bridges);
- *   IPC and UTS namespaces of its own too;
- * - the library's `--cap-add CAP_SETFCAP` is dropped: only its seccomp
- *   helper's nested user namespace needed it, and bwrap loads the filter here;
+ * bwrap's arguments for a run the supervisor starts itself, from the options
+ * the library made for the policy's filesystem rules:
+ * - `--unshare-net`: no network namespace access at all; without `network`
+ *   no proxy and no bridges, with it only the run's proxy socket and the
+ *   library's bridges and seccomp helper (see networkScript), whose
+ *   `CAP_SETFCAP` is then kept; IPC and UTS namespaces of its own too;
+ * - without `network`, the library's `--cap-add CAP_SETFCAP` is dropped: only
+ *   its seccomp helper's nested user namespace needed it, and bwrap loads the
+ *   filter here (`--seccomp`);
  * - `--as-pid-1` with a shell as pid 1 that runs the agent as its child,
  *   reaps orphans and exits with the agent's status (128+n for a signal).
  *   Without `--as-pid-1` bwrap's own init would be pid 1, and bwrap exits

@@ -243,7 +243,10 @@ async function runSandboxPlanner(json: string | undefined): Promise<never> {
 	const token = process.env[PROXY_TOKEN_VAR];
 	delete process.env[PROXY_SOCKET_VAR];
 	delete process.env[PROXY_TOKEN_VAR];
-	const proxy = socketPath !== undefined && token !== undefined ? { socketPath, token } : undefined;
+	const proxy =
+		socketPath !== undefined && token !== undefined && parsed.value.allowedHosts.length > 0
+			? { socketPath, token }
+			: undefined;
 	if (parsed.value.allowedHosts.length > 0 && proxy === undefined) {
 		say(
 			'cannot start the agent inside the sandbox: a network-approved run was planned without its proxy',
