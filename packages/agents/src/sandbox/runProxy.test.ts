@@ -4,7 +4,7 @@
 // used (run `pnpm build` first). Real bubblewrap, real sockets, real HTTP.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTempHome, sandboxTestGate, type TempHome } from '@agentspace/testing';
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentPaths } from '../agentPaths.js';
 import { type AgentProcess, startAgentProcess } from '../launcher/startAgentProcess.js';
 import { RotatingLog } from '../logs/rotatingLog.js';
-import { allowlistDecision } from './runProxy.js';
+import { allowlistDecision, openRunProxy, RUN_PROXY_MAX_CONNECTIONS } from './runProxy.js';
 import * as library from './runProxyLibrary.js';
 import { type SandboxedStart, sandboxedStart } from './sandboxedStart.js';
 import { type SandboxPolicy, sandboxPolicyFor } from './sandboxPolicy.js';
@@ -158,6 +158,67 @@ function viaDoor(door: { socketPath: string; token: string }, url: string): Prom
 	});
 }
 
+/** Reads exactly `count` bytes from `socket` (undefined if it closes first). */
+function readBytes(socket: Socket, count: number): Promise<Buffer | undefined> {
+	return new Promise((resolve) => {
+		let got = Buffer.alloc(0);
+		const onData = (chunk: Buffer) => {
+			got = Buffer.concat([got, chunk]);
+			if (got.length >= count) {
+				socket.off('data', onData);
+				socket.pause();
+				const rest = got.subarray(count);
+				if (rest.length > 0) socket.unshift(rest);
+				resolve(got.subarray(0, count));
+			}
+		};
+		socket.on('data', onData);
+		socket.once('close', () => resolve(undefined));
+		socket.once('error', () => resolve(undefined));
+		socket.resume();
+	});
+}
+
+/**
+ * A SOCKS5 CONNECT to 127.0.0.1:`port` through a door, with user `srt` and
+ * `password`: `auth refused`, or the reply code (0 granted, 2 not allowed).
+ */
+async function socksConnect(socketPath: string, password: string, port: number): Promise<string> {
+	const socket = connect(socketPath);
+	socket.on('error', () => {});
+	try {
+		socket.write(Buffer.from([5, 1, 2]));
+		const method = await readBytes(socket, 2);
+		if (method?.[1] !== 2) return `method ${method?.[1]}`;
+		const user = Buffer.from('srt');
+		const pass = Buffer.from(password);
+		socket.write(
+			Buffer.concat([Buffer.from([1, user.length]), user, Buffer.from([pass.length]), pass]),
+		);
+		const auth = await readBytes(socket, 2);
+		if (auth?.[1] !== 0) return 'auth refused';
+		socket.write(Buffer.from([5, 1, 0, 1, 127, 0, 0, 1, port >> 8, port & 0xff]));
+		const reply = await readBytes(socket, 2);
+		return reply === undefined ? 'closed' : `reply ${reply[1]}`;
+	} finally {
+		socket.destroy();
+	}
+}
+
+/** Whether a connection to `socketPath` is served: it answers a request line, or is closed unanswered. */
+function served(socketPath: string): Promise<boolean> {
+	return new Promise((resolve) => {
+		const socket = connect(socketPath);
+		socket.once('data', () => {
+			socket.destroy();
+			resolve(true);
+		});
+		socket.once('close', () => resolve(false));
+		socket.once('error', () => resolve(false));
+		socket.write('GET http://127.0.0.1:1/ HTTP/1.1\r\nhost: 127.0.0.1:1\r\n\r\n');
+	});
+}
+
 /** The program names of `pid` and every process below it. */
 function programsBelow(pid: number): string[] {
 	const table = readdirSync('/proc')
@@ -201,6 +262,54 @@ describe('allowlistDecision (the library’s matching, per run)', () => {
 		expect(decide(['127.0.0.1:80'], '2130706433', 80)).toBe(true);
 		expect(decide([], 'example.com', 443)).toBe(false);
 		expect(decide(['example.com'], 'evil.com\u0000.example.com', 443)).toBe(false);
+	});
+});
+
+describe('openRunProxy (the supervisor’s door for one run)', () => {
+	const opened: { close(): void }[] = [];
+	afterAll(() => {
+		for (const door of opened) door.close();
+	});
+
+	it('decides SOCKS5 per run too: its secret only, its allowlist only', async () => {
+		const [portA, portB] = [40001, 40002];
+		const a = await openRunProxy([`127.0.0.1:${portA}`]);
+		const b = await openRunProxy([`127.0.0.1:${portB}`]);
+		opened.push(a, b);
+		// 2: not allowed by the ruleset. A granted connect is not needed to tell:
+		// refusal comes before any dial.
+		expect(await socksConnect(a.socketPath, a.token, portB)).toBe('reply 2');
+		expect(await socksConnect(b.socketPath, b.token, portA)).toBe('reply 2');
+		expect(await socksConnect(a.socketPath, b.token, portA)).toBe('auth refused');
+		expect(await socksConnect(b.socketPath, a.token, portB)).toBe('auth refused');
+		a.close();
+		expect(existsSync(a.socketPath)).toBe(false);
+		// Still there for the run that has not ended.
+		expect(await socksConnect(b.socketPath, b.token, portA)).toBe('reply 2');
+	});
+
+	it('serves at most RUN_PROXY_MAX_CONNECTIONS connections of a run at once; other runs are not affected', async () => {
+		const a = await openRunProxy(['127.0.0.1:1']);
+		const b = await openRunProxy(['127.0.0.1:1']);
+		opened.push(a, b);
+		const held: Socket[] = [];
+		for (let i = 0; i < RUN_PROXY_MAX_CONNECTIONS; i++) {
+			const socket = connect(a.socketPath);
+			socket.on('error', () => {});
+			held.push(socket);
+			await new Promise((resolve) => socket.once('connect', resolve));
+		}
+		try {
+			expect(await served(a.socketPath)).toBe(false);
+			expect(await served(b.socketPath)).toBe(true);
+			// One closed: room for another, once the proxy has seen it close.
+			held.pop()?.destroy();
+			let again = false;
+			for (let i = 0; i < 100 && !again; i++) again = await served(a.socketPath);
+			expect(again).toBe(true);
+		} finally {
+			for (const socket of held) socket.destroy();
+		}
 	});
 });
 
