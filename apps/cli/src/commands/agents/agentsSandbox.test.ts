@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,6 +136,77 @@ describe.skipIf(!sandbox.run)('the OS sandbox, through agents run', () => {
 		expect(results.outsideDir).toMatch(/^(EROFS|EACCES|EPERM)$/);
 		expect(results.tcp).not.toBe('ok');
 		expect(results.proxy).toBe('status 403');
+	});
+
+	it('under the daemon, two network-approved agents running at once each reach only their own approved host', async () => {
+		// An agent that asks the proxy for each URL it is given, then idles.
+		const fetcher = `
+import { request } from 'node:http';
+const get = (target) => new Promise((resolve) => {
+	const url = new URL(process.env.HTTP_PROXY);
+	const auth = decodeURIComponent(url.username) + ':' + decodeURIComponent(url.password);
+	const req = request({ host: url.hostname, port: url.port, path: target, agent: false,
+		headers: { host: new URL(target).host, 'proxy-authorization': 'Basic ' + Buffer.from(auth).toString('base64') } },
+		(res) => { let body = ''; res.on('data', (d) => (body += d)); res.on('end', () => resolve(res.statusCode + ' ' + body)); });
+	req.on('error', (error) => resolve(error.code));
+	req.end();
+});
+const results = {};
+for (const target of process.argv.slice(2)) results[target] = await get(target);
+console.log('fetched ' + JSON.stringify(results));
+setInterval(() => {}, 60_000);
+`;
+		const servers = await Promise.all(
+			['from A', 'from B'].map(
+				(body) =>
+					new Promise<ReturnType<typeof createHttpServer>>((resolve) => {
+						const http = createHttpServer((_req, res) => res.end(body));
+						http.listen(0, '127.0.0.1', () => resolve(http));
+					}),
+			),
+		);
+		try {
+			const [portA, portB] = servers.map((http) => (http.address() as { port: number }).port);
+			const urls = [`http://127.0.0.1:${portA}/`, `http://127.0.0.1:${portB}/`];
+			for (const [id, own] of [
+				['fetch-a', portA],
+				['fetch-b', portB],
+			] as const) {
+				repo.commit({
+					'fetch.mjs': fetcher,
+					'agentspace.agent.json': {
+						id,
+						name: id,
+						version: '1.0.0',
+						entrypoint: { command: 'node', args: ['fetch.mjs', ...urls] },
+						permissions: [`network:egress:127.0.0.1:${own}`],
+					},
+				});
+				expect(runCli(temp.home, ['agents', 'install', repo.url]).status).toBe(0);
+				expect(runCli(temp.home, ['agents', 'enable', id, '--all']).status).toBe(0);
+			}
+			for (const id of ['fetch-a', 'fetch-b']) {
+				expect(runCli(temp.home, ['agents', 'run', id]).status).toBe(0);
+			}
+			const fetched = async (id: string) => {
+				const deadline = Date.now() + 20_000;
+				for (;;) {
+					const match = /fetched (\{.*\})/.exec(runCli(temp.home, ['agents', 'logs', id]).stdout);
+					if (match !== null) return JSON.parse(match[1] as string) as Record<string, string>;
+					if (Date.now() > deadline) throw new Error(`${id} fetched nothing`);
+					await new Promise((resolve) => setTimeout(resolve, 200));
+				}
+			};
+			const a = await fetched('fetch-a');
+			const b = await fetched('fetch-b');
+			expect(a[urls[0] as string]).toBe('200 from A');
+			expect(a[urls[1] as string]).toMatch(/^403/);
+			expect(b[urls[1] as string]).toBe('200 from B');
+			expect(b[urls[0] as string]).toMatch(/^403/);
+			expect(runCli(temp.home, ['agents', 'stop', '--all']).status).toBe(0);
+		} finally {
+			for (const http of servers) http.close();
+		}
 	});
 
 	it('keeps the log bounded (100 MB of output, at most 6 × 10 MB on disk)', async () => {
