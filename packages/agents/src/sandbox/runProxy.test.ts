@@ -4,7 +4,7 @@
 // used (run `pnpm build` first). Real bubblewrap, real sockets, real HTTP.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
-import { type AddressInfo, connect, type Socket } from 'node:net';
+import { type AddressInfo, connect, createServer as createNetServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTempHome, sandboxTestGate, type TempHome } from '@agentspace/testing';
@@ -286,6 +286,69 @@ describe('openRunProxy (the supervisor’s door for one run)', () => {
 		expect(existsSync(a.socketPath)).toBe(false);
 		// Still there for the run that has not ended.
 		expect(await socksConnect(b.socketPath, b.token, portA)).toBe('reply 2');
+	});
+
+	it('tunnels CONNECT (HTTPS) to an approved host:port only, with the run’s secret', async () => {
+		const echo = createNetServer((socket) => socket.pipe(socket));
+		await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+		const port = (echo.address() as AddressInfo).port;
+		const door = await openRunProxy([`127.0.0.1:${port}`]);
+		opened.push(door);
+		const tunnel = (target: string, token: string) =>
+			new Promise<string>((resolve) => {
+				const socket = connect(door.socketPath);
+				let got = '';
+				socket.on('data', (chunk) => {
+					got += chunk;
+					if (got.startsWith('HTTP/1.1 200') && got.includes('\r\n\r\n') && !got.includes('ping')) {
+						socket.write('ping');
+					}
+					if (got.includes('ping') || /^HTTP\/1\.1 [45]/.test(got)) socket.destroy();
+				});
+				socket.on('close', () =>
+					resolve(got.split('\r\n')[0] + (got.endsWith('ping') ? ' ping' : '')),
+				);
+				socket.on('error', () => {});
+				socket.write(
+					`CONNECT ${target} HTTP/1.1\r\nhost: ${target}\r\nproxy-authorization: Basic ${Buffer.from(`srt:${token}`).toString('base64')}\r\n\r\n`,
+				);
+			});
+		try {
+			expect(await tunnel(`127.0.0.1:${port}`, door.token)).toMatch(/^HTTP\/1\.1 200 .* ping$/);
+			expect(await tunnel(`127.0.0.1:${port + 1}`, door.token)).toMatch(/^HTTP\/1\.1 403/);
+			expect(await tunnel(`127.0.0.1:${port}`, 'not-the-token')).toMatch(/^HTTP\/1\.1 407/);
+		} finally {
+			echo.close();
+		}
+	});
+
+	it('survives malformed input on a door: the supervisor’s process is not disturbed', async () => {
+		const door = await openRunProxy(['127.0.0.1:1']);
+		opened.push(door);
+		const payloads = [
+			Buffer.from('\r\n\r\n'),
+			Buffer.from(`GET / HTTP/1.1\r\n${'x: y\r\n'.repeat(20_000)}\r\n`),
+			Buffer.from('CONNECT :0 HTTP/1.1\r\n\r\n'),
+			Buffer.from([5, 255, ...Array.from({ length: 255 }, (_, i) => i)]),
+			Buffer.from([5, 1, 2, 1, 0, 0]),
+			Buffer.from([4, 1, 0, 80, 127, 0, 0, 1, 0]),
+			Buffer.from([0x16, 3, 1, 0, 5, 1, 2, 3]),
+			Buffer.alloc(0),
+		];
+		await Promise.all(
+			payloads.map(
+				(payload) =>
+					new Promise<void>((resolve) => {
+						const socket = connect(door.socketPath);
+						socket.on('error', () => {});
+						socket.on('close', () => resolve());
+						socket.on('data', () => {});
+						socket.end(payload);
+						setTimeout(() => socket.destroy(), 2000).unref();
+					}),
+			),
+		);
+		expect(await served(door.socketPath)).toBe(true);
 	});
 
 	it('serves at most RUN_PROXY_MAX_CONNECTIONS connections of a run at once; other runs are not affected', async () => {
