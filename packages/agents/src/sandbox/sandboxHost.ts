@@ -72,7 +72,8 @@ export function withShellAsPid1(wrapped: string, bwrapPath: string | undefined):
  * exit. `argv[2]` is the JSON of a {@link SandboxLaunch} (see
  * sandboxedCommand); the host's environment, cwd and stdio are the agent's.
  * One host per run because the library keeps one network allowlist per
- * process. SIGTERM, SIGINT or SIGHUP is passed on to the agent as SIGTERM (a
+ * process; on Linux the supervisor starts bwrap itself instead and runs the
+ * host only to plan (`--plan`, see sandboxedStart). SIGTERM, SIGINT or SIGHUP is passed on to the agent as SIGTERM (a
  * graceful stop; see stopSandboxed); when the agent has exited the host
  * cleans up and exits with its status (128+n for a signal). Exits 2 for a bad
  * argument and 125 when the sandbox cannot be set up, saying why on stderr.

@@ -15,8 +15,9 @@ export interface SandboxedStart {
 	readonly command: string;
 	readonly args: readonly string[];
 	/**
-	 * `direct`: bwrap itself, started by the supervisor (no network approval,
-	 * Linux); `host`: the Node sandbox host with the library's proxy.
+	 * `direct`: bwrap itself, started by the supervisor (Linux; with a network
+	 * approval, its door into the supervisor's proxy); `host`: the Node sandbox
+	 * host with the library's proxy (macOS).
 	 */
 	readonly kind: 'direct' | 'host';
 	/** Bytes the child reads on fd 3 (bwrap's `--seccomp 3`). */
