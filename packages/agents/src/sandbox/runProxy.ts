@@ -113,8 +113,10 @@ export async function openRunProxy(allowedHosts: readonly string[]): Promise<Run
 			resolve();
 		});
 	});
-	// The proxy must never keep a supervisor alive on its own.
+	// The proxy must never keep a supervisor alive on its own, nor end it: an
+	// error of the listening socket closes this run's door, nothing more.
 	server.unref();
+	server.on('error', () => server.close());
 	let closed = false;
 	return {
 		socketPath,
