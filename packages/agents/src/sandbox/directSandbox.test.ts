@@ -371,6 +371,26 @@ process.on('SIGTERM', () => void agent.stop(2000).then(() => process.exit(0)));
 		expect(elsewhere.args).toContain(HOST);
 	});
 
+	it('ends a network-approved run with 125 and the reason in its log when its proxy cannot be opened', async () => {
+		const before = process.env.TMPDIR;
+		// Where the supervisor makes the run's proxy socket: not writable.
+		process.env.TMPDIR = '/proc';
+		let run: Awaited<ReturnType<typeof startRun>>;
+		try {
+			run = await startRun([process.execPath, probe], env, {
+				...policy,
+				allowedHosts: ['example.com'],
+			});
+		} finally {
+			if (before === undefined) delete process.env.TMPDIR;
+			else process.env.TMPDIR = before;
+		}
+		const exit = await run.agent.exited;
+		expect(exit.exitCode).toBe(125);
+		expect(run.log()).toContain('cannot open its network proxy');
+		expect(run.log()).toContain('hint: check that the temporary directory (/proc) is writable');
+	});
+
 	it('ends the run with 125 and the reason in its log when the sandbox cannot be set up', async () => {
 		const run = await startRun([process.execPath, probe], { ...env, PATH: '/nonexistent' });
 		const exit = await run.agent.exited;

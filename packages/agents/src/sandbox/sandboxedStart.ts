@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import {
 	type DirectSandboxPlan,
 	PLAN_FLAG,
@@ -119,8 +120,19 @@ export async function sandboxedStart(input: SandboxedStartInput): Promise<Sandbo
 		return { ...host, kind: 'host', terminate: 'leader', release: nothing };
 	}
 	const networked = input.policy.allowedHosts.length > 0;
-	const proxy = networked ? await openRunProxy(input.policy.allowedHosts) : undefined;
-	const planned = await runPlanner(input, host.args.at(-1) as string, proxy);
+	let proxy: RunProxy | undefined;
+	let planned: { code: number; stdout: string; stderr: string };
+	try {
+		proxy = networked ? await openRunProxy(input.policy.allowedHosts) : undefined;
+		planned = await runPlanner(input, host.args.at(-1) as string, proxy);
+	} catch (error) {
+		// No door, no run: it ends as a sandbox that cannot be set up does.
+		planned = {
+			code: 125,
+			stdout: '',
+			stderr: `agentspace-sandbox: cannot start the agent inside the sandbox: cannot open its network proxy: ${error instanceof Error ? error.message : String(error)}\nagentspace-sandbox: hint: check that the temporary directory (${tmpdir()}) is writable\n`,
+		};
+	}
 	let plan: DirectSandboxPlan | undefined;
 	if (planned.code === 0) {
 		try {
