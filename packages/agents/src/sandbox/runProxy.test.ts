@@ -2,10 +2,10 @@
 // sandbox's socat bridges to a door of the run's own into this process's
 // filtering proxy (runProxy), no Node sandbox host. The compiled planner is
 // used (run `pnpm build` first). Real bubblewrap, real sockets, real HTTP.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { type AddressInfo, connect, createServer as createNetServer, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTempHome, sandboxTestGate, type TempHome } from '@agentspace/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -314,9 +314,39 @@ describe('openRunProxy (the supervisor’s door for one run)', () => {
 				);
 			});
 		try {
+			// Only its supervisor's user may even look in its directory.
+			expect(statSync(dirname(door.socketPath)).mode & 0o777).toBe(0o700);
 			expect(await tunnel(`127.0.0.1:${port}`, door.token)).toMatch(/^HTTP\/1\.1 200 .* ping$/);
 			expect(await tunnel(`127.0.0.1:${port + 1}`, door.token)).toMatch(/^HTTP\/1\.1 403/);
 			expect(await tunnel(`127.0.0.1:${port}`, 'not-the-token')).toMatch(/^HTTP\/1\.1 407/);
+		} finally {
+			echo.close();
+		}
+	});
+
+	it('cuts a run’s open tunnels when its door closes', async () => {
+		const echo = createNetServer((socket) => socket.pipe(socket));
+		await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+		const port = (echo.address() as AddressInfo).port;
+		const door = await openRunProxy([`127.0.0.1:${port}`]);
+		opened.push(door);
+		try {
+			const socket = connect(door.socketPath);
+			socket.on('error', () => {});
+			const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+			const established = new Promise<void>((resolve) =>
+				socket.once('data', (chunk) => {
+					expect(String(chunk)).toMatch(/^HTTP\/1\.1 200/);
+					resolve();
+				}),
+			);
+			socket.write(
+				`CONNECT 127.0.0.1:${port} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nproxy-authorization: Basic ${Buffer.from(`srt:${door.token}`).toString('base64')}\r\n\r\n`,
+			);
+			await established;
+			door.close();
+			await closed;
+			expect(socket.destroyed).toBe(true);
 		} finally {
 			echo.close();
 		}
