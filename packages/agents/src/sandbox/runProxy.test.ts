@@ -12,7 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentPaths } from '../agentPaths.js';
 import { type AgentProcess, startAgentProcess } from '../launcher/startAgentProcess.js';
 import { RotatingLog } from '../logs/rotatingLog.js';
-import { allowlistDecision, openRunProxy, RUN_PROXY_MAX_CONNECTIONS } from './runProxy.js';
+import {
+	allowlistDecision,
+	openRunProxy,
+	RUN_PROXY_MAX_CONNECTIONS,
+	RUN_PROXY_MAX_LOOKUPS,
+} from './runProxy.js';
 import * as library from './runProxyLibrary.js';
 import { type SandboxedStart, sandboxedStart } from './sandboxedStart.js';
 import { type SandboxPolicy, sandboxPolicyFor } from './sandboxPolicy.js';
@@ -350,6 +355,57 @@ describe('openRunProxy (the supervisor’s door for one run)', () => {
 		} finally {
 			echo.close();
 		}
+	});
+
+	it('has at most RUN_PROXY_MAX_LOOKUPS name lookups of a run in flight; the others wait their turn', async () => {
+		let inFlight = 0;
+		let most = 0;
+		let calls = 0;
+		const held: (() => void)[] = [];
+		const door = await openRunProxy(['*.example.com'], {
+			resolve: (_hostname, _options, callback) => {
+				calls++;
+				inFlight++;
+				most = Math.max(most, inFlight);
+				held.push(() => {
+					inFlight--;
+					// A loopback address for a public name: the library's guard refuses it.
+					callback(null, [{ address: '127.0.0.1', family: 4 }]);
+				});
+			},
+		});
+		opened.push(door);
+		const names = Array.from({ length: 6 }, (_, i) => `n${i}.example.com:443`);
+		const answers = names.map(
+			(target) =>
+				new Promise<string>((resolve) => {
+					const socket = connect(door.socketPath);
+					let got = '';
+					socket.on('data', (chunk) => {
+						got += chunk;
+					});
+					socket.on('close', () => resolve(got.split('\r\n')[0] ?? ''));
+					socket.on('error', () => {});
+					socket.write(
+						`CONNECT ${target} HTTP/1.1\r\nhost: ${target}\r\nproxy-authorization: Basic ${Buffer.from(`srt:${door.token}`).toString('base64')}\r\n\r\n`,
+					);
+				}),
+		);
+		await until(
+			() => inFlight === RUN_PROXY_MAX_LOOKUPS,
+			() => `in flight ${inFlight}`,
+		);
+		// Each answer lets the next waiting lookup start, never more at once.
+		while (calls < names.length || held.length > 0) {
+			await until(
+				() => held.length > 0,
+				() => `calls ${calls}`,
+			);
+			(held.shift() as () => void)();
+		}
+		for (const answer of await Promise.all(answers)) expect(answer).toMatch(/^HTTP\/1\.1 [45]\d\d/);
+		expect(calls).toBe(names.length);
+		expect(most).toBe(RUN_PROXY_MAX_LOOKUPS);
 	});
 
 	it('survives malformed input on a door: the supervisor’s process is not disturbed', async () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { lookup as dnsLookup } from 'node:dns';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,50 @@ const loadLibrary = (): Promise<Library> => {
 	return library;
 };
 
+/** The library guard's resolver (`dns.lookup` with `all: true`). */
+export type RunProxyResolver = NonNullable<
+	Parameters<Library['createResolvedAddressGuard']>[0]
+>['resolve'] &
+	object;
+
+/** What {@link openRunProxy} may be given besides the allowlist. */
+export interface RunProxyOptions {
+	/** How names are resolved (default `dns.lookup`); a test seam. */
+	readonly resolve?: RunProxyResolver;
+}
+
+/**
+ * At most this many name lookups of one run are in flight at once. They run
+ * on libuv's thread pool (four threads), which the supervisor's own file
+ * work shares: a run resolving many names at once would otherwise hold it.
+ */
+export const RUN_PROXY_MAX_LOOKUPS = 2;
+
+const lookupAll: RunProxyResolver = (hostname, options, callback) =>
+	dnsLookup(hostname, { ...options, all: true }, callback);
+
+/** `resolve`, with at most `max` of its calls in flight; the others wait in order. */
+export function oneRunsLookups(resolve: RunProxyResolver, max: number): RunProxyResolver {
+	let active = 0;
+	const waiting: (() => void)[] = [];
+	const next = () => {
+		while (active < max && waiting.length > 0) {
+			active++;
+			(waiting.shift() as () => void)();
+		}
+	};
+	return (hostname, options, callback) => {
+		waiting.push(() =>
+			resolve(hostname, options, (error, addresses) => {
+				active--;
+				next();
+				callback(error, addresses);
+			}),
+		);
+		next();
+	};
+}
+
 /**
  * Whether `host:port` is on `allowedHosts` — the library's own decision
  * (filterNetworkRequest with `strictAllowlist` and no deny list): malformed
@@ -59,14 +104,22 @@ export function allowlistDecision(
  * socket in a fresh 0700 directory. Every run of a supervisor shares its
  * process instead of a Node sandbox host each; nothing of one run's proxy
  * can answer another's requests. Connections are bounded per run
- * ({@link RUN_PROXY_MAX_CONNECTIONS}); one that says nothing is dropped after
+ * ({@link RUN_PROXY_MAX_CONNECTIONS}), and so are its name lookups in flight
+ * ({@link RUN_PROXY_MAX_LOOKUPS}); one that says nothing is dropped after
  * 10 s. Close it when the run has ended.
  */
-export async function openRunProxy(allowedHosts: readonly string[]): Promise<RunProxy> {
+export async function openRunProxy(
+	allowedHosts: readonly string[],
+	options: RunProxyOptions = {},
+): Promise<RunProxy> {
 	const lib = await loadLibrary();
 	const token = randomBytes(24).toString('hex');
 	const hosts = [...allowedHosts];
-	const guard = lib.createResolvedAddressGuard({ allowedDomains: hosts, deniedDomains: [] });
+	const guard = lib.createResolvedAddressGuard({
+		allowedDomains: hosts,
+		deniedDomains: [],
+		resolve: oneRunsLookups(options.resolve ?? lookupAll, RUN_PROXY_MAX_LOOKUPS),
+	});
 	const filter = async (port: number, host: string) => allowlistDecision(lib, hosts, host, port);
 	const lookupFor = (port: number) => guard.lookupFor(port);
 	const http = lib.createHttpProxyServer({
