@@ -54,6 +54,12 @@ export type { LogFields, Logger, LoggerOptions, LogLevel } from './logger.js';
 export { createLogger, isLogLevel } from './logger.js';
 export type { HomePaths, ResolveHomeOptions } from './paths.js';
 export { ensureHomeDirs, expandPath, homePaths, resolveHome } from './paths.js';
+export type { LockFileAttempt, LockFileHolder } from './process/exclusiveLockFile.js';
+export {
+	beginLockFileAttempt,
+	isLockFileOlderThan,
+	readLockFileHolder,
+} from './process/exclusiveLockFile.js';
 export type { RedactOptions } from './redact.js';
 export { isSecretKey, isSecretVariable, REDACTED, redactSecrets, redactText } from './redact.js';
 export { formatDuration, nowIso } from './time.js';

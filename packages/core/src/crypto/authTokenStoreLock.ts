@@ -1,7 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { VaultError } from '../errors.js';
+import {
+	beginLockFileAttempt,
+	isLockFileOlderThan,
+	type LockFileAttempt,
+	readLockFileHolder,
+} from '../process/exclusiveLockFile.js';
 
 /** A lock held longer than this (or by a process that is gone) is stale: taken over. */
 export const AUTH_TOKEN_LOCK_STALE_MS = 10_000;
@@ -17,13 +22,12 @@ export interface AuthTokenLockOptions {
 }
 
 /**
- * Runs `work` while holding the exclusive lock file `lockFile`, so that only
- * one process of a home at a time creates its auth token. The lock is created
- * whole, with the holder's pid already in it (written to a temp file, then
- * hard-linked into place, which fails if the lock exists — as the daemon's
- * lock is). A lock whose holder is gone, or older than the stale age, is
- * taken over by one waiter at a time, under `<lockFile>.takeover`, and only
- * if it is still the same file (inode) the waiter found stale. The lock is
+ * Runs `work` while holding the exclusive lock file `lockFile` (see
+ * `beginLockFileAttempt`, as the daemon's lock is), so that only one process
+ * of a home at a time creates its auth token. A lock whose holder is gone, or
+ * older than the stale age, is taken over by one waiter at a time, under
+ * `<lockFile>.takeover`, and only if it is still the same file (inode) the
+ * waiter found stale. The lock is
  * removed when `work` settles, if it is still ours.
  */
 export async function withAuthTokenLock<T>(
@@ -42,56 +46,37 @@ export async function withAuthTokenLock<T>(
 
 /** Takes the lock; returns the inode of the lock file it created. */
 async function acquire(lockFile: string, staleMs: number): Promise<number> {
-	const temp = writeTempLockFile(lockFile);
+	const attempt = beginAttempt(lockFile);
 	try {
-		const ino = statSync(temp).ino;
 		const deadline = Date.now() + Math.max(WAIT_MS, 3 * staleMs);
 		while (Date.now() < deadline) {
-			if (tryLink(temp, lockFile)) return ino;
+			if (attempt.tryTake()) return attempt.ino;
 			const seen = statSync(lockFile, { throwIfNoEntry: false });
 			if (seen === undefined) continue; // Released in between: try again at once.
 			const holder = readHolder(lockFile);
 			const stale =
 				Date.now() - seen.mtimeMs > staleMs || (typeof holder === 'number' && !isAlive(holder));
-			if (!stale || !removeStale(lockFile, temp, seen.ino, staleMs)) await delay(RETRY_MS);
+			// Removed only if still the file found stale (same inode); a takeover
+			// lock left by a waiter that died while taking over is cleared once old.
+			const removed =
+				stale &&
+				attempt.removeStale(
+					() => statSync(lockFile, { throwIfNoEntry: false })?.ino === seen.ino,
+					(takeover) => isLockFileOlderThan(takeover, staleMs),
+				);
+			if (!removed) await delay(RETRY_MS);
 		}
 	} finally {
-		rmSync(temp, { force: true });
+		attempt.close();
 	}
 	throw new VaultError(`could not take the auth token lock ${lockFile}`, {
 		hint: 'another agentspace command is creating the auth token; try again, or delete the lock file if none is running',
 	});
 }
 
-/**
- * Removes the stale lock while holding the takeover lock, and only if it is
- * still the file found stale (same inode). False when another waiter holds the
- * takeover lock (try again later).
- */
-function removeStale(lockFile: string, temp: string, seenIno: number, staleMs: number): boolean {
-	const takeover = `${lockFile}.takeover`;
-	if (!tryLink(temp, takeover)) {
-		// Its holder died while taking over (a window of microseconds): clear it once old.
-		const stat = statSync(takeover, { throwIfNoEntry: false });
-		if (stat !== undefined && Date.now() - stat.mtimeMs > staleMs)
-			rmSync(takeover, { force: true });
-		return false;
-	}
+function beginAttempt(lockFile: string): LockFileAttempt {
 	try {
-		if (statSync(lockFile, { throwIfNoEntry: false })?.ino === seenIno) {
-			rmSync(lockFile, { force: true });
-		}
-	} finally {
-		rmSync(takeover, { force: true });
-	}
-	return true;
-}
-
-function writeTempLockFile(lockFile: string): string {
-	const temp = `${lockFile}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-	let fd: number;
-	try {
-		fd = openSync(temp, 'wx', 0o600);
+		return beginLockFileAttempt(lockFile);
 	} catch (error) {
 		throw new VaultError(
 			`cannot create the auth token lock ${lockFile}: ${(error as Error).message}`,
@@ -101,31 +86,13 @@ function writeTempLockFile(lockFile: string): string {
 			},
 		);
 	}
-	try {
-		writeSync(fd, `${process.pid}\n`);
-	} finally {
-		closeSync(fd);
-	}
-	return temp;
 }
 
-/** Creates `target` as a second name of `temp`; false when `target` exists. */
-function tryLink(temp: string, target: string): boolean {
-	try {
-		linkSync(temp, target);
-		return true;
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-		throw error;
-	}
-}
-
-/** The pid a lock file names, or undefined (gone, torn, not a pid). */
+/** The pid a lock file names, or undefined (gone, torn, not a pid, unreadable). */
 function readHolder(file: string): number | undefined {
 	try {
-		const text = readFileSync(file, 'utf8');
-		const pid = /^\d+\n$/.test(text) ? Number(text.trim()) : Number.NaN;
-		return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+		const holder = readLockFileHolder(file);
+		return typeof holder === 'number' ? holder : undefined;
 	} catch {
 		return undefined;
 	}
