@@ -6,6 +6,8 @@ export {
 	FIXTURE_RUN_AGENT,
 	fixtureAgentManifest,
 } from './gitRepo.js';
+export type { RunFixtureAgentRepoOptions } from './runFixtureAgentRepo.js';
+export { createRunFixtureAgentRepo } from './runFixtureAgentRepo.js';
 export type { ProcessResult, RunNodeOptions } from './runNode.js';
 export { runNode, runNodeAsync } from './runNode.js';
 export type {
