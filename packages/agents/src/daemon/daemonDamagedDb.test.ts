@@ -1,20 +1,20 @@
 import { join } from 'node:path';
 import { generateAuthToken } from '@agentspace/core';
 import { type AgentSpaceDb, closeDb, openDb } from '@agentspace/db';
-import { createTempHome, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { openTempHomeDb, type TempHomeDb } from '../testSupport/tempHomeDb.js';
 import { callDaemon } from './daemonClient.js';
 import { type RunningDaemon, runDaemon } from './runDaemon.js';
 
 // A database damaged under a running daemon (issue 11 §5): a table dropped by
 // another process, on the real file, while the daemon has it open.
-let temp: TempHome;
+let temp: TempHomeDb;
 let db: AgentSpaceDb;
 let daemon: RunningDaemon | undefined;
 const token = generateAuthToken();
 beforeEach(() => {
-	temp = createTempHome('daemon-damaged-db');
-	db = openDb({ path: join(temp.home, 'agentspace.db') });
+	temp = openTempHomeDb('daemon-damaged-db');
+	db = temp.db;
 });
 afterEach(async () => {
 	if (daemon !== undefined) {
@@ -22,7 +22,6 @@ afterEach(async () => {
 		await daemon.closed;
 	}
 	daemon = undefined;
-	closeDb(db);
 	temp.cleanup();
 });
 

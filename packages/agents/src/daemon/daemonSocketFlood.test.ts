@@ -1,9 +1,9 @@
 import { createConnection, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { generateAuthToken } from '@agentspace/core';
-import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
-import { createTempHome, type TempHome } from '@agentspace/testing';
+import { type AgentSpaceDb, getAuditEvents } from '@agentspace/db';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTempHomeDb, type TempHomeDb } from '../testSupport/tempHomeDb.js';
 import { callDaemon } from './daemonClient.js';
 import { MAX_REQUEST_BYTES } from './daemonProtocol.js';
 import { listenDaemonSocket } from './daemonServer.js';
@@ -11,13 +11,13 @@ import { type DaemonOptions, type RunningDaemon, runDaemon } from './runDaemon.j
 
 // Floods through the daemon's socket (issue 11 §4): a real daemon on a real
 // Unix socket, real connections, the real audit log.
-let temp: TempHome;
+let temp: TempHomeDb;
 let db: AgentSpaceDb;
 let daemon: RunningDaemon | undefined;
 let token: string;
 beforeEach(() => {
-	temp = createTempHome('daemon-flood');
-	db = openDb({ path: join(temp.home, 'agentspace.db') });
+	temp = openTempHomeDb('daemon-flood');
+	db = temp.db;
 	token = generateAuthToken();
 });
 afterEach(async () => {
@@ -26,7 +26,6 @@ afterEach(async () => {
 		await daemon.closed;
 	}
 	daemon = undefined;
-	closeDb(db);
 	temp.cleanup();
 });
 

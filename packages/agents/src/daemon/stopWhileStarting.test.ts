@@ -1,23 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateAuthToken } from '@agentspace/core';
-import { type AgentSpaceDb, closeDb, openDb } from '@agentspace/db';
+import type { AgentSpaceDb } from '@agentspace/db';
 import { queryEvents } from '@agentspace/events';
-import {
-	createFixtureAgentRepo,
-	createTempHome,
-	FIXTURE_RUN_AGENT,
-	fixtureAgentManifest,
-	type GitRepo,
-	sandboxTestGate,
-	type TempHome,
-} from '@agentspace/testing';
+import { type GitRepo, sandboxTestGate } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { enableAgent } from '../enable/enableAgent.js';
-import { installAgent } from '../install/installAgent.js';
 import { isProcessAlive } from '../process/isProcessAlive.js';
 import { sandboxReadiness } from '../sandbox/sandboxReadiness.js';
+import { installRunAgent } from '../testSupport/installRunAgent.js';
+import { openTempHomeDb, type TempHomeDb } from '../testSupport/tempHomeDb.js';
 import { callDaemon, type DaemonConnection } from './daemonClient.js';
 import type { SupervisedAgent } from './daemonProtocol.js';
 import { type RunningDaemon, runDaemon } from './runDaemon.js';
@@ -30,19 +20,18 @@ const HOST = fileURLToPath(new URL('../../dist/sandbox/sandboxHostMain.js', impo
 // the run is started and recorded. A stop that reaches the daemon then must
 // stop the starting run, not answer "not running" and leave it running.
 const actor = { type: 'human', id: 'tester' } as const;
-let temp: TempHome;
+let temp: TempHomeDb;
 let db: AgentSpaceDb;
 let repo: GitRepo;
 let daemon: RunningDaemon | undefined;
 
 beforeEach(() => {
-	temp = createTempHome('daemon-stop-starting');
-	db = openDb({ path: join(temp.home, 'agentspace.db') });
+	temp = openTempHomeDb('daemon-stop-starting');
+	db = temp.db;
 });
 afterEach(async () => {
 	await daemon?.close(0);
 	daemon = undefined;
-	closeDb(db);
 	repo?.cleanup();
 	temp.cleanup();
 });
@@ -53,16 +42,7 @@ async function runUntilListed(): Promise<{
 	running: Promise<SupervisedAgent>;
 	listed: SupervisedAgent | undefined;
 }> {
-	const { build: _build, ...manifest } = fixtureAgentManifest();
-	repo = createFixtureAgentRepo({
-		...manifest,
-		build: undefined,
-		entrypoint: { command: 'node', args: ['agent.mjs', '--every', '100'] },
-		permissions: [],
-	});
-	repo.commit({ 'agent.mjs': readFileSync(FIXTURE_RUN_AGENT, 'utf8') });
-	await installAgent({ db, home: temp.home, source: repo.url, actor });
-	enableAgent({ db, id: 'echo-agent', approve: 'all', actor });
+	repo = await installRunAgent({ db, home: temp.home, actor, args: ['--every', '100'] });
 	const token = generateAuthToken();
 	daemon = await runDaemon({
 		db,

@@ -1,50 +1,33 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateAuthToken } from '@agentspace/core';
-import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
-import {
-	createFixtureAgentRepo,
-	createTempHome,
-	FIXTURE_RUN_AGENT,
-	fixtureAgentManifest,
-	type GitRepo,
-	type TempHome,
-} from '@agentspace/testing';
+import { type AgentSpaceDb, getAuditEvents } from '@agentspace/db';
+import type { GitRepo } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordChange } from '../catalog/recordChange.js';
 import { type RunningDaemon, runDaemon } from '../daemon/runDaemon.js';
-import { enableAgent } from '../enable/enableAgent.js';
-import { installAgent } from '../install/installAgent.js';
+import { installRunAgent } from '../testSupport/installRunAgent.js';
+import { openTempHomeDb, type TempHomeDb } from '../testSupport/tempHomeDb.js';
 import { gitGuardSnapshotPath, writeGitGuardSnapshot } from './gitGuardSnapshot.js';
 import { protectGitDirs } from './protectGitDirs.js';
 
 // A supervisor that dies (kill -9 of the daemon or of a foreground run) never
 // checks its run's git directories: the next daemon does, from the snapshot.
 const actor = { type: 'human', id: 'tester' } as const;
-let temp: TempHome;
+let temp: TempHomeDb;
 let db: AgentSpaceDb;
 let repo: GitRepo;
 let daemon: RunningDaemon | undefined;
 
 beforeEach(async () => {
-	temp = createTempHome('git-guard-reconcile');
-	db = openDb({ path: join(temp.home, 'agentspace.db') });
-	const { build: _build, ...manifest } = fixtureAgentManifest();
-	repo = createFixtureAgentRepo({
-		...manifest,
-		build: undefined,
-		entrypoint: { command: 'node', args: ['agent.mjs'] },
-		permissions: [],
-	});
-	repo.commit({ 'agent.mjs': readFileSync(FIXTURE_RUN_AGENT, 'utf8') });
-	await installAgent({ db, home: temp.home, source: repo.url, actor });
-	enableAgent({ db, id: 'echo-agent', approve: 'all', actor });
+	temp = openTempHomeDb('git-guard-reconcile');
+	db = temp.db;
+	repo = await installRunAgent({ db, home: temp.home, actor });
 });
 afterEach(async () => {
 	await daemon?.close(0);
 	daemon = undefined;
-	closeDb(db);
 	repo.cleanup();
 	temp.cleanup();
 });

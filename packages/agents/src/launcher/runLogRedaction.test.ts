@@ -1,21 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { REDACTED } from '@agentspace/core';
-import { type AgentSpaceDb, closeDb, openDb } from '@agentspace/db';
-import {
-	createFixtureAgentRepo,
-	createTempHome,
-	FIXTURE_RUN_AGENT,
-	fixtureAgentManifest,
-	type GitRepo,
-	type TempHome,
-} from '@agentspace/testing';
+import type { AgentSpaceDb } from '@agentspace/db';
+import type { GitRepo } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentPaths } from '../agentPaths.js';
-import { enableAgent } from '../enable/enableAgent.js';
-import { installAgent } from '../install/installAgent.js';
 import { parsePermission } from '../permissions/parsePermission.js';
 import type { Permission } from '../permissions/types.js';
+import { installRunAgent } from '../testSupport/installRunAgent.js';
+import { openTempHomeDb, type TempHomeDb } from '../testSupport/tempHomeDb.js';
 import {
 	looksLikePlainText,
 	runEnvironment,
@@ -30,15 +22,14 @@ import { type SupervisorStatus, superviseAgent } from './superviseAgent.js';
 // look like plain text — and what it does not: an approved variable such as a
 // name, which the demo greets.
 const actor = { type: 'human', id: 'tester' } as const;
-let temp: TempHome;
+let temp: TempHomeDb;
 let db: AgentSpaceDb;
 let repo: GitRepo | undefined;
 beforeEach(() => {
-	temp = createTempHome('run-log-redaction');
-	db = openDb({ path: join(temp.home, 'agentspace.db') });
+	temp = openTempHomeDb('run-log-redaction');
+	db = temp.db;
 });
 afterEach(() => {
-	closeDb(db);
 	repo?.cleanup();
 	temp.cleanup();
 });
@@ -154,11 +145,11 @@ describe('runLogShowsVariable', () => {
 
 describe('the run log', () => {
 	it('holds no session token, secret, secret-named or token-like approved value, and does show an approved name', async () => {
-		const { build: _build, ...manifest } = fixtureAgentManifest();
-		repo = createFixtureAgentRepo({
-			...manifest,
-			build: undefined,
-			entrypoint: { command: 'node', args: ['agent.mjs', '--every', '50', '--print-env'] },
+		repo = await installRunAgent({
+			db,
+			home: temp.home,
+			actor,
+			args: ['--every', '50', '--print-env'],
 			permissions: [
 				'env:read:HELLO_NAME',
 				'env:read:DEPLOY_TOKEN',
@@ -166,9 +157,6 @@ describe('the run log', () => {
 				'env:read:SOME_VAR',
 			],
 		});
-		repo.commit({ 'agent.mjs': readFileSync(FIXTURE_RUN_AGENT, 'utf8') });
-		await installAgent({ db, home: temp.home, source: repo.url, actor });
-		enableAgent({ db, id: 'echo-agent', approve: 'all', actor });
 		const lines: string[] = [];
 		const statuses: SupervisorStatus[] = [];
 		const supervisor = await superviseAgent({

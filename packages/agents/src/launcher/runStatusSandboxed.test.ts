@@ -1,18 +1,10 @@
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type AgentSpaceDb, closeDb, openDb } from '@agentspace/db';
-import {
-	createFixtureAgentRepo,
-	createTempHome,
-	fixtureAgentManifest,
-	type GitRepo,
-	sandboxTestGate,
-	type TempHome,
-} from '@agentspace/testing';
+import type { AgentSpaceDb } from '@agentspace/db';
+import { type GitRepo, sandboxTestGate } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { enableAgent } from '../enable/enableAgent.js';
-import { installAgent } from '../install/installAgent.js';
 import { sandboxReadiness } from '../sandbox/sandboxReadiness.js';
+import { installRunAgent } from '../testSupport/installRunAgent.js';
+import { openTempHomeDb, type TempHomeDb } from '../testSupport/tempHomeDb.js';
 import { runStatus } from './runStatus.js';
 import { superviseAgent } from './superviseAgent.js';
 
@@ -30,15 +22,14 @@ setInterval(() => {}, 60_000);
 `;
 
 const actor = { type: 'human', id: 'tester' } as const;
-let temp: TempHome;
+let temp: TempHomeDb;
 let db: AgentSpaceDb;
 let repo: GitRepo | undefined;
 beforeEach(() => {
-	temp = createTempHome('run-status-sandboxed');
-	db = openDb({ path: join(temp.home, 'agentspace.db') });
+	temp = openTempHomeDb('run-status-sandboxed');
+	db = temp.db;
 });
 afterEach(() => {
-	closeDb(db);
 	repo?.cleanup();
 	temp.cleanup();
 });
@@ -51,16 +42,7 @@ describe.skipIf(!sandbox.run)('runStatus of a sandboxed run', () => {
 		['no network approval (the agent under the pid 1 of bwrap)', []],
 		['a network approval (the agent under the seccomp helper)', ['network:egress:example.com']],
 	])('describes the agent itself, not its wrapper: %s', async (_how, permissions) => {
-		const { build: _build, ...manifest } = fixtureAgentManifest();
-		repo = createFixtureAgentRepo({
-			...manifest,
-			build: undefined,
-			entrypoint: { command: 'node', args: ['holder.mjs'] },
-			permissions,
-		});
-		repo.commit({ 'holder.mjs': HOLDER });
-		await installAgent({ db, home: temp.home, source: repo.url, actor });
-		enableAgent({ db, id: 'echo-agent', approve: 'all', actor });
+		repo = await installRunAgent({ db, home: temp.home, actor, permissions, script: HOLDER });
 		const lines: string[] = [];
 		const supervisor = await superviseAgent({
 			db,

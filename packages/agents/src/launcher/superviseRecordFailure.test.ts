@@ -12,16 +12,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
+import { type AgentSpaceDb, getAuditEvents } from '@agentspace/db';
 import { queryEvents } from '@agentspace/events';
 import {
 	createFixtureAgentRepo,
-	createTempHome,
 	FIXTURE_RUN_AGENT,
 	fixtureAgentManifest,
 	type GitRepo,
 	sandboxTestGate,
-	type TempHome,
 } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentPaths } from '../agentPaths.js';
@@ -29,37 +27,29 @@ import { getAgent } from '../catalog/agentRecord.js';
 import { enableAgent } from '../enable/enableAgent.js';
 import { installAgent } from '../install/installAgent.js';
 import { sandboxReadiness } from '../sandbox/sandboxReadiness.js';
+import { installRunAgent } from '../testSupport/installRunAgent.js';
+import { openTempHomeDb, type TempHomeDb } from '../testSupport/tempHomeDb.js';
 import { type SupervisorStatus, superviseAgent } from './superviseAgent.js';
 
 // A started process is always either recorded or stopped. The recording is
 // made to fail for real, in SQLite: a trigger refuses the agent_run_started row.
 
 const actor = { type: 'human', id: 'tester' } as const;
-let temp: TempHome;
+let temp: TempHomeDb;
 let db: AgentSpaceDb;
 let repo: GitRepo;
 let installPath: string;
 
 beforeEach(async () => {
-	temp = createTempHome('supervise-record-failure');
-	db = openDb({ path: join(temp.home, 'agentspace.db') });
-	const { build: _build, ...manifest } = fixtureAgentManifest();
-	repo = createFixtureAgentRepo({
-		...manifest,
-		build: undefined,
-		entrypoint: { command: 'node', args: ['agent.mjs', '--every', '50'] },
-		permissions: [],
-	});
-	repo.commit({ 'agent.mjs': readFileSync(FIXTURE_RUN_AGENT, 'utf8') });
-	await installAgent({ db, home: temp.home, source: repo.url, actor });
-	enableAgent({ db, id: 'echo-agent', approve: 'all', actor });
+	temp = openTempHomeDb('supervise-record-failure');
+	db = temp.db;
+	repo = await installRunAgent({ db, home: temp.home, actor, args: ['--every', '50'] });
 	installPath = getAgent(db, 'echo-agent')?.installPath as string;
 });
 
 afterEach(() => {
 	// Without the fix the agent outlives the test: do not leave it behind.
 	for (const pid of agentProcesses()) process.kill(pid, 'SIGKILL');
-	closeDb(db);
 	repo.cleanup();
 	temp.cleanup();
 });
