@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import {
@@ -15,10 +14,8 @@ import {
 import { generateAuthToken } from '@agentspace/core';
 import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
 import {
-	createFixtureAgentRepo,
+	createRunFixtureAgentRepo,
 	createTempHome,
-	FIXTURE_RUN_AGENT,
-	fixtureAgentManifest,
 	type GitRepo,
 	type TempHome,
 } from '@agentspace/testing';
@@ -41,14 +38,7 @@ let connection: DaemonConnection;
 beforeEach(async () => {
 	temp = createTempHome('ui-revoke');
 	db = openDb({ path: join(temp.home, 'agentspace.db') });
-	const { build: _build, ...manifest } = fixtureAgentManifest();
-	repo = createFixtureAgentRepo({
-		...manifest,
-		build: undefined,
-		entrypoint: { command: 'node', args: ['agent.mjs', '--every', '50'] },
-		permissions: [],
-	});
-	repo.commit({ 'agent.mjs': readFileSync(FIXTURE_RUN_AGENT, 'utf8') });
+	repo = createRunFixtureAgentRepo({ args: ['--every', '50'] });
 	await installAgent({ db, home: temp.home, source: repo.url, actor: runner });
 	enableAgent({ db, id: 'echo-agent', approve: 'all', actor: runner });
 	const token = generateAuthToken();
