@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentPaths } from '../agentPaths.js';
 import { parsePermission } from '../permissions/parsePermission.js';
 import type { Permission } from '../permissions/types.js';
+import { echoAgentSupervision } from '../testSupport/echoAgentSupervision.js';
 import { installRunAgent } from '../testSupport/installRunAgent.js';
 import { openTempHomeDb, type TempHomeDb } from '../testSupport/tempHomeDb.js';
 import {
@@ -159,23 +160,20 @@ describe('the run log', () => {
 		});
 		const lines: string[] = [];
 		const statuses: SupervisorStatus[] = [];
-		const supervisor = await superviseAgent({
-			db,
-			home: temp.home,
-			id: 'echo-agent',
-			actor,
-			unsandboxed: true,
-			// Values no credential pattern recognises: only the run's own list hides them.
-			env: {
-				PATH: process.env.PATH,
-				HELLO_NAME: 'Ada Lovelace',
-				DEPLOY_TOKEN: 'plain-deploy-1',
-				SLACK_WEBHOOK_URL: 'https://hooks.example.com/services/T0/B0/XXXXXXXXXXXX',
-				SOME_VAR: 'opaque1234567890abcdef',
-			},
-			onLine: (_stream, text) => lines.push(text),
-			onStatus: (status) => statuses.push(status),
-		});
+		const supervisor = await superviseAgent(
+			echoAgentSupervision(temp, actor, {
+				// Values no credential pattern recognises: only the run's own list hides them.
+				env: {
+					PATH: process.env.PATH,
+					HELLO_NAME: 'Ada Lovelace',
+					DEPLOY_TOKEN: 'plain-deploy-1',
+					SLACK_WEBHOOK_URL: 'https://hooks.example.com/services/T0/B0/XXXXXXXXXXXX',
+					SOME_VAR: 'opaque1234567890abcdef',
+				},
+				onLine: (_stream, text) => lines.push(text),
+				onStatus: (status) => statuses.push(status),
+			}),
+		);
 		while (!lines.some((line) => line.startsWith('tick 1'))) {
 			await new Promise((resolve) => setTimeout(resolve, 20));
 		}

@@ -3,6 +3,7 @@ import type { AgentSpaceDb } from '@agentspace/db';
 import { type GitRepo, sandboxTestGate } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sandboxReadiness } from '../sandbox/sandboxReadiness.js';
+import { echoAgentSupervision } from '../testSupport/echoAgentSupervision.js';
 import { installRunAgent } from '../testSupport/installRunAgent.js';
 import { openTempHomeDb, type TempHomeDb } from '../testSupport/tempHomeDb.js';
 import { runStatus } from './runStatus.js';
@@ -44,16 +45,14 @@ describe.skipIf(!sandbox.run)('runStatus of a sandboxed run', () => {
 	])('describes the agent itself, not its wrapper: %s', async (_how, permissions) => {
 		repo = await installRunAgent({ db, home: temp.home, actor, permissions, script: HOLDER });
 		const lines: string[] = [];
-		const supervisor = await superviseAgent({
-			db,
-			home: temp.home,
-			id: 'echo-agent',
-			actor,
-			unsandboxed: false,
-			sandboxHostScript: HOST,
-			env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-			onLine: (_stream, text) => lines.push(text),
-		});
+		const supervisor = await superviseAgent(
+			echoAgentSupervision(temp, actor, {
+				unsandboxed: false,
+				sandboxHostScript: HOST,
+				env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+				onLine: (_stream, text) => lines.push(text),
+			}),
+		);
 		try {
 			while (!lines.some((line) => line.startsWith('holding'))) {
 				await new Promise((resolve) => setTimeout(resolve, 20));

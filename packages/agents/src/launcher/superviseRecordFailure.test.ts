@@ -27,6 +27,7 @@ import { getAgent } from '../catalog/agentRecord.js';
 import { enableAgent } from '../enable/enableAgent.js';
 import { installAgent } from '../install/installAgent.js';
 import { sandboxReadiness } from '../sandbox/sandboxReadiness.js';
+import { echoAgentSupervision } from '../testSupport/echoAgentSupervision.js';
 import { installRunAgent } from '../testSupport/installRunAgent.js';
 import { openTempHomeDb, type TempHomeDb } from '../testSupport/tempHomeDb.js';
 import { type SupervisorStatus, superviseAgent } from './superviseAgent.js';
@@ -86,15 +87,9 @@ it('stops the process it started when the run cannot be recorded, and says why',
 	failRunStartedRecords();
 	const statuses: SupervisorStatus[] = [];
 
-	const attempt = superviseAgent({
-		db,
-		home: temp.home,
-		id: 'echo-agent',
-		actor,
-		unsandboxed: true,
-		env: { PATH: process.env.PATH },
-		onStatus: (status) => statuses.push(status),
-	});
+	const attempt = superviseAgent(
+		echoAgentSupervision(temp, actor, { onStatus: (status) => statuses.push(status) }),
+	);
 
 	await expect(attempt).rejects.toThrow(/the run cannot be recorded/);
 	expect(agentProcesses()).toEqual([]);
@@ -105,24 +100,20 @@ it('stops the process it started when the run cannot be recorded, and says why',
 
 it('stops a restarted process whose run cannot be recorded, and records that it cannot restart', async () => {
 	const statuses: SupervisorStatus[] = [];
-	const supervisor = await superviseAgent({
-		db,
-		home: temp.home,
-		id: 'echo-agent',
-		actor,
-		unsandboxed: true,
-		env: { PATH: process.env.PATH },
-		restart: 'on-failure',
-		backoff: {
-			initialMs: 10,
-			factor: 1,
-			maxMs: 10,
-			stableMs: 60_000,
-			instantMs: 5000,
-			maxInstantCrashes: 3,
-		},
-		onStatus: (status) => statuses.push(status),
-	});
+	const supervisor = await superviseAgent(
+		echoAgentSupervision(temp, actor, {
+			restart: 'on-failure',
+			backoff: {
+				initialMs: 10,
+				factor: 1,
+				maxMs: 10,
+				stableMs: 60_000,
+				instantMs: 5000,
+				maxInstantCrashes: 3,
+			},
+			onStatus: (status) => statuses.push(status),
+		}),
+	);
 	const [first] = agentProcesses();
 	expect(first).toBeGreaterThan(0);
 	failRunStartedRecords();
