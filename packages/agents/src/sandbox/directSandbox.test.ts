@@ -2,7 +2,7 @@
 // sandboxedStart plans it with the compiled host (run `pnpm build` first) and
 // startAgentProcess runs bwrap itself. Real bubblewrap, real signals.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTempHome, FIXTURE_RUN_AGENT, type TempHome } from '@agentspace/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { type AgentPaths, agentPaths } from '../agentPaths.js';
 import { type AgentProcess, startAgentProcess } from '../launcher/startAgentProcess.js';
 import { RotatingLog } from '../logs/rotatingLog.js';
 import type { Permission } from '../permissions/types.js';
-import { sandboxedStart } from './sandboxedStart.js';
+import { type SandboxedStartInput, sandboxedStart } from './sandboxedStart.js';
 import { type SandboxPolicy, sandboxPolicyFor } from './sandboxPolicy.js';
 import { sandboxReadiness } from './sandboxReadiness.js';
 
@@ -67,7 +67,20 @@ interface Proc {
 	readonly ppid: number;
 	readonly state: string;
 	readonly start: string;
-	readonly comm: string;
+	/**
+	 * Its program, from its command line's first word: not its name (`comm`),
+	 * which a process may change (Node 24 names its main thread `MainThread`).
+	 */
+	readonly program: string;
+}
+
+/** The last path part of `pid`'s argv[0] ('' once it is gone, or a zombie). */
+function programOf(pid: string): string {
+	try {
+		return basename(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '');
+	} catch {
+		return '';
+	}
 }
 
 function procs(): Proc[] {
@@ -84,7 +97,7 @@ function procs(): Proc[] {
 						ppid: Number(fields[1]),
 						state: fields[0] as string,
 						start: fields[19] as string,
-						comm: stat.slice(stat.indexOf('(') + 1, close),
+						program: programOf(name),
 					},
 				];
 			} catch {
@@ -120,7 +133,12 @@ async function eventually(check: () => boolean, timeoutMs = 5000): Promise<boole
 	return true;
 }
 
-async function startRun(argv: readonly string[], runEnv = env, runPolicy = policy) {
+async function startRun(
+	argv: readonly string[],
+	runEnv = env,
+	runPolicy = policy,
+	more: Partial<SandboxedStartInput> = {},
+) {
 	const [command = '', ...args] = argv;
 	const how = await sandboxedStart({
 		hostScript: HOST,
@@ -128,6 +146,7 @@ async function startRun(argv: readonly string[], runEnv = env, runPolicy = polic
 		command,
 		args,
 		env: runEnv,
+		...more,
 	});
 	const logPath = join(temp.home, 'logs', `run-${++logCount}.log`);
 	const agent = await startAgentProcess({
@@ -203,10 +222,14 @@ describe.skipIf(skip)('a sandboxed run without network approval (bwrap started d
 		const run = await startRun([process.execPath, FIXTURE_RUN_AGENT, '--every', '60000']);
 		expect(run.how.kind).toBe('direct');
 		await eventually(() => run.log().includes('ready pid='));
-		const members = tree(run.agent.pid);
-		expect(members.map((proc) => proc.comm)).toEqual(['bwrap', 'sh', 'node']);
-		expect(members.some((proc) => proc.comm === 'socat')).toBe(false);
-		await run.agent.stop();
+		try {
+			const members = tree(run.agent.pid);
+			expect(members.map((proc) => proc.program)).toEqual(['bwrap', 'sh', 'node']);
+			expect(members.some((proc) => proc.program === 'socat')).toBe(false);
+		} finally {
+			// Even when it fails: a run left going keeps its mount points for the next tests.
+			await run.agent.stop();
+		}
 	});
 
 	it('applies the policy’s filesystem rules, no network at all and no unix sockets', async () => {
@@ -264,6 +287,30 @@ describe.skipIf(skip)('a sandboxed run without network approval (bwrap started d
 		expect(exit).toMatchObject({ exitCode: 0, signal: null, stopped: true, killed: false });
 		// Gone as soon as the run has ended: bwrap reaped its pid 1, which reaped the rest.
 		expect(stillThere(members)).toEqual([]);
+	});
+
+	it('sends the SIGTERM once to an agent that renames itself (as Node 24 names its main thread)', async () => {
+		// The stop watches for the agent exec'ing another program; a new name
+		// (`comm`) without an exec is the same program and gets no second SIGTERM.
+		const agent = join(temp.home, 'tools', 'renaming-agent.mjs');
+		writeFileSync(
+			agent,
+			`let terms = 0;
+process.on('SIGTERM', () => {
+	terms++;
+	if (terms > 1) return;
+	process.title = 'renamed-agent';
+	setTimeout(() => { process.stdout.write('sigterms ' + terms + '\\n'); process.exit(0); }, 1000);
+});
+process.stdout.write('ready\\n');
+setInterval(() => {}, 1000);
+`,
+		);
+		const run = await startRun([process.execPath, agent]);
+		await eventually(() => run.log().includes('ready'));
+		const exit = await run.agent.stop(5000);
+		expect(exit).toMatchObject({ exitCode: 0, stopped: true, killed: false });
+		expect(run.log()).toContain('sigterms 1');
 	});
 
 	it('kills a stubborn agent after the grace period, leaving nothing behind', async () => {
@@ -396,5 +443,37 @@ process.on('SIGTERM', () => void agent.stop(2000).then(() => process.exit(0)));
 		const exit = await run.agent.exited;
 		expect(exit.exitCode).toBe(125);
 		expect(run.log()).toContain('agentspace-sandbox: cannot start the agent inside the sandbox');
+	});
+
+	it('ends the run with 125, the reason and a hint when the planner cannot start or hangs', async () => {
+		// Its working directory (the agent's checkout) is gone: the planner cannot be spawned.
+		const gone = await startRun([process.execPath, probe], env, {
+			...policy,
+			cwd: join(temp.home, 'no-such-checkout'),
+		});
+		expect((await gone.agent.exited).exitCode).toBe(125);
+		expect(gone.log()).toContain('cannot start the sandbox planner');
+		expect(gone.log()).toContain(
+			`agentspace-sandbox: hint: check that the agent's directory (${join(temp.home, 'no-such-checkout')}) exists`,
+		);
+		// A planner that never answers is ended after its time limit.
+		const stuck = join(temp.home, 'tools', 'stuck-planner.mjs');
+		writeFileSync(stuck, 'setInterval(() => {}, 1000);\n');
+		const hung = await startRun([process.execPath, probe], env, policy, {
+			hostScript: stuck,
+			plannerTimeoutMs: 300,
+		});
+		expect((await hung.agent.exited).exitCode).toBe(125);
+		expect(hung.log()).toContain('the sandbox planner was ended by SIGKILL (no plan after 0.3 s)');
+		expect(hung.log()).toContain(
+			`agentspace-sandbox: hint: it reads the agent's data directory (${paths.data})`,
+		);
+		// One that exits 0 without a plan.
+		const silent = join(temp.home, 'tools', 'silent-planner.mjs');
+		writeFileSync(silent, '\n');
+		const empty = await startRun([process.execPath, probe], env, policy, { hostScript: silent });
+		expect((await empty.agent.exited).exitCode).toBe(125);
+		expect(empty.log()).toContain('the sandbox planner printed no plan');
+		expect(empty.log()).toContain('agentspace-sandbox: hint: run `agentspace doctor`');
 	});
 });

@@ -1,9 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** A process inside the sandbox, by its host pid. */
 export interface SandboxedProcess {
 	readonly pid: number;
-	/** Its program name (`comm`): it changes when the process execs another program. */
+	/**
+	 * Its program: the executable it runs (`/proc/<pid>/exe`), which changes
+	 * when the process execs another one — and only then. Not its name
+	 * (`comm`): a process renames itself freely (Node 24 names its main
+	 * thread `MainThread`, `process.title` does too). Its name only when the
+	 * executable cannot be read (a zombie).
+	 */
 	readonly program: string;
 }
 
@@ -15,7 +21,7 @@ function read(path: string): string | undefined {
 	}
 }
 
-/** Every process's children and program name, from `/proc/<pid>/stat`. */
+/** Every process's children and name (`comm`), from `/proc/<pid>/stat`. */
 function processTable(): { children: Map<number, number[]>; programs: Map<number, string> } {
 	const children = new Map<number, number[]>();
 	const programs = new Map<number, string>();
@@ -39,6 +45,14 @@ function nsPids(pid: number): string[] | undefined {
 		?.slice('NSpid:'.length)
 		.trim()
 		.split(/\s+/);
+}
+
+function programOf(pid: number, names: Map<number, string>): string {
+	try {
+		return readlinkSync(`/proc/${pid}/exe`);
+	} catch {
+		return `(${names.get(pid) ?? ''})`;
+	}
 }
 
 /**
@@ -76,5 +90,5 @@ export function findSandboxedAgent(wrapperPid: number, levels = 3): SandboxedPro
 	const { children, programs } = processTable();
 	const init = findInit(children, wrapperPid, levels);
 	const agent = init === undefined ? undefined : children.get(init)?.[0];
-	return agent === undefined ? undefined : { pid: agent, program: programs.get(agent) ?? '' };
+	return agent === undefined ? undefined : { pid: agent, program: programOf(agent, programs) };
 }

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { type AddressInfo, connect, createServer as createNetServer, type Socket } from 'node:net';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTempHome, sandboxTestGate, type TempHome } from '@agentspace/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -236,7 +236,8 @@ function programsBelow(pid: number): string[] {
 					{
 						pid: Number(name),
 						ppid: Number(stat.slice(close + 2).split(' ')[1]),
-						comm: stat.slice(stat.indexOf('(') + 1, close),
+						// Its argv[0], not its name (comm), which Node 24 sets to `MainThread`.
+						program: basename(readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0')[0] ?? ''),
 					},
 				];
 			} catch {
@@ -247,7 +248,7 @@ function programsBelow(pid: number): string[] {
 	for (let i = 0; i < found.length; i++) {
 		for (const proc of table) if (proc.ppid === found[i]?.pid) found.push(proc);
 	}
-	return found.map((proc) => proc.comm);
+	return found.map((proc) => proc.program);
 }
 
 describe('allowlistDecision (the library’s matching, per run)', () => {

@@ -43,12 +43,18 @@ export interface SandboxedStartInput extends SandboxedCommandInput {
 	readonly env: NodeJS.ProcessEnv;
 	readonly platform?: NodeJS.Platform;
 	readonly arch?: string;
+	/** How long the planner may take (default {@link PLANNER_TIMEOUT_MS}); a test seam. */
+	readonly plannerTimeoutMs?: number;
 }
 
 const nothing = () => {};
 
 /** How long planning a run may take before the run fails (see sandboxedStart). */
 export const PLANNER_TIMEOUT_MS = 30_000;
+
+/** The run log's lines for a planner that failed: what happened, then what to do. */
+const failure = (message: string, hint: string) =>
+	`agentspace-sandbox: ${message}\nagentspace-sandbox: hint: ${hint}\n`;
 
 /** Runs the host's planner; its stdout (the plan) and stderr, and how it exited. */
 function runPlanner(
@@ -70,7 +76,7 @@ function runPlanner(
 			stdio: ['ignore', 'pipe', 'pipe'],
 			// It scans at most three levels of the data directory: a planner still
 			// busy after this is stuck (a hung file system), and the run fails.
-			timeout: PLANNER_TIMEOUT_MS,
+			timeout: input.plannerTimeoutMs ?? PLANNER_TIMEOUT_MS,
 			killSignal: 'SIGKILL',
 		});
 		let stdout = '';
@@ -82,19 +88,35 @@ function runPlanner(
 			stderr += chunk;
 		});
 		child.once('error', (error) =>
-			resolve({ code: 125, stdout: '', stderr: `agentspace-sandbox: ${error.message}\n` }),
+			resolve({
+				code: 125,
+				stdout: '',
+				stderr: failure(
+					`cannot start the sandbox planner: ${error.message}`,
+					`check that the agent's directory (${input.policy.cwd}) exists and that ${process.execPath} can be run, then start the agent again`,
+				),
+			}),
 		);
-		child.once('close', (code, signal) =>
-			resolve(
-				code !== null
-					? { code, stdout, stderr }
-					: {
-							code: 125,
-							stdout: '',
-							stderr: `${stderr}agentspace-sandbox: the sandbox planner was ended by ${signal}${signal === 'SIGKILL' ? ` (no plan after ${PLANNER_TIMEOUT_MS / 1000} s)` : ''}\n`,
-						},
-			),
-		);
+		child.once('close', (code, signal) => {
+			if (code !== null) {
+				resolve({ code, stdout, stderr });
+				return;
+			}
+			const timedOut = signal === 'SIGKILL';
+			const limit = (input.plannerTimeoutMs ?? PLANNER_TIMEOUT_MS) / 1000;
+			resolve({
+				code: 125,
+				stdout: '',
+				stderr:
+					stderr +
+					failure(
+						`the sandbox planner was ended by ${signal}${timedOut ? ` (no plan after ${limit} s)` : ''}`,
+						timedOut
+							? `it reads the agent's data directory (${input.policy.dataDir}) and the approved write paths: check that their file system answers (ls them), then start the agent again`
+							: 'start the agent again; if this repeats, run `agentspace doctor`',
+					),
+			});
+		});
 	});
 }
 
@@ -138,7 +160,10 @@ export async function sandboxedStart(input: SandboxedStartInput): Promise<Sandbo
 		try {
 			plan = JSON.parse(planned.stdout) as DirectSandboxPlan;
 		} catch {
-			planned.stderr += 'agentspace-sandbox: the sandbox planner printed no plan\n';
+			planned.stderr += failure(
+				'the sandbox planner printed no plan',
+				'run `agentspace doctor`; if it finds nothing, report this as a bug with the run log',
+			);
 			planned.code = 125;
 		}
 	}

@@ -25,7 +25,9 @@ function signal(pid: number, name: NodeJS.Signals): void {
  * direct sandbox never forwards it). While the sandbox is being set up the
  * agent does not exist yet, so it is looked for every 10 ms, and then watched
  * until the wrapper exits: a process that execs another program (the shell
- * that starts the agent) gets the SIGTERM again, each program once. If no
+ * that starts the agent) gets the SIGTERM again, each program (executable)
+ * once — a process that only renames itself (Node 24's main thread) does not.
+ * If no
  * agent shows up within {@link SANDBOX_AGENT_WAIT_MS} (no seccomp helper on
  * this architecture), or not on Linux (macOS's sandbox-exec execs the agent
  * in the wrapper's group), the wrapper's process group gets the SIGTERM; for
