@@ -1,4 +1,13 @@
-import { readdirSync, readFileSync, readlinkSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import {
+	lstatSync,
+	readdirSync,
+	readFileSync,
+	readlinkSync,
+	realpathSync,
+	rmdirSync,
+	unlinkSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 // How many running sandboxes of this process use each mount point. Removing
 // one on the host while another sandbox still has a bind on it would detach
@@ -44,10 +53,31 @@ function mountedElsewhere(): Set<string> {
 	return mounted;
 }
 
-/** Removes `path` if it is still what bwrap made: an empty file or an empty directory. */
-function removeIfEmpty(path: string): void {
+/**
+ * Where `path` really is, symlinks resolved: its nearest existing ancestor's
+ * real path with the rest (not made yet) appended.
+ */
+function realPathOf(path: string): string {
 	try {
-		const stat = statSync(path);
+		return realpathSync(path);
+	} catch {
+		const parent = dirname(path);
+		return parent === path ? path : join(realPathOf(parent), basename(path));
+	}
+}
+
+/**
+ * Removes `path` if it is still what bwrap made — an empty file or an empty
+ * directory, itself no symlink — and still where it was made: its parent's
+ * real path is the one it had when the run started (`parentReal`). An agent
+ * that can write the parent's parent (its data directory) could otherwise
+ * swap a directory on the way for a symlink while another run ends, and have
+ * an empty file or directory anywhere the user can write removed.
+ */
+function removeIfEmpty(path: string, parentReal: string): void {
+	try {
+		if (realpathSync(dirname(path)) !== parentReal) return;
+		const stat = lstatSync(path);
 		if (stat.isFile() && stat.size === 0) unlinkSync(path);
 		else if (stat.isDirectory() && readdirSync(path).length === 0) rmdirSync(path);
 	} catch {
@@ -60,14 +90,20 @@ function removeIfEmpty(path: string): void {
  * files and directories over paths that did not exist) and its scratch
  * directories; returns the function that releases them once the run has
  * ended: each one no other running sandbox uses — of this process, or any
- * other mount namespace on the machine — is removed if it is still empty.
- * Whatever has content is left alone.
+ * other mount namespace on the machine — is removed if it is still empty
+ * and still where it was (no symlink on the way that was not there when the
+ * run started). Whatever has content is left alone.
  */
 export function holdMountPoints(
 	mountPoints: readonly string[],
 	scratch: readonly string[],
 ): () => void {
 	for (const path of mountPoints) users.set(path, (users.get(path) ?? 0) + 1);
+	// Where each one's parent is now, before the agent runs.
+	const parents = new Map(
+		[...mountPoints, ...scratch].map((path) => [path, realPathOf(dirname(path))]),
+	);
+	const remove = (path: string) => removeIfEmpty(path, parents.get(path) as string);
 	let released = false;
 	return () => {
 		if (released) return;
@@ -84,7 +120,7 @@ export function holdMountPoints(
 			}
 		}
 		const elsewhere = unused.length === 0 ? new Set<string>() : mountedElsewhere();
-		for (const path of unused) if (!elsewhere.has(path)) removeIfEmpty(path);
-		for (const dir of scratch) removeIfEmpty(dir);
+		for (const path of unused) if (!elsewhere.has(path)) remove(path);
+		for (const dir of scratch) remove(dir);
 	};
 }
