@@ -65,6 +65,7 @@ await build({
 	entryPoints: [
 		'src/bin.ts',
 		'src/sandboxHost.ts',
+		'src/gitGuardCheck.ts',
 		...commandEntries().filter((entry) => entry !== DAEMON_ENTRY),
 	],
 });

@@ -63,7 +63,7 @@ export async function reconcileRuns(
 		if (orphan) await stopOrphan(row.pid as number, options.killGraceMs ?? 2000);
 		// The supervisor that should have checked its git directories is gone.
 		if (options.home !== undefined) {
-			finishGitGuard({
+			await finishGitGuard({
 				db,
 				home: options.home,
 				agentId: row.agent_id,

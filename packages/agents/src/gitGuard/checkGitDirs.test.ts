@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import {
 	existsSync,
 	mkdirSync,
+	readdirSync,
 	readFileSync,
 	realpathSync,
 	renameSync,
@@ -14,7 +15,7 @@ import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/
 import { createTempHome, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runLogPath } from '../logs/readRunLog.js';
-import { CHANGE_TIME_SLACK_MS, checkGitDirs, QUARANTINE_DIR } from './checkGitDirs.js';
+import { CHANGE_TIME_SLACK_MS, checkGitDirs, DISABLED_SUFFIX } from './checkGitDirs.js';
 import { finishGitGuard } from './gitGuardRun.js';
 import { gitGuardSnapshotPath, writeGitGuardSnapshot } from './gitGuardSnapshot.js';
 import { protectGitDirs } from './protectGitDirs.js';
@@ -83,8 +84,6 @@ describe('checkGitDirs', () => {
 	it('neutralises a repository created during the run; repositories the sandbox protected are left alone', () => {
 		const existing = gitInit(join(root, 'a', 'b', 'c', 'old'));
 		const snapshot = startRun();
-		// The user changes their own repository's config meanwhile: not the agent's doing.
-		execFileSync('git', ['-C', existing, 'config', 'alias.st', 'status']);
 		// The agent: a new repository three levels down, with an fsmonitor and hooks.
 		const planted = gitInit(join(root, 'x', 'y', 'new'));
 		writeFileSync(join(planted, '.git', 'config'), evilConfig());
@@ -93,34 +92,36 @@ describe('checkGitDirs', () => {
 
 		const check = checkGitDirs(snapshot);
 
-		const quarantine = join(planted, '.git', QUARANTINE_DIR, 'run-1');
+		const disabled = (path: string) => `${join(planted, '.git', path)}${DISABLED_SUFFIX}run-1`;
 		expect(check.complete).toBe(true);
 		expect(check.findings).toEqual(
 			expect.arrayContaining([
 				{
 					path: join(planted, '.git', 'hooks', 'post-checkout'),
 					kind: 'hook',
-					quarantinedTo: join(quarantine, 'hooks', 'post-checkout'),
+					quarantinedTo: disabled('hooks/post-checkout'),
 				},
 				{
 					path: join(planted, '.git', 'config'),
 					kind: 'config',
-					quarantinedTo: join(quarantine, 'config'),
+					quarantinedTo: disabled('config'),
 					unsafeKeys: ['core.fsmonitor'],
 					replaced: true,
 				},
 			]),
 		);
 		expect(check.findings).toHaveLength(3);
-		// Quarantined: kept for the user to look at, not executable.
-		expect(statSync(join(quarantine, 'hooks', 'pre-commit')).mode & 0o777).toBe(0o600);
-		expect(readFileSync(join(quarantine, 'config'), 'utf8')).toContain('fsmonitor');
+		// Disabled where they were: kept for the user to look at, not executable.
+		expect(statSync(disabled('hooks/pre-commit')).mode & 0o777).toBe(0o600);
+		expect(readFileSync(disabled('config'), 'utf8')).toContain('fsmonitor');
 		// The repository still works and keeps its remote; the samples git wrote stay.
 		const config = readFileSync(join(planted, '.git', 'config'), 'utf8');
 		expect(config).not.toContain('fsmonitor');
 		expect(config).toContain('https://example.org/x.git');
 		expect(existsSync(join(planted, '.git', 'hooks', 'pre-commit.sample'))).toBe(true);
-		expect(readFileSync(join(existing, '.git', 'config'), 'utf8')).toContain('alias');
+		expect(
+			readdirSync(join(existing, '.git')).filter((name) => name.includes(DISABLED_SUFFIX)),
+		).toEqual([]);
 
 		exerciseRepo(planted);
 		exerciseRepo(existing);
@@ -226,7 +227,7 @@ describe('finishGitGuard', () => {
 		const planted = gitInit(join(root, 'p', 'q', 'r'));
 		plantHook(join(planted, '.git', 'hooks', 'post-checkout'));
 
-		const check = finishGitGuard({ db, home, agentId: 'agent', runId: 'run-9' });
+		const check = await finishGitGuard({ db, home, agentId: 'agent', runId: 'run-9' });
 		expect(check?.findings).toHaveLength(1);
 		const [entry] = await getAuditEvents(db, { type: 'security.git_neutralised' });
 		expect(entry).toMatchObject({
@@ -244,13 +245,13 @@ describe('finishGitGuard', () => {
 			/system git guard: hook .*post-checkout was planted during the run: moved to/,
 		);
 		expect(existsSync(gitGuardSnapshotPath(home, 'agent', 'run-9'))).toBe(false);
-		expect(finishGitGuard({ db, home, agentId: 'agent', runId: 'run-9' })).toBeUndefined();
+		expect(await finishGitGuard({ db, home, agentId: 'agent', runId: 'run-9' })).toBeUndefined();
 	});
 
 	it('audits a check it could not make', async () => {
 		mkdirSync(join(home, 'logs', 'agent'), { recursive: true });
 		writeFileSync(gitGuardSnapshotPath(home, 'agent', 'run-8'), '{"version":1}');
-		expect(finishGitGuard({ db, home, agentId: 'agent', runId: 'run-8' })).toBeUndefined();
+		expect(await finishGitGuard({ db, home, agentId: 'agent', runId: 'run-8' })).toBeUndefined();
 		const [entry] = await getAuditEvents(db, { type: 'security.git_unchecked' });
 		expect(entry).toMatchObject({
 			severity: 'security',

@@ -1,19 +1,33 @@
 import {
-	chmodSync,
-	existsSync,
+	closeSync,
+	constants,
+	fchmodSync,
+	fstatSync,
 	lstatSync,
-	mkdirSync,
-	readdirSync,
+	opendirSync,
+	openSync,
+	readSync,
+	realpathSync,
 	renameSync,
 	type Stats,
+	writeSync,
 } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { END_SCAN_LIMITS, findGitDirs, type GitDirScanLimits } from './findGitDirs.js';
-import type { GitGuardSnapshot } from './gitGuardSnapshot.js';
-import { readGitConfig, unsafeGitConfigKeys, writeSafeGitConfig } from './safeGitConfig.js';
+import { type GitGuardSnapshot, type PathIdentity, pathIdentity } from './gitGuardSnapshot.js';
+import {
+	MAX_GIT_CONFIG_BYTES,
+	parseGitConfig,
+	safeGitConfigText,
+	unsafeGitConfigKeys,
+} from './safeGitConfig.js';
 
-/** Where neutralised files go, inside their git directory (git never reads it). */
-export const QUARANTINE_DIR = 'agentspace-quarantine';
+/**
+ * What a neutralised file is renamed to, in its own directory, followed by
+ * the run's id: `<name>.agentspace-disabled-<run>`. Git never reads or runs a
+ * file of that name (hooks and config are looked up by their exact names).
+ */
+export const DISABLED_SUFFIX = '.agentspace-disabled-';
 
 /**
  * File change times come from the kernel's coarse clock, which may lag the
@@ -22,12 +36,15 @@ export const QUARANTINE_DIR = 'agentspace-quarantine';
  */
 export const CHANGE_TIME_SLACK_MS = 100;
 
+/** At most this many findings are listed (the count is always exact). */
+export const MAX_LISTED_FINDINGS = 100;
+
 /** One file the agent planted, and what was done with it. */
 export interface GitFinding {
 	/** Where it was. */
 	readonly path: string;
-	readonly kind: 'hook' | 'hooks' | 'config' | 'config.worktree' | 'commondir';
-	/** Where it is now (not executable). */
+	readonly kind: 'hook' | 'hooks' | 'config' | 'config.worktree' | 'commondir' | 'gitfile';
+	/** Where it is now: renamed beside itself to a name git never reads, not executable. */
 	readonly quarantinedTo: string;
 	/** For a config: the keys that could run code (none when git could not parse it). */
 	readonly unsafeKeys?: readonly string[];
@@ -37,7 +54,10 @@ export interface GitFinding {
 
 /** What {@link checkGitDirs} did. */
 export interface GitCheck {
+	/** The first {@link MAX_LISTED_FINDINGS} findings. */
 	readonly findings: readonly GitFinding[];
+	/** How many files were neutralised in all. */
+	readonly count: number;
 	/** Git directories looked at. */
 	readonly gitDirs: number;
 	/** False when the scan stopped at a bound: git directories beyond it were not checked. */
@@ -53,47 +73,162 @@ const lstatOrUndefined = (path: string): Stats | undefined => {
 	}
 };
 
+/** A directory as it was when the check began to work in it. */
+interface DirIdentity {
+	readonly dev: number;
+	readonly ino: number;
+}
+
+/**
+ * Throws unless `dir` (absolute, resolved) is still that very directory, at
+ * that very place: no component of its path was swapped for a symlink (or for
+ * another directory) since — by another run sharing the writable path, or a
+ * process that outlived its sandbox. Called right before each change.
+ */
+function assertSameDir(dir: string, id: DirIdentity): void {
+	const stats = lstatSync(dir);
+	if (!stats.isDirectory() || stats.dev !== id.dev || stats.ino !== id.ino) {
+		throw new Error(`${dir} was replaced during the check`);
+	}
+	if (realpathSync(dir) !== dir)
+		throw new Error(`${dir} was moved behind a symlink during the check`);
+}
+
+const dirIdentity = (dir: string): DirIdentity | undefined => {
+	const stats = lstatOrUndefined(dir);
+	return stats?.isDirectory() ? { dev: stats.dev, ino: stats.ino } : undefined;
+};
+
+const NOFOLLOW_READ = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/** Makes a regular file at `path` (never following a symlink, never blocking on a FIFO) mode 0600. */
+function makePrivate(path: string): void {
+	let fd: number | undefined;
+	try {
+		fd = openSync(path, NOFOLLOW_READ);
+		if (fstatSync(fd).isFile()) fchmodSync(fd, 0o600);
+	} catch {
+		// A symlink or a special file: not executable as a hook by its new name anyway.
+	} finally {
+		if (fd !== undefined) closeSync(fd);
+	}
+}
+
+/** A regular file's bytes (no symlink followed, no FIFO opened), or undefined. */
+function readRegularFile(path: string, maxBytes: number): Buffer | undefined {
+	let fd: number | undefined;
+	try {
+		fd = openSync(path, NOFOLLOW_READ);
+		const stats = fstatSync(fd);
+		if (!stats.isFile() || stats.size > maxBytes) return undefined;
+		const buffer = Buffer.alloc(stats.size);
+		let read = 0;
+		while (read < buffer.length) {
+			const n = readSync(fd, buffer, read, buffer.length - read, read);
+			if (n === 0) break;
+			read += n;
+		}
+		return buffer.subarray(0, read);
+	} catch {
+		return undefined;
+	} finally {
+		if (fd !== undefined) closeSync(fd);
+	}
+}
+
+const samePath = (was: PathIdentity | null, now: PathIdentity | null) =>
+	was === null || now === null
+		? was === now
+		: was.dev === now.dev &&
+			was.ino === now.ino &&
+			was.mode === now.mode &&
+			was.ctimeMs === now.ctimeMs;
+
 /**
  * The end-of-run check: finds every git directory below the run's writable
  * paths again and neutralises what the agent could have planted there, that
- * is whatever the sandbox did not make read-only (`snapshot.protected`) and
- * that was created or changed during the run (by its change time, which a
- * process cannot set back):
+ * is whatever was created or changed during the run (by its change time,
+ * which a process cannot set back) and is not a path the sandbox protected
+ * that is still exactly what it was at the start (`snapshot.protectedIds`):
  * - a git directory that is new (not found at the start, when the start scan
  *   was complete; otherwise itself changed during the run) is taken as
  *   planted as a whole;
  * - hooks (anything in `hooks/` but `*.sample`, which git never runs, or a
- *   `hooks` that is not a directory) are moved to
- *   `<gitdir>/agentspace-quarantine/<run-id>/` and made non-executable;
+ *   `hooks` that is not a directory) are renamed where they are to
+ *   `<name>.agentspace-disabled-<run>` and made mode 0600;
  * - a `config` or `config.worktree` with any key outside a short safe list
- *   (safeGitConfig.ts) is moved there too; a `config` is replaced by one
- *   holding only its safe entries (remotes, branches, user), so the
- *   repository still works and runs nothing;
- * - a `commondir` planted in a repository that existed at the start is moved
- *   there too (what it pointed at is checked as a git directory of its own).
- * Run it once the agent's processes are gone (nothing then races it).
+ *   (safeGitConfig.ts), or that git cannot parse, is renamed so too; a
+ *   `config` is replaced (exclusive create, in one write) by one holding only
+ *   its safe entries (remotes, branches, user), so the repository still
+ *   works and runs nothing;
+ * - a `commondir` planted in a repository that existed at the start, and a
+ *   `.git` or `commondir` changed during the run that points out of the
+ *   writable paths (nothing there could be checked), are renamed so too.
+ * Nothing is created or moved anywhere but beside the file itself, nothing
+ * is opened through a symlink, and each change is preceded by a check that
+ * its directory is still the one examined (see assertSameDir): whatever
+ * symlinks the agent planted, the check changes nothing outside the git
+ * directories it found. Run it in its own process (gitGuardCheckProcess.ts):
+ * it may take long, and must never hold up the supervisor.
  */
 export function checkGitDirs(
 	snapshot: GitGuardSnapshot,
 	limits: GitDirScanLimits = END_SCAN_LIMITS,
+	onFinding?: (finding: GitFinding) => void,
 ): GitCheck {
 	const scan = findGitDirs(snapshot.roots, limits);
 	const since = snapshot.since - CHANGE_TIME_SLACK_MS;
 	const known = new Set(snapshot.known);
-	const locked = new Set(snapshot.protected);
+	const protectedIds = new Map<string, PathIdentity | null | undefined>(
+		snapshot.protected.map((path, index) => [path, snapshot.protectedIds?.[index]]),
+	);
 	const changed = (stats: Stats) => stats.ctimeMs >= since;
+	const runTag = snapshot.runId.replace(/[^A-Za-z0-9_-]/g, '_');
 	const findings: GitFinding[] = [];
+	let count = 0;
 	const failures: string[] = [];
 
-	const quarantine = (gitDir: string, path: string, stats: Stats): string => {
-		const base = join(gitDir, QUARANTINE_DIR, snapshot.runId, relative(gitDir, path));
+	const found = (finding: GitFinding) => {
+		count += 1;
+		if (findings.length < MAX_LISTED_FINDINGS) findings.push(finding);
+		onFinding?.(finding);
+	};
+
+	/** A path the sandbox made read-only, still exactly what it was at the start: skipped. */
+	const untouched = (path: string): boolean => {
+		const was = protectedIds.get(path);
+		// Not protected, or an older snapshot without identities: checked.
+		if (was === undefined) return false;
+		return samePath(was, pathIdentity(path));
+	};
+
+	/** Renames `dir/name` beside itself to a name git never reads; returns the new path. */
+	const disable = (dir: string, id: DirIdentity, name: string): string => {
+		const base = `${name}${DISABLED_SUFFIX}${runTag}`;
 		let target = base;
-		for (let n = 1; existsSync(target); n += 1) target = `${base}.${n}`;
-		mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-		renameSync(path, target);
-		// Only a regular file's mode is changed: chmod on a symlink would follow it.
-		if (stats.isFile()) chmodSync(target, 0o600);
-		return target;
+		for (let n = 1; lstatOrUndefined(join(dir, target)) !== undefined; n += 1) {
+			if (n > 100) throw new Error(`no free name to disable ${join(dir, name)}`);
+			target = `${base}.${n}`;
+		}
+		assertSameDir(dir, id);
+		renameSync(join(dir, name), join(dir, target));
+		makePrivate(join(dir, target));
+		return join(dir, target);
+	};
+
+	/** Creates `dir/name` afresh (never through a symlink, never over anything) holding `text`. */
+	const create = (dir: string, id: DirIdentity, name: string, text: string): void => {
+		assertSameDir(dir, id);
+		const fd = openSync(
+			join(dir, name),
+			constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+			0o644,
+		);
+		try {
+			writeSync(fd, text);
+		} finally {
+			closeSync(fd);
+		}
 	};
 
 	for (const { gitDir } of scan.gitDirs) {
@@ -104,32 +239,56 @@ export function checkGitDirs(
 			failures.push(`could not check ${gitDir}: ${(error as Error).message}`);
 		}
 	}
+	for (const link of scan.outside) {
+		try {
+			const stats = lstatOrUndefined(link.path);
+			const dir = dirname(link.path);
+			const id = dirIdentity(dir);
+			// Gone already (a commondir handled above), or the user's own from before the run.
+			if (stats === undefined || id === undefined || !changed(stats)) continue;
+			found({
+				path: link.path,
+				kind: link.kind,
+				quarantinedTo: disable(dir, id, basename(link.path)),
+			});
+		} catch (error) {
+			failures.push(`could not disable ${link.path}: ${(error as Error).message}`);
+		}
+	}
 
 	function checkOne(gitDir: string): void {
 		const gitDirStats = lstatOrUndefined(gitDir);
-		if (gitDirStats === undefined) return;
+		if (gitDirStats === undefined || !gitDirStats.isDirectory()) return;
+		const gitId = { dev: gitDirStats.dev, ino: gitDirStats.ino };
 		const fresh = !known.has(gitDir) && (snapshot.complete || changed(gitDirStats));
 
 		const hooks = join(gitDir, 'hooks');
-		const hooksStats = locked.has(hooks) ? undefined : lstatOrUndefined(hooks);
+		const hooksStats = untouched(hooks) ? undefined : lstatOrUndefined(hooks);
 		if (hooksStats !== undefined && !hooksStats.isDirectory()) {
 			if (fresh || changed(hooksStats)) {
-				findings.push({
-					path: hooks,
-					kind: 'hooks',
-					quarantinedTo: quarantine(gitDir, hooks, hooksStats),
-				});
+				found({ path: hooks, kind: 'hooks', quarantinedTo: disable(gitDir, gitId, 'hooks') });
 			}
 		} else if (hooksStats !== undefined) {
 			// A hooks directory new or changed as a whole: every hook in it is the run's
 			// (a hook renamed in keeps its old change time, its directory does not).
 			const all = fresh || changed(hooksStats);
-			for (const name of readdirSync(hooks)) {
-				if (name.endsWith('.sample')) continue;
-				const path = join(hooks, name);
-				const stats = lstatOrUndefined(path);
-				if (stats === undefined || !(all || changed(stats))) continue;
-				findings.push({ path, kind: 'hook', quarantinedTo: quarantine(gitDir, path, stats) });
+			const hooksId = { dev: hooksStats.dev, ino: hooksStats.ino };
+			// Entry by entry: a directory of millions of entries is never loaded whole.
+			const handle = opendirSync(hooks, { bufferSize: 256 });
+			try {
+				for (let entry = handle.readSync(); entry !== null; entry = handle.readSync()) {
+					const { name } = entry;
+					if (name.endsWith('.sample') || name.includes(DISABLED_SUFFIX)) continue;
+					const stats = lstatOrUndefined(join(hooks, name));
+					if (stats === undefined || !(all || changed(stats))) continue;
+					found({
+						path: join(hooks, name),
+						kind: 'hook',
+						quarantinedTo: disable(hooks, hooksId, name),
+					});
+				}
+			} finally {
+				handle.closeSync();
 			}
 		}
 
@@ -137,28 +296,32 @@ export function checkGitDirs(
 		// worktree's has one): one planted redirects where git reads config and
 		// hooks (those are checked where it points) and breaks the repository.
 		const commondir = join(gitDir, 'commondir');
-		const commondirStats = locked.has(commondir) ? undefined : lstatOrUndefined(commondir);
-		if (commondirStats !== undefined && known.has(gitDir) && existsSync(join(gitDir, 'objects'))) {
-			if (changed(commondirStats)) {
-				findings.push({
-					path: commondir,
-					kind: 'commondir',
-					quarantinedTo: quarantine(gitDir, commondir, commondirStats),
-				});
-			}
+		const commondirStats = untouched(commondir) ? undefined : lstatOrUndefined(commondir);
+		if (
+			commondirStats !== undefined &&
+			known.has(gitDir) &&
+			lstatOrUndefined(join(gitDir, 'objects')) !== undefined &&
+			changed(commondirStats)
+		) {
+			found({
+				path: commondir,
+				kind: 'commondir',
+				quarantinedTo: disable(gitDir, gitId, 'commondir'),
+			});
 		}
 
 		for (const kind of ['config', 'config.worktree'] as const) {
 			const path = join(gitDir, kind);
-			if (locked.has(path)) continue;
+			if (untouched(path)) continue;
 			const stats = lstatOrUndefined(path);
 			if (stats === undefined || !(fresh || changed(stats))) continue;
-			const entries = stats.isFile() ? readGitConfig(path) : undefined;
+			const text = stats.isFile() ? readRegularFile(path, MAX_GIT_CONFIG_BYTES) : undefined;
+			const entries = text === undefined ? undefined : parseGitConfig(text);
 			const unsafeKeys = entries === undefined ? [] : unsafeGitConfigKeys(entries);
 			if (entries !== undefined && unsafeKeys.length === 0) continue;
-			const quarantinedTo = quarantine(gitDir, path, stats);
-			if (kind === 'config') writeSafeGitConfig(path, entries ?? []);
-			findings.push({
+			const quarantinedTo = disable(gitDir, gitId, kind);
+			if (kind === 'config') create(gitDir, gitId, 'config', safeGitConfigText(entries ?? []));
+			found({
 				path,
 				kind,
 				quarantinedTo,
@@ -170,6 +333,7 @@ export function checkGitDirs(
 	const incompleteBecause = [scan.incompleteBecause, ...failures].filter(Boolean).join('; ');
 	return {
 		findings,
+		count,
 		gitDirs: scan.gitDirs.length,
 		complete: incompleteBecause === '',
 		...(incompleteBecause === '' ? {} : { incompleteBecause }),

@@ -1,13 +1,15 @@
 import {
 	closeSync,
+	constants,
 	type Dirent,
+	fstatSync,
+	opendirSync,
 	openSync,
-	readdirSync,
 	readSync,
 	realpathSync,
 	statSync,
 } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { isAtOrBelow } from '../sandbox/pathWithin.js';
 
 /** How a git directory was found. */
@@ -44,10 +46,25 @@ export interface GitDirScanLimits {
 	readonly now?: () => number;
 }
 
+/**
+ * A `.git` (file or symlink) or a `commondir` inside the roots that points
+ * git at a directory outside them: the scan cannot check what it points at,
+ * so one the run created or changed is the end-of-run check's to disable.
+ */
+export interface OutsideLink {
+	/** The `.git` file or symlink, or the `commondir` file (not resolved). */
+	readonly path: string;
+	readonly kind: 'gitfile' | 'commondir';
+	/** Where it points (resolved when it could be). */
+	readonly target: string;
+}
+
 /** What {@link findGitDirs} found. */
 export interface GitDirScan {
 	readonly roots: readonly string[];
 	readonly gitDirs: readonly FoundGitDir[];
+	/** Links from inside the roots to git directories outside them. */
+	readonly outside: readonly OutsideLink[];
 	/** False when a bound stopped the scan or a directory could not be read: there may be more. */
 	readonly complete: boolean;
 	/** Why the scan is incomplete. */
@@ -71,9 +88,11 @@ export const END_SCAN_LIMITS: Required<Omit<GitDirScanLimits, 'now'>> = {
 };
 
 // What git itself checks to call a directory a git directory (is_git_directory):
-// checking names only finds a superset, which is the safe side.
+// a HEAD, and objects and refs either here or in the directory its `commondir`
+// names (a `HEAD` beside a `commondir` is a repository to git even with no
+// objects of its own). Checking names only finds a superset, the safe side.
 const looksLikeGitDir = (names: ReadonlySet<string>) =>
-	names.has('HEAD') && names.has('objects') && names.has('refs');
+	names.has('HEAD') && ((names.has('objects') && names.has('refs')) || names.has('commondir'));
 
 /** The `gitdir:` of a `.git` file, or undefined. */
 export function gitFileTarget(path: string): string | undefined {
@@ -83,13 +102,15 @@ export function gitFileTarget(path: string): string | undefined {
 
 /**
  * The first 4 KB of a regular file (following symlinks), or undefined. Never
- * opens anything else: a FIFO planted as `commondir` would block the read.
+ * reads anything else: the file is opened without blocking (a FIFO planted as
+ * `commondir`, or swapped in after a check, would block a plain open) and its
+ * type checked on the open descriptor.
  */
 export function smallFileText(path: string): string | undefined {
 	let fd: number | undefined;
 	try {
-		if (!statSync(path).isFile()) return undefined;
-		fd = openSync(path, 'r');
+		fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+		if (!fstatSync(fd).isFile()) return undefined;
 		const buffer = Buffer.alloc(4096);
 		return buffer.toString('utf8', 0, readSync(fd, buffer, 0, buffer.length, 0));
 	} catch {
@@ -117,10 +138,16 @@ export function findGitDirs(roots: readonly string[], limits: GitDirScanLimits =
 	const now = limits.now ?? Date.now;
 	const deadline = now() + (limits.maxMs ?? START_SCAN_LIMITS.maxMs);
 	const found = new Map<string, FoundGitDir>();
+	const outside: OutsideLink[] = [];
 	let entries = 0;
 	let incompleteBecause: string | undefined;
 	let halted = false;
 	const within = (path: string) => roots.some((root) => isAtOrBelow(path, root));
+	const outsideLink = (path: string, target: string): OutsideLink => ({
+		path,
+		kind: basename(path) === 'commondir' ? 'commondir' : 'gitfile',
+		target,
+	});
 
 	const stopped = (): boolean => {
 		if (halted) return true;
@@ -134,10 +161,21 @@ export function findGitDirs(roots: readonly string[], limits: GitDirScanLimits =
 		return true;
 	};
 
+	// Read entry by entry, stopping at the bound: a directory of millions of
+	// entries is never loaded whole.
 	const list = (dir: string): Dirent[] | undefined => {
 		try {
-			const dirents = readdirSync(dir, { withFileTypes: true });
-			entries += dirents.length;
+			const handle = opendirSync(dir, { bufferSize: 256 });
+			const dirents: Dirent[] = [];
+			try {
+				for (let entry = handle.readSync(); entry !== null; entry = handle.readSync()) {
+					dirents.push(entry);
+					entries += 1;
+					if (entries >= maxEntries) break;
+				}
+			} finally {
+				handle.closeSync();
+			}
 			return dirents;
 		} catch (error) {
 			const code = (error as NodeJS.ErrnoException).code;
@@ -152,7 +190,7 @@ export function findGitDirs(roots: readonly string[], limits: GitDirScanLimits =
 	// What git reads from inside a git directory: other git directories.
 	const inside = (gitDir: string) => {
 		const commondir = smallFileText(join(gitDir, 'commondir'))?.trim();
-		if (commondir) add(resolve(gitDir, commondir), 'commondir');
+		if (commondir) add(resolve(gitDir, commondir), 'commondir', 0, join(gitDir, 'commondir'));
 		for (const entry of list(join(gitDir, 'worktrees')) ?? []) {
 			if (entry.isDirectory()) add(join(gitDir, 'worktrees', entry.name), 'worktree');
 		}
@@ -170,14 +208,22 @@ export function findGitDirs(roots: readonly string[], limits: GitDirScanLimits =
 		}
 	};
 
-	const add = (path: string, kind: GitDirKind, depth = 0): void => {
+	/** `link`: the `.git` or `commondir` that led here, reported when it leads out of the roots. */
+	const add = (path: string, kind: GitDirKind, depth = 0, link?: string): void => {
 		let real: string;
 		try {
 			real = realpathSync(path);
 		} catch {
+			// Pointing nowhere (yet): git finds nothing there either, unless
+			// something is created there later — outside the roots, the agent's.
+			if (link !== undefined && !within(path)) outside.push(outsideLink(link, path));
 			return;
 		}
-		if (!within(real) || found.has(real)) return;
+		if (!within(real)) {
+			if (link !== undefined) outside.push(outsideLink(link, real));
+			return;
+		}
+		if (found.has(real)) return;
 		let isFile = false;
 		try {
 			isFile = statSync(real).isFile();
@@ -187,7 +233,7 @@ export function findGitDirs(roots: readonly string[], limits: GitDirScanLimits =
 		if (isFile) {
 			// A `.git` symlink to a `.git` file: follow it once more.
 			const target = depth === 0 ? gitFileTarget(real) : undefined;
-			if (target !== undefined) add(resolve(dirname(real), target), 'gitfile', depth + 1);
+			if (target !== undefined) add(resolve(dirname(real), target), 'gitfile', depth + 1, link);
 			return;
 		}
 		found.set(real, { gitDir: real, kind });
@@ -207,9 +253,9 @@ export function findGitDirs(roots: readonly string[], limits: GitDirScanLimits =
 			if (entry.name === '.git') {
 				if (entry.isFile()) {
 					const target = gitFileTarget(path);
-					if (target !== undefined) add(resolve(dir, target), 'gitfile');
+					if (target !== undefined) add(resolve(dir, target), 'gitfile', 0, path);
 				} else if (entry.isDirectory() || entry.isSymbolicLink()) {
-					add(path, 'dotgit');
+					add(path, 'dotgit', 0, path);
 				}
 			} else if (entry.isDirectory()) {
 				queue.push(path);
@@ -219,6 +265,7 @@ export function findGitDirs(roots: readonly string[], limits: GitDirScanLimits =
 	return {
 		roots,
 		gitDirs: [...found.values()],
+		outside,
 		complete: incompleteBecause === undefined,
 		...(incompleteBecause === undefined ? {} : { incompleteBecause }),
 		entries,

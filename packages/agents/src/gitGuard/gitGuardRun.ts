@@ -2,8 +2,9 @@ import { rmSync } from 'node:fs';
 import { type AgentSpaceDb, appendAuditRecord, withImmediateTransaction } from '@agentspace/db';
 import { runLogPath } from '../logs/readRunLog.js';
 import { RotatingLog } from '../logs/rotatingLog.js';
-import { checkGitDirs, type GitCheck } from './checkGitDirs.js';
+import type { GitCheck } from './checkGitDirs.js';
 import type { GitDirScanLimits } from './findGitDirs.js';
+import { type GitCheckProcessOptions, runGitGuardCheck } from './gitGuardCheckProcess.js';
 import {
 	gitGuardSnapshotPath,
 	readGitGuardSnapshot,
@@ -52,19 +53,26 @@ export interface FinishGitGuardOptions {
 	/** Each line written to the run's log (a foreground run shows them). */
 	readonly onLine?: (stream: string, text: string) => void;
 	readonly limits?: GitDirScanLimits;
+	/** The check's process: its deadline, its program (see runGitGuardCheck). */
+	readonly process?: GitCheckProcessOptions;
 }
 
 /**
  * After a sandboxed run ended (its processes gone), or when a lost run is
- * reconciled: runs the end-of-run check against the run's snapshot,
- * neutralising what the agent planted (checkGitDirs), audits it as
+ * reconciled: runs the end-of-run check against the run's snapshot in a
+ * process of its own, with one overall deadline (runGitGuardCheck: the
+ * caller's event loop keeps running meanwhile), neutralising what the agent
+ * planted (checkGitDirs), audits it as
  * `security.git_neutralised` (severity `security`) and writes it in the run's
  * log; a check that could not see everything is audited as
- * `security.git_unchecked`. Then the snapshot is removed, so a run is checked
+ * `security.git_unchecked` (so is one killed at its deadline). Then the
+ * snapshot is removed, so a run is checked
  * once. Returns undefined when the run has no snapshot (unsandboxed, or
  * checked already). Never throws: a failure is audited and logged.
  */
-export function finishGitGuard(options: FinishGitGuardOptions): GitCheck | undefined {
+export async function finishGitGuard(
+	options: FinishGitGuardOptions,
+): Promise<GitCheck | undefined> {
 	const { agentId, runId } = options;
 	const lines: string[] = [];
 	let check: GitCheck | undefined;
@@ -72,7 +80,11 @@ export function finishGitGuard(options: FinishGitGuardOptions): GitCheck | undef
 	try {
 		const snapshot = readGitGuardSnapshot(options.home, agentId, runId);
 		if (snapshot === undefined) return undefined;
-		check = checkGitDirs(snapshot, options.limits);
+		const { now: _clock, ...limits } = options.limits ?? {};
+		check = await runGitGuardCheck(
+			{ snapshot, ...(options.limits === undefined ? {} : { limits }) },
+			options.process,
+		);
 	} catch (error) {
 		failure = `the check failed: ${(error as Error).message}`;
 	}
@@ -95,16 +107,21 @@ export function finishGitGuard(options: FinishGitGuardOptions): GitCheck | undef
 		}
 	};
 	try {
-		if (check !== undefined && check.findings.length > 0) {
+		if (check !== undefined && check.count > 0) {
 			audit('security.git_neutralised', {
 				runId,
-				count: check.findings.length,
+				count: check.count,
 				neutralised: check.findings.slice(0, MAX_AUDITED_PATHS),
 				complete: check.complete,
 			});
 			for (const finding of check.findings) {
 				lines.push(
 					`git guard: ${finding.kind} ${finding.path} was planted during the run${finding.unsafeKeys?.length ? ` (${finding.unsafeKeys.join(', ')})` : ''}: moved to ${finding.quarantinedTo}${finding.replaced ? ', replaced by its safe entries' : ''}`,
+				);
+			}
+			if (check.count > check.findings.length) {
+				lines.push(
+					`git guard: ${check.count - check.findings.length} more files planted during the run were disabled the same way`,
 				);
 			}
 		}

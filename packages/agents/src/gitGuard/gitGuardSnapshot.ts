@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentPaths } from '../agentPaths.js';
 import type { GitProtection } from './protectGitDirs.js';
@@ -21,8 +21,34 @@ export interface GitGuardSnapshot {
 	readonly complete: boolean;
 	/** The git directories protected at the start. */
 	readonly known: readonly string[];
-	/** The paths the sandbox made read-only: the agent could not have changed them. */
+	/** The paths the sandbox was asked to make read-only. */
 	readonly protected: readonly string[];
+	/**
+	 * What each of `protected` was when the run started (null: absent). The
+	 * end-of-run check skips a protected path only while it is still exactly
+	 * that: the sandbox library drops some rules (a `.git` that is a file, a
+	 * symlinked `hooks`), and what it dropped the agent may have replaced.
+	 * Absent in older snapshots: then nothing is skipped.
+	 */
+	readonly protectedIds?: readonly (PathIdentity | null)[];
+}
+
+/** Which file a path was: device, inode, type bits and change time. */
+export interface PathIdentity {
+	readonly dev: number;
+	readonly ino: number;
+	readonly mode: number;
+	readonly ctimeMs: number;
+}
+
+/** The identity of `path` itself (not following a symlink), or null when absent. */
+export function pathIdentity(path: string): PathIdentity | null {
+	try {
+		const stats = lstatSync(path);
+		return { dev: stats.dev, ino: stats.ino, mode: stats.mode, ctimeMs: stats.ctimeMs };
+	} catch {
+		return null;
+	}
 }
 
 /** Where the snapshot of run `runId` of agent `agentId` lives. */
@@ -46,6 +72,7 @@ export function writeGitGuardSnapshot(
 		complete: protection.complete,
 		known: protection.gitDirs,
 		protected: protection.denyWrite,
+		protectedIds: protection.denyWrite.map(pathIdentity),
 	};
 	const path = gitGuardSnapshotPath(home, agentId, runId);
 	mkdirSync(agentPaths(home, agentId).logs, { recursive: true, mode: 0o700 });
@@ -80,7 +107,9 @@ export function readGitGuardSnapshot(
 		typeof value.complete !== 'boolean' ||
 		!strings(value.roots) ||
 		!strings(value.known) ||
-		!strings(value.protected)
+		!strings(value.protected) ||
+		(value.protectedIds !== undefined &&
+			(!Array.isArray(value.protectedIds) || value.protectedIds.length !== value.protected.length))
 	) {
 		throw new Error('the git guard snapshot is malformed');
 	}

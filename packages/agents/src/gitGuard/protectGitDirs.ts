@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isBelow } from '../sandbox/pathWithin.js';
 import {
@@ -37,6 +37,14 @@ export interface GitProtection {
 	readonly denyWrite: readonly string[];
 }
 
+const isRegularFile = (path: string) => {
+	try {
+		return lstatSync(path).isFile();
+	} catch {
+		return false;
+	}
+};
+
 /** True when a `config` mentions the extension that makes git read `config.worktree`. */
 const readsWorktreeConfig = (config: string) => /worktreeconfig/i.test(smallFileText(config) ?? '');
 
@@ -68,7 +76,8 @@ function gitDirFiles(found: FoundGitDir): string[] {
  * `config.worktree` and `commondir` where git would read them — are to be made
  * read-only; so are `<path>/.git/hooks` and `<path>/.git/config` of each
  * writable path itself, repository or not, which keeps the agent from making
- * the writable path itself a repository. Repositories created during the run,
+ * the writable path itself a repository (or, where its `.git` is a file, that
+ * file). Repositories created during the run,
  * or beyond the scan's bound or the mount budget, are the end-of-run check's
  * (checkGitDirs).
  */
@@ -82,6 +91,13 @@ export function protectGitDirs(
 	const denyWrite = new Set(
 		writable.flatMap((path) => [join(path, '.git', 'hooks'), join(path, '.git', 'config')]),
 	);
+	// A writable path whose `.git` is a file (a submodule's or a linked
+	// worktree's checkout): the library drops the two rules above (their parent
+	// is not a directory), so the file itself is made read-only — rewritten, it
+	// would point git at a git directory of the agent's choosing.
+	for (const path of writable) {
+		if (isRegularFile(join(path, '.git'))) denyWrite.add(join(path, '.git'));
+	}
 	const pinned = new Set<string>();
 	const gitDirs: string[] = [];
 	let overBudget: string | undefined;

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 
 /**
  * The repository config keys that never make git run anything, and that git
@@ -31,18 +30,23 @@ const gitEnv = (): NodeJS.ProcessEnv => ({
 	GIT_CEILING_DIRECTORIES: '/',
 });
 
+/** The largest config the check reads: a bigger one is taken as unparseable (and neutralised). */
+export const MAX_GIT_CONFIG_BYTES = 16 * 1024 * 1024;
+
 /**
- * The entries of config file `path` as git parses them (`git config --file
- * --no-includes --list --null`: the same parser that will read it), or
- * undefined when git cannot parse it (or is not installed).
+ * The entries of config text `text` as git parses them (`git config --file -
+ * --no-includes --list --null`: the same parser that will read it, given the
+ * text on its stdin, so nothing is opened by path), or undefined when git
+ * cannot parse it (or is not installed).
  */
-export function readGitConfig(path: string): GitConfigEntry[] | undefined {
-	const result = spawnSync('git', ['config', '--file', path, '--no-includes', '--list', '--null'], {
+export function parseGitConfig(text: Buffer | string): GitConfigEntry[] | undefined {
+	const result = spawnSync('git', ['config', '--file', '-', '--no-includes', '--list', '--null'], {
 		cwd: '/',
 		env: gitEnv(),
+		input: text,
 		encoding: 'utf8',
 		timeout: 10_000,
-		maxBuffer: 4 * 1024 * 1024,
+		maxBuffer: 2 * MAX_GIT_CONFIG_BYTES,
 	});
 	if (result.status !== 0 || typeof result.stdout !== 'string') return undefined;
 	return result.stdout
@@ -63,20 +67,35 @@ export function unsafeGitConfigKeys(entries: readonly GitConfigEntry[]): string[
 	];
 }
 
+// Git's quoting inside a double-quoted value or subsection name.
+const quote = (text: string) =>
+	`"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}"`;
+
 /**
- * Writes a config file at `path` holding only the safe entries of `entries`
- * (through `git config --file --add`, which quotes them as git reads them):
- * a repository keeps its remotes and branches, nothing that runs code.
+ * The text of a config file holding only the safe entries of `entries`, in
+ * one pass (quoted as git reads them): a repository keeps its remotes and
+ * branches, nothing that runs code. Keys come from `git config --list`
+ * (`section.subsection.name`, section and name lower case).
  */
-export function writeSafeGitConfig(path: string, entries: readonly GitConfigEntry[]): void {
-	writeFileSync(path, '', { mode: 0o644, flag: 'wx' });
+export function safeGitConfigText(entries: readonly GitConfigEntry[]): string {
+	const lines: string[] = [];
+	let current: string | undefined;
 	for (const [key, value] of entries) {
 		if (!SAFE_KEYS.some((safe) => safe.test(key))) continue;
-		spawnSync('git', ['config', '--file', path, '--add', key, value ?? 'true'], {
-			cwd: '/',
-			env: gitEnv(),
-			timeout: 10_000,
-			stdio: 'ignore',
-		});
+		const first = key.indexOf('.');
+		const last = key.lastIndexOf('.');
+		const section = key.slice(0, first);
+		const subsection = first === last ? undefined : key.slice(first + 1, last);
+		// A subsection name knows only the escapes \\ and \" (and holds no newline).
+		const header =
+			subsection === undefined
+				? `[${section}]`
+				: `[${section} "${subsection.replace(/[\\"]/g, (c) => `\\${c}`)}"]`;
+		if (header !== current) {
+			lines.push(header);
+			current = header;
+		}
+		lines.push(`\t${key.slice(last + 1)} = ${quote(value ?? 'true')}`);
 	}
+	return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }

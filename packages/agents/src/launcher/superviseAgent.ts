@@ -253,7 +253,7 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 			}
 			// It ran, however briefly: what it planted is checked like any run's
 			// (on the filesystem; an audit entry it cannot record is logged instead).
-			finishGitGuard({
+			await finishGitGuard({
 				db: options.db,
 				home: options.home,
 				agentId: options.id,
@@ -341,7 +341,7 @@ export async function superviseAgent(options: SuperviseOptions): Promise<Supervi
 		for (;;) {
 			const exit = await run.process.exited;
 			// What the sandbox could not keep out of git directories, neutralised and audited.
-			finishGitGuard({
+			await finishGitGuard({
 				db: options.db,
 				home: options.home,
 				agentId: options.id,

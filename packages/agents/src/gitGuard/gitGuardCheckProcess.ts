@@ -1,0 +1,142 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { GitCheck, GitFinding } from './checkGitDirs.js';
+import type { GitCheckLine, GitCheckRequest } from './gitGuardCheckChild.js';
+
+/**
+ * How long the end-of-run check may take in all (its scan stops itself at 30
+ * s, END_SCAN_LIMITS): a check still running then is killed, and the run is
+ * reported as not fully checked (`security.git_unchecked`).
+ */
+export const GIT_CHECK_DEADLINE_MS = 60_000;
+
+/** The most the supervisor reads of the check's output (its lines are bounded). */
+const MAX_OUTPUT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The check's program: the library's `dist/gitGuard/gitGuardCheckMain.js`
+ * beside this module; from the sources (tests), the built library's; in the
+ * CLI's bundle, `dist/gitGuardCheck.js` one or two levels above the bundle
+ * that holds this code. Undefined when there is none.
+ */
+export function gitGuardCheckScript(): string | undefined {
+	const here = dirname(fileURLToPath(import.meta.url));
+	return [
+		join(here, 'gitGuardCheckMain.js'),
+		join(here, '..', '..', 'dist', 'gitGuard', 'gitGuardCheckMain.js'),
+		join(here, '..', 'gitGuardCheck.js'),
+		join(here, '..', '..', 'gitGuardCheck.js'),
+	].find((path) => existsSync(path));
+}
+
+/** What {@link runGitGuardCheck} takes beyond the request. */
+export interface GitCheckProcessOptions {
+	/** Milliseconds before the check is killed (default {@link GIT_CHECK_DEADLINE_MS}). */
+	readonly deadlineMs?: number;
+	/** The check's program (default {@link gitGuardCheckScript}). */
+	readonly script?: string;
+}
+
+/**
+ * Runs the end-of-run check (checkGitDirs) in a process of its own and
+ * resolves with what it did: the supervisor's event loop never waits for
+ * the file system or git (a huge config, a folder of millions of entries, a
+ * FIFO), and one overall deadline bounds the whole check. Never rejects: a
+ * check killed at its deadline, or that failed, resolves incomplete, with
+ * the findings it had reported by then.
+ */
+export function runGitGuardCheck(
+	request: GitCheckRequest,
+	options: GitCheckProcessOptions = {},
+): Promise<GitCheck> {
+	const deadlineMs = options.deadlineMs ?? GIT_CHECK_DEADLINE_MS;
+	const script = options.script ?? gitGuardCheckScript();
+	if (script === undefined) {
+		return Promise.resolve({
+			findings: [],
+			count: 0,
+			gitDirs: 0,
+			complete: false,
+			incompleteBecause:
+				'the check could not run: its program (gitGuardCheckMain.js) was not found',
+		});
+	}
+	return new Promise((resolve) => {
+		const child = spawn(process.execPath, [script], {
+			cwd: '/',
+			// Git (which parses configs) from PATH; nothing else of the caller's.
+			env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' },
+			stdio: ['pipe', 'pipe', 'pipe'],
+		});
+		const findings: GitFinding[] = [];
+		let done: Extract<GitCheckLine, { done: unknown }>['done'] | undefined;
+		let pending = '';
+		let bytes = 0;
+		let stderr = '';
+		let killedAtDeadline = false;
+		const timer = setTimeout(() => {
+			killedAtDeadline = true;
+			child.kill('SIGKILL');
+		}, deadlineMs);
+		const take = (line: string) => {
+			if (line === '') return;
+			try {
+				const parsed = JSON.parse(line) as GitCheckLine;
+				if ('finding' in parsed) findings.push(parsed.finding);
+				else if ('done' in parsed) done = parsed.done;
+			} catch {
+				// Not the check's line: ignored (the summary decides).
+			}
+		};
+		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+			bytes += chunk.length;
+			if (bytes > MAX_OUTPUT_BYTES) {
+				child.kill('SIGKILL');
+				return;
+			}
+			pending += chunk;
+			const lines = pending.split('\n');
+			pending = lines.pop() as string;
+			for (const line of lines) take(line);
+		});
+		child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+			if (stderr.length < 2000) stderr += chunk;
+		});
+		// A child killed before reading its request: the write fails, the exit says why.
+		child.stdin.on('error', () => {});
+		child.stdin.end(JSON.stringify(request));
+		const finish = (failure: string | undefined) => {
+			clearTimeout(timer);
+			take(pending);
+			pending = '';
+			if (done !== undefined && failure === undefined) {
+				resolve({ findings, ...done });
+				return;
+			}
+			resolve({
+				findings,
+				count: Math.max(findings.length, done?.count ?? 0),
+				gitDirs: done?.gitDirs ?? 0,
+				complete: false,
+				incompleteBecause: failure ?? 'the check ended without saying what it did',
+			});
+		};
+		child.once('error', (error) => finish(`the check could not run: ${error.message}`));
+		child.once('close', (code, signal) => {
+			if (killedAtDeadline) {
+				finish(`the check did not finish within ${deadlineMs / 1000} s and was stopped`);
+			} else if (bytes > MAX_OUTPUT_BYTES) {
+				finish('the check printed more than it may and was stopped');
+			} else if (code !== 0 || done === undefined) {
+				const why = stderr.trim().split('\n').at(-1) ?? '';
+				finish(
+					`the check failed (${signal ?? `exit ${code}`})${why === '' ? '' : `: ${why.slice(0, 300)}`}`,
+				);
+			} else {
+				finish(undefined);
+			}
+		});
+	});
+}
