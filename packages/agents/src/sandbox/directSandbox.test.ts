@@ -264,6 +264,24 @@ describe.skipIf(skip)('a sandboxed run without network approval (bwrap started d
 		expect(readdirSync(paths.data).filter((name) => name.startsWith('.'))).toEqual([]);
 	});
 
+	it('keeps the home folders the library opens by default read-only (~/.npm/_logs, ~/.claude/debug)', async () => {
+		// The library opens them under the HOME the sandbox is planned with: the user's here.
+		const logs = join(userHome, '.npm', '_logs');
+		const debug = join(userHome, '.claude', 'debug');
+		mkdirSync(logs, { recursive: true });
+		mkdirSync(debug, { recursive: true });
+		const run = await startRun(
+			[process.execPath, probe, `write:${join(logs, 'x.log')}`, `write:${join(debug, 'x.txt')}`],
+			{ ...env, HOME: userHome },
+		);
+		const exit = await run.agent.exited;
+		const output = run.log();
+		expect(exit.exitCode, output).toBe(0);
+		expect(output).toMatch(new RegExp(`write ${join(logs, 'x.log')}: (EROFS|EACCES)`));
+		expect(output).toMatch(new RegExp(`write ${join(debug, 'x.txt')}: (EROFS|EACCES)`));
+		expect(existsSync(join(logs, 'x.log'))).toBe(false);
+	});
+
 	it('gives the agent its environment, TMPDIR and working directory', async () => {
 		const { exit, output } = await probeRun('env');
 		expect(exit.exitCode, output).toBe(0);

@@ -53,8 +53,16 @@ describe('sandboxPolicyFor', () => {
 				join(paths.data, '.git/hooks'),
 				join(paths.data, '.git/config'),
 				'/tmp/claude',
+				join(userHome, '.npm/_logs'),
+				join(userHome, '.claude/debug'),
 			]),
 		);
+	});
+
+	it('leaves the library’s home folders writable only under an approved write path', () => {
+		const policy = policyFor([write(join(userHome, '.npm'))]);
+		expect(policy.denyWrite).not.toContain(join(userHome, '.npm/_logs'));
+		expect(policy.denyWrite).toContain(join(userHome, '.claude/debug'));
 	});
 
 	it('adds approved write paths, with their git hooks and config denied', () => {

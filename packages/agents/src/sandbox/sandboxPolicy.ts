@@ -52,6 +52,13 @@ export interface SandboxPolicyInput {
 
 const unique = (list: readonly string[]): string[] => [...new Set(list)];
 
+/**
+ * The folders of the home directory the sandbox library makes writable in
+ * every sandbox unasked (its getDefaultWritePaths): denied again, as the
+ * rest of the user's files are read-only.
+ */
+const LIBRARY_HOME_WRITE_DIRS: readonly string[] = ['.npm/_logs', '.claude/debug'];
+
 /** The paths of `list` no other one contains (a directory re-opened covers what is below it). */
 const outermost = (list: readonly string[]): string[] =>
 	unique(list).filter((path, _, all) => !all.some((other) => isBelow(path, other)));
@@ -72,7 +79,8 @@ function absoluteDir(field: string, path: string): string {
  * - writes: the agent's data directory and each approved `filesystem:write`
  *   path, never `.git/hooks` or `.git/config` of any repository in them at any
  *   depth (see protectGitDirs), nor the library's shared
- *   `/tmp/claude`;
+ *   `/tmp/claude`, nor the user's `~/.npm/_logs` and `~/.claude/debug` the
+ *   library opens by default (unless an approved write path covers them);
  * - reads: everything except the user's credential stores (`~/.ssh`, `~/.aws`,
  *   … unless `filesystem:read` approved that path or a directory above it) and
  *   the AgentSpace home (its database, tokens, logs and the other agents); the
@@ -131,7 +139,16 @@ export function sandboxPolicyFor(input: SandboxPolicyInput): SandboxPolicy {
 		allowWrite,
 		// `/tmp/claude` is writable by default in every sandbox the library
 		// makes (and shared by all of them); we give each agent its own TMPDIR.
-		denyWrite: unique([...git.denyWrite, '/tmp/claude', '/private/tmp/claude']),
+		// So are two folders of the home directory (its getDefaultWritePaths),
+		// the user's own unless an approval covers them.
+		denyWrite: unique([
+			...git.denyWrite,
+			'/tmp/claude',
+			'/private/tmp/claude',
+			...LIBRARY_HOME_WRITE_DIRS.map((dir) => join(userHome, dir)).filter(
+				(dir) => !writes.some((write) => isAtOrBelow(dir, write)),
+			),
+		]),
 		denyRead,
 		allowRead: outermost([paths.root, ...[input.installPath, ...reads, ...writes].filter(hidden)]),
 		allowedHosts: unique(hosts),
