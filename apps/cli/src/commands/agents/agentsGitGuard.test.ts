@@ -1,5 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	realpathSync,
+	rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sandboxReadiness } from '@agentspace/agents';
@@ -163,9 +171,11 @@ describe.skipIf(!sandbox.run)('the git guard, through agents run', () => {
 			expect(log).toMatch(
 				/git guard: hook .*fresh\/\.git\/hooks\/post-checkout was planted during the run/,
 			);
-			// Quarantined, not executable, kept for the user to look at.
-			const quarantined = join(fresh, '.git', 'agentspace-quarantine');
-			expect(existsSync(quarantined)).toBe(true);
+			// Disabled beside itself (a name git never runs), kept for the user to look at.
+			const disabled = readdirSync(join(fresh, '.git', 'hooks')).filter((name) =>
+				name.startsWith('post-checkout.agentspace-disabled-'),
+			);
+			expect(disabled).toHaveLength(1);
 		},
 		60_000,
 	);
