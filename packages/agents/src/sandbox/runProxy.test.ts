@@ -17,6 +17,7 @@ import {
 	openRunProxy,
 	RUN_PROXY_MAX_CONNECTIONS,
 	RUN_PROXY_MAX_LOOKUPS,
+	runProxyLookupsWaiting,
 } from './runProxy.js';
 import * as library from './runProxyLibrary.js';
 import { type SandboxedStart, sandboxedStart } from './sandboxedStart.js';
@@ -407,6 +408,64 @@ describe('openRunProxy (the supervisor’s door for one run)', () => {
 		for (const answer of await Promise.all(answers)) expect(answer).toMatch(/^HTTP\/1\.1 [45]\d\d/);
 		expect(calls).toBe(names.length);
 		expect(most).toBe(RUN_PROXY_MAX_LOOKUPS);
+	});
+
+	it('has at most RUN_PROXY_MAX_LOOKUPS name lookups in flight across all runs, served in turn', async () => {
+		let inFlight = 0;
+		let most = 0;
+		const started: string[] = [];
+		const held: (() => void)[] = [];
+		const resolver = (run: string): Parameters<typeof openRunProxy>[1] & object => ({
+			resolve: (hostname, _options, callback) => {
+				started.push(`${run} ${hostname}`);
+				inFlight++;
+				most = Math.max(most, inFlight);
+				held.push(() => {
+					inFlight--;
+					callback(null, [{ address: '127.0.0.1', family: 4 }]);
+				});
+			},
+		});
+		const a = await openRunProxy(['*.example.com'], resolver('a'));
+		const b = await openRunProxy(['*.example.com'], resolver('b'));
+		opened.push(a, b);
+		const ask = (door: { socketPath: string; token: string }, target: string) =>
+			new Promise<string>((resolve) => {
+				const socket = connect(door.socketPath);
+				let got = '';
+				socket.on('data', (chunk) => {
+					got += chunk;
+				});
+				socket.on('close', () => resolve(got.split('\r\n')[0] ?? ''));
+				socket.on('error', () => {});
+				socket.write(
+					`CONNECT ${target} HTTP/1.1\r\nhost: ${target}\r\nproxy-authorization: Basic ${Buffer.from(`srt:${door.token}`).toString('base64')}\r\n\r\n`,
+				);
+			});
+		// Run a asks for 4 names first; once 2 are in flight, run b asks for 2.
+		const answers = [0, 1, 2, 3].map((i) => ask(a, `a${i}.example.com:443`));
+		await until(
+			() => inFlight === RUN_PROXY_MAX_LOOKUPS,
+			() => `in flight ${inFlight}`,
+		);
+		answers.push(ask(b, 'b0.example.com:443'), ask(b, 'b1.example.com:443'));
+		// b's lookups wait too: the limit is the process's, not each run's.
+		await until(
+			() => runProxyLookupsWaiting() === 4,
+			() => `in flight ${inFlight}, waiting ${runProxyLookupsWaiting()}`,
+		);
+		expect(inFlight).toBe(RUN_PROXY_MAX_LOOKUPS);
+		while (started.length < 6 || held.length > 0) {
+			await until(
+				() => held.length > 0,
+				() => `started ${started.join(', ')}`,
+			);
+			(held.shift() as () => void)();
+		}
+		for (const answer of await Promise.all(answers)) expect(answer).toMatch(/^HTTP\/1\.1 [45]\d\d/);
+		expect(most).toBe(RUN_PROXY_MAX_LOOKUPS);
+		// b's first lookup went before a's last two: the runs take turns.
+		expect(started.indexOf('b b0.example.com')).toBeLessThan(started.indexOf('a a3.example.com'));
 	});
 
 	it('survives malformed input on a door: the supervisor’s process is not disturbed', async () => {

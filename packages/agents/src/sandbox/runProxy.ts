@@ -48,36 +48,64 @@ export interface RunProxyOptions {
 }
 
 /**
- * At most this many name lookups of one run are in flight at once. They run
- * on libuv's thread pool (four threads), which the supervisor's own file
- * work shares: a run resolving many names at once would otherwise hold it.
+ * At most this many name lookups are in flight at once in this process,
+ * whatever the number of runs. They run on libuv's thread pool (four
+ * threads), which the supervisor's own file work shares: runs resolving
+ * slow names at once would otherwise hold all of it.
  */
 export const RUN_PROXY_MAX_LOOKUPS = 2;
 
 const lookupAll: RunProxyResolver = (hostname, options, callback) =>
 	dnsLookup(hostname, { ...options, all: true }, callback);
 
-/** `resolve`, with at most `max` of its calls in flight; the others wait in order. */
-export function oneRunsLookups(resolve: RunProxyResolver, max: number): RunProxyResolver {
+/**
+ * A limit on name lookups in flight shared by many resolvers (one per run):
+ * at most `max` of their calls at once; the others wait, served in turn
+ * across the resolvers (each resolver's own in order), so one run with many
+ * waiting cannot keep another's first lookup waiting behind all of them.
+ */
+export function sharedLookups(max: number): {
+	/** `resolve`, its calls counted against the shared limit. */
+	limit(resolve: RunProxyResolver): RunProxyResolver;
+	/** How many calls wait for their turn now. */
+	waiting(): number;
+} {
 	let active = 0;
-	const waiting: (() => void)[] = [];
+	// Each resolver's waiting calls; the one served next is the first in the rotation.
+	const rotation: (() => void)[][] = [];
 	const next = () => {
-		while (active < max && waiting.length > 0) {
+		while (active < max && rotation.length > 0) {
+			const queue = rotation.shift() as (() => void)[];
+			const start = queue.shift() as () => void;
+			if (queue.length > 0) rotation.push(queue);
 			active++;
-			(waiting.shift() as () => void)();
+			start();
 		}
 	};
-	return (hostname, options, callback) => {
-		waiting.push(() =>
-			resolve(hostname, options, (error, addresses) => {
-				active--;
+	return {
+		limit(resolve) {
+			const queue: (() => void)[] = [];
+			return (hostname, options, callback) => {
+				queue.push(() =>
+					resolve(hostname, options, (error, addresses) => {
+						active--;
+						next();
+						callback(error, addresses);
+					}),
+				);
+				if (queue.length === 1) rotation.push(queue);
 				next();
-				callback(error, addresses);
-			}),
-		);
-		next();
+			};
+		},
+		waiting: () => rotation.reduce((sum, queue) => sum + queue.length, 0),
 	};
 }
+
+/** This process's limit, shared by every run's proxy. */
+const processLookups = sharedLookups(RUN_PROXY_MAX_LOOKUPS);
+
+/** How many name lookups of this process's run proxies wait for their turn now. */
+export const runProxyLookupsWaiting = (): number => processLookups.waiting();
 
 /**
  * Whether `host:port` is on `allowedHosts` — the library's own decision
@@ -104,9 +132,10 @@ export function allowlistDecision(
  * socket in a fresh 0700 directory. Every run of a supervisor shares its
  * process instead of a Node sandbox host each; nothing of one run's proxy
  * can answer another's requests. Connections are bounded per run
- * ({@link RUN_PROXY_MAX_CONNECTIONS}), and so are its name lookups in flight
- * ({@link RUN_PROXY_MAX_LOOKUPS}); one that says nothing is dropped after
- * 10 s. Close it when the run has ended.
+ * ({@link RUN_PROXY_MAX_CONNECTIONS}), and name lookups in flight are
+ * bounded for the whole process ({@link RUN_PROXY_MAX_LOOKUPS}, shared in
+ * turn by the runs); one that says nothing is dropped after 10 s. Close it
+ * when the run has ended.
  */
 export async function openRunProxy(
 	allowedHosts: readonly string[],
@@ -118,7 +147,7 @@ export async function openRunProxy(
 	const guard = lib.createResolvedAddressGuard({
 		allowedDomains: hosts,
 		deniedDomains: [],
-		resolve: oneRunsLookups(options.resolve ?? lookupAll, RUN_PROXY_MAX_LOOKUPS),
+		resolve: processLookups.limit(options.resolve ?? lookupAll),
 	});
 	const filter = async (port: number, host: string) => allowlistDecision(lib, hosts, host, port);
 	const lookupFor = (port: number) => guard.lookupFor(port);
