@@ -468,6 +468,58 @@ describe('openRunProxy (the supervisor’s door for one run)', () => {
 		expect(started.indexOf('b b0.example.com')).toBeLessThan(started.indexOf('a a3.example.com'));
 	});
 
+	it('closes a connection whose request head is not whole in time, and an idle tunnel', async () => {
+		const echo = createNetServer((socket) => socket.pipe(socket));
+		await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+		const port = (echo.address() as AddressInfo).port;
+		const door = await openRunProxy([`127.0.0.1:${port}`], {
+			headersTimeoutMs: 300,
+			idleTimeoutMs: 1000,
+		});
+		opened.push(door);
+		/** 'closed' once `socket` closes, 'still open' if it has not 8 s later. */
+		const closing = (socket: Socket) =>
+			new Promise<string>((resolve) => {
+				socket.once('close', () => resolve('closed'));
+				setTimeout(() => resolve('still open'), 8000).unref();
+			});
+		try {
+			// Half a request head, then nothing more (it keeps the idle timer from firing alone).
+			const slow = connect(door.socketPath);
+			slow.on('error', () => {});
+			const slowClosed = closing(slow);
+			slow.write('GET http://127.0.0.1:1/ HTTP/1.1\r\nhost: 127.0.0.1:1\r\n');
+			const drip = setInterval(() => slow.write('x-drip: 1\r\n'), 100);
+			expect(await slowClosed).toBe('closed');
+			clearInterval(drip);
+
+			// A tunnel is kept while bytes flow, closed once idle.
+			const tunnel = connect(door.socketPath);
+			tunnel.on('error', () => {});
+			let got = '';
+			tunnel.on('data', (chunk) => {
+				got += chunk;
+			});
+			const tunnelClosed = closing(tunnel);
+			tunnel.write(
+				`CONNECT 127.0.0.1:${port} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nproxy-authorization: Basic ${Buffer.from(`srt:${door.token}`).toString('base64')}\r\n\r\n`,
+			);
+			await until(
+				() => got.startsWith('HTTP/1.1 200'),
+				() => got,
+			);
+			for (let i = 0; i < 25; i++) {
+				tunnel.write('.');
+				await new Promise((resolve) => setTimeout(resolve, 100));
+			}
+			expect(tunnel.destroyed).toBe(false);
+			expect(got.endsWith('.'.repeat(20))).toBe(true);
+			expect(await tunnelClosed).toBe('closed');
+		} finally {
+			echo.close();
+		}
+	});
+
 	it('survives malformed input on a door: the supervisor’s process is not disturbed', async () => {
 		const door = await openRunProxy(['127.0.0.1:1']);
 		opened.push(door);

@@ -23,6 +23,18 @@ export interface RunProxy {
 export const RUN_PROXY_MAX_CONNECTIONS = 128;
 /** A connection that sends nothing for this long before its first byte is closed. */
 const FIRST_BYTE_TIMEOUT_MS = 10_000;
+/**
+ * A connection with no byte either way for this long is closed — an idle
+ * tunnel included. The door's HTTP server is never listening itself (it is
+ * handed connections), so Node enforces none of its own timeouts on it.
+ */
+export const RUN_PROXY_IDLE_TIMEOUT_MS = 5 * 60_000;
+/**
+ * An HTTP request's head (request line and headers) must be whole within
+ * this long of its first byte — of the previous response's end for the next
+ * request on a kept-alive connection — or the connection is closed.
+ */
+export const RUN_PROXY_HEADERS_TIMEOUT_MS = 30_000;
 
 type Library = typeof import('./runProxyLibrary.js');
 
@@ -45,6 +57,10 @@ export type RunProxyResolver = NonNullable<
 export interface RunProxyOptions {
 	/** How names are resolved (default `dns.lookup`); a test seam. */
 	readonly resolve?: RunProxyResolver;
+	/** Default {@link RUN_PROXY_IDLE_TIMEOUT_MS}; a test seam. */
+	readonly idleTimeoutMs?: number;
+	/** Default {@link RUN_PROXY_HEADERS_TIMEOUT_MS}; a test seam. */
+	readonly headersTimeoutMs?: number;
 }
 
 /**
@@ -134,8 +150,10 @@ export function allowlistDecision(
  * can answer another's requests. Connections are bounded per run
  * ({@link RUN_PROXY_MAX_CONNECTIONS}), and name lookups in flight are
  * bounded for the whole process ({@link RUN_PROXY_MAX_LOOKUPS}, shared in
- * turn by the runs); one that says nothing is dropped after 10 s. Close it
- * when the run has ended.
+ * turn by the runs); one that says nothing is dropped after 10 s, an HTTP
+ * request whose head is not whole 30 s after its first byte, and any
+ * connection, tunnels included, idle for 5 min. Close it when the run has
+ * ended.
  */
 export async function openRunProxy(
 	allowedHosts: readonly string[],
@@ -165,13 +183,40 @@ export async function openRunProxy(
 	// Unix socket's path holds at most 107 bytes: a TMPDIR that does not fit
 	// is not used.
 	const base = /^[A-Za-z0-9_./-]{1,64}$/.test(tmpdir()) ? tmpdir() : '/tmp';
+	const idleTimeoutMs = options.idleTimeoutMs ?? RUN_PROXY_IDLE_TIMEOUT_MS;
+	const headersTimeoutMs = options.headersTimeoutMs ?? RUN_PROXY_HEADERS_TIMEOUT_MS;
+	// Each HTTP connection's deadline for its next whole request head.
+	const headDeadlines = new Map<Socket, NodeJS.Timeout>();
+	const headDone = (socket: Socket) => {
+		clearTimeout(headDeadlines.get(socket));
+		headDeadlines.delete(socket);
+	};
+	const awaitHead = (socket: Socket) => {
+		headDone(socket);
+		if (socket.destroyed) return;
+		const timer = setTimeout(() => socket.destroy(), headersTimeoutMs);
+		timer.unref();
+		headDeadlines.set(socket, timer);
+	};
+	// Node's own per-socket timeout, which it sets again after a kept-alive
+	// response (it would otherwise clear ours to 0 on the next request).
+	http.timeout = idleTimeoutMs;
+	http.on('connect', (_req, socket) => headDone(socket as Socket));
+	http.on('request', (req, res) => {
+		headDone(req.socket);
+		res.once('finish', () => awaitHead(req.socket));
+	});
 	const dir = mkdtempSync(join(base, 'agentspace-proxy-'));
 	const socketPath = join(dir, 'p.sock');
 	const open = new Set<Socket>();
 	const server: Server = createServer((client) => {
 		open.add(client);
-		client.once('close', () => open.delete(client));
+		client.once('close', () => {
+			open.delete(client);
+			headDone(client);
+		});
 		client.on('error', () => client.destroy());
+		client.setTimeout(idleTimeoutMs, () => client.destroy());
 		const timer = setTimeout(() => client.destroy(), FIRST_BYTE_TIMEOUT_MS);
 		timer.unref();
 		// One byte tells the protocols apart, as the library's own front end does.
@@ -184,7 +229,10 @@ export async function openRunProxy(
 			}
 			client.unshift(peek);
 			if (peek[0] === 0x04 || peek[0] === 0x05) socks.handleConnection(client);
-			else http.emit('connection', client);
+			else {
+				awaitHead(client);
+				http.emit('connection', client);
+			}
 		});
 	});
 	server.maxConnections = RUN_PROXY_MAX_CONNECTIONS;
