@@ -24,7 +24,6 @@ export type { DaemonConnection } from './daemon/daemonClient.js';
 export { callDaemon, DaemonNotRunningError, isDaemonNotRunning } from './daemon/daemonClient.js';
 export type { DaemonPaths } from './daemon/daemonPaths.js';
 export { daemonPaths } from './daemon/daemonPaths.js';
-export { DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from './daemon/daemonServer.js';
 export type {
 	DaemonResponse,
 	DaemonResults,
@@ -32,6 +31,7 @@ export type {
 	SupervisedAgent,
 } from './daemon/daemonProtocol.js';
 export type { DaemonMethod, DaemonParams } from './daemon/daemonRequestSchema.js';
+export { DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from './daemon/daemonServer.js';
 export type {
 	DaemonLauncher,
 	HostedUi,
