@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findExecutable } from '../sandbox/findExecutable.js';
+import { isAtOrBelow } from '../sandbox/pathWithin.js';
 import type { GitCheck, GitFinding } from './checkGitDirs.js';
 import type { GitCheckLine, GitCheckRequest } from './gitGuardCheckChild.js';
 
@@ -37,6 +39,44 @@ export interface GitCheckProcessOptions {
 	readonly deadlineMs?: number;
 	/** The check's program (default {@link gitGuardCheckScript}). */
 	readonly script?: string;
+	/**
+	 * bubblewrap's path, to run the check inside it (see checkSandboxArgv);
+	 * default: `bwrap` on the PATH, on Linux. `false`: the check runs as a
+	 * plain process (macOS, where runs are sandboxed otherwise).
+	 */
+	readonly bwrap?: string | false;
+	/** A folder to hide from the check (the AgentSpace home: it needs nothing there). */
+	readonly hide?: string;
+}
+
+/**
+ * bubblewrap's arguments to run `command` with the file system read-only but
+ * for `roots` — the run's writable paths, the only places the check works
+ * in — with `hide` replaced by an empty folder (unless `command` lives there),
+ * no network and no capabilities, killed with its parent. Whatever symlinks
+ * the agent planted, the check can then only write where the agent itself
+ * could: a symlink out of the roots leads to something read-only.
+ */
+export function checkSandboxArgv(
+	roots: readonly string[],
+	command: readonly string[],
+	hide?: string,
+): string[] {
+	const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
+	if (hide !== undefined && command.every((part) => !isAtOrBelow(part, hide))) {
+		args.push('--tmpfs', hide);
+	}
+	for (const root of roots) {
+		// A writable path that does not exist holds nothing to check (bwrap cannot bind it).
+		try {
+			lstatSync(root);
+		} catch {
+			continue;
+		}
+		args.push('--bind', root, root);
+	}
+	args.push('--unshare-all', '--die-with-parent', '--new-session', '--cap-drop', 'ALL');
+	return [...args, '--', ...command];
 }
 
 /**
@@ -63,8 +103,18 @@ export function runGitGuardCheck(
 				'the check could not run: its program (gitGuardCheckMain.js) was not found',
 		});
 	}
+	const bwrap =
+		options.bwrap ??
+		(process.platform === 'linux' ? findExecutable('bwrap', process.env.PATH) : undefined);
+	const [command, ...args] =
+		bwrap === undefined || bwrap === false
+			? [process.execPath, script]
+			: [
+					bwrap,
+					...checkSandboxArgv(request.snapshot.roots, [process.execPath, script], options.hide),
+				];
 	return new Promise((resolve) => {
-		const child = spawn(process.execPath, [script], {
+		const child = spawn(command as string, args, {
 			cwd: '/',
 			// Git (which parses configs) from PATH; nothing else of the caller's.
 			env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' },

@@ -83,7 +83,7 @@ export async function finishGitGuard(
 		const { now: _clock, ...limits } = options.limits ?? {};
 		check = await runGitGuardCheck(
 			{ snapshot, ...(options.limits === undefined ? {} : { limits }) },
-			options.process,
+			{ hide: options.home, ...options.process },
 		);
 	} catch (error) {
 		failure = `the check failed: ${(error as Error).message}`;
