@@ -108,6 +108,16 @@ describe('findGitDirs', () => {
 		);
 	});
 
+	it('reads a huge folder only up to its entry bound', () => {
+		const huge = join(root, 'huge');
+		mkdirSync(huge);
+		for (let n = 0; n < 5000; n += 1) writeFileSync(join(huge, `f${n}`), '');
+		const scan = findGitDirs([root], { maxEntries: 100 });
+		expect(scan.complete).toBe(false);
+		// Read entry by entry: the whole folder is never loaded to find the bound passed.
+		expect(scan.entries).toBe(100);
+	});
+
 	it('stops at its bounds, shallow repositories first, and says so', () => {
 		gitInit(join(root, 'shallow'));
 		gitInit(join(root, 'a', 'b', 'c', 'd', 'deep'));

@@ -171,7 +171,11 @@ export function findGitDirs(roots: readonly string[], limits: GitDirScanLimits =
 				for (let entry = handle.readSync(); entry !== null; entry = handle.readSync()) {
 					dirents.push(entry);
 					entries += 1;
-					if (entries >= maxEntries) break;
+					if (entries >= maxEntries) {
+						// Cut short: what is left of this folder is unread.
+						stopped();
+						break;
+					}
 				}
 			} finally {
 				handle.closeSync();
