@@ -217,8 +217,13 @@ function procKb(pid, file, field) {
 }
 const rssOf = (pid) => procKb(pid, 'status', 'VmRSS');
 const pssOf = (pid) => procKb(pid, 'smaps_rollup', 'Pss');
+/**
+ * A Node process, told by its command line's program: not by its name in /proc
+ * (`comm`), which Node 24 sets to `MainThread`.
+ */
+const isNode = (proc) => /(^|\/)node$/.test(cmdline(proc.pid).split(' ')[0] ?? '');
 /** The fixture agent itself: `node agent.mjs …` (its host and bwrap name it only further on). */
-const isAgent = (proc) => proc.comm === 'node' && cmdline(proc.pid).split(' ')[1] === 'agent.mjs';
+const isAgent = (proc) => isNode(proc) && cmdline(proc.pid).split(' ')[1] === 'agent.mjs';
 
 /**
  * Every process this benchmark started (or that its CLI runs started), by pid
@@ -570,7 +575,7 @@ async function benchDaemonMemory() {
 	const sum = (list, bytes) => mb(list.reduce((total, proc) => total + bytes(proc.pid), 0));
 	const members = trees.flat();
 	const hosts = trees.map((tree) => tree[0]).filter((proc) => proc !== undefined);
-	const agents = members.filter((proc) => proc.comm === 'node' && !hosts.includes(proc));
+	const agents = members.filter((proc) => isNode(proc) && !hosts.includes(proc));
 	const sandboxTrees = {
 		processes: members.length,
 		rssMb: sum(members, rssOf),
