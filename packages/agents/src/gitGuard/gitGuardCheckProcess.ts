@@ -63,7 +63,7 @@ export function checkSandboxArgv(
 	hide?: string,
 ): string[] {
 	const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
-	if (hide !== undefined && command.every((part) => !isAtOrBelow(part, hide))) {
+	if (hide !== undefined && existsSync(hide) && command.every((part) => !isAtOrBelow(part, hide))) {
 		args.push('--tmpfs', hide);
 	}
 	for (const root of roots) {
