@@ -27,7 +27,9 @@ const SKIP_LOG_VARIABLE = 'AGENTSPACE_TEST_SANDBOX_SKIPS';
 for (const report of REPORTS) rmSync(report, { force: true });
 const scratch = mkdtempSync(join(tmpdir(), 'agentspace-npm-test-'));
 const log = join(scratch, 'sandbox-skips.jsonl');
-const turbo = spawnSync('turbo', ['run', 'test', ...process.argv.slice(2)], {
+// --continue: one package's failing tests do not stop the others' (CI reports
+// every package's results, not only up to the first failure).
+const turbo = spawnSync('turbo', ['run', 'test', '--continue', ...process.argv.slice(2)], {
 	cwd: root,
 	stdio: 'inherit',
 	env: { ...process.env, [SKIP_LOG_VARIABLE]: log },
