@@ -1,6 +1,7 @@
 import type { AgentSpaceDb } from '@agentspace/db';
 import { type ChangeActor, recordChange } from '../catalog/recordChange.js';
 import { finishGitGuard } from '../gitGuard/gitGuardRun.js';
+import { recheckGitGuards } from '../gitGuard/recheckGitGuards.js';
 import type { RestartPolicy } from '../launcher/restartPolicy.js';
 import { isProcessAlive } from '../process/isProcessAlive.js';
 import { isSupervisorAlive } from '../process/isSupervisorAlive.js';
@@ -110,6 +111,14 @@ export async function reconcileRuns(
 			sandboxed: row.sandboxed === 1,
 			restartPolicy: (row.restart_policy ?? 'no') as RestartPolicy,
 			orphanStopped: orphan,
+		});
+	}
+	// Ended runs whose end-of-run git check was incomplete: checked again.
+	if (options.home !== undefined) {
+		await recheckGitGuards(db, {
+			home: options.home,
+			skip: new Set(lost.map((run) => run.runId)),
+			...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
 		});
 	}
 	return lost;

@@ -106,6 +106,7 @@ describe('checkGitDirs', () => {
 					kind: 'config',
 					quarantinedTo: disabled('config'),
 					unsafeKeys: ['core.fsmonitor'],
+					unsafeKeyCount: 1,
 					replaced: true,
 				},
 			]),
@@ -242,7 +243,7 @@ describe('finishGitGuard', () => {
 			},
 		});
 		expect(readFileSync(runLogPath(home, 'agent', 'run-9'), 'utf8')).toMatch(
-			/system git guard: hook .*post-checkout was planted during the run: moved to/,
+			/system git guard: hook ".*post-checkout" was planted during the run: moved to "/,
 		);
 		expect(existsSync(gitGuardSnapshotPath(home, 'agent', 'run-9'))).toBe(false);
 		expect(await finishGitGuard({ db, home, agentId: 'agent', runId: 'run-9' })).toBeUndefined();

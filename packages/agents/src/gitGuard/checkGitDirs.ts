@@ -13,7 +13,12 @@ import {
 	writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { END_SCAN_LIMITS, findGitDirs, type GitDirScanLimits } from './findGitDirs.js';
+import {
+	END_SCAN_LIMITS,
+	type FoundGitDir,
+	findGitDirs,
+	type GitDirScanLimits,
+} from './findGitDirs.js';
 import { type GitGuardSnapshot, type PathIdentity, pathIdentity } from './gitGuardSnapshot.js';
 import {
 	MAX_GIT_CONFIG_BYTES,
@@ -39,6 +44,16 @@ export const CHANGE_TIME_SLACK_MS = 100;
 /** At most this many findings are listed (the count is always exact). */
 export const MAX_LISTED_FINDINGS = 100;
 
+/** At most this many unsafe keys are listed per config (a planted config may hold 250,000). */
+export const MAX_LISTED_KEYS = 20;
+
+/**
+ * At most this many configs of repositories new in the run are parsed (a git
+ * process each); the configs of any more are disabled whole without parsing,
+ * so thousands of tiny planted repositories cannot outlast the deadline.
+ */
+export const MAX_PARSED_NEW_CONFIGS = 200;
+
 /** One file the agent planted, and what was done with it. */
 export interface GitFinding {
 	/** Where it was. */
@@ -46,8 +61,13 @@ export interface GitFinding {
 	readonly kind: 'hook' | 'hooks' | 'config' | 'config.worktree' | 'commondir' | 'gitfile';
 	/** Where it is now: renamed beside itself to a name git never reads, not executable. */
 	readonly quarantinedTo: string;
-	/** For a config: the keys that could run code (none when git could not parse it). */
+	/**
+	 * For a config: the first {@link MAX_LISTED_KEYS} keys that could run code
+	 * (none when git could not parse it, or it was not parsed).
+	 */
 	readonly unsafeKeys?: readonly string[];
+	/** For a config: how many distinct unsafe keys it held in all. */
+	readonly unsafeKeyCount?: number;
 	/** For `config`: a config with only its safe entries was put in its place. */
 	readonly replaced?: boolean;
 }
@@ -175,6 +195,8 @@ export function checkGitDirs(
 	snapshot: GitGuardSnapshot,
 	limits: GitDirScanLimits = END_SCAN_LIMITS,
 	onFinding?: (finding: GitFinding) => void,
+	/** The git program that parses configs (an absolute path outside the roots; see trustedExecutable.ts). */
+	git = 'git',
 ): GitCheck {
 	const scan = findGitDirs(snapshot.roots, limits);
 	const since = snapshot.since - CHANGE_TIME_SLACK_MS;
@@ -231,12 +253,38 @@ export function checkGitDirs(
 		}
 	};
 
-	for (const { gitDir } of scan.gitDirs) {
-		try {
-			checkOne(gitDir);
-		} catch (error) {
-			// One git directory that cannot be handled must not leave the others unchecked.
-			failures.push(`could not check ${gitDir}: ${(error as Error).message}`);
+	// Hooks (cheap: no process) of every git directory first, then configs
+	// (a git process each): a check stopped at its deadline has disabled
+	// every planted hook already.
+	// Which git directories are the run's as a whole, decided before anything
+	// is changed (disabling a commondir must not hide what it pointed at): new,
+	// or reached through a `.git` file or symlink or a `commondir` made or
+	// changed during the run, wherever it is (its files may have been staged
+	// in an earlier run, when it was no repository yet, and kept their old
+	// change times).
+	const fresh = new Map<string, boolean>();
+	for (const { gitDir, via } of scan.gitDirs) {
+		const stats = lstatOrUndefined(gitDir);
+		fresh.set(
+			gitDir,
+			(!known.has(gitDir) && (snapshot.complete || stats === undefined || changed(stats))) ||
+				(via ?? []).some((link) => {
+					const linkStats = lstatOrUndefined(link);
+					return linkStats !== undefined && changed(linkStats);
+				}),
+		);
+	}
+	let parsedNew = 0;
+	for (const pass of [checkHooks, checkConfigs]) {
+		for (const found of scan.gitDirs) {
+			try {
+				pass(found);
+			} catch (error) {
+				// One git directory that cannot be handled must not leave the others unchecked.
+				failures.push(
+					`could not check ${JSON.stringify(found.gitDir)}: ${(error as Error).message}`,
+				);
+			}
 		}
 	}
 	for (const link of scan.outside) {
@@ -256,22 +304,22 @@ export function checkGitDirs(
 		}
 	}
 
-	function checkOne(gitDir: string): void {
+	function checkHooks({ gitDir }: FoundGitDir): void {
 		const gitDirStats = lstatOrUndefined(gitDir);
 		if (gitDirStats === undefined || !gitDirStats.isDirectory()) return;
 		const gitId = { dev: gitDirStats.dev, ino: gitDirStats.ino };
-		const fresh = !known.has(gitDir) && (snapshot.complete || changed(gitDirStats));
+		const isFresh = fresh.get(gitDir) ?? true;
 
 		const hooks = join(gitDir, 'hooks');
 		const hooksStats = untouched(hooks) ? undefined : lstatOrUndefined(hooks);
 		if (hooksStats !== undefined && !hooksStats.isDirectory()) {
-			if (fresh || changed(hooksStats)) {
+			if (isFresh || changed(hooksStats)) {
 				found({ path: hooks, kind: 'hooks', quarantinedTo: disable(gitDir, gitId, 'hooks') });
 			}
 		} else if (hooksStats !== undefined) {
 			// A hooks directory new or changed as a whole: every hook in it is the run's
 			// (a hook renamed in keeps its old change time, its directory does not).
-			const all = fresh || changed(hooksStats);
+			const all = isFresh || changed(hooksStats);
 			const hooksId = { dev: hooksStats.dev, ino: hooksStats.ino };
 			// Entry by entry: a directory of millions of entries is never loaded whole.
 			const handle = opendirSync(hooks, { bufferSize: 256 });
@@ -295,13 +343,16 @@ export function checkGitDirs(
 		// A repository's git directory never gains a commondir (only a linked
 		// worktree's has one): one planted redirects where git reads config and
 		// hooks (those are checked where it points) and breaks the repository.
+		// When the start scan was incomplete, what a commondir made during the
+		// run points at may be a repository the start never saw (and so held
+		// nothing to compare with): every such commondir is disabled.
 		const commondir = join(gitDir, 'commondir');
 		const commondirStats = untouched(commondir) ? undefined : lstatOrUndefined(commondir);
 		if (
 			commondirStats !== undefined &&
-			known.has(gitDir) &&
-			lstatOrUndefined(join(gitDir, 'objects')) !== undefined &&
-			changed(commondirStats)
+			changed(commondirStats) &&
+			(!snapshot.complete ||
+				(known.has(gitDir) && lstatOrUndefined(join(gitDir, 'objects')) !== undefined))
 		) {
 			found({
 				path: commondir,
@@ -309,23 +360,37 @@ export function checkGitDirs(
 				quarantinedTo: disable(gitDir, gitId, 'commondir'),
 			});
 		}
+	}
 
+	function checkConfigs({ gitDir }: FoundGitDir): void {
+		const gitDirStats = lstatOrUndefined(gitDir);
+		if (gitDirStats === undefined || !gitDirStats.isDirectory()) return;
+		const gitId = { dev: gitDirStats.dev, ino: gitDirStats.ino };
+		const isFresh = fresh.get(gitDir) ?? true;
+		const context = { gitDir, roots: snapshot.roots };
 		for (const kind of ['config', 'config.worktree'] as const) {
 			const path = join(gitDir, kind);
 			if (untouched(path)) continue;
 			const stats = lstatOrUndefined(path);
-			if (stats === undefined || !(fresh || changed(stats))) continue;
-			const text = stats.isFile() ? readRegularFile(path, MAX_GIT_CONFIG_BYTES) : undefined;
-			const entries = text === undefined ? undefined : parseGitConfig(text);
-			const unsafeKeys = entries === undefined ? [] : unsafeGitConfigKeys(entries);
+			if (stats === undefined || !(isFresh || changed(stats))) continue;
+			// Past the budget, a new repository's config is disabled whole, unread.
+			const parse = !isFresh || known.has(gitDir) || parsedNew < MAX_PARSED_NEW_CONFIGS;
+			if (parse && isFresh && !known.has(gitDir)) parsedNew += 1;
+			const text =
+				parse && stats.isFile() ? readRegularFile(path, MAX_GIT_CONFIG_BYTES) : undefined;
+			const entries = text === undefined ? undefined : parseGitConfig(text, git);
+			const unsafeKeys = entries === undefined ? [] : unsafeGitConfigKeys(entries, context);
 			if (entries !== undefined && unsafeKeys.length === 0) continue;
 			const quarantinedTo = disable(gitDir, gitId, kind);
-			if (kind === 'config') create(gitDir, gitId, 'config', safeGitConfigText(entries ?? []));
+			if (kind === 'config') {
+				create(gitDir, gitId, 'config', safeGitConfigText(entries ?? [], context));
+			}
 			found({
 				path,
 				kind,
 				quarantinedTo,
-				unsafeKeys,
+				unsafeKeys: unsafeKeys.slice(0, MAX_LISTED_KEYS),
+				unsafeKeyCount: unsafeKeys.length,
 				...(kind === 'config' ? { replaced: true } : {}),
 			});
 		}

@@ -3,6 +3,7 @@ import {
 	constants,
 	type Dirent,
 	fstatSync,
+	lstatSync,
 	opendirSync,
 	openSync,
 	readSync,
@@ -32,6 +33,13 @@ export interface FoundGitDir {
 	/** The git directory, resolved (no symlinks): where git reads `config` and runs `hooks/` from. */
 	readonly gitDir: string;
 	readonly kind: GitDirKind;
+	/**
+	 * The `.git` files or symlinks and `commondir` files that led the scan
+	 * here (unresolved paths), when it was reached through one: the
+	 * end-of-run check takes a git directory that a link made during the run
+	 * points at as the run's, wherever it is (it may have been staged before).
+	 */
+	readonly via?: readonly string[];
 }
 
 /** The bounds of one scan: whichever is reached first stops it. */
@@ -94,6 +102,14 @@ export const END_SCAN_LIMITS: Required<Omit<GitDirScanLimits, 'now'>> = {
 const looksLikeGitDir = (names: ReadonlySet<string>) =>
 	names.has('HEAD') && ((names.has('objects') && names.has('refs')) || names.has('commondir'));
 
+const isSymlink = (path: string): boolean => {
+	try {
+		return lstatSync(path).isSymbolicLink();
+	} catch {
+		return false;
+	}
+};
+
 /** The `gitdir:` of a `.git` file, or undefined. */
 export function gitFileTarget(path: string): string | undefined {
 	const text = smallFileText(path);
@@ -138,6 +154,7 @@ export function findGitDirs(roots: readonly string[], limits: GitDirScanLimits =
 	const now = limits.now ?? Date.now;
 	const deadline = now() + (limits.maxMs ?? START_SCAN_LIMITS.maxMs);
 	const found = new Map<string, FoundGitDir>();
+	const via = new Map<string, string[]>();
 	const outside: OutsideLink[] = [];
 	let entries = 0;
 	let incompleteBecause: string | undefined;
@@ -227,7 +244,15 @@ export function findGitDirs(roots: readonly string[], limits: GitDirScanLimits =
 			if (link !== undefined) outside.push(outsideLink(link, real));
 			return;
 		}
-		if (found.has(real)) return;
+		// A link (a `.git` file or symlink, a `commondir`; not a `.git` directory) that leads here.
+		const noteVia = () => {
+			if (link === undefined || (link === path && !isSymlink(link))) return;
+			via.set(real, [...(via.get(real) ?? []), link]);
+		};
+		if (found.has(real)) {
+			noteVia();
+			return;
+		}
 		let isFile = false;
 		try {
 			isFile = statSync(real).isFile();
@@ -241,6 +266,7 @@ export function findGitDirs(roots: readonly string[], limits: GitDirScanLimits =
 			return;
 		}
 		found.set(real, { gitDir: real, kind });
+		noteVia();
 		inside(real);
 	};
 
@@ -268,7 +294,10 @@ export function findGitDirs(roots: readonly string[], limits: GitDirScanLimits =
 	}
 	return {
 		roots,
-		gitDirs: [...found.values()],
+		gitDirs: [...found.values()].map((dir) => {
+			const links = via.get(dir.gitDir);
+			return links === undefined ? dir : { ...dir, via: links };
+		}),
 		outside,
 		complete: incompleteBecause === undefined,
 		...(incompleteBecause === undefined ? {} : { incompleteBecause }),

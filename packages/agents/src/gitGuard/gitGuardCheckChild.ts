@@ -1,6 +1,7 @@
 import { checkGitDirs, type GitFinding, MAX_LISTED_FINDINGS } from './checkGitDirs.js';
 import { END_SCAN_LIMITS, type GitDirScanLimits } from './findGitDirs.js';
 import type { GitGuardSnapshot } from './gitGuardSnapshot.js';
+import { trustedExecutable } from './trustedExecutable.js';
 
 /** What the supervisor sends the check's process on its stdin (one JSON document). */
 export interface GitCheckRequest {
@@ -25,6 +26,18 @@ export type GitCheckLine =
 			};
 	  };
 
+/** The longest finding line printed: the supervisor stops a check that prints too much. */
+export const MAX_FINDING_LINE_BYTES = 16 * 1024;
+
+/** `finding` small enough to print: its keys dropped, then its paths cut, past the bound. */
+function boundedFinding(finding: GitFinding): GitFinding {
+	if (JSON.stringify(finding).length <= MAX_FINDING_LINE_BYTES) return finding;
+	const { unsafeKeys: _keys, ...rest } = finding;
+	if (JSON.stringify(rest).length <= MAX_FINDING_LINE_BYTES) return rest;
+	const cut = (text: string) => (text.length > 2000 ? `${text.slice(0, 2000)}…` : text);
+	return { ...rest, path: cut(rest.path), quarantinedTo: cut(rest.quarantinedTo) };
+}
+
 const readStdin = async (): Promise<string> => {
 	const chunks: Buffer[] = [];
 	for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -42,11 +55,19 @@ export async function runGitGuardCheckChild(): Promise<void> {
 	const { now: _ignored, ...limits } = request.limits ?? {};
 	let listed = 0;
 	const print = (line: GitCheckLine) => process.stdout.write(`${JSON.stringify(line)}\n`);
-	const check = checkGitDirs(request.snapshot, { ...END_SCAN_LIMITS, ...limits }, (finding) => {
-		if (listed >= MAX_LISTED_FINDINGS) return;
-		listed += 1;
-		print({ finding });
-	});
+	// Git from the PATH, but never one inside the writable paths (the agent's).
+	const git =
+		trustedExecutable('git', process.env.PATH, request.snapshot.roots) ?? '/nonexistent/git';
+	const check = checkGitDirs(
+		request.snapshot,
+		{ ...END_SCAN_LIMITS, ...limits },
+		(finding) => {
+			if (listed >= MAX_LISTED_FINDINGS) return;
+			listed += 1;
+			print({ finding: boundedFinding(finding) });
+		},
+		git,
+	);
 	print({
 		done: {
 			count: check.count,

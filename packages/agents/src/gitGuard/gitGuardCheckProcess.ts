@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, lstatSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findExecutable } from '../sandbox/findExecutable.js';
 import { isAtOrBelow } from '../sandbox/pathWithin.js';
 import type { GitCheck, GitFinding } from './checkGitDirs.js';
 import type { GitCheckLine, GitCheckRequest } from './gitGuardCheckChild.js';
+import { trustedExecutable } from './trustedExecutable.js';
 
 /**
  * How long the end-of-run check may take in all (its scan stops itself at 30
@@ -41,7 +41,7 @@ export interface GitCheckProcessOptions {
 	readonly script?: string;
 	/**
 	 * bubblewrap's path, to run the check inside it (see checkSandboxArgv);
-	 * default: `bwrap` on the PATH, on Linux. `false`: the check runs as a
+	 * default: `bwrap` on the PATH, on Linux (resolved, never one inside the run's writable paths). `false`: the check runs as a
 	 * plain process (macOS, where runs are sandboxed otherwise).
 	 */
 	readonly bwrap?: string | false;
@@ -105,7 +105,9 @@ export function runGitGuardCheck(
 	}
 	const bwrap =
 		options.bwrap ??
-		(process.platform === 'linux' ? findExecutable('bwrap', process.env.PATH) : undefined);
+		(process.platform === 'linux'
+			? trustedExecutable('bwrap', process.env.PATH, request.snapshot.roots)
+			: undefined);
 	const [command, ...args] =
 		bwrap === undefined || bwrap === false
 			? [process.execPath, script]

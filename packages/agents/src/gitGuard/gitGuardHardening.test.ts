@@ -14,11 +14,18 @@ import { join } from 'node:path';
 import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
 import { createTempHome, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHANGE_TIME_SLACK_MS, checkGitDirs, DISABLED_SUFFIX } from './checkGitDirs.js';
+import { runLogPath } from '../logs/readRunLog.js';
+import {
+	CHANGE_TIME_SLACK_MS,
+	checkGitDirs,
+	DISABLED_SUFFIX,
+	type GitFinding,
+} from './checkGitDirs.js';
 import { findGitDirs } from './findGitDirs.js';
 import { finishGitGuard } from './gitGuardRun.js';
-import { writeGitGuardSnapshot } from './gitGuardSnapshot.js';
+import { gitGuardSnapshotPath, writeGitGuardSnapshot } from './gitGuardSnapshot.js';
 import { protectGitDirs } from './protectGitDirs.js';
+import { trustedExecutable } from './trustedExecutable.js';
 
 // What a security review found in the end-of-run check (issue 11): symlinks
 // planted to make the check write outside the sandbox, a check that blocked
@@ -273,5 +280,161 @@ describe('what git finds, the check finds', () => {
 			},
 		]);
 		expect(existsSync(join(older, '.git'))).toBe(true);
+	});
+});
+
+describe('a second review (issue 11)', () => {
+	it('checks in full a config staged in an earlier run and reached through a commondir made in this one', async () => {
+		// Run 1: not a repository yet (no HEAD), so nothing checked it.
+		const stage = join(root, 'p', 'stage');
+		mkdirSync(join(stage, 'objects'), { recursive: true });
+		mkdirSync(join(stage, 'refs'));
+		mkdirSync(join(stage, 'hooks'));
+		writeFileSync(join(stage, 'config'), evilConfig());
+		plantHook(join(stage, 'hooks', 'post-checkout'));
+		afterChangeOf(join(stage, 'hooks', 'post-checkout'));
+		// Run 2: its start scan stops at a bound.
+		const snapshot = writeGitGuardSnapshot(
+			home,
+			'agent',
+			'run-1',
+			protectGitDirs([root], { maxEntries: 1 }),
+		);
+		expect(snapshot.complete).toBe(false);
+		const src = join(root, 'p', 'src');
+		mkdirSync(join(src, '.git'), { recursive: true });
+		writeFileSync(join(src, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+		writeFileSync(join(src, '.git', 'commondir'), '../../stage\n');
+		expect(userGit(src, 'config', 'core.fsmonitor').stdout).toContain('touch');
+
+		const check = await finishGitGuard({ db, home, agentId: 'agent', runId: 'run-1' });
+
+		expect(check?.findings.map((finding) => finding.path).sort()).toEqual([
+			join(src, '.git', 'commondir'),
+			join(stage, 'config'),
+			join(stage, 'hooks', 'post-checkout'),
+		]);
+		exerciseRepo(src);
+		userGit(stage, 'status');
+		expect(existsSync(marker)).toBe(false);
+		const [entry] = await getAuditEvents(db, { type: 'security.git_unprotected' });
+		expect(entry).toMatchObject({
+			severity: 'security',
+			metadata: { runId: 'run-1', reason: expect.stringContaining('stopped after') },
+		});
+	});
+
+	it('keeps core.worktree only inside the writable paths', async () => {
+		startRun();
+		// A repository whose work tree is the user's home, with a .bashrc committed.
+		const evil = gitInit(join(root, 'w'));
+		writeFileSync(join(evil, '.bashrc'), `touch ${marker}\n`);
+		userGit(evil, 'add', '.bashrc');
+		userGit(evil, 'commit', '-q', '-m', 'x');
+		userGit(evil, 'config', 'core.worktree', userHome);
+		// A submodule-like one whose work tree is inside the writable paths: kept.
+		const kept = gitInit(join(root, 'k'));
+		userGit(kept, 'config', 'core.worktree', '..');
+
+		const check = await finishGitGuard({ db, home, agentId: 'agent', runId: 'run-1' });
+
+		expect(check?.findings).toEqual([
+			expect.objectContaining({
+				path: join(evil, '.git', 'config'),
+				unsafeKeys: ['core.worktree'],
+			}),
+		]);
+		expect(userGit(kept, 'config', 'core.worktree').stdout.trim()).toBe('..');
+		userGit(evil, 'reset', '-q', '--hard');
+		expect(existsSync(join(userHome, '.bashrc'))).toBe(false);
+	});
+
+	it('lists at most 20 unsafe keys of a config, and counts them all', () => {
+		const snapshot = startRun();
+		const repo = gitInit(join(root, 'aliases'));
+		const aliases = Array.from({ length: 30 }, (_, n) => `\ta${n} = !touch ${marker}\n`).join('');
+		writeFileSync(join(repo, '.git', 'config'), `[alias]\n${aliases}`);
+		const [finding] = checkGitDirs(snapshot).findings;
+		expect(finding?.unsafeKeys).toHaveLength(20);
+		expect(finding?.unsafeKeyCount).toBe(30);
+	});
+
+	it('disables the configs of new repositories past the parse budget whole, hooks first', () => {
+		const snapshot = startRun();
+		for (let n = 0; n < 203; n += 1) {
+			const gitDir = join(root, 'tiny', `r${n}`, '.git');
+			mkdirSync(join(gitDir, 'objects'), { recursive: true });
+			mkdirSync(join(gitDir, 'refs'));
+			mkdirSync(join(gitDir, 'hooks'));
+			writeFileSync(join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
+			writeFileSync(join(gitDir, 'config'), evilConfig());
+			plantHook(join(gitDir, 'hooks', 'post-checkout'));
+		}
+		const all: GitFinding[] = [];
+		const check = checkGitDirs(snapshot, undefined, (finding) => all.push(finding));
+		expect(check.count).toBe(406);
+		const kinds = all.map((finding) => finding.kind);
+		// Every hook before any config.
+		expect(kinds.lastIndexOf('hook')).toBeLessThan(kinds.indexOf('config'));
+		// 200 parsed (their unsafe key named), 3 disabled whole, unread.
+		const configs = all.filter((finding) => finding.kind === 'config');
+		expect(configs.filter((finding) => finding.unsafeKeys?.length === 0)).toHaveLength(3);
+		for (let n = 0; n < 203; n += 1) {
+			expect(readFileSync(join(root, 'tiny', `r${n}`, '.git', 'config'), 'utf8')).not.toContain(
+				'fsmonitor',
+			);
+		}
+	}, 60_000);
+
+	it('keeps the snapshot of a run not fully checked, so it is checked again (the daemon start: reconcileGitGuard.test.ts)', async () => {
+		startRun('run-5');
+		const planted = gitInit(join(root, 'p'));
+		await finishGitGuard({
+			db,
+			home,
+			agentId: 'agent',
+			runId: 'run-5',
+			process: { deadlineMs: 1 },
+		});
+		expect(existsSync(gitGuardSnapshotPath(home, 'agent', 'run-5'))).toBe(true);
+		// Whatever the first check saw, the second sees what is there now.
+		plantHook(join(planted, '.git', 'hooks', 'post-checkout'));
+		const check = await finishGitGuard({ db, home, agentId: 'agent', runId: 'run-5' });
+		expect(check?.count).toBe(1);
+		expect(existsSync(gitGuardSnapshotPath(home, 'agent', 'run-5'))).toBe(false);
+	});
+
+	it('escapes control characters of planted names in the run’s log', async () => {
+		startRun();
+		const repo = gitInit(join(root, 'forge'));
+		plantHook(join(repo, '.git', 'hooks', 'x\ngit guard: all clear\u001b[2J'));
+		await finishGitGuard({ db, home, agentId: 'agent', runId: 'run-1' });
+		const log = readFileSync(runLogPath(home, 'agent', 'run-1'), 'utf8');
+		expect(log).not.toContain('\u001b');
+		const lines = log.split('\n').filter((line) => line.includes('all clear'));
+		expect(lines).toHaveLength(1);
+		expect(lines[0]).toContain('was planted during the run');
+	});
+
+	it('never runs a git planted in the writable paths on the PATH', async () => {
+		startRun();
+		const bin = join(root, 'bin');
+		mkdirSync(bin);
+		writeFileSync(join(bin, 'git'), `#!/bin/sh\ntouch ${join(root, 'PLANTED')}\nexit 1\n`, {
+			mode: 0o755,
+		});
+		const repo = gitInit(join(root, 'r'));
+		writeFileSync(join(repo, '.git', 'config'), evilConfig());
+		const path = process.env.PATH;
+		process.env.PATH = `${bin}:${path}`;
+		try {
+			expect(trustedExecutable('git', process.env.PATH, [root])).not.toContain(root);
+			await finishGitGuard({ db, home, agentId: 'agent', runId: 'run-1' });
+		} finally {
+			process.env.PATH = path;
+		}
+		expect(existsSync(join(root, 'PLANTED'))).toBe(false);
+		// Parsed by the real git: its safe entries kept.
+		expect(readFileSync(join(repo, '.git', 'config'), 'utf8')).toContain('repositoryformatversion');
 	});
 });

@@ -6,6 +6,7 @@ import type { GitCheck } from './checkGitDirs.js';
 import type { GitDirScanLimits } from './findGitDirs.js';
 import { type GitCheckProcessOptions, runGitGuardCheck } from './gitGuardCheckProcess.js';
 import {
+	type GitGuardSnapshot,
 	gitGuardSnapshotPath,
 	readGitGuardSnapshot,
 	writeGitGuardSnapshot,
@@ -55,7 +56,24 @@ export interface FinishGitGuardOptions {
 	readonly limits?: GitDirScanLimits;
 	/** The check's process: its deadline, its program (see runGitGuardCheck). */
 	readonly process?: GitCheckProcessOptions;
+	/** A check again of a run whose earlier check was incomplete (see recheckGitGuards): its start is not audited twice. */
+	readonly retry?: boolean;
 }
+
+/**
+ * `text` safe for one line of the run's log: control characters (a newline,
+ * ESC) in a planted file's name or a config's subsection are escaped, so they
+ * can neither start a forged line nor drive the user's terminal.
+ */
+export function escapeControl(text: string): string {
+	return text.replace(
+		// biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
+		/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+		(c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+	);
+}
+
+const q = (text: string) => JSON.stringify(text);
 
 /**
  * After a sandboxed run ended (its processes gone), or when a lost run is
@@ -65,9 +83,10 @@ export interface FinishGitGuardOptions {
  * planted (checkGitDirs), audits it as
  * `security.git_neutralised` (severity `security`) and writes it in the run's
  * log; a check that could not see everything is audited as
- * `security.git_unchecked` (so is one killed at its deadline). Then the
- * snapshot is removed, so a run is checked
- * once. Returns undefined when the run has no snapshot (unsandboxed, or
+ * `security.git_unchecked` (so is one killed at its deadline), and its
+ * snapshot kept so the next daemon start checks it again (recheckGitGuards);
+ * a start scan that was incomplete is audited as `security.git_unprotected`.
+ * A run checked in full has its snapshot removed: it is checked once. Returns undefined when the run has no snapshot (unsandboxed, or
  * checked already). Never throws: a failure is audited and logged.
  */
 export async function finishGitGuard(
@@ -77,8 +96,9 @@ export async function finishGitGuard(
 	const lines: string[] = [];
 	let check: GitCheck | undefined;
 	let failure: string | undefined;
+	let snapshot: GitGuardSnapshot | undefined;
 	try {
-		const snapshot = readGitGuardSnapshot(options.home, agentId, runId);
+		snapshot = readGitGuardSnapshot(options.home, agentId, runId);
 		if (snapshot === undefined) return undefined;
 		const { now: _clock, ...limits } = options.limits ?? {};
 		check = await runGitGuardCheck(
@@ -107,6 +127,15 @@ export async function finishGitGuard(
 		}
 	};
 	try {
+		// A start scan that stopped at its bound left repositories unprotected
+		// during the run: a security fact of the run, audited (not only logged).
+		if (snapshot?.complete === false && options.retry !== true) {
+			const reason = snapshot.incompleteBecause ?? 'the start scan was incomplete';
+			audit('security.git_unprotected', { runId, reason });
+			lines.push(
+				`git guard: repositories in the writable paths were not all protected during the run (${reason}); the end-of-run check disables every commondir made during the run`,
+			);
+		}
 		if (check !== undefined && check.count > 0) {
 			audit('security.git_neutralised', {
 				runId,
@@ -115,8 +144,11 @@ export async function finishGitGuard(
 				complete: check.complete,
 			});
 			for (const finding of check.findings) {
+				const keys = finding.unsafeKeys?.length
+					? ` (${finding.unsafeKeys.map(q).join(', ')}${(finding.unsafeKeyCount ?? 0) > finding.unsafeKeys.length ? `, ${(finding.unsafeKeyCount ?? 0) - finding.unsafeKeys.length} more` : ''})`
+					: '';
 				lines.push(
-					`git guard: ${finding.kind} ${finding.path} was planted during the run${finding.unsafeKeys?.length ? ` (${finding.unsafeKeys.join(', ')})` : ''}: moved to ${finding.quarantinedTo}${finding.replaced ? ', replaced by its safe entries' : ''}`,
+					`git guard: ${finding.kind} ${q(finding.path)} was planted during the run${keys}: moved to ${q(finding.quarantinedTo)}${finding.replaced ? ', replaced by its safe entries' : ''}`,
 				);
 			}
 			if (check.count > check.findings.length) {
@@ -129,7 +161,7 @@ export async function finishGitGuard(
 		if (unchecked !== undefined) {
 			audit('security.git_unchecked', { runId, reason: unchecked });
 			lines.push(
-				`git guard: the end-of-run check of the writable paths ${unchecked}: repositories beyond it were not checked for planted hooks or config`,
+				`git guard: the end-of-run check of the writable paths ${unchecked}: repositories beyond it were not checked for planted hooks or config; the next daemon start checks again`,
 			);
 		}
 	} finally {
@@ -141,10 +173,14 @@ export async function finishGitGuard(
 					[],
 					options.onLine,
 				);
-				for (const line of lines) log.note(line);
+				for (const line of lines) log.note(escapeControl(line));
 				log.close();
 			}
-			rmSync(gitGuardSnapshotPath(options.home, agentId, runId), { force: true });
+			// Checked in full: done. Otherwise the snapshot stays, and the next
+			// daemon start checks the run again (recheckGitGuards).
+			if (check?.complete === true && failure === undefined) {
+				rmSync(gitGuardSnapshotPath(options.home, agentId, runId), { force: true });
+			}
 		} catch {
 			// The audit entry is the record; a log that cannot be written loses only the copy.
 		}

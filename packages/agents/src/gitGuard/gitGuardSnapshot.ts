@@ -19,6 +19,8 @@ export interface GitGuardSnapshot {
 	readonly roots: readonly string[];
 	/** Whether every git directory below them was found and protected at the start. */
 	readonly complete: boolean;
+	/** Why the start scan was incomplete. */
+	readonly incompleteBecause?: string;
 	/** The git directories protected at the start. */
 	readonly known: readonly string[];
 	/** The paths the sandbox was asked to make read-only. */
@@ -70,6 +72,9 @@ export function writeGitGuardSnapshot(
 		since: protection.since,
 		roots: protection.scan.roots,
 		complete: protection.complete,
+		...(protection.incompleteBecause === undefined
+			? {}
+			: { incompleteBecause: protection.incompleteBecause }),
 		known: protection.gitDirs,
 		protected: protection.denyWrite,
 		protectedIds: protection.denyWrite.map(pathIdentity),

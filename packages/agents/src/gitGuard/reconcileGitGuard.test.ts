@@ -76,3 +76,48 @@ describe('a lost run', () => {
 		expect(existsSync(gitGuardSnapshotPath(temp.home, 'echo-agent', 'run_lost'))).toBe(false);
 	});
 });
+
+describe('an ended run whose check was incomplete', () => {
+	it('is checked again when the next daemon starts', async () => {
+		const writable = join(realpathSync(temp.home), 'writable');
+		mkdirSync(writable);
+		writeGitGuardSnapshot(temp.home, 'echo-agent', 'run_unchecked', protectGitDirs([writable]));
+		const deadPid = 2 ** 22 + 12346;
+		const fields = { agent_id: 'echo-agent', run_id: 'run_unchecked' };
+		recordChange(db, {
+			actor,
+			events: [
+				{
+					type: 'agent_run_started',
+					fields: {
+						...fields,
+						pid: deadPid,
+						sandboxed: true,
+						restart_policy: 'no',
+						attempt: 0,
+						supervisor_pid: deadPid + 1,
+					},
+				},
+				{
+					type: 'agent_run_crashed',
+					fields: { ...fields, exit_code: null, signal: null, reason: 'test' },
+				},
+			],
+			audit: { eventType: 'agents.run_started', agentId: 'echo-agent', metadata: {} },
+		});
+		// The first check was stopped (its snapshot kept); the hook is still there.
+		const planted = join(writable, 'a');
+		mkdirSync(planted);
+		execFileSync('git', ['init', '-q', planted]);
+		writeFileSync(join(planted, '.git', 'hooks', 'post-checkout'), '#!/bin/sh\nexit 0\n', {
+			mode: 0o755,
+		});
+
+		daemon = await runDaemon({ db, home: temp.home, token: generateAuthToken(), env: process.env });
+
+		expect(existsSync(join(planted, '.git', 'hooks', 'post-checkout'))).toBe(false);
+		const [entry] = await getAuditEvents(db, { type: 'security.git_neutralised' });
+		expect(entry).toMatchObject({ metadata: { runId: 'run_unchecked', count: 1 } });
+		expect(existsSync(gitGuardSnapshotPath(temp.home, 'echo-agent', 'run_unchecked'))).toBe(false);
+	});
+});

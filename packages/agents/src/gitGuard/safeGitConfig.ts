@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { isAtOrBelow } from '../sandbox/pathWithin.js';
 
 /**
  * The repository config keys that never make git run anything, and that git
@@ -8,13 +11,49 @@ import { spawnSync } from 'node:child_process';
  * treated as able to run code. Git prints sections and keys in lower case.
  */
 const SAFE_KEYS: readonly RegExp[] = [
-	/^core\.(repositoryformatversion|filemode|bare|logallrefupdates|ignorecase|precomposeunicode|symlinks|worktree)$/,
+	/^core\.(repositoryformatversion|filemode|bare|logallrefupdates|ignorecase|precomposeunicode|symlinks)$/,
 	/^extensions\.(objectformat|refstorage|worktreeconfig)$/,
 	/^remote\..+\.(url|fetch)$/,
 	/^branch\..+\.(remote|merge)$/,
 	/^submodule\..+\.(url|active)$/,
 	/^user\.(name|email)$/,
 ];
+
+/**
+ * Where a config lives and what the run could write: `core.worktree` is safe
+ * only when it names a place inside the run's writable paths (a submodule's
+ * git directory needs it); pointing elsewhere (the user's home), the user's
+ * next `git reset --hard` or `checkout` would write the repository's files
+ * there.
+ */
+export interface GitConfigContext {
+	/** The git directory the config belongs to (core.worktree is relative to it). */
+	readonly gitDir: string;
+	/** The run's writable paths (resolved). */
+	readonly roots: readonly string[];
+}
+
+/** `path` with its longest existing prefix resolved through symlinks. */
+function resolveExisting(path: string): string {
+	const rest: string[] = [];
+	for (let dir = path; ; dir = dirname(dir)) {
+		try {
+			return join(realpathSync(dir), ...rest.reverse());
+		} catch {
+			if (dirname(dir) === dir) return path;
+			rest.push(basename(dir));
+		}
+	}
+}
+
+const isSafeEntry = ([key, value]: GitConfigEntry, context?: GitConfigContext): boolean => {
+	if (key === 'core.worktree') {
+		if (context === undefined || value === undefined || value === '') return false;
+		const target = resolveExisting(resolve(context.gitDir, value));
+		return context.roots.some((root) => isAtOrBelow(target, root));
+	}
+	return SAFE_KEYS.some((safe) => safe.test(key));
+};
 
 /** One `key = value` of a config file (no value: a bare boolean key). */
 export type GitConfigEntry = readonly [key: string, value: string | undefined];
@@ -39,8 +78,8 @@ export const MAX_GIT_CONFIG_BYTES = 16 * 1024 * 1024;
  * text on its stdin, so nothing is opened by path), or undefined when git
  * cannot parse it (or is not installed).
  */
-export function parseGitConfig(text: Buffer | string): GitConfigEntry[] | undefined {
-	const result = spawnSync('git', ['config', '--file', '-', '--no-includes', '--list', '--null'], {
+export function parseGitConfig(text: Buffer | string, git = 'git'): GitConfigEntry[] | undefined {
+	const result = spawnSync(git, ['config', '--file', '-', '--no-includes', '--list', '--null'], {
 		cwd: '/',
 		env: gitEnv(),
 		input: text,
@@ -58,13 +97,12 @@ export function parseGitConfig(text: Buffer | string): GitConfigEntry[] | undefi
 		});
 }
 
-/** The keys of `entries` outside the safe list, once each. */
-export function unsafeGitConfigKeys(entries: readonly GitConfigEntry[]): string[] {
-	return [
-		...new Set(
-			entries.map(([key]) => key).filter((key) => !SAFE_KEYS.some((safe) => safe.test(key))),
-		),
-	];
+/** The keys of `entries` outside the safe list, once each (`core.worktree`: see GitConfigContext). */
+export function unsafeGitConfigKeys(
+	entries: readonly GitConfigEntry[],
+	context?: GitConfigContext,
+): string[] {
+	return [...new Set(entries.filter((entry) => !isSafeEntry(entry, context)).map(([key]) => key))];
 }
 
 // Git's quoting inside a double-quoted value or subsection name.
@@ -77,11 +115,14 @@ const quote = (text: string) =>
  * branches, nothing that runs code. Keys come from `git config --list`
  * (`section.subsection.name`, section and name lower case).
  */
-export function safeGitConfigText(entries: readonly GitConfigEntry[]): string {
+export function safeGitConfigText(
+	entries: readonly GitConfigEntry[],
+	context?: GitConfigContext,
+): string {
 	const lines: string[] = [];
 	let current: string | undefined;
 	for (const [key, value] of entries) {
-		if (!SAFE_KEYS.some((safe) => safe.test(key))) continue;
+		if (!isSafeEntry([key, value], context)) continue;
 		const first = key.indexOf('.');
 		const last = key.lastIndexOf('.');
 		const section = key.slice(0, first);
