@@ -15,10 +15,21 @@ const HOST = fileURLToPath(new URL('../../dist/sandbox/sandboxHostMain.js', impo
 const MB = 1024 * 1024;
 
 // An agent that holds 80 MB of its own (written, so resident), then idles.
+// Held on globalThis: a module's own const that no function uses is dead
+// once the module has run, and the collection its 80 MB set off could free
+// them after 'holding' — which Node 24 did on a loaded machine, leaving a
+// bare Node's 48 MB. A full collection before 'holding' makes sure the figure
+// is read off memory that stays held, on every Node, loaded or not.
 const HOLDER = `
-const held = Buffer.alloc(80 * 1024 * 1024, 1);
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+globalThis.held = Buffer.alloc(80 * 1024 * 1024, 1);
 process.on('SIGTERM', () => process.exit(0));
-console.log('holding ' + held.length);
+setFlagsFromString('--expose-gc');
+setTimeout(() => {
+	runInNewContext('gc')();
+	console.log('holding');
+}, 0);
 setInterval(() => {}, 60_000);
 `;
 
