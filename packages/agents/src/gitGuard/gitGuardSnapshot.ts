@@ -28,8 +28,9 @@ export interface GitGuardSnapshot {
 	/**
 	 * What each of `protected` was when the run started (null: absent). The
 	 * end-of-run check skips a protected path only while it is still exactly
-	 * that: the sandbox library drops some rules (a `.git` that is a file, a
-	 * symlinked `hooks`), and what it dropped the agent may have replaced.
+	 * that: the sandbox library drops the rules under a `.git` that is a file,
+	 * and protects what a symlinked `hooks` points at, not the link — what it
+	 * did not cover the agent may have replaced.
 	 * Absent in older snapshots: then nothing is skipped.
 	 */
 	readonly protectedIds?: readonly (PathIdentity | null)[];

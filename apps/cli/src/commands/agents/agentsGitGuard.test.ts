@@ -169,7 +169,7 @@ describe.skipIf(!sandbox.run)('the git guard, through agents run', () => {
 			expect(audit.stdout).toContain('"severity": "security"');
 			const log = runCli(temp.home, ['agents', 'logs', 'planter', '-n', '100']).stdout;
 			expect(log).toMatch(
-				/git guard: hook .*fresh\/\.git\/hooks\/post-checkout was planted during the run/,
+				/git guard: hook ".*fresh\/\.git\/hooks\/post-checkout" was planted during the run/,
 			);
 			// Disabled beside itself (a name git never runs), kept for the user to look at.
 			const disabled = readdirSync(join(fresh, '.git', 'hooks')).filter((name) =>
