@@ -44,6 +44,9 @@ export const CHANGE_TIME_SLACK_MS = 100;
 /** At most this many findings are listed (the count is always exact). */
 export const MAX_LISTED_FINDINGS = 100;
 
+/** At most this many failures are named in the reason a check is incomplete. */
+const MAX_LISTED_FAILURES = 10;
+
 /** At most this many unsafe keys are listed per config (a planted config may hold 250,000). */
 export const MAX_LISTED_KEYS = 20;
 
@@ -300,7 +303,7 @@ export function checkGitDirs(
 				quarantinedTo: disable(dir, id, basename(link.path)),
 			});
 		} catch (error) {
-			failures.push(`could not disable ${link.path}: ${(error as Error).message}`);
+			failures.push(`could not disable ${JSON.stringify(link.path)}: ${(error as Error).message}`);
 		}
 	}
 
@@ -395,7 +398,15 @@ export function checkGitDirs(
 			});
 		}
 	}
-	const incompleteBecause = [scan.incompleteBecause, ...failures].filter(Boolean).join('; ');
+	// The first few failures, with their count: one per git directory could run to megabytes.
+	const listedFailures =
+		failures.length > MAX_LISTED_FAILURES
+			? [
+					...failures.slice(0, MAX_LISTED_FAILURES),
+					`${failures.length - MAX_LISTED_FAILURES} more failures`,
+				]
+			: failures;
+	const incompleteBecause = [scan.incompleteBecause, ...listedFailures].filter(Boolean).join('; ');
 	return {
 		findings,
 		count,
