@@ -41,6 +41,14 @@ export const DISABLED_SUFFIX = '.agentspace-disabled-';
  */
 export const CHANGE_TIME_SLACK_MS = 100;
 
+/**
+ * How long after the run's recorded end (`snapshot.until`) a change still
+ * counts as the run's in a check again: the end is taken once the agent's
+ * processes are gone, this covers the kernel's coarse clock and the time
+ * between their end and the record.
+ */
+export const END_TIME_SLACK_MS = 2000;
+
 /** At most this many findings are listed (the count is always exact). */
 export const MAX_LISTED_FINDINGS = 100;
 
@@ -207,7 +215,10 @@ export function checkGitDirs(
 	const protectedIds = new Map<string, PathIdentity | null | undefined>(
 		snapshot.protected.map((path, index) => [path, snapshot.protectedIds?.[index]]),
 	);
-	const changed = (stats: Stats) => stats.ctimeMs >= since;
+	// Changed after the run's end (a check again, days later): the user's, left alone.
+	const late = (stats: Stats) =>
+		snapshot.until !== undefined && stats.ctimeMs > snapshot.until + END_TIME_SLACK_MS;
+	const changed = (stats: Stats) => stats.ctimeMs >= since && !late(stats);
 	const runTag = snapshot.runId.replace(/[^A-Za-z0-9_-]/g, '_');
 	const findings: GitFinding[] = [];
 	let count = 0;
@@ -316,7 +327,7 @@ export function checkGitDirs(
 		const hooks = join(gitDir, 'hooks');
 		const hooksStats = untouched(hooks) ? undefined : lstatOrUndefined(hooks);
 		if (hooksStats !== undefined && !hooksStats.isDirectory()) {
-			if (isFresh || changed(hooksStats)) {
+			if ((isFresh || changed(hooksStats)) && !late(hooksStats)) {
 				found({ path: hooks, kind: 'hooks', quarantinedTo: disable(gitDir, gitId, 'hooks') });
 			}
 		} else if (hooksStats !== undefined) {
@@ -331,7 +342,7 @@ export function checkGitDirs(
 					const { name } = entry;
 					if (name.endsWith('.sample') || name.includes(DISABLED_SUFFIX)) continue;
 					const stats = lstatOrUndefined(join(hooks, name));
-					if (stats === undefined || !(all || changed(stats))) continue;
+					if (stats === undefined || !(all || changed(stats)) || late(stats)) continue;
 					found({
 						path: join(hooks, name),
 						kind: 'hook',
@@ -375,7 +386,7 @@ export function checkGitDirs(
 			const path = join(gitDir, kind);
 			if (untouched(path)) continue;
 			const stats = lstatOrUndefined(path);
-			if (stats === undefined || !(isFresh || changed(stats))) continue;
+			if (stats === undefined || !(isFresh || changed(stats)) || late(stats)) continue;
 			// Past the budget, a new repository's config is disabled whole, unread.
 			const parse = !isFresh || known.has(gitDir) || parsedNew < MAX_PARSED_NEW_CONFIGS;
 			if (parse && isFresh && !known.has(gitDir)) parsedNew += 1;

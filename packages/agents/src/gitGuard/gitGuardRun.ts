@@ -9,6 +9,7 @@ import {
 	type GitGuardSnapshot,
 	gitGuardSnapshotPath,
 	readGitGuardSnapshot,
+	saveGitGuardSnapshot,
 	writeGitGuardSnapshot,
 } from './gitGuardSnapshot.js';
 import type { GitProtection } from './protectGitDirs.js';
@@ -18,6 +19,13 @@ export const GIT_GUARD_ACTOR = { type: 'system', id: 'agentspace-git-guard' } as
 
 /** At most this many paths are named in one audit entry (the count is always exact). */
 const MAX_AUDITED_PATHS = 100;
+
+/**
+ * A run's git check is tried at most this many times (the end of the run,
+ * then at daemon starts): a run that can never be checked in full (a bound it
+ * always reaches) is then given up, said once, not audited at every start.
+ */
+export const MAX_GIT_CHECK_ATTEMPTS = 3;
 
 /** What {@link beginGitGuard} needs. */
 export interface BeginGitGuardOptions {
@@ -84,7 +92,11 @@ const q = (text: string) => JSON.stringify(text);
  * `security.git_neutralised` (severity `security`) and writes it in the run's
  * log; a check that could not see everything is audited as
  * `security.git_unchecked` (so is one killed at its deadline), and its
- * snapshot kept so the next daemon start checks it again (recheckGitGuards);
+ * snapshot kept, with the run's end and the attempts so far, so the next
+ * daemon start checks it again (recheckGitGuards) — up to
+ * {@link MAX_GIT_CHECK_ATTEMPTS} checks in all, after which a last
+ * `security.git_unchecked` (`final: true`, with the paths to look at) says
+ * it is given up;
  * a start scan that was incomplete is audited as `security.git_unprotected`.
  * A run checked in full has its snapshot removed: it is checked once. Returns undefined when the run has no snapshot (unsandboxed, or
  * checked already). Never throws: a failure is audited and logged.
@@ -97,9 +109,13 @@ export async function finishGitGuard(
 	let check: GitCheck | undefined;
 	let failure: string | undefined;
 	let snapshot: GitGuardSnapshot | undefined;
+	let giveUp = false;
 	try {
 		snapshot = readGitGuardSnapshot(options.home, agentId, runId);
 		if (snapshot === undefined) return undefined;
+		// The run's end: now, at its first check (its processes are gone); a
+		// check again keeps the first one's (see GitGuardSnapshot.until).
+		snapshot = { ...snapshot, until: snapshot.until ?? Date.now() };
 		const { now: _clock, ...limits } = options.limits ?? {};
 		check = await runGitGuardCheck(
 			{ snapshot, ...(options.limits === undefined ? {} : { limits }) },
@@ -159,10 +175,35 @@ export async function finishGitGuard(
 		}
 		const unchecked = failure ?? (check?.complete === false ? check.incompleteBecause : undefined);
 		if (unchecked !== undefined) {
-			audit('security.git_unchecked', { runId, reason: unchecked });
-			lines.push(
-				`git guard: the end-of-run check of the writable paths ${unchecked}: repositories beyond it were not checked for planted hooks or config; the next daemon start checks again`,
-			);
+			const attempts = (snapshot?.attempts ?? 0) + 1;
+			// An unreadable snapshot counts nothing: it stays, for the user to look at.
+			if (snapshot === undefined || attempts < MAX_GIT_CHECK_ATTEMPTS) {
+				audit('security.git_unchecked', { runId, reason: unchecked, attempts });
+				lines.push(
+					`git guard: the end-of-run check of the writable paths ${unchecked}: repositories beyond it were not checked for planted hooks or config; the next daemon start checks again`,
+				);
+				try {
+					if (snapshot !== undefined) saveGitGuardSnapshot(options.home, { ...snapshot, attempts });
+				} catch (error) {
+					lines.push(
+						`git guard: could not record the run's end and attempts in its snapshot: ${(error as Error).message}`,
+					);
+				}
+			} else {
+				giveUp = true;
+				const roots = snapshot?.roots ?? [];
+				audit('security.git_unchecked', {
+					runId,
+					reason: unchecked,
+					attempts,
+					final: true,
+					roots,
+					hint: `not checked again: look at the hooks/ and config of the git repositories in these paths (files changed during the run), or run the agent again with fewer or smaller writable paths`,
+				});
+				lines.push(
+					`git guard: the check of the writable paths ${unchecked}, ${attempts} times: it will not be tried again; look at the hooks/ and config of the git repositories in ${roots.map(q).join(', ')} for files changed during the run`,
+				);
+			}
 		}
 	} finally {
 		try {
@@ -176,9 +217,10 @@ export async function finishGitGuard(
 				for (const line of lines) log.note(escapeControl(line));
 				log.close();
 			}
-			// Checked in full: done. Otherwise the snapshot stays, and the next
-			// daemon start checks the run again (recheckGitGuards).
-			if (check?.complete === true && failure === undefined) {
+			// Checked in full, or given up: done. Otherwise the snapshot stays
+			// (its end and attempts recorded), and the next daemon start checks
+			// the run again (recheckGitGuards).
+			if ((check?.complete === true && failure === undefined) || giveUp) {
 				rmSync(gitGuardSnapshotPath(options.home, agentId, runId), { force: true });
 			}
 		} catch {

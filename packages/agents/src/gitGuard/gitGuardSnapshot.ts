@@ -34,6 +34,15 @@ export interface GitGuardSnapshot {
 	 * Absent in older snapshots: then nothing is skipped.
 	 */
 	readonly protectedIds?: readonly (PathIdentity | null)[];
+	/**
+	 * When the run ended (ms since the epoch): when its end-of-run check first
+	 * ran, its processes gone (for a lost run, when the daemon found it lost).
+	 * Recorded by that check; a check again (recheckGitGuards) takes only what
+	 * changed by then as the run's, so what the user changed since is left alone.
+	 */
+	readonly until?: number;
+	/** How many checks of the run were incomplete so far (see MAX_GIT_CHECK_ATTEMPTS). */
+	readonly attempts?: number;
 }
 
 /** Which file a path was: device, inode, type bits and change time. */
@@ -80,11 +89,16 @@ export function writeGitGuardSnapshot(
 		protected: protection.denyWrite,
 		protectedIds: protection.denyWrite.map(pathIdentity),
 	};
-	const path = gitGuardSnapshotPath(home, agentId, runId);
-	mkdirSync(agentPaths(home, agentId).logs, { recursive: true, mode: 0o700 });
+	saveGitGuardSnapshot(home, snapshot);
+	return snapshot;
+}
+
+/** Writes `snapshot` where {@link readGitGuardSnapshot} finds it (atomically, 0600). */
+export function saveGitGuardSnapshot(home: string, snapshot: GitGuardSnapshot): void {
+	const path = gitGuardSnapshotPath(home, snapshot.agentId, snapshot.runId);
+	mkdirSync(agentPaths(home, snapshot.agentId).logs, { recursive: true, mode: 0o700 });
 	writeFileSync(`${path}.tmp`, JSON.stringify(snapshot), { mode: 0o600 });
 	renameSync(`${path}.tmp`, path);
-	return snapshot;
 }
 
 const strings = (value: unknown): value is string[] =>
@@ -114,6 +128,8 @@ export function readGitGuardSnapshot(
 		!strings(value.roots) ||
 		!strings(value.known) ||
 		!strings(value.protected) ||
+		(value.until !== undefined && typeof value.until !== 'number') ||
+		(value.attempts !== undefined && typeof value.attempts !== 'number') ||
 		(value.protectedIds !== undefined &&
 			(!Array.isArray(value.protectedIds) || value.protectedIds.length !== value.protected.length))
 	) {

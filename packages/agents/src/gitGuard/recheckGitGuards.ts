@@ -20,9 +20,12 @@ export interface RecheckGitGuardsOptions {
  * finishGitGuard keeps such a run's snapshot, and a daemon start calls this
  * after reconciling lost runs. A run still recorded as running (a live
  * foreground supervisor's, whose snapshot is in use) or not recorded at all
- * (its start under way) is left alone. A check complete this time removes
+ * (its start under way) is left alone. Only what changed by the run's end
+ * (recorded in the snapshot by its first check) is taken as the run's: what
+ * the user changed since is left alone. A check complete this time removes
  * the snapshot; an incomplete one is audited again and retried at the next
- * start. Returns the runs checked.
+ * start, up to MAX_GIT_CHECK_ATTEMPTS checks in all (then given up, audited
+ * once more as final). Returns the runs checked.
  */
 export async function recheckGitGuards(
 	db: AgentSpaceDb,
