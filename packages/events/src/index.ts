@@ -54,11 +54,11 @@ export type { RebuildOptions, RebuildResult } from './replay/rebuildProjections.
 export { rebuildProjections, replayEvents } from './replay/rebuildProjections.js';
 export type { AppendOptions } from './store/appendToStream.js';
 export { appendToStream } from './store/appendToStream.js';
-export { ConcurrencyError, isConcurrencyError } from './store/ConcurrencyError.js';
 export { EventStore } from './store/EventStore.js';
 export type { EventFilters, EventQuery, NormalizedEventQuery } from './store/eventQuery.js';
 export { MAX_QUERY_LIMIT, validateEventQuery } from './store/eventQuery.js';
 export type { ExpectedVersion } from './store/expectedVersion.js';
+export { ConcurrencyError, isConcurrencyError } from './store/expectedVersion.js';
 export {
 	countEvents,
 	getLatestEvent,

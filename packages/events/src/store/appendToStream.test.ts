@@ -9,9 +9,8 @@ import {
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createEvent } from '../createEvent.js';
 import { appendToStream } from './appendToStream.js';
-import { ConcurrencyError, isConcurrencyError } from './ConcurrencyError.js';
 import { EventStore } from './EventStore.js';
-import type { ExpectedVersion } from './expectedVersion.js';
+import { ConcurrencyError, type ExpectedVersion, isConcurrencyError } from './expectedVersion.js';
 
 let db: AgentSpaceDb;
 let store: EventStore;

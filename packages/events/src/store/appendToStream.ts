@@ -3,11 +3,11 @@ import { type AgentSpaceDb, inWriteTransaction, withSavepoint } from '@agentspac
 import type { FleetEvent } from '../catalogue/catalogue.js';
 import { projectionContext } from '../projections/projectionContext.js';
 import { applyProjections } from '../projections/projections.js';
-import { isConcurrencyError } from './ConcurrencyError.js';
 import {
 	assertExpectedVersion,
 	checkExpectedVersion,
 	type ExpectedVersion,
+	isConcurrencyError,
 } from './expectedVersion.js';
 import { type PreparedEvent, prepareBatch } from './pendingBatch.js';
 import { prepared, preparedRaw } from './prepared.js';
