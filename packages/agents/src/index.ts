@@ -42,14 +42,13 @@ export type { LostRun, ReconcileOptions } from './daemon/reconcileRuns.js';
 export { reconcileRuns } from './daemon/reconcileRuns.js';
 export type { DaemonOptions, RunningDaemon } from './daemon/runDaemon.js';
 export { runDaemon } from './daemon/runDaemon.js';
+export type { DiscoverOptions, DiscoveryResult } from './discovery/discoverAgents.js';
+export { discoverAgents } from './discovery/discoverAgents.js';
 export type {
 	DiscoveredManifest,
-	DiscoverOptions,
-	DiscoveryResult,
 	IgnoredManifest,
 	InvalidManifest,
-} from './discovery/discoverAgents.js';
-export { discoverAgents } from './discovery/discoverAgents.js';
+} from './discovery/discoveredManifest.js';
 export type {
 	FindManifestsOptions,
 	FoundManifests,

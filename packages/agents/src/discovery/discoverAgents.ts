@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type { FieldIssue } from '@agentspace/core';
 import { homePaths } from '@agentspace/core';
 import type { AgentSpaceDb, AuditRecord } from '@agentspace/db';
 import { type ChangeActor, recordPlannedChange } from '../catalog/recordChange.js';
 import { MANIFEST_FILE } from '../manifest/parseManifest.js';
 import { readManifestFile } from '../manifest/readManifestFile.js';
+import type { DiscoveredManifest, IgnoredManifest, InvalidManifest } from './discoveredManifest.js';
 import {
 	type FindManifestsOptions,
 	findManifests,
@@ -23,32 +23,6 @@ export interface DiscoverOptions extends FindManifestsOptions {
 	readonly roots: readonly string[];
 	readonly actor: ChangeActor;
 	readonly sourceApp?: string;
-}
-
-/** A manifest the scan found and what it meant for the catalogue. */
-export interface DiscoveredManifest {
-	readonly id: string;
-	readonly name: string;
-	readonly version: string;
-	readonly path: string;
-	readonly manifestHash: string;
-	/** new: `agent_discovered`; updated: `agent_updated`; unchanged: nothing recorded. */
-	readonly outcome: 'new' | 'updated' | 'unchanged';
-}
-
-/** A manifest that did not parse, with every problem. */
-export interface InvalidManifest {
-	readonly path: string;
-	readonly errors: readonly FieldIssue[];
-}
-
-/** A valid manifest that was not used because another one has the same id. */
-export interface IgnoredManifest {
-	readonly path: string;
-	readonly id: string;
-	/** The manifest used for that id instead. */
-	readonly usedPath: string;
-	readonly reason: string;
 }
 
 /** Everything one scan found. */

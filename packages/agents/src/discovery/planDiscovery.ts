@@ -2,7 +2,7 @@ import type { AgentSpaceDb } from '@agentspace/db';
 import { getAgent } from '../catalog/agentRecord.js';
 import type { AgentEventInput } from '../catalog/recordChange.js';
 import type { ParsedManifest } from '../manifest/parseManifest.js';
-import type { DiscoveredManifest, IgnoredManifest } from './discoverAgents.js';
+import type { DiscoveredManifest, IgnoredManifest } from './discoveredManifest.js';
 
 /** A valid manifest a scan found. */
 export interface Candidate {
