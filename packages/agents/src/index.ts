@@ -24,12 +24,7 @@ export type { DaemonConnection } from './daemon/daemonClient.js';
 export { callDaemon, DaemonNotRunningError, isDaemonNotRunning } from './daemon/daemonClient.js';
 export type { DaemonPaths } from './daemon/daemonPaths.js';
 export { daemonPaths } from './daemon/daemonPaths.js';
-export type {
-	DaemonResponse,
-	DaemonResults,
-	StoppedAgent,
-	SupervisedAgent,
-} from './daemon/daemonProtocol.js';
+export type { DaemonResponse, DaemonResults } from './daemon/daemonProtocol.js';
 export type { DaemonMethod, DaemonParams } from './daemon/daemonRequestSchema.js';
 export { DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from './daemon/daemonServer.js';
 export type {
@@ -42,6 +37,7 @@ export type { LostRun, ReconcileOptions } from './daemon/reconcileRuns.js';
 export { reconcileRuns } from './daemon/reconcileRuns.js';
 export type { DaemonOptions, RunningDaemon } from './daemon/runDaemon.js';
 export { runDaemon } from './daemon/runDaemon.js';
+export type { StoppedAgent, SupervisedAgent } from './daemon/supervisedAgent.js';
 export type { DiscoverOptions, DiscoveryResult } from './discovery/discoverAgents.js';
 export { discoverAgents } from './discovery/discoverAgents.js';
 export type {

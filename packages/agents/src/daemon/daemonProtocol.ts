@@ -1,7 +1,6 @@
-import type { RestartPolicy } from '../launcher/restartPolicy.js';
-import type { ProcessExit } from '../launcher/startAgentProcess.js';
 import type { DaemonMethod } from './daemonRequestSchema.js';
 import type { UiOpened } from './hostedUi.js';
+import type { StoppedAgent, SupervisedAgent } from './supervisedAgent.js';
 
 /**
  * The daemon's socket protocol: one JSON request per line (`{ token, method,
@@ -16,21 +15,6 @@ export type DaemonResponse<M extends DaemonMethod = DaemonMethod> =
 			readonly ok: false;
 			readonly error: { readonly code: string; readonly message: string; readonly hint?: string };
 	  };
-
-/** What the daemon knows about one agent it supervises. */
-export interface SupervisedAgent {
-	readonly id: string;
-	/** `running`, `restarting` (waiting out the backoff) or `stopping`. */
-	readonly state: 'running' | 'restarting' | 'stopping';
-	readonly runId: string | null;
-	readonly pid: number | null;
-	readonly sandboxed: boolean;
-	readonly restartPolicy: RestartPolicy;
-	/** Restarts since this supervision began. */
-	readonly restarts: number;
-	readonly startedAt: string | null;
-	readonly logPath: string | null;
-}
 
 /** What each method returns. */
 export interface DaemonResults {
@@ -51,15 +35,5 @@ export interface DaemonResults {
 	readonly shutdown: { readonly stopped: readonly StoppedAgent[] };
 }
 
-/** How a stopped agent's last run ended. */
-export interface StoppedAgent {
-	readonly id: string;
-	readonly runId: string | null;
-	readonly exit: ProcessExit | null;
-}
-
 /** Who the daemon acts as when no one asked: reconciliation, restarts, refusals. */
 export const DAEMON_ACTOR = { type: 'system', id: 'agentspace-daemon' } as const;
-
-/** A request line longer than this is refused (the largest real one is a few KB). */
-export const MAX_REQUEST_BYTES = 256 * 1024;

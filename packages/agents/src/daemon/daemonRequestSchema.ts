@@ -1,7 +1,7 @@
 import { ActorSchema } from '@agentspace/events';
 import { z } from 'zod';
 import { RESTART_POLICIES } from '../launcher/restartPolicy.js';
-import { MAX_REQUEST_BYTES } from './daemonProtocol.js';
+import { MAX_REQUEST_BYTES } from './maxRequestBytes.js';
 
 const AgentId = z.string().min(1).max(128);
 const GraceMs = z.int().min(0).max(3_600_000);

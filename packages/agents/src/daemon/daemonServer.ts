@@ -3,8 +3,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { constantTimeEqual, isAgentSpaceError } from '@agentspace/core';
 import { type AgentSpaceDb, asDamagedDatabaseError } from '@agentspace/db';
-import { MAX_REQUEST_BYTES } from './daemonProtocol.js';
 import { type CheckedDaemonRequest, DaemonRequestSchema } from './daemonRequestSchema.js';
+import { MAX_REQUEST_BYTES } from './maxRequestBytes.js';
 import { SocketRefusals } from './socketRefusals.js';
 
 /** Answers one checked, authenticated request. */

@@ -1,6 +1,6 @@
 import type { ChangeActor } from '../catalog/recordChange.js';
 import type { RestartPolicy } from '../launcher/restartPolicy.js';
-import type { StoppedAgent, SupervisedAgent } from './daemonProtocol.js';
+import type { StoppedAgent, SupervisedAgent } from './supervisedAgent.js';
 
 /**
  * What the daemon lends a web UI it hosts: the same supervisor the CLI's

@@ -9,8 +9,8 @@ import { sandboxReadiness } from '../sandbox/sandboxReadiness.js';
 import { installRunAgent } from '../testSupport/installRunAgent.js';
 import { openTempHomeDb, type TempHomeDb } from '../testSupport/tempHomeDb.js';
 import { callDaemon, type DaemonConnection } from './daemonClient.js';
-import type { SupervisedAgent } from './daemonProtocol.js';
 import { type RunningDaemon, runDaemon } from './runDaemon.js';
+import type { SupervisedAgent } from './supervisedAgent.js';
 
 // Needs the OS sandbox: skipped outside CI where its tools are missing (npm test says so once).
 const sandbox = sandboxTestGate(sandboxReadiness(), { file: import.meta.url });

@@ -5,7 +5,7 @@ import {
 	type Supervisor,
 	superviseAgent,
 } from '../launcher/superviseAgent.js';
-import type { StoppedAgent, SupervisedAgent } from './daemonProtocol.js';
+import type { StoppedAgent, SupervisedAgent } from './supervisedAgent.js';
 
 /** What every run the daemon starts shares: the database, the home, the sandbox host… */
 export type SharedSuperviseOptions = Omit<

@@ -1,6 +1,6 @@
 import { AgentSpaceError } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
-import type { StoppedAgent } from '../daemon/daemonProtocol.js';
+import type { StoppedAgent } from '../daemon/supervisedAgent.js';
 import { currentRuns, isRunRecordedRunning } from '../launcher/currentRun.js';
 import { isProcessAlive } from '../process/isProcessAlive.js';
 import { isSupervisorAlive } from '../process/isSupervisorAlive.js';
