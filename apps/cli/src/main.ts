@@ -1,7 +1,8 @@
 import { CommanderError } from 'commander';
+import type { RunAction } from './action.js';
 import { createContext } from './context.js';
 import { ExitCode } from './exitCodes.js';
-import { buildProgram, globalOptions, type RunAction } from './program.js';
+import { buildProgram, globalOptions } from './program.js';
 import { reportError, writeJsonError } from './reportError.js';
 
 /** Runs the CLI with `argv` (as in `process.argv`) and resolves to the exit code. */

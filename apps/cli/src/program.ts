@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { RunAction } from './action.js';
 import { registerAgentsCommands } from './commands/agents/register.js';
 import { registerAuditCommands } from './commands/audit/register.js';
 import { registerConfigCommands } from './commands/config/register.js';
@@ -6,21 +7,7 @@ import { registerDaemonCommands } from './commands/daemon/register.js';
 import { registerDoctorCommand } from './commands/doctor/register.js';
 import { registerEventsCommands } from './commands/events/register.js';
 import { registerUiCommand } from './commands/ui/register.js';
-import type { CommandContext, GlobalOptions } from './context.js';
-
-/** What an action returns: nothing for success, or the exit code to end with. */
-// biome-ignore lint/suspicious/noConfusingVoidType: lets a successful action simply end, without `return undefined`
-export type ActionResult = number | void;
-
-/**
- * Runs `action` with the command's context. Registration modules stay cheap to
- * import: each action lazy-loads its implementation (and the heavy packages it
- * needs) only when that command actually runs.
- */
-export type RunAction = (
-	command: Command,
-	action: (ctx: CommandContext) => Promise<ActionResult>,
-) => Promise<void>;
+import type { GlobalOptions } from './context.js';
 
 /** Builds the `agentspace` command tree. `run` wraps every action (context, errors, exit code). */
 export function buildProgram(version: string, run: RunAction): Command {
@@ -68,16 +55,6 @@ Exit codes are listed in specs/cli.md.`,
 	registerDaemonCommands(program, run);
 	registerUiCommand(program, run);
 	return program;
-}
-
-/**
- * Loads a command's implementation at run time. Each implementation is its own
- * bundle (see build.mjs), so a command loads only what it uses: `--help` never
- * loads the database, `audit list` never loads Zod. `path` is relative to
- * `dist/` and must be a string literal (build.mjs collects them as entries).
- */
-export async function loadCommand<Module>(path: string): Promise<Module> {
-	return (await import(new URL(path, import.meta.url).href)) as Module;
 }
 
 /** The global options as seen from any (sub)command. */

@@ -1,11 +1,11 @@
 import { buildAgent, planBuild, recordDenial } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
+import type { ActionResult } from '../../action.js';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
 import { canPrompt, confirm, interruptible, withSpinner } from '../../interactive.js';
 import { parseSecondsArg } from '../../parseArgs.js';
-import type { ActionResult } from '../../program.js';
 import { safe } from './describeAgent.js';
 
 /** Options of `agents build`. */

@@ -1,7 +1,7 @@
 import { assertRunnable, formatPermission } from '@agentspace/agents';
+import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
-import type { ActionResult } from '../../program.js';
 import { safe } from './describeAgent.js';
 
 /**

@@ -1,10 +1,10 @@
 import { discoverAgents, scanRoots } from '@agentspace/agents';
 import { expandPath } from '@agentspace/core';
+import type { ActionResult } from '../../action.js';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { openHomeDb } from '../../homeDb.js';
 import { parseIntArg } from '../../parseArgs.js';
-import type { ActionResult } from '../../program.js';
 import { safe } from './describeAgent.js';
 
 /** Options of `agents discover`. */

@@ -1,7 +1,7 @@
 import { narrowerApprovals, permissionRows, requireAgent } from '@agentspace/agents';
+import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
-import type { ActionResult } from '../../program.js';
 import { agentJson, approvalLabel, buildLabel, safe } from './describeAgent.js';
 
 /** `agents info <id>`: everything the catalogue knows about one agent. */

@@ -1,9 +1,9 @@
 import { installAgent, validateRef } from '@agentspace/agents';
+import type { ActionResult } from '../../action.js';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { openHomeDb } from '../../homeDb.js';
 import { interruptible, withSpinner } from '../../interactive.js';
-import type { ActionResult } from '../../program.js';
 import { safe } from './describeAgent.js';
 
 /** Options of `agents install`. */

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { type AgentRecord, listAgents } from '@agentspace/agents';
 import { homePaths } from '@agentspace/core';
+import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
-import type { ActionResult } from '../../program.js';
 import { agentJson, approvalLabel, buildLabel, safe } from './describeAgent.js';
 
 /** Options of `agents list`. */

@@ -1,9 +1,9 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { type LogEntry, parseLogLines, readRunLog, runLogPath } from '@agentspace/agents';
+import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
 import { parseIntArg } from '../../parseArgs.js';
-import type { ActionResult } from '../../program.js';
 import { safe } from './describeAgent.js';
 
 /** Options of `agents logs`. */

@@ -1,9 +1,9 @@
 import { DEFAULT_STOP_GRACE_MS, revokeAgent, type StoppedAgent } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
+import type { ActionResult } from '../../action.js';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
-import type { ActionResult } from '../../program.js';
 import { safe } from './describeAgent.js';
 import { stopRunningAgents } from './stopRunningAgents.js';
 

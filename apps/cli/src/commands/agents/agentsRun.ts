@@ -7,11 +7,11 @@ import {
 	superviseAgent,
 } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
+import type { ActionResult } from '../../action.js';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
 import { parseSecondsArg } from '../../parseArgs.js';
-import type { ActionResult } from '../../program.js';
 import { ensureDaemon } from '../daemon/daemonConnection.js';
 import { sandboxHostScript } from '../daemon/daemonRun.js';
 import { safe } from './describeAgent.js';

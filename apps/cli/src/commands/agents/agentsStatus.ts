@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { type AgentRunStatus, runStatus, type SupervisedAgent } from '@agentspace/agents';
 import { homePaths } from '@agentspace/core';
+import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
-import type { ActionResult } from '../../program.js';
 import { daemonConnection, daemonStatusOrUndefined } from '../daemon/daemonConnection.js';
 import { safe } from './describeAgent.js';
 

@@ -1,8 +1,8 @@
 import { AgentSpaceError } from '@agentspace/core';
+import type { ActionResult } from '../../action.js';
 import { cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { parseSecondsArg } from '../../parseArgs.js';
-import type { ActionResult } from '../../program.js';
 import { safe } from './describeAgent.js';
 import { stopRunningAgents } from './stopRunningAgents.js';
 

@@ -1,10 +1,10 @@
 import { agentPaths, requireAgent, uninstallAgent } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
+import type { ActionResult } from '../../action.js';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
 import { canPrompt, confirm } from '../../interactive.js';
-import type { ActionResult } from '../../program.js';
 import { safe } from './describeAgent.js';
 
 /** Options of `agents uninstall`. */

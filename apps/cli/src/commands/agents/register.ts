@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { loadCommand, type RunAction } from '../../program.js';
+import { loadCommand, type RunAction } from '../../action.js';
 
 // Only type imports of the implementations here: this module loads for every
 // command and for --help, and @agentspace/agents (Zod, git, SQLite) must not.

@@ -1,7 +1,7 @@
 import { formatAuditHead, readAuditHead } from '@agentspace/db';
+import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
-import type { ActionResult } from '../../program.js';
 
 /**
  * `audit head`: the audit log's current head as `<position>:<hash>`, to keep

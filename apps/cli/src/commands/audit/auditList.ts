@@ -1,9 +1,9 @@
 import { type AuditQuery, type AuditRecord, getAuditEvents, MAX_AUDIT_LIMIT } from '@agentspace/db';
+import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
 import { printable } from '../../output.js';
 import { parseIntArg, parseTextArg, parseTimeArg } from '../../parseArgs.js';
-import type { ActionResult } from '../../program.js';
 import type { AuditListOptions } from './register.js';
 
 /** `audit list`: entries matching the filters, newest first. */

@@ -7,9 +7,9 @@ import {
 	parseAuditHead,
 	verifyAuditChain,
 } from '@agentspace/db';
+import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
-import type { ActionResult } from '../../program.js';
 import { reportError } from '../../reportError.js';
 
 /** Options of `audit verify`, as commander parses them. */

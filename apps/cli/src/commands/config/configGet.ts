@@ -1,6 +1,6 @@
 import { configExists, homePaths, loadConfig } from '@agentspace/core';
+import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
-import type { ActionResult } from '../../program.js';
 import {
 	assertConfigKey,
 	CONFIG_KEYS,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homePaths } from '@agentspace/core';
+import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
-import type { ActionResult } from '../../program.js';
 
 /** `config path`: where config.json is (whether or not it exists yet). */
 export async function configPathCommand(ctx: CommandContext): Promise<ActionResult> {

@@ -7,10 +7,10 @@ import {
 	validateConfig,
 } from '@agentspace/core';
 import { appendAuditRecord, withImmediateTransaction } from '@agentspace/db';
+import type { ActionResult } from '../../action.js';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { openHomeDb } from '../../homeDb.js';
-import type { ActionResult } from '../../program.js';
 import {
 	assertConfigKey,
 	formatConfigValue,

@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { runDaemon } from '@agentspace/agents';
 import { getOrCreateAuthToken } from '@agentspace/core';
+import type { ActionResult } from '../../action.js';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { openHomeDb } from '../../homeDb.js';
-import type { ActionResult } from '../../program.js';
 import { lazyUiHost } from './lazyUiHost.js';
 
 /** The bundled sandbox host (dist/sandboxHost.js): one per sandboxed run. */

@@ -1,5 +1,5 @@
+import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
-import type { ActionResult } from '../../program.js';
 import { ensureDaemon } from './daemonConnection.js';
 
 /** `daemon start`: starts the daemon in the background; a running one is left as it is. */

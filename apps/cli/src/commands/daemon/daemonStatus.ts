@@ -1,6 +1,6 @@
 import { daemonPaths } from '@agentspace/agents';
+import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
-import type { ActionResult } from '../../program.js';
 import { daemonStatusOrUndefined, listeningDaemonConnection } from './daemonConnection.js';
 
 /** `daemon status`: whether the daemon runs, its pid, memory and the agents it supervises. */

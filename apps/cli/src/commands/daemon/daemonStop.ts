@@ -1,9 +1,9 @@
 import { callDaemon, isProcessAlive } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
+import type { ActionResult } from '../../action.js';
 import { cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { parseSecondsArg } from '../../parseArgs.js';
-import type { ActionResult } from '../../program.js';
 import { daemonStatusOrUndefined, listeningDaemonConnection } from './daemonConnection.js';
 
 /** `daemon stop [--timeout s]`: stops every agent it supervises (recorded as stopped), then the daemon. */

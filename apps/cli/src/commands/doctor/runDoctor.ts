@@ -1,7 +1,7 @@
 import { isAgentSpaceError } from '@agentspace/core';
+import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
 import { ExitCode } from '../../exitCodes.js';
-import type { ActionResult } from '../../program.js';
 import { checkAuthToken } from './checks/checkAuthToken.js';
 import { checkConfig } from './checks/checkConfig.js';
 import { checkDatabase } from './checks/checkDatabase.js';

@@ -1,7 +1,7 @@
 import { countEvents } from '@agentspace/events';
+import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
-import type { ActionResult } from '../../program.js';
 import { assertEventQuery, OptionProblems, parseEventFilters } from './eventFilters.js';
 import type { EventsCountOptions } from './register.js';
 

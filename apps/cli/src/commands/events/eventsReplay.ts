@@ -5,10 +5,10 @@ import {
 	rebuildProjections,
 	type TableDigest,
 } from '@agentspace/events';
+import type { ActionResult } from '../../action.js';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
-import type { ActionResult } from '../../program.js';
 
 // Events per page of the replay; progress may be redrawn after each.
 const BATCH = 1000;

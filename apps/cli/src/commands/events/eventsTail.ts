@@ -5,10 +5,10 @@ import {
 	MAX_QUERY_LIMIT,
 	queryEvents,
 } from '@agentspace/events';
+import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
 import { parseIntArg } from '../../parseArgs.js';
-import type { ActionResult } from '../../program.js';
 import {
 	assertEventQuery,
 	type EventQueryFilters,

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { loadCommand, type RunAction } from '../../program.js';
+import { loadCommand, type RunAction } from '../../action.js';
 
 // Only type imports of @agentspace/events here: this module loads for every
 // command and for --help, and the event catalogue (Zod) must not.

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadCommand, type RunAction } from '../../program.js';
+import { loadCommand, type RunAction } from '../../action.js';
 
 /** Options of `agentspace ui`. */
 export interface UiOptions {

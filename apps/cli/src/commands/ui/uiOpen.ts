@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { callDaemon, daemonPaths } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
 import { DEFAULT_UI_PORT } from '@agentspace/ui';
+import type { ActionResult } from '../../action.js';
 import { cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
 import { parseIntArg } from '../../parseArgs.js';
-import type { ActionResult } from '../../program.js';
 import {
 	daemonConnection,
 	daemonStatusOrUndefined,
