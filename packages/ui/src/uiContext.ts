@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ChangeActor, DaemonLauncher } from '@agentspace/agents';
 import type { AgentSpaceDb, DenialThrottle } from '@agentspace/db';
 import type { AuditVerifier } from './auditVerifier.js';
-import type { Form } from './security/readForm.js';
+import type { Form } from './security/form.js';
 import type { SessionStore, UiSession } from './security/sessionStore.js';
 
 /** What the admin UI works with: the home's database and the daemon's supervisor. */

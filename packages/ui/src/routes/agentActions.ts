@@ -14,7 +14,7 @@ import {
 } from '@agentspace/agents';
 import { isAgentSpaceError, ValidationError } from '@agentspace/core';
 import type { Hono } from 'hono';
-import type { Form } from '../security/readForm.js';
+import type { Form } from '../security/form.js';
 import type { Flash } from '../security/sessionStore.js';
 import type { AdminUiDeps, UiEnv } from '../uiContext.js';
 

@@ -1,9 +1,7 @@
 import type { Context } from 'hono';
 import type { AdminUiDeps, UiEnv } from '../uiContext.js';
+import type { Form } from './form.js';
 import { refuseRequest } from './refuseRequest.js';
-
-/** A submitted form: each field once, or several times (checkboxes). */
-export type Form = Record<string, string | File | (string | File)[]>;
 
 /**
  * The request's form fields (parsed once; Hono keeps them for later reads),
