@@ -1,3 +1,4 @@
+export { freePort } from './freePort.js';
 export type { GitRepo } from './gitRepo.js';
 export {
 	createFixtureAgentRepo,

@@ -20,6 +20,7 @@ import {
 	createFixtureAgentRepo,
 	createTempHome,
 	fixtureAgentManifest,
+	freePort,
 	type GitRepo,
 	type TempHome,
 } from '@agentspace/testing';
@@ -38,7 +39,7 @@ let connection: DaemonConnection;
 let token: string;
 
 /** A port unlikely to be taken, different per test file run. */
-const PORT = 20_000 + (process.pid % 20_000);
+const PORT = await freePort();
 
 async function startDaemon(sessionLimits?: SessionLimits): Promise<void> {
 	daemon = await runDaemon({

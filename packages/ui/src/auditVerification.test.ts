@@ -9,12 +9,12 @@ import {
 	openDb,
 	recordAuditEvent,
 } from '@agentspace/db';
-import { createTempHome, type TempHome } from '@agentspace/testing';
+import { createTempHome, freePort, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUiHost } from './uiHost.js';
 
 const actor: ChangeActor = { type: 'human', id: 'tester' };
-const PORT = 23_000 + (process.pid % 20_000);
+const PORT = await freePort();
 let temp: TempHome;
 let db: AgentSpaceDb;
 let ui: HostedUi;

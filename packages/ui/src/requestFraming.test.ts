@@ -6,6 +6,7 @@ import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/
 import {
 	createFixtureAgentRepo,
 	createTempHome,
+	freePort,
 	type GitRepo,
 	type TempHome,
 } from '@agentspace/testing';
@@ -21,7 +22,7 @@ import { createUiHost } from './uiHost.js';
  */
 
 const actor: ChangeActor = { type: 'human', id: 'tester' };
-const PORT = 21_000 + (process.pid % 20_000);
+const PORT = await freePort();
 const HOST = `127.0.0.1:${PORT}`;
 let temp: TempHome;
 let db: AgentSpaceDb;

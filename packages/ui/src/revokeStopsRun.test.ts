@@ -16,6 +16,7 @@ import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/
 import {
 	createRunFixtureAgentRepo,
 	createTempHome,
+	freePort,
 	type GitRepo,
 	type TempHome,
 } from '@agentspace/testing';
@@ -28,7 +29,7 @@ import { createUiHost } from './uiHost.js';
 
 const runner: ChangeActor = { type: 'human', id: 'runner' };
 const owner: ChangeActor = { type: 'human', id: 'owner' };
-const PORT = 40_000 + (process.pid % 20_000);
+const PORT = await freePort();
 let temp: TempHome;
 let db: AgentSpaceDb;
 let repo: GitRepo;
