@@ -39,7 +39,7 @@ let connection: DaemonConnection;
 let token: string;
 
 /** A port unlikely to be taken, different per test file run. */
-const PORT = await freePort();
+const PORT = await freePort(6);
 
 async function startDaemon(sessionLimits?: SessionLimits): Promise<void> {
 	daemon = await runDaemon({
