@@ -16,6 +16,8 @@ export const GIT_CHECK_DEADLINE_MS = 60_000;
 
 /** The most the supervisor reads of the check's output (its lines are bounded). */
 const MAX_OUTPUT_BYTES = 4 * 1024 * 1024;
+/** How long the pipes may stay open after the deadline's kill before the check stops waiting for them. */
+const STRAGGLER_GRACE_MS = 1000;
 
 /**
  * The check's program: the library's `dist/gitGuard/gitGuardCheckMain.js`
@@ -128,9 +130,18 @@ export function runGitGuardCheck(
 		let bytes = 0;
 		let stderr = '';
 		let killedAtDeadline = false;
+		let stragglers: NodeJS.Timeout | undefined;
 		const timer = setTimeout(() => {
 			killedAtDeadline = true;
 			child.kill('SIGKILL');
+			// A process bwrap had started but not yet tied to its own life (its
+			// death signal is set just after the fork) may outlive it and keep the
+			// pipes open: the deadline holds regardless, so stop waiting for them.
+			stragglers = setTimeout(() => {
+				child.stdout.destroy();
+				child.stderr.destroy();
+				finish(`the check did not finish within ${deadlineMs / 1000} s and was stopped`);
+			}, STRAGGLER_GRACE_MS);
 		}, deadlineMs);
 		const take = (line: string) => {
 			if (line === '') return;
@@ -159,8 +170,12 @@ export function runGitGuardCheck(
 		// A child killed before reading its request: the write fails, the exit says why.
 		child.stdin.on('error', () => {});
 		child.stdin.end(JSON.stringify(request));
+		let finished = false;
 		const finish = (failure: string | undefined) => {
+			if (finished) return;
+			finished = true;
 			clearTimeout(timer);
+			clearTimeout(stragglers);
 			take(pending);
 			pending = '';
 			if (done !== undefined && failure === undefined) {

@@ -188,7 +188,7 @@ describe('the end-of-run check runs in a process of its own', () => {
 				reason: expect.stringMatching(/did not finish within 0\.001 s and was stopped/),
 			},
 		});
-	});
+	}, 60_000);
 });
 
 describe('protected paths are skipped only while they are what the sandbox protected', () => {

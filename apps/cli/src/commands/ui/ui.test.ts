@@ -3,7 +3,13 @@ import { createServer, type Server } from 'node:http';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createGitRepo, createTempHome, type GitRepo, type TempHome } from '@agentspace/testing';
+import {
+	createGitRepo,
+	createTempHome,
+	freePort,
+	type GitRepo,
+	type TempHome,
+} from '@agentspace/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runCliJson } from '../../testCli.js';
@@ -19,7 +25,8 @@ const ARTIFACTS = fileURLToPath(new URL('../../../artifacts/', import.meta.url))
 const HELLO_AGENT = fileURLToPath(new URL('../../../../../examples/hello-agent', import.meta.url));
 // In CI the browser is installed by .ci/run; only a developer machine without it skips.
 const missing = !existsSync(CHROMIUM) && process.env.CI === undefined;
-const PORT = 21_000 + (process.pid % 20_000);
+// PORT + 7 serves the drive-by page.
+const PORT = await freePort(8);
 const UI = `http://127.0.0.1:${PORT}`;
 
 let temp: TempHome;
