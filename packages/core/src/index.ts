@@ -54,6 +54,7 @@ export type { LogFields, Logger, LoggerOptions, LogLevel } from './logger.js';
 export { createLogger, isLogLevel } from './logger.js';
 export type { HomePaths, ResolveHomeOptions } from './paths.js';
 export { ensureHomeDirs, expandPath, homePaths, resolveHome } from './paths.js';
+export { printableLine } from './printableLine.js';
 export type { LockFileAttempt, LockFileHolder } from './process/exclusiveLockFile.js';
 export {
 	beginLockFileAttempt,

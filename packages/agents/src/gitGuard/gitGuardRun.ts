@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { printableLine } from '@agentspace/core';
 import { type AgentSpaceDb, appendAuditRecord, withImmediateTransaction } from '@agentspace/db';
 import { runLogPath } from '../logs/readRunLog.js';
 import { RotatingLog } from '../logs/rotatingLog.js';
@@ -66,19 +67,6 @@ export interface FinishGitGuardOptions {
 	readonly process?: GitCheckProcessOptions;
 	/** A check again of a run whose earlier check was incomplete (see recheckGitGuards): its start is not audited twice. */
 	readonly retry?: boolean;
-}
-
-/**
- * `text` safe for one line of the run's log: control characters (a newline,
- * ESC) in a planted file's name or a config's subsection are escaped, so they
- * can neither start a forged line nor drive the user's terminal.
- */
-export function escapeControl(text: string): string {
-	return text.replace(
-		// biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
-		/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
-		(c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-	);
 }
 
 const q = (text: string) => JSON.stringify(text);
@@ -214,7 +202,7 @@ export async function finishGitGuard(
 					[],
 					options.onLine,
 				);
-				for (const line of lines) log.note(escapeControl(line));
+				for (const line of lines) log.note(printableLine(line));
 				log.close();
 			}
 			// Checked in full, or given up: done. Otherwise the snapshot stays

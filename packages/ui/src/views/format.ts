@@ -22,15 +22,5 @@ export function printableText(text: string): string {
 	return text.replace(CONTROL, (ch) => `\\u{${ch.charCodeAt(0).toString(16)}}`);
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
-const CONTROL_OR_BREAK = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-
-/**
- * One line of text an agent (or an error quoting one) controls — a flash
- * message, a name, a permission — with every control character, newlines
- * and tabs included, shown as `\u{…}`: it cannot break the line or smuggle a
- * terminal escape into a copied message.
- */
-export function printableLine(text: string): string {
-	return text.replace(CONTROL_OR_BREAK, (ch) => `\\u{${ch.charCodeAt(0).toString(16)}}`);
-}
+/** One line of agent-controlled text with every control character shown as `\u{…}` (from @agentspace/core). */
+export { printableLine } from '@agentspace/core';
