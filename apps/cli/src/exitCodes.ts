@@ -1,3 +1,5 @@
+import { type ErrorCode, isErrorCode } from '@agentspace/core';
+
 /**
  * Exit codes, documented in specs/cli.md. Scripts rely on them: never renumber.
  */
@@ -33,7 +35,10 @@ export const ExitCode = {
 /** One of {@link ExitCode}'s values. */
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-const BY_ERROR_CODE: Readonly<Record<string, ExitCodeValue>> = {
+// Every error code, named: `satisfies` fails the build when a code is added to
+// core without an exit code here, so none can silently exit 1.
+const BY_ERROR_CODE = {
+	INTERNAL: ExitCode.Internal,
 	USAGE: ExitCode.Usage,
 	NOT_FOUND: ExitCode.NotFound,
 	CONFLICT: ExitCode.Conflict,
@@ -52,9 +57,9 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCodeValue>> = {
 	DB_DAMAGED: ExitCode.Integrity,
 	VAULT_ERROR: ExitCode.Vault,
 	DB_OPEN_FAILED: ExitCode.Database,
-};
+} as const satisfies Record<ErrorCode, ExitCodeValue>;
 
-/** The exit code for an error code (unknown codes are internal errors). */
+/** The exit code for an error code (a code this build does not know is an internal error). */
 export function exitCodeFor(code: string): ExitCodeValue {
-	return BY_ERROR_CODE[code] ?? ExitCode.Internal;
+	return isErrorCode(code) ? BY_ERROR_CODE[code] : ExitCode.Internal;
 }

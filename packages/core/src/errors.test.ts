@@ -4,11 +4,13 @@ import {
 	AuthError,
 	ConfigError,
 	ConflictError,
+	ERROR_CODES,
 	hasErrorCode,
 	isAgentSpaceError,
 	isAuthError,
 	isConfigError,
 	isConflictError,
+	isErrorCode,
 	isNotFoundError,
 	isPermissionDeniedError,
 	isValidationError,
@@ -49,10 +51,37 @@ describe('errors', () => {
 		expect(others.filter((g) => g !== guard).some((g) => g(error))).toBe(false);
 	});
 
-	it('lets a subclass carry a more specific code', () => {
+	it('lets a subclass carry a more specific code, recognised by that code', () => {
 		const error = new ConflictError('newer schema', { code: 'DB_SCHEMA_TOO_NEW' });
 		expect(hasErrorCode(error, 'DB_SCHEMA_TOO_NEW')).toBe(true);
-		expect(isConflictError(error)).toBe(true);
+		// The guards read the code, not the class: this is a newer schema, not a plain conflict.
+		expect(isConflictError(error)).toBe(false);
+	});
+
+	it.each([
+		['CONFIG_INVALID', isConfigError],
+		['VALIDATION_FAILED', isValidationError],
+		['NOT_FOUND', isNotFoundError],
+		['CONFLICT', isConflictError],
+		['PERMISSION_DENIED', isPermissionDeniedError],
+		['AUTH_FAILED', isAuthError],
+		['VAULT_ERROR', isVaultError],
+	] as const)('recognises a bare AgentSpaceError with code %s by its guard', (code, guard) => {
+		// As runDaemon and daemonLock throw CONFLICT, and the daemon client rebuilds answers.
+		const bare = new AgentSpaceError('bare', { code });
+		expect(guard(bare)).toBe(true);
+		for (const other of ERROR_CODES.filter((c) => c !== code)) {
+			expect(guard(new AgentSpaceError('other', { code: other }))).toBe(false);
+		}
+	});
+
+	it('lists every code at run time, each once', () => {
+		expect(new Set(ERROR_CODES).size).toBe(ERROR_CODES.length);
+		expect(ERROR_CODES).toContain('INTERNAL');
+		expect(ERROR_CODES.every((code) => isErrorCode(code))).toBe(true);
+		expect(isErrorCode('NOT_A_CODE')).toBe(false);
+		expect(isErrorCode(3)).toBe(false);
+		expect(isErrorCode('toString')).toBe(false);
 	});
 
 	it('serialises code, message, hint and issues for --json', () => {

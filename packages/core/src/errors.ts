@@ -10,31 +10,45 @@ export interface FieldIssue {
 	readonly message: string;
 }
 
-/** Stable error codes: scripts match on these, so never rename one. */
-export type ErrorCode =
-	| 'INTERNAL'
-	| 'USAGE'
-	| 'CONFIG_INVALID'
-	| 'VALIDATION_FAILED'
-	| 'NOT_FOUND'
-	| 'CONFLICT'
-	| 'CONCURRENCY_CONFLICT'
-	| 'PERMISSION_DENIED'
-	| 'AUTH_FAILED'
-	| 'VAULT_ERROR'
-	| 'DB_SCHEMA_TOO_NEW'
-	| 'DB_OPEN_FAILED'
-	| 'AUDIT_CHAIN_BROKEN'
+/**
+ * Every stable error code, at run time (exit-code tables, `errorFromJSON`,
+ * tests iterate it). Scripts match on these, so never rename one.
+ */
+export const ERROR_CODES = [
+	'INTERNAL',
+	'USAGE',
+	'CONFIG_INVALID',
+	'VALIDATION_FAILED',
+	'NOT_FOUND',
+	'CONFLICT',
+	'CONCURRENCY_CONFLICT',
+	'PERMISSION_DENIED',
+	'AUTH_FAILED',
+	'VAULT_ERROR',
+	'DB_SCHEMA_TOO_NEW',
+	'DB_OPEN_FAILED',
+	'AUDIT_CHAIN_BROKEN',
 	/** The audit log no longer holds a head someone kept (`audit verify --expect`): history was rewritten. */
-	| 'AUDIT_HEAD_MISMATCH'
+	'AUDIT_HEAD_MISMATCH',
 	/** The database is missing tables or is otherwise damaged: a finding, not a bug. */
-	| 'DB_DAMAGED'
+	'DB_DAMAGED',
 	/** The manifest changed after its permissions were approved: re-enable before running. */
-	| 'PERMISSION_DRIFT'
+	'PERMISSION_DRIFT',
 	/** An external command AgentSpace ran for the user (git, a build step) failed. */
-	| 'COMMAND_FAILED'
+	'COMMAND_FAILED',
 	/** The user interrupted a long operation (Ctrl-C); it was stopped and cleaned up. */
-	| 'INTERRUPTED';
+	'INTERRUPTED',
+] as const;
+
+/** Stable error codes: scripts match on these, so never rename one (see {@link ERROR_CODES}). */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/** True when `value` is one of the {@link ERROR_CODES}. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+	return typeof value === 'string' && KNOWN_CODES.has(value);
+}
 
 /** Options every AgentSpace error accepts. */
 export interface AgentSpaceErrorOptions {
@@ -55,7 +69,9 @@ const BRAND = Symbol.for('agentspace.error');
 /** Base class of every error AgentSpace throws on purpose. */
 export class AgentSpaceError extends Error {
 	// Each subclass sets its name explicitly rather than from `new.target.name`:
-	// bundlers may rename classes, and the `is…` guards compare names.
+	// bundlers may rename classes, and the name shows in stack traces. The
+	// `is…` guards compare codes, not names: a bare AgentSpaceError with code
+	// CONFLICT is a conflict, and so is one rebuilt from the daemon's answer.
 	override readonly name: string = 'AgentSpaceError';
 	readonly [BRAND] = true;
 	readonly code: ErrorCode;
@@ -152,46 +168,52 @@ export function isAgentSpaceError(error: unknown): error is AgentSpaceError {
 	);
 }
 
-function isNamed<T extends AgentSpaceError>(error: unknown, name: string): error is T {
-	return isAgentSpaceError(error) && error.name === name;
+/**
+ * True for an AgentSpace error carrying `code`, whatever its class: the code,
+ * not the class, says what went wrong (as emmett's `isInstanceOf(error, code)`).
+ * A subclass given a more specific code (a `ConflictError` with
+ * `DB_SCHEMA_TOO_NEW`) is recognised by that code.
+ */
+function isCoded<T extends AgentSpaceError>(error: unknown, code: ErrorCode): error is T {
+	return isAgentSpaceError(error) && error.code === code;
 }
 
-/** True for a {@link ConfigError}. */
+/** True for an error with code `CONFIG_INVALID` (a {@link ConfigError}, or any AgentSpace error carrying it). */
 export function isConfigError(error: unknown): error is ConfigError {
-	return isNamed(error, 'ConfigError');
+	return isCoded(error, 'CONFIG_INVALID');
 }
 
-/** True for a {@link ValidationError}. */
+/** True for an error with code `VALIDATION_FAILED` (a {@link ValidationError}, or any AgentSpace error carrying it). */
 export function isValidationError(error: unknown): error is ValidationError {
-	return isNamed(error, 'ValidationError');
+	return isCoded(error, 'VALIDATION_FAILED');
 }
 
-/** True for a {@link NotFoundError}. */
+/** True for an error with code `NOT_FOUND` (a {@link NotFoundError}, or any AgentSpace error carrying it). */
 export function isNotFoundError(error: unknown): error is NotFoundError {
-	return isNamed(error, 'NotFoundError');
+	return isCoded(error, 'NOT_FOUND');
 }
 
-/** True for a {@link ConflictError}. */
+/** True for an error with code `CONFLICT` (a {@link ConflictError}, or any AgentSpace error carrying it). */
 export function isConflictError(error: unknown): error is ConflictError {
-	return isNamed(error, 'ConflictError');
+	return isCoded(error, 'CONFLICT');
 }
 
-/** True for a {@link PermissionDeniedError}. */
+/** True for an error with code `PERMISSION_DENIED` (a {@link PermissionDeniedError}, or any AgentSpace error carrying it). */
 export function isPermissionDeniedError(error: unknown): error is PermissionDeniedError {
-	return isNamed(error, 'PermissionDeniedError');
+	return isCoded(error, 'PERMISSION_DENIED');
 }
 
-/** True for an {@link AuthError}. */
+/** True for an error with code `AUTH_FAILED` (an {@link AuthError}, or any AgentSpace error carrying it). */
 export function isAuthError(error: unknown): error is AuthError {
-	return isNamed(error, 'AuthError');
+	return isCoded(error, 'AUTH_FAILED');
 }
 
-/** True for a {@link VaultError}. */
+/** True for an error with code `VAULT_ERROR` (a {@link VaultError}, or any AgentSpace error carrying it). */
 export function isVaultError(error: unknown): error is VaultError {
-	return isNamed(error, 'VaultError');
+	return isCoded(error, 'VAULT_ERROR');
 }
 
 /** True when `error` is an AgentSpace error carrying `code`. */
 export function hasErrorCode(error: unknown, code: ErrorCode): error is AgentSpaceError {
-	return isAgentSpaceError(error) && error.code === code;
+	return isCoded(error, code);
 }

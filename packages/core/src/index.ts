@@ -27,17 +27,21 @@ export {
 	isAuthTokenShape,
 	sha256Hex,
 } from './crypto/tokens.js';
+export type { ErrorJSON } from './errorFromJSON.js';
+export { errorFromJSON } from './errorFromJSON.js';
 export type { AgentSpaceErrorOptions, ErrorCode, FieldIssue } from './errors.js';
 export {
 	AgentSpaceError,
 	AuthError,
 	ConfigError,
 	ConflictError,
+	ERROR_CODES,
 	hasErrorCode,
 	isAgentSpaceError,
 	isAuthError,
 	isConfigError,
 	isConflictError,
+	isErrorCode,
 	isNotFoundError,
 	isPermissionDeniedError,
 	isValidationError,
