@@ -1,0 +1,127 @@
+import { homedir } from 'node:os';
+import { generateAuthToken, generateId } from '@agentspace/core';
+import { agentPaths } from '../agentPaths.js';
+import { beginGitGuard } from '../gitGuard/gitGuardRun.js';
+import { assertRunnable } from '../lifecycle/assertRunnable.js';
+import { runLogPath } from '../logs/readRunLog.js';
+import { RotatingLog } from '../logs/rotatingLog.js';
+import { sandboxedStart } from '../sandbox/sandboxedStart.js';
+import { sandboxPolicyFor } from '../sandbox/sandboxPolicy.js';
+import { runEnvironment, runLogSecrets } from './runEnvironment.js';
+import { checkGitAfterRun, recordRunStarted } from './runEvents.js';
+import { type AgentProcess, startAgentProcess } from './startAgentProcess.js';
+import type { SupervisionContext } from './supervision.js';
+
+/** One started and recorded run. */
+export interface StartedRun {
+	readonly process: AgentProcess;
+	readonly runId: string;
+	/** When it was recorded, for the restart policy's uptime. */
+	readonly startedAt: number;
+}
+
+/**
+ * Starts one run: passes `assertRunnable` again (a revoke or a changed
+ * manifest stops the restarts), gives it a new run id, session token and log
+ * file, starts its entrypoint inside the sandbox (or, asked for, without),
+ * and records the start. `graceMs` is read only if the start cannot be
+ * recorded and the process must be stopped again.
+ */
+export async function startRun(
+	context: SupervisionContext,
+	attempt: number,
+	graceMs: () => number,
+): Promise<StartedRun> {
+	const runnable = assertRunnable(context.db, context.id, { userHome: context.userHome });
+	const paths = agentPaths(context.home, context.id);
+	const runId = generateId('run');
+	const sessionToken = generateAuthToken();
+	const env = runEnvironment({
+		callerEnv: context.env,
+		paths,
+		agentId: context.id,
+		runId,
+		sessionToken,
+		approved: runnable.approved,
+		...(context.socketPath === undefined ? {} : { socketPath: context.socketPath }),
+	});
+	// The session token, the secrets and secret-named variables never reach its log.
+	const logPath = runLogPath(context.home, context.id, runId);
+	const secrets = runLogSecrets(env, runnable.approved);
+	const log = new RotatingLog(logPath, {}, secrets, context.onLine);
+	const { entrypoint } = runnable.manifest.manifest;
+	const command = context.sandboxed
+		? await sandboxedStart({
+				hostScript: context.sandboxHostScript as string,
+				env,
+				policy: sandboxPolicyFor({
+					agentHome: context.home,
+					userHome: context.userHome ?? homedir(),
+					paths,
+					installPath: runnable.agent.installPath,
+					runId,
+					approved: runnable.approved,
+					// Kept before the agent starts, for the check when it ends.
+					onGitProtection: (protection) =>
+						beginGitGuard({
+							home: context.home,
+							agentId: context.id,
+							runId,
+							protection,
+							note: (text) => log.note(text),
+						}),
+				}),
+				command: entrypoint.command,
+				args: entrypoint.args,
+			})
+		: { command: entrypoint.command, args: entrypoint.args, terminate: 'group' as const };
+	const process = await startAgentProcess({
+		command: command.command,
+		args: command.args,
+		cwd: runnable.agent.installPath,
+		env,
+		log,
+		terminate: command.terminate,
+		// bwrap started directly: its seccomp program, and its mount points to remove at the end.
+		...('fd3' in command && command.fd3 !== undefined ? { fd3: command.fd3 } : {}),
+		...('release' in command ? { onExit: command.release } : {}),
+	});
+	// A started process is always either recorded or stopped: unrecorded, no
+	// stop or status could ever find it again.
+	try {
+		recordRunStarted(context, { runId, pid: process.pid, attempt });
+	} catch (error) {
+		// The recording's error is the one thrown; a stop that fails too is logged.
+		try {
+			await process.stop(graceMs());
+		} catch (stopError) {
+			noteInRunLog(
+				logPath,
+				context.onLine,
+				`the run could not be recorded, and stopping it (pid ${process.pid}) failed: ${(stopError as Error).message}`,
+			);
+		}
+		// It ran, however briefly: what it planted is checked like any run's.
+		await checkGitAfterRun(context, runId);
+		throw error;
+	}
+	context.onStatus?.({
+		state: 'started',
+		runId,
+		pid: process.pid,
+		logPath,
+		sandboxed: context.sandboxed,
+	});
+	return { process, runId, startedAt: Date.now() };
+}
+
+/** One line of AgentSpace's own in a run's log, after the run's own log was closed. */
+function noteInRunLog(logPath: string, onLine: SupervisionContext['onLine'], text: string): void {
+	try {
+		const log = new RotatingLog(logPath, {}, [], onLine);
+		log.note(text);
+		log.close();
+	} catch {
+		// The log is a copy for the user: the error thrown is the record.
+	}
+}
