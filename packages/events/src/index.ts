@@ -49,7 +49,7 @@ export type {
 } from './queries/reservations.js';
 export { findReservationConflicts, reserveFiles } from './queries/reservations.js';
 export type { TableDigest } from './replay/projectionDigest.js';
-export { dumpProjections, projectionDigest } from './replay/projectionDigest.js';
+export { projectionDigest } from './replay/projectionDigest.js';
 export type { RebuildOptions, RebuildResult } from './replay/rebuildProjections.js';
 export { rebuildProjections, replayEvents } from './replay/rebuildProjections.js';
 export type { AppendOptions } from './store/appendToStream.js';

@@ -7,7 +7,8 @@ import {
 	openDb,
 	verifyAuditChain,
 } from '@agentspace/db';
-import { dumpProjections, queryEvents, rebuildProjections } from '@agentspace/events';
+import { queryEvents, rebuildProjections } from '@agentspace/events';
+import { dumpProjections } from '@agentspace/events/testing';
 import {
 	createFixtureAgentRepo,
 	createTempHome,

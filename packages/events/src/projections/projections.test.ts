@@ -9,6 +9,13 @@ import { projectionDigest } from '../replay/projectionDigest.js';
 import { rebuildProjections } from '../replay/rebuildProjections.js';
 import { EventStore } from '../store/EventStore.js';
 import { queryEvents } from '../store/queryEvents.js';
+import {
+	event,
+	expectRows,
+	type ProjectionAssertion,
+	projectionSpec,
+	type SpecEvent,
+} from '../testing/projectionSpec.js';
 import { validateEvent } from '../validateEvent.js';
 
 let db: AgentSpaceDb;
@@ -52,142 +59,199 @@ const manifest = {
 	requested_permissions: ['network:egress:example.com'],
 };
 
-describe('agents projection', () => {
-	it('follows the lifecycle discovered → installed → built → enabled → running → stopped → uninstalled', async () => {
-		const status = () =>
-			row(
-				'SELECT status, build_status, current_run_id, run_count FROM agents WHERE agent_id = ?',
-				'echo',
-			);
-		await emit('agent_discovered', manifest);
-		expect(status()).toEqual({
-			status: 'discovered',
-			build_status: 'none',
-			current_run_id: null,
-			run_count: 0,
-		});
-		await emit('agent_installed', {
+// The transition table of specs/agent-lifecycle.md, walked one event per case:
+// each case's given is every event of the rows above it, its when is its own
+// event, and `leaves` what that event leaves in the catalogue row (and runs).
+const given = projectionSpec();
+const agentRow = (
+	status: string,
+	build_status: string,
+	current_run_id: string | null,
+	run_count: number,
+) =>
+	expectRows('SELECT status, build_status, current_run_id, run_count FROM agents', [
+		{ status, build_status, current_run_id, run_count },
+	]);
+const runStarted = (run_id: string, pid: number, restart_policy: 'no' | 'always') =>
+	event('agent_run_started', { agent_id: 'echo', run_id, pid, sandboxed: true, restart_policy });
+const LIFECYCLE: readonly {
+	name: string;
+	when: SpecEvent;
+	leaves: readonly ProjectionAssertion[];
+}[] = [
+	{
+		name: 'agent_discovered: a new entry is discovered, with no build and no run',
+		when: event('agent_discovered', manifest),
+		leaves: [agentRow('discovered', 'none', null, 0)],
+	},
+	{
+		name: 'agent_installed: installed, with the checkout’s commit and ref',
+		when: event('agent_installed', {
 			...manifest,
 			source: 'https://example.com/echo.git',
 			ref: 'v1',
 			commit: 'c'.repeat(40),
 			install_path: '/h/agents/echo/src',
 			permissions_changed: false,
-		});
-		expect(row('SELECT status, installed_commit, installed_ref FROM agents')).toEqual({
-			status: 'installed',
-			installed_commit: 'c'.repeat(40),
-			installed_ref: 'v1',
-		});
-		await emit('agent_build_started', { agent_id: 'echo', build_id: 'b1', steps: [] });
-		expect(status()).toMatchObject({ build_status: 'building' });
-		await emit('agent_build_failed', {
+		}),
+		leaves: [
+			expectRows('SELECT status, installed_commit, installed_ref FROM agents', [
+				{ status: 'installed', installed_commit: 'c'.repeat(40), installed_ref: 'v1' },
+			]),
+		],
+	},
+	{
+		name: 'agent_build_started: the build is building',
+		when: event('agent_build_started', { agent_id: 'echo', build_id: 'b1', steps: [] }),
+		leaves: [agentRow('installed', 'building', null, 0)],
+	},
+	{
+		name: 'agent_build_failed: build_failed, with the error',
+		when: event('agent_build_failed', {
 			agent_id: 'echo',
 			build_id: 'b1',
 			exit_code: 1,
 			signal: null,
 			error: 'npm ci failed',
 			duration_ms: 5,
-		});
-		expect(row('SELECT status, build_status, build_error FROM agents')).toEqual({
-			status: 'build_failed',
-			build_status: 'failed',
-			build_error: 'npm ci failed',
-		});
-		await emit('agent_built', { agent_id: 'echo', build_id: 'b2', duration_ms: 7 });
-		expect(status()).toMatchObject({ status: 'built', build_status: 'built' });
-		await emit('agent_enabled', {
+		}),
+		leaves: [
+			expectRows('SELECT status, build_status, build_error FROM agents', [
+				{ status: 'build_failed', build_status: 'failed', build_error: 'npm ci failed' },
+			]),
+		],
+	},
+	{
+		name: 'agent_built (from build_failed): built',
+		when: event('agent_built', { agent_id: 'echo', build_id: 'b2', duration_ms: 7 }),
+		leaves: [agentRow('built', 'built', null, 0)],
+	},
+	{
+		name: 'agent_enabled: enabled, with the approved permissions and the manifest hash they are bound to',
+		when: event('agent_enabled', {
 			agent_id: 'echo',
 			approved_permissions: ['network:egress:example.com'],
 			manifest_hash: manifest.manifest_hash,
 			permissions_hash: manifest.permissions_hash,
-		});
-		expect(row('SELECT status, approved_permissions, approved_manifest_hash FROM agents')).toEqual({
-			status: 'enabled',
-			approved_permissions: '["network:egress:example.com"]',
-			approved_manifest_hash: manifest.manifest_hash,
-		});
-		await emit('agent_run_started', {
-			agent_id: 'echo',
-			run_id: 'run1',
-			pid: 4242,
-			sandboxed: true,
-			restart_policy: 'no',
-		});
-		expect(status()).toEqual({
-			status: 'running',
-			build_status: 'built',
-			current_run_id: 'run1',
-			run_count: 1,
-		});
-		await emit('agent_run_stopped', {
+		}),
+		leaves: [
+			expectRows('SELECT status, approved_permissions, approved_manifest_hash FROM agents', [
+				{
+					status: 'enabled',
+					approved_permissions: '["network:egress:example.com"]',
+					approved_manifest_hash: manifest.manifest_hash,
+				},
+			]),
+		],
+	},
+	{
+		name: 'agent_run_started: running, the run is current and counted',
+		when: runStarted('run1', 4242, 'no'),
+		leaves: [agentRow('running', 'built', 'run1', 1)],
+	},
+	{
+		name: 'agent_run_stopped: stopped, no current run; the run keeps its pid, signal and times',
+		when: event('agent_run_stopped', {
 			agent_id: 'echo',
 			run_id: 'run1',
 			exit_code: null,
 			signal: 'SIGTERM',
-		});
-		expect(status()).toMatchObject({ status: 'stopped', current_run_id: null });
-		expect(
-			rows('SELECT run_id, status, pid, sandboxed, signal, started_at, ended_at FROM agent_runs'),
-		).toEqual([
-			{
-				run_id: 'run1',
-				status: 'stopped',
-				pid: 4242,
-				sandboxed: 1,
-				signal: 'SIGTERM',
-				started_at: at(7),
-				ended_at: at(8),
-			},
-		]);
-		await emit('agent_run_started', {
-			agent_id: 'echo',
-			run_id: 'run2',
-			pid: 4243,
-			sandboxed: true,
-			restart_policy: 'always',
-		});
-		await emit('agent_run_crashed', {
+		}),
+		leaves: [
+			agentRow('stopped', 'built', null, 1),
+			expectRows(
+				'SELECT run_id, status, pid, sandboxed, signal, started_at, ended_at FROM agent_runs',
+				[
+					{
+						run_id: 'run1',
+						status: 'stopped',
+						pid: 4242,
+						sandboxed: 1,
+						signal: 'SIGTERM',
+						started_at: given.at(7),
+						ended_at: given.at(8),
+					},
+				],
+			),
+		],
+	},
+	{
+		name: 'agent_run_started again: running the second run',
+		when: runStarted('run2', 4243, 'always'),
+		leaves: [agentRow('running', 'built', 'run2', 2)],
+	},
+	{
+		name: 'agent_run_crashed: crashed',
+		when: event('agent_run_crashed', {
 			agent_id: 'echo',
 			run_id: 'run2',
 			exit_code: 139,
 			signal: null,
 			reason: 'segfault',
-		});
-		expect(status()).toMatchObject({ status: 'crashed', run_count: 2 });
-		await emit('agent_permissions_revoked', { agent_id: 'echo' });
-		expect(row('SELECT status, approved_permissions FROM agents')).toEqual({
-			status: 'built',
-			approved_permissions: null,
-		});
-		await emit('agent_uninstalled', { agent_id: 'echo' });
-		expect(row('SELECT status, install_path, build_status FROM agents')).toEqual({
-			status: 'uninstalled',
-			install_path: null,
-			build_status: 'none',
-		});
-		// History stays: the runs are still there.
-		expect(rows('SELECT run_id FROM agent_runs').length).toBe(2);
-	});
+		}),
+		leaves: [agentRow('crashed', 'built', null, 2)],
+	},
+	{
+		name: 'agent_permissions_revoked: built (it is built), approval cleared',
+		when: event('agent_permissions_revoked', { agent_id: 'echo' }),
+		leaves: [
+			expectRows('SELECT status, approved_permissions FROM agents', [
+				{ status: 'built', approved_permissions: null },
+			]),
+		],
+	},
+	{
+		name: 'agent_uninstalled: uninstalled, checkout and build state cleared; the runs stay (history)',
+		when: event('agent_uninstalled', { agent_id: 'echo' }),
+		leaves: [
+			expectRows('SELECT status, install_path, build_status FROM agents', [
+				{ status: 'uninstalled', install_path: null, build_status: 'none' },
+			]),
+			expectRows('SELECT run_id FROM agent_runs ORDER BY run_id', [
+				{ run_id: 'run1' },
+				{ run_id: 'run2' },
+			]),
+		],
+	},
+];
 
+describe('agents projection', () => {
+	it.each(
+		LIFECYCLE.map((step, index) => ({
+			...step,
+			given: LIFECYCLE.slice(0, index).map((before) => before.when),
+		})),
+	)('$name', async ({ given: history, when, leaves }) => {
+		await given(history)
+			.when(when)
+			.thenExpect(...leaves);
+	});
 	it('an updated manifest changes the hashes but keeps the approval, so drift is visible', async () => {
-		await emit('agent_discovered', manifest);
-		await emit('agent_enabled', {
-			agent_id: 'echo',
-			approved_permissions: [],
-			manifest_hash: manifest.manifest_hash,
-			permissions_hash: manifest.permissions_hash,
-		});
-		await emit('agent_updated', {
-			...manifest,
-			manifest_hash: 'd'.repeat(64),
-			previous_manifest_hash: manifest.manifest_hash,
-		});
-		expect(row('SELECT manifest_hash, approved_manifest_hash, status FROM agents')).toEqual({
-			manifest_hash: 'd'.repeat(64),
-			approved_manifest_hash: 'a'.repeat(64),
-			status: 'enabled',
-		});
+		await given([
+			event('agent_discovered', manifest),
+			event('agent_enabled', {
+				agent_id: 'echo',
+				approved_permissions: [],
+				manifest_hash: manifest.manifest_hash,
+				permissions_hash: manifest.permissions_hash,
+			}),
+		])
+			.when(
+				event('agent_updated', {
+					...manifest,
+					manifest_hash: 'd'.repeat(64),
+					previous_manifest_hash: manifest.manifest_hash,
+				}),
+			)
+			.thenExpect(
+				expectRows('SELECT manifest_hash, approved_manifest_hash, status FROM agents', [
+					{
+						manifest_hash: 'd'.repeat(64),
+						approved_manifest_hash: 'a'.repeat(64),
+						status: 'enabled',
+					},
+				]),
+			);
 	});
 });
 

@@ -34,15 +34,3 @@ export function projectionDigest(db: AgentSpaceDb): Record<string, TableDigest> 
 	}
 	return out;
 }
-
-/** Every row of every projection table (rowid first), for tests that compare tables row by row. */
-export function dumpProjections(db: AgentSpaceDb): Record<string, unknown[][]> {
-	const out: Record<string, unknown[][]> = {};
-	for (const table of PROJECTION_TABLES) {
-		out[table] = db.$client
-			.prepare(`SELECT rowid AS "rowid", * FROM "${table}" ORDER BY rowid`)
-			.raw()
-			.all() as unknown[][];
-	}
-	return out;
-}

@@ -6,8 +6,9 @@ import { createEvent } from '../createEvent.js';
 import { PROJECTION_TABLES } from '../projections/projections.js';
 import { appendToStream } from '../store/appendToStream.js';
 import { queryEvents } from '../store/queryEvents.js';
+import { dumpProjections } from '../testing/dumpProjections.js';
 import { anyEventInput } from '../testing/eventArbitraries.js';
-import { dumpProjections, projectionDigest } from './projectionDigest.js';
+import { projectionDigest } from './projectionDigest.js';
 import { rebuildProjections, replayEvents } from './rebuildProjections.js';
 
 function appendAll(

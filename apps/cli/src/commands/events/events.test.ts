@@ -2,7 +2,8 @@ import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:f
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AgentSpaceDb, closeDb, openDb } from '@agentspace/db';
-import { createEvent, dumpProjections, EventStore, type FleetEvent } from '@agentspace/events';
+import { createEvent, EventStore, type FleetEvent } from '@agentspace/events';
+import { dumpProjections } from '@agentspace/events/testing';
 import { createTempHome, runNode, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, runCliJson, spawnCli } from '../../testCli.js';
