@@ -1,32 +1,20 @@
 export { canonicalJson } from './canonicalJson.js';
 export { defaultConfig } from './config/defaultConfig.js';
 export type { ConfigLocation } from './config/loadConfig.js';
-export { configExists, configPath, loadConfig } from './config/loadConfig.js';
+export { configExists, loadConfig } from './config/loadConfig.js';
 export { saveConfig } from './config/saveConfig.js';
 export type { ApiEndpointConfig, AppConfig, SecurityMode } from './config/schema.js';
-export {
-	ApiEndpointSchema,
-	AppConfigSchema,
-	DEFAULT_SCAN_ROOTS,
-	SecurityModeSchema,
-} from './config/schema.js';
+export { AppConfigSchema } from './config/schema.js';
 export { validateConfig } from './config/validateConfig.js';
 export type {
 	AuthTokenOptions,
 	AuthTokenResult,
 	AuthTokenStorage,
+	KeychainEntry,
+	KeychainEntryFactory,
 } from './crypto/authTokenStore.js';
-export {
-	getOrCreateAuthToken,
-	KEYCHAIN_SERVICE,
-	keychainAccount,
-} from './crypto/authTokenStore.js';
-export {
-	constantTimeEqual,
-	generateAuthToken,
-	isAuthTokenShape,
-	sha256Hex,
-} from './crypto/tokens.js';
+export { getOrCreateAuthToken } from './crypto/authTokenStore.js';
+export { constantTimeEqual, generateAuthToken, sha256Hex } from './crypto/tokens.js';
 export type { ErrorJSON } from './errorFromJSON.js';
 export { errorFromJSON } from './errorFromJSON.js';
 export type { AgentSpaceErrorOptions, ErrorCode, FieldIssue } from './errors.js';
@@ -51,8 +39,6 @@ export {
 	ValidationError,
 	VaultError,
 } from './errors.js';
-export type { WriteFileAtomicOptions } from './fs/writeFileAtomic.js';
-export { writeFileAtomic } from './fs/writeFileAtomic.js';
 export { generateCallsign, generateId, generateMissionId, generateSortieId } from './ids.js';
 export type { LogFields, Logger, LoggerOptions, LogLevel } from './logger.js';
 export { createLogger, isLogLevel } from './logger.js';
@@ -66,7 +52,7 @@ export {
 	readLockFileHolder,
 } from './process/exclusiveLockFile.js';
 export type { RedactOptions } from './redact.js';
-export { isSecretKey, isSecretVariable, REDACTED, redactSecrets, redactText } from './redact.js';
-export { formatDuration, nowIso } from './time.js';
+export { isSecretVariable, REDACTED, redactSecrets, redactText } from './redact.js';
+export { nowIso } from './time.js';
 export type { ValidationResult } from './validation.js';
-export { formatIssuePath, formatIssues, issuesFromZod, validateWith } from './validation.js';
+export { formatIssues, issuesFromZod, validateWith } from './validation.js';
