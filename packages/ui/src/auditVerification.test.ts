@@ -2,13 +2,8 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import type { ChangeActor, HostedUi } from '@agentspace/agents';
 import { generateAuthToken } from '@agentspace/core';
-import {
-	type AgentSpaceDb,
-	closeDb,
-	computeAuditHash,
-	openDb,
-	recordAuditEvent,
-} from '@agentspace/db';
+import { type AgentSpaceDb, closeDb, openDb, recordAuditEvent } from '@agentspace/db';
+import { computeAuditHash } from '@agentspace/db/testing';
 import { createTempHome, freePort, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUiHost } from './uiHost.js';

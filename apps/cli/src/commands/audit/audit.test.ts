@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { computeAuditHash, EMBEDDED_MIGRATIONS } from '@agentspace/db';
+import { computeAuditHash, EMBEDDED_MIGRATIONS } from '@agentspace/db/testing';
 import { createTempHome, runNode, type TempHome } from '@agentspace/testing';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

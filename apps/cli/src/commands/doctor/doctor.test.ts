@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EMBEDDED_MIGRATIONS } from '@agentspace/db';
+import { EMBEDDED_MIGRATIONS } from '@agentspace/db/testing';
 import { createTempHome, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, runCliJson } from '../../testCli.js';
