@@ -9,34 +9,19 @@ export type {
 } from './catalogue/catalogue.js';
 export {
 	AgentSpaceEventSchema,
-	EVENT_DEFINITIONS,
-	EVENT_FAMILIES,
 	eventDefinition,
 	FleetEventSchema,
 } from './catalogue/catalogue.js';
 export type { EventDefinition } from './catalogue/defineEvent.js';
 export type { Actor, EventMetadata } from './catalogue/envelope.js';
-export { ActorSchema, EventIdSchema, EventMetadataSchema } from './catalogue/envelope.js';
-export {
-	ENVELOPE_FIELDS,
-	EVENT_SCHEMA_VERSIONS,
-	EVENT_TYPES,
-	isKnownEventType,
-} from './catalogue/eventTypes.js';
-export {
-	MAX_PERMISSION_LENGTH,
-	PermissionString,
-	permissionStringProblem,
-	permissionTextProblem,
-} from './catalogue/permissionString.js';
+export { ActorSchema } from './catalogue/envelope.js';
+export { ENVELOPE_FIELDS, EVENT_TYPES, isKnownEventType } from './catalogue/eventTypes.js';
+export { PermissionString, permissionStringProblem } from './catalogue/permissionString.js';
 export type { ConsumerOptions, ConsumerRunResult } from './consumers/runConsumer.js';
 export { getConsumerPosition, resetConsumer, runConsumer } from './consumers/runConsumer.js';
 export type { CreateEventEnvelope } from './createEvent.js';
-export { createEvent, SYSTEM_ACTOR } from './createEvent.js';
+export { createEvent } from './createEvent.js';
 export { isEventType } from './isEventType.js';
-export type { Projection, ProjectionHandler } from './projections/defineProjection.js';
-export type { ProjectionContext } from './projections/projectionContext.js';
-export { applyProjections, PROJECTION_TABLES, PROJECTIONS } from './projections/projections.js';
 export type { OverlapBudget } from './queries/globsOverlap.js';
 export { globsOverlap } from './queries/globsOverlap.js';
 export type { ReadySortie } from './queries/readyWork.js';
@@ -59,16 +44,8 @@ export type { EventFilters, EventQuery, NormalizedEventQuery } from './store/eve
 export { MAX_QUERY_LIMIT, validateEventQuery } from './store/eventQuery.js';
 export type { ExpectedVersion } from './store/expectedVersion.js';
 export { ConcurrencyError, isConcurrencyError } from './store/expectedVersion.js';
-export {
-	countEvents,
-	getLatestEvent,
-	getLatestSequence,
-	queryEvents,
-} from './store/queryEvents.js';
+export { countEvents, getLatestSequence, queryEvents } from './store/queryEvents.js';
 export type { ReadStreamOptions } from './store/readStream.js';
-export { readStream, streamVersion } from './store/readStream.js';
-export type { Upcaster } from './upcasting/upcasters.js';
-export { UPCASTERS, upcastPayload } from './upcasting/upcasters.js';
 export {
 	safeValidateEvent,
 	safeValidatePendingEvent,
