@@ -3,7 +3,6 @@ export type { GitRepo } from './gitRepo.js';
 export {
 	createFixtureAgentRepo,
 	createGitRepo,
-	FIXTURE_AGENT_DIR,
 	FIXTURE_RUN_AGENT,
 	fixtureAgentManifest,
 } from './gitRepo.js';
@@ -13,7 +12,6 @@ export type { ProcessResult, RunNodeOptions } from './runNode.js';
 export { runNode, runNodeAsync } from './runNode.js';
 export type {
 	SandboxReadinessReport,
-	SandboxSkipRecord,
 	SandboxTestGate,
 	SandboxTestGateOptions,
 } from './sandboxTestGate.js';
