@@ -58,195 +58,252 @@ function agentDirs(): string[] {
 	return existsSync(dir) ? readdirSync(dir) : [];
 }
 
+/** One row of an end-to-end walk: a command, what it must print and exit, and the state it leaves. */
+interface CliStep {
+	/** What the user does first, outside AgentSpace (e.g. edits a manifest). */
+	readonly arrange?: () => void;
+	/** The arguments after `agentspace --home <home>`. */
+	readonly args: readonly string[];
+	readonly exit: number;
+	/** Run with `--json`; stdout must match this object (`toMatchObject`: arrays compare element by element). */
+	readonly json?: object;
+	/** Each must be in stdout (a string) or match it (a pattern). */
+	readonly stdout?: readonly (string | RegExp)[];
+	readonly stderr?: readonly (string | RegExp)[];
+	/** Paths under the home: `true` exists, `false` does not, a string is contained in the file. */
+	readonly files?: Readonly<Record<string, boolean | string>>;
+	/** Anything else the step must leave behind. */
+	readonly state?: () => void;
+}
+
+function runSteps(steps: readonly CliStep[]): void {
+	for (const step of steps) {
+		step.arrange?.();
+		const args = step.json === undefined ? step.args : [...step.args, '--json'];
+		const result = cli(...args);
+		const label = `agentspace ${args.join(' ')}`;
+		expect(result.status, `${label}\n${result.stdout}${result.stderr}`).toBe(step.exit);
+		if (step.json !== undefined) expect(JSON.parse(result.stdout), label).toMatchObject(step.json);
+		for (const [stream, expected] of [
+			[result.stdout, step.stdout],
+			[result.stderr, step.stderr],
+		] as const) {
+			for (const text of expected ?? []) {
+				if (typeof text === 'string') expect(stream, label).toContain(text);
+				else expect(stream, label).toMatch(text);
+			}
+		}
+		for (const [path, expected] of Object.entries(step.files ?? {})) {
+			const file = join(temp.home, path);
+			if (typeof expected === 'string')
+				expect(readFileSync(file, 'utf8'), label).toContain(expected);
+			else expect(existsSync(file), `${label}: ${path}`).toBe(expected);
+		}
+		step.state?.();
+	}
+}
+
 describe('agents: the lifecycle end to end', () => {
 	it('discover → install → build → enable → check, every step audited and the chain intact', () => {
 		// The author's working copy sits in ~/Projects, where discover looks by default.
 		const project = join(user.home, 'Projects', 'echo');
+		const manifestPath = join(project, 'agentspace.agent.json');
 		mkdirSync(project, { recursive: true });
-		writeFileSync(join(project, 'agentspace.agent.json'), JSON.stringify(fixtureAgentManifest()));
-
-		const discovered = cliJson<{ agents: { id: string; outcome: string }[] }>('agents', 'discover');
-		expect(discovered.status).toBe(0);
-		expect(discovered.json.agents).toEqual([
-			expect.objectContaining({ id: 'echo-agent', outcome: 'new' }),
-		]);
-		expect(cli('agents', 'discover').stdout).toMatch(/echo-agent\s+1\.0\.0\s+unchanged/);
-
-		const installed = cliJson<{ id: string; commit: string; hasBuildSteps: boolean }>(
-			'agents',
-			'install',
-			repo.url,
-			'--ref',
-			'v1',
-		);
-		expect(installed.status, installed.stderr).toBe(0);
-		expect(installed.json.commit).toBe(repo.git('rev-parse', 'v1'));
-		expect(installed.json.hasBuildSteps).toBe(true);
-		expect(existsSync(join(temp.home, 'agents', 'echo-agent', 'src', 'build.mjs'))).toBe(true);
-		// Installing ran nothing: the build's output does not exist yet.
-		expect(existsSync(join(temp.home, 'agents', 'echo-agent', 'src', 'dist'))).toBe(false);
-
-		const notBuilt = cli('agents', 'check', 'echo-agent');
-		expect(notBuilt.status).toBe(5); // not enabled comes first
-		expect(notBuilt.stderr).toMatch(/error\[PERMISSION_DENIED\].*not enabled/);
-
-		const built = cli('agents', 'build', 'echo-agent', '--yes');
-		expect(built.status, built.stderr).toBe(0);
-		expect(built.stdout).toContain('1. "node" "build.mjs"');
-		expect(built.stdout).toMatch(/execute the agent’s own code/);
-		expect(existsSync(join(temp.home, 'agents', 'echo-agent', 'src', 'dist', 'agent.mjs'))).toBe(
-			true,
-		);
-		expect(readFileSync(join(temp.home, 'logs', 'echo-agent', 'build.log'), 'utf8')).toContain(
-			'built dist/agent.mjs',
-		);
-
-		const enabled = cliJson<{ approved: string[]; denied: string[] }>(
-			'agents',
-			'enable',
-			'echo-agent',
-			'--approve',
-			'filesystem:read:~/notes/today.md,env:read:ECHO_GREETING',
-		);
-		expect(enabled.status, enabled.stderr).toBe(0);
-		expect(enabled.json.approved).toEqual([
+		writeFileSync(manifestPath, JSON.stringify(fixtureAgentManifest()));
+		const approved = [
 			`filesystem:read:${join(user.home, 'notes', 'today.md')}`,
 			'env:read:ECHO_GREETING',
+		];
+		const checkout = 'agents/echo-agent/src';
+		runSteps([
+			{
+				args: ['agents', 'discover'],
+				exit: 0,
+				json: { agents: [expect.objectContaining({ id: 'echo-agent', outcome: 'new' })] },
+			},
+			{
+				args: ['agents', 'discover'],
+				exit: 0,
+				stdout: [/echo-agent\s+1\.0\.0\s+unchanged/],
+			},
+			{
+				args: ['agents', 'install', repo.url, '--ref', 'v1'],
+				exit: 0,
+				json: { commit: repo.git('rev-parse', 'v1'), hasBuildSteps: true },
+				// Installing ran nothing: the build's output does not exist yet.
+				files: { [`${checkout}/build.mjs`]: true, [`${checkout}/dist`]: false },
+			},
+			{
+				args: ['agents', 'check', 'echo-agent'],
+				exit: 5, // not enabled comes first
+				stderr: [/error\[PERMISSION_DENIED\].*not enabled/],
+			},
+			{
+				args: ['agents', 'build', 'echo-agent', '--yes'],
+				exit: 0,
+				stdout: ['1. "node" "build.mjs"', /execute the agent’s own code/],
+				files: {
+					[`${checkout}/dist/agent.mjs`]: true,
+					'logs/echo-agent/build.log': 'built dist/agent.mjs',
+				},
+			},
+			{
+				args: [
+					'agents',
+					'enable',
+					'echo-agent',
+					'--approve',
+					'filesystem:read:~/notes/today.md,env:read:ECHO_GREETING',
+				],
+				exit: 0,
+				json: {
+					approved,
+					denied: expect.arrayContaining(['network:egress:api.example.com:443']),
+				},
+			},
+			{
+				args: ['agents', 'check', 'echo-agent'],
+				exit: 0,
+				json: { runnable: true, approved: [expect.any(String), expect.any(String)] },
+			},
+			{
+				args: ['agents', 'list'],
+				exit: 0,
+				json: {
+					agents: [
+						expect.objectContaining({
+							id: 'echo-agent',
+							status: 'enabled',
+							buildStatus: 'built',
+							approval: 'approved',
+						}),
+					],
+				},
+			},
+			{
+				args: ['agents', 'list'],
+				exit: 0,
+				stdout: [
+					/ID\s+NAME\s+VERSION\s+STATUS\s+BUILD\s+APPROVAL/,
+					/echo-agent\s+Echo agent\s+1\.0\.0\s+enabled\s+built\s+approved \(2\/3\)/,
+				],
+			},
+			{
+				// The author's copy changing does not touch the installed agent's approval.
+				arrange: () =>
+					writeFileSync(
+						manifestPath,
+						JSON.stringify({ ...fixtureAgentManifest(), permissions: ['process:spawn'] }),
+					),
+				args: ['agents', 'discover'],
+				exit: 0,
+				json: { ignored: [{ path: manifestPath }] },
+			},
+			{ args: ['agents', 'check', 'echo-agent'], exit: 0 },
+			{ args: ['agents', 'revoke', 'echo-agent', '--reason', 'testing'], exit: 0 },
+			{ args: ['agents', 'check', 'echo-agent'], exit: 5 },
+			{
+				args: ['agents', 'uninstall', 'echo-agent', '--yes'],
+				exit: 0,
+				state: () => expect(agentDirs()).toEqual([]),
+			},
+			{ args: ['agents', 'list'], exit: 0, json: { count: 0 } },
+			{
+				args: ['agents', 'list', '--all'],
+				exit: 0,
+				json: { agents: [{ status: 'uninstalled' }] },
+				state: () =>
+					expect(agentEvents()).toEqual([
+						'agent_discovered',
+						'agent_installed',
+						'agent_build_started',
+						'agent_built',
+						'agent_enabled',
+						'agent_permissions_revoked',
+						'agent_uninstalled',
+					]),
+			},
+			{
+				// Newest first.
+				args: ['audit', 'list', '--limit', '100'],
+				exit: 0,
+				json: {
+					entries: [
+						{ eventType: 'agents.uninstalled' },
+						{ eventType: 'agents.revoked' },
+						{ eventType: 'agents.enabled' },
+						{ eventType: 'agents.built' },
+						{ eventType: 'agents.build_started', metadata: { codeExecution: true } },
+						{ eventType: 'agents.installed' },
+						{ eventType: 'agents.discovered' },
+					],
+				},
+			},
+			{ args: ['audit', 'verify'], exit: 0 },
 		]);
-		expect(enabled.json.denied).toContain('network:egress:api.example.com:443');
-
-		const ready = cliJson<{ runnable: boolean; approved: string[] }>(
-			'agents',
-			'check',
-			'echo-agent',
-		);
-		expect(ready.status, ready.stderr).toBe(0);
-		expect(ready.json.runnable).toBe(true);
-		expect(ready.json.approved).toHaveLength(2);
-
-		const list = cliJson<{
-			agents: { id: string; status: string; buildStatus: string; approval: string }[];
-		}>('agents', 'list');
-		expect(list.json.agents).toEqual([
-			expect.objectContaining({
-				id: 'echo-agent',
-				status: 'enabled',
-				buildStatus: 'built',
-				approval: 'approved',
-			}),
-		]);
-		const table = cli('agents', 'list').stdout;
-		expect(table).toMatch(/ID\s+NAME\s+VERSION\s+STATUS\s+BUILD\s+APPROVAL/);
-		expect(table).toMatch(
-			/echo-agent\s+Echo agent\s+1\.0\.0\s+enabled\s+built\s+approved \(2\/3\)/,
-		);
-
-		// The author's copy changing does not touch the installed agent's approval.
-		writeFileSync(
-			join(project, 'agentspace.agent.json'),
-			JSON.stringify({ ...fixtureAgentManifest(), permissions: ['process:spawn'] }),
-		);
-		const rescan = cliJson<{ ignored: { path: string }[] }>('agents', 'discover');
-		expect(rescan.json.ignored.map((i) => i.path)).toEqual([
-			join(project, 'agentspace.agent.json'),
-		]);
-		expect(cli('agents', 'check', 'echo-agent').status).toBe(0);
-
-		expect(cli('agents', 'revoke', 'echo-agent', '--reason', 'testing').status).toBe(0);
-		expect(cli('agents', 'check', 'echo-agent').status).toBe(5);
-		const uninstalled = cli('agents', 'uninstall', 'echo-agent', '--yes');
-		expect(uninstalled.status, uninstalled.stderr).toBe(0);
-		expect(agentDirs()).toEqual([]);
-		expect(cliJson<{ count: number }>('agents', 'list').json.count).toBe(0);
-		expect(
-			cliJson<{ agents: { status: string }[] }>('agents', 'list', '--all').json.agents[0]?.status,
-		).toBe('uninstalled');
-
-		expect(agentEvents()).toEqual([
-			'agent_discovered',
-			'agent_installed',
-			'agent_build_started',
-			'agent_built',
-			'agent_enabled',
-			'agent_permissions_revoked',
-			'agent_uninstalled',
-		]);
-		const audit = cliJson<{ entries: { eventType: string; metadata: Record<string, unknown> }[] }>(
-			'audit',
-			'list',
-			'--limit',
-			'100',
-		);
-		expect(audit.json.entries.map((e) => e.eventType).reverse()).toEqual([
-			'agents.discovered',
-			'agents.installed',
-			'agents.build_started',
-			'agents.built',
-			'agents.enabled',
-			'agents.revoked',
-			'agents.uninstalled',
-		]);
-		const buildStarted = audit.json.entries.find((e) => e.eventType === 'agents.build_started');
-		expect(buildStarted?.metadata.codeExecution).toBe(true);
-		const verify = cli('audit', 'verify');
-		expect(verify.status, verify.stdout + verify.stderr).toBe(0);
 	});
 
 	it('reports drift when the checkout’s manifest changes after approval, and again after a re-install with new permissions', () => {
-		expect(cli('agents', 'install', repo.url).status).toBe(0);
-		expect(cli('agents', 'build', 'echo-agent', '--yes').status).toBe(0);
-		expect(cli('agents', 'enable', 'echo-agent', '--all').status).toBe(0);
-		expect(cli('agents', 'check', 'echo-agent').status).toBe(0);
-
-		// Edited on disk behind the catalogue's back: drift, found by reading the file.
 		const manifestPath = join(temp.home, 'agents', 'echo-agent', 'src', 'agentspace.agent.json');
-		const original = readFileSync(manifestPath, 'utf8');
-		writeFileSync(
-			manifestPath,
-			JSON.stringify({ ...JSON.parse(original), description: 'changed' }),
-		);
-		const drifted = cli('agents', 'check', 'echo-agent');
-		expect(drifted.status).toBe(5);
-		expect(drifted.stderr).toMatch(/error\[PERMISSION_DRIFT\]/);
-		expect(drifted.stderr).toMatch(/hint: .*agentspace agents enable echo-agent/);
-		writeFileSync(manifestPath, original);
-		expect(cli('agents', 'check', 'echo-agent').status).toBe(0);
-
-		// A new version requesting more: the install says so, and the check refuses until re-enabled.
-		repo.commit({
-			'agentspace.agent.json': {
-				...fixtureAgentManifest(),
-				version: '2.0.0',
-				permissions: ['filesystem:read:~/notes', 'process:spawn'],
+		let original = '';
+		runSteps([
+			{ args: ['agents', 'install', repo.url], exit: 0 },
+			{ args: ['agents', 'build', 'echo-agent', '--yes'], exit: 0 },
+			{ args: ['agents', 'enable', 'echo-agent', '--all'], exit: 0 },
+			{ args: ['agents', 'check', 'echo-agent'], exit: 0 },
+			{
+				// Edited on disk behind the catalogue's back: drift, found by reading the file.
+				arrange: () => {
+					original = readFileSync(manifestPath, 'utf8');
+					writeFileSync(
+						manifestPath,
+						JSON.stringify({ ...JSON.parse(original), description: 'changed' }),
+					);
+				},
+				args: ['agents', 'check', 'echo-agent'],
+				exit: 5,
+				stderr: [/error\[PERMISSION_DRIFT\]/, /hint: .*agentspace agents enable echo-agent/],
 			},
-		});
-		repo.tag('v2');
-		const upgraded = cliJson<{ permissionsChanged: boolean; previousCommit: string }>(
-			'agents',
-			'install',
-			'echo-agent',
-			'--ref',
-			'v2',
-		);
-		expect(upgraded.status, upgraded.stderr).toBe(0);
-		expect(upgraded.json.permissionsChanged).toBe(true);
-		expect(upgraded.json.previousCommit).toBe(repo.git('rev-parse', 'v1'));
-		expect(cli('agents', 'install', 'echo-agent', '--ref', 'v2').stdout).toMatch(
-			/requested permissions changed since it was approved: the next run needs re-approval/,
-		);
-		const check = cli('agents', 'check', 'echo-agent');
-		expect(check.status).toBe(5);
-		expect(check.stderr).toMatch(/PERMISSION_DRIFT.*process:spawn/);
-		expect(cliJson<{ approval: string }>('agents', 'info', 'echo-agent').json.approval).toBe(
-			'drifted',
-		);
-		expect(cli('agents', 'enable', 'echo-agent', '--all').status).toBe(0);
-		// Re-installed, so it needs building again.
-		const unbuilt = cli('agents', 'check', 'echo-agent');
-		expect(unbuilt.status).toBe(4);
-		expect(unbuilt.stderr).toMatch(/not built/);
-		expect(cli('agents', 'build', 'echo-agent', '--yes').status).toBe(0);
-		expect(cli('agents', 'check', 'echo-agent').status).toBe(0);
+			{
+				arrange: () => writeFileSync(manifestPath, original),
+				args: ['agents', 'check', 'echo-agent'],
+				exit: 0,
+			},
+			{
+				// A new version requesting more: the install says so, and the check refuses until re-enabled.
+				arrange: () => {
+					repo.commit({
+						'agentspace.agent.json': {
+							...fixtureAgentManifest(),
+							version: '2.0.0',
+							permissions: ['filesystem:read:~/notes', 'process:spawn'],
+						},
+					});
+					repo.tag('v2');
+				},
+				args: ['agents', 'install', 'echo-agent', '--ref', 'v2'],
+				exit: 0,
+				json: { permissionsChanged: true, previousCommit: repo.git('rev-parse', 'v1') },
+			},
+			{
+				args: ['agents', 'install', 'echo-agent', '--ref', 'v2'],
+				exit: 0,
+				stdout: [
+					/requested permissions changed since it was approved: the next run needs re-approval/,
+				],
+			},
+			{
+				args: ['agents', 'check', 'echo-agent'],
+				exit: 5,
+				stderr: [/PERMISSION_DRIFT.*process:spawn/],
+			},
+			{ args: ['agents', 'info', 'echo-agent'], exit: 0, json: { approval: 'drifted' } },
+			{ args: ['agents', 'enable', 'echo-agent', '--all'], exit: 0 },
+			// Re-installed, so it needs building again.
+			{ args: ['agents', 'check', 'echo-agent'], exit: 4, stderr: [/not built/] },
+			{ args: ['agents', 'build', 'echo-agent', '--yes'], exit: 0 },
+			{ args: ['agents', 'check', 'echo-agent'], exit: 0 },
+		]);
 	});
 });
 
