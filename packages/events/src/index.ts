@@ -22,6 +22,8 @@ export { getConsumerPosition, resetConsumer, runConsumer } from './consumers/run
 export type { CreateEventEnvelope } from './createEvent.js';
 export { createEvent } from './createEvent.js';
 export { isEventType } from './isEventType.js';
+export type { ApprovalColumns, ApprovalState } from './projections/approvalState.js';
+export { approvalState } from './projections/approvalState.js';
 export type { OverlapBudget } from './queries/globsOverlap.js';
 export { globsOverlap } from './queries/globsOverlap.js';
 export type { ReadySortie } from './queries/readyWork.js';

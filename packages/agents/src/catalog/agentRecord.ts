@@ -1,13 +1,9 @@
 import type { AgentSpaceDb } from '@agentspace/db';
+import { type ApprovalState, approvalState } from '@agentspace/events';
 
-/** Whether the agent may run as far as permissions go. */
-export type ApprovalState =
-	/** Never enabled, or revoked. */
-	| 'none'
-	/** Enabled, and the manifest is the one that was approved. */
-	| 'approved'
-	/** Enabled, but the manifest changed since: the next run needs re-approval. */
-	| 'drifted';
+// The rule behind `approval` is the agents projection's (approvalState in
+// @agentspace/events): the catalogue only reads rows through it.
+export type { ApprovalState };
 
 /** One agent as the catalogue (the `agents` projection) knows it. */
 export interface AgentRecord {
@@ -93,13 +89,7 @@ function toRecord(row: AgentRow): AgentRecord {
 		approvedManifestHash: row.approved_manifest_hash,
 		approvedPermissionsHash: row.approved_permissions_hash,
 		enabledAt: row.enabled_at,
-		approval:
-			approved === null
-				? 'none'
-				: row.approved_manifest_hash === row.manifest_hash &&
-						row.approved_permissions_hash === row.permissions_hash
-					? 'approved'
-					: 'drifted',
+		approval: approvalState(row),
 		currentRunId: row.current_run_id,
 		runCount: row.run_count,
 		discoveredAt: row.discovered_at,

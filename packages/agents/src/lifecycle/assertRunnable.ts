@@ -33,7 +33,11 @@ export function assertRunnable(
 ): RunnableAgent {
 	const agent = requireInstalled(db, id);
 	const manifest = readInstalledManifest(agent);
-	if (agent.approvedPermissions === null) {
+	// `approval` is the catalogue's reading of the one approval rule
+	// (approvalState in @agentspace/events); approvedPermissions is null exactly
+	// when it is 'none', checked again only so the type says so.
+	const approvedPermissions = agent.approval === 'none' ? null : agent.approvedPermissions;
+	if (approvedPermissions === null) {
 		throw new PermissionDeniedError(
 			`agent "${id}" is not enabled: none of its permissions are approved`,
 			{
@@ -41,18 +45,21 @@ export function assertRunnable(
 			},
 		);
 	}
-	const drift = [
-		manifest.manifestHash !== agent.approvedManifestHash ? 'its manifest changed' : undefined,
-		agent.permissionsHash !== agent.approvedPermissionsHash
-			? 'it requests different permissions'
-			: undefined,
-	].filter((reason) => reason !== undefined);
 	const bases = approvalBases(agent.installPath, options.userHome);
-	if (drift.length > 0 || manifest.manifestHash !== agent.manifestHash) {
+	// Drifted by the rule, or the checkout's manifest (read now) is not the one
+	// the catalogue knows: edited on disk since discovery last recorded it.
+	if (agent.approval === 'drifted' || manifest.manifestHash !== agent.manifestHash) {
+		// Only the message: which of the approval's hashes the checkout no longer has.
+		const drift = [
+			manifest.manifestHash !== agent.approvedManifestHash ? 'its manifest changed' : undefined,
+			agent.permissionsHash !== agent.approvedPermissionsHash
+				? 'it requests different permissions'
+				: undefined,
+		].filter((reason) => reason !== undefined);
 		// Approvals are stored in canonical form (`~` resolved): compare the
 		// manifest's permissions in that form too, or every path permission
 		// would be named as newly requested.
-		const approved = new Set(agent.approvedPermissions);
+		const approved = new Set(approvedPermissions);
 		const unapproved = manifest.manifest.permissions.filter((p) => {
 			const parsed = parsePermission(p, bases);
 			return !approved.has(parsed.ok ? formatPermission(parsed.value) : p);
@@ -77,7 +84,7 @@ export function assertRunnable(
 			{ hint: `build it: agentspace agents build ${id}` },
 		);
 	}
-	const approved = agent.approvedPermissions.map((text) => {
+	const approved = approvedPermissions.map((text) => {
 		const parsed = parsePermission(text, bases);
 		if (!parsed.ok) {
 			throw new ConflictError(

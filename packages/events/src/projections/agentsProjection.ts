@@ -1,7 +1,13 @@
 import type { EventOfType } from '../catalogue/catalogue.js';
+import { approvalHoldsSql } from './approvalState.js';
 import { defineProjection } from './defineProjection.js';
 import { jsonColumn } from './json.js';
 import type { ProjectionContext } from './projectionContext.js';
+
+// The approval rule (approvalState.ts) as SQL: for the row as it is, and for
+// the row an upsert is about to write (its approval, the new manifest's hashes).
+const APPROVAL_HOLDS = approvalHoldsSql();
+const REINSTALLED_AS_APPROVED = approvalHoldsSql({ approval: 'agents', manifest: 'excluded' });
 
 type ManifestEvent = EventOfType<'agent_discovered' | 'agent_updated' | 'agent_installed'>;
 
@@ -26,8 +32,7 @@ function upsertManifest(
 			status = CASE WHEN ? IS NULL THEN (CASE WHEN agents.status = 'uninstalled' THEN 'discovered' ELSE agents.status END)
 				WHEN agents.status = 'running' THEN 'running'
 				-- Re-installed with the very manifest that was approved: still enabled.
-				WHEN agents.approved_permissions IS NOT NULL AND agents.approved_manifest_hash = excluded.manifest_hash
-					AND agents.approved_permissions_hash = excluded.permissions_hash THEN 'enabled'
+				WHEN ${REINSTALLED_AS_APPROVED} THEN 'enabled'
 				ELSE excluded.status END,
 			install_path = CASE WHEN ? THEN excluded.install_path ELSE agents.install_path END,
 			installed_ref = CASE WHEN ? THEN excluded.installed_ref ELSE agents.installed_ref END,
@@ -109,8 +114,7 @@ export const agentsProjection = defineProjection({
 			context.run(
 				`UPDATE agents SET build_status = 'built', built_at = ?, build_error = NULL,
 					status = CASE WHEN status NOT IN ('installed', 'build_failed') THEN status
-						WHEN approved_permissions IS NOT NULL AND approved_manifest_hash = manifest_hash
-							AND approved_permissions_hash = permissions_hash THEN 'enabled'
+						WHEN ${APPROVAL_HOLDS} THEN 'enabled'
 						ELSE 'built' END,
 					updated_at = ?
 				WHERE agent_id = ?`,
