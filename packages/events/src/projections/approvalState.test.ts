@@ -1,8 +1,5 @@
-import { createInMemoryDb } from '@agentspace/db';
 import { describe, expect, it } from 'vitest';
-import type { EventPayloadInput, EventType } from '../catalogue/catalogue.js';
-import { createEvent } from '../createEvent.js';
-import { EventStore } from '../store/EventStore.js';
+import { event, expectRows, projectionSpec, type SpecEvent } from '../testing/projectionSpec.js';
 import { type ApprovalColumns, approvalHoldsSql, approvalState } from './approvalState.js';
 
 // The one rule "the approval still matches the manifest", case by case,
@@ -15,8 +12,6 @@ const B = 'b'.repeat(64);
 const P = 'c'.repeat(64);
 const Q = 'd'.repeat(64);
 
-type Given = { [T in EventType]: { type: T; payload: EventPayloadInput<T> } }[EventType];
-
 const manifest = (manifest_hash: string, permissions_hash: string) => ({
 	agent_id: 'echo',
 	name: 'Echo',
@@ -26,40 +21,31 @@ const manifest = (manifest_hash: string, permissions_hash: string) => ({
 	permissions_hash,
 	requested_permissions: ['network:egress:example.com'],
 });
-const installed = (m: string, p: string): Given => ({
-	type: 'agent_installed',
-	payload: {
+const installed = (m: string, p: string) =>
+	event('agent_installed', {
 		...manifest(m, p),
 		source: 'https://example.com/echo.git',
 		commit: '1'.repeat(40),
 		install_path: '/h/agents/echo/src',
 		permissions_changed: false,
-	},
-});
-const discovered = (m: string, p: string): Given => ({
-	type: 'agent_updated',
-	payload: { ...manifest(m, p), previous_manifest_hash: B },
-});
-const enabled = (manifest_hash: string, permissions_hash: string): Given => ({
-	type: 'agent_enabled',
-	payload: {
+	});
+const discovered = (m: string, p: string) =>
+	event('agent_updated', { ...manifest(m, p), previous_manifest_hash: B });
+const enabled = (manifest_hash: string, permissions_hash: string) =>
+	event('agent_enabled', {
 		agent_id: 'echo',
 		approved_permissions: ['network:egress:example.com'],
 		manifest_hash,
 		permissions_hash,
-	},
-});
-const revoked: Given = { type: 'agent_permissions_revoked', payload: { agent_id: 'echo' } };
-const built: Given = {
-	type: 'agent_built',
-	payload: { agent_id: 'echo', build_id: 'b1', duration_ms: 5 },
-};
+	});
+const revoked = event('agent_permissions_revoked', { agent_id: 'echo' });
+const built = event('agent_built', { agent_id: 'echo', build_id: 'b1', duration_ms: 5 });
 
 interface Case {
 	readonly name: string;
-	readonly given: readonly Given[];
+	readonly given: readonly SpecEvent[];
 	/** An event whose status depends on the rule: a (re-)install or a build. */
-	readonly when: Given;
+	readonly when: SpecEvent;
 	readonly status: string;
 	readonly approval: 'none' | 'approved' | 'drifted';
 }
@@ -131,18 +117,27 @@ const CASES: readonly Case[] = [
 	},
 ];
 
-describe('the approval rule', () => {
-	it.each(CASES)('$name: $status, $approval', async ({ given, when, status, approval }) => {
-		const db = createInMemoryDb();
-		const store = EventStore.fromDb(db);
-		for (const event of [...given, when]) {
-			await store.append(createEvent(event.type, { project_key: '/p', ...event.payload } as never));
-		}
-		const row = db.$client
-			.prepare(`SELECT *, (${approvalHoldsSql()}) AS holds FROM agents WHERE agent_id = 'echo'`)
-			.get() as ApprovalColumns & { status: string; holds: number };
+const given = projectionSpec();
 
-		expect({ status: row.status, approval: approvalState(row) }).toEqual({ status, approval });
-		expect(row.holds === 1).toBe(approval === 'approved');
-	});
+describe('the approval rule', () => {
+	it.each(CASES)(
+		'$name: $status, $approval',
+		async ({ given: history, when, status, approval }) => {
+			await given(history)
+				.when(when)
+				.thenExpect(
+					// The projection's SQL decided the status…
+					expectRows('SELECT status FROM agents', [{ status }]),
+					// …the catalogue reads the approval through the TypeScript rule…
+					(db) => {
+						const row = db.$client.prepare('SELECT * FROM agents').get() as ApprovalColumns;
+						expect(approvalState(row)).toBe(approval);
+					},
+					// …and the SQL condition agrees with it on the same row.
+					expectRows(`SELECT (${approvalHoldsSql()}) AS holds FROM agents`, [
+						{ holds: approval === 'approved' ? 1 : 0 },
+					]),
+				);
+		},
+	);
 });
