@@ -1,5 +1,6 @@
-import { CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import type { RunAction } from './action.js';
+import { createCliLogger } from './cliLogger.js';
 import { createContext } from './context.js';
 import { ExitCode } from './exitCodes.js';
 import { buildProgram, globalOptions } from './program.js';
@@ -9,18 +10,29 @@ import { reportError, writeJsonError } from './reportError.js';
 export async function main(argv: readonly string[], version: string): Promise<number> {
 	let exitCode: number = ExitCode.Ok;
 	let json = argv.includes('--json');
+	const log = createCliLogger();
 
 	const run: RunAction = async (command, action) => {
 		const globals = globalOptions(command);
 		json = globals.json === true;
+		const name = commandName(command);
+		const started = performance.now();
+		log.info('command started', { command: name, version });
 		try {
-			exitCode = (await action(createContext(globals))) ?? ExitCode.Ok;
+			const ctx = createContext(globals, process.env, log);
+			log.debug('home', { home: ctx.home, json });
+			exitCode = (await action(ctx)) ?? ExitCode.Ok;
 		} catch (error) {
-			exitCode = reportError(error, json);
+			exitCode = reportError(error, json, log);
 		}
+		log.info('command finished', {
+			command: name,
+			exitCode,
+			durationMs: Math.round(performance.now() - started),
+		});
 	};
 
-	const program = buildProgram(version, run);
+	const program = buildProgram(version, run, log);
 
 	if (argv.length <= 2) {
 		program.outputHelp();
@@ -36,7 +48,14 @@ export async function main(argv: readonly string[], version: string): Promise<nu
 			if (json) writeJsonError({ code: 'USAGE', message: error.message.replace(/^error: /, '') });
 			return ExitCode.Usage;
 		}
-		return reportError(error, json);
+		return reportError(error, json, log);
 	}
 	return exitCode;
+}
+
+/** `agents list` for the command `agentspace agents list`. */
+function commandName(command: Command): string {
+	const names: string[] = [];
+	for (let at: Command | null = command; at?.parent; at = at.parent) names.unshift(at.name());
+	return names.join(' ');
 }

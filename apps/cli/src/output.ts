@@ -49,6 +49,11 @@ export interface OutputOptions {
 	readonly color: boolean;
 	/** Draw progress lines: stderr is a terminal. Default false. */
 	readonly progress?: boolean;
+	/**
+	 * Write notes and progress on stderr. Default true; false when
+	 * `AGENTSPACE_LOG` is `error` or `silent` (see cliLogger.ts).
+	 */
+	readonly notes?: boolean;
 	readonly stdout?: NodeJS.WritableStream;
 	readonly stderr?: NodeJS.WritableStream;
 }
@@ -137,11 +142,13 @@ export function createOutput(options: OutputOptions): Output {
 			if (options.json) stdout.write(`${JSON.stringify(value)}\n`);
 		},
 		note(text) {
-			stderr.write(`${text}\n`);
+			if (options.notes !== false) stderr.write(`${text}\n`);
 		},
 		progress(text) {
 			// Carriage return and erase-line: each update overwrites the last.
-			if (options.progress === true) stderr.write(`\r\u001b[K${text ?? ''}`);
+			if (options.progress === true && options.notes !== false) {
+				stderr.write(`\r\u001b[K${text ?? ''}`);
+			}
 		},
 	};
 }

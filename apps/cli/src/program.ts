@@ -1,5 +1,7 @@
+import type { Logger } from '@agentspace/core';
 import { Command } from 'commander';
 import type { RunAction } from './action.js';
+import { createCliLogger } from './cliLogger.js';
 import { registerAgentsCommands } from './commands/agents/register.js';
 import { registerAuditCommands } from './commands/audit/register.js';
 import { registerConfigCommands } from './commands/config/register.js';
@@ -9,8 +11,15 @@ import { registerEventsCommands } from './commands/events/register.js';
 import { registerUiCommand } from './commands/ui/register.js';
 import type { GlobalOptions } from './context.js';
 
-/** Builds the `agentspace` command tree. `run` wraps every action (context, errors, exit code). */
-export function buildProgram(version: string, run: RunAction): Command {
+/**
+ * Builds the `agentspace` command tree. `run` wraps every action (context,
+ * errors, exit code); `log`'s level decides whether usage errors are printed.
+ */
+export function buildProgram(
+	version: string,
+	run: RunAction,
+	log: Logger = createCliLogger(),
+): Command {
 	const program = new Command('agentspace')
 		.description('AgentSpace: a local-first control plane for AI agents')
 		.version(version, '-V, --version', 'print the version')
@@ -43,6 +52,7 @@ Exit codes are listed in specs/cli.md.`,
 		.exitOverride()
 		.configureOutput({
 			outputError: (message, write) => {
+				if (!log.enabled('error')) return;
 				write(message.replace(/^error: /, 'error[USAGE]: '));
 				write('hint: run the command with --help to see its usage and examples\n');
 			},

@@ -1,28 +1,42 @@
-import { isAgentSpaceError } from '@agentspace/core';
+import { isAgentSpaceError, type Logger } from '@agentspace/core';
 import { asDamagedDatabaseError } from '@agentspace/db';
+import { createCliLogger } from './cliLogger.js';
 import { ExitCode, type ExitCodeValue, exitCodeFor } from './exitCodes.js';
 
 /**
  * Prints an error as `error[CODE]: message` plus its hint on stderr and, in
  * `--json` mode, `{"error": {...}}` on stdout, then returns the exit code.
- * The only place errors become text: libraries only throw.
+ * The only place errors become text: libraries only throw. `log`'s level
+ * (`AGENTSPACE_LOG`) decides what reaches stderr: the error and its hint from
+ * `error` down, an internal error's stack trace at `debug`, nothing when
+ * `silent`. The exit code and the `--json` document never depend on it.
  */
-export function reportError(error: unknown, json: boolean): ExitCodeValue {
+export function reportError(
+	error: unknown,
+	json: boolean,
+	log: Logger = createCliLogger(),
+): ExitCodeValue {
 	// A table dropped under a running command: a damaged database, not a bug.
 	const damaged = isAgentSpaceError(error) ? undefined : asDamagedDatabaseError(error);
-	if (damaged !== undefined) return reportError(damaged, json);
+	if (damaged !== undefined) return reportError(damaged, json, log);
+	const shown = log.enabled('error');
 	if (isAgentSpaceError(error)) {
-		process.stderr.write(`error[${error.code}]: ${error.message}\n`);
-		if (error.hint !== undefined) process.stderr.write(`hint: ${error.hint}\n`);
+		if (shown) {
+			process.stderr.write(`error[${error.code}]: ${error.message}\n`);
+			if (error.hint !== undefined) process.stderr.write(`hint: ${error.hint}\n`);
+		}
 		if (json) writeJsonError(error.toJSON());
 		return exitCodeFor(error.code);
 	}
 	const message = error instanceof Error ? error.message : String(error);
-	process.stderr.write(`error[INTERNAL]: ${message}\n`);
-	process.stderr.write(
-		'hint: this is a bug in AgentSpace; rerun with AGENTSPACE_LOG=debug and report it with the output\n',
-	);
-	if (process.env.AGENTSPACE_LOG === 'debug' && error instanceof Error && error.stack) {
+	if (shown) {
+		process.stderr.write(`error[INTERNAL]: ${message}\n`);
+		process.stderr.write(
+			'hint: this is a bug in AgentSpace; rerun with AGENTSPACE_LOG=debug and report it with the output\n',
+		);
+	}
+	// The raw stack, not a JSON log line: it is meant to be pasted into a bug report.
+	if (log.enabled('debug') && error instanceof Error && error.stack) {
 		process.stderr.write(`${error.stack}\n`);
 	}
 	if (json) writeJsonError({ code: 'INTERNAL', message });

@@ -58,6 +58,19 @@ describe('createLogger', () => {
 		});
 	});
 
+	it.each([
+		['debug', ['debug', 'info', 'warn', 'error']],
+		['info', ['info', 'warn', 'error']],
+		['warn', ['warn', 'error']],
+		['error', ['error']],
+		['silent', []],
+	] as const)('at level %s says which levels it writes: %j', (level, written) => {
+		const { logger } = capture({ level });
+		const levels = ['debug', 'info', 'warn', 'error'] as const;
+		expect(levels.filter((l) => logger.enabled(l))).toEqual(written);
+		expect(logger.child('c').enabled('error')).toBe(level !== 'silent');
+	});
+
 	it('silent writes nothing', () => {
 		const { logger, lines } = capture({ level: 'silent' });
 		logger.error('x');

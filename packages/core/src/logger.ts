@@ -22,6 +22,12 @@ export interface Logger {
 	info(message: string, fields?: LogFields): void;
 	warn(message: string, fields?: LogFields): void;
 	error(message: string, fields?: LogFields): void;
+	/**
+	 * True when a line at `level` would be written: for output that is not a
+	 * log line but follows the same level (the CLI's error and note lines), and
+	 * to skip building fields nobody will see.
+	 */
+	enabled(level: Exclude<LogLevel, 'silent'>): boolean;
 	/** A logger named `<name>:<child>` with the same level and sink. */
 	child(name: string): Logger;
 }
@@ -52,8 +58,9 @@ export function createLogger(name: string, options: LoggerOptions = {}): Logger 
 	const write = options.write ?? ((line: string) => process.stderr.write(line));
 	const threshold = LEVEL_RANK[level];
 
+	const enabled = (lineLevel: Exclude<LogLevel, 'silent'>) => LEVEL_RANK[lineLevel] >= threshold;
 	const emit = (lineLevel: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields) => {
-		if (LEVEL_RANK[lineLevel] < threshold) return;
+		if (!enabled(lineLevel)) return;
 		// Logs reach files and terminals: secrets are removed before they are written.
 		const record = {
 			time: new Date().toISOString(),
@@ -72,6 +79,7 @@ export function createLogger(name: string, options: LoggerOptions = {}): Logger 
 		info: (message, fields) => emit('info', message, fields),
 		warn: (message, fields) => emit('warn', message, fields),
 		error: (message, fields) => emit('error', message, fields),
+		enabled,
 		child: (childName) => createLogger(`${name}:${childName}`, { ...options, level }),
 	};
 }

@@ -1,6 +1,8 @@
-import { constantTimeEqual } from '@agentspace/core';
+import type { ChangeActor } from '@agentspace/agents';
+import { isAuthError } from '@agentspace/core';
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { authenticateLogin } from '../security/authenticate.js';
 import { readForm, refuseMalformed } from '../security/readForm.js';
 import { auditRefusal } from '../security/refuseRequest.js';
 import { sessionCookieName } from '../security/requestGuards.js';
@@ -17,13 +19,12 @@ import { LoginPage } from '../views/loginPage.js';
  */
 export function registerLoginRoutes(app: Hono<UiEnv>, deps: AdminUiDeps): void {
 	const logIn = async (c: Context<UiEnv>, token: string | undefined, how: string) => {
-		const actor =
-			token === undefined || token === ''
-				? undefined
-				: (deps.sessions.redeemLoginToken(token) ??
-					(constantTimeEqual(token, deps.authToken) ? deps.owner : undefined));
-		if (actor === undefined) {
-			auditRefusal(c, deps, 'login', `login with an invalid, used or expired token (${how})`);
+		let actor: ChangeActor;
+		try {
+			actor = authenticateLogin(deps, token, how);
+		} catch (error) {
+			if (!isAuthError(error)) throw error;
+			auditRefusal(c, deps, 'login', error.message);
 			return c.html(
 				<LoginPage problem="That login link or token is not valid: it was used already, has expired, or was mistyped. Run `agentspace ui` for a new link." />,
 				403,

@@ -1,10 +1,12 @@
-import { constantTimeEqual } from '@agentspace/core';
+import { constantTimeEqual, isAuthError } from '@agentspace/core';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { type AdminUiDeps, UI_HOSTNAME, type UiEnv, uiAddress, uiUrl } from '../uiContext.js';
+import { authenticateSession } from './authenticate.js';
 import { sentHost } from './hostShield.js';
 import { readForm, refuseMalformed } from './readForm.js';
 import { auditRefusal, type RefusalKind, refuseRequest } from './refuseRequest.js';
+import type { UiSession } from './sessionStore.js';
 
 /** The names the UI answers to (with the port; browsers leave out `:80`). */
 export function uiHosts(port: number): readonly string[] {
@@ -119,19 +121,21 @@ export function sessionGuard(deps: AdminUiDeps): MiddlewareHandler<UiEnv> {
 	const cookie = sessionCookieName(deps.port);
 	return async (c, next) => {
 		const id = getCookie(c, cookie);
-		const session = id === undefined ? undefined : deps.sessions.touch(id);
-		if (session === undefined) {
+		let session: UiSession;
+		try {
+			session = authenticateSession(deps.sessions, id);
+		} catch (error) {
+			if (!isAuthError(error)) throw error;
 			const kind = id === undefined ? 'no-session' : 'expired-session';
-			const reason = id === undefined ? 'no session' : 'expired or unknown session';
 			if (!isStateChanging(c.req.method)) {
-				auditRefusal(c, deps, kind, reason);
+				auditRefusal(c, deps, kind, error.message);
 				return c.redirect('/login', 303);
 			}
 			return refuseRequest(c, deps, {
 				kind,
 				status: 401,
-				reason,
-				hint: 'log in again: run `agentspace ui` for a new login link',
+				reason: error.message,
+				hint: error.hint ?? '',
 			});
 		}
 		c.set('session', session);
