@@ -20,24 +20,6 @@ export type {
 } from './catalog/recordChange.js';
 export { recordChange, recordDenial } from './catalog/recordChange.js';
 export { requireAgent, requireInstalled } from './catalog/requireAgent.js';
-export type { DaemonConnection } from './daemon/daemonClient.js';
-export { callDaemon, DaemonNotRunningError, isDaemonNotRunning } from './daemon/daemonClient.js';
-export type { DaemonPaths } from './daemon/daemonPaths.js';
-export { daemonPaths } from './daemon/daemonPaths.js';
-export type { DaemonResponse, DaemonResults } from './daemon/daemonProtocol.js';
-export type { DaemonMethod, DaemonParams } from './daemon/daemonRequestSchema.js';
-export { DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from './daemon/daemonServer.js';
-export type {
-	DaemonLauncher,
-	HostedUi,
-	HostedUiFactory,
-	UiOpened,
-} from './daemon/hostedUi.js';
-export type { LostRun, ReconcileOptions } from './daemon/reconcileRuns.js';
-export { reconcileRuns } from './daemon/reconcileRuns.js';
-export type { DaemonOptions, RunningDaemon } from './daemon/runDaemon.js';
-export { runDaemon } from './daemon/runDaemon.js';
-export type { StoppedAgent, SupervisedAgent } from './daemon/supervisedAgent.js';
 export type { DiscoverOptions, DiscoveryResult } from './discovery/discoverAgents.js';
 export { discoverAgents } from './discovery/discoverAgents.js';
 export type {
@@ -141,3 +123,8 @@ export type { SandboxPolicy, SandboxPolicyInput } from './sandbox/sandboxPolicy.
 export { sandboxPolicyFor } from './sandbox/sandboxPolicy.js';
 export type { SandboxReadiness } from './sandbox/sandboxReadiness.js';
 export { sandboxReadiness } from './sandbox/sandboxReadiness.js';
+export type { LostRun, ReconcileOptions } from './supervisor/reconcileRuns.js';
+export { reconcileRuns } from './supervisor/reconcileRuns.js';
+export type { StoppedAgent, SupervisedAgent } from './supervisor/supervisedAgent.js';
+export type { RunRequest, SharedSuperviseOptions } from './supervisor/supervisorRegistry.js';
+export { SupervisorRegistry } from './supervisor/supervisorRegistry.js';

@@ -1,19 +1,16 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { type ChangeActor, discoverAgents, getAgent, installAgent } from '@agentspace/agents';
+import { generateAuthToken, isAgentSpaceError } from '@agentspace/core';
 import {
-	type ChangeActor,
 	callDaemon,
 	type DaemonConnection,
 	daemonPaths,
-	discoverAgents,
-	getAgent,
-	installAgent,
 	type RunningDaemon,
 	runDaemon,
 	type UiOpened,
-} from '@agentspace/agents';
-import { generateAuthToken, isAgentSpaceError } from '@agentspace/core';
+} from '@agentspace/daemon';
 import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
 import { queryEvents } from '@agentspace/events';
 import {
@@ -205,7 +202,13 @@ describe('admin UI: where it listens', () => {
 		const host = createUiHost({
 			db: otherDb,
 			home: temp.home,
-			launcher: { run: () => Promise.reject(), stop: () => Promise.reject(), list: () => [] },
+			launcher: {
+				run: () => Promise.reject(),
+				stop: () => Promise.reject(),
+				stopAll: () => Promise.reject(),
+				supervised: () => undefined,
+				list: () => [],
+			},
 			authToken: token,
 			owner: actor,
 			env: {},

@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import type { ChangeActor, HostedUi } from '@agentspace/agents';
+import type { ChangeActor } from '@agentspace/agents';
 import { generateAuthToken } from '@agentspace/core';
+import type { HostedUi } from '@agentspace/daemon';
 import { type AgentSpaceDb, closeDb, openDb, recordAuditEvent } from '@agentspace/db';
 import { computeAuditHash } from '@agentspace/db/testing';
 import { createTempHome, freePort, type TempHome } from '@agentspace/testing';

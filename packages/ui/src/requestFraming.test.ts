@@ -1,7 +1,8 @@
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { type ChangeActor, getAgent, type HostedUi, installAgent } from '@agentspace/agents';
+import { type ChangeActor, getAgent, installAgent } from '@agentspace/agents';
 import { generateAuthToken } from '@agentspace/core';
+import type { HostedUi } from '@agentspace/daemon';
 import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
 import {
 	createFixtureAgentRepo,

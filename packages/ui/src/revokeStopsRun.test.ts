@@ -1,17 +1,14 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
+import { type ChangeActor, enableAgent, installAgent, isProcessAlive } from '@agentspace/agents';
+import { generateAuthToken } from '@agentspace/core';
 import {
-	type ChangeActor,
 	callDaemon,
 	type DaemonConnection,
 	daemonPaths,
-	enableAgent,
-	installAgent,
-	isProcessAlive,
 	type RunningDaemon,
 	runDaemon,
-} from '@agentspace/agents';
-import { generateAuthToken } from '@agentspace/core';
+} from '@agentspace/daemon';
 import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
 import {
 	createRunFixtureAgentRepo,

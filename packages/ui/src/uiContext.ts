@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { ChangeActor, DaemonLauncher } from '@agentspace/agents';
+import type { ChangeActor } from '@agentspace/agents';
+import type { DaemonLauncher } from '@agentspace/daemon';
 import type { AgentSpaceDb, DenialThrottle } from '@agentspace/db';
 import type { AuditVerifier } from './auditVerifier.js';
 import type { Form } from './security/form.js';

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
-import type { ChangeActor, DaemonLauncher, HostedUi, UiOpened } from '@agentspace/agents';
+import type { ChangeActor } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
+import type { DaemonLauncher, HostedUi, UiOpened } from '@agentspace/daemon';
 import { type AgentSpaceDb, DenialThrottle } from '@agentspace/db';
 import { createAdminApp } from './adminApp.js';
 import { AuditVerifier } from './auditVerifier.js';

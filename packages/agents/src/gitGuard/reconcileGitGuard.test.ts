@@ -1,33 +1,31 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateAuthToken } from '@agentspace/core';
 import { type AgentSpaceDb, getAuditEvents } from '@agentspace/db';
 import type { GitRepo } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordChange } from '../catalog/recordChange.js';
-import { type RunningDaemon, runDaemon } from '../daemon/runDaemon.js';
+import { reconcileRuns } from '../supervisor/reconcileRuns.js';
 import { installRunAgent } from '../testSupport/installRunAgent.js';
 import { openTempHomeDb, type TempHomeDb } from '../testSupport/tempHomeDb.js';
 import { gitGuardSnapshotPath, writeGitGuardSnapshot } from './gitGuardSnapshot.js';
 import { protectGitDirs } from './protectGitDirs.js';
 
 // A supervisor that dies (kill -9 of the daemon or of a foreground run) never
-// checks its run's git directories: the next daemon does, from the snapshot.
+// checks its run's git directories: the next daemon does, from the snapshot, in
+// reconcileRuns (which @agentspace/daemon's supervisor service runs at start with the home).
+const DAEMON = { type: 'system', id: 'agentspace-daemon' } as const;
 const actor = { type: 'human', id: 'tester' } as const;
 let temp: TempHomeDb;
 let db: AgentSpaceDb;
 let repo: GitRepo;
-let daemon: RunningDaemon | undefined;
 
 beforeEach(async () => {
 	temp = openTempHomeDb('git-guard-reconcile');
 	db = temp.db;
 	repo = await installRunAgent({ db, home: temp.home, actor });
 });
-afterEach(async () => {
-	await daemon?.close(0);
-	daemon = undefined;
+afterEach(() => {
 	repo.cleanup();
 	temp.cleanup();
 });
@@ -64,7 +62,7 @@ describe('a lost run', () => {
 			mode: 0o755,
 		});
 
-		daemon = await runDaemon({ db, home: temp.home, token: generateAuthToken(), env: process.env });
+		await reconcileRuns(db, { actor: DAEMON, home: temp.home });
 
 		expect(existsSync(join(planted, '.git', 'hooks', 'post-checkout'))).toBe(false);
 		const [entry] = await getAuditEvents(db, { type: 'security.git_neutralised' });
@@ -113,7 +111,7 @@ describe('an ended run whose check was incomplete', () => {
 			mode: 0o755,
 		});
 
-		daemon = await runDaemon({ db, home: temp.home, token: generateAuthToken(), env: process.env });
+		await reconcileRuns(db, { actor: DAEMON, home: temp.home });
 
 		expect(existsSync(join(planted, '.git', 'hooks', 'post-checkout'))).toBe(false);
 		const [entry] = await getAuditEvents(db, { type: 'security.git_neutralised' });

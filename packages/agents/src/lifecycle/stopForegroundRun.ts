@@ -1,9 +1,9 @@
 import { AgentSpaceError } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
-import type { StoppedAgent } from '../daemon/supervisedAgent.js';
 import { currentRuns, isRunRecordedRunning } from '../launcher/currentRun.js';
 import { isProcessAlive } from '../process/isProcessAlive.js';
 import { isSupervisorAlive } from '../process/isSupervisorAlive.js';
+import type { StoppedAgent } from '../supervisor/supervisedAgent.js';
 
 /** A run some process other than the caller supervises (a foreground `agents run`). */
 export interface ForegroundRun {

@@ -1,14 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import {
-	callDaemon,
-	daemonPaths,
-	isProcessAlive,
-	type SupervisedAgent,
-	sandboxReadiness,
-} from '@agentspace/agents';
+import { isProcessAlive, type SupervisedAgent, sandboxReadiness } from '@agentspace/agents';
 import { getOrCreateAuthToken } from '@agentspace/core';
+import { callDaemon, daemonPaths } from '@agentspace/daemon';
 import {
 	createGitRepo,
 	createTempHome,

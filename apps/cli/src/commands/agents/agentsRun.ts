@@ -1,12 +1,12 @@
 import {
 	assertRunnable,
-	callDaemon,
 	callerVariables,
 	RESTART_POLICIES,
 	type RestartPolicy,
 	superviseAgent,
 } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
+import { callDaemon } from '@agentspace/daemon';
 import type { ActionResult } from '../../action.js';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';

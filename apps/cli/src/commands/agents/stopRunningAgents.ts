@@ -1,12 +1,12 @@
 import {
 	type ChangeActor,
-	callDaemon,
 	type ForegroundRun,
 	foregroundRuns,
 	requireAgent,
 	type StoppedAgent,
 	stopForegroundRun,
 } from '@agentspace/agents';
+import { callDaemon } from '@agentspace/daemon';
 import { openExistingHomeDb } from '../../homeDb.js';
 import { daemonStatusOrUndefined, listeningDaemonConnection } from '../daemon/daemonConnection.js';
 

@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { AgentSpaceError, ensureHomeDirs, getOrCreateAuthToken, homePaths } from '@agentspace/core';
 import {
 	callDaemon,
 	type DaemonConnection,
 	type DaemonResults,
 	daemonPaths,
 	isDaemonNotRunning,
-} from '@agentspace/agents';
-import { AgentSpaceError, ensureHomeDirs, getOrCreateAuthToken, homePaths } from '@agentspace/core';
+} from '@agentspace/daemon';
 
 /** The socket and token of a home's daemon (the token is created on first use). */
 export async function daemonConnection(

@@ -1,11 +1,11 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '@agentspace/agents';
+import { DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '@agentspace/daemon';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../testCli.js';
 
 // `daemon --help` describes what the daemon's socket does under a flood
-// (packages/agents/src/daemon/daemonServer.ts): its numbers are the server's,
+// (packages/daemon/src/daemonServer.ts): its numbers are the server's,
 // and only connections still waiting for their request are ever evicted.
 describe('agentspace daemon --help', () => {
 	const result = runCli(join(tmpdir(), 'agentspace-daemon-help-unused'), ['daemon', '--help']);

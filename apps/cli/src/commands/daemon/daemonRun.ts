@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { runDaemon } from '@agentspace/agents';
 import { getOrCreateAuthToken } from '@agentspace/core';
+import { runDaemon } from '@agentspace/daemon';
 import type { ActionResult } from '../../action.js';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';

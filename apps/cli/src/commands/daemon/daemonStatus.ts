@@ -1,4 +1,4 @@
-import { daemonPaths } from '@agentspace/agents';
+import { daemonPaths } from '@agentspace/daemon';
 import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
 import { daemonStatusOrUndefined, listeningDaemonConnection } from './daemonConnection.js';

@@ -1,5 +1,6 @@
-import { callDaemon, isProcessAlive } from '@agentspace/agents';
+import { isProcessAlive } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
+import { callDaemon } from '@agentspace/daemon';
 import type { ActionResult } from '../../action.js';
 import { cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';

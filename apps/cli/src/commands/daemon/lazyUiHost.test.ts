@@ -1,4 +1,5 @@
-import type { ChangeActor, DaemonLauncher, HostedUi, UiOpened } from '@agentspace/agents';
+import type { ChangeActor } from '@agentspace/agents';
+import type { DaemonLauncher, HostedUi, UiOpened } from '@agentspace/daemon';
 import { describe, expect, it } from 'vitest';
 import { lazyUiHost } from './lazyUiHost.js';
 

@@ -1,5 +1,5 @@
-import type { DaemonLauncher, HostedUi } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
+import type { DaemonLauncher, HostedUi } from '@agentspace/daemon';
 import type { UiHostOptions } from '@agentspace/ui';
 
 /** What it needs of `@agentspace/ui`. */

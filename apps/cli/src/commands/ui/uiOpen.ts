@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { callDaemon, daemonPaths } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
+import { callDaemon, daemonPaths } from '@agentspace/daemon';
 import { DEFAULT_UI_PORT } from '@agentspace/ui';
 import type { ActionResult } from '../../action.js';
 import { cliActor } from '../../actor.js';

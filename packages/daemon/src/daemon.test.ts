@@ -1,6 +1,13 @@
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
+import {
+	enableAgent,
+	getAgent,
+	installAgent,
+	isProcessAlive,
+	recordChange,
+} from '@agentspace/agents';
 import { generateAuthToken } from '@agentspace/core';
 import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
 import { queryEvents } from '@agentspace/events';
@@ -13,11 +20,6 @@ import {
 	type TempHome,
 } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getAgent } from '../catalog/agentRecord.js';
-import { recordChange } from '../catalog/recordChange.js';
-import { enableAgent } from '../enable/enableAgent.js';
-import { installAgent } from '../install/installAgent.js';
-import { isProcessAlive } from '../process/isProcessAlive.js';
 import { callDaemon, type DaemonConnection } from './daemonClient.js';
 import { daemonPaths } from './daemonPaths.js';
 import { type RunningDaemon, runDaemon } from './runDaemon.js';

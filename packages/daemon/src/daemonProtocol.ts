@@ -1,6 +1,6 @@
+import type { StoppedAgent, SupervisedAgent } from '@agentspace/agents';
 import type { DaemonMethod } from './daemonRequestSchema.js';
 import type { UiOpened } from './hostedUi.js';
-import type { StoppedAgent, SupervisedAgent } from './supervisedAgent.js';
 
 /**
  * The daemon's socket protocol: one JSON request per line (`{ token, method,

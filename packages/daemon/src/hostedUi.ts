@@ -1,6 +1,9 @@
-import type { ChangeActor } from '../catalog/recordChange.js';
-import type { RestartPolicy } from '../launcher/restartPolicy.js';
-import type { StoppedAgent, SupervisedAgent } from './supervisedAgent.js';
+import type {
+	ChangeActor,
+	RestartPolicy,
+	StoppedAgent,
+	SupervisedAgent,
+} from '@agentspace/agents';
 
 /**
  * What the daemon lends a web UI it hosts: the same supervisor the CLI's

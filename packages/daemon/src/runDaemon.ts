@@ -1,17 +1,21 @@
 import { mkdirSync } from 'node:fs';
+import {
+	type ChangeActor,
+	DEFAULT_STOP_GRACE_MS,
+	type LostRun,
+	reconcileRuns,
+	type SharedSuperviseOptions,
+	type StoppedAgent,
+	SupervisorRegistry,
+} from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
-import type { ChangeActor } from '../catalog/recordChange.js';
-import { DEFAULT_STOP_GRACE_MS } from '../launcher/startAgentProcess.js';
 import { acquireDaemonLock } from './daemonLock.js';
 import { daemonPaths } from './daemonPaths.js';
 import { DAEMON_ACTOR } from './daemonProtocol.js';
 import type { CheckedDaemonRequest } from './daemonRequestSchema.js';
 import { type DaemonSocket, listenDaemonSocket } from './daemonServer.js';
 import type { HostedUi, HostedUiFactory } from './hostedUi.js';
-import { type LostRun, reconcileRuns } from './reconcileRuns.js';
-import type { StoppedAgent } from './supervisedAgent.js';
-import { type SharedSuperviseOptions, SupervisorRegistry } from './supervisorRegistry.js';
 
 /** Options of {@link runDaemon}. */
 export interface DaemonOptions {

@@ -1,6 +1,6 @@
+import { RESTART_POLICIES } from '@agentspace/agents';
 import { ActorSchema } from '@agentspace/events';
 import { z } from 'zod';
-import { RESTART_POLICIES } from '../launcher/restartPolicy.js';
 import { MAX_REQUEST_BYTES } from './maxRequestBytes.js';
 
 const AgentId = z.string().min(1).max(128);

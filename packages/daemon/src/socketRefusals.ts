@@ -1,5 +1,5 @@
+import { recordDenial } from '@agentspace/agents';
 import { type AgentSpaceDb, DenialThrottle } from '@agentspace/db';
-import { recordDenial } from '../catalog/recordChange.js';
 import { DAEMON_ACTOR } from './daemonProtocol.js';
 
 /**

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { generateAuthToken } from '@agentspace/core';
 import { type AgentSpaceDb, getAuditEvents } from '@agentspace/db';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTempHomeDb, type TempHomeDb } from '../testSupport/tempHomeDb.js';
 import { callDaemon } from './daemonClient.js';
 import { listenDaemonSocket } from './daemonServer.js';
 import { MAX_REQUEST_BYTES } from './maxRequestBytes.js';
 import { type DaemonOptions, type RunningDaemon, runDaemon } from './runDaemon.js';
+import { openTempHomeDb, type TempHomeDb } from './testSupport/daemonTestHome.js';
 
 // Floods through the daemon's socket (issue 11 §4): a real daemon on a real
 // Unix socket, real connections, the real audit log.

@@ -1,20 +1,22 @@
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { isProcessAlive, type SupervisedAgent, sandboxReadiness } from '@agentspace/agents';
 import { generateAuthToken } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
 import { queryEvents } from '@agentspace/events';
 import { type GitRepo, sandboxTestGate } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isProcessAlive } from '../process/isProcessAlive.js';
-import { sandboxReadiness } from '../sandbox/sandboxReadiness.js';
-import { installRunAgent } from '../testSupport/installRunAgent.js';
-import { openTempHomeDb, type TempHomeDb } from '../testSupport/tempHomeDb.js';
 import { callDaemon, type DaemonConnection } from './daemonClient.js';
 import { type RunningDaemon, runDaemon } from './runDaemon.js';
-import type { SupervisedAgent } from './supervisedAgent.js';
+import { installRunAgent, openTempHomeDb, type TempHomeDb } from './testSupport/daemonTestHome.js';
 
 // Needs the OS sandbox: skipped outside CI where its tools are missing (npm test says so once).
 const sandbox = sandboxTestGate(sandboxReadiness(), { file: import.meta.url });
-const HOST = fileURLToPath(new URL('../../dist/sandbox/sandboxHostMain.js', import.meta.url));
+// The built sandbox host's entry, beside the agents package's `./sandbox-host` export.
+const HOST = join(
+	dirname(createRequire(import.meta.url).resolve('@agentspace/agents/sandbox-host')),
+	'sandboxHostMain.js',
+);
 
 // A sandboxed start plans the sandbox (a short-lived planner process) before
 // the run is started and recorded. A stop that reaches the daemon then must

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { isProcessAlive } from '@agentspace/agents';
 import {
 	AgentSpaceError,
 	beginLockFileAttempt,
@@ -6,7 +7,6 @@ import {
 	type LockFileAttempt,
 	readLockFileHolder,
 } from '@agentspace/core';
-import { isProcessAlive } from '../process/isProcessAlive.js';
 
 /** A held daemon lock: release it when the daemon ends. */
 export interface DaemonLock {

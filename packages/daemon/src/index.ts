@@ -1,0 +1,11 @@
+export type { DaemonConnection } from './daemonClient.js';
+export { callDaemon, DaemonNotRunningError, isDaemonNotRunning } from './daemonClient.js';
+export type { DaemonPaths } from './daemonPaths.js';
+export { daemonPaths } from './daemonPaths.js';
+export type { DaemonResponse, DaemonResults } from './daemonProtocol.js';
+export { DAEMON_ACTOR } from './daemonProtocol.js';
+export type { DaemonMethod, DaemonParams } from './daemonRequestSchema.js';
+export { DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from './daemonServer.js';
+export type { DaemonLauncher, HostedUi, HostedUiFactory, UiOpened } from './hostedUi.js';
+export type { DaemonOptions, RunningDaemon } from './runDaemon.js';
+export { runDaemon } from './runDaemon.js';
