@@ -14,6 +14,8 @@ export interface RunFixtureAgentRepoOptions {
 	readonly permissions?: readonly string[];
 	/** The script committed as `agent.mjs`; the run fixture ({@link FIXTURE_RUN_AGENT}) by default. */
 	readonly script?: string;
+	/** Manifest fields over the ones above (e.g. `{ id: 'ticker', name: 'Ticker' }`). */
+	readonly manifest?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -29,6 +31,7 @@ export function createRunFixtureAgentRepo(options: RunFixtureAgentRepoOptions = 
 		build: undefined,
 		entrypoint: { command: 'node', args: ['agent.mjs', ...(options.args ?? [])] },
 		permissions: [...(options.permissions ?? [])],
+		...options.manifest,
 	});
 	repo.commit({ 'agent.mjs': options.script ?? readFileSync(FIXTURE_RUN_AGENT, 'utf8') });
 	return repo;
