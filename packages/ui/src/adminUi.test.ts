@@ -2,6 +2,7 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders } from '
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { type ChangeActor, discoverAgents, getAgent, installAgent } from '@agentspace/agents';
+import { type AgentScenario, agentScenario } from '@agentspace/agents/testing';
 import { generateAuthToken, isAgentSpaceError } from '@agentspace/core';
 import {
 	callDaemon,
@@ -18,8 +19,6 @@ import {
 	createTempHome,
 	fixtureAgentManifest,
 	freePort,
-	type GitRepo,
-	type TempHome,
 } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sessionCookieName } from './security/requestGuards.js';
@@ -28,9 +27,8 @@ import type { SessionLimits } from './security/sessionStore.js';
 import { createUiHost } from './uiHost.js';
 
 const actor: ChangeActor = { type: 'human', id: 'tester' };
-let temp: TempHome;
+let agent: AgentScenario;
 let db: AgentSpaceDb;
-let repo: GitRepo;
 let daemon: RunningDaemon;
 let connection: DaemonConnection;
 let token: string;
@@ -41,13 +39,13 @@ const PORT = await freePort(6);
 async function startDaemon(sessionLimits?: SessionLimits): Promise<void> {
 	daemon = await runDaemon({
 		db,
-		home: temp.home,
+		home: agent.home,
 		token,
 		env: { PATH: process.env.PATH },
 		ui: (launcher) =>
 			createUiHost({
 				db,
-				home: temp.home,
+				home: agent.home,
 				launcher,
 				authToken: token,
 				owner: { type: 'human', id: 'owner' },
@@ -55,22 +53,18 @@ async function startDaemon(sessionLimits?: SessionLimits): Promise<void> {
 				...(sessionLimits === undefined ? {} : { sessionLimits }),
 			}),
 	});
-	connection = { socket: daemonPaths(temp.home).socket, token };
+	connection = { socket: daemonPaths(agent.home).socket, token };
 }
 
 beforeEach(async () => {
-	temp = createTempHome('ui');
-	db = openDb({ path: join(temp.home, 'agentspace.db') });
+	agent = await agentScenario({ label: 'ui', agent: { fixture: 'build' }, actor });
+	db = agent.db;
 	token = generateAuthToken();
-	repo = createFixtureAgentRepo();
-	await installAgent({ db, home: temp.home, source: repo.url, actor });
 	await startDaemon();
 });
 afterEach(async () => {
 	await daemon.close(0);
-	closeDb(db);
-	repo.cleanup();
-	temp.cleanup();
+	await agent.cleanup();
 });
 
 interface Reply {
@@ -198,10 +192,10 @@ describe('admin UI: where it listens', () => {
 	});
 
 	it('does not keep a listener it could not put on record', async () => {
-		const otherDb = openDb({ path: join(temp.home, 'other.db') });
+		const otherDb = openDb({ path: join(agent.home, 'other.db') });
 		const host = createUiHost({
 			db: otherDb,
-			home: temp.home,
+			home: agent.home,
 			launcher: {
 				run: () => Promise.reject(),
 				stop: () => Promise.reject(),
@@ -613,7 +607,7 @@ describe('admin UI: actions', () => {
 		expect((await send({ path: '/agents/echo-agent', headers: { cookie } })).body).not.toContain(
 			'id="drift"',
 		);
-		repo.commit(
+		agent.repo.commit(
 			{
 				'agentspace.agent.json': {
 					...fixtureAgentManifest(),
@@ -622,7 +616,7 @@ describe('admin UI: actions', () => {
 			},
 			'asks for more',
 		);
-		await installAgent({ db, home: temp.home, source: repo.url, actor });
+		await installAgent({ db, home: agent.home, source: agent.repo.url, actor });
 		const page = await send({ path: '/agents/echo-agent', headers: { cookie } });
 		expect(page.body).toContain('id="drift"');
 		expect(page.body).toContain(getAgent(db, 'echo-agent')?.manifestHash.slice(0, 12));
@@ -653,7 +647,7 @@ describe('admin UI: actions', () => {
 	it('shows "no build" for an agent without build steps and "not built" for one with them, as the CLI does', async () => {
 		const plain = createFixtureAgentRepo({ id: 'plain', name: 'Plain', build: undefined });
 		try {
-			await installAgent({ db, home: temp.home, source: plain.url, actor });
+			await installAgent({ db, home: agent.home, source: plain.url, actor });
 			const { cookie } = await logIn();
 			const page = async (path: string) => (await send({ path, headers: { cookie } })).body;
 			expect(await page('/agents/plain')).toContain('<span class="badge idle">no build</span>');
@@ -671,7 +665,7 @@ describe('admin UI: actions', () => {
 	it('installs a discovered agent and revokes an approval, through the library', async () => {
 		const fresh = createFixtureAgentRepo({ id: 'found-agent', name: 'Found agent' });
 		try {
-			await discoverAgents({ db, home: temp.home, roots: [fresh.path], actor });
+			await discoverAgents({ db, home: agent.home, roots: [fresh.path], actor });
 			expect(getAgent(db, 'found-agent')?.installPath).toBeNull();
 			const { cookie, csrf } = await logIn();
 			const before = await send({ path: '/agents/found-agent', headers: { cookie } });
@@ -737,7 +731,7 @@ describe('admin UI: actions', () => {
 		expect(getAgent(db, 'echo-agent')?.approvedPermissions).toBeNull();
 
 		const viaUrl = await post(
-			`/agents/${encodeURIComponent(repo.url)}/install`,
+			`/agents/${encodeURIComponent(agent.repo.url)}/install`,
 			cookie,
 			`_csrf=${csrf}`,
 		);
@@ -747,11 +741,11 @@ describe('admin UI: actions', () => {
 	});
 
 	it('escapes what an agent controls: its manifest strings are text, not markup', async () => {
-		repo.commit(
+		agent.repo.commit(
 			{ 'agentspace.agent.json': { ...fixtureAgentManifest(), name: '<script>alert(1)</script>' } },
 			'a hostile name',
 		);
-		await installAgent({ db, home: temp.home, source: repo.url, actor });
+		await installAgent({ db, home: agent.home, source: agent.repo.url, actor });
 		const { cookie } = await logIn();
 		const list = await send({ path: '/', headers: { cookie } });
 		expect(list.body).not.toContain('<script>');

@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { join } from 'node:path';
-import { type ChangeActor, enableAgent, installAgent, isProcessAlive } from '@agentspace/agents';
+import { type ChangeActor, isProcessAlive } from '@agentspace/agents';
+import { type AgentScenario, agentScenario } from '@agentspace/agents/testing';
 import { generateAuthToken } from '@agentspace/core';
 import {
 	callDaemon,
@@ -9,14 +9,8 @@ import {
 	type RunningDaemon,
 	runDaemon,
 } from '@agentspace/daemon';
-import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
-import {
-	createRunFixtureAgentRepo,
-	createTempHome,
-	freePort,
-	type GitRepo,
-	type TempHome,
-} from '@agentspace/testing';
+import { getAuditEvents } from '@agentspace/db';
+import { freePort } from '@agentspace/testing';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createUiHost } from './uiHost.js';
 
@@ -27,41 +21,39 @@ import { createUiHost } from './uiHost.js';
 const runner: ChangeActor = { type: 'human', id: 'runner' };
 const owner: ChangeActor = { type: 'human', id: 'owner' };
 const PORT = await freePort();
-let temp: TempHome;
-let db: AgentSpaceDb;
-let repo: GitRepo;
+let agent: AgentScenario;
 let daemon: RunningDaemon;
 let connection: DaemonConnection;
 
 beforeEach(async () => {
-	temp = createTempHome('ui-revoke');
-	db = openDb({ path: join(temp.home, 'agentspace.db') });
-	repo = createRunFixtureAgentRepo({ args: ['--every', '50'] });
-	await installAgent({ db, home: temp.home, source: repo.url, actor: runner });
-	enableAgent({ db, id: 'echo-agent', approve: 'all', actor: runner });
+	agent = await agentScenario({
+		label: 'ui-revoke',
+		agent: { args: ['--every', '50'] },
+		actor: runner,
+		until: 'enabled',
+	});
+	const { db, home } = agent;
 	const token = generateAuthToken();
 	daemon = await runDaemon({
 		db,
-		home: temp.home,
+		home,
 		token,
 		env: { PATH: process.env.PATH },
 		ui: (launcher) =>
 			createUiHost({
 				db,
-				home: temp.home,
+				home,
 				launcher,
 				authToken: token,
 				owner,
 				env: { PATH: process.env.PATH },
 			}),
 	});
-	connection = { socket: daemonPaths(temp.home).socket, token };
+	connection = { socket: daemonPaths(home).socket, token };
 });
 afterEach(async () => {
 	await daemon.close(0);
-	closeDb(db);
-	repo.cleanup();
-	temp.cleanup();
+	await agent.cleanup();
 });
 
 function send(
@@ -125,9 +117,9 @@ it('stops the running agent when its approval is revoked in the UI, recorded as 
 	expect(revoked.status).toBe(303);
 	expect(isProcessAlive(started.pid as number)).toBe(false);
 	expect((await callDaemon(connection, 'status', {})).agents).toEqual([]);
-	const [ended] = await getAuditEvents(db, { type: 'agents.run_ended' });
+	const [ended] = await getAuditEvents(agent.db, { type: 'agents.run_ended' });
 	expect(ended).toMatchObject({ actor: owner, metadata: { stopped: true } });
-	const [revoke] = await getAuditEvents(db, { type: 'agents.revoked' });
+	const [revoke] = await getAuditEvents(agent.db, { type: 'agents.revoked' });
 	expect(revoke).toMatchObject({ actor: owner, sourceApp: 'agentspace-ui' });
 	const after = await send('GET', '/agents/echo-agent', { cookie });
 	expect(after.body).toContain('it cannot run until enabled again. Its run was stopped.');
