@@ -34,13 +34,18 @@ const turbo = spawnSync('turbo', ['run', 'test', '--continue', ...process.argv.s
 	stdio: 'inherit',
 	env: { ...process.env, [SKIP_LOG_VARIABLE]: log },
 });
-// The scripts' own tests (npm start's sandbox-tools step), in a full run only.
+// The scripts' own tests (npm start's sandbox-tools step, check:packages' map rule), in a full run only.
 const scripts =
 	process.argv.length > 2
 		? { status: 0 }
 		: spawnSync(
 				process.execPath,
-				['--test', '--test-reporter=spec', join(root, 'scripts', 'sandboxTools.test.mjs')],
+				[
+					'--test',
+					'--test-reporter=spec',
+					join(root, 'scripts', 'sandboxTools.test.mjs'),
+					join(root, 'scripts', 'packageMaps.test.mjs'),
+				],
 				{
 					cwd: root,
 					stdio: 'inherit',

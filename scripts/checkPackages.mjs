@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// `npm run check:packages` (after a build): checks each publishable package
+// as a user would receive it, from what `npm pack` would put in its tarball.
+//
+//  - publint --strict: package.json's exports, types, bin and files against
+//    the packed files (warnings fail too).
+//  - attw --pack --profile esm-only (@arethetypeswrong/cli, as
+//    openapi-typescript runs it): every entry's types resolve and match its
+//    JavaScript, for TypeScript's node16 (from ESM) and bundler resolution.
+//    esm-only: the packages are ES modules for Node >= 20.19 and do not claim
+//    CommonJS or node10 resolution. Not for the CLI, which has a bin and no
+//    entry to import.
+//  - every source a packed .js.map or .d.ts.map names is packed too (or
+//    embedded in the map): see scripts/packageMaps.mjs.
+//
+// Private packages (@agentspace/testing) are never published and are skipped;
+// the tests that import them are what checks their entry. Nothing here uses
+// the network: both tools read the packed files only.
+//
+//   node scripts/checkPackages.mjs [package folder…]   (default: packages/*, apps/*)
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { unresolvedMapSources } from './packageMaps.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+function workspaceDirs() {
+	const dirs = [];
+	for (const group of ['packages', 'apps']) {
+		for (const name of readdirSync(join(root, group)).sort()) {
+			const dir = join(root, group, name);
+			if (existsSync(join(dir, 'package.json'))) dirs.push(dir);
+		}
+	}
+	return dirs;
+}
+
+/** Runs a tool in `dir`; its output is shown only when it fails. */
+function run(dir, command, args) {
+	const result = spawnSync(command, args, { cwd: dir, encoding: 'utf8' });
+	const output = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`;
+	return { ok: result.status === 0, output };
+}
+
+function packedFiles(dir) {
+	const result = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+		cwd: dir,
+		encoding: 'utf8',
+	});
+	if (result.status !== 0) throw new Error(`npm pack --dry-run failed:\n${result.stderr}`);
+	return JSON.parse(result.stdout)[0].files.map((file) => file.path);
+}
+
+function hasTypedEntry(exports) {
+	return JSON.stringify(exports ?? {}).includes('"types"');
+}
+
+const dirs =
+	process.argv.length > 2 ? process.argv.slice(2).map((d) => join(root, d)) : workspaceDirs();
+const failures = [];
+for (const dir of dirs) {
+	const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+	const where = relative(root, dir);
+	if (pkg.private) {
+		process.stdout.write(`${pkg.name} (${where}): private, not published — skipped\n`);
+		continue;
+	}
+	const checks = [['publint', () => run(dir, bin('publint'), ['--strict'])]];
+	if (hasTypedEntry(pkg.exports)) {
+		checks.push([
+			'attw',
+			() => run(dir, bin('attw'), ['--pack', '.', '--profile', 'esm-only', '--format', 'ascii']),
+		]);
+	}
+	checks.push([
+		'source maps',
+		() => {
+			const missing = unresolvedMapSources(dir, packedFiles(dir));
+			const shown = missing
+				.slice(0, 10)
+				.map(({ map, source }) => `  ${map} → ${source} (not packed)\n`);
+			const more = missing.length > 10 ? [`  … and ${missing.length - 10} more\n`] : [];
+			// tsc never deletes an output whose source is gone: such a map is a stale build.
+			if (missing.length > 0)
+				more.push('  (src/ missing from package.json "files"? or a stale build: delete dist and build again)\n');
+			return { ok: missing.length === 0, output: [...shown, ...more].join('') };
+		},
+	]);
+	for (const [name, check] of checks) {
+		const { ok, output } = check();
+		process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${pkg.name}: ${name}\n`);
+		if (!ok) {
+			process.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
+			failures.push(`${pkg.name}: ${name}`);
+		}
+	}
+}
+if (failures.length > 0) {
+	process.stderr.write(`error[PACKAGE_CHECK]: ${failures.length} failed: ${failures.join(', ')}\n`);
+	process.stderr.write('hint: run `npm run build` first; each failure above says what to fix\n');
+	process.exit(1);
+}
