@@ -1,6 +1,7 @@
 import type {
 	ChangeActor,
 	RestartPolicy,
+	RunSupervisor,
 	StoppedAgent,
 	SupervisedAgent,
 } from '@agentspace/agents';
@@ -9,9 +10,10 @@ import type {
  * What the daemon lends a web UI it hosts: the same supervisor the CLI's
  * `agents run` / `agents stop` reach through the socket, so a run started in
  * the browser is supervised, restarted and stopped exactly like one from the
- * terminal.
+ * terminal. It is the `RunSupervisor` the UI's stop passes to `stopAgent`,
+ * as the CLI passes the daemon over its socket.
  */
-export interface DaemonLauncher {
+export interface DaemonLauncher extends RunSupervisor {
 	/**
 	 * Starts a sandboxed run (the daemon's own environment supplies approved
 	 * `env:read:` variables); its audit entries carry `sourceApp`.

@@ -92,6 +92,8 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
 			run: (id, restart, actor, sourceApp) =>
 				registry.run({ id, restart, unsandboxed: false, env: options.env, actor, sourceApp }),
 			stop: (id, graceMs, actor) => registry.stop(id, graceMs, actor),
+			stopAll: (graceMs, actor) => registry.stopAll(graceMs, actor),
+			supervised: () => registry.supervised(),
 			list: () => registry.list(),
 		});
 		let resolveClosed: () => void = () => {};

@@ -100,7 +100,13 @@ beforeEach(async () => {
 	ui = createUiHost({
 		db,
 		home: temp.home,
-		launcher: { run: () => Promise.reject(), stop: () => Promise.reject(), list: () => [] },
+		launcher: {
+			run: () => Promise.reject(),
+			stop: () => Promise.reject(),
+			stopAll: () => Promise.reject(),
+			supervised: () => undefined,
+			list: () => [],
+		},
 		authToken: token,
 		owner: actor,
 		env: {},

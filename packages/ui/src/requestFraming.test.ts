@@ -40,7 +40,13 @@ beforeAll(async () => {
 	ui = createUiHost({
 		db,
 		home: temp.home,
-		launcher: { run: () => Promise.reject(), stop: () => Promise.reject(), list: () => [] },
+		launcher: {
+			run: () => Promise.reject(),
+			stop: () => Promise.reject(),
+			stopAll: () => Promise.reject(),
+			supervised: () => undefined,
+			list: () => [],
+		},
 		authToken,
 		owner: actor,
 		env: { PATH: process.env.PATH },

@@ -5,6 +5,7 @@ import {
 	type Supervisor,
 	superviseAgent,
 } from '../launcher/superviseAgent.js';
+import type { RunSupervisor, SupervisedRuns } from '../lifecycle/runSupervisor.js';
 import type { StoppedAgent, SupervisedAgent } from './supervisedAgent.js';
 
 /** What every run the daemon starts shares: the database, the home, the sandbox host… */
@@ -47,7 +48,7 @@ interface Entry {
  * by `run`, ended by `stop` (or by the agent ending for good). Each keeps the
  * state `agents status` shows: the current run, its pid, restarts.
  */
-export class SupervisorRegistry {
+export class SupervisorRegistry implements RunSupervisor {
 	readonly #entries = new Map<string, Entry>();
 	readonly #shared: SharedSuperviseOptions;
 
@@ -161,6 +162,11 @@ export class SupervisorRegistry {
 		const runId = entry.runId;
 		const result = await supervisor.stop(graceMs, actor);
 		return { id, runId, exit: result.lastExit ?? null };
+	}
+
+	/** Its runs' supervisor pid (this process) and the agents it supervises: what stopAgent needs. */
+	supervised(): SupervisedRuns {
+		return { pid: this.#shared.supervisorPid ?? process.pid, ids: [...this.#entries.keys()] };
 	}
 
 	/** What runs, by id. */

@@ -3,16 +3,15 @@ import {
 	type ChangeActor,
 	DEFAULT_STOP_GRACE_MS,
 	enableAgent,
-	foregroundRuns,
 	getAgent,
 	installAgent,
 	RESTART_POLICIES,
 	type RestartPolicy,
 	requireAgent,
 	revokeAgent,
-	stopForegroundRun,
+	stopAgent,
 } from '@agentspace/agents';
-import { isAgentSpaceError, ValidationError } from '@agentspace/core';
+import { isAgentSpaceError, NotFoundError, ValidationError } from '@agentspace/core';
 import type { Hono } from 'hono';
 import type { Form } from '../security/form.js';
 import type { Flash } from '../security/sessionStore.js';
@@ -43,7 +42,7 @@ type Action = (deps: AdminUiDeps, id: string, form: Form, actor: ChangeActor) =>
 
 /**
  * What each button does. Every one calls the library function the CLI calls
- * (install, build, enable, revoke) or the daemon's supervisor (run, stop), so
+ * (install, build, enable, revoke, stop) or the daemon's supervisor (run), so
  * checks, events and audit entries are the same as from the terminal.
  */
 const ACTIONS: Readonly<Record<string, Action>> = {
@@ -95,16 +94,14 @@ const ACTIONS: Readonly<Record<string, Action>> = {
 	revoke: async (deps, id, _form, actor) => {
 		const result = revokeAgent({ db: deps.db, id, actor, sourceApp: deps.sourceApp });
 		// A run keeps nothing it was granted once the approval is gone: stop it, as the revoker.
-		let stopped = 0;
-		if (deps.launcher.list().some((agent) => agent.id === result.id)) {
-			await deps.launcher.stop(result.id, DEFAULT_STOP_GRACE_MS, actor);
-			stopped += 1;
-		}
-		for (const run of foregroundRuns(deps.db, result.id, process.pid)) {
-			await stopForegroundRun(deps.db, run, DEFAULT_STOP_GRACE_MS);
-			stopped += 1;
-		}
-		return `Revoked the approval of ${id} (${result.revoked.length} permissions): it cannot run until enabled again.${stopped > 0 ? ' Its run was stopped.' : ''}`;
+		const stopped = await stopAgent({
+			db: deps.db,
+			supervisor: deps.launcher,
+			id: result.id,
+			graceMs: DEFAULT_STOP_GRACE_MS,
+			actor,
+		});
+		return `Revoked the approval of ${id} (${result.revoked.length} permissions): it cannot run until enabled again.${stopped.length > 0 ? ' Its run was stopped.' : ''}`;
 	},
 	run: async (deps, id, form, actor) => {
 		const restart = text(form, 'restart') ?? 'no';
@@ -117,7 +114,20 @@ const ACTIONS: Readonly<Record<string, Action>> = {
 		return `Started ${id}: run ${run.runId}, pid ${run.pid}, ${run.sandboxed ? 'sandboxed' : 'unsandboxed'}, restart ${restart}.`;
 	},
 	stop: async (deps, id, _form, actor) => {
-		const stopped = await deps.launcher.stop(id, DEFAULT_STOP_GRACE_MS, actor);
+		// As `agents stop`: a run the daemon supervises through it, a foreground run
+		// (`agents run --foreground` in a terminal) by signalling its supervisor.
+		const [stopped] = await stopAgent({
+			db: deps.db,
+			supervisor: deps.launcher,
+			id,
+			graceMs: DEFAULT_STOP_GRACE_MS,
+			actor,
+		});
+		if (stopped === undefined) {
+			throw new NotFoundError(`agent "${id}" is not running under the daemon`, {
+				hint: 'see what runs: agentspace agents status',
+			});
+		}
 		const exit = stopped.exit;
 		return `Stopped ${id}${exit === null ? '' : ` (${exit.signal ?? `exit code ${exit.exitCode}`})`}.`;
 	},

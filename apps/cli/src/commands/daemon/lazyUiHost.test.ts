@@ -7,6 +7,8 @@ const actor: ChangeActor = { type: 'human', id: 'tester' };
 const launcher: DaemonLauncher = {
 	run: () => Promise.reject(new Error('not used')),
 	stop: () => Promise.reject(new Error('not used')),
+	stopAll: () => Promise.reject(new Error('not used')),
+	supervised: () => undefined,
 	list: () => [],
 };
 
