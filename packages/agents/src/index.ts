@@ -84,11 +84,7 @@ export { superviseAgent } from './launcher/superviseAgent.js';
 export type { RunnableAgent } from './lifecycle/assertRunnable.js';
 export { assertRunnable } from './lifecycle/assertRunnable.js';
 export type { RunSupervisor, SupervisedRuns } from './lifecycle/runSupervisor.js';
-export type {
-	StopAgentCommon,
-	StopAgentOptions,
-	StopAgentResult,
-} from './lifecycle/stopAgent.js';
+export type { StopAgentOptions, StopAgentResult } from './lifecycle/stopAgent.js';
 export { stopAgent } from './lifecycle/stopAgent.js';
 export type { ForegroundRun } from './lifecycle/stopForegroundRun.js';
 export { foregroundRuns, stopForegroundRun } from './lifecycle/stopForegroundRun.js';
