@@ -2,16 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { isProcessAlive, type SupervisedAgent, sandboxReadiness } from '@agentspace/agents';
+import { type AgentScenario, agentScenario } from '@agentspace/agents/testing';
 import { getOrCreateAuthToken } from '@agentspace/core';
 import { callDaemon, daemonPaths } from '@agentspace/daemon';
-import {
-	createGitRepo,
-	createTempHome,
-	FIXTURE_RUN_AGENT,
-	type GitRepo,
-	sandboxTestGate,
-	type TempHome,
-} from '@agentspace/testing';
+import { sandboxTestGate } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, runCliJson, spawnCli } from '../../testCli.js';
 
@@ -20,11 +14,10 @@ const sandbox = sandboxTestGate(sandboxReadiness(), { file: import.meta.url });
 
 // `agents revoke` of a running agent through the built binary: the daemon's
 // real supervisor, the real OS sandbox, real signals.
-let temp: TempHome;
-let repo: GitRepo;
+let agent: AgentScenario;
 const revoker = { type: 'human', id: userInfo().username };
 
-const pidFile = () => join(temp.home, 'run', 'daemon.pid');
+const pidFile = () => join(agent.home, 'run', 'daemon.pid');
 const daemonPid = () => Number(readFileSync(pidFile(), 'utf8').trim());
 const waitFor = async (check: () => boolean, what: string, timeoutMs = 15_000) => {
 	const deadline = Date.now() + timeoutMs;
@@ -42,41 +35,35 @@ interface AuditJson {
 	}[];
 }
 const auditOf = (type: string) =>
-	runCliJson<AuditJson>(temp.home, ['audit', 'list', '--type', type]).json.entries;
+	runCliJson<AuditJson>(agent.home, ['audit', 'list', '--type', type]).json.entries;
 const statusOf = (id: string) =>
-	runCliJson<{ agents: { id: string; status: string; pid: number | null }[] }>(temp.home, [
+	runCliJson<{ agents: { id: string; status: string; pid: number | null }[] }>(agent.home, [
 		'agents',
 		'status',
 	]).json.agents.find((a) => a.id === id);
 
-beforeEach(() => {
-	temp = createTempHome('agents-revoke');
-	repo = createGitRepo('ticker');
-	repo.commit({
-		'agent.mjs': readFileSync(FIXTURE_RUN_AGENT, 'utf8'),
-		'agentspace.agent.json': {
-			id: 'ticker',
-			name: 'Ticker',
-			version: '1.0.0',
-			entrypoint: { command: 'node', args: ['agent.mjs', '--every', '100'] },
+beforeEach(async () => {
+	agent = await agentScenario({
+		label: 'agents-revoke',
+		agent: {
+			manifest: { id: 'ticker', name: 'Ticker' },
+			args: ['--every', '100'],
 			permissions: ['env:read:TICKER_NAME'],
 		},
+		until: 'enabled',
 	});
-	expect(runCli(temp.home, ['agents', 'install', repo.url]).status).toBe(0);
-	expect(runCli(temp.home, ['agents', 'enable', 'ticker', '--all']).status).toBe(0);
 });
-afterEach(() => {
+afterEach(async () => {
 	if (existsSync(pidFile())) {
-		runCli(temp.home, ['daemon', 'stop', '--timeout', '1']);
+		runCli(agent.home, ['daemon', 'stop', '--timeout', '1']);
 		if (existsSync(pidFile()) && isProcessAlive(daemonPid())) process.kill(daemonPid(), 'SIGKILL');
 	}
-	temp.cleanup();
-	repo.cleanup();
+	await agent.cleanup();
 });
 
 describe.skipIf(!sandbox.run)('agents revoke of a running agent', () => {
 	it('stops the sandboxed run the daemon supervises, audited as the revoker’s, and status says stopped', async () => {
-		const run = runCliJson<{ runId: string; pid: number; sandboxed: boolean }>(temp.home, [
+		const run = runCliJson<{ runId: string; pid: number; sandboxed: boolean }>(agent.home, [
 			'agents',
 			'run',
 			'ticker',
@@ -84,11 +71,11 @@ describe.skipIf(!sandbox.run)('agents revoke of a running agent', () => {
 		expect(run.status).toBe(0);
 		expect(run.json.sandboxed).toBe(true);
 		await waitFor(
-			() => runCli(temp.home, ['agents', 'logs', 'ticker']).stdout.includes('tick 1'),
+			() => runCli(agent.home, ['agents', 'logs', 'ticker']).stdout.includes('tick 1'),
 			'the first tick in the log',
 		);
 
-		const revoke = runCliJson<{ id: string; revoked: string[]; stopped: unknown[] }>(temp.home, [
+		const revoke = runCliJson<{ id: string; revoked: string[]; stopped: unknown[] }>(agent.home, [
 			'agents',
 			'revoke',
 			'ticker',
@@ -109,16 +96,16 @@ describe.skipIf(!sandbox.run)('agents revoke of a running agent', () => {
 				metadata: expect.objectContaining({ runId: run.json.runId, stopped: true }),
 			}),
 		]);
-		const text = runCli(temp.home, ['agents', 'run', 'ticker']);
+		const text = runCli(agent.home, ['agents', 'run', 'ticker']);
 		expect(text.status).toBe(5);
 		expect(text.stderr).toMatch(/not enabled/);
 	});
 
 	it('stops a run another terminal supervises (run --foreground) by signalling its supervisor', async () => {
-		const running = spawnCli(temp.home, ['agents', 'run', 'ticker', '--foreground']);
+		const running = spawnCli(agent.home, ['agents', 'run', 'ticker', '--foreground']);
 		await running.waitForStdout(/tick 1/, 15_000);
 
-		const revoke = runCliJson<{ stopped: { id: string; runId: string }[] }>(temp.home, [
+		const revoke = runCliJson<{ stopped: { id: string; runId: string }[] }>(agent.home, [
 			'agents',
 			'revoke',
 			'ticker',
@@ -136,9 +123,9 @@ describe.skipIf(!sandbox.run)('agents revoke of a running agent', () => {
 	});
 
 	it('records the revoker, not whoever started the run, as the one who stopped it', async () => {
-		expect(runCli(temp.home, ['daemon', 'start']).status).toBe(0);
-		const { token } = await getOrCreateAuthToken({ home: temp.home });
-		const connection = { socket: daemonPaths(temp.home).socket, token };
+		expect(runCli(agent.home, ['daemon', 'start']).status).toBe(0);
+		const { token } = await getOrCreateAuthToken({ home: agent.home });
+		const connection = { socket: daemonPaths(agent.home).socket, token };
 		const started: SupervisedAgent = await callDaemon(connection, 'run', {
 			id: 'ticker',
 			restart: 'always',
@@ -148,7 +135,7 @@ describe.skipIf(!sandbox.run)('agents revoke of a running agent', () => {
 		});
 		expect(started.sandboxed).toBe(true);
 
-		const revoke = runCli(temp.home, [
+		const revoke = runCli(agent.home, [
 			'agents',
 			'revoke',
 			'ticker',
@@ -173,10 +160,10 @@ describe.skipIf(!sandbox.run)('agents revoke of a running agent', () => {
 });
 
 it('revokes an agent that does not run and stops nothing', () => {
-	const revoke = runCliJson<{ stopped: unknown[] }>(temp.home, ['agents', 'revoke', 'ticker']);
+	const revoke = runCliJson<{ stopped: unknown[] }>(agent.home, ['agents', 'revoke', 'ticker']);
 	expect(revoke.status).toBe(0);
 	expect(revoke.json.stopped).toEqual([]);
 	expect(auditOf('agents.run_ended')).toEqual([]);
 	// No daemon was asked, so none was given a token: nothing was created for it.
-	expect(existsSync(join(temp.home, 'auth-token'))).toBe(false);
+	expect(existsSync(join(agent.home, 'auth-token'))).toBe(false);
 });

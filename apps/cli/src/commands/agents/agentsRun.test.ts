@@ -2,14 +2,8 @@ import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxReadiness } from '@agentspace/agents';
-import {
-	createGitRepo,
-	createTempHome,
-	FIXTURE_RUN_AGENT,
-	type GitRepo,
-	sandboxTestGate,
-	type TempHome,
-} from '@agentspace/testing';
+import { type AgentScenario, agentScenario } from '@agentspace/agents/testing';
+import { createGitRepo, sandboxTestGate } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, runCliJson, spawnCli } from '../../testCli.js';
 
@@ -18,66 +12,60 @@ const sandbox = sandboxTestGate(sandboxReadiness(), { file: import.meta.url });
 
 // `agents run --foreground` and `agents logs` through the built binary, with
 // real agent processes and signals.
-let temp: TempHome;
-let repo: GitRepo;
-beforeEach(() => {
-	temp = createTempHome('agents-run');
-	repo = createGitRepo('run-agent');
-	repo.commit({
-		'agent.mjs': readFileSync(FIXTURE_RUN_AGENT, 'utf8'),
-		'agentspace.agent.json': {
-			id: 'ticker',
-			name: 'Ticker',
-			version: '1.0.0',
-			entrypoint: { command: 'node', args: ['agent.mjs', '--every', '100', '--print-env'] },
+let agent: AgentScenario;
+beforeEach(async () => {
+	agent = await agentScenario({
+		label: 'agents-run',
+		agent: {
+			manifest: { id: 'ticker', name: 'Ticker' },
+			args: ['--every', '100', '--print-env'],
 			permissions: ['env:read:ECHO_GREETING'],
 		},
+		until: 'installed',
 	});
-	expect(runCli(temp.home, ['agents', 'install', repo.url]).status).toBe(0);
 });
-afterEach(() => {
-	temp.cleanup();
-	repo.cleanup();
+afterEach(async () => {
+	await agent.cleanup();
 });
 
 describe('agents run --foreground', () => {
 	it('refuses what may not run: not enabled, no sandbox tools, a bad --restart or --grace', (ctx) => {
 		// Without the sandbox's tools `agents run` names them before "not enabled".
 		ctx.skip(!sandbox.run, 'needs the OS sandbox');
-		const notEnabled = runCli(temp.home, ['agents', 'run', 'ticker', '--foreground']);
+		const notEnabled = runCli(agent.home, ['agents', 'run', 'ticker', '--foreground']);
 		expect(notEnabled.status).toBe(5);
 		expect(notEnabled.stderr).toMatch(/not enabled/);
 		// In the background too, checked before any daemon is started for it.
-		const background = runCli(temp.home, ['agents', 'run', 'ticker']);
+		const background = runCli(agent.home, ['agents', 'run', 'ticker']);
 		expect(background.status).toBe(5);
 		expect(background.stderr).toMatch(/not enabled/);
-		expect(existsSync(join(temp.home, 'run', 'daemon.pid'))).toBe(false);
-		expect(runCli(temp.home, ['agents', 'enable', 'ticker', '--all']).status).toBe(0);
+		expect(existsSync(join(agent.home, 'run', 'daemon.pid'))).toBe(false);
+		expect(runCli(agent.home, ['agents', 'enable', 'ticker', '--all']).status).toBe(0);
 		// A PATH without bwrap, socat and rg (node itself is found by its full path).
-		const noSandbox = runCli(temp.home, ['agents', 'run', 'ticker', '--foreground'], {
-			PATH: temp.home,
+		const noSandbox = runCli(agent.home, ['agents', 'run', 'ticker', '--foreground'], {
+			PATH: agent.home,
 		});
 		expect(noSandbox.status).toBe(5);
 		expect(noSandbox.stderr).toMatch(/needs bwrap, socat, rg/);
 		expect(noSandbox.stderr).toMatch(/apt-get install bubblewrap socat ripgrep/);
 		expect(noSandbox.stderr).toMatch(/--unsandboxed/);
 		expect(
-			runCli(temp.home, ['agents', 'run', 'ticker', '--foreground', '--restart', 'sometimes'])
+			runCli(agent.home, ['agents', 'run', 'ticker', '--foreground', '--restart', 'sometimes'])
 				.status,
 		).toBe(2);
 		expect(
-			runCli(temp.home, ['agents', 'run', 'ticker', '--foreground', '--grace', 'x']).status,
+			runCli(agent.home, ['agents', 'run', 'ticker', '--foreground', '--grace', 'x']).status,
 		).toBe(2);
-		expect(runCli(temp.home, ['agents', 'run', 'ticker', '--grace', '3']).status).toBe(2);
-		expect(runCliJson(temp.home, ['agents', 'status']).json).toMatchObject({
+		expect(runCli(agent.home, ['agents', 'run', 'ticker', '--grace', '3']).status).toBe(2);
+		expect(runCliJson(agent.home, ['agents', 'status']).json).toMatchObject({
 			agents: [expect.objectContaining({ status: 'enabled', runs: 0 })],
 		});
 	});
 
 	it('runs the agent with only approved variables, echoes its output, stops on Ctrl-C, and logs it', async () => {
-		expect(runCli(temp.home, ['agents', 'enable', 'ticker', '--all']).status).toBe(0);
+		expect(runCli(agent.home, ['agents', 'enable', 'ticker', '--all']).status).toBe(0);
 		const running = spawnCli(
-			temp.home,
+			agent.home,
 			['agents', 'run', 'ticker', '--foreground', '--unsandboxed'],
 			{
 				AWS_SECRET_ACCESS_KEY: 'AKIAPARENTSECRETKEY00',
@@ -87,10 +75,10 @@ describe('agents run --foreground', () => {
 		await running.waitForStdout(/tick 2/, 15_000);
 		const status = runCliJson<{
 			agents: { id: string; status: string; pid: number; alive: boolean; rssBytes: number }[];
-		}>(temp.home, ['agents', 'status']);
+		}>(agent.home, ['agents', 'status']);
 		expect(status.json.agents[0]).toMatchObject({ id: 'ticker', status: 'running', alive: true });
 		expect(status.json.agents[0]?.rssBytes).toBeGreaterThan(0);
-		expect(runCli(temp.home, ['agents', 'ps']).stdout).toMatch(
+		expect(runCli(agent.home, ['agents', 'ps']).stdout).toMatch(
 			/ticker\s+Ticker\s+running\s+\d+\s+\d+s\s+-\s+1\s+[\d.]+s\s+[\d.]+ MB\s+no/,
 		);
 		running.child.kill('SIGINT');
@@ -103,30 +91,30 @@ describe('agents run --foreground', () => {
 		expect(out).toContain('"ECHO_GREETING":"approved-greeting-value"');
 		expect(running.stderr()).toMatch(/started ticker \(run run_/);
 
-		const logs = runCli(temp.home, ['agents', 'logs', 'ticker', '-n', '2']);
+		const logs = runCli(agent.home, ['agents', 'logs', 'ticker', '-n', '2']);
 		expect(logs.status).toBe(0);
 		expect(logs.stdout).toMatch(/│ bye\n.*· exited with code 0\n$/);
-		const json = runCli(temp.home, ['agents', 'logs', 'ticker', '--json', '-n', '1']);
+		const json = runCli(agent.home, ['agents', 'logs', 'ticker', '--json', '-n', '1']);
 		expect(JSON.parse(json.stdout)).toMatchObject({ stream: 'system', text: 'exited with code 0' });
-		const stopped = runCliJson<{ agents: { status: string; pid: null }[] }>(temp.home, [
+		const stopped = runCliJson<{ agents: { status: string; pid: null }[] }>(agent.home, [
 			'agents',
 			'status',
 		]);
 		expect(stopped.json.agents[0]).toMatchObject({ status: 'stopped', pid: null });
-		const info = runCliJson<{ status: string; runCount: number }>(temp.home, [
+		const info = runCliJson<{ status: string; runCount: number }>(agent.home, [
 			'agents',
 			'info',
 			'ticker',
 		]);
 		expect(info.json).toMatchObject({ status: 'stopped', runCount: 1 });
-		const audit = runCliJson<{ entries: { eventType: string; severity: string }[] }>(temp.home, [
+		const audit = runCliJson<{ entries: { eventType: string; severity: string }[] }>(agent.home, [
 			'audit',
 			'list',
 			'--type',
 			'agents.run_started',
 		]);
 		expect(audit.json.entries).toEqual([expect.objectContaining({ severity: 'security' })]);
-		const logDir = join(temp.home, 'logs', 'ticker');
+		const logDir = join(agent.home, 'logs', 'ticker');
 		expect(
 			readFileSync(
 				join(logDir, `${/run run_\S+/.exec(running.stderr())?.[0].slice(4).replace(/,$/, '')}.log`),
@@ -148,13 +136,13 @@ describe.skipIf(!sandbox.run)('examples/hello-agent', () => {
 				},
 			);
 			example.commit({}, 'hello');
-			expect(runCli(temp.home, ['agents', 'install', example.url]).status).toBe(0);
-			expect(runCli(temp.home, ['agents', 'build', 'hello-agent', '--yes']).status).toBe(0);
+			expect(runCli(agent.home, ['agents', 'install', example.url]).status).toBe(0);
+			expect(runCli(agent.home, ['agents', 'build', 'hello-agent', '--yes']).status).toBe(0);
 			expect(
-				runCli(temp.home, ['agents', 'enable', 'hello-agent', '--approve', 'env:read:HELLO_NAME'])
+				runCli(agent.home, ['agents', 'enable', 'hello-agent', '--approve', 'env:read:HELLO_NAME'])
 					.status,
 			).toBe(0);
-			const running = spawnCli(temp.home, ['agents', 'run', 'hello-agent', '--foreground'], {
+			const running = spawnCli(agent.home, ['agents', 'run', 'hello-agent', '--foreground'], {
 				HELLO_NAME: 'Ada',
 			});
 			await running.waitForStdout(/hello #2/, 15_000);
@@ -162,11 +150,11 @@ describe.skipIf(!sandbox.run)('examples/hello-agent', () => {
 			expect(await running.exited).toEqual({ code: 0, signal: null });
 			expect(running.stdout()).toMatch(/goodbye after \d+ hellos/);
 			const notes = readFileSync(
-				join(temp.home, 'agents', 'hello-agent', 'data', 'home', 'hello-notes.txt'),
+				join(agent.home, 'agents', 'hello-agent', 'data', 'home', 'hello-notes.txt'),
 				'utf8',
 			);
 			expect(notes).toMatch(/hello #2/);
-			expect(runCli(temp.home, ['agents', 'logs', 'hello-agent', '-n', '1']).stdout).toMatch(
+			expect(runCli(agent.home, ['agents', 'logs', 'hello-agent', '-n', '1']).stdout).toMatch(
 				/exited with code 0/,
 			);
 		} finally {
