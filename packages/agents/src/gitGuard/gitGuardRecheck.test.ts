@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AgentSpaceDb, getAuditEvents } from '@agentspace/db';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTempHomeDb, type TempHomeDb } from '../testSupport/tempHomeDb.js';
+import { openTempHomeDb, type TempHomeDb } from '../testing/tempHomeDb.js';
 import { END_TIME_SLACK_MS } from './checkGitDirs.js';
 import { finishGitGuard, MAX_GIT_CHECK_ATTEMPTS } from './gitGuardRun.js';
 import {

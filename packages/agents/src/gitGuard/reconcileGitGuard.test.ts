@@ -2,12 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AgentSpaceDb, getAuditEvents } from '@agentspace/db';
-import type { GitRepo } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordChange } from '../catalog/recordChange.js';
 import { reconcileRuns } from '../supervisor/reconcileRuns.js';
-import { installRunAgent } from '../testSupport/installRunAgent.js';
-import { openTempHomeDb, type TempHomeDb } from '../testSupport/tempHomeDb.js';
+import { type AgentScenario, agentScenario } from '../testing/agentScenario.js';
 import { gitGuardSnapshotPath, writeGitGuardSnapshot } from './gitGuardSnapshot.js';
 import { protectGitDirs } from './protectGitDirs.js';
 
@@ -16,19 +14,14 @@ import { protectGitDirs } from './protectGitDirs.js';
 // reconcileRuns (which @agentspace/daemon's supervisor service runs at start with the home).
 const DAEMON = { type: 'system', id: 'agentspace-daemon' } as const;
 const actor = { type: 'human', id: 'tester' } as const;
-let temp: TempHomeDb;
+let temp: AgentScenario;
 let db: AgentSpaceDb;
-let repo: GitRepo;
 
 beforeEach(async () => {
-	temp = openTempHomeDb('git-guard-reconcile');
+	temp = await agentScenario({ label: 'git-guard-reconcile', actor, until: 'enabled' });
 	db = temp.db;
-	repo = await installRunAgent({ db, home: temp.home, actor });
 });
-afterEach(() => {
-	repo.cleanup();
-	temp.cleanup();
-});
+afterEach(() => temp.cleanup());
 
 describe('a lost run', () => {
 	it('gets its end-of-run git check when the next daemon reconciles it', async () => {

@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentPaths } from '../agentPaths.js';
 import { parsePermission } from '../permissions/parsePermission.js';
 import type { Permission } from '../permissions/types.js';
-import { echoAgentSupervision } from '../testSupport/echoAgentSupervision.js';
-import { installRunAgent } from '../testSupport/installRunAgent.js';
-import { openTempHomeDb, type TempHomeDb } from '../testSupport/tempHomeDb.js';
+import { echoAgentSupervision } from '../testing/echoAgentSupervision.js';
+import { installRunAgent } from '../testing/installRunAgent.js';
+import { openTempHomeDb, type TempHomeDb } from '../testing/tempHomeDb.js';
 import {
 	looksLikePlainText,
 	runEnvironment,

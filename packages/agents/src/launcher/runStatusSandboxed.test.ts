@@ -3,9 +3,9 @@ import type { AgentSpaceDb } from '@agentspace/db';
 import { type GitRepo, sandboxTestGate } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sandboxReadiness } from '../sandbox/sandboxReadiness.js';
-import { echoAgentSupervision } from '../testSupport/echoAgentSupervision.js';
-import { installRunAgent } from '../testSupport/installRunAgent.js';
-import { openTempHomeDb, type TempHomeDb } from '../testSupport/tempHomeDb.js';
+import { echoAgentSupervision } from '../testing/echoAgentSupervision.js';
+import { installRunAgent } from '../testing/installRunAgent.js';
+import { openTempHomeDb, type TempHomeDb } from '../testing/tempHomeDb.js';
 import { runStatus } from './runStatus.js';
 import { superviseAgent } from './superviseAgent.js';
 

@@ -18,7 +18,6 @@ import {
 	createFixtureAgentRepo,
 	FIXTURE_RUN_AGENT,
 	fixtureAgentManifest,
-	type GitRepo,
 	sandboxTestGate,
 } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -27,32 +26,33 @@ import { getAgent } from '../catalog/agentRecord.js';
 import { enableAgent } from '../enable/enableAgent.js';
 import { installAgent } from '../install/installAgent.js';
 import { sandboxReadiness } from '../sandbox/sandboxReadiness.js';
-import { echoAgentSupervision } from '../testSupport/echoAgentSupervision.js';
-import { installRunAgent } from '../testSupport/installRunAgent.js';
-import { openTempHomeDb, type TempHomeDb } from '../testSupport/tempHomeDb.js';
+import { type AgentScenario, agentScenario } from '../testing/agentScenario.js';
+import { echoAgentSupervision } from '../testing/echoAgentSupervision.js';
 import { type SupervisorStatus, superviseAgent } from './superviseAgent.js';
 
 // A started process is always either recorded or stopped. The recording is
 // made to fail for real, in SQLite: a trigger refuses the agent_run_started row.
 
 const actor = { type: 'human', id: 'tester' } as const;
-let temp: TempHomeDb;
+let temp: AgentScenario;
 let db: AgentSpaceDb;
-let repo: GitRepo;
 let installPath: string;
 
 beforeEach(async () => {
-	temp = openTempHomeDb('supervise-record-failure');
+	temp = await agentScenario({
+		label: 'supervise-record-failure',
+		agent: { args: ['--every', '50'] },
+		actor,
+		until: 'enabled',
+	});
 	db = temp.db;
-	repo = await installRunAgent({ db, home: temp.home, actor, args: ['--every', '50'] });
 	installPath = getAgent(db, 'echo-agent')?.installPath as string;
 });
 
-afterEach(() => {
+afterEach(async () => {
 	// Without the fix the agent outlives the test: do not leave it behind.
 	for (const pid of agentProcesses()) process.kill(pid, 'SIGKILL');
-	repo.cleanup();
-	temp.cleanup();
+	await temp.cleanup();
 });
 
 /** The live processes working in the agent's checkout (the agent's own). */
