@@ -1,13 +1,8 @@
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import {
-	enableAgent,
-	getAgent,
-	installAgent,
-	isProcessAlive,
-	recordChange,
-} from '@agentspace/agents';
+import { enableAgent, getAgent, installAgent, isProcessAlive } from '@agentspace/agents';
+import { recordChange } from '@agentspace/agents/testing';
 import { generateAuthToken } from '@agentspace/core';
 import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
 import { queryEvents } from '@agentspace/events';

@@ -7,9 +7,9 @@ import {
 	enableAgent,
 	installAgent,
 	isProcessAlive,
-	isRunRecordedRunning,
 	runHistory,
 } from '@agentspace/agents';
+import { isRunRecordedRunning } from '@agentspace/agents/testing';
 import { generateAuthToken } from '@agentspace/core';
 import {
 	callDaemon,

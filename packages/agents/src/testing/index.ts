@@ -11,6 +11,11 @@ export type {
 	ScenarioAgent,
 } from './agentScenario.js';
 export { agentScenario } from './agentScenario.js';
+export type { AgentChange, AgentEventInput, RecordedChange } from '../catalog/recordChange.js';
+// For a test that forges what a program would have recorded (a run whose
+// supervisor is gone) or asks what is recorded; no program needs them.
+export { recordChange } from '../catalog/recordChange.js';
+export { isRunRecordedRunning } from '../launcher/currentRun.js';
 export { echoAgentSupervision } from './echoAgentSupervision.js';
 export type { InstallRunAgentOptions } from './installRunAgent.js';
 export { installRunAgent } from './installRunAgent.js';
