@@ -2,31 +2,45 @@
 // faster than hundreds of small modules (drizzle-orm and zod alone cost
 // ~130 ms unbundled). The entry (`dist/bin.js`: commander and the command
 // tree) is one bundle; each command implementation is a separate bundle,
-// loaded by `loadCommand('commands/…')` only when that command runs. Separate
-// bundles rather than esbuild's code splitting: splitting groups a package's
-// modules into shared chunks, so Zod would load even for commands that never
-// validate with it. The one exception is the daemon (see below).
-import { cpSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+// loaded by its `lazyAction(run, () => import('./x.js'), 'x')` only when that
+// command runs. Separate bundles rather than esbuild's code splitting:
+// splitting groups a package's modules into shared chunks, so Zod would load
+// even for commands that never validate with it. The one exception is the
+// daemon (see below).
+import { cpSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
-/** Every `loadCommand('commands/x/y.js')` target named in a register.ts. */
-function commandEntries() {
-	const entries = [];
-	for (const group of readdirSync('src/commands')) {
-		const register = join('src/commands', group, 'register.ts');
-		const source = readFileSync(register, 'utf8');
-		for (const [, path] of source.matchAll(/loadCommand<[^>]*>\(\s*'([^']+)\.js'/g)) {
-			const entry = join('src', `${path}.ts`);
+const SRC = resolve('src');
+const REGISTER_FILES = new Set(
+	readdirSync(join(SRC, 'commands')).map((group) => join(SRC, 'commands', group, 'register.ts')),
+);
+
+/**
+ * Every command implementation a register.ts imports lazily (`import('./x.js')`),
+ * found by esbuild itself while it bundles the entry: the import stays in
+ * dist/bin.js, pointing at the implementation's own bundle, instead of pulling
+ * the implementation (and its packages) into the entry.
+ */
+const commandEntries = new Set();
+const lazyCommands = {
+	name: 'lazy-commands',
+	setup(bundler) {
+		bundler.onResolve({ filter: /^\.\.?\// }, (args) => {
+			if (args.kind !== 'dynamic-import' || !REGISTER_FILES.has(args.importer)) return undefined;
+			const entry = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
 			if (!statSync(entry, { throwIfNoEntry: false })?.isFile()) {
-				throw new Error(`${register} loads ${path}.js, but ${entry} does not exist`);
+				return {
+					errors: [{ text: `${args.path} is not a command module (${entry} does not exist)` }],
+				};
 			}
-			entries.push(entry);
-		}
-	}
-	return entries;
-}
+			commandEntries.add(relative('.', entry));
+			// dist/bin.js imports dist/<its path under src>.js at run time.
+			return { path: `./${relative(SRC, entry).replace(/\.ts$/, '.js')}`, external: true };
+		});
+	},
+};
 
 /** Options every bundle shares. */
 const common = {
@@ -62,12 +76,14 @@ const DAEMON_ENTRY = join('src', 'commands', 'daemon', 'daemonRun.ts');
 rmSync('dist', { recursive: true, force: true });
 await build({
 	...common,
-	entryPoints: [
-		'src/bin.ts',
-		'src/sandboxHost.ts',
-		'src/gitGuardCheck.ts',
-		...commandEntries().filter((entry) => entry !== DAEMON_ENTRY),
-	],
+	entryPoints: ['src/bin.ts', 'src/sandboxHost.ts', 'src/gitGuardCheck.ts'],
+	plugins: [lazyCommands],
+});
+if (commandEntries.size === 0)
+	throw new Error('no lazily imported command found in any register.ts');
+await build({
+	...common,
+	entryPoints: [...commandEntries].filter((entry) => entry !== DAEMON_ENTRY),
 });
 await build({
 	...common,

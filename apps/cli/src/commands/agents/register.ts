@@ -1,18 +1,5 @@
 import { type Command, Option } from 'commander';
-import { loadCommand, type RunAction } from '../../action.js';
-
-// Only type imports of the implementations here: this module loads for every
-// command and for --help, and @agentspace/agents (Zod, git, SQLite) must not.
-import type { AgentsBuildOptions } from './agentsBuild.js';
-import type { AgentsDiscoverOptions } from './agentsDiscover.js';
-import type { AgentsEnableOptions } from './agentsEnable.js';
-import type { AgentsInstallOptions } from './agentsInstall.js';
-import type { AgentsListOptions } from './agentsList.js';
-import type { AgentsLogsOptions } from './agentsLogs.js';
-import type { AgentsRevokeOptions } from './agentsRevoke.js';
-import type { AgentsRunOptions } from './agentsRun.js';
-import type { AgentsStopOptions } from './agentsStop.js';
-import type { AgentsUninstallOptions } from './agentsUninstall.js';
+import { lazyAction, type RunAction } from '../../action.js';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -61,15 +48,7 @@ Examples:
   $ agentspace agents discover --root ~/work --max-depth 3
   $ agentspace agents discover --json | jq '.invalid'`,
 		)
-		.action((options: AgentsDiscoverOptions, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./agentsDiscover.js')>(
-						'commands/agents/agentsDiscover.js',
-					)
-				).agentsDiscover(ctx, options),
-			),
-		);
+		.action(lazyAction(run, () => import('./agentsDiscover.js'), 'agentsDiscover'));
 
 	agents
 		.command('list')
@@ -83,13 +62,7 @@ Examples:
   $ agentspace agents list
   $ agentspace agents list --json | jq -r '.agents[] | select(.approval == "drifted") | .id'`,
 		)
-		.action((options: AgentsListOptions, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./agentsList.js')>('commands/agents/agentsList.js')
-				).agentsList(ctx, options),
-			),
-		);
+		.action(lazyAction(run, () => import('./agentsList.js'), 'agentsList'));
 
 	agents
 		.command('info')
@@ -102,13 +75,7 @@ Examples:
   $ agentspace agents info echo
   $ agentspace agents info echo --json | jq .approvedPermissions`,
 		)
-		.action((id: string, _options, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./agentsInfo.js')>('commands/agents/agentsInfo.js')
-				).agentsInfo(ctx, id),
-			),
-		);
+		.action(lazyAction(run, () => import('./agentsInfo.js'), 'agentsInfo'));
 
 	agents
 		.command('install')
@@ -133,13 +100,7 @@ Examples:
   $ agentspace agents install ~/Projects/echo --ref main
   $ agentspace agents install echo --ref v2.0.0          upgrade from where it came from`,
 		)
-		.action((source: string, options: AgentsInstallOptions, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./agentsInstall.js')>('commands/agents/agentsInstall.js')
-				).agentsInstall(ctx, source, options),
-			),
-		);
+		.action(lazyAction(run, () => import('./agentsInstall.js'), 'agentsInstall'));
 
 	agents
 		.command('build')
@@ -160,13 +121,7 @@ Examples:
   $ agentspace agents build echo                  shows the steps and asks
   $ agentspace agents build echo --yes --verbose  in scripts and CI`,
 		)
-		.action((id: string, options: AgentsBuildOptions, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./agentsBuild.js')>('commands/agents/agentsBuild.js')
-				).agentsBuild(ctx, id, options),
-			),
-		);
+		.action(lazyAction(run, () => import('./agentsBuild.js'), 'agentsBuild'));
 
 	agents
 		.command('enable')
@@ -192,13 +147,7 @@ Examples:
   $ agentspace agents enable echo --all
   $ agentspace agents enable echo --approve filesystem:read:~/notes/today.md,env:read:ECHO_GREETING`,
 		)
-		.action((id: string, options: AgentsEnableOptions, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./agentsEnable.js')>('commands/agents/agentsEnable.js')
-				).agentsEnable(ctx, id, options),
-			),
-		);
+		.action(lazyAction(run, () => import('./agentsEnable.js'), 'agentsEnable'));
 
 	agents
 		.command('revoke')
@@ -209,13 +158,7 @@ Examples:
 			'after',
 			'\nExamples:\n  $ agentspace agents revoke echo --reason "no longer needed"',
 		)
-		.action((id: string, options: AgentsRevokeOptions, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./agentsRevoke.js')>('commands/agents/agentsRevoke.js')
-				).agentsRevoke(ctx, id, options),
-			),
-		);
+		.action(lazyAction(run, () => import('./agentsRevoke.js'), 'agentsRevoke'));
 
 	agents
 		.command('check')
@@ -233,13 +176,7 @@ Examples:
   $ agentspace agents check echo
   $ agentspace agents check echo --json`,
 		)
-		.action((id: string, _options, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./agentsCheck.js')>('commands/agents/agentsCheck.js')
-				).agentsCheck(ctx, id),
-			),
-		);
+		.action(lazyAction(run, () => import('./agentsCheck.js'), 'agentsCheck'));
 
 	agents
 		.command('run')
@@ -287,13 +224,7 @@ Examples:
   $ agentspace agents run hello-agent --foreground --restart on-failure --json
   $ agentspace agents run hello-agent --unsandboxed      (no sandbox here; audited)`,
 		)
-		.action((id: string, options: AgentsRunOptions, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./agentsRun.js')>('commands/agents/agentsRun.js')
-				).agentsRun(ctx, id, options),
-			),
-		);
+		.action(lazyAction(run, () => import('./agentsRun.js'), 'agentsRun'));
 
 	agents
 		.command('stop')
@@ -314,13 +245,7 @@ Examples:
   $ agentspace agents stop hello-agent --timeout 30
   $ agentspace agents stop --all --json`,
 		)
-		.action((id: string | undefined, options: AgentsStopOptions, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./agentsStop.js')>('commands/agents/agentsStop.js')
-				).agentsStop(ctx, id, options),
-			),
-		);
+		.action(lazyAction(run, () => import('./agentsStop.js'), 'agentsStop'));
 
 	agents
 		.command('status')
@@ -337,13 +262,7 @@ Examples:
   $ agentspace agents status
   $ agentspace agents ps --json | jq '.agents[] | select(.status == "running") | .pid'`,
 		)
-		.action((_options, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./agentsStatus.js')>('commands/agents/agentsStatus.js')
-				).agentsStatus(ctx),
-			),
-		);
+		.action(lazyAction(run, () => import('./agentsStatus.js'), 'agentsStatus'));
 
 	agents
 		.command('logs')
@@ -364,13 +283,7 @@ Examples:
   $ agentspace agents logs echo -n 20 --stream stderr
   $ agentspace agents logs echo --follow`,
 		)
-		.action((id: string, options: AgentsLogsOptions, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./agentsLogs.js')>('commands/agents/agentsLogs.js')
-				).agentsLogs(ctx, id, options),
-			),
-		);
+		.action(lazyAction(run, () => import('./agentsLogs.js'), 'agentsLogs'));
 
 	agents
 		.command('uninstall')
@@ -378,13 +291,5 @@ Examples:
 		.argument('<id>', 'the agent id')
 		.option('-y, --yes', 'do not ask (required when not on a terminal)')
 		.addHelpText('after', '\nExamples:\n  $ agentspace agents uninstall echo --yes')
-		.action((id: string, options: AgentsUninstallOptions, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./agentsUninstall.js')>(
-						'commands/agents/agentsUninstall.js',
-					)
-				).agentsUninstall(ctx, id, options),
-			),
-		);
+		.action(lazyAction(run, () => import('./agentsUninstall.js'), 'agentsUninstall'));
 }

@@ -4,7 +4,7 @@ import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
 import { printable } from '../../output.js';
 import { parseIntArg, parseTextArg, parseTimeArg } from '../../parseArgs.js';
-import type { AuditListOptions } from './register.js';
+import type { AuditListOptions } from './auditOptions.js';
 
 /** `audit list`: entries matching the filters, newest first. */
 export async function auditList(

@@ -1,15 +1,5 @@
 import type { Command } from 'commander';
-import { loadCommand, type RunAction } from '../../action.js';
-import type { AuditVerifyOptions } from './auditVerify.js';
-
-/** Options of `audit list`, as commander parses them. */
-export interface AuditListOptions {
-	readonly type?: string[];
-	readonly subject?: string;
-	readonly since?: string;
-	readonly until?: string;
-	readonly limit: string;
-}
+import { lazyAction, type RunAction } from '../../action.js';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -34,13 +24,7 @@ Examples:
   $ agentspace audit list --type mode_changed --since 7d
   $ agentspace audit list --subject config:securityMode --json`,
 		)
-		.action((options: AuditListOptions, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./auditList.js')>('commands/audit/auditList.js')
-				).auditList(ctx, options),
-			),
-		);
+		.action(lazyAction(run, () => import('./auditList.js'), 'auditList'));
 	audit
 		.command('verify')
 		.description('check every entry against the hash chain; exit 8 naming the first bad row')
@@ -56,13 +40,7 @@ Examples:
   $ agentspace audit verify --expect 42:3f5c…   (as \`audit head\` printed it)
   $ agentspace audit verify --json`,
 		)
-		.action((options: AuditVerifyOptions, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./auditVerify.js')>('commands/audit/auditVerify.js')
-				).auditVerify(ctx, options),
-			),
-		);
+		.action(lazyAction(run, () => import('./auditVerify.js'), 'auditVerify'));
 	audit
 		.command('head')
 		.description("print the audit log's head (<position>:<hash>) to keep elsewhere")
@@ -76,11 +54,5 @@ Examples:
   $ agentspace audit head
   $ agentspace audit head --json`,
 		)
-		.action((_options, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./auditHead.js')>('commands/audit/auditHead.js')
-				).auditHead(ctx),
-			),
-		);
+		.action(lazyAction(run, () => import('./auditHead.js'), 'auditHead'));
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadCommand, type RunAction } from '../../action.js';
+import { lazyAction, type RunAction } from '../../action.js';
 import { CONFIG_KEYS } from './configKeys.js';
 
 const KEYS = CONFIG_KEYS.join(', ');
@@ -34,13 +34,7 @@ Examples:
   $ agentspace config get apiEndpoint.port
   $ agentspace config get --json`,
 		)
-		.action((key: string | undefined, _options, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./configGet.js')>('commands/config/configGet.js')
-				).configGet(ctx, key),
-			),
-		);
+		.action(lazyAction(run, () => import('./configGet.js'), 'configGet'));
 	config
 		.command('set <key> <value>')
 		.description('change one key (validated, written atomically, audited)')
@@ -61,21 +55,9 @@ Examples:
   $ agentspace config set scanRoots ~/Projects,~/agents
   $ agentspace config set scanRoots '["~/Projects","~/work agents"]'`,
 		)
-		.action((key: string, value: string, _options, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./configSet.js')>('commands/config/configSet.js')
-				).configSet(ctx, key, value),
-			),
-		);
+		.action(lazyAction(run, () => import('./configSet.js'), 'configSet'));
 	config
 		.command('path')
 		.description('print the path of config.json')
-		.action((_options, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./configPath.js')>('commands/config/configPath.js')
-				).configPathCommand(ctx),
-			),
-		);
+		.action(lazyAction(run, () => import('./configPath.js'), 'configPathCommand'));
 }

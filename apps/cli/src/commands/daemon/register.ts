@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadCommand, type RunAction } from '../../action.js';
+import { lazyAction, type RunAction } from '../../action.js';
 
 /** `agentspace daemon start|stop|status|run`. */
 export function registerDaemonCommands(program: Command, run: RunAction): void {
@@ -32,44 +32,20 @@ Examples:
 	daemon
 		.command('start')
 		.description('start the daemon in the background (log: <home>/logs/daemon.log)')
-		.action((_options, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./daemonStart.js')>('commands/daemon/daemonStart.js')
-				).daemonStart(ctx),
-			),
-		);
+		.action(lazyAction(run, () => import('./daemonStart.js'), 'daemonStart'));
 	daemon
 		.command('stop')
 		.description(
 			'stop every agent the daemon runs (SIGTERM, SIGKILL after --timeout), then the daemon',
 		)
 		.option('--timeout <seconds>', 'grace period for each agent before SIGKILL (default 5)')
-		.action((options: { timeout?: string }, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./daemonStop.js')>('commands/daemon/daemonStop.js')
-				).daemonStop(ctx, options),
-			),
-		);
+		.action(lazyAction(run, () => import('./daemonStop.js'), 'daemonStop'));
 	daemon
 		.command('status')
 		.description('say whether the daemon runs: pid, uptime, memory, agents')
-		.action((_options, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./daemonStatus.js')>('commands/daemon/daemonStatus.js')
-				).daemonStatus(ctx),
-			),
-		);
+		.action(lazyAction(run, () => import('./daemonStatus.js'), 'daemonStatus'));
 	daemon
 		.command('run')
 		.description('run the daemon in the foreground (what `start` runs in the background)')
-		.action((_options, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./daemonRun.js')>('commands/daemon/daemonRun.js')
-				).daemonRun(ctx),
-			),
-		);
+		.action(lazyAction(run, () => import('./daemonRun.js'), 'daemonRun'));
 }

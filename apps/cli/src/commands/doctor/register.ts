@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadCommand, type RunAction } from '../../action.js';
+import { lazyAction, type RunAction } from '../../action.js';
 
 /** `agentspace doctor`. */
 export function registerDoctorCommand(program: Command, run: RunAction): void {
@@ -17,11 +17,5 @@ Examples:
   $ agentspace doctor
   $ agentspace doctor --json | jq '.checks[] | select(.status != "ok")'`,
 		)
-		.action((_options, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./runDoctor.js')>('commands/doctor/runDoctor.js')
-				).runDoctor(ctx),
-			),
-		);
+		.action(lazyAction(run, () => import('./runDoctor.js'), 'runDoctor'));
 }

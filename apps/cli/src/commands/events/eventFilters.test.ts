@@ -1,7 +1,7 @@
 import { type AgentSpaceError, isAgentSpaceError } from '@agentspace/core';
 import { describe, expect, it } from 'vitest';
 import { assertEventQuery, OptionProblems, parseEventFilters } from './eventFilters.js';
-import type { EventFilterOptions } from './register.js';
+import type { EventFilterOptions } from './eventOptions.js';
 
 function parse(options: EventFilterOptions) {
 	const problems = new OptionProblems();

@@ -7,7 +7,7 @@ import {
 	validateEventQuery,
 } from '@agentspace/events';
 import { parseIntArg, parseTextArg, parseTimeArg } from '../../parseArgs.js';
-import type { EventFilterOptions } from './register.js';
+import type { EventFilterOptions } from './eventOptions.js';
 
 /** The filters of an event query, without paging. */
 export type EventQueryFilters = Omit<EventQuery, 'limit' | 'order'>;

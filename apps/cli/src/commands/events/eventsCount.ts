@@ -3,7 +3,7 @@ import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
 import { assertEventQuery, OptionProblems, parseEventFilters } from './eventFilters.js';
-import type { EventsCountOptions } from './register.js';
+import type { EventsCountOptions } from './eventOptions.js';
 
 /** `events count`: how many events match the filters. */
 export async function eventsCount(

@@ -10,8 +10,8 @@ import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
 import { parseIntArg } from '../../parseArgs.js';
 import { assertEventQuery, OptionProblems, parseEventFilters } from './eventFilters.js';
+import type { EventsListOptions } from './eventOptions.js';
 import { EVENT_COLUMNS } from './formatEvent.js';
-import type { EventsListOptions } from './register.js';
 
 /**
  * `events list`: the events matching the filters, by position in the log.

@@ -15,8 +15,8 @@ import {
 	OptionProblems,
 	parseEventFilters,
 } from './eventFilters.js';
+import type { EventsTailOptions } from './eventOptions.js';
 import { createLineFormatter } from './formatEvent.js';
-import type { EventsTailOptions } from './register.js';
 
 // Events read per query while catching up; a burst larger than this takes several.
 const PAGE = 1000;

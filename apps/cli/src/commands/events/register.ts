@@ -1,35 +1,9 @@
 import { type Command, Option } from 'commander';
-import { loadCommand, type RunAction } from '../../action.js';
+import { lazyAction, type RunAction } from '../../action.js';
+import type { EventFilterOptions } from './eventOptions.js';
 
 // Only type imports of @agentspace/events here: this module loads for every
 // command and for --help, and the event catalogue (Zod) must not.
-
-/** Filter options shared by `events list`, `count` and `tail`, as commander parses them. */
-export interface EventFilterOptions {
-	readonly project?: string;
-	readonly type?: string[];
-	readonly stream?: string;
-	readonly since?: string;
-	readonly until?: string;
-	readonly after?: string;
-	readonly before?: string;
-}
-
-/** Options of `events list`. */
-export interface EventsListOptions extends EventFilterOptions {
-	readonly limit: string;
-	readonly order: 'asc' | 'desc';
-}
-
-/** Options of `events count`. */
-export type EventsCountOptions = EventFilterOptions;
-
-/** Options of `events tail`. */
-export interface EventsTailOptions extends Omit<EventFilterOptions, 'until' | 'after' | 'before'> {
-	readonly lines: string;
-	readonly interval: string;
-	readonly follow: boolean;
-}
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -109,13 +83,7 @@ Examples:
   $ agentspace events list --order desc --limit 20         the newest 20
   $ agentspace events list --order desc --before 981       the 50 before those`,
 		)
-		.action((options: EventsListOptions, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./eventsList.js')>('commands/events/eventsList.js')
-				).eventsList(ctx, options),
-			),
-		);
+		.action(lazyAction(run, () => import('./eventsList.js'), 'eventsList'));
 
 	addFilters(
 		events.command('count').description('count the events matching the filters'),
@@ -129,13 +97,7 @@ Examples:
   $ agentspace events count --type agent_run_crashed --since 1d
   $ agentspace events count --project /home/me/app --json      {"count": 42}`,
 		)
-		.action((options: EventsCountOptions, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./eventsCount.js')>('commands/events/eventsCount.js')
-				).eventsCount(ctx, options),
-			),
-		);
+		.action(lazyAction(run, () => import('./eventsCount.js'), 'eventsCount'));
 
 	addFilters(
 		events.command('tail').description('show the newest events, then follow new ones until Ctrl-C'),
@@ -157,13 +119,7 @@ Examples:
   $ agentspace events tail -n 0 --interval 250               only new events, checked often
   $ agentspace events tail --no-follow`,
 		)
-		.action((options: EventsTailOptions, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./eventsTail.js')>('commands/events/eventsTail.js')
-				).eventsTail(ctx, options),
-			),
-		);
+		.action(lazyAction(run, () => import('./eventsTail.js'), 'eventsTail'));
 
 	events
 		.command('replay')
@@ -180,11 +136,5 @@ Examples:
   $ agentspace events replay
   $ agentspace events replay --json | jq .changedTables`,
 		)
-		.action((_options, command: Command) =>
-			run(command, async (ctx) =>
-				(
-					await loadCommand<typeof import('./eventsReplay.js')>('commands/events/eventsReplay.js')
-				).eventsReplay(ctx),
-			),
-		);
+		.action(lazyAction(run, () => import('./eventsReplay.js'), 'eventsReplay'));
 }

@@ -1,11 +1,5 @@
 import type { Command } from 'commander';
-import { loadCommand, type RunAction } from '../../action.js';
-
-/** Options of `agentspace ui`. */
-export interface UiOptions {
-	readonly port?: string;
-	readonly close?: boolean;
-}
+import { lazyAction, type RunAction } from '../../action.js';
 
 /** `agentspace ui`. */
 export function registerUiCommand(program: Command, run: RunAction): void {
@@ -31,12 +25,5 @@ Examples:
   $ agentspace ui --json            the URL and login link for scripts
   $ agentspace ui --close           stop serving it`,
 		)
-		.action((options: UiOptions, command: Command) =>
-			run(command, async (ctx) =>
-				(await loadCommand<typeof import('./uiOpen.js')>('commands/ui/uiOpen.js')).uiOpen(
-					ctx,
-					options,
-				),
-			),
-		);
+		.action(lazyAction(run, () => import('./uiOpen.js'), 'uiOpen'));
 }

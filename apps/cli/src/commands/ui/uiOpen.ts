@@ -11,7 +11,7 @@ import {
 	daemonStatusOrUndefined,
 	ensureDaemon,
 } from '../daemon/daemonConnection.js';
-import type { UiOptions } from './register.js';
+import type { UiOptions } from './uiOptions.js';
 
 /**
  * `agentspace ui`: asks the daemon (started when needed) to serve the admin UI
