@@ -1,18 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
+import { type AgentSpaceDb, getAuditEvents } from '@agentspace/db';
 import { countEvents, queryEvents } from '@agentspace/events';
-import {
-	createFixtureAgentRepo,
-	createTempHome,
-	fixtureAgentManifest,
-	type TempHome,
-} from '@agentspace/testing';
+import { createFixtureAgentRepo, fixtureAgentManifest } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getAgent } from '../catalog/agentRecord.js';
 import { discoverAgents } from '../discovery/discoverAgents.js';
 import { installAgent } from '../install/installAgent.js';
 import { MANIFEST_FILE } from '../manifest/parseManifest.js';
+import { type AgentScenario, agentScenario } from '../testing/agentScenario.js';
 import { type EnableOptions, enableAgent } from './enableAgent.js';
 import { revokeAgent } from './revokeAgent.js';
 
@@ -23,25 +19,21 @@ const NOTES = 'filesystem:read:/home/tester/notes';
 const API = 'network:egress:api.example.com:443';
 const GREETING = 'env:read:ECHO_GREETING';
 
-let temp: TempHome;
+let agent: AgentScenario;
 let home: string;
 let db: AgentSpaceDb;
 let src: string;
 const cleanups: (() => void)[] = [];
 
 beforeEach(async () => {
-	temp = createTempHome('enable');
-	home = join(temp.home, 'home');
-	db = openDb({ path: join(home, 'agentspace.db') });
-	const repo = createFixtureAgentRepo();
-	cleanups.push(repo.cleanup);
-	src = (await installAgent({ db, home, source: repo.url, actor })).installPath;
+	agent = await agentScenario({ label: 'enable', agent: { fixture: 'build' }, actor });
+	({ home, db } = agent);
+	src = agent.installed?.installPath as string;
 });
 
-afterEach(() => {
-	closeDb(db);
+afterEach(async () => {
 	for (const cleanup of cleanups.splice(0)) cleanup();
-	temp.cleanup();
+	await agent.cleanup();
 });
 
 const enable = (approve: EnableOptions['approve'], id = 'echo-agent') =>
