@@ -85,7 +85,9 @@ for (const dir of dirs) {
 			const more = missing.length > 10 ? [`  … and ${missing.length - 10} more\n`] : [];
 			// tsc never deletes an output whose source is gone: such a map is a stale build.
 			if (missing.length > 0)
-				more.push('  (src/ missing from package.json "files"? or a stale build: delete dist and build again)\n');
+				more.push(
+					'  (src/ missing from package.json "files"? or a stale build: delete dist and build again)\n',
+				);
 			return { ok: missing.length === 0, output: [...shown, ...more].join('') };
 		},
 	]);
