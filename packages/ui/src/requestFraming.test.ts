@@ -1,16 +1,10 @@
 import { connect } from 'node:net';
-import { join } from 'node:path';
-import { type ChangeActor, getAgent, installAgent } from '@agentspace/agents';
+import { type ChangeActor, getAgent } from '@agentspace/agents';
+import { type AgentScenario, agentScenario } from '@agentspace/agents/testing';
 import { generateAuthToken } from '@agentspace/core';
 import type { HostedUi } from '@agentspace/daemon';
-import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
-import {
-	createFixtureAgentRepo,
-	createTempHome,
-	freePort,
-	type GitRepo,
-	type TempHome,
-} from '@agentspace/testing';
+import { type AgentSpaceDb, getAuditEvents } from '@agentspace/db';
+import { freePort } from '@agentspace/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECURITY_HEADERS } from './security/securityHeaders.js';
 import { createUiHost } from './uiHost.js';
@@ -25,21 +19,18 @@ import { createUiHost } from './uiHost.js';
 const actor: ChangeActor = { type: 'human', id: 'tester' };
 const PORT = await freePort();
 const HOST = `127.0.0.1:${PORT}`;
-let temp: TempHome;
+let agent: AgentScenario;
 let db: AgentSpaceDb;
-let repo: GitRepo;
 let ui: HostedUi;
 let authToken: string;
 
 beforeAll(async () => {
-	temp = createTempHome('ui-framing');
-	db = openDb({ path: join(temp.home, 'agentspace.db') });
-	repo = createFixtureAgentRepo();
-	await installAgent({ db, home: temp.home, source: repo.url, actor });
+	agent = await agentScenario({ label: 'ui-framing', agent: { fixture: 'build' }, actor });
+	db = agent.db;
 	authToken = generateAuthToken();
 	ui = createUiHost({
 		db,
-		home: temp.home,
+		home: agent.home,
 		launcher: {
 			run: () => Promise.reject(),
 			stop: () => Promise.reject(),
@@ -55,9 +46,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
 	await ui.close(actor);
-	closeDb(db);
-	repo.cleanup();
-	temp.cleanup();
+	await agent.cleanup();
 });
 
 interface RawReply {
