@@ -1,68 +1,49 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
+import { getAuditEvents } from '@agentspace/db';
 import { queryEvents } from '@agentspace/events';
-import {
-	createFixtureAgentRepo,
-	createTempHome,
-	FIXTURE_RUN_AGENT,
-	fixtureAgentManifest,
-	type GitRepo,
-	type TempHome,
-} from '@agentspace/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { getAgent } from '../catalog/agentRecord.js';
 import { recordChange } from '../catalog/recordChange.js';
-import { enableAgent } from '../enable/enableAgent.js';
-import { installAgent } from '../install/installAgent.js';
 import { isProcessAlive } from '../process/isProcessAlive.js';
+import { type AgentScenario, agentScenario } from '../testing/agentScenario.js';
+import { echoAgentSupervision } from '../testing/echoAgentSupervision.js';
 import { DEFAULT_BACKOFF } from './restartPolicy.js';
 import { runStatus } from './runStatus.js';
 import { type SupervisorStatus, superviseAgent } from './superviseAgent.js';
 
-const actor = { type: 'human', id: 'tester' } as const;
-let temp: TempHome;
-let db: AgentSpaceDb;
-let repo: GitRepo | undefined;
-beforeEach(() => {
-	temp = createTempHome('supervise');
-	db = openDb({ path: join(temp.home, 'agentspace.db') });
-});
-afterEach(() => {
-	closeDb(db);
-	repo?.cleanup();
-	temp.cleanup();
+let agent: AgentScenario;
+afterEach(async () => {
+	await agent?.cleanup();
 });
 
-/** Installs and enables an agent whose entrypoint is the run fixture with `args`. */
-async function installRunAgent(args: string[]): Promise<void> {
-	const { build: _build, ...manifest } = fixtureAgentManifest();
-	repo = createFixtureAgentRepo({
-		...manifest,
-		build: undefined,
-		entrypoint: { command: 'node', args: ['agent.mjs', ...args] },
-		permissions: ['env:read:ECHO_GREETING'],
+/**
+ * Installs and enables an agent whose entrypoint is the run fixture with
+ * `args` (its one permission, env:read:ECHO_GREETING, approved); returns
+ * `superviseAgent`'s options for it, unsandboxed with PATH only.
+ */
+async function installRunAgent(args: string[]) {
+	agent = await agentScenario({
+		label: 'supervise',
+		until: 'enabled',
+		agent: { args, permissions: ['env:read:ECHO_GREETING'] },
 	});
-	repo.commit({ 'agent.mjs': readFileSync(FIXTURE_RUN_AGENT, 'utf8') });
-	await installAgent({ db, home: temp.home, source: repo.url, actor });
-	enableAgent({ db, id: 'echo-agent', approve: 'all', actor });
+	return (overrides: Parameters<typeof echoAgentSupervision>[2] = {}) =>
+		echoAgentSupervision(agent, agent.actor, overrides);
 }
 
-const types = () => queryEvents(db, { stream_id: 'agent:echo-agent' }).map((e) => e.type);
+const types = () => queryEvents(agent.db, { stream_id: 'agent:echo-agent' }).map((e) => e.type);
 
 describe('superviseAgent', () => {
 	it('refuses a sandboxed run when the sandbox tools are missing, saying what to install', async () => {
-		await installRunAgent([]);
-		const attempt = superviseAgent({
-			db,
-			home: temp.home,
-			id: 'echo-agent',
-			actor,
-			unsandboxed: false,
-			sandboxHostScript: '/nonexistent/host.js',
-			// A PATH without bwrap, socat or rg.
-			env: { PATH: temp.home },
-		});
+		const options = await installRunAgent([]);
+		const attempt = superviseAgent(
+			options({
+				unsandboxed: false,
+				sandboxHostScript: '/nonexistent/host.js',
+				// A PATH without bwrap, socat or rg.
+				env: { PATH: agent.home },
+			}),
+		);
 		await expect(attempt).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
 		await expect(attempt).rejects.toThrow(/needs bwrap, socat, rg/);
 		await expect(attempt).rejects.toHaveProperty(
@@ -73,26 +54,23 @@ describe('superviseAgent', () => {
 	});
 
 	it('runs, logs, and stops the agent, recording each step with its audit entry', async () => {
-		await installRunAgent(['--every', '50', '--print-env']);
+		const options = await installRunAgent(['--every', '50', '--print-env']);
 		const lines: string[] = [];
 		const statuses: SupervisorStatus[] = [];
-		const supervisor = await superviseAgent({
-			db,
-			home: temp.home,
-			id: 'echo-agent',
-			actor,
-			unsandboxed: true,
-			env: {
-				PATH: process.env.PATH,
-				ECHO_GREETING: 'Hello, world 1234',
-				AWS_SECRET_ACCESS_KEY: 'AKIAFAKE',
-			},
-			onLine: (_stream, text) => lines.push(text),
-			onStatus: (status) => statuses.push(status),
-		});
+		const supervisor = await superviseAgent(
+			options({
+				env: {
+					PATH: process.env.PATH,
+					ECHO_GREETING: 'Hello, world 1234',
+					AWS_SECRET_ACCESS_KEY: 'AKIAFAKE',
+				},
+				onLine: (_stream, text) => lines.push(text),
+				onStatus: (status) => statuses.push(status),
+			}),
+		);
 		while (!lines.some((l) => l.startsWith('tick 2'))) await new Promise((r) => setTimeout(r, 20));
-		expect(getAgent(db, 'echo-agent')?.status).toBe('running');
-		const [live] = runStatus(db);
+		expect(getAgent(agent.db, 'echo-agent')?.status).toBe('running');
+		const [live] = runStatus(agent.db);
 		expect(live).toMatchObject({
 			id: 'echo-agent',
 			status: 'running',
@@ -105,14 +83,14 @@ describe('superviseAgent', () => {
 		expect(live?.cpuMs).toBeGreaterThanOrEqual(0);
 		expect(live?.uptimeMs).toBeGreaterThanOrEqual(0);
 		const result = await supervisor.stop(2000);
-		expect(runStatus(db)[0]).toMatchObject({ status: 'stopped', pid: null, alive: null });
+		expect(runStatus(agent.db)[0]).toMatchObject({ status: 'stopped', pid: null, alive: null });
 		expect(result).toMatchObject({
 			runs: 1,
 			errored: false,
 			lastExit: { exitCode: 0, stopped: true },
 		});
 		expect(types().slice(-2)).toEqual(['agent_run_started', 'agent_run_stopped']);
-		expect(getAgent(db, 'echo-agent')?.status).toBe('stopped');
+		expect(getAgent(agent.db, 'echo-agent')?.status).toBe('stopped');
 		const env = lines.find((l) => l.startsWith('env ')) ?? '';
 		expect(env).toContain('ECHO_GREETING');
 		// An approved plain-text value under a name not like a secret's is shown (runLogRedaction.test.ts has the rest).
@@ -121,59 +99,51 @@ describe('superviseAgent', () => {
 		const started = statuses.find((s) => s.state === 'started');
 		const log = readFileSync(started?.state === 'started' ? started.logPath : '', 'utf8');
 		expect(log).not.toContain('AKIAFAKE');
-		const audit = await getAuditEvents(db, { type: 'agents.run_started' });
+		const audit = await getAuditEvents(agent.db, { type: 'agents.run_started' });
 		expect(audit[0]).toMatchObject({ severity: 'security', metadata: { sandboxed: false } });
 	});
 
 	it('stops a run that was still starting when the stop came (a restart in flight)', async () => {
-		await installRunAgent(['--crash-after', '300']);
+		const options = await installRunAgent(['--crash-after', '300']);
 		const pids: number[] = [];
 		let stopped: Promise<unknown> | undefined;
-		const supervisor = await superviseAgent({
-			db,
-			home: temp.home,
-			id: 'echo-agent',
-			actor,
-			unsandboxed: true,
-			env: { PATH: process.env.PATH },
-			restart: 'on-failure',
-			backoff: { ...DEFAULT_BACKOFF, initialMs: 10 },
-			onStatus: (status) => {
-				if (status.state !== 'started') return;
-				pids.push(status.pid);
-				// The second start: reported before superviseAgent has taken the new process as current.
-				if (pids.length === 2) stopped = supervisor.stop(1000);
-			},
-		});
+		const supervisor = await superviseAgent(
+			options({
+				restart: 'on-failure',
+				backoff: { ...DEFAULT_BACKOFF, initialMs: 10 },
+				onStatus: (status) => {
+					if (status.state !== 'started') return;
+					pids.push(status.pid);
+					// The second start: reported before superviseAgent has taken the new process as current.
+					if (pids.length === 2) stopped = supervisor.stop(1000);
+				},
+			}),
+		);
 		const result = await supervisor.done;
 		await stopped;
 		expect(result.runs).toBe(2);
 		expect(result.lastExit?.stopped).toBe(true);
 		expect(isProcessAlive(pids[1] as number)).toBe(false);
-		expect(getAgent(db, 'echo-agent')?.status).toBe('stopped');
+		expect(getAgent(agent.db, 'echo-agent')?.status).toBe('stopped');
 	});
 
 	it('restarts a crashing agent with backoff and gives up as errored', async () => {
-		await installRunAgent(['--crash-after', '10']);
+		const options = await installRunAgent(['--crash-after', '10']);
 		const statuses: SupervisorStatus[] = [];
-		const supervisor = await superviseAgent({
-			db,
-			home: temp.home,
-			id: 'echo-agent',
-			actor,
-			unsandboxed: true,
-			env: { PATH: process.env.PATH },
-			restart: 'on-failure',
-			backoff: {
-				initialMs: 10,
-				factor: 1.5,
-				maxMs: 50,
-				stableMs: 60_000,
-				instantMs: 5000,
-				maxInstantCrashes: 3,
-			},
-			onStatus: (status) => statuses.push(status),
-		});
+		const supervisor = await superviseAgent(
+			options({
+				restart: 'on-failure',
+				backoff: {
+					initialMs: 10,
+					factor: 1.5,
+					maxMs: 50,
+					stableMs: 60_000,
+					instantMs: 5000,
+					maxInstantCrashes: 3,
+				},
+				onStatus: (status) => statuses.push(status),
+			}),
+		);
 		const result = await supervisor.done;
 		expect(result).toMatchObject({ runs: 4, errored: true });
 		expect(types().filter((t) => t === 'agent_run_crashed')).toHaveLength(4);
@@ -182,7 +152,7 @@ describe('superviseAgent', () => {
 				.filter((s) => s.state === 'restarting')
 				.map((s) => (s.state === 'restarting' ? s.delayMs : 0)),
 		).toEqual([10, 15, 23]);
-		expect(getAgent(db, 'echo-agent')?.status).toBe('errored');
+		expect(getAgent(agent.db, 'echo-agent')?.status).toBe('errored');
 		expect(types().at(-1)).toBe('agent_errored');
 	});
 });
@@ -190,8 +160,8 @@ describe('superviseAgent', () => {
 describe('runStatus', () => {
 	it('shows a run whose process is gone as not alive (a lost run)', async () => {
 		await installRunAgent([]);
-		recordChange(db, {
-			actor,
+		recordChange(agent.db, {
+			actor: agent.actor,
 			events: [
 				{
 					type: 'agent_run_started',
@@ -206,7 +176,7 @@ describe('runStatus', () => {
 			],
 			audit: { eventType: 'agents.run_started', agentId: 'echo-agent', metadata: {} },
 		});
-		expect(runStatus(db)[0]).toMatchObject({
+		expect(runStatus(agent.db)[0]).toMatchObject({
 			status: 'running',
 			runId: 'run_lost',
 			alive: false,
