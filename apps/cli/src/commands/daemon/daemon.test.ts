@@ -2,14 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { isProcessAlive, sandboxReadiness } from '@agentspace/agents';
-import {
-	createGitRepo,
-	createTempHome,
-	FIXTURE_RUN_AGENT,
-	type GitRepo,
-	sandboxTestGate,
-	type TempHome,
-} from '@agentspace/testing';
+import { type AgentScenario, agentScenario } from '@agentspace/agents/testing';
+import { sandboxTestGate } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, runCliJson } from '../../testCli.js';
 
@@ -18,10 +12,9 @@ const sandbox = sandboxTestGate(sandboxReadiness(), { file: import.meta.url });
 
 // The daemon through the built binary: real processes, a real socket, the
 // real OS sandbox, kill -9.
-let temp: TempHome;
-let repo: GitRepo;
+let agent: AgentScenario;
 
-const pidFile = () => join(temp.home, 'run', 'daemon.pid');
+const pidFile = () => join(agent.home, 'run', 'daemon.pid');
 const daemonPid = () => Number(readFileSync(pidFile(), 'utf8').trim());
 // A zombie (exited, not yet reaped by pid 1) is not alive.
 const alive = isProcessAlive;
@@ -45,69 +38,59 @@ interface StatusJson {
 	}[];
 }
 const agentStatus = (id: string) =>
-	runCliJson<StatusJson>(temp.home, ['agents', 'status']).json.agents.find((a) => a.id === id);
+	runCliJson<StatusJson>(agent.home, ['agents', 'status']).json.agents.find((a) => a.id === id);
 
-beforeEach(() => {
-	temp = createTempHome('daemon-cli');
-	repo = createGitRepo('ticker');
-	repo.commit({
-		'agent.mjs': readFileSync(FIXTURE_RUN_AGENT, 'utf8'),
-		'agentspace.agent.json': {
-			id: 'ticker',
-			name: 'Ticker',
-			version: '1.0.0',
-			entrypoint: { command: 'node', args: ['agent.mjs', '--every', '100'] },
-			permissions: [],
-		},
+beforeEach(async () => {
+	agent = await agentScenario({
+		label: 'daemon-cli',
+		agent: { manifest: { id: 'ticker', name: 'Ticker' }, args: ['--every', '100'] },
+		until: 'enabled',
 	});
-	expect(runCli(temp.home, ['agents', 'install', repo.url]).status).toBe(0);
-	expect(runCli(temp.home, ['agents', 'enable', 'ticker', '--all']).status).toBe(0);
 });
-afterEach(() => {
+afterEach(async () => {
 	if (existsSync(pidFile())) {
-		runCli(temp.home, ['daemon', 'stop', '--timeout', '1']);
+		runCli(agent.home, ['daemon', 'stop', '--timeout', '1']);
 		if (existsSync(pidFile()) && alive(daemonPid())) process.kill(daemonPid(), 'SIGKILL');
 	}
-	temp.cleanup();
-	repo.cleanup();
+	await agent.cleanup();
 });
 
 describe('agentspace daemon', () => {
 	it('starts once, says so when started again, refuses a second daemon, and stops', () => {
-		expect(runCliJson(temp.home, ['daemon', 'status']).json).toMatchObject({ running: false });
-		const started = runCliJson<{ started: boolean; pid: number }>(temp.home, ['daemon', 'start']);
+		expect(runCliJson(agent.home, ['daemon', 'status']).json).toMatchObject({ running: false });
+		const started = runCliJson<{ started: boolean; pid: number }>(agent.home, ['daemon', 'start']);
 		expect(started.status).toBe(0);
 		expect(started.json.started).toBe(true);
 		expect(alive(started.json.pid)).toBe(true);
-		const again = runCli(temp.home, ['daemon', 'start']);
+		const again = runCli(agent.home, ['daemon', 'start']);
 		expect(again.status).toBe(0);
 		expect(again.stdout).toMatch(new RegExp(`already running \\(pid ${started.json.pid}\\)`));
-		const second = runCli(temp.home, ['daemon', 'run']);
+		const second = runCli(agent.home, ['daemon', 'run']);
 		expect(second.status).toBe(4);
 		expect(second.stderr).toMatch(/already running/);
-		const status = runCliJson<{ running: boolean; pid: number; rssBytes: number }>(temp.home, [
+		const status = runCliJson<{ running: boolean; pid: number; rssBytes: number }>(agent.home, [
 			'daemon',
 			'status',
 		]);
 		expect(status.json).toMatchObject({ running: true, pid: started.json.pid });
 		expect(status.json.rssBytes).toBeGreaterThan(1_000_000);
-		const stopped = runCli(temp.home, ['daemon', 'stop']);
+		const stopped = runCli(agent.home, ['daemon', 'stop']);
 		expect(stopped.status).toBe(0);
 		expect(alive(started.json.pid)).toBe(false);
-		expect(existsSync(join(temp.home, 'run', 'daemon.sock'))).toBe(false);
-		expect(runCli(temp.home, ['daemon', 'stop']).stdout).toMatch(/not running/);
+		expect(existsSync(join(agent.home, 'run', 'daemon.sock'))).toBe(false);
+		expect(runCli(agent.home, ['daemon', 'stop']).stdout).toMatch(/not running/);
 	});
 
 	it('runs an agent in the background in the sandbox, shows it, and stops it', async (ctx) => {
 		ctx.skip(!sandbox.run, 'needs the OS sandbox');
 		const run = runCliJson<{ id: string; runId: string; pid: number; sandboxed: boolean }>(
-			temp.home,
+			agent.home,
 			['agents', 'run', 'ticker'],
 		);
 		expect(run.status).toBe(0);
 		expect(run.json).toMatchObject({ id: 'ticker', sandboxed: true, state: 'running' });
 		await waitFor(
-			() => runCli(temp.home, ['agents', 'logs', 'ticker']).stdout.includes('tick 2'),
+			() => runCli(agent.home, ['agents', 'logs', 'ticker']).stdout.includes('tick 2'),
 			'the second tick in the log',
 		);
 		expect(agentStatus('ticker')).toMatchObject({
@@ -117,21 +100,21 @@ describe('agentspace daemon', () => {
 			restarts: 0,
 			supervisor: 'daemon',
 		});
-		const twice = runCli(temp.home, ['agents', 'run', 'ticker']);
+		const twice = runCli(agent.home, ['agents', 'run', 'ticker']);
 		expect(twice.status).toBe(4);
 		expect(twice.stderr).toMatch(/already running/);
 
-		const stop = runCli(temp.home, ['agents', 'stop', 'ticker', '--timeout', '5']);
+		const stop = runCli(agent.home, ['agents', 'stop', 'ticker', '--timeout', '5']);
 		expect(stop.status).toBe(0);
 		expect(stop.stdout).toMatch(/Stopped ticker \(run run_\S+\): exit code 0/);
 		expect(alive(run.json.pid)).toBe(false);
 		expect(agentStatus('ticker')).toMatchObject({ status: 'stopped', pid: null });
-		expect(runCli(temp.home, ['agents', 'logs', 'ticker', '-n', '3']).stdout).toMatch(/bye/);
+		expect(runCli(agent.home, ['agents', 'logs', 'ticker', '-n', '3']).stdout).toMatch(/bye/);
 		// Idempotent: stopping what does not run is fine; an unknown agent is not.
-		expect(runCli(temp.home, ['agents', 'stop', 'ticker']).stdout).toMatch(/not running/);
-		expect(runCli(temp.home, ['agents', 'stop', 'nope']).status).toBe(3);
-		expect(runCli(temp.home, ['agents', 'stop']).status).toBe(2);
-		const audit = runCliJson<{ entries: { eventType: string; severity: string }[] }>(temp.home, [
+		expect(runCli(agent.home, ['agents', 'stop', 'ticker']).stdout).toMatch(/not running/);
+		expect(runCli(agent.home, ['agents', 'stop', 'nope']).status).toBe(3);
+		expect(runCli(agent.home, ['agents', 'stop']).status).toBe(2);
+		const audit = runCliJson<{ entries: { eventType: string; severity: string }[] }>(agent.home, [
 			'audit',
 			'list',
 			'--type',
@@ -142,7 +125,7 @@ describe('agentspace daemon', () => {
 
 	it('after kill -9 of the daemon, records the lost run and starts the `always` agent again', async (ctx) => {
 		ctx.skip(!sandbox.run, 'needs the OS sandbox');
-		const run = runCliJson<{ runId: string; pid: number }>(temp.home, [
+		const run = runCliJson<{ runId: string; pid: number }>(agent.home, [
 			'agents',
 			'run',
 			'ticker',
@@ -157,8 +140,8 @@ describe('agentspace daemon', () => {
 		await waitFor(() => !alive(run.json.pid), 'the sandboxed agent to die with the daemon');
 		expect(agentStatus('ticker')).toMatchObject({ status: 'running' });
 
-		expect(runCli(temp.home, ['daemon', 'start']).status).toBe(0);
-		const events = runCliJson<{ type: string; run_id?: string; reason?: string }[]>(temp.home, [
+		expect(runCli(agent.home, ['daemon', 'start']).status).toBe(0);
+		const events = runCliJson<{ type: string; run_id?: string; reason?: string }[]>(agent.home, [
 			'events',
 			'list',
 			'--stream',
@@ -172,7 +155,7 @@ describe('agentspace daemon', () => {
 			return now?.status === 'running' && now.runId !== run.json.runId;
 		}, 'the agent to run again under a new run');
 		expect(agentStatus('ticker')).toMatchObject({ supervisor: 'daemon', sandboxed: true });
-		const lost = runCliJson<{ entries: unknown[] }>(temp.home, [
+		const lost = runCliJson<{ entries: unknown[] }>(agent.home, [
 			'audit',
 			'list',
 			'--type',
@@ -182,9 +165,9 @@ describe('agentspace daemon', () => {
 	});
 
 	it('refuses a request with a wrong token and audits it as security.denied', async () => {
-		expect(runCli(temp.home, ['daemon', 'start']).status).toBe(0);
+		expect(runCli(agent.home, ['daemon', 'start']).status).toBe(0);
 		const answer = await new Promise<string>((resolve, reject) => {
-			const socket = createConnection(join(temp.home, 'run', 'daemon.sock'));
+			const socket = createConnection(join(agent.home, 'run', 'daemon.sock'));
 			let text = '';
 			socket.setEncoding('utf8');
 			socket.on('connect', () =>
@@ -210,7 +193,7 @@ describe('agentspace daemon', () => {
 		});
 		expect(JSON.parse(answer)).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
 		expect(agentStatus('ticker')).toMatchObject({ status: 'enabled' });
-		const denied = runCliJson<{ entries: { severity: string }[] }>(temp.home, [
+		const denied = runCliJson<{ entries: { severity: string }[] }>(agent.home, [
 			'audit',
 			'list',
 			'--type',
