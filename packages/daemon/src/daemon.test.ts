@@ -18,12 +18,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callDaemon, type DaemonConnection } from './daemonClient.js';
 import { daemonPaths } from './daemonPaths.js';
 import { type RunningDaemon, runDaemon } from './runDaemon.js';
+import { daemonServices } from './services/daemonServices.js';
 
 const actor = { type: 'human', id: 'tester' } as const;
 let temp: TempHome;
 let db: AgentSpaceDb;
 let repo: GitRepo | undefined;
 let daemon: RunningDaemon | undefined;
+let services: ReturnType<typeof daemonServices>;
 let token: string;
 beforeEach(() => {
 	temp = createTempHome('daemon');
@@ -52,7 +54,8 @@ async function installRunAgent(args: string[]): Promise<void> {
 }
 
 async function start(): Promise<DaemonConnection> {
-	daemon = await runDaemon({ db, home: temp.home, token, env: process.env });
+	services = daemonServices({ env: process.env });
+	daemon = await runDaemon({ db, home: temp.home, token, services });
 	return { socket: daemon.socket, token };
 }
 
@@ -137,9 +140,9 @@ describe('the daemon', () => {
 
 	it('refuses to start a second daemon for the same home, and leaves the first running', async () => {
 		const connection = await start();
-		await expect(runDaemon({ db, home: temp.home, token, env: process.env })).rejects.toMatchObject(
-			{ code: 'CONFLICT' },
-		);
+		await expect(
+			runDaemon({ db, home: temp.home, token, services: daemonServices({ env: process.env }) }),
+		).rejects.toMatchObject({ code: 'CONFLICT' });
 		expect((await callDaemon(connection, 'status', {})).pid).toBe(process.pid);
 	});
 
@@ -249,7 +252,7 @@ describe('the daemon', () => {
 			audit: { eventType: 'agents.run_started', agentId: 'echo-agent', metadata: {} },
 		});
 		const connection = await start();
-		expect(daemon?.lost).toMatchObject([
+		expect(services[0].lost()).toMatchObject([
 			{ agentId: 'echo-agent', runId: 'run_lost', restartPolicy: 'always', orphanStopped: false },
 		]);
 		const crashed = queryEvents(db, {

@@ -1,7 +1,8 @@
 import { createConnection } from 'node:net';
 import { AgentSpaceError, type ErrorCode } from '@agentspace/core';
-import type { DaemonResponse, DaemonResults } from './daemonProtocol.js';
-import type { DaemonMethod, DaemonParams } from './daemonRequestSchema.js';
+import type { DaemonMethod, DaemonMethods } from './daemonMethods.js';
+import type { DaemonResponse } from './daemonProtocol.js';
+import type { MethodInput, MethodResult, MethodTable } from './methodTable.js';
 
 /** Thrown (code `NOT_FOUND`) when no daemon answers on the socket. */
 export class DaemonNotRunningError extends AgentSpaceError {
@@ -44,11 +45,32 @@ class Unanswered extends Error {}
  * timeout: the daemon only ever closes a connection unanswered before it has
  * read the request, so nothing runs twice.
  */
-export async function callDaemon<M extends DaemonMethod>(
+export function callDaemon<M extends DaemonMethod>(
 	connection: DaemonConnection,
 	method: M,
-	params: DaemonParams[M],
-): Promise<DaemonResults[M]> {
+	params: MethodInput<DaemonMethods, M>,
+): Promise<MethodResult<DaemonMethods, M>> {
+	return requestDaemon(connection, method, params) as Promise<MethodResult<DaemonMethods, M>>;
+}
+
+/** A `callDaemon` typed by another method table: a service of another package's callers use it with its table. */
+export type DaemonCaller<T extends MethodTable> = <M extends keyof T & string>(
+	connection: DaemonConnection,
+	method: M,
+	params: MethodInput<T, M>,
+) => Promise<MethodResult<T, M>>;
+
+/** Returns {@link callDaemon} typed by method table `T` (the checks on the socket are the daemon's). */
+export function daemonCaller<T extends MethodTable>(): DaemonCaller<T> {
+	return (connection, method, params) =>
+		requestDaemon(connection, method, params) as Promise<MethodResult<T, typeof method>>;
+}
+
+async function requestDaemon(
+	connection: DaemonConnection,
+	method: string,
+	params: unknown,
+): Promise<unknown> {
 	const timeoutMs = connection.timeoutMs ?? 10_000;
 	const deadline = Date.now() + timeoutMs;
 	let wait = FIRST_RETRY_MS;
@@ -75,12 +97,12 @@ export async function callDaemon<M extends DaemonMethod>(
 	}
 }
 
-function requestOnce<M extends DaemonMethod>(
+function requestOnce(
 	connection: DaemonConnection,
-	method: M,
-	params: DaemonParams[M],
+	method: string,
+	params: unknown,
 	timeoutMs: number,
-): Promise<DaemonResults[M]> {
+): Promise<unknown> {
 	return new Promise((resolve, reject) => {
 		const socket = createConnection(connection.socket);
 		let buffer = '';
@@ -133,9 +155,9 @@ function requestOnce<M extends DaemonMethod>(
 			if (newline === -1) return;
 			const line = buffer.slice(0, newline);
 			settle(() => {
-				let response: DaemonResponse<M>;
+				let response: DaemonResponse;
 				try {
-					response = JSON.parse(line) as DaemonResponse<M>;
+					response = JSON.parse(line) as DaemonResponse;
 				} catch {
 					reject(new AgentSpaceError('the AgentSpace daemon sent an unreadable answer'));
 					return;

@@ -4,6 +4,7 @@ import { type AgentSpaceDb, closeDb, openDb } from '@agentspace/db';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { callDaemon } from './daemonClient.js';
 import { type RunningDaemon, runDaemon } from './runDaemon.js';
+import { daemonServices } from './services/daemonServices.js';
 import { openTempHomeDb, type TempHomeDb } from './testSupport/daemonTestHome.js';
 
 // A database damaged under a running daemon (issue 11 §5): a table dropped by
@@ -26,7 +27,12 @@ afterEach(async () => {
 });
 
 it('answers a request that meets a dropped table with DB_DAMAGED naming it, not INTERNAL', async () => {
-	daemon = await runDaemon({ db, home: temp.home, token, env: process.env });
+	daemon = await runDaemon({
+		db,
+		home: temp.home,
+		token,
+		services: daemonServices({ env: process.env }),
+	});
 	const path = join(temp.home, 'agentspace.db');
 	const other = openDb({ path });
 	other.$client.exec('DROP TABLE agents');

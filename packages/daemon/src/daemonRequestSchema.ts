@@ -1,59 +1,43 @@
-import { RESTART_POLICIES } from '@agentspace/agents';
-import { ActorSchema } from '@agentspace/events';
 import { z } from 'zod';
-import { MAX_REQUEST_BYTES } from './maxRequestBytes.js';
+import type { MethodTable } from './methodTable.js';
 
-const AgentId = z.string().min(1).max(128);
-const GraceMs = z.int().min(0).max(3_600_000);
+/** A request line's envelope: the token, a method and its params (checked by the method's own schema). */
+const DaemonRequestSchema = z.strictObject({
+	token: z.string(),
+	method: z.string().max(64),
+	params: z.unknown(),
+});
 
-/** Every request the daemon accepts, checked before anything runs. */
-export const DaemonRequestSchema = z.discriminatedUnion('method', [
-	z.strictObject({ token: z.string(), method: z.literal('status'), params: z.strictObject({}) }),
-	z.strictObject({
-		token: z.string(),
-		method: z.literal('run'),
-		params: z.strictObject({
-			id: AgentId,
-			restart: z.enum(RESTART_POLICIES),
-			unsandboxed: z.boolean(),
-			env: z.record(z.string().max(256), z.string().max(MAX_REQUEST_BYTES)),
-			actor: ActorSchema,
-		}),
-	}),
-	z.strictObject({
-		token: z.string(),
-		method: z.literal('stop'),
-		params: z.strictObject({ id: AgentId, graceMs: GraceMs, actor: ActorSchema }),
-	}),
-	z.strictObject({
-		token: z.string(),
-		method: z.literal('stopAll'),
-		params: z.strictObject({ graceMs: GraceMs, actor: ActorSchema }),
-	}),
-	z.strictObject({
-		token: z.string(),
-		method: z.literal('ui'),
-		params: z.strictObject({ port: z.int().min(1).max(65_535), actor: ActorSchema }),
-	}),
-	z.strictObject({
-		token: z.string(),
-		method: z.literal('uiClose'),
-		params: z.strictObject({ actor: ActorSchema }),
-	}),
-	z.strictObject({
-		token: z.string(),
-		method: z.literal('shutdown'),
-		params: z.strictObject({ graceMs: GraceMs, actor: ActorSchema }),
-	}),
-]);
+/** A request checked against a method table, or every problem with it (field path + reason). */
+export type CheckedDaemonRequest =
+	| { readonly ok: true; readonly method: string; readonly params: unknown }
+	| { readonly ok: false; readonly issues: readonly { path: string; message: string }[] };
 
-/** A checked request. */
-export type CheckedDaemonRequest = z.infer<typeof DaemonRequestSchema>;
+/**
+ * Checks an authenticated request: its envelope, that `methods` has its
+ * method, and its params by that method's schema. Paths name the field as
+ * sent (`params.graceMs`).
+ */
+export function checkDaemonRequest(raw: unknown, methods: MethodTable): CheckedDaemonRequest {
+	const envelope = DaemonRequestSchema.safeParse(raw);
+	if (!envelope.success) return { ok: false, issues: issuesOf(envelope.error, []) };
+	const { method, params } = envelope.data;
+	const spec = Object.hasOwn(methods, method) ? methods[method] : undefined;
+	if (spec === undefined) {
+		const known = Object.keys(methods).sort().join(', ');
+		return {
+			ok: false,
+			issues: [{ path: 'method', message: `unknown method "${method}" (known: ${known})` }],
+		};
+	}
+	const checked = spec.params.safeParse(params);
+	if (!checked.success) return { ok: false, issues: issuesOf(checked.error, ['params']) };
+	return { ok: true, method, params: checked.data };
+}
 
-/** The parameters of each method, as the schema checks them. */
-export type DaemonParams = {
-	readonly [R in CheckedDaemonRequest as R['method']]: R['params'];
-};
-
-/** Every method name. */
-export type DaemonMethod = keyof DaemonParams;
+function issuesOf(error: z.ZodError, prefix: readonly PropertyKey[]) {
+	return error.issues.map((issue) => ({
+		path: [...prefix, ...issue.path].map(String).join('.') || '(request)',
+		message: issue.message,
+	}));
+}

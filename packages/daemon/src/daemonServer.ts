@@ -3,12 +3,13 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { constantTimeEqual, isAgentSpaceError } from '@agentspace/core';
 import { type AgentSpaceDb, asDamagedDatabaseError } from '@agentspace/db';
-import { type CheckedDaemonRequest, DaemonRequestSchema } from './daemonRequestSchema.js';
+import { checkDaemonRequest } from './daemonRequestSchema.js';
 import { MAX_REQUEST_BYTES } from './maxRequestBytes.js';
+import type { MethodTable } from './methodTable.js';
 import { SocketRefusals } from './socketRefusals.js';
 
-/** Answers one checked, authenticated request. */
-export type DaemonHandler = (request: CheckedDaemonRequest) => Promise<unknown>;
+/** Answers one authenticated request whose params its method's schema has checked. */
+export type DaemonHandler = (method: string, params: unknown) => Promise<unknown>;
 
 /** The listening socket. */
 export interface DaemonSocket {
@@ -22,6 +23,8 @@ export interface DaemonSocketOptions {
 	readonly socket: string;
 	readonly token: string;
 	readonly db: AgentSpaceDb;
+	/** The methods it answers: a request is checked against their schemas before `handle` sees it. */
+	readonly methods: MethodTable;
 	readonly handle: DaemonHandler;
 	readonly sourceApp?: string;
 	/** How long a connection may take to send its whole request line (default 5 s). */
@@ -248,18 +251,18 @@ async function handleLine(line: string, options: ServeOptions): Promise<unknown>
 			},
 		};
 	}
-	const checked = DaemonRequestSchema.safeParse(raw);
-	if (!checked.success) {
+	const checked = checkDaemonRequest(raw, options.methods);
+	if (!checked.ok) {
 		return {
 			ok: false,
 			error: {
 				code: 'VALIDATION_FAILED',
-				message: `malformed daemon request: ${checked.error.issues
-					.map((issue) => `${issue.path.join('.') || '(request)'}: ${issue.message}`)
+				message: `malformed daemon request: ${checked.issues
+					.map((issue) => `${issue.path}: ${issue.message}`)
 					.join('; ')}`,
 				hint: 'the CLI and the daemon may be different versions: agentspace daemon stop && agentspace daemon start',
 			},
 		};
 	}
-	return { ok: true, result: await options.handle(checked.data) };
+	return { ok: true, result: await options.handle(checked.method, checked.params) };
 }

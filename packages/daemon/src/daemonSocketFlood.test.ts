@@ -5,8 +5,10 @@ import { type AgentSpaceDb, getAuditEvents } from '@agentspace/db';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callDaemon } from './daemonClient.js';
 import { listenDaemonSocket } from './daemonServer.js';
+import { hostMethods } from './hostMethods.js';
 import { MAX_REQUEST_BYTES } from './maxRequestBytes.js';
 import { type DaemonOptions, type RunningDaemon, runDaemon } from './runDaemon.js';
+import { daemonServices } from './services/daemonServices.js';
 import { openTempHomeDb, type TempHomeDb } from './testSupport/daemonTestHome.js';
 
 // Floods through the daemon's socket (issue 11 §4): a real daemon on a real
@@ -30,7 +32,13 @@ afterEach(async () => {
 });
 
 async function start(options: Partial<DaemonOptions> = {}): Promise<string> {
-	daemon = await runDaemon({ db, home: temp.home, token, env: process.env, ...options });
+	daemon = await runDaemon({
+		db,
+		home: temp.home,
+		token,
+		services: daemonServices({ env: process.env }),
+		...options,
+	});
 	return daemon.socket;
 }
 
@@ -175,6 +183,7 @@ describe('the daemon socket under a flood', () => {
 			socket: join(temp.home, 'd.sock'),
 			token,
 			db,
+			methods: hostMethods(),
 			handle: async () => ({}),
 			maxConnections: 5,
 			requestTimeoutMs: 60_000,

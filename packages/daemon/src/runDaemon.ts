@@ -1,21 +1,17 @@
 import { mkdirSync } from 'node:fs';
-import {
-	type ChangeActor,
-	DEFAULT_STOP_GRACE_MS,
-	type LostRun,
-	reconcileRuns,
-	type SharedSuperviseOptions,
-	type StoppedAgent,
-	SupervisorRegistry,
-} from '@agentspace/agents';
-import { AgentSpaceError } from '@agentspace/core';
+import { type ChangeActor, DEFAULT_STOP_GRACE_MS } from '@agentspace/agents';
 import type { AgentSpaceDb } from '@agentspace/db';
 import { acquireDaemonLock } from './daemonLock.js';
 import { daemonPaths } from './daemonPaths.js';
 import { DAEMON_ACTOR } from './daemonProtocol.js';
-import type { CheckedDaemonRequest } from './daemonRequestSchema.js';
 import { type DaemonSocket, listenDaemonSocket } from './daemonServer.js';
-import type { HostedUi, HostedUiFactory } from './hostedUi.js';
+import type { AnyDaemonService, DaemonServiceContext } from './daemonService.js';
+import { hostMethods } from './hostMethods.js';
+import type { MethodHandlers, MethodParams, MethodTable } from './methodTable.js';
+
+type HostMethods = ReturnType<typeof hostMethods>;
+/** A handler once its params are checked: the table's types end at the socket. */
+type Handler = (params: unknown) => Promise<unknown>;
 
 /** Options of {@link runDaemon}. */
 export interface DaemonOptions {
@@ -23,14 +19,12 @@ export interface DaemonOptions {
 	readonly home: string;
 	/** The home's auth token: every request must carry it. */
 	readonly token: string;
-	/** The daemon's environment: PATH, LANG, TZ (and approved variables) for the runs it restarts itself. */
-	readonly env: Readonly<Record<string, string | undefined>>;
-	readonly userHome?: string;
-	/** How sandboxed runs are started (see superviseAgent). */
-	readonly sandboxHostScript?: string;
+	/**
+	 * What it hosts, in start order (closed in reverse): `daemonServices()`
+	 * for the supervisor and the admin UI, plus any other DaemonService.
+	 */
+	readonly services: readonly AnyDaemonService[];
 	readonly sourceApp?: string;
-	/** The web UI it can host (`agentspace ui`); without one, `ui` requests are refused. */
-	readonly ui?: HostedUiFactory;
 	/** Told what the daemon does (its log). */
 	readonly log?: (line: string) => void;
 	/** How long a connection may take to send its request (default 5 s; see listenDaemonSocket). */
@@ -44,145 +38,101 @@ export interface DaemonOptions {
 /** A running daemon. */
 export interface RunningDaemon {
 	readonly socket: string;
-	/** Runs found lost at start-up (recorded as crashed). */
-	readonly lost: readonly LostRun[];
 	/** Resolves once the daemon has shut down (a `shutdown` request or `close()`). */
 	readonly closed: Promise<void>;
-	/** Stops every agent (recorded as stopped, by `actor`), closes the socket, releases the lock. */
-	close(graceMs?: number, actor?: ChangeActor): Promise<StoppedAgent[]>;
+	/**
+	 * Closes every service (the supervisor stops every agent, recorded as
+	 * stopped by `actor`), then the socket, and releases the lock; resolves
+	 * with what the services said (the `shutdown` answer).
+	 */
+	close(graceMs?: number, actor?: ChangeActor): Promise<Record<string, unknown>>;
 }
 
 /**
- * Runs the home's supervisor daemon in this process: takes the lock (a second
- * daemon refuses with `CONFLICT`), reconciles the catalogue (lost runs become
- * `agent_run_crashed`), listens on `<home>/run/daemon.sock`, and starts again
- * the lost agents whose restart policy is `always`.
+ * Runs the home's daemon in this process: takes the lock (a second daemon
+ * refuses with `CONFLICT`), starts its services in order, listens on
+ * `<home>/run/daemon.sock` — answering the host's own `status` and
+ * `shutdown` and every service's methods, each request checked by its
+ * method's schema — and tells the services it listens. It knows the services
+ * only as DaemonServices.
  */
 export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> {
 	const paths = daemonPaths(options.home);
+	const { methods, handlers } = methodsOf(options.services);
 	mkdirSync(paths.runDir, { recursive: true, mode: 0o700 });
 	const lock = acquireDaemonLock(paths.pidFile);
 	const log = options.log ?? (() => {});
 	const startedAt = new Date().toISOString();
 	let server: DaemonSocket | undefined;
+	let closing: Promise<Record<string, unknown>> | undefined;
+	const context: DaemonServiceContext = {
+		db: options.db,
+		home: options.home,
+		paths,
+		actor: DAEMON_ACTOR,
+		log,
+		closing: () => closing !== undefined,
+		...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
+	};
 	try {
-		const lost = await reconcileRuns(options.db, {
-			actor: DAEMON_ACTOR,
-			home: options.home,
-			...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
-		});
-		for (const run of lost) {
-			log(
-				`run ${run.runId} of ${run.agentId} was lost${run.orphanStopped ? ' (its orphaned processes were stopped)' : ''}`,
-			);
-		}
-		const shared: SharedSuperviseOptions = {
-			db: options.db,
-			home: options.home,
-			supervisorPid: process.pid,
-			socketPath: paths.socket,
-			...(options.userHome === undefined ? {} : { userHome: options.userHome }),
-			...(options.sandboxHostScript === undefined
-				? {}
-				: { sandboxHostScript: options.sandboxHostScript }),
-			...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
-		};
-		const registry = new SupervisorRegistry(shared);
-		const ui: HostedUi | undefined = options.ui?.({
-			run: (id, restart, actor, sourceApp) =>
-				registry.run({ id, restart, unsandboxed: false, env: options.env, actor, sourceApp }),
-			stop: (id, graceMs, actor) => registry.stop(id, graceMs, actor),
-			stopAll: (graceMs, actor) => registry.stopAll(graceMs, actor),
-			supervised: () => registry.supervised(),
-			list: () => registry.list(),
-		});
+		for (const service of options.services) await service.start?.(context);
 		let resolveClosed: () => void = () => {};
 		const closed = new Promise<void>((resolve) => {
 			resolveClosed = resolve;
 		});
-		let closing: Promise<StoppedAgent[]> | undefined;
-		const close = (
-			graceMs = DEFAULT_STOP_GRACE_MS,
-			actor: ChangeActor = DAEMON_ACTOR,
-		): Promise<StoppedAgent[]> => {
+		const close = (graceMs = DEFAULT_STOP_GRACE_MS, actor: ChangeActor = DAEMON_ACTOR) => {
 			closing ??= (async () => {
-				log('shutting down: stopping every agent');
+				log('shutting down');
+				let answer: Record<string, unknown> = {};
+				let failure: unknown;
 				try {
-					await ui?.close(actor);
-				} catch (error) {
-					// The agents are stopped whatever happened to the UI.
-					log(`closing the web UI: ${(error as Error).message}`);
+					for (const service of [...options.services].reverse()) {
+						try {
+							answer = { ...answer, ...(await service.close(actor, graceMs)) };
+						} catch (error) {
+							// The other services are closed, the socket too, and the lock released, whatever this one did.
+							log(`closing ${service.name}: ${(error as Error).message}`);
+							failure ??= error;
+						}
+					}
+				} finally {
+					// Not awaited here: the `shutdown` request's own connection is still open.
+					// Closing removes the socket file (only if it is still ours).
+					const serverClosed = server?.close(2000);
+					lock.release();
+					void (serverClosed ?? Promise.resolve()).then(resolveClosed);
 				}
-				const stopped = await registry.stopAll(graceMs, actor);
-				// Not awaited here: the `shutdown` request's own connection is still open.
-				// Closing removes the socket file (only if it is still ours).
-				const serverClosed = server?.close(2000);
-				lock.release();
-				void (serverClosed ?? Promise.resolve()).then(resolveClosed);
-				return stopped;
+				if (failure !== undefined) throw failure;
+				return answer;
 			})();
 			return closing;
 		};
-		const handle = async (request: CheckedDaemonRequest): Promise<unknown> => {
-			switch (request.method) {
-				case 'status':
-					return {
-						pid: process.pid,
-						startedAt,
-						socket: paths.socket,
-						rssBytes: process.memoryUsage.rss(),
-						agents: registry.list(),
-						uiUrl: ui?.url() ?? null,
-					};
-				case 'run': {
-					const { params } = request;
-					log(`run ${params.id} (restart ${params.restart}) for ${params.actor.id}`);
-					return registry.run({
-						id: params.id,
-						restart: params.restart,
-						unsandboxed: params.unsandboxed,
-						env: params.env,
-						actor: params.actor,
-					});
-				}
-				case 'stop':
-					log(`stop ${request.params.id} for ${request.params.actor.id}`);
-					return registry.stop(request.params.id, request.params.graceMs, request.params.actor);
-				case 'stopAll':
-					return registry.stopAll(request.params.graceMs, request.params.actor);
-				case 'ui': {
-					if (closing !== undefined) {
-						throw new AgentSpaceError('the daemon is shutting down', {
-							code: 'CONFLICT',
-							hint: 'start it again: agentspace ui',
-						});
-					}
-					if (ui === undefined) {
-						throw new AgentSpaceError('this daemon does not host the web UI', {
-							code: 'CONFLICT',
-							hint: 'restart it with the agentspace CLI: agentspace daemon stop && agentspace ui',
-						});
-					}
-					const opened = await ui.open(request.params.port, request.params.actor);
-					// The login link is a secret: the log gets the address only.
-					log(`web UI on ${opened.url} for ${request.params.actor.id}`);
-					return opened;
-				}
-				case 'uiClose': {
-					const closed = (await ui?.close(request.params.actor)) ?? false;
-					if (closed) log(`web UI closed for ${request.params.actor.id}`);
-					return { closed };
-				}
-				case 'shutdown': {
-					const stopped = await close(request.params.graceMs, request.params.actor);
-					return { stopped };
-				}
-			}
+		const host: MethodHandlers<HostMethods> = {
+			status: async () => {
+				let status = {
+					pid: process.pid,
+					startedAt,
+					socket: paths.socket,
+					rssBytes: process.memoryUsage.rss(),
+				};
+				for (const service of options.services) status = { ...status, ...service.status?.() };
+				return status;
+			},
+			shutdown: (params) => close(params.graceMs, params.actor),
 		};
+		// The server checks `method` against `all`, and `params` against its schema, before a handler runs.
+		const all = { ...hostMethods(), ...methods };
+		const table: Record<string, Handler> = {
+			...handlers,
+			status: (params) => host.status(params as MethodParams<HostMethods, 'status'>),
+			shutdown: (params) => host.shutdown(params as MethodParams<HostMethods, 'shutdown'>),
+		};
+		const handle = (method: string, params: unknown) => (table[method] as Handler)(params);
 		server = await listenDaemonSocket({
 			socket: paths.socket,
 			token: options.token,
 			db: options.db,
+			methods: all,
 			handle,
 			log,
 			...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
@@ -195,25 +145,35 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
 				: { refusalWindowMs: options.refusalWindowMs }),
 		});
 		log(`listening on ${paths.socket} (pid ${process.pid})`);
-		for (const run of lost) {
-			if (run.restartPolicy !== 'always') continue;
-			try {
-				await registry.run({
-					id: run.agentId,
-					restart: 'always',
-					unsandboxed: !run.sandboxed,
-					env: options.env,
-					actor: DAEMON_ACTOR,
-				});
-				log(`started ${run.agentId} again (restart policy always)`);
-			} catch (error) {
-				log(`could not start ${run.agentId} again: ${(error as Error).message}`);
-			}
-		}
-		return { socket: paths.socket, lost, closed, close };
+		for (const service of options.services) await service.listening?.(context);
+		return { socket: paths.socket, closed, close };
 	} catch (error) {
 		void server?.close(0);
 		lock.release();
 		throw error;
 	}
+}
+
+/** Every service's methods and handlers in one table; a method two of them (or the host) declare is a programming error. */
+function methodsOf(services: readonly AnyDaemonService[]): {
+	methods: MethodTable;
+	handlers: Record<string, Handler>;
+} {
+	const methods: Record<string, MethodTable[string]> = {};
+	const handlers: Record<string, Handler> = {};
+	const owners = new Map<string, string>(Object.keys(hostMethods()).map((m) => [m, 'the daemon']));
+	for (const service of services) {
+		for (const [name, spec] of Object.entries(service.methods as MethodTable)) {
+			const owner = owners.get(name);
+			if (owner !== undefined) {
+				throw new Error(
+					`daemon services ${owner} and ${service.name} both declare method "${name}"`,
+				);
+			}
+			owners.set(name, service.name);
+			methods[name] = spec;
+			handlers[name] = service.handlers[name] as Handler;
+		}
+	}
+	return { methods, handlers };
 }

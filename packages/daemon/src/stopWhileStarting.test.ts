@@ -8,6 +8,7 @@ import { type GitRepo, sandboxTestGate } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callDaemon, type DaemonConnection } from './daemonClient.js';
 import { type RunningDaemon, runDaemon } from './runDaemon.js';
+import { daemonServices } from './services/daemonServices.js';
 import { installRunAgent, openTempHomeDb, type TempHomeDb } from './testSupport/daemonTestHome.js';
 
 // Needs the OS sandbox: skipped outside CI where its tools are missing (npm test says so once).
@@ -50,8 +51,7 @@ async function runUntilListed(): Promise<{
 		db,
 		home: temp.home,
 		token,
-		env: process.env,
-		sandboxHostScript: HOST,
+		services: daemonServices({ env: process.env, sandboxHostScript: HOST }),
 	});
 	const connection: DaemonConnection = { socket: daemon.socket, token };
 	let started = false;

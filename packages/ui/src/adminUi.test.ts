@@ -8,6 +8,7 @@ import {
 	callDaemon,
 	type DaemonConnection,
 	daemonPaths,
+	daemonServices,
 	type RunningDaemon,
 	runDaemon,
 	type UiOpened,
@@ -41,17 +42,19 @@ async function startDaemon(sessionLimits?: SessionLimits): Promise<void> {
 		db,
 		home: agent.home,
 		token,
-		env: { PATH: process.env.PATH },
-		ui: (launcher) =>
-			createUiHost({
-				db,
-				home: agent.home,
-				launcher,
-				authToken: token,
-				owner: { type: 'human', id: 'owner' },
-				env: { PATH: process.env.PATH },
-				...(sessionLimits === undefined ? {} : { sessionLimits }),
-			}),
+		services: daemonServices({
+			env: { PATH: process.env.PATH },
+			ui: (launcher) =>
+				createUiHost({
+					db,
+					home: agent.home,
+					launcher,
+					authToken: token,
+					owner: { type: 'human', id: 'owner' },
+					env: { PATH: process.env.PATH },
+					...(sessionLimits === undefined ? {} : { sessionLimits }),
+				}),
+		}),
 	});
 	connection = { socket: daemonPaths(agent.home).socket, token };
 }
@@ -270,16 +273,18 @@ async function startOtherDaemonOnSamePort(): Promise<{ code?: string; message?: 
 		db: otherDb,
 		home: otherHome.home,
 		token: otherToken,
-		env: {},
-		ui: (launcher) =>
-			createUiHost({
-				db: otherDb,
-				home: otherHome.home,
-				launcher,
-				authToken: otherToken,
-				owner: actor,
-				env: {},
-			}),
+		services: daemonServices({
+			env: {},
+			ui: (launcher) =>
+				createUiHost({
+					db: otherDb,
+					home: otherHome.home,
+					launcher,
+					authToken: otherToken,
+					owner: actor,
+					env: {},
+				}),
+		}),
 	});
 	try {
 		await callDaemon({ socket: daemonPaths(otherHome.home).socket, token: otherToken }, 'ui', {

@@ -6,6 +6,7 @@ import {
 	callDaemon,
 	type DaemonConnection,
 	daemonPaths,
+	daemonServices,
 	type RunningDaemon,
 	runDaemon,
 } from '@agentspace/daemon';
@@ -38,16 +39,18 @@ beforeEach(async () => {
 		db,
 		home,
 		token,
-		env: { PATH: process.env.PATH },
-		ui: (launcher) =>
-			createUiHost({
-				db,
-				home,
-				launcher,
-				authToken: token,
-				owner,
-				env: { PATH: process.env.PATH },
-			}),
+		services: daemonServices({
+			env: { PATH: process.env.PATH },
+			ui: (launcher) =>
+				createUiHost({
+					db,
+					home,
+					launcher,
+					authToken: token,
+					owner,
+					env: { PATH: process.env.PATH },
+				}),
+		}),
 	});
 	connection = { socket: daemonPaths(home).socket, token };
 });

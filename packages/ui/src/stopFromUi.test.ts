@@ -15,6 +15,7 @@ import {
 	callDaemon,
 	type DaemonConnection,
 	daemonPaths,
+	daemonServices,
 	type RunningDaemon,
 	runDaemon,
 } from '@agentspace/daemon';
@@ -56,16 +57,18 @@ beforeEach(async () => {
 		db,
 		home: temp.home,
 		token,
-		env: { PATH: process.env.PATH },
-		ui: (launcher) =>
-			createUiHost({
-				db,
-				home: temp.home,
-				launcher,
-				authToken: token,
-				owner,
-				env: { PATH: process.env.PATH },
-			}),
+		services: daemonServices({
+			env: { PATH: process.env.PATH },
+			ui: (launcher) =>
+				createUiHost({
+					db,
+					home: temp.home,
+					launcher,
+					authToken: token,
+					owner,
+					env: { PATH: process.env.PATH },
+				}),
+		}),
 	});
 	connection = { socket: daemonPaths(temp.home).socket, token };
 	children = [];

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { getOrCreateAuthToken } from '@agentspace/core';
-import { runDaemon } from '@agentspace/daemon';
+import { daemonServices, runDaemon } from '@agentspace/daemon';
 import type { ActionResult } from '../../action.js';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
@@ -26,17 +26,20 @@ export async function daemonRun(ctx: CommandContext): Promise<ActionResult> {
 			db,
 			home: ctx.home,
 			token,
-			env: ctx.env,
-			sandboxHostScript: sandboxHostScript(),
-			sourceApp: CLI_SOURCE_APP,
-			ui: lazyUiHost({
-				db,
-				home: ctx.home,
-				authToken: token,
-				owner: cliActor(),
+			// The supervisor, then the admin UI (loaded on the first `agentspace ui`).
+			services: daemonServices({
 				env: ctx.env,
-				log,
+				sandboxHostScript: sandboxHostScript(),
+				ui: lazyUiHost({
+					db,
+					home: ctx.home,
+					authToken: token,
+					owner: cliActor(),
+					env: ctx.env,
+					log,
+				}),
 			}),
+			sourceApp: CLI_SOURCE_APP,
 			log,
 		});
 		const stop = () => void daemon.close();

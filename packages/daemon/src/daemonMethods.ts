@@ -1,0 +1,32 @@
+import { hostMethods } from './hostMethods.js';
+import type { MethodInput, MethodResult } from './methodTable.js';
+import {
+	SUPERVISOR_METHODS,
+	type SupervisorClosed,
+	type SupervisorStatus,
+} from './services/supervisorMethods.js';
+import { UI_METHODS, type UiStatus } from './services/uiMethods.js';
+
+/**
+ * The methods of the daemon `agentspace daemon` runs: the host's own, the
+ * supervisor's and the admin UI's — what `callDaemon` is typed by. A
+ * service of another package (the tool router, the MCP endpoint, the key
+ * proxy) exports its own table; its callers type theirs with `daemonCaller`.
+ */
+export const DAEMON_METHODS = {
+	...hostMethods<SupervisorStatus & UiStatus, SupervisorClosed>(),
+	...SUPERVISOR_METHODS,
+	...UI_METHODS,
+};
+
+/** The daemon's method table (see DAEMON_METHODS). */
+export type DaemonMethods = typeof DAEMON_METHODS;
+
+/** Every method name. */
+export type DaemonMethod = keyof DaemonMethods;
+
+/** The params of each method, as a caller sends them. */
+export type DaemonParams = { readonly [M in DaemonMethod]: MethodInput<DaemonMethods, M> };
+
+/** What each method answers. */
+export type DaemonResults = { readonly [M in DaemonMethod]: MethodResult<DaemonMethods, M> };
