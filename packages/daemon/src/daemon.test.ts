@@ -1,19 +1,12 @@
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { enableAgent, getAgent, installAgent, isProcessAlive } from '@agentspace/agents';
-import { recordChange } from '@agentspace/agents/testing';
+import { getAgent, isProcessAlive } from '@agentspace/agents';
+import { installRunAgent, recordChange } from '@agentspace/agents/testing';
 import { generateAuthToken } from '@agentspace/core';
 import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
 import { queryEvents } from '@agentspace/events';
-import {
-	createFixtureAgentRepo,
-	createTempHome,
-	FIXTURE_RUN_AGENT,
-	fixtureAgentManifest,
-	type GitRepo,
-	type TempHome,
-} from '@agentspace/testing';
+import { createTempHome, type GitRepo, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callDaemon, type DaemonConnection } from './daemonClient.js';
 import { daemonPaths } from './daemonPaths.js';
@@ -40,17 +33,9 @@ afterEach(async () => {
 	temp.cleanup();
 });
 
-async function installRunAgent(args: string[]): Promise<void> {
-	const { build: _build, ...manifest } = fixtureAgentManifest();
-	repo = createFixtureAgentRepo({
-		...manifest,
-		build: undefined,
-		entrypoint: { command: 'node', args: ['agent.mjs', ...args] },
-		permissions: [],
-	});
-	repo.commit({ 'agent.mjs': readFileSync(FIXTURE_RUN_AGENT, 'utf8') });
-	await installAgent({ db, home: temp.home, source: repo.url, actor });
-	enableAgent({ db, id: 'echo-agent', approve: 'all', actor });
+/** Installs and enables the runnable fixture agent, `node agent.mjs <args>`. */
+async function installTicker(args: string[]): Promise<void> {
+	repo = await installRunAgent({ db, home: temp.home, actor, args });
 }
 
 async function start(): Promise<DaemonConnection> {
@@ -106,7 +91,7 @@ describe('the daemon', () => {
 	});
 
 	it('refuses a request with a wrong or missing token, audits it as security.denied, and runs nothing', async () => {
-		await installRunAgent([]);
+		await installTicker([]);
 		const connection = await start();
 		const params = { id: 'echo-agent', restart: 'no', unsandboxed: true, env: {}, actor } as const;
 		await expect(
@@ -160,7 +145,7 @@ describe('the daemon', () => {
 	});
 
 	it('runs an agent in the background and stops it on request, recording both', async () => {
-		await installRunAgent(['--every', '50']);
+		await installTicker(['--every', '50']);
 		const connection = await start();
 		const run = await callDaemon(connection, 'run', {
 			id: 'echo-agent',
@@ -209,7 +194,7 @@ describe('the daemon', () => {
 	});
 
 	it('stops every agent when it shuts down, and removes its socket and pid file', async () => {
-		await installRunAgent(['--every', '50']);
+		await installTicker(['--every', '50']);
 		const connection = await start();
 		const run = await callDaemon(connection, 'run', {
 			id: 'echo-agent',
@@ -230,7 +215,7 @@ describe('the daemon', () => {
 	});
 
 	it('on start, records runs whose supervisor is gone as crashed, and starts the `always` ones again', async () => {
-		await installRunAgent(['--every', '50']);
+		await installTicker(['--every', '50']);
 		// A run recorded by a supervisor that died without recording its end.
 		const deadPid = 2 ** 22 + 12345; // above pid_max's default: never a live process
 		recordChange(db, {

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
+import { openTempHomeDb, type TempHomeDb } from '@agentspace/agents/testing';
 import { generateAuthToken } from '@agentspace/core';
 import { type AgentSpaceDb, closeDb, openDb } from '@agentspace/db';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { callDaemon } from './daemonClient.js';
 import { type RunningDaemon, runDaemon } from './runDaemon.js';
 import { daemonServices } from './services/daemonServices.js';
-import { openTempHomeDb, type TempHomeDb } from './testSupport/daemonTestHome.js';
 
 // A database damaged under a running daemon (issue 11 §5): a table dropped by
 // another process, on the real file, while the daemon has it open.

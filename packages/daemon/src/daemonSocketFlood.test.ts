@@ -1,5 +1,6 @@
 import { createConnection, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { openTempHomeDb, type TempHomeDb } from '@agentspace/agents/testing';
 import { generateAuthToken } from '@agentspace/core';
 import { type AgentSpaceDb, getAuditEvents } from '@agentspace/db';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,7 +10,6 @@ import { hostMethods } from './hostMethods.js';
 import { MAX_REQUEST_BYTES } from './maxRequestBytes.js';
 import { type DaemonOptions, type RunningDaemon, runDaemon } from './runDaemon.js';
 import { daemonServices } from './services/daemonServices.js';
-import { openTempHomeDb, type TempHomeDb } from './testSupport/daemonTestHome.js';
 
 // Floods through the daemon's socket (issue 11 §4): a real daemon on a real
 // Unix socket, real connections, the real audit log.

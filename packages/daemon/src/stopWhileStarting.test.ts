@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { isProcessAlive, type SupervisedAgent, sandboxReadiness } from '@agentspace/agents';
+import { installRunAgent, openTempHomeDb, type TempHomeDb } from '@agentspace/agents/testing';
 import { generateAuthToken } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
 import { queryEvents } from '@agentspace/events';
@@ -9,7 +10,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callDaemon, type DaemonConnection } from './daemonClient.js';
 import { type RunningDaemon, runDaemon } from './runDaemon.js';
 import { daemonServices } from './services/daemonServices.js';
-import { installRunAgent, openTempHomeDb, type TempHomeDb } from './testSupport/daemonTestHome.js';
 
 // Needs the OS sandbox: skipped outside CI where its tools are missing (npm test says so once).
 const sandbox = sandboxTestGate(sandboxReadiness(), { file: import.meta.url });
