@@ -1,15 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type ChangeActor, isProcessAlive, runHistory } from '@agentspace/agents';
 import {
-	type ChangeActor,
-	enableAgent,
-	installAgent,
-	isProcessAlive,
-	runHistory,
-} from '@agentspace/agents';
-import { isRunRecordedRunning } from '@agentspace/agents/testing';
+	type AgentScenario,
+	agentScenario,
+	isRunRecordedRunning,
+} from '@agentspace/agents/testing';
 import { generateAuthToken } from '@agentspace/core';
 import {
 	callDaemon,
@@ -19,14 +16,8 @@ import {
 	type RunningDaemon,
 	runDaemon,
 } from '@agentspace/daemon';
-import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
-import {
-	createRunFixtureAgentRepo,
-	createTempHome,
-	freePort,
-	type GitRepo,
-	type TempHome,
-} from '@agentspace/testing';
+import { type AgentSpaceDb, getAuditEvents } from '@agentspace/db';
+import { freePort } from '@agentspace/testing';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createUiHost } from './uiHost.js';
 
@@ -39,30 +30,31 @@ const runner: ChangeActor = { type: 'human', id: 'runner' };
 const owner: ChangeActor = { type: 'human', id: 'owner' };
 const PORT = await freePort();
 const PACKAGE_DIR = fileURLToPath(new URL('../', import.meta.url));
-let temp: TempHome;
+let agent: AgentScenario;
 let db: AgentSpaceDb;
-let repo: GitRepo;
 let daemon: RunningDaemon;
 let connection: DaemonConnection;
 let children: ChildProcess[];
 
 beforeEach(async () => {
-	temp = createTempHome('ui-stop');
-	db = openDb({ path: join(temp.home, 'agentspace.db') });
-	repo = createRunFixtureAgentRepo({ args: ['--every', '50'] });
-	await installAgent({ db, home: temp.home, source: repo.url, actor: runner });
-	enableAgent({ db, id: 'echo-agent', approve: 'all', actor: runner });
+	agent = await agentScenario({
+		label: 'ui-stop',
+		agent: { args: ['--every', '50'] },
+		actor: runner,
+		until: 'enabled',
+	});
+	db = agent.db;
 	const token = generateAuthToken();
 	daemon = await runDaemon({
 		db,
-		home: temp.home,
+		home: agent.home,
 		token,
 		services: daemonServices({
 			env: { PATH: process.env.PATH },
 			ui: (launcher) =>
 				createUiHost({
 					db,
-					home: temp.home,
+					home: agent.home,
 					launcher,
 					authToken: token,
 					owner,
@@ -70,15 +62,13 @@ beforeEach(async () => {
 				}),
 		}),
 	});
-	connection = { socket: daemonPaths(temp.home).socket, token };
+	connection = { socket: daemonPaths(agent.home).socket, token };
 	children = [];
 });
 afterEach(async () => {
 	for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
 	await daemon.close(0);
-	closeDb(db);
-	repo.cleanup();
-	temp.cleanup();
+	await agent.cleanup();
 });
 
 function send(
@@ -163,7 +153,7 @@ async function runInForeground(): Promise<{
 		await supervisor.done;
 		db.$client.close();
 	`;
-	const child = spawn(process.execPath, ['--input-type=module', '-e', script, temp.home], {
+	const child = spawn(process.execPath, ['--input-type=module', '-e', script, agent.home], {
 		cwd: PACKAGE_DIR,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
