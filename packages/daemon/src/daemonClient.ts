@@ -1,5 +1,5 @@
 import { createConnection } from 'node:net';
-import { AgentSpaceError, type ErrorCode } from '@agentspace/core';
+import { AgentSpaceError, errorFromJSON } from '@agentspace/core';
 import type { DaemonMethod, DaemonMethods } from './daemonMethods.js';
 import type { DaemonResponse } from './daemonProtocol.js';
 import type { MethodInput, MethodResult, MethodTable } from './methodTable.js';
@@ -163,13 +163,11 @@ function requestOnce(
 					return;
 				}
 				if (response.ok) resolve(response.result);
-				else
-					reject(
-						new AgentSpaceError(response.error.message, {
-							code: response.error.code as ErrorCode,
-							...(response.error.hint === undefined ? {} : { hint: response.error.hint }),
-						}),
-					);
+				else if (typeof response.error !== 'object' || response.error === null)
+					reject(new AgentSpaceError('the AgentSpace daemon sent an unreadable answer'));
+				// The same kind of error as the handler threw (AUTH_FAILED an AuthError, CONFLICT a
+				// ConflictError…), with its hint and issues; bounded, as the peer is another process.
+				else reject(errorFromJSON(response.error));
 			});
 		});
 		const closedEarly = () =>

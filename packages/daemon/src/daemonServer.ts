@@ -1,7 +1,12 @@
 import { chmodSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
-import { constantTimeEqual, isAgentSpaceError } from '@agentspace/core';
+import {
+	constantTimeEqual,
+	type ErrorJSON,
+	type FieldIssue,
+	isAgentSpaceError,
+} from '@agentspace/core';
 import { type AgentSpaceDb, asDamagedDatabaseError } from '@agentspace/db';
 import { checkDaemonRequest } from './daemonRequestSchema.js';
 import { MAX_REQUEST_BYTES } from './maxRequestBytes.js';
@@ -192,8 +197,8 @@ function serve(connection: Socket, options: ServeOptions): void {
 		// A peer that never closes its end must not keep the connection.
 		deadline = setTimeout(() => connection.destroy(), options.requestTimeoutMs);
 	};
-	const fail = (code: string, message: string, hint?: string) =>
-		answer({ ok: false, error: { code, message, ...(hint === undefined ? {} : { hint }) } });
+	const fail = (code: string, message: string, hint?: string, issues?: readonly FieldIssue[]) =>
+		answer({ ok: false, error: errorJSON(code, message, hint, issues) });
 	connection.on('error', () => connection.destroy());
 	connection.on('data', (chunk: Buffer) => {
 		if (state !== 'waiting') return;
@@ -224,10 +229,26 @@ function serve(connection: Socket, options: ServeOptions): void {
 			const known = isAgentSpaceError(error)
 				? error
 				: asDamagedDatabaseError(error, options.db.$client.name);
-			if (known !== undefined) fail(known.code, known.message, known.hint);
+			// Its issues go with it: the client rebuilds the error whole (errorFromJSON).
+			if (known !== undefined) fail(known.code, known.message, known.hint, known.issues);
 			else fail('INTERNAL', `the daemon failed: ${(error as Error).message}`);
 		});
 	});
+}
+
+/** An error as it crosses the socket: what `AgentSpaceError.toJSON()` writes, issues only when there are some. */
+function errorJSON(
+	code: string,
+	message: string,
+	hint: string | undefined,
+	issues: readonly FieldIssue[] | undefined,
+): ErrorJSON {
+	return {
+		code,
+		message,
+		...(hint === undefined ? {} : { hint }),
+		...(issues === undefined || issues.length === 0 ? {} : { issues }),
+	};
 }
 
 async function handleLine(line: string, options: ServeOptions): Promise<unknown> {
@@ -255,13 +276,14 @@ async function handleLine(line: string, options: ServeOptions): Promise<unknown>
 	if (!checked.ok) {
 		return {
 			ok: false,
-			error: {
-				code: 'VALIDATION_FAILED',
-				message: `malformed daemon request: ${checked.issues
+			error: errorJSON(
+				'VALIDATION_FAILED',
+				`malformed daemon request: ${checked.issues
 					.map((issue) => `${issue.path}: ${issue.message}`)
 					.join('; ')}`,
-				hint: 'the CLI and the daemon may be different versions: agentspace daemon stop && agentspace daemon start',
-			},
+				'the CLI and the daemon may be different versions: agentspace daemon stop && agentspace daemon start',
+				checked.issues,
+			),
 		};
 	}
 	return { ok: true, result: await options.handle(checked.method, checked.params) };
