@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // The packages whose test files may skip sandbox tests write their vitest JSON report here.
-const REPORTS = ['packages/agents', 'apps/cli'].map((dir) =>
+const REPORTS = ['packages/agents', 'packages/daemon', 'apps/cli'].map((dir) =>
 	join(root, dir, '.vitest-report.json'),
 );
 // Keep in step with SANDBOX_SKIP_LOG in packages/testing/src/sandboxTestGate.ts
