@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { type ChangeActor, DEFAULT_STOP_GRACE_MS } from '@agentspace/agents';
+import { AgentSpaceError } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
 import { acquireDaemonLock } from './daemonLock.js';
 import { daemonPaths } from './daemonPaths.js';
@@ -166,8 +167,9 @@ function methodsOf(services: readonly AnyDaemonService[]): {
 		for (const [name, spec] of Object.entries(service.methods as MethodTable)) {
 			const owner = owners.get(name);
 			if (owner !== undefined) {
-				throw new Error(
-					`daemon services ${owner} and ${service.name} both declare method "${name}"`,
+				throw new AgentSpaceError(
+					`the daemon cannot host ${service.name}: ${owner} answers method "${name}" already`,
+					{ code: 'CONFLICT', hint: 'each method has one service: rename one of the two' },
 				);
 			}
 			owners.set(name, service.name);
