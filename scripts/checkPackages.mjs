@@ -12,6 +12,9 @@
 //    entry to import.
 //  - every source a packed .js.map or .d.ts.map names is packed too (or
 //    embedded in the map): see scripts/packageMaps.mjs.
+//  - every package the packed JavaScript and declarations import is a Node
+//    builtin or declared in dependencies, peer or optional dependencies (not
+//    devDependencies, which a user never gets): see scripts/packageImports.mjs.
 //
 // Private packages (@agentspace/testing) are never published and are skipped;
 // the tests that import them are what checks their entry. Nothing here uses
@@ -22,6 +25,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { undeclaredImports } from './packageImports.mjs';
 import { unresolvedMapSources } from './packageMaps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,6 +72,11 @@ for (const dir of dirs) {
 		process.stdout.write(`${pkg.name} (${where}): private, not published — skipped\n`);
 		continue;
 	}
+	let packed;
+	const packedOnce = () => {
+		packed ??= packedFiles(dir);
+		return packed;
+	};
 	const checks = [['publint', () => run(dir, bin('publint'), ['--strict'])]];
 	if (hasTypedEntry(pkg.exports)) {
 		checks.push([
@@ -78,7 +87,7 @@ for (const dir of dirs) {
 	checks.push([
 		'source maps',
 		() => {
-			const missing = unresolvedMapSources(dir, packedFiles(dir));
+			const missing = unresolvedMapSources(dir, packedOnce());
 			const shown = missing
 				.slice(0, 10)
 				.map(({ map, source }) => `  ${map} → ${source} (not packed)\n`);
@@ -89,6 +98,22 @@ for (const dir of dirs) {
 					'  (src/ missing from package.json "files"? or a stale build: delete dist and build again)\n',
 				);
 			return { ok: missing.length === 0, output: [...shown, ...more].join('') };
+		},
+	]);
+	checks.push([
+		'imports',
+		() => {
+			const undeclared = undeclaredImports(dir, packedOnce());
+			const shown = undeclared
+				.slice(0, 10)
+				.map(({ file, specifier }) => `  ${file} imports '${specifier}'\n`);
+			const names = [...new Set(undeclared.map((found) => found.package))].join(', ');
+			const more = undeclared.length > 10 ? [`  … and ${undeclared.length - 10} more\n`] : [];
+			if (undeclared.length > 0)
+				more.push(
+					`  (${names}: not in dependencies, peerDependencies or optionalDependencies — a user installing ${pkg.name} does not get it)\n`,
+				);
+			return { ok: undeclared.length === 0, output: [...shown, ...more].join('') };
 		},
 	]);
 	for (const [name, check] of checks) {

@@ -34,7 +34,7 @@ const turbo = spawnSync('turbo', ['run', 'test', '--continue', ...process.argv.s
 	stdio: 'inherit',
 	env: { ...process.env, [SKIP_LOG_VARIABLE]: log },
 });
-// The scripts' own tests (npm start's sandbox-tools step, check:packages' map rule), in a full run only.
+// The scripts' own tests (npm start's sandbox-tools step, check:packages' map and import rules), in a full run only.
 const scripts =
 	process.argv.length > 2
 		? { status: 0 }
@@ -45,6 +45,7 @@ const scripts =
 					'--test-reporter=spec',
 					join(root, 'scripts', 'sandboxTools.test.mjs'),
 					join(root, 'scripts', 'packageMaps.test.mjs'),
+					join(root, 'scripts', 'packageImports.test.mjs'),
 				],
 				{
 					cwd: root,
