@@ -3,6 +3,7 @@ import {
 	callerVariables,
 	RESTART_POLICIES,
 	type RestartPolicy,
+	type Supervisor,
 	superviseAgent,
 } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
@@ -29,8 +30,9 @@ export interface AgentsRunOptions {
  * supervises it in the background; prints the run and returns.
  * `--foreground`: the same supervisor attached to this terminal, without a
  * daemon (for containers and CI). Output is echoed, redacted, as it is logged;
- * Ctrl-C or SIGTERM stops the agent (SIGTERM, then SIGKILL after the grace
- * period) and exits 0 once the stop is recorded.
+ * Ctrl-C, SIGTERM or SIGHUP stops the agent (SIGTERM, then SIGKILL after the
+ * grace period) and exits 0 once the stop is recorded — also when it comes
+ * while the run starts (the run is stopped as soon as it is recorded).
  */
 export async function agentsRun(
 	ctx: CommandContext,
@@ -115,8 +117,22 @@ async function runInForeground(
 ): Promise<ActionResult> {
 	const db = openExistingHomeDb(ctx.home);
 	const { style } = ctx.output;
+	// The handlers are in place before anything starts: a signal with no
+	// handler ends this process at once, and a stop (`agents stop`, revoke, the
+	// admin UI) signals it as soon as the run is recorded — possibly before
+	// superviseAgent has returned. Ended then, the run would stay recorded as
+	// running and its process group would be orphaned. A signal that comes
+	// while the run starts is kept and acted on once there is a run to stop.
+	let supervisor: Supervisor | undefined;
+	let stopRequested = false;
+	const stop = () => {
+		stopRequested = true;
+		void supervisor?.stop(graceS * 1000);
+	};
+	const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+	for (const signal of signals) process.on(signal, stop);
 	try {
-		const supervisor = await superviseAgent({
+		supervisor = await superviseAgent({
 			db,
 			home: ctx.home,
 			id,
@@ -166,32 +182,24 @@ async function runInForeground(
 				}
 			},
 		});
-		const stop = () => void supervisor.stop(graceS * 1000);
-		const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-		for (const signal of signals) process.on(signal, stop);
-		try {
-			const result = await supervisor.done;
-			if (result.errored) {
-				throw new AgentSpaceError(`${id} kept crashing and is no longer restarted`, {
-					code: 'COMMAND_FAILED',
-					hint: `read its logs: agentspace agents logs ${id}`,
-				});
-			}
-			const exit = result.lastExit;
-			// A run that ended on its own with an error is a failure for scripts, too.
-			if (exit !== undefined && !exit.stopped && (exit.exitCode !== 0 || exit.signal !== null)) {
-				throw new AgentSpaceError(
-					`${id} ended with ${exit.signal ?? `exit code ${exit.exitCode}`}`,
-					{
-						code: 'COMMAND_FAILED',
-						hint: `read its logs: agentspace agents logs ${id}`,
-					},
-				);
-			}
-		} finally {
-			for (const signal of signals) process.off(signal, stop);
+		if (stopRequested) void supervisor.stop(graceS * 1000);
+		const result = await supervisor.done;
+		if (result.errored) {
+			throw new AgentSpaceError(`${id} kept crashing and is no longer restarted`, {
+				code: 'COMMAND_FAILED',
+				hint: `read its logs: agentspace agents logs ${id}`,
+			});
+		}
+		const exit = result.lastExit;
+		// A run that ended on its own with an error is a failure for scripts, too.
+		if (exit !== undefined && !exit.stopped && (exit.exitCode !== 0 || exit.signal !== null)) {
+			throw new AgentSpaceError(`${id} ended with ${exit.signal ?? `exit code ${exit.exitCode}`}`, {
+				code: 'COMMAND_FAILED',
+				hint: `read its logs: agentspace agents logs ${id}`,
+			});
 		}
 	} finally {
+		for (const signal of signals) process.off(signal, stop);
 		db.$client.close();
 	}
 }
