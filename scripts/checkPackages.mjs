@@ -16,9 +16,9 @@
 //    builtin or declared in dependencies, peer or optional dependencies (not
 //    devDependencies, which a user never gets): see scripts/packageImports.mjs.
 //
-// Private packages (@agentspace/testing) are never published and are skipped;
-// the tests that import them are what checks their entry. Nothing here uses
-// the network: both tools read the packed files only.
+// Private packages (none today) are never published and are skipped; the
+// tests that import them are what checks their entry. Nothing here uses the
+// network: both tools read the packed files only.
 //
 //   node scripts/checkPackages.mjs [package folder…]   (default: packages/*, apps/*)
 import { spawnSync } from 'node:child_process';
