@@ -34,7 +34,7 @@ const turbo = spawnSync('turbo', ['run', 'test', '--continue', ...process.argv.s
 	stdio: 'inherit',
 	env: { ...process.env, [SKIP_LOG_VARIABLE]: log },
 });
-// The scripts' own tests (npm start's sandbox-tools step, check:packages' map and import rules), in a full run only.
+// The scripts' own tests (npm start's sandbox-tools step, check:packages' map and import rules, the CLI build's swap of dist/), in a full run only.
 const scripts =
 	process.argv.length > 2
 		? { status: 0 }
@@ -46,6 +46,7 @@ const scripts =
 					join(root, 'scripts', 'sandboxTools.test.mjs'),
 					join(root, 'scripts', 'packageMaps.test.mjs'),
 					join(root, 'scripts', 'packageImports.test.mjs'),
+					join(root, 'scripts', 'replaceDir.test.mjs'),
 				],
 				{
 					cwd: root,

@@ -7,10 +7,11 @@
 // splitting groups a package's modules into shared chunks, so Zod would load
 // even for commands that never validate with it. The one exception is the
 // daemon (see below).
-import { cpSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { replaceDir } from '../../scripts/replaceDir.mjs';
 
 const SRC = resolve('src');
 const REGISTER_FILES = new Set(
@@ -44,7 +45,6 @@ const lazyCommands = {
 
 /** Options every bundle shares. */
 const common = {
-	outdir: 'dist',
 	outbase: 'src',
 	bundle: true,
 	format: 'esm',
@@ -73,35 +73,42 @@ const common = {
 // instead of carrying copies of them.
 const DAEMON_ENTRY = join('src', 'commands', 'daemon', 'daemonRun.ts');
 
-rmSync('dist', { recursive: true, force: true });
-await build({
-	...common,
-	entryPoints: ['src/bin.ts', 'src/sandboxHost.ts', 'src/gitGuardCheck.ts'],
-	plugins: [lazyCommands],
-});
-if (commandEntries.size === 0)
-	throw new Error('no lazily imported command found in any register.ts');
-await build({
-	...common,
-	entryPoints: [...commandEntries].filter((entry) => entry !== DAEMON_ENTRY),
-});
-await build({
-	...common,
-	entryPoints: [DAEMON_ENTRY],
-	splitting: true,
-	chunkNames: 'chunks/[name]-[hash]',
-});
-
-// The sandbox library looks for its vendored files beside the module that
-// loads it (dist/ once bundled): the static seccomp helper (apply-seccomp, per
-// architecture) and the JVM proxy agent. A file it cannot find there it looks
-// for with `npm root -g`, which costs every sandboxed start ~150 ms.
-const sandboxRuntime = dirname(
-	createRequire(import.meta.url).resolve('@anthropic-ai/sandbox-runtime/package.json'),
-);
-for (const vendored of ['seccomp', 'java-proxy-agent']) {
-	cpSync(join(sandboxRuntime, 'vendor', vendored), join('dist', 'vendor', vendored), {
-		recursive: true,
-		filter: (source) => !source.endsWith('.ts'),
+// Built beside dist/ and swapped in whole at the end (scripts/replaceDir.mjs):
+// the CLI's tests run the built binary, and one running during a rebuild must
+// find the old complete build or the new one, not a deleted or half-written dist/.
+await replaceDir('dist', async (out) => {
+	await build({
+		...common,
+		outdir: out,
+		entryPoints: ['src/bin.ts', 'src/sandboxHost.ts', 'src/gitGuardCheck.ts'],
+		plugins: [lazyCommands],
 	});
-}
+	if (commandEntries.size === 0)
+		throw new Error('no lazily imported command found in any register.ts');
+	await build({
+		...common,
+		outdir: out,
+		entryPoints: [...commandEntries].filter((entry) => entry !== DAEMON_ENTRY),
+	});
+	await build({
+		...common,
+		outdir: out,
+		entryPoints: [DAEMON_ENTRY],
+		splitting: true,
+		chunkNames: 'chunks/[name]-[hash]',
+	});
+
+	// The sandbox library looks for its vendored files beside the module that
+	// loads it (dist/ once bundled): the static seccomp helper (apply-seccomp, per
+	// architecture) and the JVM proxy agent. A file it cannot find there it looks
+	// for with `npm root -g`, which costs every sandboxed start ~150 ms.
+	const sandboxRuntime = dirname(
+		createRequire(import.meta.url).resolve('@anthropic-ai/sandbox-runtime/package.json'),
+	);
+	for (const vendored of ['seccomp', 'java-proxy-agent']) {
+		cpSync(join(sandboxRuntime, 'vendor', vendored), join(out, 'vendor', vendored), {
+			recursive: true,
+			filter: (source) => !source.endsWith('.ts'),
+		});
+	}
+});
