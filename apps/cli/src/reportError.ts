@@ -1,6 +1,7 @@
-import { isAgentSpaceError, type Logger } from '@agentspace/core';
+import { isAgentSpaceError, type Logger, printableLine } from '@agentspace/core';
 import { asDamagedDatabaseError } from '@agentspace/db';
 import { createCliLogger } from './cliLogger.js';
+import { errorLines, stackLines } from './errorLines.js';
 import { ExitCode, type ExitCodeValue, exitCodeFor } from './exitCodes.js';
 
 /**
@@ -10,6 +11,8 @@ import { ExitCode, type ExitCodeValue, exitCodeFor } from './exitCodes.js';
  * (`AGENTSPACE_LOG`) decides what reaches stderr: the error and its hint from
  * `error` down, an internal error's stack trace at `debug`, nothing when
  * `silent`. The exit code and the `--json` document never depend on it.
+ * What reaches the terminal has its control characters and line separators
+ * escaped (see errorLines); the `--json` document is JSON, escaped by JSON.
  */
 export function reportError(
 	error: unknown,
@@ -21,23 +24,20 @@ export function reportError(
 	if (damaged !== undefined) return reportError(damaged, json, log);
 	const shown = log.enabled('error');
 	if (isAgentSpaceError(error)) {
-		if (shown) {
-			process.stderr.write(`error[${error.code}]: ${error.message}\n`);
-			if (error.hint !== undefined) process.stderr.write(`hint: ${error.hint}\n`);
-		}
+		if (shown) process.stderr.write(`${errorLines(error).join('\n')}\n`);
 		if (json) writeJsonError(error.toJSON());
 		return exitCodeFor(error.code);
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	if (shown) {
-		process.stderr.write(`error[INTERNAL]: ${message}\n`);
+		process.stderr.write(`error[INTERNAL]: ${printableLine(message)}\n`);
 		process.stderr.write(
 			'hint: this is a bug in AgentSpace; rerun with AGENTSPACE_LOG=debug and report it with the output\n',
 		);
 	}
-	// The raw stack, not a JSON log line: it is meant to be pasted into a bug report.
+	// The stack as text, not a JSON log line: it is meant to be pasted into a bug report.
 	if (log.enabled('debug') && error instanceof Error && error.stack) {
-		process.stderr.write(`${error.stack}\n`);
+		process.stderr.write(`${stackLines(error).join('\n')}\n`);
 	}
 	if (json) writeJsonError({ code: 'INTERNAL', message });
 	return ExitCode.Internal;
