@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `npm run check:packages` (after a build): checks each publishable package
-// as a user would receive it, from what `npm pack` would put in its tarball.
+// as a user would receive it, from what `pnpm pack` would put in its tarball.
 //
 //  - publint --strict: package.json's exports, types, bin and files against
 //    the packed files (warnings fail too).
-//  - attw --pack --profile esm-only (@arethetypeswrong/cli, as
+//  - attw on the packed tarball, --profile esm-only (@arethetypeswrong/cli, as
 //    openapi-typescript runs it): every entry's types resolve and match its
 //    JavaScript, for TypeScript's node16 (from ESM) and bundler resolution.
 //    esm-only: the packages are ES modules for Node >= 20.19 and do not claim
@@ -16,13 +16,14 @@
 //    builtin or declared in dependencies, peer or optional dependencies (not
 //    devDependencies, which a user never gets): see scripts/packageImports.mjs.
 //
-// Private packages (none today) are never published and are skipped; the
-// tests that import them are what checks their entry. Nothing here uses the
-// network: both tools read the packed files only.
+// Private packages (@agentspace/testing) are never published and are skipped;
+// the tests that import them are what checks their entry. Nothing here uses
+// the network: both tools read the packed files only.
 //
 //   node scripts/checkPackages.mjs [package folder…]   (default: packages/*, apps/*)
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { undeclaredImports } from './packageImports.mjs';
@@ -49,13 +50,26 @@ function run(dir, command, args) {
 	return { ok: result.status === 0, output };
 }
 
+// pnpm, not npm, packs: `pnpm publish` is how the packages are published, and
+// only pnpm applies `publishConfig` (agents leaves its ./testing subpath out)
+// and writes `workspace:^` dependencies as versions.
 function packedFiles(dir) {
-	const result = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+	const result = spawnSync('pnpm', ['pack', '--dry-run', '--json'], {
 		cwd: dir,
 		encoding: 'utf8',
 	});
-	if (result.status !== 0) throw new Error(`npm pack --dry-run failed:\n${result.stderr}`);
-	return JSON.parse(result.stdout)[0].files.map((file) => file.path);
+	if (result.status !== 0) throw new Error(`pnpm pack --dry-run failed:\n${result.stderr}`);
+	return JSON.parse(result.stdout).files.map((file) => file.path);
+}
+
+/** Packs `dir` with pnpm into `into`; returns the tarball's path. */
+function packTarball(dir, into) {
+	const result = spawnSync('pnpm', ['pack', '--json', '--pack-destination', into], {
+		cwd: dir,
+		encoding: 'utf8',
+	});
+	if (result.status !== 0) throw new Error(`pnpm pack failed:\n${result.stderr}`);
+	return JSON.parse(result.stdout).filename;
 }
 
 function hasTypedEntry(exports) {
@@ -77,11 +91,19 @@ for (const dir of dirs) {
 		packed ??= packedFiles(dir);
 		return packed;
 	};
-	const checks = [['publint', () => run(dir, bin('publint'), ['--strict'])]];
+	const checks = [['publint', () => run(dir, bin('publint'), ['--strict', '--pack', 'pnpm'])]];
 	if (hasTypedEntry(pkg.exports)) {
 		checks.push([
 			'attw',
-			() => run(dir, bin('attw'), ['--pack', '.', '--profile', 'esm-only', '--format', 'ascii']),
+			() => {
+				const scratch = mkdtempSync(join(tmpdir(), 'agentspace-attw-'));
+				try {
+					const tarball = packTarball(dir, scratch);
+					return run(dir, bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'ascii']);
+				} finally {
+					rmSync(scratch, { recursive: true, force: true });
+				}
+			},
 		]);
 	}
 	checks.push([
