@@ -1,6 +1,12 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
-import { AgentSpaceError, ensureHomeDirs, getOrCreateAuthToken, homePaths } from '@agentspace/core';
+import {
+	AgentSpaceError,
+	ensureHomeDirs,
+	formatIssues,
+	getOrCreateAuthToken,
+	homePaths,
+} from '@agentspace/core';
 import {
 	callDaemon,
 	type DaemonConnection,
@@ -95,9 +101,18 @@ export async function ensureDaemon(
 		if (exited !== undefined && Date.now() - exitedAt > 3000) break;
 		await new Promise((resolve) => setTimeout(resolve, 50));
 	}
-	const output = readFileSync(log, 'utf8').slice(logStart).trim().split('\n').slice(-5).join('\n');
+	const output = readFileSync(log, 'utf8').slice(logStart).trim();
+	// The log's last lines travel as the error's issues, so the terminal shows
+	// them one per line (each escaped) rather than as one escaped line.
+	const issues =
+		output === ''
+			? []
+			: output
+					.split('\n')
+					.slice(-5)
+					.map((line) => ({ path: 'daemon log', message: line }));
 	throw new AgentSpaceError(
-		`the AgentSpace daemon did not start${exited === undefined ? ' within 15 s' : ` (exit code ${exited})`}${output === '' ? '' : `:\n${output}`}`,
-		{ code: 'COMMAND_FAILED', hint: `see ${log}` },
+		`the AgentSpace daemon did not start${exited === undefined ? ' within 15 s' : ` (exit code ${exited})`}${issues.length === 0 ? '' : `:\n${formatIssues(issues)}`}`,
+		{ code: 'COMMAND_FAILED', hint: `see ${log}`, issues },
 	);
 }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { getOrCreateAuthToken } from '@agentspace/core';
-import { daemonServices, runDaemon } from '@agentspace/daemon';
+import { daemonServices, type RunningDaemon, runDaemon } from '@agentspace/daemon';
 import type { ActionResult } from '../../action.js';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
@@ -22,30 +22,40 @@ export async function daemonRun(ctx: CommandContext): Promise<ActionResult> {
 	try {
 		const { token } = await getOrCreateAuthToken({ home: ctx.home });
 		const log = (line: string) => ctx.output.line(`${new Date().toISOString()} ${line}`);
-		const daemon = await runDaemon({
-			db,
-			home: ctx.home,
-			token,
-			// The supervisor, then the admin UI (loaded on the first `agentspace ui`).
-			services: daemonServices({
-				env: ctx.env,
-				sandboxHostScript: sandboxHostScript(),
-				ui: lazyUiHost({
-					db,
-					home: ctx.home,
-					authToken: token,
-					owner: cliActor(),
-					env: ctx.env,
-					log,
-				}),
-			}),
-			sourceApp: CLI_SOURCE_APP,
-			log,
-		});
-		const stop = () => void daemon.close();
+		// The handlers go in before the daemon starts: a stop signal while it
+		// starts (reconciling, starting again what was lost) is remembered and
+		// acted on once it is up, instead of killing the process half-way and
+		// leaving the agents it just started again unsupervised.
+		let daemon: RunningDaemon | undefined;
+		let stopRequested = false;
+		const stop = () => {
+			if (daemon === undefined) stopRequested = true;
+			else void daemon.close();
+		};
 		const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 		for (const signal of signals) process.on(signal, stop);
 		try {
+			daemon = await runDaemon({
+				db,
+				home: ctx.home,
+				token,
+				// The supervisor, then the admin UI (loaded on the first `agentspace ui`).
+				services: daemonServices({
+					env: ctx.env,
+					sandboxHostScript: sandboxHostScript(),
+					ui: lazyUiHost({
+						db,
+						home: ctx.home,
+						authToken: token,
+						owner: cliActor(),
+						env: ctx.env,
+						log,
+					}),
+				}),
+				sourceApp: CLI_SOURCE_APP,
+				log,
+			});
+			if (stopRequested) void daemon.close();
 			await daemon.closed;
 			log('stopped');
 		} finally {
