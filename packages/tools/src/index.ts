@@ -1,0 +1,2 @@
+// The public entry of @agentspace/tools: explicit re-exports only (see README).
+export {};
