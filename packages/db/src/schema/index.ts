@@ -7,4 +7,5 @@ export type { EventConsumerRow, EventRow } from './eventLog.js';
 export { eventConsumers, events } from './eventLog.js';
 export { messageRecipients, messages, threads } from './messages.js';
 export { pilots } from './pilots.js';
+export { toolCalls, toolPins, toolPolicies, tools } from './tools.js';
 export { missions, sortieDependencies, sorties, workOrders } from './work.js';
