@@ -58,8 +58,8 @@ export { parseLogLines, readRunLog, runLogPath } from './logs/readRunLog.js';
 export type { ParsedManifest } from './manifest/parseManifest.js';
 export { parseManifest } from './manifest/parseManifest.js';
 export { readManifestFile } from './manifest/readManifestFile.js';
-export type { Manifest } from './manifest/schema.js';
-export { ManifestSchema } from './manifest/schema.js';
+export type { AgentProtocol, Manifest } from './manifest/schema.js';
+export { AGENT_PROTOCOLS, agentProtocol, ManifestSchema } from './manifest/schema.js';
 export { permissionCovers, uncoveredPermissions } from './permissions/covers.js';
 export { formatPermission, parsePermission } from './permissions/parsePermission.js';
 export type {

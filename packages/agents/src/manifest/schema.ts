@@ -27,6 +27,12 @@ export const GitUrlSchema = z.string().superRefine((url, ctx) => {
 	if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+/** How AgentSpace talks to a running agent: `none` (it does not), `mcp` (MCP over the agent's stdin/stdout). */
+export const AGENT_PROTOCOLS = ['none', 'mcp'] as const;
+
+/** A value of the manifest's `protocol` field. */
+export type AgentProtocol = (typeof AGENT_PROTOCOLS)[number];
+
 /** The agent manifest, `agentspace.agent.json` (specs/agent-manifest.md). */
 export const ManifestSchema = z.strictObject({
 	/** Also the agent's directory name, so it must be safe as one. */
@@ -62,7 +68,16 @@ export const ManifestSchema = z.strictObject({
 		.max(256)
 		.optional(),
 	source: GitUrlSchema.optional(),
+	// No default: a default would enter the canonical JSON the manifest hash is
+	// taken over, and change the hash (so the approval) of every manifest
+	// written before the field existed. Absent means `none` (agentProtocol).
+	protocol: z.enum(AGENT_PROTOCOLS, { error: 'must be "none" or "mcp"' }).optional(),
 });
 
 /** A valid manifest, defaults applied. */
 export type Manifest = z.output<typeof ManifestSchema>;
+
+/** The manifest's protocol: `none` when the field is absent. */
+export function agentProtocol(manifest: Pick<Manifest, 'protocol'>): AgentProtocol {
+	return manifest.protocol ?? 'none';
+}
