@@ -6,6 +6,14 @@ export {
 	FIXTURE_RUN_AGENT,
 	fixtureAgentManifest,
 } from './gitRepo.js';
+export type { McpFixtureAgentRepoOptions } from './mcpFixtureAgent.js';
+export {
+	createMcpFixtureAgentRepo,
+	MCP_FIXTURE_AGENT_DIR,
+	mcpFixtureAgentManifest,
+	mcpFixtureAgentSource,
+	writeMcpFixtureAgent,
+} from './mcpFixtureAgent.js';
 export type { RunFixtureAgentRepoOptions } from './runFixtureAgentRepo.js';
 export { createRunFixtureAgentRepo } from './runFixtureAgentRepo.js';
 export type { ProcessResult, RunNodeOptions } from './runNode.js';

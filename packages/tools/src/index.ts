@@ -1,2 +1,19 @@
 // The public entry of @agentspace/tools: explicit re-exports only (see README).
-export {};
+
+export {
+	DEFAULT_HANDSHAKE_TIMEOUT_MS,
+	DEFAULT_PING_INTERVAL_MS,
+	FLOOD_SECONDS_FATAL,
+	MAX_GARBAGE_LINES_PER_SECOND,
+	MAX_MESSAGE_BYTES,
+	MAX_NOTIFICATIONS_PER_SECOND,
+	MAX_SESSION_LOG_LINE,
+	MAX_TOOL_DEFINITION_BYTES,
+	MAX_TOOL_DEFINITION_DEPTH,
+	MAX_TOOL_LIST_PAGES,
+	MAX_TOOL_NAME_LENGTH,
+	MAX_TOOLS_PER_AGENT,
+	PINGS_MISSED_UNHEALTHY,
+} from './limits.js';
+export type { ToolAnnotations, ToolDefinition, ToolDefinitionProblem } from './toolDefinition.js';
+export { isToolDefinitionProblem, toolDefinitionOf } from './toolDefinition.js';

@@ -1,0 +1,80 @@
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createGitRepo, type GitRepo } from './gitRepo.js';
+
+/** The fixture MCP agent's directory (`fixtures/mcp-agent`: server.mjs, its manifest, a README). */
+export const MCP_FIXTURE_AGENT_DIR = fileURLToPath(
+	new URL('../fixtures/mcp-agent', import.meta.url),
+);
+
+// The MCP SDK this monorepo installs for @agentspace/tools (this package has no
+// dependencies of its own). Its real path: the sandbox mounts / read-only, so an
+// agent can load it from there, and Node resolves the SDK's own imports from it.
+function mcpSdkDir(): string {
+	const dir = fileURLToPath(
+		new URL('../../tools/node_modules/@modelcontextprotocol/sdk', import.meta.url),
+	);
+	if (!existsSync(dir))
+		throw new Error(`the MCP SDK is not installed at ${dir}: run pnpm install in the repository`);
+	return realpathSync(dir);
+}
+
+/**
+ * The fixture MCP agent's script, its SDK imports (`@modelcontextprotocol/sdk/…`)
+ * rewritten to file URLs of the SDK's ESM build in this monorepo: a single file
+ * that runs with `node` from any directory, sandboxed or not.
+ */
+export function mcpFixtureAgentSource(): string {
+	const esm = pathToFileURL(join(mcpSdkDir(), 'dist', 'esm')).href;
+	return readFileSync(join(MCP_FIXTURE_AGENT_DIR, 'server.mjs'), 'utf8').replaceAll(
+		/from '@modelcontextprotocol\/sdk\/([^']+)'/g,
+		(_match, path: string) => `from '${esm}/${path}'`,
+	);
+}
+
+/** Writes {@link mcpFixtureAgentSource} as `<dir>/agent.mjs` and returns that path (run it with `node <path> <flags>`). */
+export function writeMcpFixtureAgent(dir: string): string {
+	const path = join(dir, 'agent.mjs');
+	writeFileSync(path, mcpFixtureAgentSource());
+	return path;
+}
+
+/** The fixture MCP agent's manifest, as committed (`"protocol": "mcp"`, entrypoint `node agent.mjs`). */
+export function mcpFixtureAgentManifest(): Record<string, unknown> {
+	return JSON.parse(
+		readFileSync(join(MCP_FIXTURE_AGENT_DIR, 'agentspace.agent.json'), 'utf8'),
+	) as Record<string, unknown>;
+}
+
+/** What {@link createMcpFixtureAgentRepo} puts in the agent. */
+export interface McpFixtureAgentRepoOptions {
+	/** Flags after `agent.mjs` in the entrypoint (e.g. `['--ignore-pings']`; see server.mjs); none by default. */
+	readonly args?: readonly string[];
+	/** Manifest fields over the fixture's own (e.g. `{ id: 'tools-b', permissions: [...] }`). */
+	readonly manifest?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A git repository of the fixture MCP agent, ready to install, enable and run:
+ * no build step, `agent.mjs` ({@link mcpFixtureAgentSource}) and the manifest
+ * committed once and tagged `v1`. The caller cleans it up.
+ */
+export function createMcpFixtureAgentRepo(options: McpFixtureAgentRepoOptions = {}): GitRepo {
+	const repo = createGitRepo('mcp-agent');
+	const manifest = mcpFixtureAgentManifest();
+	repo.commit(
+		{
+			'agentspace.agent.json': {
+				...manifest,
+				entrypoint: { command: 'node', args: ['agent.mjs', ...(options.args ?? [])] },
+				...options.manifest,
+			},
+			'agent.mjs': mcpFixtureAgentSource(),
+			'README.md': readFileSync(join(MCP_FIXTURE_AGENT_DIR, 'README.md'), 'utf8'),
+		},
+		'the fixture MCP agent',
+	);
+	repo.tag('v1');
+	return repo;
+}
