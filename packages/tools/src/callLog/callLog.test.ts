@@ -248,9 +248,11 @@ describe('pruneToolCalls', () => {
 		});
 		expect((await verifyAuditChain(db)).ok).toBe(true);
 		// Nothing to delete: still audited, with zero.
-		expect(pruneToolCalls(db, { olderThanDays: 60, actor: { type: 'system' }, now })).toMatchObject({
-			deleted: 0,
-		});
+		expect(pruneToolCalls(db, { olderThanDays: 60, actor: { type: 'system' }, now })).toMatchObject(
+			{
+				deleted: 0,
+			},
+		);
 	});
 
 	it('deletes in batches, and all of them', () => {

@@ -1,6 +1,11 @@
 import type { AgentSpaceDb } from '@agentspace/db';
 
-type Statement = ReturnType<AgentSpaceDb['$client']['prepare']>;
+/** What the call log uses of a prepared statement (better-sqlite3's, positional parameters). */
+interface Statement {
+	run(...params: unknown[]): { readonly changes: number };
+	all(...params: unknown[]): unknown[];
+	raw(toggle?: boolean): Statement;
+}
 const caches = new WeakMap<object, Map<string, Statement>>();
 
 /**
@@ -17,7 +22,7 @@ export function prepared(db: AgentSpaceDb, sql: string): Statement {
 	}
 	let statement = cache.get(sql);
 	if (statement === undefined) {
-		statement = client.prepare(sql);
+		statement = client.prepare(sql) as unknown as Statement;
 		cache.set(sql, statement);
 	}
 	return statement;
