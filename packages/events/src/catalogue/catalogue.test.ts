@@ -78,6 +78,12 @@ describe('event catalogue', () => {
 			'review_started',
 			'review_completed',
 		];
+			'agent_tools_listed',
+			'agent_tools_cleared',
+			'tool_pinned',
+			'tool_drifted',
+			'tool_accepted',
+			'tool_policy_set',
 		expect([...EVENT_TYPES].sort()).toEqual([...required].sort());
 	});
 

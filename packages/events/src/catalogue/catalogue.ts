@@ -5,6 +5,7 @@ import { COORDINATION_EVENTS } from './coordinationEvents.js';
 import { MESSAGE_EVENTS } from './messageEvents.js';
 import { PILOT_EVENTS } from './pilotEvents.js';
 import { RESERVATION_EVENTS } from './reservationEvents.js';
+import { TOOL_EVENTS } from './toolEvents.js';
 import { MISSION_EVENTS, SORTIE_EVENTS, WORK_ORDER_EVENTS } from './workEvents.js';
 
 /** Every event type AgentSpace knows, family by family. */
@@ -18,6 +19,7 @@ export const EVENT_DEFINITIONS = [
 	...WORK_ORDER_EVENTS,
 	...CHECKPOINT_EVENTS,
 	...COORDINATION_EVENTS,
+	...TOOL_EVENTS,
 ] as const;
 
 /** The catalogue by family, in the order `specs/events.md` documents it. */
@@ -31,6 +33,7 @@ export const EVENT_FAMILIES = [
 	{ name: 'Work orders', events: WORK_ORDER_EVENTS },
 	{ name: 'Checkpoints', events: CHECKPOINT_EVENTS },
 	{ name: 'Coordination', events: COORDINATION_EVENTS },
+	{ name: 'Tools', events: TOOL_EVENTS },
 ] as const;
 
 type Definition = (typeof EVENT_DEFINITIONS)[number];

@@ -63,6 +63,16 @@ export const EVENT_DESCRIPTIONS: Readonly<Record<EventType, string>> = {
 	review_completed: 'A review ended with a verdict.',
 };
 
+	agent_tools_listed:
+		"A run of an MCP agent listed its tools (on start and after list_changed); the list replaces the agent's offered tools.",
+	agent_tools_cleared: "The run's MCP session ended: its tools are no longer offered.",
+	tool_pinned:
+		'The first definition seen of a tool of an approved agent became its pinned (trusted) definition.',
+	tool_drifted:
+		'An offered definition differs from the pinned one: the tool is held back (not callable) until accepted.',
+	tool_accepted:
+		'The user accepted the offered definition of a drifted tool: the pin moves to it.',
+	tool_policy_set: "The user allowed or denied a tool (or every tool, '*') of an agent.",
 // Field schemas by their patterns, so the spec says "callsign" rather than a regex.
 const PATTERN_NAMES: Record<string, string> = {
 	'^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$': 'callsign',
@@ -73,6 +83,7 @@ const PATTERN_NAMES: Record<string, string> = {
 	'^[a-z]+:[a-z_]+(?::.+)?$': 'permission',
 };
 
+	'^[A-Za-z0-9_.-]{1,128}$': 'tool name',
 type JsonSchema = {
 	type?: string;
 	enum?: unknown[];

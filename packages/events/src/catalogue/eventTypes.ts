@@ -59,6 +59,12 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<EventType, number>> = {
 	review_started: 1,
 	review_completed: 1,
 };
+	agent_tools_listed: 1,
+	agent_tools_cleared: 1,
+	tool_pinned: 1,
+	tool_drifted: 1,
+	tool_accepted: 1,
+	tool_policy_set: 1,
 
 /** Every event type name, in catalogue order. */
 export const EVENT_TYPES: readonly EventType[] = Object.keys(EVENT_SCHEMA_VERSIONS) as EventType[];

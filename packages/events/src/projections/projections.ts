@@ -10,6 +10,7 @@ import { pilotsProjection } from './pilotsProjection.js';
 import type { ProjectionContext } from './projectionContext.js';
 import { reservationsProjection } from './reservationsProjection.js';
 import { sortiesProjection } from './sortiesProjection.js';
+import { toolsProjection } from './toolsProjection.js';
 import { workOrdersProjection } from './workOrdersProjection.js';
 
 /** Every inline projection, in the order their handlers run for an event. */
@@ -24,6 +25,7 @@ export const PROJECTIONS: readonly Projection[] = [
 	workOrdersProjection,
 	checkpointsProjection,
 	cursorsProjection,
+	toolsProjection,
 ];
 
 /** Every table the projections own, in the order above. */

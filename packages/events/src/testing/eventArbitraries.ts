@@ -46,6 +46,23 @@ const manifest = {
 	requested_permissions: permissions,
 	source_url: opt(fc.constantFrom('https://example.com/a.git')),
 };
+// Tools: three names, three variants each; a variant's hash names it, so the
+// same hash always comes with the same definition (as a real hash would).
+const toolName = fc.constantFrom('t1', 't2', 't3');
+const toolDefinition = fc
+	.record({ name: toolName, variant: fc.constantFrom(0, 1, 2) })
+	.map(({ name, variant }) => ({
+		name,
+		description: `variant ${variant}`,
+		inputSchema: {
+			type: 'object',
+			properties: { n: { type: variant === 2 ? 'string' : 'number' } },
+		},
+		...(variant === 1
+			? { annotations: { readOnlyHint: true }, outputSchema: { type: 'object' } }
+			: { title: `T${variant}` }),
+		definitionHash: ['a', 'b', 'c'][variant]?.repeat(64) ?? '',
+	}));
 const runEnd = {
 	agent_id: agentId,
 	run_id: runId,
@@ -261,6 +278,38 @@ export const PAYLOADS: PayloadArbitraries = {
 		verdict: fc.constantFrom('approved', 'changes_requested', 'rejected'),
 	}),
 } as PayloadArbitraries;
+	agent_tools_listed: fc.record({
+		agent_id: agentId,
+		run_id: runId,
+		// Mostly every name, so later pins, drifts and accepts find their tool.
+		tools: fc.uniqueArray(toolDefinition, {
+			selector: (tool) => tool.name,
+			minLength: 2,
+			maxLength: 3,
+		}),
+	}),
+	agent_tools_cleared: fc
+		.record({ agent_id: agentId, run_id: runId, reason: opt(text) })
+		.map(clean),
+	tool_pinned: fc.record({ agent_id: agentId, tool: toolName, definition_hash: hash }),
+	tool_drifted: fc.record({
+		agent_id: agentId,
+		run_id: runId,
+		tool: toolName,
+		pinned_hash: hash,
+		offered_hash: hash,
+	}),
+	tool_accepted: fc.record({
+		agent_id: agentId,
+		tool: toolName,
+		definition_hash: hash,
+		previous_hash: hash,
+	}),
+	tool_policy_set: fc.record({
+		agent_id: agentId,
+		tool: fc.constantFrom('*', 't1', 't2'),
+		policy: fc.constantFrom('allow', 'deny'),
+	}),
 
 /** `createEvent` arguments for a random event of any type, at a random time in one day of 2026. */
 export const anyEventInput = fc
