@@ -6,12 +6,13 @@ export {
 	FIXTURE_RUN_AGENT,
 	fixtureAgentManifest,
 } from './gitRepo.js';
-export type { McpFixtureAgentRepoOptions } from './mcpFixtureAgent.js';
+export type { McpFixtureAgentProcess, McpFixtureAgentRepoOptions } from './mcpFixtureAgent.js';
 export {
 	createMcpFixtureAgentRepo,
 	MCP_FIXTURE_AGENT_DIR,
 	mcpFixtureAgentManifest,
 	mcpFixtureAgentSource,
+	startMcpFixtureAgent,
 	writeMcpFixtureAgent,
 } from './mcpFixtureAgent.js';
 export type { RunFixtureAgentRepoOptions } from './runFixtureAgentRepo.js';

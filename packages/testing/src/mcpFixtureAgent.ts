@@ -1,5 +1,8 @@
-import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createGitRepo, type GitRepo } from './gitRepo.js';
 
@@ -77,4 +80,64 @@ export function createMcpFixtureAgentRepo(options: McpFixtureAgentRepoOptions = 
 	);
 	repo.tag('v1');
 	return repo;
+}
+
+/** A fixture MCP agent running as a plain child process (see {@link startMcpFixtureAgent}). */
+export interface McpFixtureAgentProcess {
+	readonly process: ChildProcessWithoutNullStreams;
+	/** The agent's stdout and stdin, as the supervisor hands them to the daemon. */
+	readonly channel: { readonly fromAgent: Readable; readonly toAgent: Writable };
+	/** Everything the agent wrote on stderr so far (its `mcp-fixture: …` notes). */
+	stderr(): string;
+	/** Resolves once the agent's stderr matches `pattern` (the test's own timeout bounds the wait). */
+	waitForStderr(pattern: RegExp): Promise<void>;
+	/** Resolves when the process has exited (with its exit code, or the signal that ended it). */
+	readonly exited: Promise<number | NodeJS.Signals>;
+	/** Kills the process (SIGKILL) and waits for it to exit. */
+	stop(): Promise<void>;
+}
+
+let fixtureScript: string | undefined;
+
+/**
+ * Starts the fixture MCP agent as a plain child process, `node agent.mjs <args>`
+ * (flags as listed at the top of fixtures/mcp-agent/server.mjs), with pipes for
+ * stdin, stdout and stderr. The caller stops it.
+ */
+export function startMcpFixtureAgent(args: readonly string[] = []): McpFixtureAgentProcess {
+	fixtureScript ??= writeMcpFixtureAgent(mkdtempSync(join(tmpdir(), 'agentspace-mcp-fixture-')));
+	const child = spawn(process.execPath, [fixtureScript, ...args], { stdio: 'pipe' });
+	let stderr = '';
+	const waiters = new Set<() => void>();
+	child.stderr.setEncoding('utf8');
+	child.stderr.on('data', (text: string) => {
+		// Bounded: a test reads the notes, not a flood.
+		if (stderr.length < 1_000_000) stderr += text;
+		for (const wake of waiters) wake();
+	});
+	const exited = new Promise<number | NodeJS.Signals>((resolve) =>
+		child.once('exit', (code, signal) => resolve(code ?? (signal as NodeJS.Signals))),
+	);
+	// A test may close the pipes first; an EPIPE then is expected, not an uncaught error.
+	child.stdin.on('error', () => {});
+	return {
+		process: child,
+		channel: { fromAgent: child.stdout, toAgent: child.stdin },
+		stderr: () => stderr,
+		waitForStderr: (pattern) =>
+			new Promise<void>((resolve) => {
+				const check = () => {
+					if (!pattern.test(stderr)) return;
+					waiters.delete(check);
+					resolve();
+				};
+				waiters.add(check);
+				check();
+			}),
+		exited,
+		async stop() {
+			if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+			await exited;
+		},
+	};
 }

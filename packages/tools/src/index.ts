@@ -15,5 +15,18 @@ export {
 	MAX_TOOLS_PER_AGENT,
 	PINGS_MISSED_UNHEALTHY,
 } from './limits.js';
+export type {
+	ConnectMcpAgentOptions,
+	McpAgentChannel,
+	McpAgentSession,
+	SessionCallOptions,
+	ToolCallOutcome,
+	ToolCallProgress,
+} from './session/connectMcpAgent.js';
+export { connectMcpAgent } from './session/connectMcpAgent.js';
+export type { MonitorHealthOptions } from './session/healthMonitor.js';
+export { monitorHealth } from './session/healthMonitor.js';
+export type { ToolCallFailureKind } from './session/toolCallFailure.js';
+export { isToolCallFailure, ToolCallFailure } from './session/toolCallFailure.js';
 export type { ToolAnnotations, ToolDefinition, ToolDefinitionProblem } from './toolDefinition.js';
 export { isToolDefinitionProblem, toolDefinitionOf } from './toolDefinition.js';

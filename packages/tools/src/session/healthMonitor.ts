@@ -1,0 +1,54 @@
+import { DEFAULT_PING_INTERVAL_MS, PINGS_MISSED_UNHEALTHY } from '../limits.js';
+import type { McpAgentSession } from './connectMcpAgent.js';
+
+/** Options of {@link monitorHealth}. */
+export interface MonitorHealthOptions {
+	/** Time between pings, and how long each may take; DEFAULT_PING_INTERVAL_MS by default. */
+	readonly intervalMs?: number;
+	/** Pings in a row left unanswered that make the agent unhealthy; PINGS_MISSED_UNHEALTHY by default. */
+	readonly missesAllowed?: number;
+	/** Called once, with the reason (`unhealthy: 3 pings unanswered`), when the agent is unhealthy; monitoring stops. */
+	readonly onUnhealthy: (reason: string) => void;
+}
+
+/**
+ * Pings the agent every `intervalMs` (each ping may take as long): after
+ * `missesAllowed` unanswered pings in a row it calls `onUnhealthy` once and
+ * stops; an answer resets the count. Stops by itself when the session ends.
+ * Returns a function that stops it.
+ */
+export function monitorHealth(session: McpAgentSession, options: MonitorHealthOptions): () => void {
+	const intervalMs = options.intervalMs ?? DEFAULT_PING_INTERVAL_MS;
+	const missesAllowed = options.missesAllowed ?? PINGS_MISSED_UNHEALTHY;
+	let stopped = false;
+	let missed = 0;
+	let timer: NodeJS.Timeout | undefined;
+	const stop = () => {
+		stopped = true;
+		clearTimeout(timer);
+	};
+	const schedule = () => {
+		if (stopped) return;
+		timer = setTimeout(pingOnce, intervalMs);
+		// The daemon keeps running for other reasons; a monitor alone must not hold a process open.
+		timer.unref();
+	};
+	const pingOnce = async () => {
+		try {
+			await session.ping(intervalMs);
+			missed = 0;
+		} catch {
+			if (stopped) return;
+			missed += 1;
+			if (missed >= missesAllowed) {
+				stop();
+				options.onUnhealthy(`unhealthy: ${missed} pings unanswered`);
+				return;
+			}
+		}
+		schedule();
+	};
+	void session.ended.then(stop);
+	schedule();
+	return stop;
+}
