@@ -15,6 +15,23 @@ export {
 	MAX_TOOLS_PER_AGENT,
 	PINGS_MISSED_UNHEALTHY,
 } from './limits.js';
+export type { AcceptToolOptions, AcceptToolResult } from './registry/acceptTool.js';
+export { acceptTool } from './registry/acceptTool.js';
+export type { ClearAgentToolsOptions, ClearAgentToolsResult } from './registry/clearAgentTools.js';
+export { clearAgentTools } from './registry/clearAgentTools.js';
+export type {
+	ListToolsOptions,
+	ToolDrift,
+	ToolPolicySource,
+	ToolRow,
+} from './registry/listTools.js';
+export { defaultToolPolicy, getTool, listTools } from './registry/listTools.js';
+export type { RecordToolListOptions, RecordToolListResult } from './registry/recordToolList.js';
+export { recordToolList } from './registry/recordToolList.js';
+export type { ToolPolicy } from './registry/registryInput.js';
+export { TOOL_POLICIES } from './registry/registryInput.js';
+export type { SetToolPolicyOptions, SetToolPolicyResult } from './registry/setToolPolicy.js';
+export { setToolPolicy } from './registry/setToolPolicy.js';
 export type {
 	ConnectMcpAgentOptions,
 	McpAgentChannel,
