@@ -4,6 +4,8 @@ import type { AgentSpaceDb } from '@agentspace/db';
 interface Statement {
 	run(...params: unknown[]): { readonly changes: number };
 	all(...params: unknown[]): unknown[];
+	get(...params: unknown[]): unknown;
+	pluck(toggle?: boolean): Statement;
 	raw(toggle?: boolean): Statement;
 }
 const caches = new WeakMap<object, Map<string, Statement>>();
