@@ -115,6 +115,12 @@ const cases: Case[] = [
 		],
 	},
 	{
+		name: 'the listing itself marks a pinned tool whose hash differs drifted (replay needs no other event)',
+		given: [listed('run1', [echo(A)]), pinned('echo', A)],
+		when: listed('run1', [echo(B, 'changed')]),
+		expect: [toolState([{ name: 'echo', state: 'drifted' }])],
+	},
+	{
 		name: 'a tool that returns to its pinned definition is offered again',
 		given: [listed('run1', [echo(A)]), pinned('echo', A), listed('run1', [echo(B)])],
 		when: listed('run1', [echo(A)]),
