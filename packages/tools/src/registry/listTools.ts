@@ -144,8 +144,11 @@ function toToolRow(row: JoinedRow, securityMode: SecurityMode): ToolRow {
 			: row.agent_policy !== null
 				? [row.agent_policy, 'agent']
 				: [defaultToolPolicy(securityMode, definition, row.approved === 1), 'default'];
+	// Parsed only when it is shown as a diff: most tools are not drifted.
 	const pinned =
-		row.pin_definition === null ? undefined : (JSON.parse(row.pin_definition) as ToolDefinition);
+		row.state !== 'drifted' || row.pin_definition === null
+			? undefined
+			: (JSON.parse(row.pin_definition) as ToolDefinition);
 	return {
 		agentId: row.agent_id,
 		runId: row.run_id,
@@ -156,7 +159,7 @@ function toToolRow(row: JoinedRow, securityMode: SecurityMode): ToolRow {
 			row.pin_hash === null || row.pinned_at === null
 				? undefined
 				: { definitionHash: row.pin_hash, pinnedAt: row.pinned_at, acceptedBy: row.accepted_by },
-		...(row.state === 'drifted' && pinned !== undefined
+		...(pinned !== undefined
 			? { drift: { pinned, offered: definition, changed: changedFields(pinned, definition) } }
 			: {}),
 		policy,
