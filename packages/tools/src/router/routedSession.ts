@@ -37,6 +37,8 @@ export interface RoutedSession {
 export interface RoutableTool {
 	readonly agentId: string;
 	readonly name: string;
+	/** The run whose tools/list offered it; a tool listed by another run than the attached one is not routed. */
+	readonly runId?: string;
 	readonly inputSchema: Readonly<Record<string, unknown>>;
 	readonly outputSchema?: Readonly<Record<string, unknown>> | null;
 	readonly definitionHash: string;

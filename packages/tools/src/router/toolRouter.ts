@@ -18,6 +18,7 @@ import { prepared } from '../callLog/statements.js';
 import type { ToolCaller, ToolCallStatus } from '../callLog/types.js';
 import { MAX_MESSAGE_BYTES } from '../limits.js';
 import { parseToolTarget } from './parseToolTarget.js';
+import { registryLookup } from './registryLookup.js';
 import type { RoutableTool, RoutedOutcome, RoutedSession, ToolProgress } from './routedSession.js';
 import { validateAgainstSchema, validateArgs } from './validateArgs.js';
 
@@ -59,8 +60,8 @@ export interface ToolRouterOptions {
 	readonly securityMode: () => SecurityMode;
 	/** The timeout of a call that names none; 60 s by default. */
 	readonly defaultTimeoutMs?: number;
-	/** Where tools are looked up: the registry. */
-	readonly lookupTool: ToolLookup;
+	/** Where tools are looked up: the registry's getTool unless given. */
+	readonly lookupTool?: ToolLookup;
 }
 
 interface Attached {
@@ -125,7 +126,7 @@ export class ToolRouter {
 		this.#db = options.db;
 		this.#securityMode = options.securityMode;
 		this.#defaultTimeoutMs = timeout;
-		this.#lookupTool = options.lookupTool;
+		this.#lookupTool = options.lookupTool ?? registryLookup;
 	}
 
 	/**
@@ -292,13 +293,30 @@ export class ToolRouter {
 				),
 			};
 		}
-		const routable = this.#lookupTool(this.#db, agentId, tool, this.#securityMode());
+		let routable: RoutableTool | undefined;
+		try {
+			routable = this.#lookupTool(this.#db, agentId, tool, this.#securityMode());
+		} catch (error) {
+			// The registry refuses a name no tool can have (bad characters, too long).
+			if (isAgentSpaceError(error) && error.code === 'VALIDATION_FAILED')
+				return { status: 'invalid', error };
+			throw error;
+		}
 		if (routable === undefined) {
 			return {
 				status: 'denied',
 				error: new NotFoundError(`agent ${agentId} offers no tool ${JSON.stringify(tool)}`, {
 					hint: `agentspace tools list --agent ${agentId} shows the tools it offers`,
 				}),
+			};
+		}
+		if (routable.runId !== undefined && routable.runId !== attached.session.runId) {
+			return {
+				status: 'denied',
+				error: new ConflictError(
+					`agent ${agentId}'s tools were listed by run ${routable.runId}, not its current run ${attached.session.runId}`,
+					{ hint: 'wait for the current run to list its tools, then call again' },
+				),
 			};
 		}
 		if (routable.state === 'drifted') {
