@@ -105,6 +105,11 @@ export const AGENT_EVENTS = [
 	defineEvent('agent_run_stopped', runEnd, agentStream),
 	defineEvent('agent_run_crashed', runEnd, agentStream),
 	defineEvent(
+		'agent_run_unhealthy',
+		{ agent_id: AgentId, run_id: z.string().min(1).max(128), reason: Text },
+		agentStream,
+	),
+	defineEvent(
 		'agent_errored',
 		{
 			agent_id: AgentId,

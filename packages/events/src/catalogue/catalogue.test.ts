@@ -37,6 +37,7 @@ describe('event catalogue', () => {
 			'agent_run_started',
 			'agent_run_stopped',
 			'agent_run_crashed',
+			'agent_run_unhealthy',
 			'agent_errored',
 			'agent_uninstalled',
 			'pilot_registered',
@@ -77,13 +78,13 @@ describe('event catalogue', () => {
 			'cursor_moved',
 			'review_started',
 			'review_completed',
-		];
 			'agent_tools_listed',
 			'agent_tools_cleared',
 			'tool_pinned',
 			'tool_drifted',
 			'tool_accepted',
 			'tool_policy_set',
+		];
 		expect([...EVENT_TYPES].sort()).toEqual([...required].sort());
 	});
 

@@ -19,6 +19,8 @@ export const EVENT_DESCRIPTIONS: Readonly<Record<EventType, string>> = {
 	agent_run_stopped: 'A run ended because it was asked to stop, or exited cleanly.',
 	agent_run_crashed:
 		'A run ended on its own with a failure (non-zero exit, signal, or lost process).',
+	agent_run_unhealthy:
+		'A running MCP agent was found unhealthy (e.g. pings unanswered) and is being stopped; the end follows as agent_run_crashed.',
 	agent_errored:
 		'The supervisor gave up on the agent (its runs kept crashing, or a restart could not start); it stays down until run again.',
 	agent_uninstalled: 'The checkout was removed; the history stays.',
@@ -61,8 +63,6 @@ export const EVENT_DESCRIPTIONS: Readonly<Record<EventType, string>> = {
 	cursor_moved: 'A named read position moved.',
 	review_started: 'A review of a piece of work began.',
 	review_completed: 'A review ended with a verdict.',
-};
-
 	agent_tools_listed:
 		"A run of an MCP agent listed its tools (on start and after list_changed); the list replaces the agent's offered tools.",
 	agent_tools_cleared: "The run's MCP session ended: its tools are no longer offered.",
@@ -73,6 +73,8 @@ export const EVENT_DESCRIPTIONS: Readonly<Record<EventType, string>> = {
 	tool_accepted:
 		'The user accepted the offered definition of a drifted tool: the pin moves to it.',
 	tool_policy_set: "The user allowed or denied a tool (or every tool, '*') of an agent.",
+};
+
 // Field schemas by their patterns, so the spec says "callsign" rather than a regex.
 const PATTERN_NAMES: Record<string, string> = {
 	'^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$': 'callsign',
@@ -81,9 +83,9 @@ const PATTERN_NAMES: Record<string, string> = {
 	'^[0-9a-f]{64}$': 'sha256 (hex)',
 	'^[0-9a-f]{40}([0-9a-f]{24})?$': 'git commit id',
 	'^[a-z]+:[a-z_]+(?::.+)?$': 'permission',
+	'^[A-Za-z0-9_.-]{1,128}$': 'tool name',
 };
 
-	'^[A-Za-z0-9_.-]{1,128}$': 'tool name',
 type JsonSchema = {
 	type?: string;
 	enum?: unknown[];

@@ -18,6 +18,7 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<EventType, number>> = {
 	agent_run_started: 1,
 	agent_run_stopped: 1,
 	agent_run_crashed: 1,
+	agent_run_unhealthy: 1,
 	agent_errored: 1,
 	agent_uninstalled: 1,
 	pilot_registered: 1,
@@ -58,13 +59,13 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<EventType, number>> = {
 	cursor_moved: 1,
 	review_started: 1,
 	review_completed: 1,
-};
 	agent_tools_listed: 1,
 	agent_tools_cleared: 1,
 	tool_pinned: 1,
 	tool_drifted: 1,
 	tool_accepted: 1,
 	tool_policy_set: 1,
+};
 
 /** Every event type name, in catalogue order. */
 export const EVENT_TYPES: readonly EventType[] = Object.keys(EVENT_SCHEMA_VERSIONS) as EventType[];

@@ -187,6 +187,17 @@ export const agentsProjection = defineProjection({
 		},
 		agent_run_stopped: (context, e) => endRun(context, e, 'stopped'),
 		agent_run_crashed: (context, e) => endRun(context, e, 'crashed'),
+		// While the run is being stopped; its end (agent_run_crashed) follows.
+		// The run's row stays `running`, as its process still is.
+		agent_run_unhealthy: (context, e) => {
+			context.run(
+				`UPDATE agents SET status = 'unhealthy', updated_at = ?
+				WHERE agent_id = ? AND current_run_id = ? AND status = 'running'`,
+				e.timestamp,
+				e.agent_id,
+				e.run_id,
+			);
+		},
 		agent_errored: (context, e) => {
 			// The supervisor records the crash first; should it not have, the named run
 			// ends here, so an agent without a current run never has a run still running.

@@ -181,6 +181,23 @@ const LIFECYCLE: readonly {
 		leaves: [agentRow('running', 'built', 'run2', 2)],
 	},
 	{
+		name: 'agent_run_unhealthy of another run: ignored',
+		when: event('agent_run_unhealthy', { agent_id: 'echo', run_id: 'run1', reason: 'late' }),
+		leaves: [agentRow('running', 'built', 'run2', 2)],
+	},
+	{
+		name: 'agent_run_unhealthy: unhealthy while it is stopped, the run still current and running',
+		when: event('agent_run_unhealthy', {
+			agent_id: 'echo',
+			run_id: 'run2',
+			reason: 'unhealthy: 3 pings unanswered',
+		}),
+		leaves: [
+			agentRow('unhealthy', 'built', 'run2', 2),
+			expectRows("SELECT status FROM agent_runs WHERE run_id = 'run2'", [{ status: 'running' }]),
+		],
+	},
+	{
 		name: 'agent_run_crashed: crashed',
 		when: event('agent_run_crashed', {
 			agent_id: 'echo',

@@ -125,6 +125,7 @@ export const PAYLOADS: PayloadArbitraries = {
 		.map(clean),
 	agent_run_stopped: fc.record(runEnd).map(clean),
 	agent_run_crashed: fc.record(runEnd).map(clean),
+	agent_run_unhealthy: fc.record({ agent_id: agentId, run_id: runId, reason: text }),
 	agent_errored: fc
 		.record({ agent_id: agentId, run_id: opt(runId), reason: text, restarts: fc.nat(20) })
 		.map(clean),
@@ -277,7 +278,6 @@ export const PAYLOADS: PayloadArbitraries = {
 		reviewer: callsign,
 		verdict: fc.constantFrom('approved', 'changes_requested', 'rejected'),
 	}),
-} as PayloadArbitraries;
 	agent_tools_listed: fc.record({
 		agent_id: agentId,
 		run_id: runId,
@@ -310,6 +310,7 @@ export const PAYLOADS: PayloadArbitraries = {
 		tool: fc.constantFrom('*', 't1', 't2'),
 		policy: fc.constantFrom('allow', 'deny'),
 	}),
+} as PayloadArbitraries;
 
 /** `createEvent` arguments for a random event of any type, at a random time in one day of 2026. */
 export const anyEventInput = fc
