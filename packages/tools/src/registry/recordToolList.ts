@@ -128,7 +128,12 @@ export function recordToolList(
 					{
 						eventType: 'tools.listed',
 						agentId,
-						metadata: { runId, tools: tools.length, pinned, drifted },
+						metadata: {
+							runId,
+							tools: tools.length,
+							pinned: bounded(pinned),
+							drifted: bounded(drifted),
+						},
 					},
 					...(newDrifts.length === 0
 						? []
@@ -141,7 +146,8 @@ export function recordToolList(
 										runId,
 										reason:
 											'offered tool definitions differ from their pins; held back until accepted',
-										tools: newDrifts,
+										count: newDrifts.length,
+										tools: bounded(newDrifts),
 									},
 								},
 							]),
@@ -150,6 +156,14 @@ export function recordToolList(
 		};
 	});
 	return { ...result, audits: recorded?.audits ?? [] };
+}
+
+/** The most names (or drifts) one audit entry lists; the events hold them all. */
+const AUDIT_LIST_LIMIT = 100;
+
+// An agent may list 1,000 tools: the audit entry stays compact.
+function bounded<T>(items: readonly T[]): readonly T[] {
+	return items.length <= AUDIT_LIST_LIMIT ? items : items.slice(0, AUDIT_LIST_LIMIT);
 }
 
 // The definitions come from an agent, through toolDefinitionOf; checked again

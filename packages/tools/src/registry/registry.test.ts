@@ -118,6 +118,18 @@ describe('recordToolList: pinning', () => {
 		expect(audit).toHaveLength(1);
 	});
 
+	it('keeps its audit entry compact when an agent lists many tools (the events hold them all)', async () => {
+		agent('mcp');
+		const many = Array.from({ length: 150 }, (_, i) => tool({ name: `tool_${i}` }));
+		expect(recordToolList(db, { agentId: 'mcp', runId: 'run1', tools: many }).pinned).toHaveLength(
+			150,
+		);
+		const [listed] = await getAuditEvents(db, { type: 'tools.listed' });
+		expect(listed?.metadata).toMatchObject({ tools: 150 });
+		expect(listed?.metadata.pinned).toHaveLength(100);
+		expect(tableRows('tool_pins')).toHaveLength(150);
+	});
+
 	it('does not pin the tools of an agent that is not approved', () => {
 		agent('mcp', { enabled: false });
 		const result = recordToolList(db, { agentId: 'mcp', runId: 'run1', tools: [echo] });
