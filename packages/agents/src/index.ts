@@ -31,6 +31,11 @@ export { installAgent } from './install/installAgent.js';
 export { validateRef } from './install/installSource.js';
 export type { CurrentRun } from './launcher/currentRun.js';
 export { currentRuns } from './launcher/currentRun.js';
+export type {
+	AgentProtocolChannel,
+	OnProtocolChannel,
+	ProtocolRun,
+} from './launcher/protocolChannel.js';
 export type { BackoffSettings, RestartPolicy } from './launcher/restartPolicy.js';
 export { RESTART_POLICIES } from './launcher/restartPolicy.js';
 export { callerVariables } from './launcher/runEnvironment.js';

@@ -1,6 +1,13 @@
 import type { ChangeActor } from '../catalog/recordChange.js';
+import type { RunFailure } from './protocolChannel.js';
+import { offerProtocolChannel } from './protocolChannelOffer.js';
 import { decideRestart, INITIAL_RESTART_STATE, type RestartState } from './restartPolicy.js';
-import { checkGitAfterRun, recordAgentErrored, recordRunEnded } from './runEvents.js';
+import {
+	checkGitAfterRun,
+	recordAgentErrored,
+	recordRunEnded,
+	recordRunUnhealthy,
+} from './runEvents.js';
 import { type AgentProcess, DEFAULT_STOP_GRACE_MS } from './startAgentProcess.js';
 import { type StartedRun, startRun } from './startRun.js';
 import type { SupervisionContext, SupervisionResult, Supervisor } from './supervision.js';
@@ -9,7 +16,8 @@ import type { SupervisionContext, SupervisionResult, Supervisor } from './superv
  * Starts the first run (its failure is thrown to the caller, nothing is
  * recorded as errored), then after each end records it and asks the restart
  * policy: stop, wait and start again, or give up (`agent_errored`). A start
- * that fails on a restart (revoked, drifted, uninstalled) gives up too.
+ * that fails on a restart (revoked, drifted, uninstalled) gives up too. A run
+ * failed through its protocol channel ends as a crash with the reason given.
  */
 export async function keepRunning(context: SupervisionContext): Promise<Supervisor> {
 	// Shared by the loop and `stop`, which may come at any point of it.
@@ -18,7 +26,32 @@ export async function keepRunning(context: SupervisionContext): Promise<Supervis
 	let graceMs = DEFAULT_STOP_GRACE_MS;
 	let stoppedBy: ChangeActor | undefined;
 	let wakeUp: (() => void) | undefined;
-	const start = (attempt: number) => startRun(context, attempt, () => graceMs);
+	// Why a run was failed through its channel: read when its end is recorded.
+	const failures = new Map<string, RunFailure>();
+	// Each run's end being recorded, and how to settle it (what `fail` waits for).
+	const ends = new Map<string, { readonly promise: Promise<void>; readonly settle: () => void }>();
+	const start = async (attempt: number) => {
+		const run = await startRun(context, attempt, () => graceMs);
+		let settle = () => {};
+		const promise = new Promise<void>((resolve) => {
+			settle = resolve;
+		});
+		ends.set(run.runId, { promise, settle });
+		offerProtocolChannel(context, run, async (reason, unhealthy) => {
+			const end = ends.get(run.runId);
+			// Ended and recorded already, or failed already: the first reason stands.
+			if (end === undefined || failures.has(run.runId)) return end?.promise;
+			failures.set(run.runId, { reason, unhealthy });
+			try {
+				if (unhealthy) recordRunUnhealthy(context, run.runId, reason);
+			} finally {
+				// Stopped even if the mark could not be recorded: its end says why.
+				void run.process.stop(DEFAULT_STOP_GRACE_MS);
+			}
+			return end.promise;
+		});
+		return run;
+	};
 
 	const first = await start(0);
 	current = first.process;
@@ -29,13 +62,22 @@ export async function keepRunning(context: SupervisionContext): Promise<Supervis
 		for (;;) {
 			const exit = await run.process.exited;
 			await checkGitAfterRun(context, run.runId);
-			const clean = recordRunEnded(context, run.runId, exit, stoppedBy);
+			const failed = failures.get(run.runId);
+			let clean: boolean;
+			try {
+				clean = recordRunEnded(context, run.runId, exit, stoppedBy, failed);
+			} finally {
+				ends.get(run.runId)?.settle();
+				ends.delete(run.runId);
+				failures.delete(run.runId);
+			}
 			context.onStatus?.({ state: 'ended', runId: run.runId, exit });
 			const decision = decideRestart(
 				context.policy,
 				{
 					failed: !clean,
-					stoppedOnRequest: exit.stopped || stopping,
+					// A run failed through its channel was stopped by us, not on request.
+					stoppedOnRequest: (exit.stopped && failed === undefined) || stopping,
 					uptimeMs: Date.now() - run.startedAt,
 				},
 				state,

@@ -1,5 +1,6 @@
 import { type ChangeActor, recordChange } from '../catalog/recordChange.js';
 import { finishGitGuard } from '../gitGuard/gitGuardRun.js';
+import type { RunFailure } from './protocolChannel.js';
 import type { ProcessExit } from './startAgentProcess.js';
 import type { SupervisionContext } from './supervision.js';
 
@@ -56,20 +57,26 @@ export function recordRunStarted(
 
 /**
  * An ended run: `agent_run_stopped` when it was asked to stop or exited 0,
- * else `agent_run_crashed`; + `agents.run_ended`. Returns whether it ended
- * cleanly (what the restart policy calls not failed).
+ * else `agent_run_crashed`; + `agents.run_ended`. A run failed through its
+ * protocol channel (`failure`) is a crash with the failure's reason, however
+ * it exited. Returns whether it ended cleanly (what the restart policy calls
+ * not failed).
  */
 export function recordRunEnded(
 	context: SupervisionContext,
 	runId: string,
 	exit: ProcessExit,
 	stoppedBy: ChangeActor | undefined,
+	failure?: RunFailure,
 ): boolean {
-	const clean = exit.stopped || (exit.exitCode === 0 && exit.signal === null);
+	const clean =
+		failure === undefined && (exit.stopped || (exit.exitCode === 0 && exit.signal === null));
 	recordChange(context.db, {
 		...changeBase(context),
 		// A stop is the act of whoever asked for it, not of whoever started the run.
-		...(exit.stopped && stoppedBy !== undefined ? { actor: stoppedBy } : {}),
+		...(exit.stopped && failure === undefined && stoppedBy !== undefined
+			? { actor: stoppedBy }
+			: {}),
 		events: [
 			{
 				type: clean ? 'agent_run_stopped' : 'agent_run_crashed',
@@ -78,13 +85,16 @@ export function recordRunEnded(
 					run_id: runId,
 					exit_code: exit.exitCode,
 					signal: exit.signal,
-					reason: exit.stopped
-						? exit.killed
-							? 'stopped: killed after the grace period'
-							: 'stopped on request'
-						: exit.signal === null
-							? `exited with code ${exit.exitCode}`
-							: `killed by ${exit.signal}`,
+					reason:
+						failure !== undefined
+							? failure.reason
+							: exit.stopped
+								? exit.killed
+									? 'stopped: killed after the grace period'
+									: 'stopped on request'
+								: exit.signal === null
+									? `exited with code ${exit.exitCode}`
+									: `killed by ${exit.signal}`,
 				},
 			},
 		],
@@ -98,10 +108,34 @@ export function recordRunEnded(
 				signal: exit.signal,
 				stopped: exit.stopped,
 				killed: exit.killed,
+				...(failure === undefined ? {} : { failed: failure.reason }),
 			},
 		},
 	});
 	return clean;
+}
+
+/**
+ * A run its protocol channel found unhealthy (e.g. pings unanswered), about
+ * to be stopped: `agent_run_unhealthy` + `agents.run_unhealthy`.
+ */
+export function recordRunUnhealthy(
+	context: SupervisionContext,
+	runId: string,
+	reason: string,
+): void {
+	recordChange(context.db, {
+		...changeBase(context),
+		events: [
+			{ type: 'agent_run_unhealthy', fields: { agent_id: context.id, run_id: runId, reason } },
+		],
+		audit: {
+			eventType: 'agents.run_unhealthy',
+			agentId: context.id,
+			severity: 'warning',
+			metadata: { runId, reason },
+		},
+	});
 }
 
 /** The restart policy gave up: the agent is `errored` until it is run again. */

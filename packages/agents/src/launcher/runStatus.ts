@@ -7,7 +7,10 @@ import { findSandboxedAgent } from '../sandbox/findSandboxedAgent.js';
 export interface AgentRunStatus {
 	readonly id: string;
 	readonly name: string;
-	/** The catalogue status (`running`, `stopped`, `crashed`, …). */
+	/**
+	 * The catalogue status (`running`, `stopped`, `crashed`, …; `unhealthy`
+	 * while a run its protocol channel found unhealthy is being stopped).
+	 */
 	readonly status: string;
 	readonly runId: string | null;
 	readonly pid: number | null;
@@ -28,6 +31,12 @@ export interface AgentRunStatus {
 	readonly cpuMs: number | null;
 	/** Resident memory of the agent's own process, bytes (Linux /proc; null elsewhere or when not running). */
 	readonly rssBytes: number | null;
+	/**
+	 * Why its latest run ended (`exited with code 1`, `stopped on request`, a
+	 * reason it was failed with, e.g. `mcp handshake timed out after 10 s`);
+	 * null while it runs or when it never ran.
+	 */
+	readonly reason: string | null;
 }
 
 interface Row {
@@ -39,6 +48,7 @@ interface Row {
 	pid: number | null;
 	started_at: string | null;
 	sandboxed: number | null;
+	last_reason: string | null;
 }
 
 // Kernel clock ticks per second: 100 on every Linux Node supports.
@@ -79,13 +89,16 @@ function agentProcess(pid: number, sandboxed: boolean): number | undefined {
 export function runStatus(db: AgentSpaceDb, now: number = Date.now()): AgentRunStatus[] {
 	const rows = db.$client
 		.prepare(
-			`SELECT a.agent_id, a.name, a.status, a.run_count, r.run_id, r.pid, r.started_at, r.sandboxed
+			`SELECT a.agent_id, a.name, a.status, a.run_count, r.run_id, r.pid, r.started_at, r.sandboxed,
+				(SELECT l.reason FROM agent_runs l WHERE l.agent_id = a.agent_id AND l.status <> 'running'
+					ORDER BY l.started_at DESC, l.rowid DESC LIMIT 1) AS last_reason
 			FROM agents a LEFT JOIN agent_runs r ON r.run_id = a.current_run_id
 			WHERE a.status <> 'uninstalled' ORDER BY a.agent_id`,
 		)
 		.all() as Row[];
 	return rows.map((row) => {
-		const running = row.status === 'running' && row.pid !== null;
+		// An unhealthy run is still running until its stop has ended it.
+		const running = (row.status === 'running' || row.status === 'unhealthy') && row.pid !== null;
 		const alive = running ? isProcessAlive(row.pid as number) : null;
 		const agentPid = alive ? agentProcess(row.pid as number, row.sandboxed === 1) : undefined;
 		const stats = agentPid === undefined ? { cpuMs: null, rssBytes: null } : processStats(agentPid);
@@ -104,6 +117,7 @@ export function runStatus(db: AgentSpaceDb, now: number = Date.now()): AgentRunS
 			agentPid: agentPid ?? null,
 			cpuMs: stats.cpuMs,
 			rssBytes: stats.rssBytes,
+			reason: running ? null : row.last_reason,
 		};
 	});
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { AgentSpaceError } from '@agentspace/core';
 import type { RotatingLog } from '../logs/rotatingLog.js';
 import { killProcessGroup } from '../process/killProcessGroup.js';
@@ -26,6 +26,16 @@ export interface AgentProcess {
 	readonly exited: Promise<ProcessExit>;
 	/** SIGTERM (see `terminate`), SIGKILL to the whole group after `graceMs`; resolves with the exit. */
 	stop(graceMs?: number): Promise<ProcessExit>;
+	/** With `protocolChannel`: the agent's stdout (never logged) and stdin. */
+	readonly channel?: ProcessChannel;
+}
+
+/** The two pipes of a protocol channel (see StartOptions.protocolChannel). */
+export interface ProcessChannel {
+	/** The agent's stdout, raw bytes: nothing reads it but the channel's owner. */
+	readonly fromAgent: Readable;
+	/** The agent's stdin. */
+	readonly toAgent: Writable;
 }
 
 /** What to start. */
@@ -59,6 +69,13 @@ export interface StartOptions {
 	readonly fd3?: Buffer;
 	/** Called once the process has exited, before `exited` resolves (e.g. removes bwrap's mount points). */
 	readonly onExit?: () => void;
+	/**
+	 * Keep stdin and stdout as a protocol channel (an MCP agent): stdin is a
+	 * pipe instead of closed, stdout goes to `channel.fromAgent` instead of the
+	 * log — it is protocol, and the agent's to fill with anything. stderr is
+	 * logged as always.
+	 */
+	readonly protocolChannel?: boolean;
 }
 
 /**
@@ -68,10 +85,16 @@ export interface StartOptions {
  */
 export function startAgentProcess(options: StartOptions): Promise<AgentProcess> {
 	return new Promise((resolve, reject) => {
+		const channel = options.protocolChannel === true;
 		const child = spawn(options.command, options.args, {
 			cwd: options.cwd,
 			env: options.env,
-			stdio: ['ignore', 'pipe', 'pipe', options.fd3 === undefined ? 'ignore' : 'pipe'],
+			stdio: [
+				channel ? 'pipe' : 'ignore',
+				'pipe',
+				'pipe',
+				options.fd3 === undefined ? 'ignore' : 'pipe',
+			],
 			detached: true,
 		});
 		const fd3 = child.stdio[3];
@@ -81,9 +104,16 @@ export function startAgentProcess(options: StartOptions): Promise<AgentProcess> 
 			fd3.end(options.fd3);
 		}
 		// Both are pipes (above); the typings cannot tell with a fourth fd.
-		(child.stdout as Readable)
-			.setEncoding('utf8')
-			.on('data', (chunk: string) => options.log.write('stdout', chunk));
+		if (channel) {
+			// A write to an agent that has gone is an EPIPE: its exit says why,
+			// and an unhandled 'error' would end the supervisor.
+			(child.stdin as Writable).on('error', () => {});
+			(child.stdout as Readable).on('error', () => {});
+		} else {
+			(child.stdout as Readable)
+				.setEncoding('utf8')
+				.on('data', (chunk: string) => options.log.write('stdout', chunk));
+		}
 		(child.stderr as Readable)
 			.setEncoding('utf8')
 			.on('data', (chunk: string) => options.log.write('stderr', chunk));
@@ -129,6 +159,14 @@ export function startAgentProcess(options: StartOptions): Promise<AgentProcess> 
 			resolve({
 				pid: child.pid as number,
 				exited,
+				...(channel
+					? {
+							channel: {
+								fromAgent: child.stdout as Readable,
+								toAgent: child.stdin as Writable,
+							},
+						}
+					: {}),
 				stop(graceMs = DEFAULT_STOP_GRACE_MS) {
 					if (child.exitCode === null && child.signalCode === null && !stopRequested) {
 						stopRequested = true;

@@ -5,6 +5,7 @@ import { beginGitGuard } from '../gitGuard/gitGuardRun.js';
 import { assertRunnable } from '../lifecycle/assertRunnable.js';
 import { runLogPath } from '../logs/readRunLog.js';
 import { RotatingLog } from '../logs/rotatingLog.js';
+import { agentProtocol } from '../manifest/schema.js';
 import { sandboxedStart } from '../sandbox/sandboxedStart.js';
 import { sandboxPolicyFor } from '../sandbox/sandboxPolicy.js';
 import { runEnvironment, runLogSecrets } from './runEnvironment.js';
@@ -85,6 +86,8 @@ export async function startRun(
 		// bwrap started directly: its seccomp program, and its mount points to remove at the end.
 		...('fd3' in command && command.fd3 !== undefined ? { fd3: command.fd3 } : {}),
 		...('release' in command ? { onExit: command.release } : {}),
+		// An MCP agent's stdin and stdout are its protocol channel, not its log.
+		...(agentProtocol(runnable.manifest.manifest) === 'mcp' ? { protocolChannel: true } : {}),
 	});
 	// A started process is always either recorded or stopped: unrecorded, no
 	// stop or status could ever find it again.

@@ -1,5 +1,6 @@
 import type { AgentSpaceDb } from '@agentspace/db';
 import type { ChangeActor } from '../catalog/recordChange.js';
+import type { OnProtocolChannel } from './protocolChannel.js';
 import type { BackoffSettings, RestartPolicy } from './restartPolicy.js';
 import type { ProcessExit } from './startAgentProcess.js';
 
@@ -39,6 +40,13 @@ export interface SuperviseOptions {
 	readonly onLine?: (stream: string, text: string) => void;
 	/** Told about each start, end and restart decision (for the CLI). */
 	readonly onStatus?: (status: SupervisorStatus) => void;
+	/**
+	 * For an agent whose manifest says `"protocol": "mcp"`: given each started
+	 * run's protocol channel (its stdin and stdout), once the start is
+	 * recorded. Without it nobody talks to the agent (its stdout is still not
+	 * logged). Not called for other agents.
+	 */
+	readonly onProtocolChannel?: OnProtocolChannel;
 }
 
 /** What the supervisor is doing, for display. */
