@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getAuditEvents } from '@agentspace/db';
 import { queryEvents } from '@agentspace/events';
-import type { GitRepo } from '@agentspace/testing';
+import { type GitRepo, sandboxTestGate } from '@agentspace/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
@@ -15,6 +15,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getAgent } from '../catalog/agentRecord.js';
 import { runLogPath } from '../logs/readRunLog.js';
+import { sandboxReadiness } from '../sandbox/sandboxReadiness.js';
 import { SupervisorRegistry } from '../supervisor/supervisorRegistry.js';
 import { echoAgentSupervision } from '../testing/echoAgentSupervision.js';
 import { installRunAgent } from '../testing/installRunAgent.js';
@@ -24,6 +25,8 @@ import { runStatus } from './runStatus.js';
 import { superviseAgent } from './superviseAgent.js';
 import type { SuperviseOptions } from './supervision.js';
 
+const sandbox = sandboxTestGate(sandboxReadiness(), { file: import.meta.url });
+const HOST = fileURLToPath(new URL('../../dist/sandbox/sandboxHostMain.js', import.meta.url));
 // The SDK with its dependencies beside it (zod, ajv…), as an install puts them
 // in an agent's node_modules.
 const SDK_ENTRY = realpathSync(
@@ -152,9 +155,19 @@ const types = () =>
 /** The run's log file as written: `<time> <stream> <text>` lines. */
 const logText = (runId: string) => readFileSync(runLogPath(temp.home, 'echo-agent', runId), 'utf8');
 
+const SANDBOXED = { unsandboxed: false, sandboxHostScript: HOST };
 // The mode, whether it runs here, the supervision's options, the permissions approved.
 const MODES: readonly [string, boolean, Partial<SuperviseOptions>, readonly string[]][] = [
 	['unsandboxed', true, { unsandboxed: true }, []],
+	['sandboxed (bwrap started directly)', sandbox.run, SANDBOXED, []],
+	// The sandbox's shell starts the proxy bridges in the background, then the
+	// seccomp helper runs the agent: neither may take its stdin.
+	[
+		'sandboxed with a network approval (bridges, the seccomp helper)',
+		sandbox.run,
+		SANDBOXED,
+		['network:egress:example.com'],
+	],
 ];
 
 describe.each(MODES)(

@@ -8,7 +8,11 @@ import {
 import type { RunSupervisor, SupervisedRuns } from '../lifecycle/runSupervisor.js';
 import type { StoppedAgent, SupervisedAgent } from './supervisedAgent.js';
 
-/** What every run the daemon starts shares: the database, the home, the sandbox host… */
+/**
+ * What every run the daemon starts shares: the database, the home, the
+ * sandbox host… and `onProtocolChannel`, which is given the protocol channel
+ * of each run of an MCP agent (to connect the daemon's MCP client to it).
+ */
 export type SharedSuperviseOptions = Omit<
 	SuperviseOptions,
 	'id' | 'actor' | 'restart' | 'unsandboxed' | 'env' | 'onStatus' | 'onLine'
