@@ -75,8 +75,10 @@ export function recordToolList(
 		const before = new Map(
 			(
 				tx.$client
-					.prepare('SELECT name, state, definition_hash AS hash FROM tools WHERE agent_id = ?')
-					.all(agentId) as { name: string; state: string; hash: string }[]
+					.prepare(
+						'SELECT name, state, definition_hash AS hash, run_id AS runId FROM tools WHERE agent_id = ?',
+					)
+					.all(agentId) as { name: string; state: string; hash: string; runId: string }[]
 			).map((t) => [t.name, t]),
 		);
 		const approved = isApproved(agent);
@@ -118,8 +120,19 @@ export function recordToolList(
 				});
 			}
 		}
+		const result = { offered: tools.map((t) => t.name), pinned, drifted };
+		// The same list again (a list_changed that changed nothing, or an agent
+		// sending it over and over): nothing new to record, so nothing is written.
+		const unchanged =
+			events.length === 1 &&
+			before.size === tools.length &&
+			tools.every((t) => {
+				const was = before.get(t.name);
+				return was?.hash === t.definitionHash && was.runId === runId;
+			});
+		if (unchanged) return { result, change: undefined };
 		return {
-			result: { offered: tools.map((t) => t.name), pinned, drifted },
+			result,
 			change: {
 				actor: options.actor ?? SYSTEM_ACTOR,
 				...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),

@@ -130,6 +130,24 @@ describe('recordToolList: pinning', () => {
 		expect(tableRows('tool_pins')).toHaveLength(150);
 	});
 
+	it('writes nothing for a listing identical to what the run offers (list_changed spam)', async () => {
+		agent('mcp');
+		recordToolList(db, { agentId: 'mcp', runId: 'run1', tools: [echo, write] });
+		const events = queryEvents(db, {}).length;
+		const again = recordToolList(db, { agentId: 'mcp', runId: 'run1', tools: [echo, write] });
+		expect(again).toMatchObject({
+			offered: ['echo', 'write'],
+			pinned: [],
+			drifted: [],
+			audits: [],
+		});
+		expect(queryEvents(db, {}).length).toBe(events);
+		expect(await getAuditEvents(db, { type: 'tools.listed' })).toHaveLength(1);
+		// A tool fewer is a change.
+		recordToolList(db, { agentId: 'mcp', runId: 'run1', tools: [echo] });
+		expect(queryEvents(db, {}).length).toBe(events + 1);
+	});
+
 	it('does not pin the tools of an agent that is not approved', () => {
 		agent('mcp', { enabled: false });
 		const result = recordToolList(db, { agentId: 'mcp', runId: 'run1', tools: [echo] });
