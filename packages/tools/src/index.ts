@@ -1,11 +1,31 @@
 // The public entry of @agentspace/tools: explicit re-exports only (see README).
 
+export type {
+	PruneToolCallsOptions,
+	PruneToolCallsResult,
+} from './callLog/pruneToolCalls.js';
+export {
+	DEFAULT_TOOL_CALL_RETENTION_DAYS,
+	MAX_TOOL_CALL_RETENTION_DAYS,
+	pruneToolCalls,
+} from './callLog/pruneToolCalls.js';
+export type { ToolCallQuery } from './callLog/queryToolCalls.js';
+export { MAX_TOOL_CALLS_LIMIT, queryToolCalls } from './callLog/queryToolCalls.js';
+export { recordToolCall } from './callLog/recordToolCall.js';
+export type {
+	ToolCaller,
+	ToolCallInput,
+	ToolCallRecord,
+	ToolCallStatus,
+} from './callLog/types.js';
+export { MAX_SUMMARY_BYTES, TOOL_CALL_STATUSES } from './callLog/types.js';
 export {
 	DEFAULT_HANDSHAKE_TIMEOUT_MS,
 	DEFAULT_PING_INTERVAL_MS,
 	FLOOD_SECONDS_FATAL,
 	MAX_GARBAGE_LINES_PER_SECOND,
 	MAX_MESSAGE_BYTES,
+	MAX_MESSAGE_DEPTH,
 	MAX_NOTIFICATIONS_PER_SECOND,
 	MAX_SESSION_LOG_LINE,
 	MAX_TOOL_DEFINITION_BYTES,
@@ -32,6 +52,25 @@ export type { ToolPolicy } from './registry/registryInput.js';
 export { TOOL_POLICIES } from './registry/registryInput.js';
 export type { SetToolPolicyOptions, SetToolPolicyResult } from './registry/setToolPolicy.js';
 export { setToolPolicy } from './registry/setToolPolicy.js';
+export type {
+	RoutableTool,
+	RoutedOutcome,
+	RoutedSession,
+	ToolProgress,
+} from './router/routedSession.js';
+export type {
+	CallToolOptions,
+	RoutedToolResult,
+	ToolLookup,
+	ToolRouterOptions,
+} from './router/toolRouter.js';
+export {
+	DEFAULT_TOOL_CALL_TIMEOUT_MS,
+	MAX_TOOL_CALL_TIMEOUT_MS,
+	ToolRouter,
+} from './router/toolRouter.js';
+export type { SchemaCheck } from './router/validateArgs.js';
+export { MAX_SCHEMA_BYTES, validateAgainstSchema, validateArgs } from './router/validateArgs.js';
 export type {
 	ConnectMcpAgentOptions,
 	McpAgentChannel,
