@@ -46,3 +46,6 @@ export const MAX_SESSION_LOG_LINE = 500;
 
 /** The deepest nesting of objects and arrays kept in a tool definition (deeper ones would overflow recursive walkers). */
 export const MAX_TOOL_DEFINITION_DEPTH = 64;
+
+/** The deepest nesting of objects and arrays accepted in a message (recursive code downstream would overflow on deeper ones). */
+export const MAX_MESSAGE_DEPTH = 100;

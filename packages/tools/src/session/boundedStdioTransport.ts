@@ -6,6 +6,7 @@ import {
 	FLOOD_SECONDS_FATAL,
 	MAX_GARBAGE_LINES_PER_SECOND,
 	MAX_MESSAGE_BYTES,
+	MAX_MESSAGE_DEPTH,
 	MAX_NOTIFICATIONS_PER_SECOND,
 } from '../limits.js';
 import { RateWindow } from './rateWindow.js';
@@ -100,6 +101,11 @@ export class BoundedStdioTransport implements Transport {
 		});
 	}
 
+	/** Bytes of an unfinished line held now (never more than the message limit). */
+	get bufferedBytes(): number {
+		return this.#pendingBytes;
+	}
+
 	setProtocolVersion(version: string): void {
 		this.protocolVersion = version;
 	}
@@ -186,6 +192,8 @@ export class BoundedStdioTransport implements Transport {
 		if (text.trim() === '') return;
 		let message: JSONRPCMessage;
 		try {
+			if (jsonDepthExceeds(text, MAX_MESSAGE_DEPTH))
+				throw new Error(`nested deeper than ${MAX_MESSAGE_DEPTH} levels`);
 			const parsed = JSONRPCMessageSchema.safeParse(JSON.parse(text));
 			if (!parsed.success) throw new Error('not a JSON-RPC 2.0 message');
 			message = parsed.data;
@@ -230,4 +238,22 @@ export class BoundedStdioTransport implements Transport {
 	#floodReason(): string {
 		return `protocol error: flood of more than ${MAX_NOTIFICATIONS_PER_SECOND} messages a second (${this.#unsolicited.dropped} dropped)`;
 	}
+}
+
+/** Whether JSON text nests objects/arrays deeper than `max` (a scan of the text: nothing is parsed or allocated). */
+export function jsonDepthExceeds(text: string, max: number): boolean {
+	let depth = 0;
+	let inString = false;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (inString) {
+			if (c === 0x5c)
+				i++; // backslash: skip the escaped character
+			else if (c === 0x22) inString = false;
+		} else if (c === 0x22) inString = true;
+		else if (c === 0x7b || c === 0x5b) {
+			if (++depth > max) return true;
+		} else if (c === 0x7d || c === 0x5d) depth--;
+	}
+	return false;
 }

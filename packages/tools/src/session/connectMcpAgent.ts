@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { AgentSpaceError } from '@agentspace/core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -8,7 +9,7 @@ import {
 	ProgressNotificationSchema,
 	ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from '../limits.js';
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS, MAX_TOOL_LIST_PAGES } from '../limits.js';
 import type { ToolDefinition } from '../toolDefinition.js';
 import { BoundedStdioTransport } from './boundedStdioTransport.js';
 import { listAgentTools, ToolListRefused } from './listAgentTools.js';
@@ -205,6 +206,8 @@ export async function connectMcpAgent(
 	});
 
 	const handshake = new AbortController();
+	// The SDK adds an abort listener per request and keeps it: one per page, bounded by MAX_TOOL_LIST_PAGES.
+	setMaxListeners(MAX_TOOL_LIST_PAGES + 10, handshake.signal);
 	const timer = setTimeout(
 		() => handshake.abort(new Error(`timed out after ${handshakeTimeoutMs / 1000} s`)),
 		handshakeTimeoutMs,
