@@ -219,7 +219,8 @@ export async function connectMcpAgent(
 	} catch (error) {
 		const reason = handshake.signal.aborted
 			? `timed out after ${handshakeTimeoutMs / 1000} s`
-			: (transport.failure ?? reasonOf(error, closed));
+			: (transport.failure ??
+				(closed ? 'the agent closed its output (it exited)' : reasonOf(error, closed)));
 		await client.close().catch(() => {});
 		throw new AgentSpaceError(`mcp handshake failed: ${reason}`, {
 			code: 'COMMAND_FAILED',

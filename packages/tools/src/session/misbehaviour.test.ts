@@ -51,6 +51,13 @@ describe('a misbehaving MCP agent', () => {
 		expect(error.hint).toMatch(/within 0.2 s/);
 	});
 
+	it('exiting before the handshake: the handshake fails saying so', async () => {
+		const { agent, connect } = start([]);
+		await agent.stop();
+		const error = await handshakeError(connect());
+		expect(error.message).toBe('mcp handshake failed: the agent closed its output (it exited)');
+	});
+
 	it('a few garbage lines on stdout: logged (escaped) and dropped, the session works', async () => {
 		const { connect, log } = start(['--garbage-stdout']);
 		const session = await connect();
