@@ -4,7 +4,8 @@ import { ConflictError } from '@agentspace/core';
 export function assertNotRunning(
 	agent: { readonly id: string; readonly status: string } | undefined,
 ): void {
-	if (agent?.status === 'running') {
+	// `unhealthy`: a run still being stopped for it (its process is still there).
+	if (agent?.status === 'running' || agent?.status === 'unhealthy') {
 		throw new ConflictError(`agent "${agent.id}" is running`, {
 			hint: `stop it first: agentspace agents stop ${agent.id}`,
 		});
