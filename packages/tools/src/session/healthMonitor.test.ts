@@ -67,6 +67,22 @@ describe('monitorHealth', () => {
 		expect(pings()).toBe(2);
 	});
 
+	it('a throwing onUnhealthy stays inside the monitor (no unhandled rejection)', async () => {
+		const { counted } = await countedSession(['--ignore-pings']);
+		await new Promise<void>((resolve) =>
+			monitorHealth(counted, {
+				intervalMs: 20,
+				missesAllowed: 1,
+				onUnhealthy: () => {
+					resolve();
+					throw new Error('the callback broke');
+				},
+			}),
+		);
+		// Vitest fails the run on an unhandled rejection; give one a turn to surface.
+		await new Promise((resolve) => setImmediate(resolve));
+	});
+
 	it('stops by itself when the session ends', async () => {
 		const { agent, counted, session, pings } = await countedSession();
 		const reasons: string[] = [];

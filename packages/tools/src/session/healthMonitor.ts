@@ -42,7 +42,11 @@ export function monitorHealth(session: McpAgentSession, options: MonitorHealthOp
 			missed += 1;
 			if (missed >= missesAllowed) {
 				stop();
-				options.onUnhealthy(`unhealthy: ${missed} pings unanswered`);
+				try {
+					options.onUnhealthy(`unhealthy: ${missed} pings unanswered`);
+				} catch {
+					// Runs on a timer: a throwing callback would be an unhandled rejection in the daemon.
+				}
 				return;
 			}
 		}
