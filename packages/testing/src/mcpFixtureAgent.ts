@@ -1,5 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -99,13 +100,28 @@ export interface McpFixtureAgentProcess {
 
 let fixtureScript: string | undefined;
 
+// One copy per content in the temp directory, shared by every test process
+// (a copy per process would pile up: test workers are often killed, not exited).
+function sharedFixtureScript(): string {
+	const source = mcpFixtureAgentSource();
+	const digest = createHash('sha256').update(source).digest('hex').slice(0, 16);
+	const path = join(tmpdir(), `agentspace-mcp-fixture-${digest}.mjs`);
+	if (!existsSync(path)) {
+		// Written beside and renamed: a concurrent reader never sees half a script.
+		const partial = `${path}.${process.pid}.tmp`;
+		writeFileSync(partial, source);
+		renameSync(partial, path);
+	}
+	return path;
+}
+
 /**
  * Starts the fixture MCP agent as a plain child process, `node agent.mjs <args>`
  * (flags as listed at the top of fixtures/mcp-agent/server.mjs), with pipes for
  * stdin, stdout and stderr. The caller stops it.
  */
 export function startMcpFixtureAgent(args: readonly string[] = []): McpFixtureAgentProcess {
-	fixtureScript ??= writeMcpFixtureAgent(mkdtempSync(join(tmpdir(), 'agentspace-mcp-fixture-')));
+	fixtureScript ??= sharedFixtureScript();
 	const child = spawn(process.execPath, [fixtureScript, ...args], { stdio: 'pipe' });
 	let stderr = '';
 	const waiters = new Set<() => void>();
