@@ -2,7 +2,7 @@ import { createConnection } from 'node:net';
 import { AgentSpaceError, errorFromJSON } from '@agentspace/core';
 import type { DaemonMethod, DaemonMethods } from './daemonMethods.js';
 import type { DaemonResponse } from './daemonProtocol.js';
-import type { MethodInput, MethodResult, MethodTable } from './methodTable.js';
+import type { MethodInput, MethodProgress, MethodResult, MethodTable } from './methodTable.js';
 
 /** Thrown (code `NOT_FOUND`) when no daemon answers on the socket. */
 export class DaemonNotRunningError extends AgentSpaceError {
@@ -66,17 +66,48 @@ export function daemonCaller<T extends MethodTable>(): DaemonCaller<T> {
 		requestDaemon(connection, method, params) as Promise<MethodResult<T, typeof method>>;
 }
 
+/** Options of a streaming call ({@link streamDaemon}). */
+export interface StreamCallOptions<G> {
+	/** Each progress line the method sends before its answer, in order. */
+	readonly onProgress?: (progress: G) => void;
+	/**
+	 * Aborting it closes the connection, which cancels the call in the daemon;
+	 * the call then rejects with `INTERRUPTED`.
+	 */
+	readonly signal?: AbortSignal;
+}
+
+/**
+ * Calls a method that streams (see streamingMethod): like {@link callDaemon},
+ * and its progress lines go to `onProgress` as they arrive. Aborting
+ * `signal` closes the connection: the daemon cancels the handler.
+ */
+export function streamDaemon<M extends DaemonMethod>(
+	connection: DaemonConnection,
+	method: M,
+	params: MethodInput<DaemonMethods, M>,
+	options: StreamCallOptions<MethodProgress<DaemonMethods, M>>,
+): Promise<MethodResult<DaemonMethods, M>> {
+	return requestDaemon(
+		connection,
+		method,
+		params,
+		options as StreamCallOptions<unknown>,
+	) as Promise<MethodResult<DaemonMethods, M>>;
+}
+
 async function requestDaemon(
 	connection: DaemonConnection,
 	method: string,
 	params: unknown,
+	stream: StreamCallOptions<unknown> = {},
 ): Promise<unknown> {
 	const timeoutMs = connection.timeoutMs ?? 10_000;
 	const deadline = Date.now() + timeoutMs;
 	let wait = FIRST_RETRY_MS;
 	for (;;) {
 		try {
-			return await requestOnce(connection, method, params, deadline - Date.now());
+			return await requestOnce(connection, method, params, deadline - Date.now(), stream);
 		} catch (error) {
 			const retryable =
 				error instanceof Unanswered || RETRYABLE.has((error as NodeJS.ErrnoException).code ?? '');
@@ -102,15 +133,25 @@ function requestOnce(
 	method: string,
 	params: unknown,
 	timeoutMs: number,
+	stream: StreamCallOptions<unknown>,
 ): Promise<unknown> {
 	return new Promise((resolve, reject) => {
+		if (stream.signal?.aborted) {
+			reject(interrupted(method));
+			return;
+		}
 		const socket = createConnection(connection.socket);
 		let buffer = '';
+		// Anything received (a progress line): the request ran, so it is never sent again.
+		let received = false;
 		let settled = false;
+		const onAbort = () => settle(() => reject(interrupted(method)));
+		stream.signal?.addEventListener('abort', onAbort, { once: true });
 		const settle = (outcome: () => void) => {
 			if (settled) return;
 			settled = true;
 			clearTimeout(timer);
+			stream.signal?.removeEventListener('abort', onAbort);
 			socket.destroy();
 			outcome();
 		};
@@ -131,7 +172,7 @@ function requestOnce(
 		);
 		socket.on('error', (error: NodeJS.ErrnoException) =>
 			settle(() => {
-				if (buffer === '' && RETRYABLE.has(error.code ?? '')) {
+				if (buffer === '' && !received && RETRYABLE.has(error.code ?? '')) {
 					reject(error);
 					return;
 				}
@@ -151,7 +192,20 @@ function requestOnce(
 		socket.setEncoding('utf8');
 		socket.on('data', (chunk: string) => {
 			buffer += chunk;
-			const newline = buffer.indexOf('\n');
+			let newline = buffer.indexOf('\n');
+			// Progress lines of a streaming method come first, each `{"progress": …}`.
+			while (newline !== -1 && buffer.startsWith('{"progress":')) {
+				const progressLine = buffer.slice(0, newline);
+				buffer = buffer.slice(newline + 1);
+				received = true;
+				try {
+					const { progress } = JSON.parse(progressLine) as { progress: unknown };
+					stream.onProgress?.(progress);
+				} catch {
+					// An unreadable progress line is dropped; the answer still decides the call.
+				}
+				newline = buffer.indexOf('\n');
+			}
 			if (newline === -1) return;
 			const line = buffer.slice(0, newline);
 			settle(() => {
@@ -173,7 +227,7 @@ function requestOnce(
 		const closedEarly = () =>
 			settle(() =>
 				reject(
-					buffer === ''
+					buffer === '' && !received
 						? new Unanswered(`the daemon closed the connection before answering "${method}"`)
 						: new AgentSpaceError(
 								`the AgentSpace daemon closed the connection during "${method}"`,
@@ -183,5 +237,12 @@ function requestOnce(
 			);
 		socket.on('end', closedEarly);
 		socket.on('close', closedEarly);
+	});
+}
+
+function interrupted(method: string): AgentSpaceError {
+	return new AgentSpaceError(`"${method}" cancelled: the connection to the daemon was closed`, {
+		code: 'INTERRUPTED',
+		hint: 'the daemon cancelled the request when the connection closed',
 	});
 }

@@ -5,16 +5,18 @@ import {
 	type SupervisorClosed,
 	type SupervisorStatus,
 } from './services/supervisorMethods.js';
+import { TOOLS_METHODS, type ToolsStatus } from './services/toolsMethods.js';
 import { UI_METHODS, type UiStatus } from './services/uiMethods.js';
 
 /**
  * The methods of the daemon `agentspace daemon` runs: the host's own, the
- * supervisor's and the admin UI's — what `callDaemon` is typed by. A
+ * tool router's (`toolsCall`), the supervisor's and the admin UI's — what `callDaemon` is typed by. A
  * service of another package (the tool router, the MCP endpoint, the key
  * proxy) exports its own table; its callers type theirs with `daemonCaller`.
  */
 export const DAEMON_METHODS = {
-	...hostMethods<SupervisorStatus & UiStatus, SupervisorClosed>(),
+	...hostMethods<ToolsStatus & SupervisorStatus & UiStatus, SupervisorClosed>(),
+	...TOOLS_METHODS,
 	...SUPERVISOR_METHODS,
 	...UI_METHODS,
 };

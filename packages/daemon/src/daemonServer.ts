@@ -13,8 +13,17 @@ import { MAX_REQUEST_BYTES } from './maxRequestBytes.js';
 import type { MethodTable } from './methodTable.js';
 import { SocketRefusals } from './socketRefusals.js';
 
-/** Answers one authenticated request whose params its method's schema has checked. */
-export type DaemonHandler = (method: string, params: unknown) => Promise<unknown>;
+/**
+ * Answers one authenticated request whose params its method's schema has
+ * checked. `call.signal` aborts when the client closes the connection before
+ * the answer; `call.progress` sends a `{"progress": …}` line before it (only
+ * for a method that declares it streams; a no-op for the others).
+ */
+export type DaemonHandler = (
+	method: string,
+	params: unknown,
+	call: { readonly signal: AbortSignal; progress(progress: unknown): void },
+) => Promise<unknown>;
 
 /** The listening socket. */
 export interface DaemonSocket {
@@ -200,6 +209,15 @@ function serve(connection: Socket, options: ServeOptions): void {
 	const fail = (code: string, message: string, hint?: string, issues?: readonly FieldIssue[]) =>
 		answer({ ok: false, error: errorJSON(code, message, hint, issues) });
 	connection.on('error', () => connection.destroy());
+	// The client closing before its answer (Ctrl-C on `tools call`) cancels what the handler does for it.
+	const cancel = new AbortController();
+	connection.once('close', () => {
+		if (state === 'handling') cancel.abort(new Error('the client closed the connection'));
+	});
+	const progress = (value: unknown) => {
+		if (state !== 'handling' || connection.destroyed) return;
+		connection.write(`${JSON.stringify({ progress: value })}\n`);
+	};
 	connection.on('data', (chunk: Buffer) => {
 		if (state !== 'waiting') return;
 		const newline = chunk.indexOf(0x0a);
@@ -224,15 +242,18 @@ function serve(connection: Socket, options: ServeOptions): void {
 		clearTimeout(deadline);
 		const line = Buffer.concat(chunks).toString('utf8');
 		chunks.length = 0;
-		void handleLine(line, options).then(answer, (error: unknown) => {
-			// A table dropped under the running daemon is damage to report, not a daemon bug.
-			const known = isAgentSpaceError(error)
-				? error
-				: asDamagedDatabaseError(error, options.db.$client.name);
-			// Its issues go with it: the client rebuilds the error whole (errorFromJSON).
-			if (known !== undefined) fail(known.code, known.message, known.hint, known.issues);
-			else fail('INTERNAL', `the daemon failed: ${(error as Error).message}`);
-		});
+		void handleLine(line, options, { signal: cancel.signal, progress }).then(
+			answer,
+			(error: unknown) => {
+				// A table dropped under the running daemon is damage to report, not a daemon bug.
+				const known = isAgentSpaceError(error)
+					? error
+					: asDamagedDatabaseError(error, options.db.$client.name);
+				// Its issues go with it: the client rebuilds the error whole (errorFromJSON).
+				if (known !== undefined) fail(known.code, known.message, known.hint, known.issues);
+				else fail('INTERNAL', `the daemon failed: ${(error as Error).message}`);
+			},
+		);
 	});
 }
 
@@ -251,7 +272,11 @@ function errorJSON(
 	};
 }
 
-async function handleLine(line: string, options: ServeOptions): Promise<unknown> {
+async function handleLine(
+	line: string,
+	options: ServeOptions,
+	call: { readonly signal: AbortSignal; progress(progress: unknown): void },
+): Promise<unknown> {
 	let raw: unknown;
 	try {
 		raw = JSON.parse(line);
@@ -286,5 +311,13 @@ async function handleLine(line: string, options: ServeOptions): Promise<unknown>
 			),
 		};
 	}
-	return { ok: true, result: await options.handle(checked.method, checked.params) };
+	// Only a method that declares it streams sends progress lines: the others answer with one line, as ever.
+	const streams = options.methods[checked.method]?.streams === true;
+	return {
+		ok: true,
+		result: await options.handle(checked.method, checked.params, {
+			signal: call.signal,
+			progress: streams ? call.progress : () => {},
+		}),
+	};
 }

@@ -1,5 +1,5 @@
-export type { DaemonCaller, DaemonConnection } from './daemonClient.js';
-export { callDaemon, daemonCaller, isDaemonNotRunning } from './daemonClient.js';
+export type { DaemonCaller, DaemonConnection, StreamCallOptions } from './daemonClient.js';
+export { callDaemon, daemonCaller, isDaemonNotRunning, streamDaemon } from './daemonClient.js';
 export type { DaemonMethod, DaemonMethods, DaemonParams, DaemonResults } from './daemonMethods.js';
 export { DAEMON_METHODS } from './daemonMethods.js';
 export type { DaemonPaths } from './daemonPaths.js';
@@ -13,17 +13,23 @@ export type {
 export type { DaemonLauncher, HostedUi, HostedUiFactory, UiOpened } from './hostedUi.js';
 export type { HostStatus } from './hostMethods.js';
 export type {
+	MethodCall,
 	MethodHandlers,
 	MethodInput,
 	MethodParams,
+	MethodProgress,
 	MethodResult,
 	MethodSpec,
 	MethodTable,
 } from './methodTable.js';
-export { method } from './methodTable.js';
+export { method, streamingMethod } from './methodTable.js';
 export type { DaemonOptions, RunningDaemon } from './runDaemon.js';
 export { runDaemon } from './runDaemon.js';
 export type { DaemonServicesOptions } from './services/daemonServices.js';
 export { daemonServices } from './services/daemonServices.js';
 export type { SupervisorClosed, SupervisorStatus } from './services/supervisorMethods.js';
+export type { McpAgentStatus, ToolsStatus } from './services/toolsMethods.js';
+export { TOOLS_METHODS } from './services/toolsMethods.js';
+export type { ToolsService, ToolsServiceOptions } from './services/toolsService.js';
+export { toolsService } from './services/toolsService.js';
 export type { UiStatus } from './services/uiMethods.js';

@@ -1,8 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { callDaemon, type DaemonConnection } from './daemonClient.js';
-import type { DaemonResults } from './daemonMethods.js';
-import { type MethodHandlers, method } from './methodTable.js';
+import type { DaemonMethods, DaemonResults } from './daemonMethods.js';
+import { type MethodHandlers, type MethodProgress, method } from './methodTable.js';
 import type { SUPERVISOR_METHODS } from './services/supervisorMethods.js';
 
 // Type-level: `pnpm typecheck` compiles this file, and each `@ts-expect-error`
@@ -60,5 +60,23 @@ describe('the method table', () => {
 		expectTypeOf<DaemonResults['status']['agents'][number]['id']>().toEqualTypeOf<string>();
 		expectTypeOf<DaemonResults['status']['uiUrl']>().toEqualTypeOf<string | null>();
 		expectTypeOf<DaemonResults['shutdown']['stopped']>().toEqualTypeOf<DaemonResults['stopAll']>();
+	});
+
+	it('types a streaming method’s progress, and gives the others none', () => {
+		expectTypeOf<MethodProgress<DaemonMethods, 'toolsCall'>>().toEqualTypeOf<{
+			readonly progress: number;
+			readonly total?: number;
+			readonly message?: string;
+		}>();
+		expectTypeOf<MethodProgress<DaemonMethods, 'stop'>>().toBeNever();
+		expectTypeOf<DaemonResults['toolsCall']['callId']>().toEqualTypeOf<string>();
+		const badCall = () =>
+			callDaemon({ socket: '', token: '' }, 'toolsCall', {
+				// @ts-expect-error a call's target is a string
+				target: 1,
+				args: {},
+				caller: { type: 'human', id: 'x' },
+			});
+		expectTypeOf(badCall).toBeFunction();
 	});
 });

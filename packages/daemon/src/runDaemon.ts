@@ -8,11 +8,11 @@ import { DAEMON_ACTOR } from './daemonProtocol.js';
 import { type DaemonSocket, listenDaemonSocket } from './daemonServer.js';
 import type { AnyDaemonService, DaemonServiceContext } from './daemonService.js';
 import { hostMethods } from './hostMethods.js';
-import type { MethodHandlers, MethodParams, MethodTable } from './methodTable.js';
+import type { MethodCall, MethodHandlers, MethodParams, MethodTable } from './methodTable.js';
 
 type HostMethods = ReturnType<typeof hostMethods>;
 /** A handler once its params are checked: the table's types end at the socket. */
-type Handler = (params: unknown) => Promise<unknown>;
+type Handler = (params: unknown, call: MethodCall<unknown>) => Promise<unknown>;
 
 /** Options of {@link runDaemon}. */
 export interface DaemonOptions {
@@ -125,10 +125,13 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
 		const all = { ...hostMethods(), ...methods };
 		const table: Record<string, Handler> = {
 			...handlers,
-			status: (params) => host.status(params as MethodParams<HostMethods, 'status'>),
-			shutdown: (params) => host.shutdown(params as MethodParams<HostMethods, 'shutdown'>),
+			status: (params, call) =>
+				host.status(params as MethodParams<HostMethods, 'status'>, call as MethodCall<never>),
+			shutdown: (params, call) =>
+				host.shutdown(params as MethodParams<HostMethods, 'shutdown'>, call as MethodCall<never>),
 		};
-		const handle = (method: string, params: unknown) => (table[method] as Handler)(params);
+		const handle = (method: string, params: unknown, call: MethodCall<unknown>) =>
+			(table[method] as Handler)(params, call);
 		server = await listenDaemonSocket({
 			socket: paths.socket,
 			token: options.token,

@@ -1,5 +1,6 @@
 import type { HostedUiFactory } from '../hostedUi.js';
 import { type SupervisorService, supervisorService } from './supervisorService.js';
+import { type ToolsServiceOptions, toolsService } from './toolsService.js';
 import { uiService } from './uiService.js';
 
 /** Options of {@link daemonServices}. */
@@ -11,19 +12,27 @@ export interface DaemonServicesOptions {
 	readonly sandboxHostScript?: string;
 	/** The web UI it can host (`agentspace ui`); without one, `ui` requests are refused. */
 	readonly ui?: HostedUiFactory;
+	/** The tool router's timings (handshake, pings, call timeout); defaults otherwise. */
+	readonly tools?: ToolsServiceOptions;
 }
 
 /**
  * The services of the daemon `agentspace daemon` runs, in the order they
- * start (and the reverse of the order they close): the supervisor, then the
- * admin UI, which runs and stops agents through it. Its methods are
- * DAEMON_METHODS.
+ * start (and the reverse of the order they close): the supervisor, the tool
+ * router, which the supervisor hands each MCP run's channel (runs start
+ * once every service has started), then the admin UI, which runs and stops
+ * agents through the supervisor. Its methods are DAEMON_METHODS.
  */
 export function daemonServices(options: DaemonServicesOptions) {
-	const { ui, ...supervised } = options;
-	const supervisor: SupervisorService = supervisorService(supervised);
+	const { ui, tools: toolsOptions, ...supervised } = options;
+	const tools = toolsService(toolsOptions);
+	const supervisor: SupervisorService = supervisorService({
+		...supervised,
+		onProtocolChannel: tools.onProtocolChannel,
+	});
 	return [
 		supervisor,
+		tools,
 		uiService({ launcher: supervisor.launcher, ...(ui === undefined ? {} : { ui }) }),
 	] as const;
 }

@@ -1,5 +1,6 @@
 import {
 	type LostRun,
+	type OnProtocolChannel,
 	reconcileRuns,
 	type SharedSuperviseOptions,
 	SupervisorRegistry,
@@ -21,6 +22,8 @@ export interface SupervisorServiceOptions {
 	readonly userHome?: string;
 	/** How sandboxed runs are started (see superviseAgent). */
 	readonly sandboxHostScript?: string;
+	/** Given each started run of an MCP agent and its protocol channel (the tools service's hook). */
+	readonly onProtocolChannel?: OnProtocolChannel;
 }
 
 /** The supervisor as a daemon service, with what other services and tests need of it. */
@@ -104,6 +107,9 @@ export function supervisorService(options: SupervisorServiceOptions): Supervisor
 				...(options.sandboxHostScript === undefined
 					? {}
 					: { sandboxHostScript: options.sandboxHostScript }),
+				...(options.onProtocolChannel === undefined
+					? {}
+					: { onProtocolChannel: options.onProtocolChannel }),
 				...sourceApp,
 			};
 			registry = new SupervisorRegistry(shared);

@@ -1,0 +1,200 @@
+// The tools service in a real daemon: the fixture MCP agent (@agentspace/testing)
+// installed, enabled and run by the daemon's supervisor, its tools recorded and
+// called over the daemon's socket — progress lines in order, and a call
+// cancelled at the agent when the client closes its connection.
+import { readdirSync, readFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { enableAgent, installAgent, runStatus } from '@agentspace/agents';
+import { openTempHomeDb, type TempHomeDb } from '@agentspace/agents/testing';
+import { generateAuthToken } from '@agentspace/core';
+import { createMcpFixtureAgentRepo, type GitRepo } from '@agentspace/testing';
+import { listTools, queryToolCalls, setToolPolicy } from '@agentspace/tools';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { callDaemon, type DaemonConnection, streamDaemon } from '../daemonClient.js';
+import { type RunningDaemon, runDaemon } from '../runDaemon.js';
+import { daemonServices } from './daemonServices.js';
+
+const actor = { type: 'human', id: 'tester' } as const;
+let temp: TempHomeDb;
+let repo: GitRepo | undefined;
+let daemon: RunningDaemon | undefined;
+const token = generateAuthToken();
+const logLines: string[] = [];
+
+beforeEach(() => {
+	temp = openTempHomeDb('daemon-tools');
+	logLines.length = 0;
+});
+afterEach(async () => {
+	await daemon?.close(2000);
+	await daemon?.closed;
+	daemon = undefined;
+	repo?.cleanup();
+	temp.cleanup();
+});
+
+/** A daemon running the fixture MCP agent (unsandboxed; the CLI's test runs it sandboxed), all its tools allowed. */
+async function startWithFixture(args: readonly string[] = [], handshakeTimeoutMs = 10_000) {
+	repo = createMcpFixtureAgentRepo({ args });
+	await installAgent({ db: temp.db, home: temp.home, source: repo.url, actor });
+	enableAgent({ db: temp.db, id: 'mcp-fixture', approve: 'all', actor });
+	setToolPolicy(temp.db, { agentId: 'mcp-fixture', tool: '*', policy: 'allow', actor });
+	daemon = await runDaemon({
+		db: temp.db,
+		home: temp.home,
+		token,
+		services: daemonServices({ env: process.env, tools: { handshakeTimeoutMs } }),
+		log: (line) => logLines.push(line),
+	});
+	const connection: DaemonConnection = { socket: daemon.socket, token };
+	await callDaemon(connection, 'run', {
+		id: 'mcp-fixture',
+		restart: 'no',
+		unsandboxed: true,
+		env: {},
+		actor,
+	});
+	return connection;
+}
+
+async function until<T>(read: () => T | undefined, what: string): Promise<T> {
+	for (let i = 0; i < 400; i++) {
+		const value = read();
+		if (value !== undefined) return value;
+		await new Promise((resolve) => setTimeout(resolve, 25));
+	}
+	throw new Error(`gave up waiting for ${what}; daemon log:\n${logLines.join('\n')}`);
+}
+
+/** Waits until the daemon's status shows the fixture connected. */
+async function waitConnected(connection: DaemonConnection) {
+	for (let i = 0; i < 400; i++) {
+		const status = await callDaemon(connection, 'status', {});
+		const agent = status.mcpAgents.find((a) => a.id === 'mcp-fixture');
+		if (agent !== undefined) return agent;
+		await new Promise((resolve) => setTimeout(resolve, 25));
+	}
+	throw new Error(`the fixture never connected; daemon log:\n${logLines.join('\n')}`);
+}
+
+function runLog(): string {
+	const dir = join(temp.home, 'logs', 'mcp-fixture');
+	return readdirSync(dir)
+		.filter((name) => name.endsWith('.log') && name !== 'build.log')
+		.map((name) => readFileSync(join(dir, name), 'utf8'))
+		.join('');
+}
+
+describe('the tools service', () => {
+	it('connects to an MCP run, records its tools, routes calls, and clears the tools when the run stops', async () => {
+		const connection = await startWithFixture();
+		const agent = await waitConnected(connection);
+		expect(agent).toMatchObject({
+			server: { name: 'agentspace-mcp-fixture' },
+			health: 'healthy',
+		});
+		expect(agent.tools).toBeGreaterThanOrEqual(4);
+		const names = listTools(temp.db, { securityMode: 'limited-control' }).map((t) => t.name);
+		expect(names).toEqual(expect.arrayContaining(['add', 'echo', 'fail', 'slow']));
+
+		const sum = await callDaemon(connection, 'toolsCall', {
+			target: 'mcp-fixture/add',
+			args: { a: 2, b: 40 },
+			caller: actor,
+		});
+		expect(sum).toMatchObject({ isError: false, structuredContent: { sum: 42 } });
+		expect(queryToolCalls(temp.db, { limit: 10 })[0]).toMatchObject({
+			status: 'ok',
+			tool: 'add',
+			caller: { type: 'user', id: 'tester' },
+		});
+		// A refusal crosses the socket with its code and issues.
+		await expect(
+			callDaemon(connection, 'toolsCall', {
+				target: 'mcp-fixture/add',
+				args: { a: 'two' },
+				caller: actor,
+			}),
+		).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+
+		await callDaemon(connection, 'stop', { id: 'mcp-fixture', graceMs: 2000, actor });
+		await until(
+			() => (listTools(temp.db, { securityMode: 'full-control' }).length === 0 ? true : undefined),
+			'the tools to be cleared',
+		);
+		const status = await callDaemon(connection, 'status', {});
+		expect(status.mcpAgents).toEqual([]);
+	});
+
+	it('streams a call’s progress lines in order before its answer', async () => {
+		const connection = await startWithFixture();
+		await waitConnected(connection);
+		const progress: unknown[] = [];
+		const result = await streamDaemon(
+			connection,
+			'toolsCall',
+			{ target: 'mcp-fixture/slow', args: { steps: 4, delayMs: 10 }, caller: actor },
+			{ onProgress: (p) => progress.push(p) },
+		);
+		expect(result.content).toEqual([{ type: 'text', text: 'done after 4 steps' }]);
+		expect(progress).toEqual(
+			[1, 2, 3, 4].map((step) => ({ progress: step, total: 4, message: `step ${step}` })),
+		);
+		// Other methods answer with one line, as always: a plain call of a streaming method still works.
+		const plain = await callDaemon(connection, 'toolsCall', {
+			target: 'mcp-fixture/echo',
+			args: { text: 'hi' },
+			caller: actor,
+		});
+		expect(plain.content).toEqual([{ type: 'text', text: 'hi' }]);
+	});
+
+	it('cancels the call at the agent when the client closes its connection mid-call', async () => {
+		const connection = await startWithFixture();
+		await waitConnected(connection);
+		const socket = createConnection(connection.socket);
+		socket.setEncoding('utf8');
+		const firstProgress = new Promise<string>((resolve) => {
+			socket.once('data', (chunk: string) => resolve(chunk));
+		});
+		socket.write(
+			`${JSON.stringify({
+				token,
+				method: 'toolsCall',
+				params: {
+					target: 'mcp-fixture/slow',
+					args: { steps: 1000, delayMs: 20 },
+					caller: actor,
+				},
+			})}\n`,
+		);
+		expect(await firstProgress).toMatch(/^\{"progress":\{"progress":1,/);
+		socket.destroy();
+		await until(
+			() => (/slow cancelled/.test(runLog()) ? true : undefined),
+			'the agent to see the cancellation',
+		);
+		await until(
+			() => (queryToolCalls(temp.db, { limit: 1 })[0]?.status === 'cancelled' ? true : undefined),
+			'the call to be recorded cancelled',
+		);
+		// The agent and the daemon carry on.
+		const echoed = await callDaemon(connection, 'toolsCall', {
+			target: 'mcp-fixture/echo',
+			args: { text: 'still here' },
+			caller: actor,
+		});
+		expect(echoed.content).toEqual([{ type: 'text', text: 'still here' }]);
+	});
+
+	it('fails a run that does not complete the handshake in time, with the reason; the daemon carries on', async () => {
+		const connection = await startWithFixture(['--never-initialize'], 300);
+		const ended = await until(() => {
+			const status = runStatus(temp.db).find((agent) => agent.id === 'mcp-fixture');
+			return status?.reason === null || status === undefined ? undefined : status;
+		}, 'the run to be failed');
+		expect(ended.reason).toMatch(/mcp handshake failed: timed out after 0.3 s/);
+		expect((await callDaemon(connection, 'status', {})).mcpAgents).toEqual([]);
+	});
+});

@@ -1,0 +1,243 @@
+import type { AgentProtocolChannel, OnProtocolChannel, ProtocolRun } from '@agentspace/agents';
+import { AgentSpaceError, loadConfig, type SecurityMode } from '@agentspace/core';
+import type { Actor } from '@agentspace/events';
+import {
+	clearAgentTools,
+	connectMcpAgent,
+	type McpAgentSession,
+	monitorHealth,
+	recordToolList,
+	type ToolCaller,
+	ToolRouter,
+} from '@agentspace/tools';
+import type { DaemonService, DaemonServiceContext } from '../daemonService.js';
+import type { MethodHandlers } from '../methodTable.js';
+import { type McpAgentStatus, TOOLS_METHODS, type ToolsStatus } from './toolsMethods.js';
+
+/** Options of {@link toolsService}. */
+export interface ToolsServiceOptions {
+	/** How long an MCP agent has to answer `initialize` and list its tools (10 s by default). */
+	readonly handshakeTimeoutMs?: number;
+	/** Time between health pings (15 s by default). */
+	readonly pingIntervalMs?: number;
+	/** Pings missed in a row that make an agent unhealthy (3 by default). */
+	readonly missesAllowed?: number;
+	/** A tool call's timeout when it names none (60 s by default). */
+	readonly defaultTimeoutMs?: number;
+}
+
+/** The tool router as a daemon service, with the hook the supervisor hands MCP runs to. */
+export interface ToolsService extends DaemonService<typeof TOOLS_METHODS, ToolsStatus> {
+	/** Given to the supervisor (SharedSuperviseOptions.onProtocolChannel): each MCP run's channel. */
+	readonly onProtocolChannel: OnProtocolChannel;
+	/** The router calls go through, once started. */
+	router(): ToolRouter | undefined;
+}
+
+interface Connected {
+	readonly session: McpAgentSession;
+	health: 'healthy' | 'unhealthy';
+	tools: number;
+}
+
+// Reasons the session gives when it ended without the agent misbehaving (see connectMcpAgent).
+const BENIGN_ENDS: ReadonlySet<string> = new Set([
+	'the agent closed its output (it exited)',
+	'closed by AgentSpace',
+]);
+
+// The security mode is read from config.json at most this often (it decides default policies).
+const CONFIG_TTL_MS = 1000;
+
+/** A person (the CLI's actor) or the daemon, as the router's caller. */
+function callerOf(actor: Actor): ToolCaller {
+	return { type: actor.type === 'human' ? 'user' : actor.type, id: actor.id };
+}
+
+/**
+ * The daemon's MCP client of every running MCP agent, and the router its
+ * tools are called through. The supervisor hands it each MCP run's channel:
+ * it connects (initialize + tools/list within the handshake timeout; a
+ * failure fails the run with the reason), records the tool list (again on
+ * list_changed), attaches the session to the router, pings it (an unhealthy
+ * agent is failed as unhealthy), and when the session ends clears the run's
+ * tools. Everything is per agent: one agent's failure is logged and never
+ * reaches another agent or the daemon. It answers `toolsCall`.
+ */
+export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
+	let context: DaemonServiceContext | undefined;
+	let router: ToolRouter | undefined;
+	const connected = new Map<string, Connected>();
+	const log = (line: string) => context?.log(line);
+	const sourceApp = () =>
+		context?.sourceApp === undefined ? {} : { sourceApp: context.sourceApp };
+
+	let mode: { value: SecurityMode; at: number } | undefined;
+	const securityMode = (): SecurityMode => {
+		const now = Date.now();
+		if (mode === undefined || now - mode.at > CONFIG_TTL_MS) {
+			// A config that does not load now keeps the last mode read (the daemon started with a valid one).
+			try {
+				mode = {
+					value: loadConfig({ home: (context as DaemonServiceContext).home }).securityMode,
+					at: now,
+				};
+			} catch (error) {
+				log(`reading the security mode: ${(error as Error).message}`);
+				mode = { value: mode?.value ?? 'limited-control', at: now };
+			}
+		}
+		return mode.value;
+	};
+
+	const started = (): ToolRouter => {
+		if (router === undefined) {
+			throw new AgentSpaceError('the daemon has not started its tool router yet', {
+				code: 'CONFLICT',
+				hint: 'try again in a moment: agentspace daemon status',
+			});
+		}
+		return router;
+	};
+
+	const fail = (
+		run: ProtocolRun,
+		channel: AgentProtocolChannel,
+		reason: string,
+		unhealthy = false,
+	) => {
+		log(`mcp ${run.agentId}: failing run ${run.runId}: ${reason}`);
+		channel.fail(reason, unhealthy ? { unhealthy: true } : undefined).catch((error: unknown) => {
+			log(`mcp ${run.agentId}: could not fail run ${run.runId}: ${(error as Error).message}`);
+		});
+	};
+
+	const record = (session: McpAgentSession, tools = session.tools()) => {
+		const entry = connected.get(session.agentId);
+		if (entry?.session === session) entry.tools = tools.length;
+		try {
+			const db = (context as DaemonServiceContext).db;
+			const listed = recordToolList(db, {
+				agentId: session.agentId,
+				runId: session.runId,
+				tools,
+				...sourceApp(),
+			});
+			if (listed.drifted.length > 0)
+				log(
+					`mcp ${session.agentId}: held back (drifted): ${listed.drifted.join(', ').slice(0, 500)}`,
+				);
+		} catch (error) {
+			log(`mcp ${session.agentId}: recording its tools: ${(error as Error).message}`);
+		}
+	};
+
+	const connect = async (run: ProtocolRun, channel: AgentProtocolChannel) => {
+		if (context === undefined || router === undefined || context.closing()) {
+			fail(run, channel, 'the daemon is not hosting tools now (starting or shutting down)');
+			return;
+		}
+		const db = context.db;
+		let session: McpAgentSession;
+		try {
+			session = await connectMcpAgent(channel, {
+				agentId: run.agentId,
+				runId: run.runId,
+				log,
+				...(options.handshakeTimeoutMs === undefined
+					? {}
+					: { handshakeTimeoutMs: options.handshakeTimeoutMs }),
+			});
+		} catch (error) {
+			fail(run, channel, (error as Error).message);
+			return;
+		}
+		const entry: Connected = { session, health: 'healthy', tools: session.tools().length };
+		connected.set(run.agentId, entry);
+		record(session);
+		router.attach(session);
+		log(
+			`mcp ${run.agentId}: connected to run ${run.runId} (${session.serverInfo.name} ${session.serverInfo.version}, ${entry.tools} tools)`,
+		);
+		const unsubscribe = session.onToolsChanged((tools) => record(session, tools));
+		const stopHealth = monitorHealth(session, {
+			...(options.pingIntervalMs === undefined ? {} : { intervalMs: options.pingIntervalMs }),
+			...(options.missesAllowed === undefined ? {} : { missesAllowed: options.missesAllowed }),
+			onUnhealthy: (reason) => {
+				entry.health = 'unhealthy';
+				router?.markUnhealthy(run.agentId, reason);
+				fail(run, channel, reason, true);
+			},
+		});
+		// The process may exit before the session notices (or the other way round): either ends it.
+		void channel.closed.then(() => session.close()).catch(() => {});
+		const reason = await session.ended;
+		stopHealth();
+		unsubscribe();
+		if (connected.get(run.agentId) === entry) connected.delete(run.agentId);
+		// A protocol failure while the agent still runs (garbage, a message over the limit, a flood) ends its run.
+		if (!BENIGN_ENDS.has(reason) && entry.health === 'healthy') fail(run, channel, reason);
+		try {
+			clearAgentTools(db, { agentId: run.agentId, runId: run.runId, reason, ...sourceApp() });
+		} catch (error) {
+			log(`mcp ${run.agentId}: clearing its tools: ${(error as Error).message}`);
+		}
+		log(`mcp ${run.agentId}: run ${run.runId} disconnected: ${reason}`);
+	};
+
+	const handlers: MethodHandlers<typeof TOOLS_METHODS> = {
+		toolsCall: async (params, call) => {
+			log(`tools call ${params.target.slice(0, 300)} for ${params.caller.id}`);
+			return started().callTool(callerOf(params.caller), params.target, params.args, {
+				signal: call.signal,
+				onProgress: (progress) => call.progress(progress),
+				...(params.timeoutMs === undefined ? {} : { timeoutMs: params.timeoutMs }),
+			});
+		},
+	};
+
+	return {
+		name: 'tools',
+		methods: TOOLS_METHODS,
+		handlers,
+		onProtocolChannel: (run, channel) => {
+			// Never throws into the supervisor: whatever the agent does stays with its run.
+			connect(run, channel).catch((error: unknown) => {
+				log(`mcp ${run.agentId}: ${(error as Error).message}`);
+				fail(run, channel, `the daemon's MCP client failed: ${(error as Error).message}`);
+			});
+		},
+		router: () => router,
+		async start(startedContext) {
+			context = startedContext;
+			router = new ToolRouter({
+				db: startedContext.db,
+				securityMode,
+				...(options.defaultTimeoutMs === undefined
+					? {}
+					: { defaultTimeoutMs: options.defaultTimeoutMs }),
+			});
+		},
+		status: () => ({
+			mcpAgents: [...connected.values()].map(
+				(entry): McpAgentStatus => ({
+					id: entry.session.agentId,
+					runId: entry.session.runId,
+					server: {
+						name: entry.session.serverInfo.name,
+						version: entry.session.serverInfo.version,
+					},
+					protocolVersion: entry.session.protocolVersion,
+					tools: entry.tools,
+					health: entry.health,
+				}),
+			),
+		}),
+		async close() {
+			// Nothing to stop here: the supervisor, closed next, stops every agent, which
+			// ends each session (closing a session first would make its agent exit on
+			// its own, recorded as an end rather than a stop).
+			return {};
+		},
+	};
+}
