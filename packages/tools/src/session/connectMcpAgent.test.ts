@@ -183,4 +183,25 @@ describe('connectMcpAgent against the fixture MCP agent', () => {
 		await expect(session.ended).resolves.toBe('closed by AgentSpace');
 		await expect(agent.exited).resolves.toBe(0);
 	});
+
+	it('refuses a timeout a timer cannot keep (NaN, 0, fractions, over 24.8 days) before anything is sent', async () => {
+		const { session } = await connectFixture();
+		for (const timeoutMs of [Number.NaN, 0, -1, 1.5, 2 ** 31])
+			await expect(session.callTool('echo', { text: 'x' }, { timeoutMs })).rejects.toMatchObject({
+				code: 'VALIDATION_FAILED',
+				issues: [{ path: 'timeoutMs', message: `got ${String(timeoutMs)}` }],
+			});
+		await expect(session.ping(0)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+		expect(() => monitorHealth(session, { intervalMs: 0, onUnhealthy: () => {} })).toThrow(
+			/intervalMs/,
+		);
+		expect(() => monitorHealth(session, { missesAllowed: 0, onUnhealthy: () => {} })).toThrow(
+			/missesAllowed/,
+		);
+		const idle = startMcpFixtureAgent();
+		running.push({ agent: idle });
+		await expect(
+			connectMcpAgent(idle.channel, { agentId: 'x', runId: 'r', handshakeTimeoutMs: 2 ** 40 }),
+		).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+	});
 });

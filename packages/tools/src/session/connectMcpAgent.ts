@@ -12,6 +12,7 @@ import {
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, MAX_TOOL_LIST_PAGES } from '../limits.js';
 import type { ToolDefinition } from '../toolDefinition.js';
 import { BoundedStdioTransport } from './boundedStdioTransport.js';
+import { checkDuration } from './checkDuration.js';
 import { listAgentTools, ToolListRefused } from './listAgentTools.js';
 import { boundedCapabilities, boundedServerInfo } from './serverFacts.js';
 import { SessionLog } from './sessionLog.js';
@@ -112,7 +113,10 @@ export async function connectMcpAgent(
 	options: ConnectMcpAgentOptions,
 ): Promise<McpAgentSession> {
 	const { agentId, runId } = options;
-	const handshakeTimeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+	const handshakeTimeoutMs = checkDuration(
+		'handshakeTimeoutMs',
+		options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
+	);
 	const log = new SessionLog(`mcp ${agentId}: `, options.log ?? (() => {}));
 	// Progress of our calls by their progress token, taken in arrival order (see intercept).
 	const progressListeners = new Map<string, (progress: ToolCallProgress) => void>();
@@ -248,13 +252,14 @@ export async function connectMcpAgent(
 			return () => listeners.delete(listener);
 		},
 		async callTool(name, args, callOptions) {
+			const timeoutMs = checkDuration('timeoutMs', callOptions.timeoutMs);
 			if (closed)
 				throw new ToolCallFailure('session-ended', `the MCP session with ${agentId} has ended`);
 			const call = new AbortController();
 			const onAbort = () => call.abort(callOptions.signal?.reason ?? new Error('cancelled'));
 			if (callOptions.signal?.aborted) onAbort();
 			callOptions.signal?.addEventListener('abort', onAbort, { once: true });
-			const timer = setTimeout(() => call.abort(TIMED_OUT), callOptions.timeoutMs);
+			const timer = setTimeout(() => call.abort(TIMED_OUT), timeoutMs);
 			const { onProgress } = callOptions;
 			// Our own progress token (the SDK's onprogress would lose the last
 			// notification before the answer: see the transport's intercept).
@@ -275,7 +280,7 @@ export async function connectMcpAgent(
 						signal: call.signal,
 						// A backstop only: our own timer above fires first, so a
 						// timeout is told from an agent's error of the same code.
-						timeout: callOptions.timeoutMs + 1000,
+						timeout: timeoutMs + 1000,
 					},
 				);
 				return {
@@ -289,7 +294,7 @@ export async function connectMcpAgent(
 				if (call.signal.aborted && call.signal.reason === TIMED_OUT)
 					throw new ToolCallFailure(
 						'timeout',
-						`${agentId}/${name}: no answer within ${callOptions.timeoutMs} ms`,
+						`${agentId}/${name}: no answer within ${timeoutMs} ms`,
 						{
 							hint: 'the call was cancelled at the agent; give it more time with a larger timeout',
 						},
@@ -323,7 +328,7 @@ export async function connectMcpAgent(
 			}
 		},
 		async ping(timeoutMs) {
-			await client.ping({ timeout: timeoutMs });
+			await client.ping({ timeout: checkDuration('timeoutMs', timeoutMs) });
 		},
 		ended,
 		async close() {

@@ -1,4 +1,6 @@
+import { ValidationError } from '@agentspace/core';
 import { DEFAULT_PING_INTERVAL_MS, PINGS_MISSED_UNHEALTHY } from '../limits.js';
+import { checkDuration } from './checkDuration.js';
 import type { McpAgentSession } from './connectMcpAgent.js';
 
 /** Options of {@link monitorHealth}. */
@@ -18,8 +20,13 @@ export interface MonitorHealthOptions {
  * Returns a function that stops it.
  */
 export function monitorHealth(session: McpAgentSession, options: MonitorHealthOptions): () => void {
-	const intervalMs = options.intervalMs ?? DEFAULT_PING_INTERVAL_MS;
+	const intervalMs = checkDuration('intervalMs', options.intervalMs ?? DEFAULT_PING_INTERVAL_MS);
 	const missesAllowed = options.missesAllowed ?? PINGS_MISSED_UNHEALTHY;
+	if (!Number.isInteger(missesAllowed) || missesAllowed < 1)
+		throw new ValidationError('missesAllowed must be a whole number from 1', {
+			issues: [{ path: 'missesAllowed', message: `got ${String(missesAllowed)}` }],
+			hint: `${PINGS_MISSED_UNHEALTHY} is the default`,
+		});
 	let stopped = false;
 	let missed = 0;
 	let timer: NodeJS.Timeout | undefined;
