@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { homePaths, loadConfig, NotFoundError } from '@agentspace/core';
+import { getTool, type ToolRow } from '@agentspace/tools';
+import type { ActionResult } from '../../action.js';
+import type { CommandContext } from '../../context.js';
+import { openExistingHomeDb } from '../../homeDb.js';
+import { agentText, annotationWords, pinLabel, policyLabel, toolJson } from './toolRows.js';
+import { parseToolTarget } from './toolTarget.js';
+
+/**
+ * `tools show <agent>/<tool>`: one offered tool — its description, input and
+ * output schemas, annotations, policy and pin; for a drifted tool, the
+ * pinned and the offered definition of each changed field (the drift diff).
+ */
+export async function toolsShow(ctx: CommandContext, target: string): Promise<ActionResult> {
+	const { agentId, tool } = parseToolTarget(target);
+	const { securityMode } = loadConfig({ home: ctx.home });
+	let row: ToolRow | undefined;
+	if (existsSync(homePaths(ctx.home).dbFile)) {
+		const db = openExistingHomeDb(ctx.home);
+		try {
+			row = getTool(db, agentId, tool, securityMode);
+		} finally {
+			db.$client.close();
+		}
+	}
+	if (row === undefined) {
+		throw new NotFoundError(`${agentText(agentId)} offers no tool ${agentText(tool)} now`, {
+			hint: `agentspace tools list --agent ${agentText(agentId)} shows what it offers (only while it runs)`,
+		});
+	}
+	const { definition } = row;
+	ctx.output.data({
+		...toolJson(row),
+		inputSchema: definition.inputSchema,
+		outputSchema: definition.outputSchema ?? null,
+		pin: row.pin ?? null,
+		drift: row.drift ?? null,
+	});
+	const { style } = ctx.output;
+	ctx.output.line(style.bold(agentText(`${row.agentId}/${row.name}`)));
+	if (definition.title !== undefined)
+		ctx.output.line(`  title:        ${agentText(definition.title)}`);
+	ctx.output.line(`  description:  ${agentText(definition.description)}`);
+	ctx.output.line(`  policy:       ${policyLabel(row, style)}`);
+	ctx.output.line(
+		`  pin:          ${pinLabel(row, style)}${row.pin === undefined ? '' : style.dim(` ${row.pin.definitionHash.slice(0, 12)} since ${row.pin.pinnedAt}`)}`,
+	);
+	ctx.output.line(`  annotations:  ${annotationWords(row).join(', ') || '-'}`);
+	ctx.output.line(`  run:          ${row.runId}`);
+	ctx.output.line('  input schema:');
+	for (const line of schemaLines(definition.inputSchema)) ctx.output.line(`    ${line}`);
+	if (definition.outputSchema !== undefined) {
+		ctx.output.line('  output schema:');
+		for (const line of schemaLines(definition.outputSchema)) ctx.output.line(`    ${line}`);
+	}
+	if (row.drift !== undefined) {
+		ctx.output.line();
+		ctx.output.line(
+			style.red(`Drifted: ${row.drift.changed.join(', ')} changed since it was pinned.`),
+		);
+		for (const field of row.drift.changed) {
+			const key = field as keyof typeof definition;
+			ctx.output.line(`  ${field}:`);
+			for (const line of schemaLines(row.drift.pinned[key]))
+				ctx.output.line(style.red(`  - ${line}`));
+			for (const line of schemaLines(row.drift.offered[key]))
+				ctx.output.line(style.green(`  + ${line}`));
+		}
+		ctx.output.line(
+			style.dim(
+				`Held back until you accept it: agentspace tools accept ${agentText(row.agentId)}/${agentText(row.name)}`,
+			),
+		);
+	}
+}
+
+/** A definition field as indented JSON lines, each made safe for the terminal. */
+function schemaLines(value: unknown): string[] {
+	if (value === undefined) return ['(none)'];
+	return JSON.stringify(value, null, 2)
+		.split('\n')
+		.map((line) => agentText(line));
+}
