@@ -33,6 +33,7 @@ export {
 	MAX_TOOL_LIST_PAGES,
 	MAX_TOOL_NAME_LENGTH,
 	MAX_TOOLS_PER_AGENT,
+	MIN_RELIST_INTERVAL_MS,
 	PINGS_MISSED_UNHEALTHY,
 } from './limits.js';
 export type { AcceptToolOptions, AcceptToolResult } from './registry/acceptTool.js';

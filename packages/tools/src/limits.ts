@@ -49,3 +49,6 @@ export const MAX_TOOL_DEFINITION_DEPTH = 64;
 
 /** The deepest nesting of objects and arrays accepted in a message (recursive code downstream would overflow on deeper ones). */
 export const MAX_MESSAGE_DEPTH = 100;
+
+/** The least time between two re-listings of an agent's tools after list_changed (the first one is not held back). */
+export const MIN_RELIST_INTERVAL_MS = 1000;

@@ -9,7 +9,11 @@ import {
 	ProgressNotificationSchema,
 	ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { DEFAULT_HANDSHAKE_TIMEOUT_MS, MAX_TOOL_LIST_PAGES } from '../limits.js';
+import {
+	DEFAULT_HANDSHAKE_TIMEOUT_MS,
+	MAX_TOOL_LIST_PAGES,
+	MIN_RELIST_INTERVAL_MS,
+} from '../limits.js';
 import type { ToolDefinition } from '../toolDefinition.js';
 import { BoundedStdioTransport } from './boundedStdioTransport.js';
 import { checkDuration } from './checkDuration.js';
@@ -166,6 +170,7 @@ export async function connectMcpAgent(
 	const listeners = new Set<(tools: readonly ToolDefinition[]) => void>();
 	let refreshing = false;
 	let refreshAgain = false;
+	let lastRefreshAt = Number.NEGATIVE_INFINITY;
 	const refresh = async (): Promise<void> => {
 		if (refreshing) {
 			// Coalesced: however many list_changed arrive, one listing runs and one follows.
@@ -176,8 +181,15 @@ export async function connectMcpAgent(
 		try {
 			do {
 				refreshAgain = false;
+				// Spaced (from the end of the last one): an agent announcing changes
+				// without end gets one listing a second, not a listing loop (each up
+				// to 100 pages of 4 MiB).
+				const wait = lastRefreshAt + MIN_RELIST_INTERVAL_MS - performance.now();
+				if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+				if (closed) return;
 				try {
 					tools = await listAgentTools(client, log, { timeout: handshakeTimeoutMs });
+					lastRefreshAt = performance.now();
 				} catch (error) {
 					if (error instanceof ToolListRefused) transport.fail(error.message);
 					else if (!closed)

@@ -4,7 +4,7 @@
 import { AgentSpaceError } from '@agentspace/core';
 import { type McpFixtureAgentProcess, startMcpFixtureAgent } from '@agentspace/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_MESSAGE_BYTES, MAX_TOOL_DEFINITION_BYTES } from '../limits.js';
+import { MAX_MESSAGE_BYTES, MAX_TOOL_DEFINITION_BYTES, MIN_RELIST_INTERVAL_MS } from '../limits.js';
 import { connectMcpAgent, type McpAgentSession } from './connectMcpAgent.js';
 
 const agents: McpFixtureAgentProcess[] = [];
@@ -147,6 +147,20 @@ describe('a misbehaving MCP agent', () => {
 				/^mcp fixture: dropped a line that is not a protocol message \(nested deeper than 100 levels\): \{"jsonrpc":"2.0","id":990000,"result":\{"a":/,
 			),
 		]);
+	});
+
+	it('list_changed without end: re-listed at most once a second', async () => {
+		const { connect } = start(['--list-changed-forever']);
+		const session = await connect();
+		const listedAt: number[] = [];
+		await new Promise<void>((resolve) =>
+			session.onToolsChanged(() => {
+				if (listedAt.push(performance.now()) === 3) resolve();
+			}),
+		);
+		// Our own timer spaces them: never closer than the interval (1 ms of timer rounding allowed).
+		expect(listedAt[1] - listedAt[0]).toBeGreaterThanOrEqual(MIN_RELIST_INTERVAL_MS - 1);
+		expect(listedAt[2] - listedAt[1]).toBeGreaterThanOrEqual(MIN_RELIST_INTERVAL_MS - 1);
 	});
 
 	it('100,000 tools: the listing is refused once it passes 1000, and the handshake fails', async () => {
