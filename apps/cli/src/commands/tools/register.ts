@@ -121,7 +121,7 @@ Examples:
   $ agentspace tools allow files/write_file
   $ agentspace tools allow 'files/*'`,
 		)
-		.action(lazyAction(run, () => import('./toolsPolicy.js'), 'toolsAllow'));
+		.action(lazyAction(run, () => import('./toolsAllow.js'), 'toolsAllow'));
 
 	tools
 		.command('deny')
@@ -134,7 +134,7 @@ Examples:
   $ agentspace tools deny files/write_file
   $ agentspace tools deny 'files/*'`,
 		)
-		.action(lazyAction(run, () => import('./toolsPolicy.js'), 'toolsDeny'));
+		.action(lazyAction(run, () => import('./toolsDeny.js'), 'toolsDeny'));
 
 	tools
 		.command('accept')
@@ -150,5 +150,5 @@ Examples:
   $ agentspace tools show files/read_file
   $ agentspace tools accept files/read_file`,
 		)
-		.action(lazyAction(run, () => import('./toolsPolicy.js'), 'toolsAccept'));
+		.action(lazyAction(run, () => import('./toolsAccept.js'), 'toolsAccept'));
 }
