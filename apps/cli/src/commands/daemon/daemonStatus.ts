@@ -1,6 +1,7 @@
 import { daemonPaths } from '@agentspace/daemon';
 import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
+import { printable } from '../../output.js';
 import { daemonStatusOrUndefined, listeningDaemonConnection } from './daemonConnection.js';
 
 /** `daemon status`: whether the daemon runs, its pid, memory and the agents it supervises. */
@@ -20,5 +21,18 @@ export async function daemonStatus(ctx: CommandContext): Promise<ActionResult> {
 	ctx.output.line(`  memory: ${(status.rssBytes / 1024 / 1024).toFixed(1)} MB RSS`);
 	ctx.output.line(
 		`  agents: ${status.agents.length === 0 ? 'none' : status.agents.map((a) => `${a.id} (${a.state})`).join(', ')}`,
+	);
+	// The server name and version are the agent's own words: escaped.
+	ctx.output.line(
+		`  MCP:    ${
+			status.mcpAgents.length === 0
+				? 'no MCP agent connected'
+				: status.mcpAgents
+						.map(
+							(a) =>
+								`${a.id} (${printable(`${a.server.name} ${a.server.version}`.slice(0, 80))}, ${a.tools} tools, ${a.health})`,
+						)
+						.join(', ')
+		}`,
 	);
 }
