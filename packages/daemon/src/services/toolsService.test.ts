@@ -35,7 +35,10 @@ afterEach(async () => {
 });
 
 /** A daemon running the fixture MCP agent (unsandboxed; the CLI's test runs it sandboxed), all its tools allowed. */
-async function startWithFixture(args: readonly string[] = [], handshakeTimeoutMs = 10_000) {
+async function startWithFixture(
+	args: readonly string[] = [],
+	tools: { handshakeTimeoutMs?: number; pingIntervalMs?: number } = {},
+) {
 	repo = createMcpFixtureAgentRepo({ args });
 	await installAgent({ db: temp.db, home: temp.home, source: repo.url, actor });
 	enableAgent({ db: temp.db, id: 'mcp-fixture', approve: 'all', actor });
@@ -44,7 +47,7 @@ async function startWithFixture(args: readonly string[] = [], handshakeTimeoutMs
 		db: temp.db,
 		home: temp.home,
 		token,
-		services: daemonServices({ env: process.env, tools: { handshakeTimeoutMs } }),
+		services: daemonServices({ env: process.env, tools }),
 		log: (line) => logLines.push(line),
 	});
 	const connection: DaemonConnection = { socket: daemon.socket, token };
@@ -189,12 +192,61 @@ describe('the tools service', () => {
 	});
 
 	it('fails a run that does not complete the handshake in time, with the reason; the daemon carries on', async () => {
-		const connection = await startWithFixture(['--never-initialize'], 300);
+		const connection = await startWithFixture(['--never-initialize'], { handshakeTimeoutMs: 300 });
 		const ended = await until(() => {
 			const status = runStatus(temp.db).find((agent) => agent.id === 'mcp-fixture');
 			return status?.reason === null || status === undefined ? undefined : status;
 		}, 'the run to be failed');
 		expect(ended.reason).toMatch(/mcp handshake failed: timed out after 0.3 s/);
 		expect((await callDaemon(connection, 'status', {})).mcpAgents).toEqual([]);
+	});
+
+	it('records a list_changed: the changed tool is held back as drifted and refused', async () => {
+		const connection = await startWithFixture(['--change-tools']);
+		await waitConnected(connection);
+		await callDaemon(connection, 'toolsCall', {
+			target: 'mcp-fixture/echo',
+			args: { text: 'first' },
+			caller: actor,
+		});
+		await until(() => {
+			const echo = listTools(temp.db, { securityMode: 'full-control' }).find(
+				(t) => t.name === 'echo',
+			);
+			return echo?.state === 'drifted' ? echo : undefined;
+		}, 'echo to drift');
+		await expect(
+			callDaemon(connection, 'toolsCall', {
+				target: 'mcp-fixture/echo',
+				args: { text: 'second' },
+				caller: actor,
+			}),
+		).rejects.toMatchObject({ code: 'PERMISSION_DRIFT' });
+	});
+
+	it('fails an agent that stops answering pings as unhealthy, and clears its tools', async () => {
+		const connection = await startWithFixture(['--ignore-pings'], { pingIntervalMs: 100 });
+		await waitConnected(connection);
+		const ended = await until(() => {
+			const status = runStatus(temp.db).find((agent) => agent.id === 'mcp-fixture');
+			return status?.reason === null || status === undefined ? undefined : status;
+		}, 'the run to be failed unhealthy');
+		expect(ended.reason).toMatch(/unhealthy: 3 pings unanswered/);
+		await until(
+			() => (listTools(temp.db, { securityMode: 'full-control' }).length === 0 ? true : undefined),
+			'the tools to be cleared',
+		);
+		expect((await callDaemon(connection, 'status', {})).mcpAgents).toEqual([]);
+	});
+
+	it('fails a run whose agent breaks the protocol while running (endless garbage), with the reason', async () => {
+		const connection = await startWithFixture(['--garbage-forever']);
+		const ended = await until(() => {
+			const status = runStatus(temp.db).find((agent) => agent.id === 'mcp-fixture');
+			return status?.reason === null || status === undefined ? undefined : status;
+		}, 'the run to be failed');
+		expect(ended.reason).toMatch(/garbage|unparsable|protocol/i);
+		// The daemon carries on.
+		expect((await callDaemon(connection, 'status', {})).pid).toBe(process.pid);
 	});
 });
