@@ -12,6 +12,7 @@ export {
 export type { ToolCallQuery } from './callLog/queryToolCalls.js';
 export { MAX_TOOL_CALLS_LIMIT, queryToolCalls } from './callLog/queryToolCalls.js';
 export { recordToolCall } from './callLog/recordToolCall.js';
+export { ToolCallWriter } from './callLog/toolCallWriter.js';
 export type {
 	ToolCaller,
 	ToolCallInput,

@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pruneToolCalls } from './pruneToolCalls.js';
 import { queryToolCalls } from './queryToolCalls.js';
 import { recordToolCall } from './recordToolCall.js';
+import { ToolCallWriter } from './toolCallWriter.js';
 import { MAX_SUMMARY_BYTES, type ToolCallInput } from './types.js';
 
 let home: TempHome;
@@ -277,4 +278,64 @@ describe('pruneToolCalls', () => {
 			expect(queryToolCalls(db)).toHaveLength(1);
 		},
 	);
+});
+
+describe('ToolCallWriter', () => {
+	const count = () =>
+		(db.$client.prepare('SELECT count(*) AS n FROM tool_calls').get() as { n: number }).n;
+
+	it('commits the calls of one turn together, each resolving once it is on disk', async () => {
+		const writer = new ToolCallWriter(db);
+		const pending = Array.from({ length: 50 }, (_, i) =>
+			writer.record(
+				call({
+					tool: `t${i}`,
+					...(i === 7 ? { status: 'denied', errorCode: 'PERMISSION_DENIED' } : {}),
+				}),
+			),
+		);
+		// Nothing is written within the turn that recorded them.
+		expect(count()).toBe(0);
+		const records = await Promise.all(pending);
+		expect(count()).toBe(50);
+		expect(records.map((r) => r.tool)).toEqual(Array.from({ length: 50 }, (_, i) => `t${i}`));
+		const denials = await getAuditEvents(db, { type: 'security.denied' });
+		expect(denials.map((d) => d.correlationId)).toEqual([records[7]?.callId]);
+	});
+
+	it('fails only the call whose write failed; the rest of its batch commits', async () => {
+		const writer = new ToolCallWriter(db);
+		recordToolCall(db, call({ callId: 'call_taken' }));
+		// The audit log refuses this call's denial after its row was inserted:
+		// its savepoint takes the row back with it.
+		db.$client.exec(
+			"CREATE TRIGGER no_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit refused'); END",
+		);
+		const results = await Promise.allSettled([
+			writer.record(call({ tool: 'a' })),
+			writer.record(call({ tool: 'dup', callId: 'call_taken' })),
+			writer.record(call({ tool: 'denied', status: 'denied', errorCode: 'PERMISSION_DENIED' })),
+			writer.record(call({ tool: 'b' })),
+		]);
+		expect(results.map((r) => r.status)).toEqual([
+			'fulfilled',
+			'rejected',
+			'rejected',
+			'fulfilled',
+		]);
+		expect(
+			queryToolCalls(db)
+				.map((c) => c.tool)
+				.sort(),
+		).toEqual(['a', 'b', 'read']);
+	});
+
+	it('rejects a bad record at once, writing nothing', async () => {
+		const writer = new ToolCallWriter(db);
+		await expect(writer.record(call({ durationMs: -1 }))).rejects.toMatchObject({
+			code: 'VALIDATION_FAILED',
+		});
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(count()).toBe(0);
+	});
 });

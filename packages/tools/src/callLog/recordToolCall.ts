@@ -8,7 +8,7 @@ import {
 	ValidationError,
 } from '@agentspace/core';
 import { type AgentSpaceDb, appendAuditRecord, withImmediateTransaction } from '@agentspace/db';
-import { prepared } from './statements.js';
+import { prepared as statement } from './statements.js';
 import { argsForHash, summariseCall, truncateUtf8 } from './summarise.js';
 import {
 	MAX_CALLER_DETAIL_BYTES,
@@ -66,16 +66,19 @@ function auditActor(caller: ToolCaller): { type: 'human' | 'agent' | 'system'; i
 	return { type: 'human', id };
 }
 
+/** A checked call, ready to be written: the record and what only the row and the audit need. */
+export interface PreparedToolCall {
+	readonly record: ToolCallRecord;
+	readonly callerDetail: string | null;
+	readonly note: string | undefined;
+}
+
 /**
- * Records one tool call in the call log: one compact row (call id, time,
- * caller, agent, run, tool, the arguments' hash, a redacted summary of at most
- * 2 KB, status, error code, duration) — never the full arguments or result.
- * A denied call is also audited `security.denied` in the same transaction.
- * Writes through the one write path (`BEGIN IMMEDIATE`; a savepoint inside a
- * transaction the caller holds). Throws a ValidationError listing every bad
- * field, writing nothing.
+ * Checks a call and builds its record (id, time, hash, redacted bounded
+ * summary) without writing anything: the part of recording done outside the
+ * write transaction. Throws a ValidationError listing every bad field.
  */
-export function recordToolCall(db: AgentSpaceDb, input: ToolCallInput): ToolCallRecord {
+export function prepareToolCall(input: ToolCallInput): PreparedToolCall {
 	const problems = problemsOf(input);
 	if (problems.length > 0) {
 		throw new ValidationError(`invalid tool call record:\n${formatIssues(problems)}`, {
@@ -100,40 +103,60 @@ export function recordToolCall(db: AgentSpaceDb, input: ToolCallInput): ToolCall
 		errorCode: input.errorCode ?? null,
 		durationMs: Math.round(input.durationMs),
 	};
-	const callerDetail = detailOf(input.caller);
-	withImmediateTransaction(db, (tx) => {
-		prepared(tx, INSERT).run(
-			record.callId,
-			record.at,
-			record.caller.type,
-			record.caller.id,
-			callerDetail,
-			record.agentId,
-			record.runId,
-			record.tool,
-			record.argsHash,
-			record.summary,
-			record.status,
-			record.errorCode,
-			record.durationMs,
-		);
-		if (record.status === 'denied') {
-			appendAuditRecord(tx, {
-				eventType: 'security.denied',
-				actor: auditActor(record.caller),
-				subject: { type: 'tool', id: `${record.agentId}/${record.tool}`.slice(0, MAX_NAME) },
-				correlationId: record.callId,
-				severity: 'security',
-				metadata: {
-					action: 'tool_call',
-					callId: record.callId,
-					agentId: record.agentId,
-					tool: record.tool,
-					errorCode: record.errorCode,
-					reason: input.note === undefined ? null : truncateUtf8(input.note, 512),
-				},
-			});
-		}
+	return { record, callerDetail: detailOf(input.caller), note: input.note };
+}
+
+/**
+ * Writes a prepared call inside the caller's write transaction: its row, and
+ * for a denial the `security.denied` audit entry (which needs the
+ * transaction: the audit chain's tail must not move in between).
+ */
+export function writeToolCall(tx: AgentSpaceDb, prepared: PreparedToolCall): void {
+	const { record, callerDetail, note } = prepared;
+	statement(tx, INSERT).run(
+		record.callId,
+		record.at,
+		record.caller.type,
+		record.caller.id,
+		callerDetail,
+		record.agentId,
+		record.runId,
+		record.tool,
+		record.argsHash,
+		record.summary,
+		record.status,
+		record.errorCode,
+		record.durationMs,
+	);
+	if (record.status !== 'denied') return;
+	appendAuditRecord(tx, {
+		eventType: 'security.denied',
+		actor: auditActor(record.caller),
+		subject: { type: 'tool', id: `${record.agentId}/${record.tool}`.slice(0, MAX_NAME) },
+		correlationId: record.callId,
+		severity: 'security',
+		metadata: {
+			action: 'tool_call',
+			callId: record.callId,
+			agentId: record.agentId,
+			tool: record.tool,
+			errorCode: record.errorCode,
+			reason: note === undefined ? null : truncateUtf8(note, 512),
+		},
 	});
-	return record;
+}
+
+/**
+ * Records one tool call in the call log: one compact row (call id, time,
+ * caller, agent, run, tool, the arguments' hash, a redacted summary of at most
+ * 2 KB, status, error code, duration) — never the full arguments or result.
+ * A denied call is also audited `security.denied` in the same transaction.
+ * Writes through the one write path (`BEGIN IMMEDIATE`; a savepoint inside a
+ * transaction the caller holds). Throws a ValidationError listing every bad
+ * field, writing nothing.
+ */
+export function recordToolCall(db: AgentSpaceDb, input: ToolCallInput): ToolCallRecord {
+	const prepared = prepareToolCall(input);
+	withImmediateTransaction(db, (tx) => writeToolCall(tx, prepared));
+	return prepared.record;
 }

@@ -13,8 +13,8 @@ import {
 	ValidationError,
 } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
-import { recordToolCall } from '../callLog/recordToolCall.js';
 import { prepared } from '../callLog/statements.js';
+import { ToolCallWriter } from '../callLog/toolCallWriter.js';
 import type { ToolCaller, ToolCallStatus } from '../callLog/types.js';
 import { MAX_MESSAGE_BYTES } from '../limits.js';
 import { parseToolTarget } from './parseToolTarget.js';
@@ -114,6 +114,7 @@ export class ToolRouter {
 	readonly #defaultTimeoutMs: number;
 	readonly #lookupTool: ToolLookup;
 	readonly #sessions = new Map<string, Attached>();
+	readonly #writer: ToolCallWriter;
 
 	constructor(options: ToolRouterOptions) {
 		const timeout = options.defaultTimeoutMs ?? DEFAULT_TOOL_CALL_TIMEOUT_MS;
@@ -127,6 +128,7 @@ export class ToolRouter {
 		this.#securityMode = options.securityMode;
 		this.#defaultTimeoutMs = timeout;
 		this.#lookupTool = options.lookupTool ?? registryLookup;
+		this.#writer = new ToolCallWriter(options.db);
 	}
 
 	/**
@@ -193,7 +195,7 @@ export class ToolRouter {
 		const callId = generateId('call');
 		let runId: string | null = null;
 		const record = (status: ToolCallStatus, errorCode: ErrorCode | null, note?: string) =>
-			recordToolCall(this.#db, {
+			this.#writer.record({
 				callId,
 				at,
 				caller,
@@ -206,13 +208,13 @@ export class ToolRouter {
 				...(note === undefined ? {} : { note }),
 				durationMs: performance.now() - started,
 			});
-		const refuse = (ending: Ending): never => {
-			record(ending.status, ending.error.code, ending.error.message);
+		const refuse = async (ending: Ending): Promise<never> => {
+			await record(ending.status, ending.error.code, ending.error.message);
 			throw ending.error;
 		};
 
 		const prepared = this.#prepare(agentId, tool, args, options);
-		if ('status' in prepared) refuse(prepared);
+		if ('status' in prepared) return refuse(prepared);
 		const { session, routable, timeoutMs } = prepared as Exclude<typeof prepared, Ending>;
 		runId = session.runId;
 
@@ -234,12 +236,12 @@ export class ToolRouter {
 			);
 		const outcome = forwarded.outcome;
 		if (outcome.isError) {
-			record('error', null, `isError: ${firstText(outcome.content) ?? '(no text)'}`);
+			await record('error', null, `isError: ${firstText(outcome.content) ?? '(no text)'}`);
 			return { ...outcome, callId };
 		}
 		const mismatch = this.#checkOutput(routable, outcome, agentId, tool);
-		if (mismatch !== undefined) refuse({ status: 'error', error: mismatch });
-		record('ok', null);
+		if (mismatch !== undefined) return refuse({ status: 'error', error: mismatch });
+		await record('ok', null);
 		return { ...outcome, callId };
 	}
 
