@@ -190,7 +190,7 @@ describe.skipIf(!sandbox.run)('agentspace tools, with the fixture MCP agent sand
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		call.child.kill('SIGINT');
 		expect(await call.exited).toEqual({ code: 130, signal: null });
-		expect(call.stderr()).toMatch(/error\[INTERRUPTED\]/);
+		expect(call.stderr()).toMatch(/error\[INTERRUPTED\]: call to mcp-fixture\/slow cancelled/);
 		await until(() => /slow cancelled/.test(agentLog()), 'the agent to see the cancellation');
 		await until(
 			() =>

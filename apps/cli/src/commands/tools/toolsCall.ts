@@ -1,3 +1,4 @@
+import { AgentSpaceError, isAgentSpaceError } from '@agentspace/core';
 import { streamDaemon } from '@agentspace/daemon';
 import { DEFAULT_TOOL_CALL_TIMEOUT_MS, type ToolProgress } from '@agentspace/tools';
 import type { ActionResult } from '../../action.js';
@@ -72,6 +73,15 @@ export async function toolsCall(
 			);
 			return ExitCode.CommandFailed;
 		}
+	} catch (error) {
+		if (cancel.signal.aborted && isAgentSpaceError(error) && error.code === 'INTERRUPTED') {
+			throw new AgentSpaceError(`call to ${agentText(target, 80)} cancelled`, {
+				code: 'INTERRUPTED',
+				hint: 'the daemon told the agent to stop (notifications/cancelled); agentspace tools log shows the call',
+				cause: error,
+			});
+		}
+		throw error;
 	} finally {
 		ctx.output.progress(undefined);
 		for (const signal of signals) process.off(signal, onSignal);
