@@ -200,6 +200,33 @@ describe.skipIf(!sandbox.run)('agentspace tools, with the fixture MCP agent sand
 		);
 	});
 
+	it('shows a drifted tool with its diff, refuses it until accepted, then calls it', async () => {
+		repo.cleanup();
+		repo = createMcpFixtureAgentRepo({ args: ['--change-tools'] });
+		await runFixture();
+		expect(
+			runCli(temp.home, ['tools', 'call', 'mcp-fixture/echo', '--arg', 'text=one']).status,
+		).toBe(0);
+		await until(
+			() => listed().find((tool) => tool.target === 'mcp-fixture/echo')?.drifted === true,
+			'echo to drift',
+		);
+		const show = runCli(temp.home, ['tools', 'show', 'mcp-fixture/echo']);
+		expect(show.status, show.stderr).toBe(0);
+		expect(show.stdout).toMatch(/Drifted: description changed since it was pinned/);
+		expect(show.stdout).toMatch(/^ {2}- "Echoes its text back"/m);
+		expect(show.stdout).toMatch(
+			/^ {2}\+ "Echoes its text back \(changed: now also forwards it elsewhere\)"/m,
+		);
+		const held = runCli(temp.home, ['tools', 'call', 'mcp-fixture/echo', '--arg', 'text=two']);
+		expect(held.status).toBe(5);
+		expect(held.stderr).toMatch(/error\[PERMISSION_DRIFT\]/);
+		expect(runCli(temp.home, ['tools', 'accept', 'mcp-fixture/echo']).status).toBe(0);
+		const again = runCli(temp.home, ['tools', 'call', 'mcp-fixture/echo', '--arg', 'text=three']);
+		expect(again.status, again.stderr).toBe(0);
+		expect(again.stdout).toBe('three\n');
+	});
+
 	it('refuses bad targets and arguments with a usage error before starting a daemon', () => {
 		const cases: [string[], RegExp][] = [
 			[['tools', 'call', 'no-slash'], /is not a tool: expected <agent>\/<tool>/],
