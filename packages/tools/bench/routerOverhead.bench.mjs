@@ -1,0 +1,253 @@
+#!/usr/bin/env node
+// Router overhead benchmark, run against the built package (`pnpm run build`,
+// then `pnpm bench`, or on its own):
+//
+//   node bench/routerOverhead.bench.mjs [--json]
+//   AGENTSPACE_BENCH_QUICK=1 node bench/routerOverhead.bench.mjs
+//
+// The fixture MCP agent's `echo` (a no-op tool) is called, in the same run:
+//   direct  — with the SDK's Client over stdio to one fixture process, as any
+//             MCP client would;
+//   router  — through ToolRouter.callTool to another process of the same
+//             script, connected by connectMcpAgent (BoundedStdioTransport),
+//             looked up in the registry of a real SQLite file (WAL) and every
+//             call recorded in its call log (the router's ToolCallWriter).
+// 1. Latency, one call at a time, the two interleaved in blocks: p50 and p99
+//    of each; the added latency is router − direct at the same percentile.
+//    Targets: p50 ≤ 0.3 ms, p99 ≤ 2 ms added.
+// 2. Throughput with 16 calls in flight: calls/s of each (median of 3 passes,
+//    interleaved). Target: ≥ 5,000 calls/s through the router.
+// Every call the router made must be in the call log, or the bench is broken.
+//
+// Informational, not gating: a missed target prints MISS and still exits 0;
+// only a broken benchmark exits 1.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { closeDb, openDb, withImmediateTransaction } from '@agentspace/db';
+import { appendToStream, createEvent } from '@agentspace/events';
+import { writeMcpFixtureAgent } from '@agentspace/testing';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { connectMcpAgent, recordToolList, ToolRouter } from '../dist/index.js';
+
+const QUICK = process.env.AGENTSPACE_BENCH_QUICK === '1';
+const JSON_OUT = process.argv.includes('--json');
+const LATENCY_CALLS = QUICK ? 1000 : 5000; // per path
+const BLOCK = 250; // calls per path before switching to the other
+const WARMUP = 500;
+const IN_FLIGHT = 16;
+const THROUGHPUT_CALLS = QUICK ? 4000 : 20_000; // per pass
+const PASSES = 3;
+const TARGET_P50_MS = 0.3;
+const TARGET_P99_MS = 2;
+const TARGET_CALLS_PER_S = 5000;
+
+const percentile = (sorted, p) =>
+	sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
+const round = (value, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+function summarize(samples) {
+	const sorted = Float64Array.from(samples).sort();
+	return {
+		n: sorted.length,
+		p50Ms: round(percentile(sorted, 50), 4),
+		p99Ms: round(percentile(sorted, 99), 4),
+		maxMs: round(sorted[sorted.length - 1], 4),
+	};
+}
+const log = (line) => {
+	if (!JSON_OUT) process.stdout.write(`${line}\n`);
+};
+
+const root = mkdtempSync(join(tmpdir(), 'agentspace-bench-router-'));
+const children = [];
+let db;
+let broken;
+let report;
+
+function emit(type, fields) {
+	withImmediateTransaction(db, (tx) =>
+		appendToStream(tx, [createEvent(type, { project_key: 'agentspace', ...fields })]),
+	);
+}
+
+/** The fixture agent `fx` discovered, enabled and running `run1`, as the daemon would have recorded it. */
+function recordRunningAgent() {
+	const hash = (c) => c.repeat(64);
+	emit('agent_discovered', {
+		agent_id: 'fx',
+		name: 'fx',
+		version: '1.0.0',
+		manifest_path: '/src/fx/agentspace.agent.json',
+		manifest_hash: hash('1'),
+		permissions_hash: hash('2'),
+		requested_permissions: [],
+	});
+	emit('agent_enabled', {
+		agent_id: 'fx',
+		approved_permissions: [],
+		manifest_hash: hash('1'),
+		permissions_hash: hash('2'),
+	});
+	emit('agent_run_started', {
+		agent_id: 'fx',
+		run_id: 'run1',
+		pid: 1,
+		sandboxed: false,
+		restart_policy: 'no',
+	});
+}
+
+async function timeSequential(call, n) {
+	const samples = new Array(n);
+	for (let i = 0; i < n; i++) {
+		const started = performance.now();
+		await call(i);
+		samples[i] = performance.now() - started;
+	}
+	return samples;
+}
+
+/** Calls/s with `IN_FLIGHT` calls always in flight, `total` calls in all. */
+async function throughput(call, total) {
+	let next = 0;
+	const worker = async () => {
+		while (next < total) await call(next++);
+	};
+	const started = performance.now();
+	await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+	return total / ((performance.now() - started) / 1000);
+}
+
+try {
+	const script = writeMcpFixtureAgent(root);
+	db = openDb({ path: join(root, 'agentspace.db') });
+	recordRunningAgent();
+
+	// direct: the SDK's own client and stdio transport, spawning the script.
+	const client = new Client({ name: 'bench-direct', version: '1.0.0' });
+	const transport = new StdioClientTransport({
+		command: process.execPath,
+		args: [script],
+		stderr: 'ignore',
+	});
+	await client.connect(transport);
+	await client.listTools();
+	const direct = (i) => client.callTool({ name: 'echo', arguments: { text: `hello ${i}` } });
+
+	// router: a second process of the same script, as the supervisor hands it to the daemon.
+	const agent = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'ignore'] });
+	children.push(agent);
+	agent.stdin.on('error', () => {});
+	const session = await connectMcpAgent(
+		{ fromAgent: agent.stdout, toAgent: agent.stdin },
+		{ agentId: 'fx', runId: 'run1' },
+	);
+	recordToolList(db, { agentId: 'fx', runId: 'run1', tools: session.tools() });
+	const router = new ToolRouter({ db, securityMode: () => 'full-control' });
+	router.attach(session);
+	const caller = { type: 'mcp-client', id: 'bench', detail: { version: '1.0.0' } };
+	let routed = 0;
+	const viaRouter = async (i) => {
+		const result = await router.callTool(caller, 'fx/echo', { text: `hello ${i}` });
+		routed++;
+		if (result.isError)
+			throw new Error(`echo failed through the router: ${JSON.stringify(result)}`);
+	};
+
+	log(`warming up (${WARMUP} calls each)…`);
+	await timeSequential(direct, WARMUP);
+	await timeSequential(viaRouter, WARMUP);
+
+	log(`latency: ${LATENCY_CALLS} calls each, one at a time, interleaved in blocks of ${BLOCK}…`);
+	const directSamples = [];
+	const routerSamples = [];
+	for (let done = 0; done < LATENCY_CALLS; done += BLOCK) {
+		directSamples.push(...(await timeSequential(direct, BLOCK)));
+		routerSamples.push(...(await timeSequential(viaRouter, BLOCK)));
+	}
+	const directLatency = summarize(directSamples);
+	const routerLatency = summarize(routerSamples);
+	const addedP50 = round(routerLatency.p50Ms - directLatency.p50Ms, 4);
+	const addedP99 = round(routerLatency.p99Ms - directLatency.p99Ms, 4);
+
+	log(
+		`throughput: ${IN_FLIGHT} in flight, ${THROUGHPUT_CALLS} calls a pass, ${PASSES} passes each…`,
+	);
+	const directRates = [];
+	const routerRates = [];
+	for (let pass = 0; pass < PASSES; pass++) {
+		directRates.push(await throughput(direct, THROUGHPUT_CALLS));
+		routerRates.push(await throughput(viaRouter, THROUGHPUT_CALLS));
+	}
+	const directRate = Math.round(median(directRates));
+	const routerRate = Math.round(median(routerRates));
+
+	// Every routed call is on disk once callTool has answered.
+	const recorded = db.$client
+		.prepare(`SELECT count(*) AS n FROM tool_calls WHERE agent_id = 'fx' AND status = 'ok'`)
+		.get().n;
+	if (recorded !== routed)
+		throw new Error(`the router made ${routed} calls but the call log holds ${recorded}`);
+
+	await session.close();
+	await client.close();
+	report = {
+		tool: 'fixture echo',
+		latency: {
+			calls: LATENCY_CALLS,
+			direct: directLatency,
+			router: routerLatency,
+			addedP50Ms: addedP50,
+			addedP99Ms: addedP99,
+			targetAddedP50Ms: TARGET_P50_MS,
+			targetAddedP99Ms: TARGET_P99_MS,
+		},
+		throughput: {
+			inFlight: IN_FLIGHT,
+			callsPerPass: THROUGHPUT_CALLS,
+			directCallsPerS: directRate,
+			routerCallsPerS: routerRate,
+			ratio: round(routerRate / directRate, 2),
+			passes: { direct: directRates.map(Math.round), router: routerRates.map(Math.round) },
+			targetCallsPerS: TARGET_CALLS_PER_S,
+		},
+		recordedCalls: recorded,
+	};
+} catch (error) {
+	broken = error;
+} finally {
+	for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+	if (db !== undefined) closeDb(db);
+	rmSync(root, { recursive: true, force: true });
+}
+
+if (broken !== undefined) {
+	process.stderr.write(`router overhead benchmark broke: ${broken.stack ?? broken}\n`);
+	process.exitCode = 1;
+} else if (JSON_OUT) {
+	process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+} else {
+	const { latency: l, throughput: t } = report;
+	const verdict = (ok) => (ok ? 'PASS' : 'MISS');
+	const row = (label, s) =>
+		`  ${label.padEnd(8)} p50 ${`${s.p50Ms} ms`.padStart(10)}  p99 ${`${s.p99Ms} ms`.padStart(10)}  max ${s.maxMs} ms`;
+	log('');
+	log(`router overhead: ${report.tool}, every routed call recorded (${report.recordedCalls} rows)`);
+	log(row('direct', l.direct));
+	log(row('router', l.router));
+	log(
+		`  → added p50 ${l.addedP50Ms} ms (target ≤ ${TARGET_P50_MS} ms): ${verdict(l.addedP50Ms <= TARGET_P50_MS)}`,
+	);
+	log(
+		`  → added p99 ${l.addedP99Ms} ms (target ≤ ${TARGET_P99_MS} ms): ${verdict(l.addedP99Ms <= TARGET_P99_MS)}`,
+	);
+	log(
+		`  ${t.inFlight} in flight: direct ${t.directCallsPerS} calls/s, router ${t.routerCallsPerS} calls/s (${t.ratio}× direct)`,
+	);
+	log(
+		`  → router ${t.routerCallsPerS} calls/s (target ≥ ${TARGET_CALLS_PER_S}): ${verdict(t.routerCallsPerS >= TARGET_CALLS_PER_S)}`,
+	);
+}
