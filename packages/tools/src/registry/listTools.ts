@@ -1,5 +1,6 @@
 import { canonicalJson, type SecurityMode, ValidationError } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
+import { prepared } from '../callLog/statements.js';
 import type { ToolDefinition } from '../toolDefinition.js';
 import { checkAgentId, checkToolName, type ToolPolicy } from './registryInput.js';
 
@@ -103,8 +104,8 @@ export function listTools(db: AgentSpaceDb, options: ListToolsOptions): ToolRow[
 	if (options.agentId !== undefined) checkAgentId(options.agentId);
 	const rows = (
 		options.agentId === undefined
-			? db.$client.prepare(`${SELECT} ORDER BY t.agent_id, t.name`).all()
-			: db.$client.prepare(`${SELECT} WHERE t.agent_id = ? ORDER BY t.name`).all(options.agentId)
+			? prepared(db, `${SELECT} ORDER BY t.agent_id, t.name`).all()
+			: prepared(db, `${SELECT} WHERE t.agent_id = ? ORDER BY t.name`).all(options.agentId)
 	) as JoinedRow[];
 	return rows.map((row) => toToolRow(row, options.securityMode));
 }
@@ -119,9 +120,11 @@ export function getTool(
 	checkSecurityMode(securityMode);
 	checkAgentId(agentId);
 	checkToolName(tool);
-	const row = db.$client
-		.prepare(`${SELECT} WHERE t.agent_id = ? AND t.name = ?`)
-		.get(agentId, tool) as JoinedRow | undefined;
+	// Prepared once per connection: the router looks a tool up on every call,
+	// and preparing this join each time cost more than running it.
+	const row = prepared(db, `${SELECT} WHERE t.agent_id = ? AND t.name = ?`).get(agentId, tool) as
+		| JoinedRow
+		| undefined;
 	return row === undefined ? undefined : toToolRow(row, securityMode);
 }
 
