@@ -39,6 +39,8 @@ export {
 } from './limits.js';
 export type { AcceptToolOptions, AcceptToolResult } from './registry/acceptTool.js';
 export { acceptTool } from './registry/acceptTool.js';
+export type { AgentToolPolicy } from './registry/agentToolPolicy.js';
+export { getAgentToolPolicy } from './registry/agentToolPolicy.js';
 export type { ClearAgentToolsOptions, ClearAgentToolsResult } from './registry/clearAgentTools.js';
 export { clearAgentTools } from './registry/clearAgentTools.js';
 export type {
