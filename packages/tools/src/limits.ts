@@ -16,6 +16,15 @@ export const MAX_TOOL_LIST_PAGES = 100;
 /** The largest definition (canonical JSON of one tool) kept; a bigger tool is dropped with a logged problem. */
 export const MAX_TOOL_DEFINITION_BYTES = 64 * 1024;
 
+/**
+ * The largest whole tool list (canonical JSON of every kept definition, hashes
+ * included, as one `agent_tools_listed` event holds it): 4 MiB. 1,000 tools of
+ * 64 KiB each would otherwise put ~64 MB in one event (the event store has no
+ * size cap); a tool that would take the list over it is dropped with a logged
+ * problem, and the registry refuses a list over it.
+ */
+export const MAX_TOOL_LIST_BYTES = 4 * 1024 * 1024;
+
 /** The longest tool name (the MCP specification's 1–128 characters of `[A-Za-z0-9_.-]`). */
 export const MAX_TOOL_NAME_LENGTH = 128;
 

@@ -1,7 +1,7 @@
 import { ConflictError, canonicalJson, sha256Hex, ValidationError } from '@agentspace/core';
 import type { AgentSpaceDb, AuditRecord } from '@agentspace/db';
 import type { Actor, EventPayloadInput } from '@agentspace/events';
-import { MAX_TOOLS_PER_AGENT } from '../limits.js';
+import { MAX_TOOL_LIST_BYTES, MAX_TOOLS_PER_AGENT } from '../limits.js';
 import type { ToolDefinition } from '../toolDefinition.js';
 import { recordPlannedToolChange, type ToolEventInput } from './recordToolChange.js';
 import {
@@ -194,6 +194,18 @@ function checkTools(tools: readonly ToolDefinition[]): void {
 			hint: `an agent may offer at most ${MAX_TOOLS_PER_AGENT} tools; nothing was changed`,
 			issues: [{ path: 'tools', message: `must have at most ${MAX_TOOLS_PER_AGENT} items` }],
 		});
+	}
+	// A second line of defence behind the session's budget: one event holds the
+	// whole list, and the event store has no size cap of its own.
+	const listBytes = Buffer.byteLength(canonicalJson(tools));
+	if (listBytes > MAX_TOOL_LIST_BYTES) {
+		throw new ValidationError(
+			`the tool list is ${listBytes} bytes of canonical JSON, over the limit of ${MAX_TOOL_LIST_BYTES}`,
+			{
+				hint: 'record the list the session kept (it drops the tools past the budget); nothing was changed',
+				issues: [{ path: 'tools', message: `must be at most ${MAX_TOOL_LIST_BYTES} bytes` }],
+			},
+		);
 	}
 	const issues: { path: string; message: string }[] = [];
 	const seen = new Set<string>();

@@ -21,6 +21,7 @@ import {
 } from '@agentspace/events';
 import { dumpProjections } from '@agentspace/events/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_TOOL_LIST_BYTES } from '../limits.js';
 import {
 	isToolDefinitionProblem,
 	type ToolDefinition,
@@ -239,6 +240,21 @@ describe('recordToolList: pinning', () => {
 					}),
 				isValidationError,
 				/name/,
+			],
+			[
+				// 80 tools each within the per-tool limit, ~4.8 MB together: over the list's.
+				() =>
+					recordToolList(db, {
+						agentId: 'mcp',
+						runId: 'run1',
+						tools: Array.from({ length: 80 }, (_, i) =>
+							tool({ name: `big_${i}`, description: 'x'.repeat(60_000) }),
+						),
+					}),
+				isValidationError,
+				new RegExp(
+					`tool list is \\d+ bytes of canonical JSON, over the limit of ${MAX_TOOL_LIST_BYTES}`,
+				),
 			],
 		];
 		for (const [call, guard, message] of refusals) {

@@ -1,7 +1,8 @@
+import { canonicalJson } from '@agentspace/core';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { z } from 'zod';
-import { MAX_TOOL_LIST_PAGES, MAX_TOOLS_PER_AGENT } from '../limits.js';
+import { MAX_TOOL_LIST_BYTES, MAX_TOOL_LIST_PAGES, MAX_TOOLS_PER_AGENT } from '../limits.js';
 import {
 	isToolDefinitionProblem,
 	type ToolDefinition,
@@ -25,8 +26,10 @@ export class ToolListRefused extends Error {
 /**
  * Every page of the agent's `tools/list`, each tool checked and bounded: a
  * tool that fails {@link toolDefinitionOf} or repeats a name is dropped with a
- * logged problem; more than MAX_TOOLS_PER_AGENT tools or MAX_TOOL_LIST_PAGES
- * pages throws {@link ToolListRefused} (read no further).
+ * logged problem, and so is a tool that would take the list's canonical JSON
+ * over MAX_TOOL_LIST_BYTES (later, smaller tools may still fit); more than
+ * MAX_TOOLS_PER_AGENT tools or MAX_TOOL_LIST_PAGES pages throws
+ * {@link ToolListRefused} (read no further).
  */
 export async function listAgentTools(
 	client: Client,
@@ -35,6 +38,8 @@ export async function listAgentTools(
 ): Promise<ToolDefinition[]> {
 	const tools = new Map<string, ToolDefinition>();
 	let offered = 0;
+	// The list's canonical JSON is "[" + the definitions joined by "," + "]".
+	let listBytes = 2;
 	let cursor: string | undefined;
 	for (let page = 1; ; page++) {
 		if (page > MAX_TOOL_LIST_PAGES)
@@ -57,6 +62,15 @@ export async function listAgentTools(
 				log.problem('tool', `tool dropped: ${definition.name} is offered twice`);
 				continue;
 			}
+			const bytes = Buffer.byteLength(canonicalJson(definition)) + (tools.size === 0 ? 0 : 1);
+			if (listBytes + bytes > MAX_TOOL_LIST_BYTES) {
+				log.problem(
+					'tool-list-size',
+					`tool dropped: ${definition.name} would take the tool list over ${MAX_TOOL_LIST_BYTES} bytes`,
+				);
+				continue;
+			}
+			listBytes += bytes;
 			tools.set(definition.name, definition);
 		}
 		if (result.nextCursor === undefined) return [...tools.values()];

@@ -1,10 +1,15 @@
 // Each way the fixture MCP agent can misbehave ends in a clear, bounded
 // outcome: the handshake fails with a reason, the session ends with a reason,
 // or the bad part is dropped with a logged problem while the rest works.
-import { AgentSpaceError } from '@agentspace/core';
+import { AgentSpaceError, canonicalJson } from '@agentspace/core';
 import { type McpFixtureAgentProcess, startMcpFixtureAgent } from '@agentspace/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_MESSAGE_BYTES, MAX_TOOL_DEFINITION_BYTES, MIN_RELIST_INTERVAL_MS } from '../limits.js';
+import {
+	MAX_MESSAGE_BYTES,
+	MAX_TOOL_DEFINITION_BYTES,
+	MAX_TOOL_LIST_BYTES,
+	MIN_RELIST_INTERVAL_MS,
+} from '../limits.js';
 import { connectMcpAgent, type McpAgentSession } from './connectMcpAgent.js';
 
 const agents: McpFixtureAgentProcess[] = [];
@@ -174,6 +179,34 @@ describe('a misbehaving MCP agent', () => {
 		const { connect } = start(['--many-tools', '500', '--page-size', '1']);
 		const error = await handshakeError(connect());
 		expect(error.message).toBe('mcp handshake failed: tools/list: more than 100 pages');
+	});
+
+	it('tools that would take the whole list over its size limit are dropped with a bounded logged problem; the rest fit', async () => {
+		// 100 tools of ~60 KB each (each within the per-tool limit): ~6 MB together.
+		const { connect, log } = start([
+			'--many-tools',
+			'100',
+			'--tool-bytes',
+			'60000',
+			'--page-size',
+			'10',
+		]);
+		const session = await connect();
+		const names = session.tools().map((tool) => tool.name);
+		expect(Buffer.byteLength(canonicalJson(session.tools()))).toBeLessThanOrEqual(
+			MAX_TOOL_LIST_BYTES,
+		);
+		// The fixture's own tools come first and are kept, then as many big ones as fit.
+		expect(names.slice(0, 4)).toEqual(['echo', 'add', 'slow', 'fail']);
+		const kept = names.filter((name) => name.startsWith('tool-')).length;
+		expect(kept).toBeGreaterThan(60);
+		expect(kept).toBeLessThan(100);
+		const dropped = log.filter((line) => line.includes('would take the tool list over'));
+		expect(dropped).toHaveLength(5);
+		expect(dropped[0]).toContain(
+			`tool dropped: tool-${kept + 1} would take the tool list over ${MAX_TOOL_LIST_BYTES} bytes`,
+		);
+		expect(log.join('\n')).toContain('further tool-list-size problems are counted, not logged');
 	});
 
 	it('a tool whose definition is over the size limit: that tool is dropped with a logged problem', async () => {
