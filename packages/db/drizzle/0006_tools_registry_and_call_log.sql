@@ -18,6 +18,9 @@ CREATE INDEX `tool_calls_at_idx` ON `tool_calls` (`at`);--> statement-breakpoint
 CREATE INDEX `tool_calls_agent_at_idx` ON `tool_calls` (`agent_id`,`at`);--> statement-breakpoint
 CREATE INDEX `tool_calls_tool_at_idx` ON `tool_calls` (`tool`,`at`);--> statement-breakpoint
 CREATE INDEX `tool_calls_status_at_idx` ON `tool_calls` (`status`,`at`);--> statement-breakpoint
+CREATE INDEX `tool_calls_agent_tool_at_idx` ON `tool_calls` (`agent_id`,`tool`,`at`);--> statement-breakpoint
+CREATE INDEX `tool_calls_agent_status_at_idx` ON `tool_calls` (`agent_id`,`status`,`at`);--> statement-breakpoint
+CREATE INDEX `tool_calls_tool_status_at_idx` ON `tool_calls` (`tool`,`status`,`at`);--> statement-breakpoint
 CREATE TABLE `tool_pins` (
 	`agent_id` text NOT NULL,
 	`name` text NOT NULL,

@@ -91,5 +91,11 @@ export const toolCalls = sqliteTable(
 		index('tool_calls_agent_at_idx').on(table.agentId, table.at),
 		index('tool_calls_tool_at_idx').on(table.tool, table.at),
 		index('tool_calls_status_at_idx').on(table.status, table.at),
+		// Two filters: one index holds both equalities, so the query stops at its
+		// limit even when they rarely match together (with one, it read every row
+		// the first filter matched).
+		index('tool_calls_agent_tool_at_idx').on(table.agentId, table.tool, table.at),
+		index('tool_calls_agent_status_at_idx').on(table.agentId, table.status, table.at),
+		index('tool_calls_tool_status_at_idx').on(table.tool, table.status, table.at),
 	],
 );

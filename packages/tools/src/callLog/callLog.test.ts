@@ -205,6 +205,35 @@ describe('queryToolCalls', () => {
 			expect(plan(sql)).not.toMatch(/TEMP B-TREE/);
 	});
 
+	it('two filters: one index holds both, so filters that match nothing together read no rows', () => {
+		const plan = (sql: string) =>
+			(db.$client.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[])
+				.map((r) => r.detail)
+				.join('; ');
+		const select = 'SELECT call_id FROM tool_calls';
+		const order = 'ORDER BY at DESC, rowid DESC LIMIT 100';
+		const cases: [string, RegExp][] = [
+			["agent_id = 'a' AND tool = 't'", /tool_calls_agent_tool_at_idx \(agent_id=\? AND tool=\?\)/],
+			[
+				"agent_id = 'a' AND status = 'timeout'",
+				/tool_calls_agent_status_at_idx \(agent_id=\? AND status=\?\)/,
+			],
+			[
+				"tool = 't' AND status = 'timeout'",
+				/tool_calls_tool_status_at_idx \(tool=\? AND status=\?\)/,
+			],
+			[
+				"agent_id = 'a' AND status = 'timeout' AND at >= '2026-12-01T00:00:00.000Z'",
+				/tool_calls_agent_status_at_idx \(agent_id=\? AND status=\? AND at>\?\)/,
+			],
+		];
+		for (const [where, index] of cases) {
+			const sql = `${select} WHERE ${where} ${order}`;
+			expect(plan(sql), where).toMatch(index);
+			expect(plan(sql), where).not.toMatch(/TEMP B-TREE/);
+		}
+	});
+
 	it('refuses bad filters with every problem', () => {
 		expect(() =>
 			queryToolCalls(db, { status: 'bogus', since: 'yesterday', limit: 0, colour: 'red' } as never),
