@@ -15,6 +15,13 @@ export {
 	startMcpFixtureAgent,
 	writeMcpFixtureAgent,
 } from './mcpFixtureAgent.js';
+export type { NpmMcpAgentName, NpmMcpAgentRepoOptions } from './npmMcpAgentRepo.js';
+export {
+	createNpmMcpAgentRepo,
+	NPM_MCP_AGENTS_DIR,
+	NPM_TEST_CACHE_DIR,
+	npmMcpAgentManifest,
+} from './npmMcpAgentRepo.js';
 export type { RunFixtureAgentRepoOptions } from './runFixtureAgentRepo.js';
 export { createRunFixtureAgentRepo } from './runFixtureAgentRepo.js';
 export type { ProcessResult, RunNodeOptions } from './runNode.js';
