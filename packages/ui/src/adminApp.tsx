@@ -4,6 +4,7 @@ import { registerAgentActions } from './routes/agentActions.js';
 import { registerAgentPages } from './routes/agentPages.js';
 import { registerAuditRoutes } from './routes/auditRoutes.js';
 import { registerLoginRoutes, registerLogoutRoute } from './routes/loginRoutes.js';
+import { registerToolActions } from './routes/toolActions.js';
 import { bodyLimit } from './security/bodyLimit.js';
 import { refuseMalformed } from './security/readForm.js';
 import { refuseRequest } from './security/refuseRequest.js';
@@ -50,6 +51,7 @@ export function createAdminApp(deps: AdminUiDeps): Hono<UiEnv> {
 	registerLogoutRoute(app, deps);
 	registerAgentPages(app, deps);
 	registerAgentActions(app, deps);
+	registerToolActions(app, deps);
 	registerAuditRoutes(app, deps);
 	app.notFound((c) => c.html(<NotFoundPage session={c.get('session')} />, 404));
 	app.onError((error, c) => {

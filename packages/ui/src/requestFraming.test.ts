@@ -151,6 +151,7 @@ const ROUTES = [
 	'/agents/echo-agent',
 	'/agents/echo-agent/enable',
 	'/agents/echo-agent/nope',
+	'/agents/echo-agent/tools/deny',
 	'/audit',
 	'/login',
 	'/logout',
@@ -178,7 +179,11 @@ function expected(route: string, method: string, framing: Framing): Expected {
 	// The login form carries no CSRF token: only POST /login goes without a session.
 	if (route === '/login') return refuse(403, 'csrf');
 	if (method !== 'POST') return { refused: false, status: 404 };
-	if (route === '/agents/echo-agent/enable' || route === '/logout') {
+	if (
+		route === '/agents/echo-agent/enable' ||
+		route === '/agents/echo-agent/tools/deny' ||
+		route === '/logout'
+	) {
 		return { refused: false, status: 303 };
 	}
 	return { refused: false, status: 404 };

@@ -1,5 +1,7 @@
 import {
+	type AgentProtocol,
 	type AgentRecord,
+	agentProtocol,
 	currentRuns,
 	getAgent,
 	listAgents,
@@ -19,6 +21,7 @@ import type { AgentDetail } from '../views/agentPage.js';
 import { AgentPage } from '../views/agentPage.js';
 import { type AgentListRow, AgentsPage } from '../views/agentsPage.js';
 import { NotFoundPage } from '../views/notFoundPage.js';
+import { agentToolsOf } from './agentTools.js';
 
 /** How many log lines and audit entries the agent page shows. */
 const LOG_LINES = 60;
@@ -62,13 +65,14 @@ export function registerAgentPages(app: Hono<UiEnv>, deps: AdminUiDeps): void {
 		if (agent === undefined) return c.html(<NotFoundPage session={c.get('session')} />, 404);
 		const supervised = deps.launcher.list().find((s) => s.id === agent.id);
 		const live = liveState(agent, supervised, runningSince(deps).get(agent.id) ?? null);
+		const { protocol, ...manifest } = manifestOf(agent);
 		const detail: AgentDetail = {
 			agent,
 			...live,
 			running: agent.status === 'running' || supervised !== undefined,
 			permissions: permissionRows(agent, deps.userHome),
 			narrower: narrowerApprovals(agent, deps.userHome),
-			...manifestOf(agent),
+			...manifest,
 			build: buildOf(deps, agent),
 			runs: runHistory(deps.db, agent.id, 10),
 			log: logOf(deps, agent),
@@ -77,16 +81,22 @@ export function registerAgentPages(app: Hono<UiEnv>, deps: AdminUiDeps): void {
 				subjectId: agent.id,
 				limit: AUDIT_ENTRIES,
 			}),
+			tools: agentToolsOf(deps, agent, protocol),
 		};
 		return c.html(<AgentPage session={c.get('session')} detail={detail} />);
 	});
 }
 
-function manifestOf(agent: AgentRecord): Pick<AgentDetail, 'manifest' | 'manifestProblem'> {
-	if (agent.installPath === null) return { manifest: null, manifestProblem: null };
+/** The installed manifest as the page shows it, and its protocol (`none` when it cannot be read). */
+function manifestOf(
+	agent: AgentRecord,
+): Pick<AgentDetail, 'manifest' | 'manifestProblem'> & { protocol: AgentProtocol } {
+	if (agent.installPath === null)
+		return { manifest: null, manifestProblem: null, protocol: 'none' };
 	try {
 		const parsed = readInstalledManifest({ ...agent, installPath: agent.installPath });
 		return {
+			protocol: agentProtocol(parsed.manifest),
 			manifest: JSON.stringify(parsed.manifest, null, 2),
 			manifestProblem:
 				parsed.manifestHash === agent.manifestHash
@@ -95,7 +105,7 @@ function manifestOf(agent: AgentRecord): Pick<AgentDetail, 'manifest' | 'manifes
 		};
 	} catch (error) {
 		if (!isAgentSpaceError(error)) throw error;
-		return { manifest: null, manifestProblem: error.message };
+		return { manifest: null, manifestProblem: error.message, protocol: 'none' };
 	}
 }
 

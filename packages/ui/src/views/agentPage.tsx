@@ -13,6 +13,8 @@ import { AuditTable } from './auditTable.js';
 import { ApprovalBadge, BuildBadge, StatusBadge } from './badges.js';
 import { formatAgo, formatTime, printableLine, printableText } from './format.js';
 import { CsrfField, Page } from './layout.js';
+import { ToolCallsPanel } from './toolCallsPanel.js';
+import { type AgentTools, ToolsPanel } from './toolsPanel.js';
 
 /** Everything the agent page shows, read by the route from the library. */
 export interface AgentDetail {
@@ -34,6 +36,8 @@ export interface AgentDetail {
 	readonly runs: readonly AgentRun[];
 	readonly log: { readonly runId: string; readonly entries: readonly LogEntry[] } | null;
 	readonly audit: readonly AuditRecord[];
+	/** Its tools and last tool calls; null for an agent that is not an MCP agent and has none. */
+	readonly tools: AgentTools | null;
 }
 
 const ActionButton: FC<{
@@ -195,7 +199,7 @@ const RunsPanel: FC<{ runs: readonly AgentRun[] }> = ({ runs }) => (
 	</section>
 );
 
-/** One agent: state, actions, permissions (requested vs approved), runs, log, manifest and audit trail. */
+/** One agent: state, actions, permissions (requested vs approved), runs, tools and their calls (MCP agents), log, manifest and audit trail. */
 export const AgentPage: FC<{ session: UiSession; detail: AgentDetail }> = ({ session, detail }) => {
 	const { agent } = detail;
 	const installed = agent.installPath !== null;
@@ -286,6 +290,12 @@ export const AgentPage: FC<{ session: UiSession; detail: AgentDetail }> = ({ ses
 				<PermissionsPanel session={session} detail={detail} />
 				<RunsPanel runs={detail.runs} />
 			</div>
+			{detail.tools === null ? null : (
+				<>
+					<ToolsPanel session={session} agentId={agent.id} tools={detail.tools} />
+					<ToolCallsPanel agentId={agent.id} calls={detail.tools.calls} />
+				</>
+			)}
 			<LogPanel detail={detail} />
 			<section class="panel" id="agent-audit">
 				<h2>

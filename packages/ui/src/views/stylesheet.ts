@@ -72,6 +72,16 @@ form.filters label { display: flex; flex-direction: column; font-size: 12px; col
 h2.spaced { margin-top: 18px; }
 ol.steps { margin: 0 0 8px; padding-left: 22px; }
 details summary { cursor: pointer; color: var(--accent); }
+td .desc { font-size: 13px; overflow-wrap: anywhere; max-width: 520px; }
+.actions.tight { margin: 0; gap: 6px; flex-wrap: nowrap; }
+.actions.tight button { padding: 3px 10px; font-size: 13px; }
+td .badge + .badge { margin-left: 4px; }
+.drift { border-top: 1px solid var(--line); padding: 12px 0 4px; }
+.drift h3 { font-size: 15px; margin: 0 0 2px; }
+.drift .field { font-size: 12px; text-transform: uppercase; letter-spacing: .4px; color: var(--muted);
+	font-weight: 600; margin: 10px 0 4px; }
+pre.diff .line { display: block; white-space: pre-wrap; overflow-wrap: anywhere; }
+pre.diff .pinned { color: #ffb4a9; } pre.diff .offered { color: #a6e3b8; } pre.diff .fold { color: #6f7fa3; }
 .login { max-width: 460px; margin: 80px auto; }
 .refusal { font-weight: 600; color: var(--bad); }
 footer { color: var(--muted); font-size: 12px; text-align: center; padding: 0 0 24px; }

@@ -1,0 +1,47 @@
+import { printableLine } from './format.js';
+
+// Tool names, titles, descriptions and schemas are text an agent wrote to be
+// read by a model and a person; they may try to deceive either. JSX escapes
+// markup; these helpers also show control characters and the invisible
+// direction overrides (which can make text read differently from what it is,
+// "Trojan Source") as `\u{…}`, and bound every string the page shows.
+
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Cuts `text` to `max` characters (a cut one ends in `…`), never inside a surrogate pair. */
+export function cut(text: string, max: number): string {
+	if (text.length <= max) return text;
+	let end = Math.max(max - 1, 0);
+	const last = text.charCodeAt(end - 1);
+	if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+	return `${text.slice(0, end)}…`;
+}
+
+/**
+ * One line of agent-written text, safe to show: control characters (line
+ * breaks included) and direction overrides as `\u{…}`, cut to `max`
+ * characters before escaping, so an escape is never cut in half.
+ */
+export function agentLine(text: string, max: number): string {
+	return printableLine(cut(text, max)).replace(
+		BIDI,
+		(ch) => `\\u{${ch.charCodeAt(0).toString(16)}}`,
+	);
+}
+
+/** A tool's annotations as short words: `read-only`, `destructive`, `idempotent`, `open-world`. */
+export function annotationWords(
+	annotations: {
+		readonly readOnlyHint?: boolean;
+		readonly destructiveHint?: boolean;
+		readonly idempotentHint?: boolean;
+		readonly openWorldHint?: boolean;
+	} = {},
+): string[] {
+	const words: string[] = [];
+	if (annotations.readOnlyHint === true) words.push('read-only');
+	if (annotations.destructiveHint === true) words.push('destructive');
+	if (annotations.idempotentHint === true) words.push('idempotent');
+	if (annotations.openWorldHint === true) words.push('open-world');
+	return words;
+}
