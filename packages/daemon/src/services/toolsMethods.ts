@@ -1,8 +1,15 @@
 import { ActorSchema } from '@agentspace/events';
 import type { RoutedToolResult, ToolProgress } from '@agentspace/tools';
-import { MAX_TOOL_CALL_TIMEOUT_MS } from '@agentspace/tools';
 import { z } from 'zod';
 import { streamingMethod } from '../methodTable.js';
+
+/**
+ * The longest per-call timeout, the router's MAX_TOOL_CALL_TIMEOUT_MS (a test
+ * keeps the two equal). A copy, not an import: importing any value from
+ * @agentspace/tools here would load the router's module — and with it Ajv and
+ * the MCP SDK — when the daemon starts, which toolsRuntime.ts exists to avoid.
+ */
+export const MAX_TOOLS_CALL_TIMEOUT_MS = 86_400_000;
 
 /**
  * The tool router's methods: `tools call` through the daemon. `toolsCall`
@@ -17,7 +24,7 @@ export const TOOLS_METHODS = {
 			/** `<agent>/<tool>`; the router parses and checks it. */
 			target: z.string().min(1).max(300),
 			args: z.unknown(),
-			timeoutMs: z.int().min(1).max(MAX_TOOL_CALL_TIMEOUT_MS).optional(),
+			timeoutMs: z.int().min(1).max(MAX_TOOLS_CALL_TIMEOUT_MS).optional(),
 			/** The person the call is made for (the CLI's actor). */
 			caller: ActorSchema,
 		}),

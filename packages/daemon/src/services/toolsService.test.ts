@@ -9,11 +9,18 @@ import { enableAgent, installAgent, runStatus } from '@agentspace/agents';
 import { openTempHomeDb, type TempHomeDb } from '@agentspace/agents/testing';
 import { generateAuthToken } from '@agentspace/core';
 import { createMcpFixtureAgentRepo, type GitRepo } from '@agentspace/testing';
-import { listTools, queryToolCalls, setToolPolicy } from '@agentspace/tools';
+import {
+	listTools,
+	MAX_TOOL_CALL_TIMEOUT_MS,
+	queryToolCalls,
+	setToolPolicy,
+} from '@agentspace/tools';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callDaemon, type DaemonConnection, streamDaemon } from '../daemonClient.js';
 import { type RunningDaemon, runDaemon } from '../runDaemon.js';
 import { daemonServices } from './daemonServices.js';
+import { MAX_TOOLS_CALL_TIMEOUT_MS } from './toolsMethods.js';
+import type { ToolsServiceOptions } from './toolsService.js';
 
 const actor = { type: 'human', id: 'tester' } as const;
 let temp: TempHomeDb;
@@ -35,10 +42,7 @@ afterEach(async () => {
 });
 
 /** A daemon running the fixture MCP agent (unsandboxed; the CLI's test runs it sandboxed), all its tools allowed. */
-async function startWithFixture(
-	args: readonly string[] = [],
-	tools: { handshakeTimeoutMs?: number; pingIntervalMs?: number } = {},
-) {
+async function startWithFixture(args: readonly string[] = [], tools: ToolsServiceOptions = {}) {
 	repo = createMcpFixtureAgentRepo({ args });
 	await installAgent({ db: temp.db, home: temp.home, source: repo.url, actor });
 	enableAgent({ db: temp.db, id: 'mcp-fixture', approve: 'all', actor });
@@ -248,5 +252,66 @@ describe('the tools service', () => {
 		expect(ended.reason).toMatch(/garbage|unparsable|protocol/i);
 		// The daemon carries on.
 		expect((await callDaemon(connection, 'status', {})).pid).toBe(process.pid);
+	});
+
+	it('loads its MCP client and router on the first MCP channel, not when the daemon starts', async () => {
+		let loads = 0;
+		const connection = await startWithFixture([], {
+			loadRuntime: () => {
+				loads += 1;
+				return import('./toolsRuntime.js');
+			},
+		});
+		await waitConnected(connection);
+		expect(loads).toBe(1);
+		const sum = await callDaemon(connection, 'toolsCall', {
+			target: 'mcp-fixture/add',
+			args: { a: 1, b: 2 },
+			caller: actor,
+		});
+		expect(sum).toMatchObject({ structuredContent: { sum: 3 } });
+		expect(loads).toBe(1);
+	});
+
+	it('loads nothing for a daemon without MCP agents until a call; a failed load is retried', async () => {
+		let loads = 0;
+		daemon = await runDaemon({
+			db: temp.db,
+			home: temp.home,
+			token,
+			services: daemonServices({
+				env: process.env,
+				tools: {
+					loadRuntime: () => {
+						loads += 1;
+						if (loads === 1)
+							return Promise.reject(new Error("Cannot find module 'toolsRuntime.js'"));
+						return import('./toolsRuntime.js');
+					},
+				},
+			}),
+			log: (line) => logLines.push(line),
+		});
+		const connection: DaemonConnection = { socket: daemon.socket, token };
+		expect((await callDaemon(connection, 'status', {})).mcpAgents).toEqual([]);
+		expect(loads).toBe(0);
+		const call = { target: 'nobody/echo', args: {}, caller: actor };
+		await expect(callDaemon(connection, 'toolsCall', call)).rejects.toMatchObject({
+			code: 'COMMAND_FAILED',
+			message: expect.stringMatching(/cannot load its MCP client/),
+		});
+		// Loaded now: the router refuses the unknown agent, and records the refusal.
+		await expect(callDaemon(connection, 'toolsCall', call)).rejects.toMatchObject({
+			code: 'NOT_FOUND',
+		});
+		expect(loads).toBe(2);
+		await expect(callDaemon(connection, 'toolsCall', call)).rejects.toMatchObject({
+			code: 'NOT_FOUND',
+		});
+		expect(loads).toBe(2);
+	});
+
+	it('bounds a call’s timeout as the router does (the daemon keeps a copy of its maximum)', () => {
+		expect(MAX_TOOLS_CALL_TIMEOUT_MS).toBe(MAX_TOOL_CALL_TIMEOUT_MS);
 	});
 });

@@ -1,18 +1,13 @@
 import type { AgentProtocolChannel, OnProtocolChannel, ProtocolRun } from '@agentspace/agents';
 import { AgentSpaceError, loadConfig, type SecurityMode } from '@agentspace/core';
 import type { Actor } from '@agentspace/events';
-import {
-	clearAgentTools,
-	connectMcpAgent,
-	type McpAgentSession,
-	monitorHealth,
-	recordToolList,
-	type ToolCaller,
-	ToolRouter,
-} from '@agentspace/tools';
+import type { McpAgentSession, ToolCaller, ToolRouter } from '@agentspace/tools';
 import type { DaemonService, DaemonServiceContext } from '../daemonService.js';
 import type { MethodHandlers } from '../methodTable.js';
 import { type McpAgentStatus, TOOLS_METHODS, type ToolsStatus } from './toolsMethods.js';
+
+/** What the tools service loads on first use (see toolsRuntime.ts). */
+export type ToolsRuntime = typeof import('./toolsRuntime.js');
 
 /** Options of {@link toolsService}. */
 export interface ToolsServiceOptions {
@@ -24,13 +19,18 @@ export interface ToolsServiceOptions {
 	readonly missesAllowed?: number;
 	/** A tool call's timeout when it names none (60 s by default). */
 	readonly defaultTimeoutMs?: number;
+	/**
+	 * Loads the heavy half (the MCP SDK, Ajv) on first use; by default a
+	 * dynamic import of toolsRuntime.ts. Tests pass one that counts loads.
+	 */
+	readonly loadRuntime?: () => Promise<ToolsRuntime>;
 }
 
 /** The tool router as a daemon service, with the hook the supervisor hands MCP runs to. */
 export interface ToolsService extends DaemonService<typeof TOOLS_METHODS, ToolsStatus> {
 	/** Given to the supervisor (SharedSuperviseOptions.onProtocolChannel): each MCP run's channel. */
 	readonly onProtocolChannel: OnProtocolChannel;
-	/** The router calls go through, once started. */
+	/** The router calls go through, once loaded (by the first MCP channel or call). */
 	router(): ToolRouter | undefined;
 }
 
@@ -62,7 +62,9 @@ function callerOf(actor: Actor): ToolCaller {
  * list_changed), attaches the session to the router, pings it (an unhealthy
  * agent is failed as unhealthy), and when the session ends clears the run's
  * tools. Everything is per agent: one agent's failure is logged and never
- * reaches another agent or the daemon. It answers `toolsCall`.
+ * reaches another agent or the daemon. It answers `toolsCall`. The MCP
+ * client and the router (the SDK, Ajv) are loaded by the first MCP channel or
+ * call (toolsRuntime.ts): a daemon that runs no MCP agent never pays for them.
  */
 export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 	let context: DaemonServiceContext | undefined;
@@ -90,14 +92,41 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 		return mode.value;
 	};
 
-	const started = (): ToolRouter => {
-		if (router === undefined) {
+	// The heavy half, loaded once on first use (see toolsRuntime.ts); a failed
+	// load is not kept, so the next channel or call tries again.
+	let loading: Promise<{ tools: ToolsRuntime; router: ToolRouter }> | undefined;
+	const loaded = () => {
+		const startedContext = context;
+		if (startedContext === undefined) {
 			throw new AgentSpaceError('the daemon has not started its tool router yet', {
 				code: 'CONFLICT',
 				hint: 'try again in a moment: agentspace daemon status',
 			});
 		}
-		return router;
+		loading ??= (options.loadRuntime ?? (() => import('./toolsRuntime.js')))().then(
+			(tools) => {
+				router = new tools.ToolRouter({
+					db: startedContext.db,
+					securityMode,
+					...(options.defaultTimeoutMs === undefined
+						? {}
+						: { defaultTimeoutMs: options.defaultTimeoutMs }),
+				});
+				log('tools: loaded the MCP client and the tool router');
+				return { tools, router };
+			},
+			(error: unknown) => {
+				loading = undefined;
+				throw new AgentSpaceError(
+					`the daemon cannot load its MCP client: ${(error as Error).message}`,
+					{
+						code: 'COMMAND_FAILED',
+						hint: 'agentspace was rebuilt or upgraded since the daemon started: agentspace daemon stop && agentspace daemon start',
+					},
+				);
+			},
+		);
+		return loading;
 	};
 
 	const fail = (
@@ -112,7 +141,11 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 		});
 	};
 
-	const record = (session: McpAgentSession, tools = session.tools()) => {
+	const record = (
+		recordToolList: ToolsRuntime['recordToolList'],
+		session: McpAgentSession,
+		tools = session.tools(),
+	) => {
 		const entry = connected.get(session.agentId);
 		if (entry?.session === session) entry.tools = tools.length;
 		try {
@@ -133,14 +166,22 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 	};
 
 	const connect = async (run: ProtocolRun, channel: AgentProtocolChannel) => {
-		if (context === undefined || router === undefined || context.closing()) {
+		if (context === undefined || context.closing()) {
 			fail(run, channel, 'the daemon is not hosting tools now (starting or shutting down)');
 			return;
 		}
 		const db = context.db;
+		let tools: ToolsRuntime;
+		let router: ToolRouter;
+		try {
+			({ tools, router } = await loaded());
+		} catch (error) {
+			fail(run, channel, (error as Error).message);
+			return;
+		}
 		let session: McpAgentSession;
 		try {
-			session = await connectMcpAgent(channel, {
+			session = await tools.connectMcpAgent(channel, {
 				agentId: run.agentId,
 				runId: run.runId,
 				log,
@@ -154,18 +195,20 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 		}
 		const entry: Connected = { session, health: 'healthy', tools: session.tools().length };
 		connected.set(run.agentId, entry);
-		record(session);
+		record(tools.recordToolList, session);
 		router.attach(session);
 		log(
 			`mcp ${run.agentId}: connected to run ${run.runId} (${session.serverInfo.name} ${session.serverInfo.version}, ${entry.tools} tools)`,
 		);
-		const unsubscribe = session.onToolsChanged((tools) => record(session, tools));
-		const stopHealth = monitorHealth(session, {
+		const unsubscribe = session.onToolsChanged((listed) =>
+			record(tools.recordToolList, session, listed),
+		);
+		const stopHealth = tools.monitorHealth(session, {
 			...(options.pingIntervalMs === undefined ? {} : { intervalMs: options.pingIntervalMs }),
 			...(options.missesAllowed === undefined ? {} : { missesAllowed: options.missesAllowed }),
 			onUnhealthy: (reason) => {
 				entry.health = 'unhealthy';
-				router?.markUnhealthy(run.agentId, reason);
+				router.markUnhealthy(run.agentId, reason);
 				fail(run, channel, reason, true);
 			},
 		});
@@ -178,7 +221,7 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 		// A protocol failure while the agent still runs (garbage, a message over the limit, a flood) ends its run.
 		if (!BENIGN_ENDS.has(reason) && entry.health === 'healthy') fail(run, channel, reason);
 		try {
-			clearAgentTools(db, { agentId: run.agentId, runId: run.runId, reason, ...sourceApp() });
+			tools.clearAgentTools(db, { agentId: run.agentId, runId: run.runId, reason, ...sourceApp() });
 		} catch (error) {
 			log(`mcp ${run.agentId}: clearing its tools: ${(error as Error).message}`);
 		}
@@ -188,7 +231,7 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 	const handlers: MethodHandlers<typeof TOOLS_METHODS> = {
 		toolsCall: async (params, call) => {
 			log(`tools call ${params.target.slice(0, 300)} for ${params.caller.id}`);
-			return started().callTool(callerOf(params.caller), params.target, params.args, {
+			return (await loaded()).router.callTool(callerOf(params.caller), params.target, params.args, {
 				signal: call.signal,
 				onProgress: (progress) => call.progress(progress),
 				...(params.timeoutMs === undefined ? {} : { timeoutMs: params.timeoutMs }),
@@ -209,14 +252,8 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 		},
 		router: () => router,
 		async start(startedContext) {
+			// The router and the MCP client are loaded by the first MCP channel or call, not here.
 			context = startedContext;
-			router = new ToolRouter({
-				db: startedContext.db,
-				securityMode,
-				...(options.defaultTimeoutMs === undefined
-					? {}
-					: { defaultTimeoutMs: options.defaultTimeoutMs }),
-			});
 		},
 		status: () => ({
 			mcpAgents: [...connected.values()].map(
