@@ -193,6 +193,61 @@ describe('validateArgs', () => {
 		expect(result.issues.at(-1)).toEqual({ path: '', message: 'and 200 more problems' });
 	});
 
+	it('matches patterns in linear time: a catastrophic pattern against a long input answers right away', () => {
+		// JavaScript's RegExp backtracks: ^(a+)+$ against 100,000 a's and a '!' would
+		// take longer than the universe has left, blocking the event loop. First
+		// prove the linear engine is the one in use (RE2 refuses lookahead, which
+		// RegExp accepts), so that without it this test fails here instead of hanging.
+		const lookahead = validateArgs('look', { type: 'string', pattern: '(?=a)a' }, 'a');
+		expect(lookahead).toMatchObject({ ok: false, unusable: expect.stringMatching(/linear time/) });
+		const schema = {
+			type: 'object',
+			properties: { name: { type: 'string', pattern: '^(a+)+$' } },
+			patternProperties: { '^(x+x+)+y$': { type: 'number' } },
+		};
+		const hostile = `${'a'.repeat(100_000)}!`;
+		const result = validateArgs('redos', schema, {
+			name: hostile,
+			[`${'x'.repeat(100_000)}y`]: 'not a number',
+			[`${'x'.repeat(100_000)}`]: 'not matched, so not checked',
+		});
+		expect(result).toEqual({
+			ok: false,
+			issues: [
+				{ path: '/name', message: 'must match pattern "^(a+)+$"' },
+				{ path: `/${'x'.repeat(100_000)}y`, message: 'must be number' },
+			],
+		});
+		expect(validateArgs('redos', schema, { name: 'a'.repeat(100_000) })).toEqual({ ok: true });
+	});
+
+	it('keeps each pattern of a schema apart, and takes ECMAScript syntax (\\u escapes, named groups)', () => {
+		const schema = {
+			type: 'object',
+			properties: {
+				upper: { type: 'string', pattern: '^[\\u0041-\\u005A]+$' },
+				lower: { type: 'string', pattern: '^(?<word>[a-z]+)$' },
+			},
+		};
+		expect(validateArgs('two', schema, { upper: 'ABC', lower: 'abc' })).toEqual({ ok: true });
+		const result = validateArgs('two', schema, { upper: 'abc', lower: 'ABC' });
+		expect(result.ok).toBe(false);
+		if (result.ok) return;
+		expect(result.issues.map((i) => i.path)).toEqual(['/upper', '/lower']);
+	});
+
+	it('a pattern the linear engine cannot match (backreference, lookbehind, invalid) makes the schema unusable, with the reason', () => {
+		for (const pattern of ['(a)\\1', '(?<!a)b', '[']) {
+			const result = validateArgs(`bad-${pattern}`, { type: 'string', pattern }, 'ab');
+			expect(result, pattern).toMatchObject({
+				ok: false,
+				unusable: expect.stringContaining(
+					`pattern ${JSON.stringify(pattern)} cannot be matched in linear time`,
+				),
+			});
+		}
+	});
+
 	it('ignores formats and keywords it does not know rather than refusing real-world schemas', () => {
 		const schema = { type: 'string', format: 'made-up', 'x-vendor': true };
 		expect(validateArgs('f', schema, 'anything')).toEqual({ ok: true });

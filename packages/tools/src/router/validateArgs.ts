@@ -2,6 +2,7 @@ import type { FieldIssue } from '@agentspace/core';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { linearRegExp } from './linearRegExp.js';
 
 /**
  * The largest schema (JSON text) compiled. A tool's schema is text an agent
@@ -34,7 +35,15 @@ type Compiled = { readonly validate: ValidateFunction } | { readonly unusable: s
 // keywords and formats of their own (Ajv would refuse them in strict mode);
 // unknown formats are then ignored rather than fatal. No loadSchema: a `$ref`
 // to a remote URL is never fetched — it fails the compile as unresolvable.
-const OPTIONS = { allErrors: true, strict: false, logger: false, validateFormats: false } as const;
+// Patterns are matched by a linear-time engine (see linearRegExp): an agent's
+// pattern cannot stall the daemon's event loop by backtracking.
+const OPTIONS = {
+	allErrors: true,
+	strict: false,
+	logger: false,
+	validateFormats: false,
+	code: { regExp: linearRegExp },
+} as const;
 
 // One instance per draft, created on first use. Each compiled schema is
 // removed from its instance right after compiling (the validate function
