@@ -72,6 +72,7 @@ form.filters label { display: flex; flex-direction: column; font-size: 12px; col
 h2.spaced { margin-top: 18px; }
 ol.steps { margin: 0 0 8px; padding-left: 22px; }
 details summary { cursor: pointer; color: var(--accent); }
+td .note { font-size: 13px; }
 td .desc { font-size: 13px; overflow-wrap: anywhere; max-width: 520px; }
 .actions.tight { margin: 0; gap: 6px; flex-wrap: nowrap; }
 .actions.tight button { padding: 3px 10px; font-size: 13px; }

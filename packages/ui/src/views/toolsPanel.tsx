@@ -74,7 +74,7 @@ const PinCell: FC<{ row: ToolRow }> = ({ row }) => {
 		return (
 			<>
 				<span class="badge bad">drifted: held back</span>
-				<div class="muted">{row.drift?.changed.join(', ') ?? 'changed'} changed</div>
+				<div class="muted note">{row.drift?.changed.join(', ') ?? 'changed'} changed</div>
 			</>
 		);
 	}
@@ -133,7 +133,7 @@ const ToolRowView: FC<{ session: UiSession; row: ToolRow; tools: AgentTools }> =
 				<span class={`badge ${row.policy === 'allow' ? 'ok' : 'bad'}`} data-policy={row.policy}>
 					{row.policy}
 				</span>
-				<div class="muted">{policyNote(row, tools)}</div>
+				<div class="muted note">{policyNote(row, tools)}</div>
 			</td>
 			<td>
 				<PinCell row={row} />
