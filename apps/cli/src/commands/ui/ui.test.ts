@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
 	createGitRepo,
+	createMcpFixtureAgentRepo,
 	createTempHome,
 	freePort,
 	type GitRepo,
@@ -31,6 +32,7 @@ const UI = `http://127.0.0.1:${PORT}`;
 
 let temp: TempHome;
 let repo: GitRepo;
+let mcpRepo: GitRepo | undefined;
 let browser: Browser;
 let page: Page;
 let loginUrl: string;
@@ -81,6 +83,7 @@ describe.skipIf(missing)('agentspace ui in a real browser', () => {
 		await browser?.close();
 		if (temp !== undefined) runCli(temp.home, ['daemon', 'stop', '--timeout', '2']);
 		repo?.cleanup();
+		mcpRepo?.cleanup();
 		temp?.cleanup();
 	}, 60_000);
 
@@ -252,6 +255,69 @@ describe.skipIf(missing)('agentspace ui in a real browser', () => {
 			}),
 		);
 	}, 30_000);
+
+	it("shows an MCP agent's tools, a drifted tool's diff and its calls; denies one, accepts the drifted one", async () => {
+		// The fixture MCP agent, run sandboxed by the daemon: after its first call
+		// it changes echo's description and says so (list_changed), so echo drifts.
+		mcpRepo = createMcpFixtureAgentRepo({ args: ['--change-tools'] });
+		cli(['agents', 'install', mcpRepo.url]);
+		cli(['agents', 'enable', 'mcp-fixture', '--all']);
+		cli(['agents', 'run', 'mcp-fixture']);
+		const listed = () =>
+			runCliJson<{ tools: { name: string; drifted: boolean; policy: string }[] }>(temp.home, [
+				'tools',
+				'list',
+				'--agent',
+				'mcp-fixture',
+			]).json.tools;
+		await expect.poll(() => listed().length, { timeout: 20_000, interval: 200 }).toBe(4);
+		expect(cli(['tools', 'call', 'mcp-fixture/echo', '--arg', 'text=from the CLI']).stdout).toBe(
+			'from the CLI\n',
+		);
+		await expect
+			.poll(() => listed().find((tool) => tool.name === 'echo')?.drifted, { timeout: 20_000 })
+			.toBe(true);
+
+		await page.goto(`${UI}/agents/mcp-fixture`);
+		const names = await page
+			.locator('#tools tr[data-tool]')
+			.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-tool')));
+		expect(names).toEqual(['add', 'echo', 'fail', 'slow']);
+		expect(await page.locator('#tools tr[data-tool="add"]').textContent()).toMatch(
+			/read-only.*allow.*default of limited-control.*pinned/,
+		);
+		expect(await page.locator('#tools tr[data-tool="slow"]').textContent()).toMatch(
+			/deny.*default of limited-control/,
+		);
+		expect(await page.locator('#tools tr[data-tool="echo"]').textContent()).toContain(
+			'drifted: held back',
+		);
+		expect(await page.locator('[data-drift="echo"] .line.pinned').count()).toBeGreaterThan(0);
+		expect(await page.locator('[data-drift="echo"] .line.offered').count()).toBeGreaterThan(0);
+		expect(await page.locator('#tool-calls tr[data-call]').first().textContent()).toMatch(
+			new RegExp(`user:${loggedIn.id}.*echo.*ok`),
+		);
+		await page.screenshot({ path: join(ARTIFACTS, 'ui-tools.png'), fullPage: true });
+
+		await click('#tools tr[data-tool="add"] button[data-action="tool-deny"]');
+		expect(await flash()).toBe('Denied mcp-fixture/add.');
+		expect(
+			await page.locator('#tools tr[data-tool="add"] [data-policy]').getAttribute('data-policy'),
+		).toBe('deny');
+		await click('[data-drift="echo"] button[data-action="tool-accept"]');
+		expect(await flash()).toMatch(/^Accepted the new definition of mcp-fixture\/echo: pinned /);
+		expect(await page.locator('[data-drift]').count()).toBe(0);
+		expect(listed().find((tool) => tool.name === 'echo')?.drifted).toBe(false);
+		expect(listed().find((tool) => tool.name === 'add')?.policy).toBe('deny');
+		const accepted = runCliJson<{ entries: { actor: unknown; sourceApp: string }[] }>(temp.home, [
+			'audit',
+			'list',
+			'--type',
+			'tools.accepted',
+		]);
+		expect(accepted.json.entries[0]).toMatchObject({ actor: loggedIn, sourceApp: 'agentspace-ui' });
+		cli(['agents', 'stop', 'mcp-fixture']);
+	}, 90_000);
 });
 
 describe('agentspace ui: arguments and closing', () => {
