@@ -367,4 +367,96 @@ describe('ToolCallWriter', () => {
 		await new Promise((resolve) => setImmediate(resolve));
 		expect(count()).toBe(0);
 	});
+	it('folds repeated denials of one kind in the audit log; the call log keeps every call', async () => {
+		let now = 1_000_000;
+		const writer = new ToolCallWriter(db, { denialWindowMs: 10_000, now: () => now });
+		const denied = (overrides: Partial<ToolCallInput> = {}) =>
+			writer.record(
+				call({ tool: 'write', status: 'denied', errorCode: 'PERMISSION_DENIED', ...overrides }),
+			);
+		const audit = async () =>
+			(await getAuditEvents(db, { type: 'security.denied', order: 'asc' })).map((entry) => ({
+				actor: entry.actor.id,
+				subject: entry.subject?.id,
+				code: entry.metadata.errorCode,
+				folded: entry.metadata.foldedBefore,
+				count:
+					entry.metadata.reason ===
+					'tool call denials folded into a count (each is in the call log)',
+				callId: entry.correlationId,
+			}));
+		// A script hammering a denied tool: 20 calls, one audit entry.
+		const hammered = await Promise.all(Array.from({ length: 20 }, () => denied()));
+		// Other kinds are entries of their own: another caller, another code.
+		const byAgent = await denied({ caller: { type: 'agent', id: 'bot' } });
+		const drift = await denied({ errorCode: 'PERMISSION_DRIFT' });
+		expect(count()).toBe(22);
+		const first = [
+			{
+				actor: 'user:alice',
+				subject: 'files/write',
+				code: 'PERMISSION_DENIED',
+				folded: undefined,
+				count: false,
+				callId: hammered[0]?.callId,
+			},
+			{
+				actor: 'agent:bot',
+				subject: 'files/write',
+				code: 'PERMISSION_DENIED',
+				folded: undefined,
+				count: false,
+				callId: byAgent.callId,
+			},
+			{
+				actor: 'user:alice',
+				subject: 'files/write',
+				code: 'PERMISSION_DRIFT',
+				folded: undefined,
+				count: false,
+				callId: drift.callId,
+			},
+		];
+		expect(await audit()).toEqual(first);
+		// The window ends: the next denial is an entry carrying the 19 folded before it.
+		now += 10_000;
+		const next = await denied();
+		const carried = {
+			actor: 'user:alice',
+			subject: 'files/write',
+			code: 'PERMISSION_DENIED',
+			folded: 19,
+			count: false,
+			callId: next.callId,
+		};
+		expect(await audit()).toEqual([...first, carried]);
+		// A flood that stops: its count is an entry of its own once its window has ended,
+		// written with the next commit (here an allowed call's)…
+		for (let i = 0; i < 5; i++) await denied();
+		now += 10_000;
+		await writer.record(call());
+		const counted = {
+			actor: 'user:alice',
+			subject: 'files/write',
+			code: 'PERMISSION_DENIED',
+			folded: 5,
+			count: true,
+			callId: null,
+		};
+		expect(await audit()).toEqual([...first, carried, counted]);
+		// …or when the writer closes.
+		const reopened = await denied();
+		await denied();
+		await denied();
+		writer.close();
+		expect((await audit()).slice(-2)).toEqual([
+			{ ...carried, folded: undefined, callId: reopened.callId },
+			{ ...counted, folded: 2 },
+		]);
+		// Every denial is accounted for exactly once: 20 + 1 + 1 + 1 + 5 + 3 in the call log.
+		const entries = await audit();
+		const represented = entries.reduce((sum, e) => sum + (e.count ? 0 : 1) + Number(e.folded ?? 0), 0);
+		expect(represented).toBe(31);
+		expect(queryToolCalls(db, { status: 'denied' })).toHaveLength(31);
+	});
 });

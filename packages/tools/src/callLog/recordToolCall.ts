@@ -107,11 +107,24 @@ export function prepareToolCall(input: ToolCallInput): PreparedToolCall {
 }
 
 /**
+ * How a denial is audited: an entry standing for itself and the
+ * `foldedBefore` denials of its kind folded since the last entry (the
+ * default: 0), or `'folded'` — no entry: it is counted into a later one
+ * (see ToolCallWriter).
+ */
+export type DenialAudit = { readonly foldedBefore: number } | 'folded';
+
+/**
  * Writes a prepared call inside the caller's write transaction: its row, and
  * for a denial the `security.denied` audit entry (which needs the
- * transaction: the audit chain's tail must not move in between).
+ * transaction: the audit chain's tail must not move in between), unless
+ * `denial` says it is folded.
  */
-export function writeToolCall(tx: AgentSpaceDb, prepared: PreparedToolCall): void {
+export function writeToolCall(
+	tx: AgentSpaceDb,
+	prepared: PreparedToolCall,
+	denial: DenialAudit = { foldedBefore: 0 },
+): void {
 	const { record, callerDetail, note } = prepared;
 	statement(tx, INSERT).run(
 		record.callId,
@@ -128,7 +141,7 @@ export function writeToolCall(tx: AgentSpaceDb, prepared: PreparedToolCall): voi
 		record.errorCode,
 		record.durationMs,
 	);
-	if (record.status !== 'denied') return;
+	if (record.status !== 'denied' || denial === 'folded') return;
 	appendAuditRecord(tx, {
 		eventType: 'security.denied',
 		actor: auditActor(record.caller),
@@ -142,6 +155,54 @@ export function writeToolCall(tx: AgentSpaceDb, prepared: PreparedToolCall): voi
 			tool: record.tool,
 			errorCode: record.errorCode,
 			reason: note === undefined ? null : truncateUtf8(note, 512),
+			...(denial.foldedBefore === 0 ? {} : { foldedBefore: denial.foldedBefore }),
+		},
+	});
+}
+
+/** The kind denials are folded by: the caller, the agent and tool, and the refusal's code. */
+export function denialKind(record: ToolCallRecord): string {
+	return JSON.stringify([
+		record.caller.type,
+		record.caller.id,
+		record.agentId,
+		record.tool,
+		record.errorCode,
+	]);
+}
+
+/**
+ * Audits `folded` denials of one kind (a {@link denialKind}, or the throttle's
+ * shared `(other)` kind) that no entry accounts for yet: their window ended,
+ * or the writer closed. One `security.denied` entry with `foldedBefore`.
+ */
+export function writeFoldedDenials(tx: AgentSpaceDb, kind: string, folded: number): void {
+	let parts: unknown;
+	try {
+		parts = JSON.parse(kind);
+	} catch {
+		parts = undefined;
+	}
+	const [callerType, callerId, agentId, tool, errorCode] = Array.isArray(parts)
+		? (parts as [ToolCaller['type'], string, string, string, string | null])
+		: [];
+	const known = callerType !== undefined && callerId !== undefined;
+	appendAuditRecord(tx, {
+		eventType: 'security.denied',
+		actor: known
+			? auditActor({ type: callerType, id: callerId })
+			: { type: 'system', id: 'agentspace' },
+		...(agentId === undefined || tool === undefined
+			? {}
+			: { subject: { type: 'tool', id: `${agentId}/${tool}`.slice(0, MAX_NAME) } }),
+		severity: 'security',
+		metadata: {
+			action: 'tool_call',
+			reason: 'tool call denials folded into a count (each is in the call log)',
+			...(known
+				? { agentId: agentId ?? null, tool: tool ?? null, errorCode: errorCode ?? null }
+				: { kind: 'other' }),
+			foldedBefore: folded,
 		},
 	});
 }

@@ -7,7 +7,7 @@ import {
 	startMcpFixtureAgent,
 	type TempHome,
 } from '@agentspace/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { queryToolCalls } from '../callLog/queryToolCalls.js';
 import { connectMcpAgent, type McpAgentSession } from '../session/connectMcpAgent.js';
 import type { RoutableTool, RoutedSession, ToolProgress } from './routedSession.js';
@@ -213,6 +213,33 @@ describe('ToolRouter.callTool', () => {
 			['fx/echo', 'PERMISSION_DRIFT'],
 			['fx/add', 'PERMISSION_DENIED'],
 		]);
+	});
+
+	it('folds a flood of denials in the audit log: every call logged, one entry and then a count', async () => {
+		const router = new ToolRouter({
+			db,
+			securityMode: () => 'full-control',
+			lookupTool: (_db, agentId, tool) => registry.get(`${agentId}/${tool}`),
+			denialWindowMs: 200,
+		});
+		const harness = await running(router);
+		offer('fx', 'add', { policy: 'deny' });
+		const refusals = await Promise.all(
+			Array.from({ length: 30 }, () => failure(router.callTool(user, 'fx/add', { a: 1, b: 2 }))),
+		);
+		expect(refusals.every((e) => e.code === 'PERMISSION_DENIED')).toBe(true);
+		expect(harness.forwarded).toEqual([]);
+		expect(queryToolCalls(db, { status: 'denied' })).toHaveLength(30);
+		expect(await getAuditEvents(db, { type: 'security.denied' })).toHaveLength(1);
+		// Once the window ends, the 29 folded denials are one count entry, without another call.
+		await vi.waitFor(
+			async () => expect(await getAuditEvents(db, { type: 'security.denied' })).toHaveLength(2),
+			{ timeout: 10_000, interval: 50 },
+		);
+		const [count] = await getAuditEvents(db, { type: 'security.denied' });
+		expect(count?.metadata).toMatchObject({ agentId: 'fx', tool: 'add', foldedBefore: 29 });
+		router.close();
+		expect(await getAuditEvents(db, { type: 'security.denied' })).toHaveLength(2);
 	});
 
 	it('refuses an unhealthy agent until a new run attaches', async () => {

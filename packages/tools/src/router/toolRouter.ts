@@ -62,6 +62,11 @@ export interface ToolRouterOptions {
 	readonly defaultTimeoutMs?: number;
 	/** Where tools are looked up: the registry's getTool unless given. */
 	readonly lookupTool?: ToolLookup;
+	/**
+	 * The window repeated denials of one kind (caller, agent/tool, code) are
+	 * folded in for the audit log (default 10 s); the call log has every call.
+	 */
+	readonly denialWindowMs?: number;
 }
 
 interface Attached {
@@ -128,7 +133,18 @@ export class ToolRouter {
 		this.#securityMode = options.securityMode;
 		this.#defaultTimeoutMs = timeout;
 		this.#lookupTool = options.lookupTool ?? registryLookup;
-		this.#writer = new ToolCallWriter(options.db);
+		this.#writer = new ToolCallWriter(
+			options.db,
+			options.denialWindowMs === undefined ? {} : { denialWindowMs: options.denialWindowMs },
+		);
+	}
+
+	/**
+	 * Audits the denials still folded (one entry per kind with its count):
+	 * call when the daemon stops. Calls already recorded are committed first.
+	 */
+	close(): void {
+		this.#writer.close();
 	}
 
 	/**
