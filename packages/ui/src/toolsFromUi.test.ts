@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { join } from 'node:path';
 import { type ChangeActor, getAgent } from '@agentspace/agents';
 import { type AgentScenario, agentScenario } from '@agentspace/agents/testing';
 import { generateAuthToken } from '@agentspace/core';
@@ -251,6 +253,20 @@ describe('the agent page: tools', () => {
 		expect(row).toContain(`${'x'.repeat(399)}…`);
 		expect(row).not.toContain('x'.repeat(400));
 		expect(row).not.toContain('END');
+	});
+
+	it('says why when the config does not load, and still shows the rest of the page', async () => {
+		recordToolList(db, { agentId: 'echo-agent', runId, tools: [echo] });
+		writeFileSync(join(agent.home, 'config.json'), '{ "securityMode": "yolo" }');
+		const { cookie } = await logIn();
+		const reply = await send('GET', '/agents/echo-agent', { cookie });
+		expect(reply.status).toBe(200);
+		expect(element(reply.body, 'section', 'class="panel" id="tools"')).toMatch(
+			/The tools cannot be shown: the config does not load \(.*config\.json is invalid/,
+		);
+		expect(reply.body).not.toContain('data-tool="echo"');
+		expect(reply.body).toContain('id="tool-calls"');
+		expect(reply.body).toContain('id="log"');
 	});
 
 	it('shows a drifted tool held back, with a diff of its pinned and offered definition', async () => {

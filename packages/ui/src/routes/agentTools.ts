@@ -24,9 +24,11 @@ export function agentToolsOf(
 	const star = getAgentToolPolicy(deps.db, agent.id) ?? null;
 	const calls = queryToolCalls(deps.db, { agentId: agent.id, limit: TOOL_CALLS_SHOWN });
 	let listed: Pick<AgentTools, 'securityMode' | 'tools' | 'total' | 'drifted' | 'problem'>;
+	let offered: number;
 	try {
 		const { securityMode } = loadConfig({ home: deps.home });
 		const tools = listTools(deps.db, { agentId: agent.id, securityMode });
+		offered = tools.length;
 		listed = {
 			securityMode,
 			tools: tools.slice(0, TOOLS_SHOWN),
@@ -38,7 +40,9 @@ export function agentToolsOf(
 		// A config that does not load leaves the effective policies unknown: say why, show the rest.
 		if (!isAgentSpaceError(error)) throw error;
 		listed = { securityMode: null, tools: [], total: 0, drifted: [], problem: error.message };
+		// Only whether it offers any (the mode given changes no row's existence).
+		offered = listTools(deps.db, { agentId: agent.id, securityMode: 'limited-control' }).length;
 	}
-	if (protocol !== 'mcp' && listed.total === 0 && star === null && calls.length === 0) return null;
+	if (protocol !== 'mcp' && offered === 0 && star === null && calls.length === 0) return null;
 	return { ...listed, agentApproved: agent.approval === 'approved', star, calls };
 }
