@@ -421,32 +421,38 @@ describe('the agent page: tool actions', () => {
 		expect(await getAuditEvents(db, { type: 'tools.policy_set' })).toEqual([]);
 	});
 
-	it('changes nothing for a post without the CSRF token, and records the refusal', async () => {
+	it('changes nothing for a post without the CSRF token, from another origin or to another Host, and records each refusal', async () => {
 		offerAndDrift();
 		const session = await logIn();
 		const before = await toolEvents();
-		for (const [action, fields] of [
-			['allow', 'tool=write'],
-			['deny', 'tool=%2A'],
-			['accept', `tool=write&definitionHash=${rewritten.definitionHash}`],
-		] as const) {
+		const token = `_csrf=${encodeURIComponent(session.csrf)}&`;
+		const attempts: [string, string, Record<string, string>, string][] = [
+			['allow', 'tool=write', ORIGIN, 'csrf'],
+			['deny', 'tool=%2A', ORIGIN, 'csrf'],
+			['accept', `tool=write&definitionHash=${rewritten.definitionHash}`, ORIGIN, 'csrf'],
+			['allow', `${token}tool=write`, { origin: 'http://evil.example' }, 'foreign-origin'],
+			['allow', `${token}tool=write`, { ...ORIGIN, host: 'evil.example' }, 'host'],
+		];
+		for (const [action, body, headers, kind] of attempts) {
 			const refused = await send(
 				'POST',
 				`/agents/echo-agent/tools/${action}`,
-				{ cookie: session.cookie, ...ORIGIN },
-				fields,
+				{ cookie: session.cookie, ...headers },
+				body,
 			);
-			expect(refused.status).toBe(403);
+			expect(refused.status, kind).toBe(403);
 		}
+		// Refusals of one kind within 10 s are folded into a count after the first (admin-ui.md).
+		const denials = (await getAuditEvents(db, { type: 'security.denied' })).map((e) => e.metadata);
+		for (const kind of ['csrf', 'foreign-origin', 'host'])
+			expect(denials).toContainEqual(
+				expect.objectContaining({ kind, path: '/agents/echo-agent/tools/allow' }),
+			);
 		expect(await toolEvents()).toBe(before);
 		expect(getTool(db, 'echo-agent', 'write', 'limited-control')).toMatchObject({
 			state: 'drifted',
 			policySource: 'default',
 		});
 		expect(getAgentToolPolicy(db, 'echo-agent')).toBeUndefined();
-		const denials = await getAuditEvents(db, { type: 'security.denied' });
-		expect(denials.map((e) => e.metadata)).toContainEqual(
-			expect.objectContaining({ kind: 'csrf', path: '/agents/echo-agent/tools/allow' }),
-		);
 	});
 });
