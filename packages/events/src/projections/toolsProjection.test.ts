@@ -183,6 +183,40 @@ const cases: Case[] = [
 			]),
 		],
 	},
+	{
+		name: "agent_uninstalled: the agent's tools, pins and policies go (another agent's stay)",
+		given: [
+			listed('run1', [echo(A)]),
+			pinned('echo', A),
+			event('tool_policy_set', { agent_id: 'mcp', tool: '*', policy: 'allow' }),
+			event('tool_policy_set', { agent_id: 'mcp', tool: 'echo', policy: 'allow' }),
+			event('tool_policy_set', { agent_id: 'other', tool: 'echo', policy: 'deny' }),
+		],
+		when: event('agent_uninstalled', { agent_id: 'mcp' }),
+		expect: [
+			toolState([]),
+			pins([]),
+			expectRows('SELECT agent_id, tool, policy FROM tool_policies', [
+				{ agent_id: 'other', tool: 'echo', policy: 'deny' },
+			]),
+		],
+	},
+	{
+		name: 'a different agent installed later under the same id inherits no pin or policy',
+		given: [
+			listed('run1', [echo(A)]),
+			pinned('echo', A),
+			event('tool_policy_set', { agent_id: 'mcp', tool: 'echo', policy: 'allow' }),
+			event('agent_uninstalled', { agent_id: 'mcp' }),
+		],
+		// The new code offers its own echo: not drifted against the old pin, and no policy row.
+		when: listed('run2', [echo(B, 'Something else entirely')]),
+		expect: [
+			toolState([{ name: 'echo', state: 'offered', run_id: 'run2' }]),
+			pins([]),
+			expectRows('SELECT agent_id, tool FROM tool_policies', []),
+		],
+	},
 ];
 
 describe('tools projection', () => {

@@ -115,8 +115,12 @@ export const toolsProjection = defineProjection({
 		agent_tools_cleared: (context, e) => clearRun(context, e.agent_id, e.run_id),
 		agent_run_stopped: (context, e) => clearRun(context, e.agent_id, e.run_id),
 		agent_run_crashed: (context, e) => clearRun(context, e.agent_id, e.run_id),
+		// Pins and policies are trust decisions about this agent's code: a
+		// different agent installed later under the same id must not inherit them.
 		agent_uninstalled: (context, e) => {
 			context.run('DELETE FROM tools WHERE agent_id = ?', e.agent_id);
+			context.run('DELETE FROM tool_pins WHERE agent_id = ?', e.agent_id);
+			context.run('DELETE FROM tool_policies WHERE agent_id = ?', e.agent_id);
 		},
 		tool_pinned: (context, e) => pin(context, e, null),
 		tool_drifted: (context, e) => {
