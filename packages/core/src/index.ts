@@ -3,8 +3,8 @@ export { defaultConfig } from './config/defaultConfig.js';
 export type { ConfigLocation } from './config/loadConfig.js';
 export { configExists, loadConfig } from './config/loadConfig.js';
 export { saveConfig } from './config/saveConfig.js';
-export type { ApiEndpointConfig, AppConfig, SecurityMode } from './config/schema.js';
-export { AppConfigSchema } from './config/schema.js';
+export type { ApiEndpointConfig, AppConfig, SecurityMode, ToolsConfig } from './config/schema.js';
+export { AppConfigSchema, ToolsConfigSchema } from './config/schema.js';
 export { validateConfig } from './config/validateConfig.js';
 export type {
 	AuthTokenOptions,

@@ -77,6 +77,45 @@ describe('loadConfig', () => {
 		expect(error.hint).toBeTruthy();
 	});
 
+	it('gives a config written before the tools section the tool router defaults', () => {
+		writeConfig({ createdAt: '2026-01-01T00:00:00.000Z', securityMode: 'full-control' });
+		expect(loadConfig({ home: temp.home }).tools).toEqual({
+			callTimeoutMs: 60_000,
+			callLogRetentionDays: 30,
+		});
+		writeConfig({ createdAt: '2026-01-01T00:00:00.000Z', tools: { callLogRetentionDays: 365 } });
+		expect(loadConfig({ home: temp.home }).tools).toEqual({
+			callTimeoutMs: 60_000,
+			callLogRetentionDays: 365,
+		});
+		expect(defaultConfig().tools).toEqual({ callTimeoutMs: 60_000, callLogRetentionDays: 30 });
+	});
+
+	it.each([
+		[{ callTimeoutMs: 999 }, 'tools.callTimeoutMs', /at least 1000/],
+		[{ callTimeoutMs: 3_600_001 }, 'tools.callTimeoutMs', /at most 3600000/],
+		[{ callTimeoutMs: 1500.5 }, 'tools.callTimeoutMs', /whole number/],
+		[{ callLogRetentionDays: 0 }, 'tools.callLogRetentionDays', /at least 1/],
+		[{ callLogRetentionDays: 3651 }, 'tools.callLogRetentionDays', /at most 3650/],
+		[{ callLogRetentionDays: '30' }, 'tools.callLogRetentionDays', /number/],
+		[{ retention: 30 }, 'tools.retention', /unknown field/],
+	])('refuses tools %j naming %s', (tools, path, message) => {
+		writeConfig({ createdAt: '2026-01-01T00:00:00.000Z', tools });
+		const error = loadError();
+		expect(error.code).toBe('CONFIG_INVALID');
+		expect(error.issues).toEqual([{ path, message: expect.stringMatching(message) }]);
+	});
+
+	it('accepts the bounds of the tools settings', () => {
+		for (const tools of [
+			{ callTimeoutMs: 1000, callLogRetentionDays: 1 },
+			{ callTimeoutMs: 3_600_000, callLogRetentionDays: 3650 },
+		]) {
+			writeConfig({ createdAt: '2026-01-01T00:00:00.000Z', tools });
+			expect(loadConfig({ home: temp.home }).tools).toEqual(tools);
+		}
+	});
+
 	it('reports a file that is not JSON as a ConfigError, not a SyntaxError', () => {
 		writeConfig('{ "securityMode": ');
 		const error = loadError();

@@ -9,6 +9,30 @@ export const ApiEndpointSchema = z.strictObject({
 	port: z.number().int().min(1).max(65535).default(3271),
 });
 
+/** A tool call's timeout when its caller names none, ms (the tool router's default). */
+export const DEFAULT_TOOL_CALL_TIMEOUT_MS = 60_000;
+/** How many days the tool call log keeps a call by default. */
+export const DEFAULT_TOOL_CALL_LOG_RETENTION_DAYS = 30;
+
+/**
+ * The daemon's tool router (specs/tools.md): the default timeout of a call
+ * (1 s to 1 h) and how long the call log keeps calls (1 day to 10 years).
+ */
+export const ToolsConfigSchema = z.strictObject({
+	callTimeoutMs: z
+		.number()
+		.int('must be a whole number of milliseconds')
+		.min(1000, 'must be at least 1000 (1 s)')
+		.max(3_600_000, 'must be at most 3600000 (1 h)')
+		.default(DEFAULT_TOOL_CALL_TIMEOUT_MS),
+	callLogRetentionDays: z
+		.number()
+		.int('must be a whole number of days')
+		.min(1, 'must be at least 1')
+		.max(3650, 'must be at most 3650 (10 years)')
+		.default(DEFAULT_TOOL_CALL_LOG_RETENTION_DAYS),
+});
+
 /** Directories scanned for agent manifests when none are configured. */
 export const DEFAULT_SCAN_ROOTS: readonly string[] = ['~/Projects'];
 
@@ -20,6 +44,10 @@ export const AppConfigSchema = z.strictObject({
 	securityMode: SecurityModeSchema.default('limited-control'),
 	apiEndpoint: ApiEndpointSchema.default({ host: '127.0.0.1', port: 3271 }),
 	scanRoots: z.array(z.string().min(1, 'must not be empty')).default([...DEFAULT_SCAN_ROOTS]),
+	tools: ToolsConfigSchema.default({
+		callTimeoutMs: DEFAULT_TOOL_CALL_TIMEOUT_MS,
+		callLogRetentionDays: DEFAULT_TOOL_CALL_LOG_RETENTION_DAYS,
+	}),
 	onboardingComplete: z.boolean().default(false),
 	createdAt: z.iso.datetime({ message: 'must be an ISO 8601 UTC timestamp' }),
 });
@@ -28,5 +56,7 @@ export const AppConfigSchema = z.strictObject({
 export type SecurityMode = z.infer<typeof SecurityModeSchema>;
 /** The local API endpoint. */
 export type ApiEndpointConfig = z.infer<typeof ApiEndpointSchema>;
+/** The tool router's settings. */
+export type ToolsConfig = z.infer<typeof ToolsConfigSchema>;
 /** A validated `config.json`. */
 export type AppConfig = z.infer<typeof AppConfigSchema>;

@@ -2,17 +2,19 @@
 // installed, enabled and run by the daemon's supervisor, its tools recorded and
 // called over the daemon's socket — progress lines in order, and a call
 // cancelled at the agent when the client closes its connection.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { enableAgent, installAgent, runStatus } from '@agentspace/agents';
 import { openTempHomeDb, type TempHomeDb } from '@agentspace/agents/testing';
-import { generateAuthToken } from '@agentspace/core';
+import { defaultConfig, generateAuthToken, saveConfig } from '@agentspace/core';
+import { getAuditEvents } from '@agentspace/db';
 import { createMcpFixtureAgentRepo, type GitRepo } from '@agentspace/testing';
 import {
 	listTools,
 	MAX_TOOL_CALL_TIMEOUT_MS,
 	queryToolCalls,
+	recordToolCall,
 	setToolPolicy,
 } from '@agentspace/tools';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -313,5 +315,88 @@ describe('the tools service', () => {
 
 	it('bounds a call’s timeout as the router does (the daemon keeps a copy of its maximum)', () => {
 		expect(MAX_TOOLS_CALL_TIMEOUT_MS).toBe(MAX_TOOL_CALL_TIMEOUT_MS);
+	});
+});
+
+describe('the tools settings of config.json', () => {
+	const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+	const oldCall = (at: string) =>
+		recordToolCall(temp.db, {
+			at,
+			caller: { type: 'user', id: 'tester' },
+			agentId: 'somebody',
+			tool: 'echo',
+			args: {},
+			status: 'ok',
+			durationMs: 1,
+		});
+	const audit = () => getAuditEvents(temp.db, { order: 'asc' });
+	const prunes = async () =>
+		(await audit()).filter((entry) => entry.eventType === 'tool_calls.pruned');
+
+	async function start(tools: ToolsServiceOptions = {}) {
+		daemon = await runDaemon({
+			db: temp.db,
+			home: temp.home,
+			token,
+			services: daemonServices({ env: process.env, tools }),
+			log: (line) => logLines.push(line),
+		});
+		return { socket: daemon.socket, token } satisfies DaemonConnection;
+	}
+
+	it('prunes the call log to tools.callLogRetentionDays at start (audited with the count), then on its timer', async () => {
+		saveConfig(
+			{ home: temp.home },
+			{ ...defaultConfig(), tools: { callTimeoutMs: 60_000, callLogRetentionDays: 5 } },
+		);
+		for (const days of [40, 10, 6, 1]) oldCall(daysAgo(days));
+		const before = (await audit()).map((entry) => entry.id);
+		await start({ pruneIntervalMs: 50 });
+		expect(queryToolCalls(temp.db, {})).toHaveLength(1);
+		expect((await prunes())[0]).toMatchObject({
+			actor: { type: 'system', id: 'agentspace-daemon' },
+			metadata: { deleted: 3, olderThanDays: 5 },
+		});
+		// The audit log is never pruned: every entry written before is still there.
+		expect((await audit()).map((entry) => entry.id)).toEqual(expect.arrayContaining(before));
+		// The timer prunes again, with the retention config.json says then.
+		oldCall(daysAgo(7));
+		await until(
+			() => (queryToolCalls(temp.db, {}).length === 1 ? true : undefined),
+			'the timer to prune the call log',
+		);
+		expect(logLines.join('\n')).toMatch(/tool call log: pruned 3 calls .*\(5 days kept\)/);
+	});
+
+	it('keeps working with a config.json written before the tools section: 30 days kept', async () => {
+		writeFileSync(
+			join(temp.home, 'config.json'),
+			JSON.stringify({ createdAt: '2026-01-01T00:00:00.000Z', securityMode: 'full-control' }),
+		);
+		for (const days of [31, 29]) oldCall(daysAgo(days));
+		await start();
+		expect(queryToolCalls(temp.db, {})).toHaveLength(1);
+		expect((await prunes())[0]).toMatchObject({ metadata: { deleted: 1, olderThanDays: 30 } });
+	});
+
+	it('gives the router tools.callTimeoutMs as the default timeout of a call', async () => {
+		saveConfig(
+			{ home: temp.home },
+			{ ...defaultConfig(), tools: { callTimeoutMs: 1000, callLogRetentionDays: 30 } },
+		);
+		const connection = await startWithFixture();
+		await waitConnected(connection);
+		await expect(
+			callDaemon(connection, 'toolsCall', {
+				target: 'mcp-fixture/slow',
+				args: { steps: 200, delayMs: 50 },
+				caller: actor,
+			}),
+		).rejects.toMatchObject({ message: expect.stringMatching(/timed out after 1000 ms/) });
+		expect(queryToolCalls(temp.db, { limit: 1 })[0]).toMatchObject({
+			tool: 'slow',
+			status: 'timeout',
+		});
 	});
 });

@@ -4,6 +4,7 @@ import type { Actor } from '@agentspace/events';
 import type { McpAgentSession, ToolCaller, ToolRouter } from '@agentspace/tools';
 import type { DaemonService, DaemonServiceContext } from '../daemonService.js';
 import type { MethodHandlers } from '../methodTable.js';
+import { startCallLogRetention } from './callLogRetention.js';
 import { type McpAgentStatus, TOOLS_METHODS, type ToolsStatus } from './toolsMethods.js';
 
 /** What the tools service loads on first use (see toolsRuntime.ts). */
@@ -17,8 +18,15 @@ export interface ToolsServiceOptions {
 	readonly pingIntervalMs?: number;
 	/** Pings missed in a row that make an agent unhealthy (3 by default). */
 	readonly missesAllowed?: number;
-	/** A tool call's timeout when it names none (60 s by default). */
+	/**
+	 * A tool call's timeout when it names none; by default config.json's
+	 * `tools.callTimeoutMs` (60 s unless set), read when the router is loaded.
+	 */
 	readonly defaultTimeoutMs?: number;
+	/** Days the call log keeps; by default config.json's `tools.callLogRetentionDays`, read at each prune. */
+	readonly callLogRetentionDays?: number;
+	/** Time between prunes of the call log after the one at start (a day by default). */
+	readonly pruneIntervalMs?: number;
 	/**
 	 * Loads the heavy half (the MCP SDK, Ajv) on first use; by default a
 	 * dynamic import of toolsRuntime.ts. Tests pass one that counts loads.
@@ -74,6 +82,7 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 	const sourceApp = () =>
 		context?.sourceApp === undefined ? {} : { sourceApp: context.sourceApp };
 
+	let stopRetention: (() => void) | undefined;
 	let mode: { value: SecurityMode; at: number } | undefined;
 	const securityMode = (): SecurityMode => {
 		const now = Date.now();
@@ -92,6 +101,16 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 		return mode.value;
 	};
 
+	// config.json's default call timeout; the router's own default if the file does not load now.
+	const configuredCallTimeoutMs = (): number | undefined => {
+		try {
+			return loadConfig({ home: (context as DaemonServiceContext).home }).tools.callTimeoutMs;
+		} catch (error) {
+			log(`reading the tool call timeout: ${(error as Error).message}`);
+			return undefined;
+		}
+	};
+
 	// The heavy half, loaded once on first use (see toolsRuntime.ts); a failed
 	// load is not kept, so the next channel or call tries again.
 	let loading: Promise<{ tools: ToolsRuntime; router: ToolRouter }> | undefined;
@@ -108,9 +127,7 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 				router = new tools.ToolRouter({
 					db: startedContext.db,
 					securityMode,
-					...(options.defaultTimeoutMs === undefined
-						? {}
-						: { defaultTimeoutMs: options.defaultTimeoutMs }),
+					defaultTimeoutMs: options.defaultTimeoutMs ?? configuredCallTimeoutMs(),
 				});
 				log('tools: loaded the MCP client and the tool router');
 				return { tools, router };
@@ -254,6 +271,12 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 		async start(startedContext) {
 			// The router and the MCP client are loaded by the first MCP channel or call, not here.
 			context = startedContext;
+			stopRetention = startCallLogRetention(startedContext, {
+				...(options.callLogRetentionDays === undefined
+					? {}
+					: { retentionDays: options.callLogRetentionDays }),
+				...(options.pruneIntervalMs === undefined ? {} : { intervalMs: options.pruneIntervalMs }),
+			});
 		},
 		status: () => ({
 			mcpAgents: [...connected.values()].map(
@@ -271,6 +294,8 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 			),
 		}),
 		async close() {
+			stopRetention?.();
+			stopRetention = undefined;
 			// Nothing to stop here: the supervisor, closed next, stops every agent, which
 			// ends each session (closing a session first would make its agent exit on
 			// its own, recorded as an end rather than a stop).

@@ -114,12 +114,38 @@ describe('agentspace config (end to end)', () => {
 		]);
 	});
 
+	it('gets and sets the tool router settings (a file without them has the defaults)', () => {
+		writeFileSync(configFile(), JSON.stringify({ createdAt: '2026-01-01T00:00:00.000Z' }));
+		expect(runCli(temp.home, ['config', 'get', 'tools.callTimeoutMs']).stdout.trim()).toBe('60000');
+		expect(runCli(temp.home, ['config', 'get']).stdout).toMatch(
+			/tools\.callLogRetentionDays\s+30\n/,
+		);
+		expect(runCli(temp.home, ['config', 'set', 'tools.callLogRetentionDays', '90']).status).toBe(0);
+		expect(runCli(temp.home, ['config', 'set', 'tools.callTimeoutMs', '120000']).status).toBe(0);
+		expect(JSON.parse(readFileSync(configFile(), 'utf8')).tools).toEqual({
+			callTimeoutMs: 120_000,
+			callLogRetentionDays: 90,
+		});
+		const audit = runCliJson<{ entries: Array<{ eventType: string; metadata: unknown }> }>(
+			temp.home,
+			['audit', 'list'],
+		);
+		expect(audit.json.entries.map((e) => e.metadata)).toEqual(
+			expect.arrayContaining([
+				{ setting: 'tools.callLogRetentionDays', from: 30, to: 90 },
+				{ setting: 'tools.callTimeoutMs', from: 60_000, to: 120_000 },
+			]),
+		);
+	});
+
 	it.each([
 		[['securityMode', 'yolo'], /securityMode: Invalid option/],
 		[['apiEndpoint.port', 'abc'], /apiEndpoint\.port: .*expected number/],
 		[['apiEndpoint.port', '70000'], /apiEndpoint\.port/],
 		[['apiEndpoint.host', '0.0.0.0'], /apiEndpoint\.host/],
 		[['onboardingComplete', 'maybe'], /onboardingComplete: .*expected boolean/],
+		[['tools.callTimeoutMs', '500'], /tools\.callTimeoutMs: must be at least 1000/],
+		[['tools.callLogRetentionDays', '3651'], /tools\.callLogRetentionDays: must be at most 3650/],
 		[['colour', 'blue'], /unknown config key "colour"/],
 		[['createdAt', '2026-01-01T00:00:00Z'], /createdAt is read-only/],
 	])('set %j is refused (exit 7), changing nothing', (args, message) => {

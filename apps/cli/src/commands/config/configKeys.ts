@@ -7,6 +7,8 @@ export const CONFIG_KEYS = [
 	'apiEndpoint.host',
 	'apiEndpoint.port',
 	'scanRoots',
+	'tools.callTimeoutMs',
+	'tools.callLogRetentionDays',
 	'onboardingComplete',
 	'createdAt',
 ] as const;

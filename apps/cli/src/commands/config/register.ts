@@ -46,12 +46,16 @@ Keys and values:
   apiEndpoint.port     1-65535
   apiEndpoint.host     127.0.0.1 only
   scanRoots            comma-separated paths, or a JSON list
+  tools.callTimeoutMs  1000-3600000: a tool call's default timeout, ms (daemon's next start)
+  tools.callLogRetentionDays
+                       1-3650: days the tool call log keeps (pruned daily by the daemon)
   onboardingComplete   true | false
   createdAt            read-only
 
 Examples:
   $ agentspace config set securityMode full-control
   $ agentspace config set apiEndpoint.port 4000
+  $ agentspace config set tools.callTimeoutMs 120000
   $ agentspace config set scanRoots ~/Projects,~/agents
   $ agentspace config set scanRoots '["~/Projects","~/work agents"]'`,
 		)

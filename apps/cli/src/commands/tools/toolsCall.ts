@@ -1,4 +1,4 @@
-import { AgentSpaceError, isAgentSpaceError } from '@agentspace/core';
+import { AgentSpaceError, isAgentSpaceError, loadConfig } from '@agentspace/core';
 import { streamDaemon } from '@agentspace/daemon';
 import { DEFAULT_TOOL_CALL_TIMEOUT_MS, type ToolProgress } from '@agentspace/tools';
 import type { ActionResult } from '../../action.js';
@@ -21,6 +21,15 @@ export interface ToolsCallOptions {
 // The connection outlives the call's own timeout by this much: the daemon's answer decides.
 const ANSWER_SLACK_MS = 30_000;
 
+/** config.json's default call timeout; the router's own default when the file does not load. */
+function configuredCallTimeoutMs(home: string): number {
+	try {
+		return loadConfig({ home }).tools.callTimeoutMs;
+	} catch {
+		return DEFAULT_TOOL_CALL_TIMEOUT_MS;
+	}
+}
+
 /**
  * `tools call <agent>/<tool>`: calls the tool through the daemon (started
  * when needed) — the one checked and recorded path, as the CLI's user. Progress
@@ -42,6 +51,8 @@ export async function toolsCall(
 			? undefined
 			: Math.round(parseSecondsArg('--timeout', options.timeout, 0.001, 86_400) * 1000);
 	const { status, started, connection } = await ensureDaemon(ctx.home, ctx.env);
+	// Without --timeout the daemon applies config.json's tools.callTimeoutMs: wait as long.
+	const callTimeoutMs = timeoutMs ?? configuredCallTimeoutMs(ctx.home);
 	if (started)
 		ctx.output.note(ctx.output.style.dim(`started the AgentSpace daemon (pid ${status.pid})`));
 	const cancel = new AbortController();
@@ -50,7 +61,7 @@ export async function toolsCall(
 	for (const signal of signals) process.on(signal, onSignal);
 	try {
 		const outcome = await streamDaemon(
-			{ ...connection, timeoutMs: (timeoutMs ?? DEFAULT_TOOL_CALL_TIMEOUT_MS) + ANSWER_SLACK_MS },
+			{ ...connection, timeoutMs: callTimeoutMs + ANSWER_SLACK_MS },
 			'toolsCall',
 			{ target, args, caller: cliActor(), ...(timeoutMs === undefined ? {} : { timeoutMs }) },
 			{
