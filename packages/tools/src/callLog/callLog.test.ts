@@ -455,7 +455,10 @@ describe('ToolCallWriter', () => {
 		]);
 		// Every denial is accounted for exactly once: 20 + 1 + 1 + 1 + 5 + 3 in the call log.
 		const entries = await audit();
-		const represented = entries.reduce((sum, e) => sum + (e.count ? 0 : 1) + Number(e.folded ?? 0), 0);
+		const represented = entries.reduce(
+			(sum, e) => sum + (e.count ? 0 : 1) + Number(e.folded ?? 0),
+			0,
+		);
 		expect(represented).toBe(31);
 		expect(queryToolCalls(db, { status: 'denied' })).toHaveLength(31);
 	});
