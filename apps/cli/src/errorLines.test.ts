@@ -21,6 +21,19 @@ describe('errorLines', () => {
 		]);
 	});
 
+	it('escapes the text-direction controls and invisible format characters of a message and a hint', () => {
+		expect(
+			errorLines({
+				code: 'NOT_FOUND',
+				message: 'agent "\u202etxt.exe\u202c" is not installed',
+				hint: 'run\u2066 agentspace\u200b agents list\u2069',
+			}),
+		).toEqual([
+			'error[NOT_FOUND]: agent "\\u{202e}txt.exe\\u{202c}" is not installed',
+			'hint: run\\u{2066} agentspace\\u{200b} agents list\\u{2069}',
+		]);
+	});
+
 	it('keeps the lines AgentSpace builds, one per issue the error carries, each escaped', () => {
 		const issues = [
 			{ path: 'name', message: `must not be "${ESC}[2J"` },

@@ -78,6 +78,12 @@ describe('printable', () => {
 		['\u001b[2Jcleared', '\\u001b[2Jcleared'],
 		['bell\u0007', 'bell\\u0007'],
 		['ünïcode ✓', 'ünïcode ✓'],
+		// Trojan Source: direction overrides and isolates, and the marks.
+		['\u202enimda\u202c', '\\u{202e}nimda\\u{202c}'],
+		['a\u2066b\u2069\u200e\u200f\u061c', 'a\\u{2066}b\\u{2069}\\u{200e}\\u{200f}\\u{61c}'],
+		// Invisible format characters that hide inside a name.
+		['ad\u200bmin\ufeff', 'ad\\u{200b}min\\u{feff}'],
+		['one\u2028two', 'one\\u{2028}two'],
 	])('%j → %j', (input, expected) => {
 		expect(printable(input)).toBe(expected);
 	});

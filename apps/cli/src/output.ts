@@ -1,3 +1,5 @@
+import { printableLine } from '@agentspace/core';
+
 /**
  * The one place that writes command output. Human output is tables and lines
  * on stdout; `--json` prints exactly one JSON document on stdout; diagnostics
@@ -82,17 +84,22 @@ function makeStyles(color: boolean): Styles {
 
 /**
  * `text` safe to print in a terminal: control characters (newlines, escape
- * sequences) shown as `\n`, `\u001b`… Data such as audit metadata may come
- * from agents; it must neither break a table nor drive the terminal.
+ * sequences) shown as `\n`, `\u001b`…, and the line separators and invisible
+ * format characters — text-direction overrides, zero-width characters — as
+ * `\u{202e}`… (core's `printableLine`). Data such as audit metadata, an
+ * agent's manifest or a tool's description may come from agents; it must
+ * neither break a table, nor drive the terminal, nor read differently from
+ * what it is ("Trojan Source").
  */
 export function printable(text: string): string {
 	// biome-ignore lint/suspicious/noControlCharactersInRegex: replacing control characters is the point
-	return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => {
+	const controls = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => {
 		if (char === '\n') return '\\n';
 		if (char === '\t') return '\\t';
 		if (char === '\r') return '\\r';
 		return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 	});
+	return printableLine(controls);
 }
 
 /** `text` without colour escapes. */

@@ -3,10 +3,10 @@ import { printableLine } from './format.js';
 // Tool names, titles, descriptions and schemas are text an agent wrote to be
 // read by a model and a person; they may try to deceive either. JSX escapes
 // markup; these helpers also show control characters and the invisible
-// direction overrides (which can make text read differently from what it is,
-// "Trojan Source") as `\u{…}`, and bound every string the page shows.
-
-const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// format characters — direction overrides, which can make text read
+// differently from what it is ("Trojan Source"), and zero-width characters —
+// as `\u{…}` (core's printableLine, the CLI's rule too), and bound every
+// string the page shows.
 
 /** Cuts `text` to `max` characters (a cut one ends in `…`), never inside a surrogate pair. */
 export function cut(text: string, max: number): string {
@@ -19,14 +19,12 @@ export function cut(text: string, max: number): string {
 
 /**
  * One line of agent-written text, safe to show: control characters (line
- * breaks included) and direction overrides as `\u{…}`, cut to `max`
- * characters before escaping, so an escape is never cut in half.
+ * breaks included), direction overrides and other invisible format
+ * characters as `\u{…}`, cut to `max` characters before escaping, so an
+ * escape is never cut in half.
  */
 export function agentLine(text: string, max: number): string {
-	return printableLine(cut(text, max)).replace(
-		BIDI,
-		(ch) => `\\u{${ch.charCodeAt(0).toString(16)}}`,
-	);
+	return printableLine(cut(text, max));
 }
 
 /** A tool's annotations as short words: `read-only`, `destructive`, `idempotent`, `open-world`. */
