@@ -1,8 +1,11 @@
 import {
+	agentProtocol,
 	assertRunnable,
 	callerVariables,
 	RESTART_POLICIES,
 	type RestartPolicy,
+	readInstalledManifest,
+	requireInstalled,
 	type Supervisor,
 	superviseAgent,
 } from '@agentspace/agents';
@@ -51,7 +54,10 @@ export async function agentsRun(
 	}
 	const graceS =
 		options.grace === undefined ? 5 : parseSecondsArg('--grace', options.grace, 0, 3600);
-	if (options.foreground === true) return runInForeground(ctx, id, restart, graceS, options);
+	if (options.foreground === true) {
+		refuseForegroundMcp(ctx, id);
+		return runInForeground(ctx, id, restart, graceS, options);
+	}
 	if (options.grace !== undefined) {
 		throw new AgentSpaceError('--grace applies to --foreground runs', {
 			code: 'USAGE',
@@ -59,6 +65,34 @@ export async function agentsRun(
 		});
 	}
 	return runInDaemon(ctx, id, restart, options);
+}
+
+/**
+ * `--foreground` of an MCP agent (`"protocol": "mcp"`) is refused before
+ * anything starts: its stdin and stdout are its protocol channel, which only
+ * the daemon speaks — in this terminal nobody would talk to it, and its
+ * stdout pipe would fill until it blocked. An agent whose manifest cannot be
+ * read here is left to the launcher's own checks, which report it as always.
+ */
+function refuseForegroundMcp(ctx: CommandContext, id: string): void {
+	const db = openExistingHomeDb(ctx.home);
+	let mcp = false;
+	try {
+		mcp = agentProtocol(readInstalledManifest(requireInstalled(db, id)).manifest) === 'mcp';
+	} catch {
+		// Not installed, manifest unreadable…: superviseAgent says so, as for any agent.
+	} finally {
+		db.$client.close();
+	}
+	if (mcp) {
+		throw new AgentSpaceError(
+			`${safe(id)} is an MCP agent ("protocol": "mcp"): --foreground cannot run it, nobody here would speak MCP to it`,
+			{
+				code: 'USAGE',
+				hint: `run it in the background so the daemon connects to it: agentspace agents run ${safe(id)}, then agentspace tools list`,
+			},
+		);
+	}
 }
 
 /**
