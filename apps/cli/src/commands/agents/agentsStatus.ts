@@ -5,7 +5,7 @@ import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
 import { daemonConnection, daemonStatusOrUndefined } from '../daemon/daemonConnection.js';
-import { safe } from './describeAgent.js';
+import { reasonLabel, runStateLabel, safe } from './describeAgent.js';
 
 function duration(ms: number | null): string {
 	if (ms === null) return '-';
@@ -25,7 +25,10 @@ type StatusRow = AgentRunStatus & {
 	readonly supervisor: 'daemon' | 'foreground' | null;
 };
 
-/** `agents status` (`ps`): what runs, with its process figures. Read-only. */
+/**
+ * `agents status` (`ps`): what runs, with its process figures and why each
+ * agent's latest run ended (escaped, bounded; whole in `--json`). Read-only.
+ */
 export async function agentsStatus(ctx: CommandContext): Promise<ActionResult> {
 	let rows: AgentRunStatus[] = [];
 	if (existsSync(homePaths(ctx.home).dbFile)) {
@@ -36,7 +39,9 @@ export async function agentsStatus(ctx: CommandContext): Promise<ActionResult> {
 			db.$client.close();
 		}
 	}
-	const daemon = rows.some((row) => row.status === 'running' || row.status === 'crashed')
+	const daemon = rows.some(
+		(row) => row.status === 'running' || row.status === 'crashed' || row.status === 'unhealthy',
+	)
 		? await daemonStatusOrUndefined(await daemonConnection(ctx.home))
 		: undefined;
 	const supervised = new Map<string, SupervisedAgent>(daemon?.agents.map((a) => [a.id, a]) ?? []);
@@ -64,19 +69,7 @@ export async function agentsStatus(ctx: CommandContext): Promise<ActionResult> {
 	ctx.output.table(agents, [
 		{ header: 'ID', value: (a) => safe(a.id) },
 		{ header: 'NAME', value: (a) => safe(a.name) },
-		{
-			header: 'STATUS',
-			value: (a) =>
-				a.alive === false
-					? style.red('running (process gone)')
-					: a.status === 'running'
-						? style.green('running')
-						: a.status === 'crashed' || a.status === 'errored'
-							? style.red(a.status)
-							: a.status === 'restarting'
-								? style.yellow('restarting')
-								: safe(a.status),
-		},
+		{ header: 'STATUS', value: (a) => runStateLabel(a.status, a.alive, style) },
 		{ header: 'PID', value: (a) => (a.pid === null ? '-' : String(a.pid)) },
 		{ header: 'UPTIME', value: (a) => duration(a.uptimeMs) },
 		{ header: 'RESTARTS', value: (a) => (a.restarts === null ? '-' : String(a.restarts)) },
@@ -90,5 +83,7 @@ export async function agentsStatus(ctx: CommandContext): Promise<ActionResult> {
 			header: 'SANDBOXED',
 			value: (a) => (a.sandboxed === null ? '-' : a.sandboxed ? 'yes' : style.yellow('no')),
 		},
+		// Why the latest run ended (e.g. an MCP agent failed: handshake timed out, pings unanswered).
+		{ header: 'REASON', value: (a) => reasonLabel(a.reason) },
 	]);
 }

@@ -67,3 +67,42 @@ export function buildLabel(agent: AgentRecord, style: Styles): string {
 export function safe(text: string | null | undefined): string {
 	return text === null || text === undefined ? '-' : printable(text);
 }
+
+/** The longest reason `agents status` shows, in characters once escaped (the JSON has it whole). */
+export const MAX_REASON_SHOWN = 100;
+
+/**
+ * Why a run ended, for one table cell: escaped (a reason can quote what an
+ * agent sent, e.g. a protocol error) and cut at {@link MAX_REASON_SHOWN}.
+ */
+export function reasonLabel(reason: string | null | undefined): string {
+	if (reason === null || reason === undefined || reason === '') return '-';
+	const shown = printable(reason);
+	return shown.length > MAX_REASON_SHOWN ? `${shown.slice(0, MAX_REASON_SHOWN - 1)}…` : shown;
+}
+
+/**
+ * A run state as a person reads it: running green; crashed, errored and
+ * unhealthy (an MCP agent whose pings went unanswered, being stopped) red;
+ * restarting yellow; a running or unhealthy run whose process is gone red.
+ */
+export function runStateLabel(
+	status: string,
+	alive: boolean | null | undefined,
+	style: Styles,
+): string {
+	if (alive === false)
+		return style.red(`${status === 'unhealthy' ? 'unhealthy' : 'running'} (process gone)`);
+	switch (status) {
+		case 'running':
+			return style.green('running');
+		case 'crashed':
+		case 'errored':
+		case 'unhealthy':
+			return style.red(status);
+		case 'restarting':
+			return style.yellow('restarting');
+		default:
+			return safe(status);
+	}
+}
