@@ -138,17 +138,28 @@ Examples:
 
 	tools
 		.command('accept')
-		.description("accept a drifted tool's new definition (the pin moves to it); audited")
+		.description(
+			"accept a drifted tool's new definition, exactly as reviewed (the pin moves to it); audited",
+		)
 		.argument('<agent/tool>', 'the tool, as <agent>/<tool>')
+		.option(
+			'--hash <definitionHash>',
+			'the offered definition you reviewed (required when not on a terminal)',
+		)
+		.option('-y, --yes', 'on a terminal: accept the definition shown without asking')
 		.addHelpText(
 			'after',
 			`
-Review the change first: agentspace tools show <agent>/<tool> shows the pinned
-and the offered definition of each changed field.
+The agent may change a tool again at any moment, so only a definition you saw
+is accepted. On a terminal the diff is shown (pinned -, offered +) and you are
+asked; the accept is bound to the hash of what was shown. Off a terminal pass
+--hash: the definitionHash of the definition you reviewed. When the agent
+offers another definition by then, nothing is accepted (CONFLICT, exit 4).
 
 Examples:
-  $ agentspace tools show files/read_file
-  $ agentspace tools accept files/read_file`,
+  $ agentspace tools accept files/read_file        on a terminal: shows the diff, asks
+  $ agentspace tools show files/read_file --json > reviewed.json   (review it)
+  $ agentspace tools accept files/read_file --hash "$(jq -r .definitionHash reviewed.json)"`,
 		)
 		.action(lazyAction(run, () => import('./toolsAccept.js'), 'toolsAccept'));
 }

@@ -221,7 +221,14 @@ describe.skipIf(!sandbox.run)('agentspace tools, with the fixture MCP agent sand
 		const held = runCli(temp.home, ['tools', 'call', 'mcp-fixture/echo', '--arg', 'text=two']);
 		expect(held.status).toBe(5);
 		expect(held.stderr).toMatch(/error\[PERMISSION_DRIFT\]/);
-		expect(runCli(temp.home, ['tools', 'accept', 'mcp-fixture/echo']).status).toBe(0);
+		// Off a terminal, accepting names the reviewed definition by its hash.
+		const reviewed = runCliJson<{ definitionHash: string }>(temp.home, [
+			'tools',
+			'show',
+			'mcp-fixture/echo',
+		]).json.definitionHash;
+		const accepted = runCli(temp.home, ['tools', 'accept', 'mcp-fixture/echo', '--hash', reviewed]);
+		expect(accepted.status, accepted.stderr).toBe(0);
 		const again = runCli(temp.home, ['tools', 'call', 'mcp-fixture/echo', '--arg', 'text=three']);
 		expect(again.status, again.stderr).toBe(0);
 		expect(again.stdout).toBe('three\n');

@@ -4,6 +4,7 @@ import { getTool, type ToolRow } from '@agentspace/tools';
 import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
+import { driftLines, schemaLines } from './toolDrift.js';
 import { agentText, annotationWords, pinLabel, policyLabel, toolJson } from './toolRows.js';
 import { parseToolTarget } from './toolTarget.js';
 
@@ -56,29 +57,11 @@ export async function toolsShow(ctx: CommandContext, target: string): Promise<Ac
 	}
 	if (row.drift !== undefined) {
 		ctx.output.line();
-		ctx.output.line(
-			style.red(`Drifted: ${row.drift.changed.join(', ')} changed since it was pinned.`),
-		);
-		for (const field of row.drift.changed) {
-			const key = field as keyof typeof definition;
-			ctx.output.line(`  ${field}:`);
-			for (const line of schemaLines(row.drift.pinned[key]))
-				ctx.output.line(style.red(`  - ${line}`));
-			for (const line of schemaLines(row.drift.offered[key]))
-				ctx.output.line(style.green(`  + ${line}`));
-		}
+		for (const line of driftLines(row, style)) ctx.output.line(line);
 		ctx.output.line(
 			style.dim(
-				`Held back until you accept it: agentspace tools accept ${agentText(row.agentId)}/${agentText(row.name)}`,
+				`Held back until you accept it: agentspace tools accept ${agentText(row.agentId)}/${agentText(row.name)} (in a script: --hash ${definition.definitionHash}, the definition shown here)`,
 			),
 		);
 	}
-}
-
-/** A definition field as indented JSON lines, each made safe for the terminal. */
-function schemaLines(value: unknown): string[] {
-	if (value === undefined) return ['(none)'];
-	return JSON.stringify(value, null, 2)
-		.split('\n')
-		.map((line) => agentText(line));
 }
