@@ -73,9 +73,10 @@ describe('a misbehaving MCP agent', () => {
 		});
 		const garbage = log.filter((line) => line.includes('not a protocol message'));
 		expect(garbage).toHaveLength(3);
-		expect(garbage.join('\n')).toContain('\\u001b[31m');
+		expect(garbage.join('\n')).toContain('\\u{1b}[31m');
+		expect(garbage.join('\n')).toContain('\\u{202e}gnp.exe');
 		// biome-ignore lint/suspicious/noControlCharactersInRegex: none may reach the log
-		expect(log.join('')).not.toMatch(/[\u0000\u0007\u001b]/);
+		expect(log.join('')).not.toMatch(/[\u0000\u0007\u001b\u202e]/);
 	});
 
 	it('garbage without end: the session ends with a protocol error', async () => {

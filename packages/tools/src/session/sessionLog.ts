@@ -1,3 +1,4 @@
+import { printableLine } from '@agentspace/core';
 import { MAX_SESSION_LOG_LINE } from '../limits.js';
 
 /** How many problems of one kind are logged before the rest are only counted. */
@@ -42,13 +43,13 @@ export class SessionLog {
 	}
 }
 
-/** Text with control characters (ESC, CR, NUL, line separators…) escaped, cut long before the line limit. */
+/**
+ * Text with control characters, line separators and invisible format
+ * characters (text-direction controls…) escaped by core's printableLine, cut
+ * long before the line limit.
+ */
 export function printable(text: string): string {
 	const short =
 		text.length > MAX_SESSION_LOG_LINE * 2 ? text.slice(0, MAX_SESSION_LOG_LINE * 2) : text;
-	return short.replace(
-		// biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
-		/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
-		(c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-	);
+	return printableLine(short);
 }
