@@ -297,6 +297,42 @@ describe('pruneToolCalls', () => {
 		expect(db.$client.prepare('SELECT count(*) AS n FROM tool_calls').get()).toEqual({ n: 0 });
 	});
 
+	it('stops at a limit with more: true and no audit entry; the last call audits the total', async () => {
+		const insert = db.$client.prepare(
+			"INSERT INTO tool_calls VALUES (?, '2020-01-01T00:00:00.000Z', 'user', 'a', NULL, 'x', NULL, 't', 'h', '{}', 'ok', NULL, 1)",
+		);
+		db.$client.transaction(() => {
+			for (let i = 0; i < 25; i++) insert.run(`call_${i}`);
+		})();
+		const now = new Date();
+		const steps: { deleted: number; more: boolean; auditId?: number }[] = [];
+		let deletedEarlier = 0;
+		for (;;) {
+			const step = pruneToolCalls(db, {
+				actor: { type: 'system' },
+				now,
+				limit: 10,
+				deletedEarlier,
+			});
+			steps.push(step);
+			deletedEarlier += step.deleted;
+			if (!step.more) break;
+		}
+		expect(steps.map((step) => [step.deleted, step.more])).toEqual([
+			[10, true],
+			[10, true],
+			[5, false],
+		]);
+		expect(steps.slice(0, 2).every((step) => step.auditId === undefined)).toBe(true);
+		const audit = await getAuditEvents(db, { order: 'asc' });
+		expect(audit.map((a) => [a.eventType, a.metadata?.deleted])).toEqual([
+			['tool_calls.pruned', 25],
+		]);
+		expect(() => pruneToolCalls(db, { actor: { type: 'system' }, limit: 0 })).toThrow(
+			expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+		);
+	});
+
 	it.each([0, -1, Number.NaN, 40_000])(
 		'refuses a retention of %s days, deleting nothing',
 		(days) => {

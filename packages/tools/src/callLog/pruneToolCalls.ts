@@ -26,6 +26,15 @@ export interface PruneToolCallsOptions {
 	readonly actor: AuditEventInput['actor'];
 	/** The current time (tests); defaults to now. */
 	readonly now?: Date;
+	/**
+	 * At most this many calls deleted by this call, in one transaction; when
+	 * that many were deleted more may be left: no audit entry yet, `more` is
+	 * true, and the caller calls again (with the same `now`, so the same
+	 * cutoff) — a host that must not block (the daemon) yields in between.
+	 */
+	readonly limit?: number;
+	/** Calls an earlier limited call of the same prune deleted: counted into the audit entry. */
+	readonly deletedEarlier?: number;
 }
 
 /** What {@link pruneToolCalls} did. */
@@ -34,8 +43,13 @@ export interface PruneToolCallsResult {
 	readonly deleted: number;
 	/** Calls started before this time (ISO 8601) were deleted. */
 	readonly cutoff: string;
-	/** The audit record's position (the prune is audited even when nothing was deleted). */
-	readonly auditId: number;
+	/**
+	 * The audit record's position (the prune is audited even when nothing was
+	 * deleted); absent when a `limit` stopped it with calls possibly left.
+	 */
+	readonly auditId?: number;
+	/** True when a `limit` stopped the prune: call again to go on. */
+	readonly more: boolean;
 }
 
 /**
@@ -61,6 +75,15 @@ export function pruneToolCalls(
 			path: 'olderThanDays',
 			message: `must be a number of days above 0 and at most ${MAX_TOOL_CALL_RETENTION_DAYS}`,
 		});
+	const limit = options.limit;
+	if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1))
+		problems.push({ path: 'limit', message: 'must be a whole number of calls above 0' });
+	const earlier = options.deletedEarlier ?? 0;
+	if (!Number.isSafeInteger(earlier) || earlier < 0)
+		problems.push({
+			path: 'deletedEarlier',
+			message: 'must be a whole number of calls, 0 or more',
+		});
 	const now = options.now ?? new Date();
 	if (Number.isNaN(now.getTime())) problems.push({ path: 'now', message: 'must be a valid date' });
 	if (problems.length > 0) {
@@ -71,22 +94,25 @@ export function pruneToolCalls(
 	}
 	const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
 	// Oldest first through the time index, a batch at a time.
-	const deleteBatch = `DELETE FROM tool_calls WHERE rowid IN (SELECT rowid FROM tool_calls WHERE at < ? ORDER BY at LIMIT ${BATCH_ROWS})`;
+	const batchRows = Math.min(limit ?? BATCH_ROWS, BATCH_ROWS);
+	const deleteBatch = `DELETE FROM tool_calls WHERE rowid IN (SELECT rowid FROM tool_calls WHERE at < ? ORDER BY at LIMIT ${batchRows})`;
 	let deleted = 0;
 	for (;;) {
 		const result = withImmediateTransaction(db, (tx) => {
 			const removed = prepared(tx, deleteBatch).run(cutoff).changes;
-			if (removed === BATCH_ROWS) return { removed, auditId: undefined };
+			if (removed === batchRows) return { removed, auditId: undefined };
 			const audit = appendAuditRecord(tx, {
 				eventType: 'tool_calls.pruned',
 				actor: options.actor,
 				subject: { type: 'call_log' },
 				severity: 'info',
-				metadata: { deleted: deleted + removed, olderThanDays: days, cutoff },
+				metadata: { deleted: earlier + deleted + removed, olderThanDays: days, cutoff },
 			});
 			return { removed, auditId: audit.id };
 		});
 		deleted += result.removed;
-		if (result.auditId !== undefined) return { deleted, cutoff, auditId: result.auditId };
+		if (result.auditId !== undefined)
+			return { deleted, cutoff, auditId: result.auditId, more: false };
+		if (limit !== undefined && deleted >= limit) return { deleted, cutoff, more: true };
 	}
 }
