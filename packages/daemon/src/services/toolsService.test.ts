@@ -256,6 +256,30 @@ describe('the tools service', () => {
 		expect((await callDaemon(connection, 'status', {})).pid).toBe(process.pid);
 	});
 
+	it('audits the denials its router still folds when the daemon stops (ToolRouter.close)', async () => {
+		daemon = await runDaemon({
+			db: temp.db,
+			home: temp.home,
+			token,
+			services: daemonServices({ env: process.env }),
+			log: (line) => logLines.push(line),
+		});
+		const connection: DaemonConnection = { socket: daemon.socket, token };
+		for (let i = 0; i < 3; i++)
+			await expect(
+				callDaemon(connection, 'toolsCall', { target: 'ghost/echo', args: {}, caller: actor }),
+			).rejects.toMatchObject({ code: 'NOT_FOUND' });
+		const denials = () => getAuditEvents(temp.db, { type: 'security.denied', order: 'asc' });
+		// The first denial is an entry; the other two are folded for the 10 s window.
+		expect(await denials()).toHaveLength(1);
+		await daemon.close(2000);
+		await daemon.closed;
+		daemon = undefined;
+		const after = await denials();
+		expect(after).toHaveLength(2);
+		expect(after[1]?.metadata).toMatchObject({ agentId: 'ghost', tool: 'echo', foldedBefore: 2 });
+	});
+
 	it('loads its MCP client and router on the first MCP channel, not when the daemon starts', async () => {
 		let loads = 0;
 		const connection = await startWithFixture([], {

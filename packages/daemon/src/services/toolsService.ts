@@ -296,6 +296,9 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 		async close() {
 			stopRetention?.();
 			stopRetention = undefined;
+			// The denials the router still folds are audited now (one count entry per
+			// kind): else the last count waited for a write that never comes.
+			router?.close();
 			// Nothing to stop here: the supervisor, closed next, stops every agent, which
 			// ends each session (closing a session first would make its agent exit on
 			// its own, recorded as an end rather than a stop).
