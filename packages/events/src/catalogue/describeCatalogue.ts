@@ -70,8 +70,7 @@ export const EVENT_DESCRIPTIONS: Readonly<Record<EventType, string>> = {
 		'The first definition seen of a tool of an approved agent became its pinned (trusted) definition.',
 	tool_drifted:
 		'An offered definition differs from the pinned one: the tool is held back (not callable) until accepted.',
-	tool_accepted:
-		'The user accepted the offered definition of a drifted tool: the pin moves to it.',
+	tool_accepted: 'The user accepted the offered definition of a drifted tool: the pin moves to it.',
 	tool_policy_set: "The user allowed or denied a tool (or every tool, '*') of an agent.",
 };
 
