@@ -82,13 +82,19 @@ describe('loadConfig', () => {
 		expect(loadConfig({ home: temp.home }).tools).toEqual({
 			callTimeoutMs: 60_000,
 			callLogRetentionDays: 30,
+			pingIntervalMs: 15_000,
 		});
 		writeConfig({ createdAt: '2026-01-01T00:00:00.000Z', tools: { callLogRetentionDays: 365 } });
 		expect(loadConfig({ home: temp.home }).tools).toEqual({
 			callTimeoutMs: 60_000,
 			callLogRetentionDays: 365,
+			pingIntervalMs: 15_000,
 		});
-		expect(defaultConfig().tools).toEqual({ callTimeoutMs: 60_000, callLogRetentionDays: 30 });
+		expect(defaultConfig().tools).toEqual({
+			callTimeoutMs: 60_000,
+			callLogRetentionDays: 30,
+			pingIntervalMs: 15_000,
+		});
 	});
 
 	it.each([
@@ -98,6 +104,9 @@ describe('loadConfig', () => {
 		[{ callLogRetentionDays: 0 }, 'tools.callLogRetentionDays', /at least 1/],
 		[{ callLogRetentionDays: 3651 }, 'tools.callLogRetentionDays', /at most 3650/],
 		[{ callLogRetentionDays: '30' }, 'tools.callLogRetentionDays', /number/],
+		[{ pingIntervalMs: 999 }, 'tools.pingIntervalMs', /at least 1000/],
+		[{ pingIntervalMs: 600_001 }, 'tools.pingIntervalMs', /at most 600000/],
+		[{ pingIntervalMs: 1500.5 }, 'tools.pingIntervalMs', /whole number/],
 		[{ retention: 30 }, 'tools.retention', /unknown field/],
 	])('refuses tools %j naming %s', (tools, path, message) => {
 		writeConfig({ createdAt: '2026-01-01T00:00:00.000Z', tools });
@@ -108,8 +117,8 @@ describe('loadConfig', () => {
 
 	it('accepts the bounds of the tools settings', () => {
 		for (const tools of [
-			{ callTimeoutMs: 1000, callLogRetentionDays: 1 },
-			{ callTimeoutMs: 3_600_000, callLogRetentionDays: 3650 },
+			{ callTimeoutMs: 1000, callLogRetentionDays: 1, pingIntervalMs: 1000 },
+			{ callTimeoutMs: 3_600_000, callLogRetentionDays: 3650, pingIntervalMs: 600_000 },
 		]) {
 			writeConfig({ createdAt: '2026-01-01T00:00:00.000Z', tools });
 			expect(loadConfig({ home: temp.home }).tools).toEqual(tools);

@@ -13,10 +13,14 @@ export const ApiEndpointSchema = z.strictObject({
 export const DEFAULT_TOOL_CALL_TIMEOUT_MS = 60_000;
 /** How many days the tool call log keeps a call by default. */
 export const DEFAULT_TOOL_CALL_LOG_RETENTION_DAYS = 30;
+/** Time between the daemon's health pings of each MCP agent by default, ms. */
+export const DEFAULT_TOOL_PING_INTERVAL_MS = 15_000;
 
 /**
  * The daemon's tool router (specs/tools.md): the default timeout of a call
- * (1 s to 1 h) and how long the call log keeps calls (1 day to 10 years).
+ * (1 s to 1 h), how long the call log keeps calls (1 day to 10 years) and
+ * how often the daemon pings each MCP agent (1 s to 10 min; three missed
+ * pings in a row make the agent unhealthy).
  */
 export const ToolsConfigSchema = z.strictObject({
 	callTimeoutMs: z
@@ -31,6 +35,12 @@ export const ToolsConfigSchema = z.strictObject({
 		.min(1, 'must be at least 1')
 		.max(3650, 'must be at most 3650 (10 years)')
 		.default(DEFAULT_TOOL_CALL_LOG_RETENTION_DAYS),
+	pingIntervalMs: z
+		.number()
+		.int('must be a whole number of milliseconds')
+		.min(1000, 'must be at least 1000 (1 s)')
+		.max(600_000, 'must be at most 600000 (10 min)')
+		.default(DEFAULT_TOOL_PING_INTERVAL_MS),
 });
 
 /** Directories scanned for agent manifests when none are configured. */
@@ -47,6 +57,7 @@ export const AppConfigSchema = z.strictObject({
 	tools: ToolsConfigSchema.default({
 		callTimeoutMs: DEFAULT_TOOL_CALL_TIMEOUT_MS,
 		callLogRetentionDays: DEFAULT_TOOL_CALL_LOG_RETENTION_DAYS,
+		pingIntervalMs: DEFAULT_TOOL_PING_INTERVAL_MS,
 	}),
 	onboardingComplete: z.boolean().default(false),
 	createdAt: z.iso.datetime({ message: 'must be an ISO 8601 UTC timestamp' }),

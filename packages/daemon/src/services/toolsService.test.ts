@@ -372,7 +372,10 @@ describe('the tools settings of config.json', () => {
 	it('prunes the call log to tools.callLogRetentionDays at start (audited with the count), then on its timer', async () => {
 		saveConfig(
 			{ home: temp.home },
-			{ ...defaultConfig(), tools: { callTimeoutMs: 60_000, callLogRetentionDays: 5 } },
+			{
+				...defaultConfig(),
+				tools: { callTimeoutMs: 60_000, callLogRetentionDays: 5, pingIntervalMs: 15_000 },
+			},
 		);
 		for (const days of [40, 10, 6, 1]) oldCall(daysAgo(days));
 		const before = (await audit()).map((entry) => entry.id);
@@ -404,10 +407,33 @@ describe('the tools settings of config.json', () => {
 		expect((await prunes())[0]).toMatchObject({ metadata: { deleted: 1, olderThanDays: 30 } });
 	});
 
+	it('pings each MCP agent every tools.pingIntervalMs: one that ignores pings is failed unhealthy', async () => {
+		// 1 s: three missed pings take about 6 s; at the default 15 s they would take 90 s.
+		saveConfig(
+			{ home: temp.home },
+			{
+				...defaultConfig(),
+				tools: { callTimeoutMs: 60_000, callLogRetentionDays: 30, pingIntervalMs: 1000 },
+			},
+		);
+		const connection = await startWithFixture(['--ignore-pings']);
+		await waitConnected(connection);
+		let ended: ReturnType<typeof runStatus>[number] | undefined;
+		for (let i = 0; i < 120 && ended === undefined; i++) {
+			await new Promise((resolve) => setTimeout(resolve, 250));
+			const status = runStatus(temp.db).find((agent) => agent.id === 'mcp-fixture');
+			if (status?.reason !== null && status !== undefined) ended = status;
+		}
+		expect(ended?.reason).toMatch(/unhealthy: 3 pings unanswered/);
+	});
+
 	it('gives the router tools.callTimeoutMs as the default timeout of a call', async () => {
 		saveConfig(
 			{ home: temp.home },
-			{ ...defaultConfig(), tools: { callTimeoutMs: 1000, callLogRetentionDays: 30 } },
+			{
+				...defaultConfig(),
+				tools: { callTimeoutMs: 1000, callLogRetentionDays: 30, pingIntervalMs: 15_000 },
+			},
 		);
 		const connection = await startWithFixture();
 		await waitConnected(connection);

@@ -14,7 +14,10 @@ export type ToolsRuntime = typeof import('./toolsRuntime.js');
 export interface ToolsServiceOptions {
 	/** How long an MCP agent has to answer `initialize` and list its tools (10 s by default). */
 	readonly handshakeTimeoutMs?: number;
-	/** Time between health pings (15 s by default). */
+	/**
+	 * Time between health pings; by default config.json's
+	 * `tools.pingIntervalMs` (15 s unless set), read as each agent connects.
+	 */
 	readonly pingIntervalMs?: number;
 	/** Pings missed in a row that make an agent unhealthy (3 by default). */
 	readonly missesAllowed?: number;
@@ -107,6 +110,16 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 			return loadConfig({ home: (context as DaemonServiceContext).home }).tools.callTimeoutMs;
 		} catch (error) {
 			log(`reading the tool call timeout: ${(error as Error).message}`);
+			return undefined;
+		}
+	};
+
+	// config.json's ping interval; the monitor's own default if the file does not load now.
+	const configuredPingIntervalMs = (): number | undefined => {
+		try {
+			return loadConfig({ home: (context as DaemonServiceContext).home }).tools.pingIntervalMs;
+		} catch (error) {
+			log(`reading the ping interval: ${(error as Error).message}`);
 			return undefined;
 		}
 	};
@@ -220,8 +233,9 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 		const unsubscribe = session.onToolsChanged((listed) =>
 			record(tools.recordToolList, session, listed),
 		);
+		const pingIntervalMs = options.pingIntervalMs ?? configuredPingIntervalMs();
 		const stopHealth = tools.monitorHealth(session, {
-			...(options.pingIntervalMs === undefined ? {} : { intervalMs: options.pingIntervalMs }),
+			...(pingIntervalMs === undefined ? {} : { intervalMs: pingIntervalMs }),
 			...(options.missesAllowed === undefined ? {} : { missesAllowed: options.missesAllowed }),
 			onUnhealthy: (reason) => {
 				entry.health = 'unhealthy';

@@ -122,9 +122,14 @@ describe('agentspace config (end to end)', () => {
 		);
 		expect(runCli(temp.home, ['config', 'set', 'tools.callLogRetentionDays', '90']).status).toBe(0);
 		expect(runCli(temp.home, ['config', 'set', 'tools.callTimeoutMs', '120000']).status).toBe(0);
+		expect(runCli(temp.home, ['config', 'get', 'tools.pingIntervalMs']).stdout.trim()).toBe(
+			'15000',
+		);
+		expect(runCli(temp.home, ['config', 'set', 'tools.pingIntervalMs', '5000']).status).toBe(0);
 		expect(JSON.parse(readFileSync(configFile(), 'utf8')).tools).toEqual({
 			callTimeoutMs: 120_000,
 			callLogRetentionDays: 90,
+			pingIntervalMs: 5000,
 		});
 		const audit = runCliJson<{ entries: Array<{ eventType: string; metadata: unknown }> }>(
 			temp.home,
@@ -134,6 +139,7 @@ describe('agentspace config (end to end)', () => {
 			expect.arrayContaining([
 				{ setting: 'tools.callLogRetentionDays', from: 30, to: 90 },
 				{ setting: 'tools.callTimeoutMs', from: 60_000, to: 120_000 },
+				{ setting: 'tools.pingIntervalMs', from: 15_000, to: 5000 },
 			]),
 		);
 	});
@@ -146,6 +152,8 @@ describe('agentspace config (end to end)', () => {
 		[['onboardingComplete', 'maybe'], /onboardingComplete: .*expected boolean/],
 		[['tools.callTimeoutMs', '500'], /tools\.callTimeoutMs: must be at least 1000/],
 		[['tools.callLogRetentionDays', '3651'], /tools\.callLogRetentionDays: must be at most 3650/],
+		[['tools.pingIntervalMs', '999'], /tools\.pingIntervalMs: must be at least 1000/],
+		[['tools.pingIntervalMs', '600001'], /tools\.pingIntervalMs: must be at most 600000/],
 		[['colour', 'blue'], /unknown config key "colour"/],
 		[['createdAt', '2026-01-01T00:00:00Z'], /createdAt is read-only/],
 	])('set %j is refused (exit 7), changing nothing', (args, message) => {

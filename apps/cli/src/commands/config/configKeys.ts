@@ -9,6 +9,7 @@ export const CONFIG_KEYS = [
 	'scanRoots',
 	'tools.callTimeoutMs',
 	'tools.callLogRetentionDays',
+	'tools.pingIntervalMs',
 	'onboardingComplete',
 	'createdAt',
 ] as const;

@@ -49,6 +49,8 @@ Keys and values:
   tools.callTimeoutMs  1000-3600000: a tool call's default timeout, ms (daemon's next start)
   tools.callLogRetentionDays
                        1-3650: days the tool call log keeps (pruned daily by the daemon)
+  tools.pingIntervalMs 1000-600000: ms between the daemon's health pings of an
+                       MCP agent; 3 missed make it unhealthy (agents connected after the change)
   onboardingComplete   true | false
   createdAt            read-only
 
