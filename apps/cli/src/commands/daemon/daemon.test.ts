@@ -6,6 +6,7 @@ import { type AgentScenario, agentScenario } from '@agentspace/agents/testing';
 import { sandboxTestGate } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, runCliJson } from '../../testCli.js';
+import { DAEMON_NODE_FLAGS } from './daemonConnection.js';
 
 // Needs the OS sandbox: skipped outside CI where its tools are missing (npm test says so once).
 const sandbox = sandboxTestGate(sandboxReadiness(), { file: import.meta.url });
@@ -80,6 +81,23 @@ describe('agentspace daemon', () => {
 		expect(existsSync(join(agent.home, 'run', 'daemon.sock'))).toBe(false);
 		expect(runCli(agent.home, ['daemon', 'stop']).stdout).toMatch(/not running/);
 	});
+
+	// /proc/<pid>/cmdline is Linux's.
+	it.skipIf(process.platform !== 'linux')(
+		'starts the daemon with its Node flags (a small young generation, DAEMON_NODE_FLAGS)',
+		() => {
+			const started = runCliJson<{ pid: number }>(agent.home, ['daemon', 'start']);
+			expect(started.status).toBe(0);
+			// argv as the kernel has it: node, its flags, then the CLI's script and `daemon run`.
+			const argv = readFileSync(`/proc/${started.json.pid}/cmdline`, 'utf8')
+				.split('\0')
+				.slice(0, -1);
+			const script = argv.findIndex((arg) => arg.endsWith('.js'));
+			expect(argv.slice(1, script)).toEqual([...DAEMON_NODE_FLAGS]);
+			expect(DAEMON_NODE_FLAGS).toEqual([expect.stringMatching(/^--max-semi-space-size=\d+$/)]);
+			expect(argv.slice(script + 1)).toEqual(['--home', agent.home, 'daemon', 'run']);
+		},
+	);
 
 	it('runs an agent in the background in the sandbox, shows it, and stops it', async (ctx) => {
 		ctx.skip(!sandbox.run, 'needs the OS sandbox');
