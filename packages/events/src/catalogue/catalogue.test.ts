@@ -78,6 +78,7 @@ describe('event catalogue', () => {
 			'cursor_moved',
 			'review_started',
 			'review_completed',
+			'agent_mcp_connected',
 			'agent_tools_listed',
 			'agent_tools_cleared',
 			'tool_pinned',

@@ -63,6 +63,8 @@ export const EVENT_DESCRIPTIONS: Readonly<Record<EventType, string>> = {
 	cursor_moved: 'A named read position moved.',
 	review_started: 'A review of a piece of work began.',
 	review_completed: 'A review ended with a verdict.',
+	agent_mcp_connected:
+		"A run of an MCP agent completed the initialize handshake: the negotiated protocol version, the server's name and version, and its capabilities (only their keys when over 16 KiB).",
 	agent_tools_listed:
 		"A run of an MCP agent listed its tools (on start and after list_changed); the list replaces the agent's offered tools.",
 	agent_tools_cleared: "The run's MCP session ended: its tools are no longer offered.",

@@ -59,6 +59,7 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<EventType, number>> = {
 	cursor_moved: 1,
 	review_started: 1,
 	review_completed: 1,
+	agent_mcp_connected: 1,
 	agent_tools_listed: 1,
 	agent_tools_cleared: 1,
 	tool_pinned: 1,

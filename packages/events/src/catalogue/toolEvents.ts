@@ -14,6 +14,11 @@ export const MAX_TOOLS_PER_LISTING = 1000;
 /** The largest definition of one tool, as JSON (tools' MAX_TOOL_DEFINITION_BYTES). */
 export const MAX_TOOL_DEFINITION_JSON_BYTES = 64 * 1024;
 
+/** The largest capabilities object an `agent_mcp_connected` carries, as canonical JSON (tools' MAX_CAPABILITIES_BYTES). */
+export const MAX_MCP_CAPABILITIES_JSON_BYTES = 16 * 1024;
+/** The longest server name, version or title an `agent_mcp_connected` carries (tools' MAX_SERVER_INFO_LENGTH). */
+export const MAX_MCP_SERVER_INFO_LENGTH = 200;
+
 /** An MCP tool name: 1-128 of `A-Z a-z 0-9 _ . -` (the MCP specification's rule). */
 export const ToolName = z
 	.string()
@@ -55,8 +60,31 @@ export const ToolDefinitionSchema = z
 		{ message: `must be at most ${MAX_TOOL_DEFINITION_JSON_BYTES} bytes as JSON` },
 	);
 
+/** What an MCP server said about itself in `initialize` (its `instructions` are not kept). */
+export const McpServerInfoSchema = z.strictObject({
+	name: z.string().max(MAX_MCP_SERVER_INFO_LENGTH),
+	version: z.string().max(MAX_MCP_SERVER_INFO_LENGTH),
+	title: z.string().max(MAX_MCP_SERVER_INFO_LENGTH).optional(),
+});
+
 /** MCP tools: listings of running agents, pins, drift and policy. */
 export const TOOL_EVENTS = [
+	defineEvent(
+		'agent_mcp_connected',
+		{
+			agent_id: AgentId,
+			run_id: RunId,
+			protocol_version: z.string().min(1).max(64),
+			server: McpServerInfoSchema,
+			// The server's capabilities as it declared them, or only their top-level
+			// keys (each `{}`) when the whole is over the bound.
+			capabilities: JsonObject.refine(
+				(caps) => Buffer.byteLength(JSON.stringify(caps)) <= MAX_MCP_CAPABILITIES_JSON_BYTES + 128,
+				{ message: `must be at most ${MAX_MCP_CAPABILITIES_JSON_BYTES} bytes as JSON` },
+			),
+		},
+		agentStream,
+	),
 	defineEvent(
 		'agent_tools_listed',
 		{

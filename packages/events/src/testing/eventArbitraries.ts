@@ -278,6 +278,19 @@ export const PAYLOADS: PayloadArbitraries = {
 		reviewer: callsign,
 		verdict: fc.constantFrom('approved', 'changes_requested', 'rejected'),
 	}),
+	agent_mcp_connected: fc.record({
+		agent_id: agentId,
+		run_id: runId,
+		protocol_version: fc.constantFrom('2025-06-18', '2024-11-05'),
+		server: fc
+			.record({ name: title, version: fc.constantFrom('1.0.0', '0.1'), title: opt(title) })
+			.map(clean),
+		capabilities: fc.constantFrom<Record<string, Record<string, boolean>>>(
+			{},
+			{ tools: { listChanged: true } },
+			{ logging: {}, tools: {} },
+		),
+	}),
 	agent_tools_listed: fc.record({
 		agent_id: agentId,
 		run_id: runId,
