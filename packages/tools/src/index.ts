@@ -50,6 +50,12 @@ export type {
 	ToolRow,
 } from './registry/listTools.js';
 export { defaultToolPolicy, getTool, listTools } from './registry/listTools.js';
+export type {
+	McpServerInfo,
+	RecordMcpHandshakeOptions,
+	RecordMcpHandshakeResult,
+} from './registry/recordMcpHandshake.js';
+export { recordMcpHandshake } from './registry/recordMcpHandshake.js';
 export type { RecordToolListOptions, RecordToolListResult } from './registry/recordToolList.js';
 export { recordToolList } from './registry/recordToolList.js';
 export type { ToolPolicy } from './registry/registryInput.js';

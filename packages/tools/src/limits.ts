@@ -61,3 +61,15 @@ export const MAX_MESSAGE_DEPTH = 100;
 
 /** The least time between two re-listings of an agent's tools after list_changed (the first one is not held back). */
 export const MIN_RELIST_INTERVAL_MS = 1000;
+
+/** The longest server name, version or title recorded of an agent's `initialize` answer (cut to it). */
+export const MAX_SERVER_INFO_LENGTH = 200;
+
+/** The longest negotiated protocol version recorded (the SDK's are dates: `2025-06-18`). */
+export const MAX_PROTOCOL_VERSION_LENGTH = 64;
+
+/**
+ * The largest capabilities object recorded (canonical JSON): 16 KiB. A bigger
+ * one is recorded as its top-level keys only, each `{}`.
+ */
+export const MAX_CAPABILITIES_BYTES = 16 * 1024;

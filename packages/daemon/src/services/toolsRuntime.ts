@@ -9,6 +9,7 @@ export {
 	clearAgentTools,
 	connectMcpAgent,
 	monitorHealth,
+	recordMcpHandshake,
 	recordToolList,
 	ToolRouter,
 } from '@agentspace/tools';

@@ -9,6 +9,7 @@ import { enableAgent, installAgent, runStatus } from '@agentspace/agents';
 import { openTempHomeDb, type TempHomeDb } from '@agentspace/agents/testing';
 import { defaultConfig, generateAuthToken, saveConfig } from '@agentspace/core';
 import { getAuditEvents } from '@agentspace/db';
+import { queryEvents } from '@agentspace/events';
 import { createMcpFixtureAgentRepo, type GitRepo } from '@agentspace/testing';
 import {
 	listTools,
@@ -104,6 +105,17 @@ describe('the tools service', () => {
 			health: 'healthy',
 		});
 		expect(agent.tools).toBeGreaterThanOrEqual(4);
+		// The handshake is in the event log, not only in the daemon's memory.
+		const handshakes = queryEvents(temp.db, { types: ['agent_mcp_connected'] });
+		expect(handshakes).toHaveLength(1);
+		expect(handshakes[0]).toMatchObject({
+			agent_id: 'mcp-fixture',
+			run_id: agent.runId,
+			protocol_version: agent.protocolVersion,
+			server: { name: 'agentspace-mcp-fixture' },
+			capabilities: { tools: { listChanged: true } },
+		});
+		expect(agent.protocolVersion).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 		const names = listTools(temp.db, { securityMode: 'limited-control' }).map((t) => t.name);
 		expect(names).toEqual(expect.arrayContaining(['add', 'echo', 'fail', 'slow']));
 

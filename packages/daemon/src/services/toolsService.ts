@@ -225,6 +225,19 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 		}
 		const entry: Connected = { session, health: 'healthy', tools: session.tools().length };
 		connected.set(run.agentId, entry);
+		try {
+			// What initialize negotiated, kept in the event log (mcpAgents only holds it while connected).
+			tools.recordMcpHandshake(db, {
+				agentId: session.agentId,
+				runId: session.runId,
+				protocolVersion: session.protocolVersion,
+				serverInfo: session.serverInfo,
+				capabilities: session.capabilities,
+				...sourceApp(),
+			});
+		} catch (error) {
+			log(`mcp ${session.agentId}: recording its handshake: ${(error as Error).message}`);
+		}
 		record(tools.recordToolList, session);
 		router.attach(session);
 		log(
