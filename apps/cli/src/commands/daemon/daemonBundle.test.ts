@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 // tools service's heavy half, toolsRuntime.ts, ~8 MB of RSS) must be in the
 // second kind only: once, importing one constant from @agentspace/tools
 // brought both into every daemon's start (74 → 66 MB idle without them).
-const DAEMON = fileURLToPath(new URL('../../../dist/commands/daemon/daemonRun.js', import.meta.url));
+const DAEMON = fileURLToPath(
+	new URL('../../../dist/commands/daemon/daemonRun.js', import.meta.url),
+);
 
 // esbuild's names: the CommonJS wrapper of Ajv's entry, and the SDK's paths in its comments.
 const HEAVY = /\brequire_ajv\b|@modelcontextprotocol[/+]sdk/;
