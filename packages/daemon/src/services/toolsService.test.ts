@@ -420,7 +420,7 @@ describe('the tools settings of config.json', () => {
 	});
 
 	it('pings each MCP agent every tools.pingIntervalMs: one that ignores pings is failed unhealthy', async () => {
-		// 1 s: three missed pings take about 6 s; at the default 15 s they would take 90 s.
+		// 1 s: three missed pings take 3.9 s from the connection; at the default 15 s they would take 55 s.
 		saveConfig(
 			{ home: temp.home },
 			{

@@ -36,12 +36,18 @@ describe('monitorHealth', () => {
 	it('an agent that answers is never unhealthy', async () => {
 		const { counted, pingsReach } = await countedSession();
 		const reasons: string[] = [];
+		let reported = () => {};
+		// Each ping waits 9/10 of the interval: 90 ms for a local answer, even on a loaded machine.
 		const stop = monitorHealth(counted, {
-			intervalMs: 5,
+			intervalMs: 100,
 			missesAllowed: 1,
-			onUnhealthy: (r) => reasons.push(r),
+			onUnhealthy: (r) => {
+				reasons.push(r);
+				reported();
+			},
 		});
-		await pingsReach(20);
+		// An unhealthy report stops the pings: end the wait then too, so the test fails rather than hangs.
+		await Promise.race([pingsReach(10), new Promise<void>((resolve) => (reported = resolve))]);
 		stop();
 		expect(reasons).toEqual([]);
 	});
@@ -65,6 +71,97 @@ describe('monitorHealth', () => {
 		// No third ping: a ping of our own (not counted) outlasting an interval several times over.
 		await session.ping(200).catch(() => {});
 		expect(pings()).toBe(2);
+	});
+
+	it('declares unhealthy after 3 intervals of silence, not 6: counted in the pings of a healthy agent on the same schedule', async () => {
+		// No wall clock: a second monitor, of an agent that answers, started in
+		// the same tick with the same interval, counts the intervals that pass.
+		const deaf = await countedSession(['--ignore-pings']);
+		const healthy = await countedSession();
+		const intervalMs = 200;
+		const waits: number[] = [];
+		let outstanding = 0;
+		let mostOutstanding = 0;
+		const deafTracked: McpAgentSession = {
+			...deaf.counted,
+			ping: async (timeoutMs) => {
+				waits.push(timeoutMs);
+				outstanding += 1;
+				mostOutstanding = Math.max(mostOutstanding, outstanding);
+				try {
+					await deaf.counted.ping(timeoutMs);
+				} finally {
+					outstanding -= 1;
+				}
+			},
+		};
+		const reasons: string[] = [];
+		let intervalsAtUnhealthy = -1;
+		const stopHealthy = monitorHealth(healthy.counted, {
+			intervalMs,
+			onUnhealthy: (r) => reasons.push(`healthy ${r}`),
+		});
+		const unhealthy = new Promise<void>((resolve) =>
+			monitorHealth(deafTracked, {
+				intervalMs,
+				onUnhealthy: (reason) => {
+					intervalsAtUnhealthy = healthy.pings();
+					reasons.push(reason);
+					resolve();
+				},
+			}),
+		);
+		await unhealthy;
+		stopHealthy();
+		// Pings at I, 2I, 3I; the third times out at 3.9·I: the healthy agent's
+		// monitor has sent its 3rd ping, not yet (or just) its 4th. The old
+		// monitor (a wait, then a ping waiting an interval) took 6 intervals.
+		expect(intervalsAtUnhealthy).toBeGreaterThanOrEqual(3);
+		expect(intervalsAtUnhealthy).toBeLessThanOrEqual(4);
+		expect(reasons).toEqual(['unhealthy: 3 pings unanswered']);
+		expect(deaf.pings()).toBe(3);
+		// Each ping waits less than an interval: one of the session outstanding at a time.
+		expect(waits).toEqual([180, 180, 180]);
+		expect(mostOutstanding).toBe(1);
+	});
+
+	it('an agent frozen (SIGSTOP) after answering is unhealthy 3 to 4 intervals after its last answer', async () => {
+		const frozen = await countedSession();
+		const healthy = await countedSession();
+		const intervalMs = 200;
+		let answered = 0;
+		let intervalsAtLastAnswer = -1;
+		const frozenTracked: McpAgentSession = {
+			...frozen.counted,
+			ping: async (timeoutMs) => {
+				await frozen.counted.ping(timeoutMs);
+				answered += 1;
+				intervalsAtLastAnswer = healthy.pings();
+				// Two answers, then the agent stops (a real signal): it hangs, it does not exit.
+				if (answered === 2) frozen.agent.process.kill('SIGSTOP');
+			},
+		};
+		let intervalsAtUnhealthy = -1;
+		const stopHealthy = monitorHealth(healthy.counted, { intervalMs, onUnhealthy: () => {} });
+		try {
+			await new Promise<void>((resolve) =>
+				monitorHealth(frozenTracked, {
+					intervalMs,
+					onUnhealthy: () => {
+						intervalsAtUnhealthy = healthy.pings();
+						resolve();
+					},
+				}),
+			);
+		} finally {
+			stopHealthy();
+			frozen.agent.process.kill('SIGCONT');
+		}
+		expect(answered).toBe(2);
+		expect(frozen.pings()).toBe(5);
+		const silence = intervalsAtUnhealthy - intervalsAtLastAnswer;
+		expect(silence).toBeGreaterThanOrEqual(3);
+		expect(silence).toBeLessThanOrEqual(4);
 	});
 
 	it('a throwing onUnhealthy stays inside the monitor (no unhandled rejection)', async () => {
