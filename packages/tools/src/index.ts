@@ -95,4 +95,4 @@ export { monitorHealth } from './session/healthMonitor.js';
 export type { ToolCallFailureKind } from './session/toolCallFailure.js';
 export { isToolCallFailure, ToolCallFailure } from './session/toolCallFailure.js';
 export type { ToolAnnotations, ToolDefinition, ToolDefinitionProblem } from './toolDefinition.js';
-export { isToolDefinitionProblem, toolDefinitionOf } from './toolDefinition.js';
+export { annotationWords, isToolDefinitionProblem, toolDefinitionOf } from './toolDefinition.js';

@@ -1,7 +1,7 @@
 import { canonicalJson, sha256Hex } from '@agentspace/core';
 import { describe, expect, it } from 'vitest';
 import { MAX_TOOL_DEFINITION_BYTES, MAX_TOOL_DEFINITION_DEPTH } from './limits.js';
-import { isToolDefinitionProblem, toolDefinitionOf } from './toolDefinition.js';
+import { annotationWords, isToolDefinitionProblem, toolDefinitionOf } from './toolDefinition.js';
 
 const object = { type: 'object' };
 
@@ -137,5 +137,20 @@ describe('toolDefinitionOf', () => {
 		expect(problemOf({ name: 't', inputSchema: { type: 'object', properties: deep } })).toBe(
 			`tool t: nested deeper than ${MAX_TOOL_DEFINITION_DEPTH} levels`,
 		);
+	});
+});
+
+describe('annotationWords', () => {
+	it.each([
+		[undefined, []],
+		[{}, []],
+		[{ readOnlyHint: false, destructiveHint: false }, []],
+		[{ title: 'Echo', readOnlyHint: true }, ['read-only']],
+		[
+			{ readOnlyHint: true, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+			['read-only', 'destructive', 'idempotent', 'open-world'],
+		],
+	])('%j → %j', (annotations, words) => {
+		expect(annotationWords(annotations)).toEqual(words);
 	});
 });

@@ -14,6 +14,19 @@ export interface ToolAnnotations {
 	readonly openWorldHint?: boolean;
 }
 
+/**
+ * A tool's annotations as the short words the CLI and the admin UI show:
+ * `read-only`, `destructive`, `idempotent`, `open-world` (only hints set to true).
+ */
+export function annotationWords(annotations: ToolAnnotations = {}): string[] {
+	const words: string[] = [];
+	if (annotations.readOnlyHint === true) words.push('read-only');
+	if (annotations.destructiveHint === true) words.push('destructive');
+	if (annotations.idempotentHint === true) words.push('idempotent');
+	if (annotations.openWorldHint === true) words.push('open-world');
+	return words;
+}
+
 /** One tool an MCP agent offers, as AgentSpace keeps it: checked, bounded and hashed. */
 export interface ToolDefinition {
 	readonly name: string;

@@ -26,20 +26,3 @@ export function cut(text: string, max: number): string {
 export function agentLine(text: string, max: number): string {
 	return printableLine(cut(text, max));
 }
-
-/** A tool's annotations as short words: `read-only`, `destructive`, `idempotent`, `open-world`. */
-export function annotationWords(
-	annotations: {
-		readonly readOnlyHint?: boolean;
-		readonly destructiveHint?: boolean;
-		readonly idempotentHint?: boolean;
-		readonly openWorldHint?: boolean;
-	} = {},
-): string[] {
-	const words: string[] = [];
-	if (annotations.readOnlyHint === true) words.push('read-only');
-	if (annotations.destructiveHint === true) words.push('destructive');
-	if (annotations.idempotentHint === true) words.push('idempotent');
-	if (annotations.openWorldHint === true) words.push('open-world');
-	return words;
-}

@@ -1,10 +1,15 @@
 import type { SecurityMode } from '@agentspace/core';
-import type { AgentToolPolicy, ToolCallRecord, ToolRow } from '@agentspace/tools';
+import {
+	type AgentToolPolicy,
+	annotationWords,
+	type ToolCallRecord,
+	type ToolRow,
+} from '@agentspace/tools';
 import type { FC } from 'hono/jsx';
 import type { UiSession } from '../security/sessionStore.js';
 import { CsrfField } from './layout.js';
 import { DriftDiff } from './toolDriftDiff.js';
-import { agentLine, annotationWords } from './toolText.js';
+import { agentLine } from './toolText.js';
 
 /** What the agent page shows of an agent's tools (see agentToolsOf). */
 export interface AgentTools {

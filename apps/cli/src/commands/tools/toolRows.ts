@@ -8,17 +8,6 @@ export function agentText(text: string | undefined, max = Number.POSITIVE_INFINI
 	return printable(cut);
 }
 
-/** A tool's annotations as short words: `read-only`, `destructive`, `idempotent`, `open-world`. */
-export function annotationWords(row: ToolRow): string[] {
-	const a = row.definition.annotations ?? {};
-	const words: string[] = [];
-	if (a.readOnlyHint === true) words.push('read-only');
-	if (a.destructiveHint === true) words.push('destructive');
-	if (a.idempotentHint === true) words.push('idempotent');
-	if (a.openWorldHint === true) words.push('open-world');
-	return words;
-}
-
 /** Where the tool stands against its pin: `pinned`, `drifted` (held back) or `unpinned`. */
 export function pinLabel(row: ToolRow, style: Styles): string {
 	if (row.state === 'drifted') return style.red('drifted');

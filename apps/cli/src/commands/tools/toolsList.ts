@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { homePaths, loadConfig } from '@agentspace/core';
-import { listTools, type ToolRow } from '@agentspace/tools';
+import { annotationWords, listTools, type ToolRow } from '@agentspace/tools';
 import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
-import { agentText, annotationWords, pinLabel, policyLabel, toolJson } from './toolRows.js';
+import { agentText, pinLabel, policyLabel, toolJson } from './toolRows.js';
 
 /** Options of `tools list`. */
 export interface ToolsListOptions {
@@ -51,7 +51,10 @@ export async function toolsList(
 		{ header: 'TOOL', value: (row) => agentText(`${row.agentId}/${row.name}`, 60) },
 		{ header: 'POLICY', value: (row) => policyLabel(row, style) },
 		{ header: 'PIN', value: (row) => pinLabel(row, style) },
-		{ header: 'ANNOTATIONS', value: (row) => annotationWords(row).join(',') || style.dim('-') },
+		{
+			header: 'ANNOTATIONS',
+			value: (row) => annotationWords(row.definition.annotations).join(',') || style.dim('-'),
+		},
 		{ header: 'DESCRIPTION', value: (row) => agentText(row.definition.description, 60) },
 	]);
 	ctx.output.note(

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { homePaths, loadConfig, NotFoundError } from '@agentspace/core';
-import { getTool, type ToolRow } from '@agentspace/tools';
+import { annotationWords, getTool, type ToolRow } from '@agentspace/tools';
 import type { ActionResult } from '../../action.js';
 import type { CommandContext } from '../../context.js';
 import { openExistingHomeDb } from '../../homeDb.js';
 import { driftLines, schemaLines } from './toolDrift.js';
-import { agentText, annotationWords, pinLabel, policyLabel, toolJson } from './toolRows.js';
+import { agentText, pinLabel, policyLabel, toolJson } from './toolRows.js';
 import { parseToolTarget } from './toolTarget.js';
 
 /**
@@ -47,7 +47,9 @@ export async function toolsShow(ctx: CommandContext, target: string): Promise<Ac
 	ctx.output.line(
 		`  pin:          ${pinLabel(row, style)}${row.pin === undefined ? '' : style.dim(` ${row.pin.definitionHash.slice(0, 12)} since ${row.pin.pinnedAt}`)}`,
 	);
-	ctx.output.line(`  annotations:  ${annotationWords(row).join(', ') || '-'}`);
+	ctx.output.line(
+		`  annotations:  ${annotationWords(row.definition.annotations).join(', ') || '-'}`,
+	);
 	ctx.output.line(`  run:          ${row.runId}`);
 	ctx.output.line('  input schema:');
 	for (const line of schemaLines(definition.inputSchema)) ctx.output.line(`    ${line}`);
