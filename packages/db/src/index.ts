@@ -31,6 +31,7 @@ export {
 export { asDamagedDatabaseError } from './connection/damagedDatabase.js';
 export type { OpenDbOptions } from './connection/openDb.js';
 export { closeDb, createInMemoryDb, openDb } from './connection/openDb.js';
+export { prepared, preparedRaw } from './connection/prepared.js';
 export type { AgentSpaceDb } from './connection/types.js';
 export {
 	inWriteTransaction,

@@ -1,9 +1,8 @@
 import { nowIso, ValidationError } from '@agentspace/core';
-import { type AgentSpaceDb, withImmediateTransaction } from '@agentspace/db';
+import { type AgentSpaceDb, prepared, preparedRaw, withImmediateTransaction } from '@agentspace/db';
 import type { EventType, FleetEvent } from '../catalogue/catalogue.js';
 import { EVENT_TYPES, isKnownEventType } from '../catalogue/eventTypes.js';
 import { invalidArguments, isIntegerIn } from '../invalid.js';
-import { prepared, preparedRaw } from '../store/prepared.js';
 import { EVENT_COLUMNS, type RawEventRow, rowToEvent } from '../store/rowToEvent.js';
 
 /** A checkpointed consumer: a name, and a handler that writes through the transaction it is given. */

@@ -1,5 +1,5 @@
+import { prepared } from '@agentspace/db';
 import type Database from 'better-sqlite3';
-import { prepared } from '../store/prepared.js';
 
 /** A value SQLite can bind: booleans become 0/1 and undefined becomes NULL before binding. */
 export type SqlValue = string | number | bigint | boolean | null | undefined;

@@ -1,6 +1,6 @@
 import type { AgentSpaceDb } from '@agentspace/db';
+import { prepared } from '@agentspace/db';
 import { invalidArguments, isIntegerIn, isText } from '../invalid.js';
-import { prepared } from '../store/prepared.js';
 
 /** A sortie that can be picked up now. */
 export interface ReadySortie {

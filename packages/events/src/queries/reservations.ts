@@ -1,11 +1,10 @@
 import { generateId, nowIso } from '@agentspace/core';
-import { type AgentSpaceDb, withImmediateTransaction } from '@agentspace/db';
+import { type AgentSpaceDb, prepared, withImmediateTransaction } from '@agentspace/db';
 import type { EventOfType } from '../catalogue/catalogue.js';
 import type { EventMetadata } from '../catalogue/envelope.js';
 import { createEvent } from '../createEvent.js';
 import { invalidArguments, isIntegerIn, isText } from '../invalid.js';
 import { appendToStream } from '../store/appendToStream.js';
-import { prepared } from '../store/prepared.js';
 import { globsOverlap } from './globsOverlap.js';
 
 /** Another pilot's active reservation that overlaps a request. */

@@ -1,10 +1,14 @@
 import { AgentSpaceError } from '@agentspace/core';
-import { type AgentSpaceDb, inWriteTransaction, withImmediateTransaction } from '@agentspace/db';
+import {
+	type AgentSpaceDb,
+	inWriteTransaction,
+	preparedRaw,
+	withImmediateTransaction,
+} from '@agentspace/db';
 import type { FleetEvent } from '../catalogue/catalogue.js';
 import { invalidArguments, isIntegerIn } from '../invalid.js';
 import { projectionContext } from '../projections/projectionContext.js';
 import { applyProjections, PROJECTION_TABLES } from '../projections/projections.js';
-import { preparedRaw } from '../store/prepared.js';
 import { EVENT_COLUMNS, type RawEventRow, rowToEvent } from '../store/rowToEvent.js';
 
 /** Options for {@link rebuildProjections}. */

@@ -1,5 +1,11 @@
 import { AgentSpaceError, ConflictError, ValidationError } from '@agentspace/core';
-import { type AgentSpaceDb, inWriteTransaction, withSavepoint } from '@agentspace/db';
+import {
+	type AgentSpaceDb,
+	inWriteTransaction,
+	prepared,
+	preparedRaw,
+	withSavepoint,
+} from '@agentspace/db';
 import type { FleetEvent } from '../catalogue/catalogue.js';
 import { projectionContext } from '../projections/projectionContext.js';
 import { applyProjections } from '../projections/projections.js';
@@ -10,7 +16,6 @@ import {
 	isConcurrencyError,
 } from './expectedVersion.js';
 import { type PreparedEvent, prepareBatch } from './pendingBatch.js';
-import { prepared, preparedRaw } from './prepared.js';
 import { EVENT_COLUMNS, type RawEventRow } from './rowToEvent.js';
 import { storedRetry } from './storedRetry.js';
 

@@ -1,5 +1,6 @@
 import { formatIssues, ValidationError } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
+import { prepared, preparedRaw } from '@agentspace/db';
 import type { FleetEvent } from '../catalogue/catalogue.js';
 import {
 	type EventFilters,
@@ -7,7 +8,6 @@ import {
 	type NormalizedEventQuery,
 	validateEventQuery,
 } from './eventQuery.js';
-import { prepared, preparedRaw } from './prepared.js';
 import { EVENT_COLUMNS, type RawEventRow, rowToEvent } from './rowToEvent.js';
 
 /** A WHERE clause and its parameters. */

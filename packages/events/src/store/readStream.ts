@@ -1,8 +1,8 @@
 import { ValidationError } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
+import { prepared, preparedRaw } from '@agentspace/db';
 import type { FleetEvent } from '../catalogue/catalogue.js';
 import { invalidArguments, isText } from '../invalid.js';
-import { prepared, preparedRaw } from './prepared.js';
 import { EVENT_COLUMNS, type RawEventRow, rowToEvent } from './rowToEvent.js';
 
 /** Which part of a stream to read: versions `from`…`to`, both inclusive. */

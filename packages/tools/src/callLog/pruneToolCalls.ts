@@ -3,9 +3,9 @@ import {
 	type AgentSpaceDb,
 	type AuditEventInput,
 	appendAuditRecord,
+	prepared,
 	withImmediateTransaction,
 } from '@agentspace/db';
-import { prepared } from './statements.js';
 
 /** How long the call log keeps a call by default. */
 export const DEFAULT_TOOL_CALL_RETENTION_DAYS = 30;
@@ -99,7 +99,7 @@ export function pruneToolCalls(
 	let deleted = 0;
 	for (;;) {
 		const result = withImmediateTransaction(db, (tx) => {
-			const removed = prepared(tx, deleteBatch).run(cutoff).changes;
+			const removed = prepared(tx.$client, deleteBatch).run(cutoff).changes;
 			if (removed === batchRows) return { removed, auditId: undefined };
 			const audit = appendAuditRecord(tx, {
 				eventType: 'tool_calls.pruned',

@@ -1,6 +1,5 @@
 import { type FieldIssue, formatIssues, ValidationError } from '@agentspace/core';
-import type { AgentSpaceDb } from '@agentspace/db';
-import { prepared } from './statements.js';
+import { type AgentSpaceDb, preparedRaw } from '@agentspace/db';
 import {
 	TOOL_CALL_STATUSES,
 	type ToolCaller,
@@ -132,8 +131,6 @@ export function queryToolCalls(db: AgentSpaceDb, query: ToolCallQuery = {}): Too
 	// Ties in time come out newest-recorded first: rowid follows insertion.
 	const sql = `SELECT call_id, at, caller_type, caller_id, caller_detail, agent_id, run_id, tool, args_hash, summary, status, error_code, duration_ms FROM tool_calls${where} ORDER BY at DESC, rowid DESC LIMIT ?`;
 	// One statement per filter combination (at most 32), prepared once each.
-	const rows = prepared(db, sql)
-		.raw()
-		.all(...params, limit) as Row[];
+	const rows = preparedRaw(db.$client, sql).all(...params, limit) as Row[];
 	return rows.map(toRecord);
 }

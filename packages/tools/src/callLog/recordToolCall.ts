@@ -7,8 +7,12 @@ import {
 	sha256Hex,
 	ValidationError,
 } from '@agentspace/core';
-import { type AgentSpaceDb, appendAuditRecord, withImmediateTransaction } from '@agentspace/db';
-import { prepared as statement } from './statements.js';
+import {
+	type AgentSpaceDb,
+	appendAuditRecord,
+	prepared as statement,
+	withImmediateTransaction,
+} from '@agentspace/db';
 import { argsForHash, summariseCall, truncateUtf8 } from './summarise.js';
 import {
 	MAX_CALLER_DETAIL_BYTES,
@@ -126,7 +130,7 @@ export function writeToolCall(
 	denial: DenialAudit = { foldedBefore: 0 },
 ): void {
 	const { record, callerDetail, note } = prepared;
-	statement(tx, INSERT).run(
+	statement(tx.$client, INSERT).run(
 		record.callId,
 		record.at,
 		record.caller.type,

@@ -1,6 +1,5 @@
 import { canonicalJson, type SecurityMode, ValidationError } from '@agentspace/core';
-import type { AgentSpaceDb } from '@agentspace/db';
-import { prepared } from '../callLog/statements.js';
+import { type AgentSpaceDb, prepared } from '@agentspace/db';
 import type { ToolDefinition } from '../toolDefinition.js';
 import { checkAgentId, checkToolName, type ToolPolicy } from './registryInput.js';
 
@@ -104,8 +103,8 @@ export function listTools(db: AgentSpaceDb, options: ListToolsOptions): ToolRow[
 	if (options.agentId !== undefined) checkAgentId(options.agentId);
 	const rows = (
 		options.agentId === undefined
-			? prepared(db, `${SELECT} ORDER BY t.agent_id, t.name`).all()
-			: prepared(db, `${SELECT} WHERE t.agent_id = ? ORDER BY t.name`).all(options.agentId)
+			? prepared(db.$client, `${SELECT} ORDER BY t.agent_id, t.name`).all()
+			: prepared(db.$client, `${SELECT} WHERE t.agent_id = ? ORDER BY t.name`).all(options.agentId)
 	) as JoinedRow[];
 	return rows.map((row) => toToolRow(row, options.securityMode));
 }
@@ -122,9 +121,10 @@ export function getTool(
 	checkToolName(tool);
 	// Prepared once per connection: the router looks a tool up on every call,
 	// and preparing this join each time cost more than running it.
-	const row = prepared(db, `${SELECT} WHERE t.agent_id = ? AND t.name = ?`).get(agentId, tool) as
-		| JoinedRow
-		| undefined;
+	const row = prepared(db.$client, `${SELECT} WHERE t.agent_id = ? AND t.name = ?`).get(
+		agentId,
+		tool,
+	) as JoinedRow | undefined;
 	return row === undefined ? undefined : toToolRow(row, securityMode);
 }
 

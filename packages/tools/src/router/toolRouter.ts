@@ -12,8 +12,7 @@ import {
 	type SecurityMode,
 	ValidationError,
 } from '@agentspace/core';
-import type { AgentSpaceDb } from '@agentspace/db';
-import { prepared } from '../callLog/statements.js';
+import { type AgentSpaceDb, prepared } from '@agentspace/db';
 import { ToolCallWriter } from '../callLog/toolCallWriter.js';
 import type { ToolCaller, ToolCallStatus } from '../callLog/types.js';
 import { MAX_MESSAGE_BYTES } from '../limits.js';
@@ -288,7 +287,9 @@ export class ToolRouter {
 			};
 		}
 		// A read of the agents projection: tells an unknown agent from one not running.
-		const known = prepared(this.#db, 'SELECT 1 FROM agents WHERE agent_id = ?').get(agentId);
+		const known = prepared(this.#db.$client, 'SELECT 1 FROM agents WHERE agent_id = ?').get(
+			agentId,
+		);
 		if (known === undefined) {
 			return {
 				status: 'denied',

@@ -25,8 +25,9 @@ function cached(
 
 /**
  * A prepared statement for `sql` on this connection, prepared once and reused.
- * The hot paths (append, projections, replay) use prepared SQL rather than the
- * query builder: building SQL per call costs more than the insert itself.
+ * The hot paths (append, projections, replay, the tool call log and registry)
+ * use prepared SQL rather than the query builder: building SQL per call costs
+ * more than the insert itself.
  */
 export function prepared(client: Database.Database, sql: string): Database.Statement {
 	return cached(objectRows, client, sql, false);
