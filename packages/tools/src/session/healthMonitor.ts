@@ -108,7 +108,10 @@ export function monitorHealth(session: McpAgentSession, options: MonitorHealthOp
 		inFlight = ping;
 		session.ping(waitMs).then(
 			() => decide(ping, true),
-			() => decide(ping, false),
+			// Decided a turn later: when the agent exits, its pending ping is
+			// rejected in the same turn as the session ends, and that is not a
+			// miss — by the next turn `ended` has stopped the monitor.
+			() => setImmediate(() => decide(ping, false)),
 		);
 		scheduleNext();
 	};
