@@ -189,9 +189,7 @@ describe('monitorHealth', () => {
 		// one miss allowed, counting that rejection would report an agent that
 		// simply stopped as unhealthy. (A short interval would make
 		// the ping time out on a loaded machine — a real miss — before the exit.)
-		const { agent, counted, session, pings, pingsReach } = await countedSession([
-			'--ignore-pings',
-		]);
+		const { agent, counted, session, pings, pingsReach } = await countedSession(['--ignore-pings']);
 		const reasons: string[] = [];
 		monitorHealth(counted, {
 			intervalMs: 1000,
