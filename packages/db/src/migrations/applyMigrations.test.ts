@@ -122,6 +122,39 @@ describe('migrations', () => {
 		closeDb(db);
 	});
 
+	it('adds mcp_tokens (0007) to a database of issue 13, keeping its tool policies', () => {
+		const upTo = EMBEDDED_MIGRATIONS.findIndex((m) => m.tag.startsWith('0007_'));
+		expect(upTo).toBeGreaterThan(0);
+		const old = new Database(path);
+		applyMigrations(old, EMBEDDED_MIGRATIONS.slice(0, upTo));
+		old
+			.prepare(
+				`INSERT INTO tool_policies (agent_id, tool, policy, set_at, set_by) VALUES ('files', '*', 'deny', '2026-12-01T00:00:00.000Z', 'me')`,
+			)
+			.run();
+		expect(objects(old).map((o) => (o as { name: string }).name)).not.toContain('mcp_tokens');
+		old.close();
+
+		const db = openDb({ path });
+		expect(db.$client.prepare('SELECT agent_id FROM tool_policies').pluck().all()).toEqual([
+			'files',
+		]);
+		const columns = db.$client
+			.prepare(`SELECT name, "notnull" AS required FROM pragma_table_info('mcp_tokens') ORDER BY cid`)
+			.all();
+		expect(columns).toEqual([
+			{ name: 'token_id', required: 1 },
+			{ name: 'name', required: 0 },
+			{ name: 'token_hash', required: 1 },
+			{ name: 'created_at', required: 1 },
+			{ name: 'created_by', required: 1 },
+			{ name: 'expires_at', required: 1 },
+			{ name: 'revoked_at', required: 0 },
+			{ name: 'revoked_by', required: 0 },
+		]);
+		closeDb(db);
+	});
+
 	it('refuses a database from a newer schema and leaves it untouched', () => {
 		const future = new Database(path);
 		applyMigrations(future, [

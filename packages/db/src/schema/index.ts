@@ -6,6 +6,7 @@ export { cursors, locks, reservations } from './coordination.js';
 export type { EventConsumerRow, EventRow } from './eventLog.js';
 export { eventConsumers, events } from './eventLog.js';
 export { messageRecipients, messages, threads } from './messages.js';
+export { mcpTokens } from './mcpTokens.js';
 export { pilots } from './pilots.js';
 export { toolCalls, toolPins, toolPolicies, tools } from './tools.js';
 export { missions, sortieDependencies, sorties, workOrders } from './work.js';
