@@ -140,7 +140,9 @@ describe('migrations', () => {
 			'files',
 		]);
 		const columns = db.$client
-			.prepare(`SELECT name, "notnull" AS required FROM pragma_table_info('mcp_tokens') ORDER BY cid`)
+			.prepare(
+				`SELECT name, "notnull" AS required FROM pragma_table_info('mcp_tokens') ORDER BY cid`,
+			)
 			.all();
 		expect(columns).toEqual([
 			{ name: 'token_id', required: 1 },
