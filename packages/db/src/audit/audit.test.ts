@@ -7,6 +7,7 @@ import { appendAuditRecord } from './appendAuditRecord.js';
 import { GENESIS_HASH } from './auditHash.js';
 import { buildAuditQuery, getAuditEvents } from './getAuditEvents.js';
 import { recordAuditEvent } from './recordAuditEvent.js';
+import { verifyAuditChain } from './verifyAuditChain.js';
 
 let db: AgentSpaceDb;
 beforeEach(() => {
@@ -52,6 +53,15 @@ describe('recordAuditEvent', () => {
 		});
 		expect(second.prevHash).toBe(first.hash);
 		expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
+	});
+
+	it('records an MCP client as the actor, and the chain verifies', async () => {
+		const entry = await recordAuditEvent(db, {
+			eventType: 'agent.started',
+			actor: { type: 'mcp-client', id: 'claude-code' },
+		});
+		expect(entry.actor).toEqual({ type: 'mcp-client', id: 'claude-code' });
+		expect((await verifyAuditChain(db)).ok).toBe(true);
 	});
 
 	it('rejects invalid input, naming every field, and writes nothing', async () => {

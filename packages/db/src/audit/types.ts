@@ -5,8 +5,8 @@ export const AuditSeveritySchema = z.enum(['info', 'warning', 'security', 'criti
 /** An audit severity. */
 export type AuditSeverity = z.infer<typeof AuditSeveritySchema>;
 
-/** Who acted: a person at the CLI or UI, AgentSpace itself, or an agent. */
-export const AuditActorTypeSchema = z.enum(['human', 'system', 'agent']);
+/** Who acted: a person at the CLI or UI, AgentSpace itself, an agent, or an MCP client (`agentspace mcp`). */
+export const AuditActorTypeSchema = z.enum(['human', 'system', 'agent', 'mcp-client']);
 /** An audit actor type. */
 export type AuditActorType = z.infer<typeof AuditActorTypeSchema>;
 

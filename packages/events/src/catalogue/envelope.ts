@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { IsoTime } from './fields.js';
 
-/** Who caused an event: a person at the CLI or UI, AgentSpace itself, or an agent. */
+/**
+ * Who caused an event: a person at the CLI or UI, AgentSpace itself, an
+ * agent, or an MCP client (id: the name it gave at initialize) acting through
+ * `agentspace mcp` — a program, often a model, not the person who runs it.
+ */
 export const ActorSchema = z.strictObject({
-	type: z.enum(['human', 'system', 'agent']),
+	type: z.enum(['human', 'system', 'agent', 'mcp-client']),
 	id: z.string().min(1).max(256),
 });
 /** An event's actor. */

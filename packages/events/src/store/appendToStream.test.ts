@@ -174,6 +174,13 @@ describe('EventStore.append', () => {
 		expect((await store.query())[0]?.metadata).toEqual(metadata);
 	});
 
+	it('keeps an MCP client as the actor (a program acting through agentspace mcp)', async () => {
+		const metadata = { actor: { type: 'mcp-client' as const, id: 'claude-code' } };
+		const stored = await store.append(progress(1, { metadata }));
+		expect((await store.query())[0]?.metadata).toEqual(metadata);
+		expect(stored.metadata.actor.type).toBe('mcp-client');
+	});
+
 	it('rolls back the events when a projection refuses one (a held lock)', async () => {
 		const lock = (holder: string, lock_id: string) =>
 			createEvent('lock_acquired', {

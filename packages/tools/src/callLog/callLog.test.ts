@@ -94,6 +94,19 @@ describe('recordToolCall', () => {
 		expect(record.summary).not.toContain('ghp_aaaa');
 	});
 
+	it("audits an MCP client's denial with the client as actor, not as a person", async () => {
+		recordToolCall(
+			db,
+			call({
+				caller: { type: 'mcp-client', id: 'claude-code' },
+				status: 'denied',
+				errorCode: 'PERMISSION_DENIED',
+			}),
+		);
+		const [entry] = await getAuditEvents(db, { type: 'security.denied' });
+		expect(entry?.actor).toEqual({ type: 'mcp-client', id: 'claude-code' });
+	});
+
 	it('audits a denial as security.denied in the same transaction', async () => {
 		const record = recordToolCall(
 			db,

@@ -61,9 +61,14 @@ function detailOf(caller: ToolCaller): string | null {
 			JSON.stringify(truncateUtf8(json, MAX_CALLER_DETAIL_BYTES - 16));
 }
 
-// The audit actor behind a caller: a person at the CLI or UI, or an MCP
-// client they run, is `human`; an agent is `agent`; AgentSpace is `system`.
-function auditActor(caller: ToolCaller): { type: 'human' | 'agent' | 'system'; id: string } {
+// The audit actor behind a caller: a person at the CLI or UI is `human`; an
+// MCP client is `mcp-client` by the name it gave (a program, often a model,
+// not the person who runs it); an agent is `agent`; AgentSpace is `system`.
+function auditActor(caller: ToolCaller): {
+	type: 'human' | 'agent' | 'system' | 'mcp-client';
+	id: string;
+} {
+	if (caller.type === 'mcp-client') return { type: 'mcp-client', id: caller.id.slice(0, MAX_NAME) };
 	const id = `${caller.type}:${caller.id}`.slice(0, MAX_NAME);
 	if (caller.type === 'agent') return { type: 'agent', id };
 	if (caller.type === 'system') return { type: 'system', id };
