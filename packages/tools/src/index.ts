@@ -20,6 +20,21 @@ export type {
 	ToolCallStatus,
 } from './callLog/types.js';
 export { MAX_SUMMARY_BYTES, TOOL_CALL_STATUSES } from './callLog/types.js';
+export type { GatewayCatalogOptions, GatewayTool } from './gateway/gatewayCatalog.js';
+export { DEFAULT_CATALOG_POLL_MS, GatewayCatalog } from './gateway/gatewayCatalog.js';
+export type { GatewayName } from './gateway/gatewayNames.js';
+export { gatewayToolName, MAX_GATEWAY_TOOL_NAME } from './gateway/gatewayNames.js';
+export {
+	GATEWAY_MESSAGES_PER_SECOND,
+	gatewayStreamTransport,
+} from './gateway/gatewayStreamTransport.js';
+export { GATEWAY_VERSION } from './gateway/gatewayVersion.js';
+export type {
+	GatewayClientInfo,
+	GatewaySession,
+	ServeGatewayOptions,
+} from './gateway/serveGateway.js';
+export { DEFAULT_GATEWAY_CALLS_IN_FLIGHT, serveGateway } from './gateway/serveGateway.js';
 export {
 	DEFAULT_HANDSHAKE_TIMEOUT_MS,
 	DEFAULT_PING_INTERVAL_MS,
@@ -62,6 +77,12 @@ export type { ToolPolicy } from './registry/registryInput.js';
 export { TOOL_POLICIES } from './registry/registryInput.js';
 export type { SetToolPolicyOptions, SetToolPolicyResult } from './registry/setToolPolicy.js';
 export { setToolPolicy } from './registry/setToolPolicy.js';
+export type {
+	BuiltinCallContext,
+	BuiltinTool,
+	BuiltinToolGroup,
+} from './router/builtinTools.js';
+export { BUILTIN_GROUP_IDS } from './router/builtinTools.js';
 export type {
 	RoutableTool,
 	RoutedOutcome,

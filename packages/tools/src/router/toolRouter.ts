@@ -16,6 +16,8 @@ import { type AgentSpaceDb, prepared } from '@agentspace/db';
 import { ToolCallWriter } from '../callLog/toolCallWriter.js';
 import type { ToolCaller, ToolCallStatus } from '../callLog/types.js';
 import { MAX_MESSAGE_BYTES } from '../limits.js';
+import type { BuiltinTool, BuiltinToolGroup } from './builtinTools.js';
+import { type BuiltinEntry, indexBuiltins } from './indexBuiltins.js';
 import { parseToolTarget } from './parseToolTarget.js';
 import { registryLookup } from './registryLookup.js';
 import type { RoutableTool, RoutedOutcome, RoutedSession, ToolProgress } from './routedSession.js';
@@ -66,6 +68,14 @@ export interface ToolRouterOptions {
 	 * folded in for the audit log (default 10 s); the call log has every call.
 	 */
 	readonly denialWindowMs?: number;
+	/**
+	 * AgentSpace's own tool groups (`agentspace`, `fleet`), routed like an
+	 * agent's tools as `<group>/<tool>`: no agent, no session; always allowed
+	 * and offered; arguments checked; every call recorded (run id null). A
+	 * target whose agent part is a group's id goes to the group, even when an
+	 * agent has that id.
+	 */
+	readonly builtins?: readonly BuiltinToolGroup[];
 }
 
 interface Attached {
@@ -119,6 +129,8 @@ export class ToolRouter {
 	readonly #lookupTool: ToolLookup;
 	readonly #sessions = new Map<string, Attached>();
 	readonly #writer: ToolCallWriter;
+	readonly #builtinGroups: readonly BuiltinToolGroup[];
+	readonly #builtins: ReadonlyMap<string, ReadonlyMap<string, BuiltinEntry>>;
 
 	constructor(options: ToolRouterOptions) {
 		const timeout = options.defaultTimeoutMs ?? DEFAULT_TOOL_CALL_TIMEOUT_MS;
@@ -132,10 +144,44 @@ export class ToolRouter {
 		this.#securityMode = options.securityMode;
 		this.#defaultTimeoutMs = timeout;
 		this.#lookupTool = options.lookupTool ?? registryLookup;
+		this.#builtinGroups = options.builtins ?? [];
+		this.#builtins = indexBuiltins(this.#builtinGroups);
 		this.#writer = new ToolCallWriter(
 			options.db,
 			options.denialWindowMs === undefined ? {} : { denialWindowMs: options.denialWindowMs },
 		);
+	}
+
+	/** The built-in tool groups this router routes (as given to it). */
+	builtinGroups(): readonly BuiltinToolGroup[] {
+		return this.#builtinGroups;
+	}
+
+	/**
+	 * Records a call refused before it reached the router's checks — a
+	 * gateway refusing a tool its caller may not call — as `denied` with the
+	 * error's code, audited (folded) as the router's own denials are. Resolves
+	 * once it is committed; the caller reports the refusal itself.
+	 */
+	async refuse(
+		caller: ToolCaller,
+		target: string,
+		args: unknown,
+		error: AgentSpaceError,
+	): Promise<void> {
+		const { agentId, tool } = parseToolTarget(target);
+		await this.#writer.record({
+			at: nowIso(),
+			caller,
+			agentId,
+			runId: null,
+			tool,
+			args,
+			status: 'denied',
+			errorCode: error.code,
+			note: error.message,
+			durationMs: 0,
+		});
 	}
 
 	/**
@@ -228,27 +274,32 @@ export class ToolRouter {
 			throw ending.error;
 		};
 
-		const prepared = this.#prepare(agentId, tool, args, options);
+		const group = this.#builtins.get(agentId);
+		const prepared =
+			group === undefined
+				? this.#prepare(agentId, tool, args, options)
+				: this.#prepareBuiltin(group, caller, agentId, tool, args, options);
 		if ('status' in prepared) return refuse(prepared);
 		const { session, routable, timeoutMs } = prepared as Exclude<typeof prepared, Ending>;
-		runId = session.runId;
+		// A built-in's call has no run.
+		runId = group === undefined ? session.runId : null;
 
 		const forwarded = await this.#forward(session, routable, args as Record<string, unknown>, {
 			timeoutMs,
 			...(options.signal === undefined ? {} : { signal: options.signal }),
 			...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
 		});
-		if ('error' in forwarded)
-			return refuse(
-				this.#failure(
-					forwarded.error,
-					forwarded.timedOut,
-					options.signal?.aborted === true,
-					agentId,
-					tool,
-					timeoutMs,
-				),
+		if ('error' in forwarded) {
+			const ending = this.#failure(
+				forwarded.error,
+				forwarded.timedOut,
+				options.signal?.aborted === true,
+				agentId,
+				tool,
+				timeoutMs,
 			);
+			return refuse(group === undefined ? ending : builtinEnding(ending));
+		}
 		const outcome = forwarded.outcome;
 		if (outcome.isError) {
 			await record('error', null, `isError: ${firstText(outcome.content) ?? '(no text)'}`);
@@ -260,13 +311,42 @@ export class ToolRouter {
 		return { ...outcome, callId };
 	}
 
-	/** Every check made before the agent is reached: the session, the tool and its arguments, or the refusal. */
-	#prepare(
-		agentId: string,
+	/** The checks of a built-in's call: the tool and its arguments; its "session" calls the tool for `caller`. */
+	#prepareBuiltin(
+		group: ReadonlyMap<string, BuiltinEntry>,
+		caller: ToolCaller,
+		groupId: string,
 		tool: string,
 		args: unknown,
 		options: CallToolOptions,
 	): Ending | { session: RoutedSession; routable: RoutableTool; timeoutMs: number } {
+		const timing = this.#checkTiming(groupId, tool, options);
+		if ('status' in timing) return timing;
+		const entry = group.get(tool);
+		if (entry === undefined) {
+			return {
+				status: 'denied',
+				error: new NotFoundError(`AgentSpace has no tool ${groupId}/${JSON.stringify(tool)}`, {
+					hint: `the ${groupId} tools are ${[...group.keys()].join(', ') || '(none)'}`,
+				}),
+			};
+		}
+		const routable = entry.routable;
+		return (
+			this.#checkArgs(routable, args) ?? {
+				session: builtinSession(groupId, entry.tool, caller),
+				routable,
+				timeoutMs: timing.timeoutMs,
+			}
+		);
+	}
+
+	/** The call's timeout, or its refusal when the timeout is invalid or the call was cancelled already. */
+	#checkTiming(
+		agentId: string,
+		tool: string,
+		options: CallToolOptions,
+	): Ending | { timeoutMs: number } {
 		const timeoutMs = options.timeoutMs ?? this.#defaultTimeoutMs;
 		if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TOOL_CALL_TIMEOUT_MS) {
 			return {
@@ -286,6 +366,19 @@ export class ToolRouter {
 				}),
 			};
 		}
+		return { timeoutMs };
+	}
+
+	/** Every check made before the agent is reached: the session, the tool and its arguments, or the refusal. */
+	#prepare(
+		agentId: string,
+		tool: string,
+		args: unknown,
+		options: CallToolOptions,
+	): Ending | { session: RoutedSession; routable: RoutableTool; timeoutMs: number } {
+		const timing = this.#checkTiming(agentId, tool, options);
+		if ('status' in timing) return timing;
+		const timeoutMs = timing.timeoutMs;
 		// A read of the agents projection: tells an unknown agent from one not running.
 		const known = prepared(this.#db.$client, 'SELECT 1 FROM agents WHERE agent_id = ?').get(
 			agentId,
@@ -539,4 +632,31 @@ export class ToolRouter {
 			{ hint, issues },
 		);
 	}
+}
+
+// A built-in's call never ends a session: there is none.
+const NEVER_ENDS = new Promise<string>(() => {});
+
+/** The built-in tool as a session of one call, made for its caller. */
+function builtinSession(groupId: string, tool: BuiltinTool, caller: ToolCaller): RoutedSession {
+	return {
+		agentId: groupId,
+		runId: '',
+		ended: NEVER_ENDS,
+		callTool: (_name, args, options) =>
+			tool.call(args, {
+				caller,
+				// #forward always passes its own signal.
+				signal: options.signal ?? new AbortController().signal,
+				onProgress: options.onProgress ?? (() => {}),
+			}),
+	};
+}
+
+/** A built-in's refusals are recorded as the router's: a permission as denied, bad input as invalid. */
+function builtinEnding(ending: Ending): Ending {
+	if (ending.status !== 'error') return ending;
+	if (ending.error.code === 'PERMISSION_DENIED') return { status: 'denied', error: ending.error };
+	if (ending.error.code === 'VALIDATION_FAILED') return { status: 'invalid', error: ending.error };
+	return ending;
 }
