@@ -51,6 +51,8 @@ export type {
 	SupervisorStatus,
 } from './launcher/superviseAgent.js';
 export { superviseAgent } from './launcher/superviseAgent.js';
+export type { AgentToolChannel, OnToolChannel, ToolChannelRun } from './launcher/toolChannel.js';
+export { TOOL_CHANNEL_FD, TOOL_CHANNEL_VARIABLE } from './launcher/toolChannel.js';
 export type { RunnableAgent } from './lifecycle/assertRunnable.js';
 export { assertRunnable } from './lifecycle/assertRunnable.js';
 export type { RunSupervisor, SupervisedRuns } from './lifecycle/runSupervisor.js';
@@ -67,6 +69,7 @@ export type { AgentProtocol, Manifest } from './manifest/schema.js';
 export { AGENT_PROTOCOLS, agentProtocol, ManifestSchema } from './manifest/schema.js';
 export { permissionCovers, uncoveredPermissions } from './permissions/covers.js';
 export { formatPermission, parsePermission } from './permissions/parsePermission.js';
+export { toolCallAllowed, toolCallScopes } from './permissions/toolCallScopes.js';
 export type {
 	EnvPermission,
 	FilesystemPermission,
@@ -75,6 +78,7 @@ export type {
 	PermissionBases,
 	ProcessPermission,
 	SecretPermission,
+	ToolCallPermission,
 } from './permissions/types.js';
 export { isProcessAlive } from './process/isProcessAlive.js';
 export type { SandboxReadiness } from './sandbox/sandboxReadiness.js';

@@ -11,6 +11,7 @@ import {
 import { type AgentProcess, DEFAULT_STOP_GRACE_MS } from './startAgentProcess.js';
 import { type StartedRun, startRun } from './startRun.js';
 import type { SupervisionContext, SupervisionResult, Supervisor } from './supervision.js';
+import { offerToolChannel } from './toolChannelOffer.js';
 
 /**
  * Starts the first run (its failure is thrown to the caller, nothing is
@@ -50,6 +51,7 @@ export async function keepRunning(context: SupervisionContext): Promise<Supervis
 			}
 			return end.promise;
 		});
+		offerToolChannel(context, run);
 		return run;
 	};
 

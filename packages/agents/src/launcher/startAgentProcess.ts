@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 import { AgentSpaceError } from '@agentspace/core';
 import type { RotatingLog } from '../logs/rotatingLog.js';
 import { killProcessGroup } from '../process/killProcessGroup.js';
 import { whenExited } from '../process/whenExited.js';
 import { killSandboxed, stopSandboxed } from '../sandbox/stopSandboxed.js';
+import { TOOL_CHANNEL_FD } from './toolChannel.js';
 
 /** Default grace between SIGTERM and SIGKILL when a run is stopped. */
 export const DEFAULT_STOP_GRACE_MS = 5000;
@@ -28,6 +29,8 @@ export interface AgentProcess {
 	stop(graceMs?: number): Promise<ProcessExit>;
 	/** With `protocolChannel`: the agent's stdout (never logged) and stdin. */
 	readonly channel?: ProcessChannel;
+	/** With `toolChannel`: our end of the socketpair the agent has as fd {@link TOOL_CHANNEL_FD}. */
+	readonly toolChannel?: Duplex;
 }
 
 /** The two pipes of a protocol channel (see StartOptions.protocolChannel). */
@@ -76,6 +79,13 @@ export interface StartOptions {
 	 * logged as always.
 	 */
 	readonly protocolChannel?: boolean;
+	/**
+	 * Give the process one end of a Unix socketpair as its fd
+	 * {@link TOOL_CHANNEL_FD} (a spawn `pipe` is a socketpair), the other
+	 * being `AgentProcess.toolChannel`. The caller names it in the
+	 * environment (AGENTSPACE_MCP_FD).
+	 */
+	readonly toolChannel?: boolean;
 }
 
 /**
@@ -94,6 +104,8 @@ export function startAgentProcess(options: StartOptions): Promise<AgentProcess> 
 				'pipe',
 				'pipe',
 				options.fd3 === undefined ? 'ignore' : 'pipe',
+				// Only a run approved for tool:call has a descriptor here.
+				...(options.toolChannel === true ? (['pipe'] as const) : []),
 			],
 			detached: true,
 		});
@@ -103,6 +115,10 @@ export function startAgentProcess(options: StartOptions): Promise<AgentProcess> 
 			fd3.on('error', () => {});
 			fd3.end(options.fd3);
 		}
+		const toolChannel =
+			options.toolChannel === true ? (child.stdio[TOOL_CHANNEL_FD] as Duplex) : undefined;
+		// The agent may close its end or vanish: its exit says why.
+		toolChannel?.on('error', () => {});
 		// Both are pipes (above); the typings cannot tell with a fourth fd.
 		if (channel) {
 			// A write to an agent that has gone is an EPIPE: its exit says why,
@@ -167,6 +183,7 @@ export function startAgentProcess(options: StartOptions): Promise<AgentProcess> 
 							},
 						}
 					: {}),
+				...(toolChannel === undefined ? {} : { toolChannel }),
 				stop(graceMs = DEFAULT_STOP_GRACE_MS) {
 					if (child.exitCode === null && child.signalCode === null && !stopRequested) {
 						stopRequested = true;

@@ -6,17 +6,21 @@ import { assertRunnable } from '../lifecycle/assertRunnable.js';
 import { runLogPath } from '../logs/readRunLog.js';
 import { RotatingLog } from '../logs/rotatingLog.js';
 import { agentProtocol } from '../manifest/schema.js';
+import { toolCallScopes } from '../permissions/toolCallScopes.js';
 import { sandboxedStart } from '../sandbox/sandboxedStart.js';
 import { sandboxPolicyFor } from '../sandbox/sandboxPolicy.js';
 import { runEnvironment, runLogSecrets } from './runEnvironment.js';
 import { checkGitAfterRun, recordRunStarted } from './runEvents.js';
 import { type AgentProcess, startAgentProcess } from './startAgentProcess.js';
 import type { SupervisionContext } from './supervision.js';
+import { TOOL_CHANNEL_FD, TOOL_CHANNEL_VARIABLE } from './toolChannel.js';
 
 /** One started and recorded run. */
 export interface StartedRun {
 	readonly process: AgentProcess;
 	readonly runId: string;
+	/** Its approved `tool:call:` scopes (empty: no tool channel). */
+	readonly toolScopes: readonly string[];
 	/** When it was recorded, for the restart policy's uptime. */
 	readonly startedAt: number;
 }
@@ -46,6 +50,10 @@ export async function startRun(
 		approved: runnable.approved,
 		...(context.socketPath === undefined ? {} : { socketPath: context.socketPath }),
 	});
+	// A channel to the daemon's tools only for a run approved for tool:call,
+	// and only when someone serves it (the daemon; not a foreground run).
+	const toolScopes = context.onToolChannel === undefined ? [] : toolCallScopes(runnable.approved);
+	if (toolScopes.length > 0) env[TOOL_CHANNEL_VARIABLE] = String(TOOL_CHANNEL_FD);
 	// The session token, the secrets and secret-named variables never reach its log.
 	const logPath = runLogPath(context.home, context.id, runId);
 	const secrets = runLogSecrets(env, runnable.approved);
@@ -88,6 +96,7 @@ export async function startRun(
 		...('release' in command ? { onExit: command.release } : {}),
 		// An MCP agent's stdin and stdout are its protocol channel, not its log.
 		...(agentProtocol(runnable.manifest.manifest) === 'mcp' ? { protocolChannel: true } : {}),
+		...(toolScopes.length > 0 ? { toolChannel: true } : {}),
 	});
 	// A started process is always either recorded or stopped: unrecorded, no
 	// stop or status could ever find it again.
@@ -115,7 +124,7 @@ export async function startRun(
 		logPath,
 		sandboxed: context.sandboxed,
 	});
-	return { process, runId, startedAt: Date.now() };
+	return { process, runId, toolScopes, startedAt: Date.now() };
 }
 
 /** One line of AgentSpace's own in a run's log, after the run's own log was closed. */

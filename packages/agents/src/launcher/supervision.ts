@@ -3,6 +3,7 @@ import type { ChangeActor } from '../catalog/recordChange.js';
 import type { OnProtocolChannel } from './protocolChannel.js';
 import type { BackoffSettings, RestartPolicy } from './restartPolicy.js';
 import type { ProcessExit } from './startAgentProcess.js';
+import type { OnToolChannel } from './toolChannel.js';
 
 // The shapes the parts of a supervision share (pre-checks, one run's start,
 // the run's events, the restart loop). A leaf of its own so that those parts
@@ -47,6 +48,13 @@ export interface SuperviseOptions {
 	 * logged). Not called for other agents.
 	 */
 	readonly onProtocolChannel?: OnProtocolChannel;
+	/**
+	 * For a run whose approved permissions include a `tool:call:`: given its
+	 * end of the channel the agent has as fd 4 (`AGENTSPACE_MCP_FD`), once
+	 * the start is recorded, to serve it MCP (the daemon's gateway). Without
+	 * it no run gets a descriptor or the variable (`agents run --foreground`).
+	 */
+	readonly onToolChannel?: OnToolChannel;
 }
 
 /** What the supervisor is doing, for display. */

@@ -18,7 +18,8 @@ function networkCovered(requested: NetworkPermission, approved: NetworkPermissio
  * True when granting `approved` gives nothing beyond `requested`: same domain
  * and action, and a scope inside the requested one — a path at or below the
  * requested path, a host the requested host or wildcard names (on the same
- * port, when one was requested), the same variable or secret.
+ * port, when one was requested), the same variable or secret, the same
+ * agent's tool (any of its tools when `*` was requested).
  */
 export function permissionCovers(requested: Permission, approved: Permission): boolean {
 	if (requested.domain !== approved.domain || requested.action !== approved.action) return false;
@@ -36,6 +37,10 @@ export function permissionCovers(requested: Permission, approved: Permission): b
 			return requested.name === (approved as typeof requested).name;
 		case 'process':
 			return true;
+		case 'tool': {
+			const { agent, tool } = approved as typeof requested;
+			return agent === requested.agent && (requested.tool === '*' || tool === requested.tool);
+		}
 	}
 }
 

@@ -14,6 +14,10 @@ const DOMAINS = Object.keys(PERMISSION_ACTIONS) as (keyof typeof PERMISSION_ACTI
 const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const SECRET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+// An agent id as the manifest has it (@agentspace/events' AgentId), and a tool
+// name as MCP has it (@agentspace/tools' registry): what a call can name.
+const AGENT_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 const MAX_PATH_BYTES = 4095;
 
 type Result = ValidationResult<Permission>;
@@ -80,6 +84,8 @@ function parseVocabulary(text: string, bases: PermissionBases): Result {
 					);
 		case 'network':
 			return parseNetwork(text, scope);
+		case 'tool':
+			return parseToolCall(text, scope);
 		default:
 			return parseFilesystem(text, action as 'read' | 'write', scope, bases);
 	}
@@ -154,6 +160,18 @@ function parseNetwork(text: string, scope: string | undefined): Result {
 	return { ok: true, value: { domain: 'network', action: 'egress', host, port } };
 }
 
+function parseToolCall(text: string, scope: string | undefined): Result {
+	const slash = scope?.indexOf('/') ?? -1;
+	const agent = scope?.slice(0, slash) ?? '';
+	const tool = scope?.slice(slash + 1) ?? '';
+	if (slash < 0 || !AGENT_ID.test(agent) || (tool !== '*' && !TOOL_NAME.test(tool))) {
+		return fail(
+			`"${text}": tool:call needs <agent>/<tool> — an agent id (or agentspace, fleet for the built-in tools), "/", and a tool name (1-128 letters, digits, "_", ".", "-") or * for all of its tools, e.g. tool:call:fleet/* or tool:call:files/read_file`,
+		);
+	}
+	return { ok: true, value: { domain: 'tool', action: 'call', agent, tool } };
+}
+
 /** The canonical string of a parsed permission (paths resolved, host lowercased). */
 export function formatPermission(permission: Permission): string {
 	switch (permission.domain) {
@@ -167,5 +185,7 @@ export function formatPermission(permission: Permission): string {
 			return `secret:read:${permission.name}`;
 		case 'process':
 			return 'process:spawn';
+		case 'tool':
+			return `tool:call:${permission.agent}/${permission.tool}`;
 	}
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { permissionCovers, uncoveredPermissions } from './covers.js';
 import { formatPermission, parsePermission } from './parsePermission.js';
+import { toolCallAllowed, toolCallScopes } from './toolCallScopes.js';
 import type { Permission } from './types.js';
 
 const bases = { home: '/home/ada', agentDir: '/home/ada/.config/agentspace/agents/echo/src' };
@@ -26,6 +27,10 @@ describe('parsePermission', () => {
 		['env:read:OPENAI_API_KEY', 'env:read:OPENAI_API_KEY'],
 		['secret:read:github-token', 'secret:read:github-token'],
 		['process:spawn', 'process:spawn'],
+		['tool:call:fleet/*', 'tool:call:fleet/*'],
+		['tool:call:files/read_file', 'tool:call:files/read_file'],
+		['tool:call:agentspace/list_agents', 'tool:call:agentspace/list_agents'],
+		['tool:call:my.agent-1/v2.search_docs', 'tool:call:my.agent-1/v2.search_docs'],
 	];
 	it.each(valid)('%s → %s', (text, canonical) => {
 		expect(formatPermission(parse(text))).toBe(canonical);
@@ -54,6 +59,16 @@ describe('parsePermission', () => {
 		['env:read:1ABC', /needs a variable name/],
 		['secret:read:', /needs a secret name/],
 		['process:spawn:sh', /takes no scope/],
+		['tool:call', /tool:call needs <agent>\/<tool>/],
+		['tool:call:fleet', /needs <agent>\/<tool>/],
+		['tool:call:fleet/', /needs <agent>\/<tool>/],
+		['tool:call:/read_file', /needs <agent>\/<tool>/],
+		['tool:call:Files/read_file', /needs <agent>\/<tool>/],
+		['tool:call:files/read file', /needs <agent>\/<tool>/],
+		['tool:call:files/a/b', /needs <agent>\/<tool>/],
+		['tool:call:files/re*', /needs <agent>\/<tool>/],
+		[`tool:call:files/${'x'.repeat(129)}`, /needs <agent>\/<tool>/],
+		['tool:run:files/x', /unknown action "run".*tool:call/],
 		['', /permission string/],
 		[42, /permission string/],
 	];
@@ -73,6 +88,30 @@ describe('parsePermission', () => {
 		if (!result.ok) expect(result.errors[0]?.message).toMatch(/longer than 4095 bytes/);
 		const fits = parsePermission(`filesystem:read:~/${'a'.repeat(3700)}`, longHome);
 		expect(fits.ok && formatPermission(fits.value).length).toBeLessThanOrEqual(4200);
+	});
+});
+
+describe('tool:call scopes', () => {
+	const scopes = toolCallScopes(
+		['tool:call:fleet/*', 'tool:call:files/read_file', 'process:spawn'].map(parse),
+	);
+	it('are the approved tool:call permissions as <agent>/<tool>', () => {
+		expect(scopes).toEqual(['fleet/*', 'files/read_file']);
+	});
+	const targets: [string, boolean][] = [
+		['fleet/send_message', true],
+		['fleet/inbox', true],
+		['files/read_file', true],
+		['files/write_file', false],
+		['fleetx/inbox', false],
+		['flee/t', false],
+		['fleet/*', false],
+		['fleet/', false],
+		['/read_file', false],
+		['files', false],
+	];
+	it.each(targets)('%s → %s', (target, allowed) => {
+		expect(toolCallAllowed(scopes, target)).toBe(allowed);
 	});
 });
 
@@ -99,6 +138,13 @@ describe('approved ⊆ requested', () => {
 		['secret:read:a', 'secret:read:b', false],
 		['process:spawn', 'process:spawn', true],
 		['process:spawn', 'env:read:X', false],
+		['tool:call:fleet/*', 'tool:call:fleet/*', true],
+		['tool:call:fleet/*', 'tool:call:fleet/send_message', true],
+		['tool:call:fleet/send_message', 'tool:call:fleet/send_message', true],
+		['tool:call:fleet/send_message', 'tool:call:fleet/*', false],
+		['tool:call:fleet/send_message', 'tool:call:fleet/inbox', false],
+		['tool:call:fleet/*', 'tool:call:fleetx/inbox', false],
+		['tool:call:files/*', 'tool:call:fleet/inbox', false],
 	];
 	it.each(cases)('requested %s, approved %s → %s', (requested, approved, covered) => {
 		expect(permissionCovers(parse(requested), parse(approved))).toBe(covered);

@@ -44,13 +44,28 @@ export interface ProcessPermission {
 	readonly action: 'spawn';
 }
 
+/**
+ * Calling one tool of one agent (or of a built-in group, `agentspace` or
+ * `fleet`), or every tool of it (`*`), through the run's channel to the
+ * daemon (`AGENTSPACE_MCP_FD`).
+ */
+export interface ToolCallPermission {
+	readonly domain: 'tool';
+	readonly action: 'call';
+	/** An agent id, or a built-in group's id. */
+	readonly agent: string;
+	/** A tool name, or `*` for every tool of `agent`. */
+	readonly tool: string;
+}
+
 /** A parsed permission: what a `domain:action[:scope]` string grants. */
 export type Permission =
 	| FilesystemPermission
 	| NetworkPermission
 	| EnvPermission
 	| SecretPermission
-	| ProcessPermission;
+	| ProcessPermission
+	| ToolCallPermission;
 
 /** Every domain and its actions, in the order `specs/permissions.md` lists them. */
 export const PERMISSION_ACTIONS = {
@@ -59,4 +74,5 @@ export const PERMISSION_ACTIONS = {
 	env: ['read'],
 	secret: ['read'],
 	process: ['spawn'],
+	tool: ['call'],
 } as const;

@@ -196,7 +196,11 @@ export async function runSandboxHost(argv: readonly string[] = process.argv): Pr
 		// SIGKILL the agent instead of letting it stop.
 		const child = spawn('/bin/sh', ['-c', `exec ${withShellAsPid1(wrapped, bwrapPath)}`], {
 			env: agentEnv,
-			stdio: 'inherit',
+			// A run approved for tool:call has its channel on fd 4: passed on, nothing else.
+			stdio:
+				agentEnv.AGENTSPACE_MCP_FD === '4'
+					? ['inherit', 'inherit', 'inherit', 'ignore', 4]
+					: 'inherit',
 			detached: true,
 		});
 		wrapper = child;
