@@ -85,6 +85,8 @@ describe('event catalogue', () => {
 			'tool_drifted',
 			'tool_accepted',
 			'tool_policy_set',
+			'mcp_token_minted',
+			'mcp_token_revoked',
 		];
 		expect([...EVENT_TYPES].sort()).toEqual([...required].sort());
 	});

@@ -74,6 +74,10 @@ export const EVENT_DESCRIPTIONS: Readonly<Record<EventType, string>> = {
 		'An offered definition differs from the pinned one: the tool is held back (not callable) until accepted.',
 	tool_accepted: 'The user accepted the offered definition of a drifted tool: the pin moves to it.',
 	tool_policy_set: "The user allowed or denied a tool (or every tool, '*') of an agent.",
+	mcp_token_minted:
+		'A bearer token of the MCP HTTP endpoint was minted (`agentspace mcp token`): its sha256 is kept, never the token.',
+	mcp_token_revoked:
+		'A token of the MCP HTTP endpoint was revoked: the endpoint refuses it from now on.',
 };
 
 // Field schemas by their patterns, so the spec says "callsign" rather than a regex.
@@ -85,6 +89,7 @@ const PATTERN_NAMES: Record<string, string> = {
 	'^[0-9a-f]{40}([0-9a-f]{24})?$': 'git commit id',
 	'^[a-z]+:[a-z_]+(?::.+)?$': 'permission',
 	'^[A-Za-z0-9_.-]{1,128}$': 'tool name',
+	'^asmcp_[a-z0-9]{12}$': 'MCP token id',
 };
 
 type JsonSchema = {

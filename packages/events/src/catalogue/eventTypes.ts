@@ -66,6 +66,8 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<EventType, number>> = {
 	tool_drifted: 1,
 	tool_accepted: 1,
 	tool_policy_set: 1,
+	mcp_token_minted: 1,
+	mcp_token_revoked: 1,
 };
 
 /** Every event type name, in catalogue order. */

@@ -4,6 +4,7 @@ import { checkpointsProjection } from './checkpointsProjection.js';
 import { cursorsProjection } from './cursorsProjection.js';
 import type { Projection } from './defineProjection.js';
 import { locksProjection } from './locksProjection.js';
+import { mcpTokensProjection } from './mcpTokensProjection.js';
 import { messagesProjection } from './messagesProjection.js';
 import { missionsProjection } from './missionsProjection.js';
 import { pilotsProjection } from './pilotsProjection.js';
@@ -26,6 +27,7 @@ export const PROJECTIONS: readonly Projection[] = [
 	checkpointsProjection,
 	cursorsProjection,
 	toolsProjection,
+	mcpTokensProjection,
 ];
 
 /** Every table the projections own, in the order above. */

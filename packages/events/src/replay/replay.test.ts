@@ -49,14 +49,21 @@ describe('rebuildProjections', () => {
 
 	it('the random sequences reach every projection table (the property above is not vacuous)', () => {
 		const db = createInMemoryDb();
-		// 800 events: with agent_mcp_connected in the catalogue, 600 of seed 42 pinned no tool.
-		const [inputs] = fc.sample(fc.array(anyEventInput, { minLength: 800, maxLength: 800 }), {
+		// 1600 events: with the MCP token events in the catalogue, 1200 of seed 42 never pinned a tool
+		// (a pin needs a listing of the same agent and hash before it).
+		const [inputs] = fc.sample(fc.array(anyEventInput, { minLength: 1600, maxLength: 1600 }), {
 			seed: 42,
 			numRuns: 1,
 		});
-		appendAll(db, inputs ?? []);
-		const digest = projectionDigest(db);
-		for (const table of PROJECTION_TABLES) expect(digest[table]?.rows, table).toBeGreaterThan(0);
+		// A table counts as reached when it had rows at some point: later events
+		// (a run's end, an uninstall) may empty it again before the sample ends.
+		const reached = new Set<string>();
+		for (let start = 0; start < (inputs ?? []).length; start += 50) {
+			appendAll(db, (inputs ?? []).slice(start, start + 50));
+			const digest = projectionDigest(db);
+			for (const table of PROJECTION_TABLES) if ((digest[table]?.rows ?? 0) > 0) reached.add(table);
+		}
+		expect([...PROJECTION_TABLES].filter((table) => !reached.has(table))).toEqual([]);
 	});
 
 	it('gives byte-identical tables (same digest) and reports progress', () => {

@@ -49,6 +49,7 @@ const manifest = {
 // Tools: three names, three variants each; a variant's hash names it, so the
 // same hash always comes with the same definition (as a real hash would).
 const toolName = fc.constantFrom('t1', 't2', 't3');
+const mcpTokenId = fc.constantFrom('asmcp_aaaaaaaaaaaa', 'asmcp_bbbbbbbbbbbb');
 const toolDefinition = fc
 	.record({ name: toolName, variant: fc.constantFrom(0, 1, 2) })
 	.map(({ name, variant }) => ({
@@ -323,6 +324,10 @@ export const PAYLOADS: PayloadArbitraries = {
 		tool: fc.constantFrom('*', 't1', 't2'),
 		policy: fc.constantFrom('allow', 'deny'),
 	}),
+	mcp_token_minted: fc
+		.record({ token_id: mcpTokenId, name: opt(title), token_hash: hash, expires_at: time })
+		.map(clean),
+	mcp_token_revoked: fc.record({ token_id: mcpTokenId }),
 } as PayloadArbitraries;
 
 /** `createEvent` arguments for a random event of any type, at a random time in one day of 2026. */
