@@ -20,6 +20,10 @@ export type {
 	ToolCallStatus,
 } from './callLog/types.js';
 export { MAX_SUMMARY_BYTES, TOOL_CALL_STATUSES } from './callLog/types.js';
+export { callerActor } from './fleet/callerActor.js';
+export type { FleetToolsOptions } from './fleet/fleetCommon.js';
+export { DEFAULT_FLEET_PROJECT } from './fleet/fleetCommon.js';
+export { fleetToolGroup } from './fleet/fleetToolGroup.js';
 export type { GatewayCatalogOptions, GatewayTool } from './gateway/gatewayCatalog.js';
 export { DEFAULT_CATALOG_POLL_MS, GatewayCatalog } from './gateway/gatewayCatalog.js';
 export type { GatewayName } from './gateway/gatewayNames.js';
