@@ -146,6 +146,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
 			}
 			inFlight += 1;
 			const progressToken = request.params._meta?.progressToken;
+			let progressed = false;
 			try {
 				const result = await router.callTool(caller(), tool.target, args, {
 					signal: extra.signal,
@@ -153,6 +154,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
 						? {}
 						: {
 								onProgress: (progress) => {
+									progressed = true;
 									void extra
 										.sendNotification({
 											method: 'notifications/progress',
@@ -164,6 +166,11 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
 								},
 							}),
 				});
+				// The SDK's Client handles a notification a microtask after reading
+				// it but a response at once, dropping the call's progress handler:
+				// progress read in one chunk with the answer is lost. The answer
+				// waits a turn of the event loop so the progress goes out first.
+				if (progressed) await new Promise<void>((resolve) => setImmediate(resolve));
 				return {
 					content: result.content as CallToolResult['content'],
 					...(result.structuredContent === undefined

@@ -637,19 +637,32 @@ export class ToolRouter {
 // A built-in's call never ends a session: there is none.
 const NEVER_ENDS = new Promise<string>(() => {});
 
-/** The built-in tool as a session of one call, made for its caller. */
+/**
+ * The built-in tool as a session of one call, made for its caller. The call
+ * ends when its signal aborts (cancelled, timed out) whether or not the tool
+ * heeds it: a built-in that ignores its signal cannot hold a call open.
+ */
 function builtinSession(groupId: string, tool: BuiltinTool, caller: ToolCaller): RoutedSession {
 	return {
 		agentId: groupId,
 		runId: '',
 		ended: NEVER_ENDS,
-		callTool: (_name, args, options) =>
-			tool.call(args, {
-				caller,
-				// #forward always passes its own signal.
-				signal: options.signal ?? new AbortController().signal,
-				onProgress: options.onProgress ?? (() => {}),
-			}),
+		callTool: (_name, args, options) => {
+			// #forward always passes its own signal.
+			const signal = options.signal ?? new AbortController().signal;
+			let stop = () => {};
+			const aborted = new Promise<never>((_resolve, reject) => {
+				stop = () => reject(signal.reason);
+				signal.addEventListener('abort', stop, { once: true });
+			});
+			const called = (async () =>
+				tool.call(args, { caller, signal, onProgress: options.onProgress ?? (() => {}) }))();
+			// The tool's own late rejection, after the abort won, is not unhandled.
+			called.catch(() => {});
+			return Promise.race([called, aborted]).finally(() =>
+				signal.removeEventListener('abort', stop),
+			);
+		},
 	};
 }
 

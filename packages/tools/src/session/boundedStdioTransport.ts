@@ -55,6 +55,7 @@ export class BoundedStdioTransport implements Transport {
 	readonly #intercept: ((message: JSONRPCMessage) => boolean) | undefined;
 	readonly #garbage = new RateWindow(MAX_GARBAGE_LINES_PER_SECOND, FLOOD_SECONDS_FATAL);
 	readonly #unsolicited: RateWindow;
+	readonly #perSecond: number;
 	#pending: Buffer[] = [];
 	#pendingBytes = 0;
 	#closed = false;
@@ -68,10 +69,8 @@ export class BoundedStdioTransport implements Transport {
 		this.#maxBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
 		this.#log = options.log;
 		this.#intercept = options.intercept;
-		this.#unsolicited = new RateWindow(
-			options.maxNotificationsPerSecond ?? MAX_NOTIFICATIONS_PER_SECOND,
-			FLOOD_SECONDS_FATAL,
-		);
+		this.#perSecond = options.maxNotificationsPerSecond ?? MAX_NOTIFICATIONS_PER_SECOND;
+		this.#unsolicited = new RateWindow(this.#perSecond, FLOOD_SECONDS_FATAL);
 	}
 
 	async start(): Promise<void> {
@@ -217,7 +216,7 @@ export class BoundedStdioTransport implements Transport {
 			if (verdict === 'drop') {
 				this.#log.problem(
 					'flood',
-					`dropped ${message.method}: over ${MAX_NOTIFICATIONS_PER_SECOND} messages a second`,
+					`dropped ${message.method}: over ${this.#perSecond} messages a second`,
 				);
 				return;
 			}
@@ -236,7 +235,7 @@ export class BoundedStdioTransport implements Transport {
 	}
 
 	#floodReason(): string {
-		return `protocol error: flood of more than ${MAX_NOTIFICATIONS_PER_SECOND} messages a second (${this.#unsolicited.dropped} dropped)`;
+		return `protocol error: flood of more than ${this.#perSecond} messages a second (${this.#unsolicited.dropped} dropped)`;
 	}
 }
 
