@@ -1,5 +1,6 @@
 import { hostMethods } from './hostMethods.js';
 import type { MethodInput, MethodResult } from './methodTable.js';
+import { MCP_METHODS, type McpStatus } from './services/mcpMethods.js';
 import {
 	SUPERVISOR_METHODS,
 	type SupervisorClosed,
@@ -15,8 +16,9 @@ import { UI_METHODS, type UiStatus } from './services/uiMethods.js';
  * proxy) exports its own table; its callers type theirs with `daemonCaller`.
  */
 export const DAEMON_METHODS = {
-	...hostMethods<ToolsStatus & SupervisorStatus & UiStatus, SupervisorClosed>(),
+	...hostMethods<ToolsStatus & SupervisorStatus & UiStatus & McpStatus, SupervisorClosed>(),
 	...TOOLS_METHODS,
+	...MCP_METHODS,
 	...SUPERVISOR_METHODS,
 	...UI_METHODS,
 };

@@ -2,6 +2,7 @@ import { chmodSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import {
+	AgentSpaceError,
 	constantTimeEqual,
 	type ErrorJSON,
 	type FieldIssue,
@@ -10,7 +11,7 @@ import {
 import { type AgentSpaceDb, asDamagedDatabaseError } from '@agentspace/db';
 import { checkDaemonRequest } from './daemonRequestSchema.js';
 import { MAX_REQUEST_BYTES } from './maxRequestBytes.js';
-import type { MethodTable } from './methodTable.js';
+import type { MethodCall, MethodTable, UpgradedConnection } from './methodTable.js';
 import { SocketRefusals } from './socketRefusals.js';
 
 /**
@@ -22,7 +23,7 @@ import { SocketRefusals } from './socketRefusals.js';
 export type DaemonHandler = (
 	method: string,
 	params: unknown,
-	call: { readonly signal: AbortSignal; progress(progress: unknown): void },
+	call: MethodCall<unknown>,
 ) => Promise<unknown>;
 
 /** The listening socket. */
@@ -45,6 +46,8 @@ export interface DaemonSocketOptions {
 	readonly requestTimeoutMs?: number;
 	/** How many connections may be open at once (default 512); see listenDaemonSocket. */
 	readonly maxConnections?: number;
+	/** How many upgraded connections (MCP sessions) may be open at once (default 256). */
+	readonly maxUpgraded?: number;
 	/** The window refusals are folded in (default 10 s). */
 	readonly refusalWindowMs?: number;
 	/** Told what goes wrong beside the requests (the daemon's log). */
@@ -59,6 +62,13 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
  * descriptor limit (Node raises its soft limit to the hard one at start-up).
  */
 export const DEFAULT_MAX_CONNECTIONS = 512;
+/**
+ * Upgraded connections at most (see upgradeMethod): each `agentspace mcp`
+ * holds one for as long as its MCP client runs. Counted apart from the
+ * requests (they are never evicted), and bounded so that clients left
+ * running cannot take every file descriptor.
+ */
+export const DEFAULT_MAX_UPGRADED = 256;
 
 /**
  * Listens on the daemon's Unix socket (mode 0600, created under a 0177 umask
@@ -79,6 +89,12 @@ export const DEFAULT_MAX_CONNECTIONS = 512;
  * counted (it closes when its peer does, or `requestTimeoutMs` later). Every
  * refusal and every connection closed unanswered is audited as
  * `security.denied`, folded (see SocketRefusals).
+ *
+ * A method declared with upgradeMethod may keep its connection: once its
+ * handler answers, the connection becomes a byte stream the handler's service
+ * reads and writes (see UpgradedConnection). It then leaves the counts above
+ * (no timeout, never evicted) and counts against `maxUpgraded` instead; past
+ * it, `call.upgrade()` refuses with `CONFLICT`.
  */
 export async function listenDaemonSocket(options: DaemonSocketOptions): Promise<DaemonSocket> {
 	const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
@@ -97,6 +113,10 @@ export async function listenDaemonSocket(options: DaemonSocketOptions): Promise<
 	const waiting = new Set<Socket>();
 	const handling = new Set<Socket>();
 	const answered = new Set<Socket>();
+	// Upgraded: its handler asked for the stream (counted from then, against
+	// maxUpgraded) — held for as long as its peer and its service keep it.
+	const upgraded = new Set<Socket>();
+	const maxUpgraded = options.maxUpgraded ?? DEFAULT_MAX_UPGRADED;
 	const server = createServer((connection) => {
 		if (waiting.size + handling.size >= maxConnections) {
 			const oldest = waiting.values().next().value;
@@ -125,15 +145,25 @@ export async function listenDaemonSocket(options: DaemonSocketOptions): Promise<
 			waiting.delete(connection);
 			handling.delete(connection);
 			answered.delete(connection);
+			upgraded.delete(connection);
 		});
 		serve(connection, {
 			...options,
 			refusals,
 			requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
 			moved: (to) => {
+				if (to === 'upgrading') {
+					if (upgraded.size >= maxUpgraded) return false;
+					upgraded.add(connection);
+					return true;
+				}
+				// An upgrade that ends in an error answer frees its place.
+				if (to === 'answered') upgraded.delete(connection);
 				// Only while open: an evicted or closed connection is in no set.
-				if (!waiting.delete(connection) && !handling.delete(connection)) return;
-				(to === 'handling' ? handling : answered).add(connection);
+				if (!waiting.delete(connection) && !handling.delete(connection)) return false;
+				if (to === 'handling') handling.add(connection);
+				else if (to === 'answered') answered.add(connection);
+				return true;
 			},
 		});
 	});
@@ -164,9 +194,12 @@ export async function listenDaemonSocket(options: DaemonSocketOptions): Promise<
 			return new Promise((resolve) => {
 				// Requests still being answered (the `shutdown` itself) get `graceMs` to finish.
 				const timer = setTimeout(() => {
-					for (const connection of [...waiting, ...handling, ...answered]) connection.destroy();
+					for (const connection of [...waiting, ...handling, ...answered, ...upgraded])
+						connection.destroy();
 				}, graceMs);
 				for (const connection of waiting) connection.destroy();
+				// Their peers hear the daemon is going (what is written still reaches them).
+				for (const connection of upgraded) connection.end();
 				if (statSync(options.socket, { throwIfNoEntry: false })?.ino === ours) {
 					rmSync(options.socket, { force: true });
 				}
@@ -183,26 +216,57 @@ export async function listenDaemonSocket(options: DaemonSocketOptions): Promise<
 interface ServeOptions extends DaemonSocketOptions {
 	readonly refusals: SocketRefusals;
 	readonly requestTimeoutMs: number;
-	/** Told when the connection's request starts being handled, and when it is answered. */
-	readonly moved: (to: 'handling' | 'answered') => void;
+	/**
+	 * Told when the connection's request starts being handled, when it is
+	 * answered, and when its handler asks to upgrade it (false: no room).
+	 */
+	readonly moved: (to: 'handling' | 'answered' | 'upgrading' | 'upgraded') => boolean;
 }
+
+/** A line's verdict before any handler runs: an answer already, or the checked request. */
+type CheckedLine =
+	| { readonly ok: false; readonly response: unknown }
+	| { readonly ok: true; readonly method: string; readonly params: unknown };
 
 function serve(connection: Socket, options: ServeOptions): void {
 	const chunks: Buffer[] = [];
 	let size = 0;
-	let state: 'waiting' | 'handling' | 'answered' = 'waiting';
+	let state: 'waiting' | 'handling' | 'answered' | 'upgraded' = 'waiting';
 	// From the moment it opens, not from its last byte: a request trickled a byte at a time is cut too.
 	let deadline = setTimeout(() => {
 		options.refusals.refuse('timeout');
 		connection.destroy();
 	}, options.requestTimeoutMs);
 	connection.once('close', () => clearTimeout(deadline));
+	// An upgrade method's connection: the bytes after its request line, and the handler's stream once asked for.
+	let rest: Buffer | undefined;
+	let upgrade: { resolve: (stream: Socket) => void; reject: (error: Error) => void } | undefined;
 	const answer = (response: unknown) => {
-		if (state === 'answered') return;
+		if (state === 'answered' || state === 'upgraded') return;
+		const line = `${JSON.stringify(response)}\n`;
+		if (upgrade !== undefined && (response as { ok?: unknown }).ok === true) {
+			if (connection.destroyed) {
+				upgrade.reject(new Error('the client closed the connection before its answer'));
+				options.moved('answered');
+				return;
+			}
+			state = 'upgraded';
+			options.moved('upgraded');
+			clearTimeout(deadline);
+			connection.off('data', onData);
+			// Still paused (since its request line): the answer first, then what the client sent after it.
+			connection.write(line);
+			if (rest !== undefined && rest.length > 0) connection.unshift(rest);
+			upgrade.resolve(connection);
+			return;
+		}
+		upgrade?.reject(new Error('the request was answered with an error'));
 		state = 'answered';
 		options.moved('answered');
 		clearTimeout(deadline);
-		connection.end(`${JSON.stringify(response)}\n`);
+		// An upgrade method paused the connection: its peer's end must be read to close it.
+		connection.resume();
+		connection.end(line);
 		// A peer that never closes its end must not keep the connection.
 		deadline = setTimeout(() => connection.destroy(), options.requestTimeoutMs);
 	};
@@ -218,7 +282,29 @@ function serve(connection: Socket, options: ServeOptions): void {
 		if (state !== 'handling' || connection.destroyed) return;
 		connection.write(`${JSON.stringify({ progress: value })}\n`);
 	};
-	connection.on('data', (chunk: Buffer) => {
+	const requestUpgrade = (): UpgradedConnection => {
+		if (upgrade !== undefined || state !== 'handling')
+			throw new Error('upgrade() is called once, before the handler answers');
+		if (!options.moved('upgrading')) {
+			options.log?.(
+				`refused an upgrade: ${options.maxUpgraded ?? DEFAULT_MAX_UPGRADED} upgraded connections open`,
+			);
+			throw new AgentSpaceError(
+				`the daemon holds ${options.maxUpgraded ?? DEFAULT_MAX_UPGRADED} open MCP connections already`,
+				{
+					code: 'CONFLICT',
+					hint: 'close MCP clients you no longer use (each one runs its own `agentspace mcp`), or restart the daemon: agentspace daemon stop && agentspace daemon start',
+				},
+			);
+		}
+		const stream = new Promise<Socket>((resolve, reject) => {
+			upgrade = { resolve, reject };
+		});
+		// A handler that stops caring once it answered with an error must not leave an unhandled rejection.
+		stream.catch(() => {});
+		return { stream };
+	};
+	const onData = (chunk: Buffer) => {
 		if (state !== 'waiting') return;
 		const newline = chunk.indexOf(0x0a);
 		// The limit holds for the line whatever its framing: the bytes before the newline, however they arrive.
@@ -242,8 +328,34 @@ function serve(connection: Socket, options: ServeOptions): void {
 		clearTimeout(deadline);
 		const line = Buffer.concat(chunks).toString('utf8');
 		chunks.length = 0;
-		void handleLine(line, options, { signal: cancel.signal, progress }).then(
-			answer,
+		let checked: CheckedLine;
+		try {
+			checked = checkLine(line, options);
+		} catch (error) {
+			fail('INTERNAL', `the daemon failed: ${(error as Error).message}`);
+			return;
+		}
+		if (!checked.ok) {
+			answer(checked.response);
+			return;
+		}
+		const upgrades = options.methods[checked.method]?.upgrades === true;
+		if (upgrades) {
+			// Nothing past the request line is read until the handler has answered: it is the
+			// stream's, kept (and the socket's own buffer after it) for whoever takes the stream.
+			connection.pause();
+			rest = chunk.subarray(newline + 1);
+		}
+		// Only a method that declares it streams sends progress lines: the others answer with one line, as ever.
+		const streams = options.methods[checked.method]?.streams === true;
+		const call: MethodCall<unknown> = {
+			signal: cancel.signal,
+			progress: streams ? progress : () => {},
+			...(upgrades ? { upgrade: requestUpgrade } : {}),
+		};
+		// Async, so that a handler throwing at once is answered like one rejecting.
+		(async () => options.handle(checked.method, checked.params, call))().then(
+			(result) => answer({ ok: true, result }),
 			(error: unknown) => {
 				// A table dropped under the running daemon is damage to report, not a daemon bug.
 				const known = isAgentSpaceError(error)
@@ -254,7 +366,8 @@ function serve(connection: Socket, options: ServeOptions): void {
 				else fail('INTERNAL', `the daemon failed: ${(error as Error).message}`);
 			},
 		);
-	});
+	};
+	connection.on('data', onData);
 }
 
 /** An error as it crosses the socket: what `AgentSpaceError.toJSON()` writes, issues only when there are some. */
@@ -272,11 +385,8 @@ function errorJSON(
 	};
 }
 
-async function handleLine(
-	line: string,
-	options: ServeOptions,
-	call: { readonly signal: AbortSignal; progress(progress: unknown): void },
-): Promise<unknown> {
+/** Authenticates a request line and checks it against the methods, before any handler runs. */
+function checkLine(line: string, options: ServeOptions): CheckedLine {
 	let raw: unknown;
 	try {
 		raw = JSON.parse(line);
@@ -290,10 +400,13 @@ async function handleLine(
 		options.refusals.refuse(typeof token === 'string' ? 'wrong-token' : 'no-token', method);
 		return {
 			ok: false,
-			error: {
-				code: 'AUTH_FAILED',
-				message: 'the daemon refused the request: wrong or missing auth token',
-				hint: 'use the CLI of the same AgentSpace home (AGENTSPACE_HOME) as the daemon',
+			response: {
+				ok: false,
+				error: {
+					code: 'AUTH_FAILED',
+					message: 'the daemon refused the request: wrong or missing auth token',
+					hint: 'use the CLI of the same AgentSpace home (AGENTSPACE_HOME) as the daemon',
+				},
 			},
 		};
 	}
@@ -301,23 +414,18 @@ async function handleLine(
 	if (!checked.ok) {
 		return {
 			ok: false,
-			error: errorJSON(
-				'VALIDATION_FAILED',
-				`malformed daemon request: ${checked.issues
-					.map((issue) => `${issue.path}: ${issue.message}`)
-					.join('; ')}`,
-				'the CLI and the daemon may be different versions: agentspace daemon stop && agentspace daemon start',
-				checked.issues,
-			),
+			response: {
+				ok: false,
+				error: errorJSON(
+					'VALIDATION_FAILED',
+					`malformed daemon request: ${checked.issues
+						.map((issue) => `${issue.path}: ${issue.message}`)
+						.join('; ')}`,
+					'the CLI and the daemon may be different versions: agentspace daemon stop && agentspace daemon start',
+					checked.issues,
+				),
+			},
 		};
 	}
-	// Only a method that declares it streams sends progress lines: the others answer with one line, as ever.
-	const streams = options.methods[checked.method]?.streams === true;
-	return {
-		ok: true,
-		result: await options.handle(checked.method, checked.params, {
-			signal: call.signal,
-			progress: streams ? call.progress : () => {},
-		}),
-	};
+	return { ok: true, method: checked.method, params: checked.params };
 }

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { z } from 'zod';
 
 /**
@@ -17,6 +18,12 @@ export interface MethodSpec<P extends z.ZodType = z.ZodType, R = unknown, G = ne
 	 * before the answer. Other methods answer with one line, as always.
 	 */
 	readonly streams?: boolean;
+	/**
+	 * True for a method whose connection may become a raw byte stream once
+	 * answered (declared with {@link upgradeMethod}): its handler gets
+	 * `call.upgrade()`.
+	 */
+	readonly upgrades?: boolean;
 }
 
 /** Methods by name: a service's, or the daemon's whole table. */
@@ -41,6 +48,31 @@ export function streamingMethod<R, G>(): <P extends z.ZodType>(params: P) => Met
 	return (params) => ({ params, streams: true });
 }
 
+/**
+ * Declares a method whose connection, once answered, can become a raw byte
+ * stream handed to its handler (`mcpConnect`: the MCP protocol flows over it
+ * after the answer line). Its handler calls `call.upgrade()` before it
+ * answers; an error answer upgrades nothing (the connection ends as usual).
+ * An upgraded connection has no request timeout and is never evicted; the
+ * daemon holds at most DEFAULT_MAX_UPGRADED of them.
+ */
+export function upgradeMethod<R>(): <P extends z.ZodType>(
+	params: P,
+) => MethodSpec<P, R> & { readonly upgrades: true } {
+	return (params) => ({ params, upgrades: true });
+}
+
+/** What an upgrade method's `call.upgrade()` returns. */
+export interface UpgradedConnection {
+	/**
+	 * The connection as a raw byte stream, once the answer line is written.
+	 * Bytes the client sent after its request line come first (none is lost).
+	 * It is paused: call `resume()` once its reader listens. Rejects when the
+	 * handler answered with an error or the client went away first.
+	 */
+	readonly stream: Promise<Duplex>;
+}
+
 /** The params a handler of `M` receives: what its schema outputs. */
 export type MethodParams<T extends MethodTable, M extends keyof T> = z.output<T[M]['params']>;
 
@@ -63,6 +95,17 @@ export type MethodProgress<T extends MethodTable, M extends keyof T> =
 export interface MethodCall<G = never> {
 	readonly signal: AbortSignal;
 	progress(progress: G): void;
+	/**
+	 * Present for an upgrade method only (see upgradeMethod): the connection
+	 * becomes a byte stream once the handler answers successfully. Throws
+	 * (`CONFLICT`) when the daemon holds as many upgraded connections as it may.
+	 */
+	readonly upgrade?: () => UpgradedConnection;
+}
+
+/** What an upgrade method's handler gets: {@link MethodCall} with `upgrade` always there. */
+export interface UpgradeCall<G = never> extends MethodCall<G> {
+	readonly upgrade: () => UpgradedConnection;
 }
 
 /**
@@ -73,6 +116,8 @@ export interface MethodCall<G = never> {
 export type MethodHandlers<T extends MethodTable> = {
 	readonly [M in keyof T]: (
 		params: MethodParams<T, M>,
-		call: MethodCall<MethodProgress<T, M>>,
+		call: T[M] extends { readonly upgrades: true }
+			? UpgradeCall<MethodProgress<T, M>>
+			: MethodCall<MethodProgress<T, M>>,
 	) => Promise<MethodResult<T, M>>;
 };

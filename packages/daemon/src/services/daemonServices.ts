@@ -1,4 +1,5 @@
 import type { HostedUiFactory } from '../hostedUi.js';
+import { mcpService } from './mcpService.js';
 import { type SupervisorService, supervisorService } from './supervisorService.js';
 import { type ToolsServiceOptions, toolsService } from './toolsService.js';
 import { uiService } from './uiService.js';
@@ -20,8 +21,10 @@ export interface DaemonServicesOptions {
  * The services of the daemon `agentspace daemon` runs, in the order they
  * start (and the reverse of the order they close): the supervisor, the tool
  * router, which the supervisor hands each MCP run's channel (runs start
- * once every service has started), then the admin UI, which runs and stops
- * agents through the supervisor. Its methods are DAEMON_METHODS.
+ * once every service has started), the MCP endpoint (`agentspace mcp`), whose
+ * sessions are served from the tool router (closed before the agents stop),
+ * then the admin UI, which runs and stops agents through the supervisor.
+ * Its methods are DAEMON_METHODS.
  */
 export function daemonServices(options: DaemonServicesOptions) {
 	const { ui, tools: toolsOptions, ...supervised } = options;
@@ -33,6 +36,7 @@ export function daemonServices(options: DaemonServicesOptions) {
 	return [
 		supervisor,
 		tools,
+		mcpService({ gateway: tools.gateway }),
 		uiService({ launcher: supervisor.launcher, ...(ui === undefined ? {} : { ui }) }),
 	] as const;
 }

@@ -1,7 +1,13 @@
 import type { AgentProtocolChannel, OnProtocolChannel, ProtocolRun } from '@agentspace/agents';
 import { AgentSpaceError, loadConfig, type SecurityMode } from '@agentspace/core';
 import type { Actor } from '@agentspace/events';
-import type { McpAgentSession, ToolCaller, ToolRouter } from '@agentspace/tools';
+import type {
+	BuiltinToolGroup,
+	GatewayCatalog,
+	McpAgentSession,
+	ToolCaller,
+	ToolRouter,
+} from '@agentspace/tools';
 import type { DaemonService, DaemonServiceContext } from '../daemonService.js';
 import type { MethodHandlers } from '../methodTable.js';
 import { startCallLogRetention } from './callLogRetention.js';
@@ -35,6 +41,24 @@ export interface ToolsServiceOptions {
 	 * dynamic import of toolsRuntime.ts. Tests pass one that counts loads.
 	 */
 	readonly loadRuntime?: () => Promise<ToolsRuntime>;
+	/**
+	 * AgentSpace's own tool groups (`agentspace`, `fleet`), made when the
+	 * runtime loads — from the started daemon's context and the runtime (value
+	 * imports of @agentspace/tools go through it) — and routed and listed like
+	 * agents' tools. None by default.
+	 */
+	readonly builtins?: (
+		context: DaemonServiceContext,
+		runtime: ToolsRuntime,
+	) => readonly BuiltinToolGroup[];
+}
+
+/** What MCP endpoints serve a session from (see serveGateway): one router, one catalog for all of them. */
+export interface ToolsGateway {
+	readonly router: ToolRouter;
+	readonly catalog: GatewayCatalog;
+	/** The loaded runtime: serveGateway and gatewayStreamTransport, without a static import of @agentspace/tools. */
+	readonly runtime: ToolsRuntime;
 }
 
 /** The tool router as a daemon service, with the hook the supervisor hands MCP runs to. */
@@ -43,6 +67,12 @@ export interface ToolsService extends DaemonService<typeof TOOLS_METHODS, ToolsS
 	readonly onProtocolChannel: OnProtocolChannel;
 	/** The router calls go through, once loaded (by the first MCP channel or call). */
 	router(): ToolRouter | undefined;
+	/**
+	 * The router and the gateway catalog every MCP client session lists (made
+	 * once, with the router), loading the runtime when needed. The catalog is
+	 * refreshed as agents connect, re-list and disconnect.
+	 */
+	gateway(): Promise<ToolsGateway>;
 }
 
 interface Connected {
@@ -80,6 +110,7 @@ function callerOf(actor: Actor): ToolCaller {
 export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 	let context: DaemonServiceContext | undefined;
 	let router: ToolRouter | undefined;
+	let catalog: GatewayCatalog | undefined;
 	const connected = new Map<string, Connected>();
 	const log = (line: string) => context?.log(line);
 	const sourceApp = () =>
@@ -126,7 +157,9 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 
 	// The heavy half, loaded once on first use (see toolsRuntime.ts); a failed
 	// load is not kept, so the next channel or call tries again.
-	let loading: Promise<{ tools: ToolsRuntime; router: ToolRouter }> | undefined;
+	let loading:
+		| Promise<{ tools: ToolsRuntime; router: ToolRouter; catalog: GatewayCatalog }>
+		| undefined;
 	const loaded = () => {
 		const startedContext = context;
 		if (startedContext === undefined) {
@@ -137,13 +170,24 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 		}
 		loading ??= (options.loadRuntime ?? (() => import('./toolsRuntime.js')))().then(
 			(tools) => {
-				router = new tools.ToolRouter({
+				const builtins = options.builtins?.(startedContext, tools) ?? [];
+				const loadedRouter = new tools.ToolRouter({
 					db: startedContext.db,
 					securityMode,
 					defaultTimeoutMs: options.defaultTimeoutMs ?? configuredCallTimeoutMs(),
+					builtins,
+				});
+				router = loadedRouter;
+				// Made with the router (cheap: it reads nothing until a session lists); polls only while a session listens.
+				catalog = new tools.GatewayCatalog({
+					db: startedContext.db,
+					securityMode,
+					isRunning: (agentId) => loadedRouter.isRunning(agentId),
+					builtins,
+					log,
 				});
 				log('tools: loaded the MCP client and the tool router');
-				return { tools, router };
+				return { tools, router: loadedRouter, catalog };
 			},
 			(error: unknown) => {
 				loading = undefined;
@@ -157,6 +201,15 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 			},
 		);
 		return loading;
+	};
+
+	// A catalog failing to recompute stays its own problem: the agent's session goes on.
+	const refreshCatalog = () => {
+		try {
+			catalog?.refresh();
+		} catch (error) {
+			log(`mcp gateway: refreshing the tool catalog: ${(error as Error).message}`);
+		}
 	};
 
 	const fail = (
@@ -193,6 +246,8 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 		} catch (error) {
 			log(`mcp ${session.agentId}: recording its tools: ${(error as Error).message}`);
 		}
+		// The daemon's own writes do not change the connection's data_version: told here.
+		refreshCatalog();
 	};
 
 	const connect = async (run: ProtocolRun, channel: AgentProtocolChannel) => {
@@ -238,8 +293,9 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 		} catch (error) {
 			log(`mcp ${session.agentId}: recording its handshake: ${(error as Error).message}`);
 		}
-		record(tools.recordToolList, session);
 		router.attach(session);
+		// Recorded once attached: the catalog it refreshes lists the agent's tools as routable.
+		record(tools.recordToolList, session);
 		log(
 			`mcp ${run.agentId}: connected to run ${run.runId} (${session.serverInfo.name} ${session.serverInfo.version}, ${entry.tools} tools)`,
 		);
@@ -269,6 +325,7 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 		} catch (error) {
 			log(`mcp ${run.agentId}: clearing its tools: ${(error as Error).message}`);
 		}
+		refreshCatalog();
 		log(`mcp ${run.agentId}: run ${run.runId} disconnected: ${reason}`);
 	};
 
@@ -295,6 +352,10 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 			});
 		},
 		router: () => router,
+		gateway: async () => {
+			const { tools, router, catalog } = await loaded();
+			return { router, catalog, runtime: tools };
+		},
 		async start(startedContext) {
 			// The router and the MCP client are loaded by the first MCP channel or call, not here.
 			context = startedContext;
@@ -326,6 +387,7 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 			// The denials the router still folds are audited now (one count entry per
 			// kind): else the last count waited for a write that never comes.
 			router?.close();
+			catalog?.close();
 			// Nothing to stop here: the supervisor, closed next, stops every agent, which
 			// ends each session (closing a session first would make its agent exit on
 			// its own, recorded as an end rather than a stop).
