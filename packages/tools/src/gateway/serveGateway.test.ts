@@ -34,7 +34,12 @@ import { connectMcpAgent, type McpAgentSession } from '../session/connectMcpAgen
 import { GatewayCatalog } from './gatewayCatalog.js';
 import { gatewayStreamTransport } from './gatewayStreamTransport.js';
 import { GATEWAY_VERSION } from './gatewayVersion.js';
-import { type GatewaySession, type ServeGatewayOptions, serveGateway } from './serveGateway.js';
+import {
+	type GatewaySession,
+	MAX_GATEWAY_LISTS_PER_SECOND,
+	type ServeGatewayOptions,
+	serveGateway,
+} from './serveGateway.js';
 
 // The gateway end to end: the SDK's Client, over a real Unix socket, talks to
 // serveGateway (gatewayStreamTransport on the server's end), which routes
@@ -538,6 +543,23 @@ describe('serveGateway', () => {
 		expect(
 			text(await good.client.callTool({ name: 'fx__echo', arguments: { text: 'fine' } })),
 		).toBe('fine');
+	});
+
+	it('answers at most MAX_GATEWAY_LISTS_PER_SECOND listings a second to one client', async () => {
+		await runAgent('fx');
+		const greedy = await connectClient({}, 'greedy');
+		const other = await connectClient({}, 'other');
+		const answers = await Promise.allSettled(
+			Array.from({ length: 100 }, () => greedy.client.listTools()),
+		);
+		const refused = answers.filter((answer) => answer.status === 'rejected');
+		// 100 at once cannot spread over five one-second windows: some are refused.
+		expect(refused.length).toBeGreaterThanOrEqual(100 - 4 * MAX_GATEWAY_LISTS_PER_SECOND);
+		expect(String((refused[0] as PromiseRejectedResult).reason)).toMatch(
+			/tools\/list asked more than 20 times a second/,
+		);
+		// Another client's listings are its own.
+		expect((await other.client.listTools()).tools.length).toBe(5);
 	});
 
 	it('reports the package’s version', () => {

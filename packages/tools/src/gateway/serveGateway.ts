@@ -16,6 +16,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolCaller } from '../callLog/types.js';
 import type { ToolRouter } from '../router/toolRouter.js';
+import { RateWindow } from '../session/rateWindow.js';
 import type { GatewayCatalog, GatewayTool } from './gatewayCatalog.js';
 import { shortenedNote } from './gatewayNames.js';
 import { GATEWAY_VERSION } from './gatewayVersion.js';
@@ -50,6 +51,9 @@ export interface GatewaySession {
 
 /** The default of {@link ServeGatewayOptions.maxCallsInFlight}. */
 export const DEFAULT_GATEWAY_CALLS_IN_FLIGHT = 64;
+
+/** The tools/list requests one session is answered in a second; more get an error. */
+export const MAX_GATEWAY_LISTS_PER_SECOND = 20;
 
 const INSTRUCTIONS =
 	'AgentSpace: the tools of the MCP agents it runs, sandboxed, as <agent>__<tool>, and its own ' +
@@ -106,7 +110,17 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
 		);
 	};
 
-	server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: render().tools }));
+	// A listing is the biggest answer (every tool's schemas); a client asking
+	// for it without end would hold the daemon's event loop writing them.
+	const lists = new RateWindow(MAX_GATEWAY_LISTS_PER_SECOND, Number.POSITIVE_INFINITY);
+	server.setRequestHandler(ListToolsRequestSchema, () => {
+		if (lists.record() !== 'ok')
+			throw new McpError(
+				ErrorCode.InvalidRequest,
+				`tools/list asked more than ${MAX_GATEWAY_LISTS_PER_SECOND} times a second: list again after notifications/tools/list_changed`,
+			);
+		return { tools: render().tools };
+	});
 
 	let inFlight = 0;
 	let overloadLogged = false;
