@@ -5,9 +5,15 @@
 // the descriptors it sees are those of a run without the permission plus
 // fd 4. A run without the permission gets neither the descriptor nor the
 // variable; nor does one that nobody serves (no onToolChannel: a foreground run).
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { type GitRepo, sandboxTestGate } from '@agentspace/testing';
+import { createTempHome, type GitRepo, sandboxTestGate } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { agentPaths } from '../agentPaths.js';
+import { sandboxedCommand } from '../sandbox/sandboxedCommand.js';
+import { sandboxPolicyFor } from '../sandbox/sandboxPolicy.js';
 import { sandboxReadiness } from '../sandbox/sandboxReadiness.js';
 import { installRunAgent } from '../testing/installRunAgent.js';
 import { openTempHomeDb, type TempHomeDb } from '../testing/tempHomeDb.js';
@@ -162,5 +168,63 @@ describe.each(modes)('the tool channel, $name', ({ sandboxed, extra }) => {
 		await seen.stop();
 		expect(seen.report).toMatchObject({ env: 'none', fd4: '' });
 		expect(seen.report.fds).not.toContain(4);
+	});
+});
+
+// Where the supervisor cannot load the seccomp filter itself (macOS, other
+// architectures) the Node sandbox host runs the agent: it passes fd 4 on.
+describe.skipIf(!sandbox.run)('the tool channel through the sandbox host', () => {
+	it('the agent inside finds the socket on fd 4 and nothing else new', async () => {
+		const temp = createTempHome('tool-channel-host');
+		try {
+			const paths = agentPaths(temp.home, 'probe');
+			for (const dir of [paths.src, `${paths.data}/home`, `${paths.data}/tmp`])
+				mkdirSync(dir, { recursive: true });
+			const policy = sandboxPolicyFor({
+				agentHome: temp.home,
+				userHome: temp.home,
+				paths,
+				installPath: paths.src,
+				runId: 'run-tool-channel-host',
+				approved: [],
+			});
+			const report = async (channel: boolean) => {
+				const launch = sandboxedCommand({
+					hostScript: HOST,
+					policy,
+					command: 'sh',
+					args: ['-c', REPORT.replace('; exec node agent.mjs', '')],
+				});
+				const child = spawn(process.execPath, launch.args, {
+					env: {
+						PATH: process.env.PATH,
+						HOME: `${paths.data}/home`,
+						...(channel ? { AGENTSPACE_MCP_FD: '4' } : {}),
+					},
+					cwd: paths.src,
+					stdio: ['ignore', 'pipe', 'pipe', 'ignore', ...(channel ? (['pipe'] as const) : [])],
+				});
+				let stderr = '';
+				child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+					stderr += chunk;
+				});
+				(child.stdio[4] as Duplex | undefined)?.resume();
+				await new Promise((resolve) => child.once('close', resolve));
+				const match = /report env=(\S*) fds=(\S*) fd4=(\S*)/.exec(stderr);
+				expect(match, stderr).not.toBeNull();
+				return {
+					env: match?.[1],
+					fds: match?.[2]?.split(',').filter(Boolean).map(Number) ?? [],
+					fd4: match?.[3],
+				};
+			};
+			const without = await report(false);
+			const seen = await report(true);
+			expect(without).toMatchObject({ env: 'none', fd4: '' });
+			expect(seen).toMatchObject({ env: '4', fd4: 'socket' });
+			expect(seen.fds).toEqual([...without.fds, 4].sort((a, b) => a - b));
+		} finally {
+			temp.cleanup();
+		}
 	});
 });
