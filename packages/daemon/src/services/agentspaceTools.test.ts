@@ -14,8 +14,10 @@ import { queryEvents } from '@agentspace/events';
 import { createRunFixtureAgentRepo, type GitRepo, sandboxTestGate } from '@agentspace/testing';
 import { queryToolCalls, type ToolCaller, ToolRouter } from '@agentspace/tools';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { callDaemon } from '../daemonClient.js';
 import { type RunningDaemon, runDaemon } from '../runDaemon.js';
 import { agentspaceToolGroup } from './agentspaceTools.js';
+import { daemonServices } from './daemonServices.js';
 import { type SupervisorService, supervisorService } from './supervisorService.js';
 
 const sandbox = sandboxTestGate(sandboxReadiness(), { file: import.meta.url });
@@ -37,6 +39,7 @@ let daemon: RunningDaemon | undefined;
 let supervisor: SupervisorService;
 let router: ToolRouter;
 const repos: GitRepo[] = [];
+const token = generateAuthToken();
 const logLines: string[] = [];
 
 async function install(id: string, enable: boolean): Promise<void> {
@@ -55,7 +58,7 @@ beforeEach(async () => {
 	daemon = await runDaemon({
 		db: temp.db,
 		home: temp.home,
-		token: generateAuthToken(),
+		token,
 		services: [supervisor],
 		log: (line) => logLines.push(line),
 	});
@@ -279,5 +282,38 @@ describe('the agentspace tools', () => {
 
 	it('says when an agent has no log yet', async () => {
 		expect((await refusal(call(claude, 'agent_logs', { id: 'idle' }))).code).toBe('NOT_FOUND');
+	});
+
+	it("is served by the daemon's own tool router, with the fleet group", async () => {
+		// The daemon `agentspace daemon` runs: its services as daemonServices composes them.
+		await daemon?.close(2000);
+		await daemon?.closed;
+		const services = daemonServices({ env: process.env, sandboxHostScript: HOST });
+		daemon = await runDaemon({
+			db: temp.db,
+			home: temp.home,
+			token,
+			services,
+			log: (line) => logLines.push(line),
+		});
+		const connection = { socket: daemon.socket, token };
+		const listed = await callDaemon(connection, 'toolsCall', {
+			target: 'agentspace/list_agents',
+			args: {},
+			caller: tester,
+		});
+		expect(listed.structuredContent).toMatchObject({ agents: [{ id: 'idle' }, { id: 'ticker' }] });
+		const registered = await callDaemon(connection, 'toolsCall', {
+			target: 'fleet/register',
+			args: { callsign: 'tester' },
+			caller: tester,
+		});
+		expect(registered.structuredContent).toMatchObject({ callsign: 'tester', project: 'default' });
+		// What every MCP client session lists: both groups, by their exposed names.
+		const { catalog } = await services[1].gateway();
+		const names = catalog.list().map((tool) => tool.name);
+		expect(names).toEqual(
+			expect.arrayContaining(['agentspace__start_agent', 'fleet__reserve_files']),
+		);
 	});
 });

@@ -1,4 +1,5 @@
 import type { HostedUiFactory } from '../hostedUi.js';
+import { agentspaceToolGroup } from './agentspaceTools.js';
 import { mcpService } from './mcpService.js';
 import { type SupervisorService, supervisorService } from './supervisorService.js';
 import { type ToolsServiceOptions, toolsService } from './toolsService.js';
@@ -28,7 +29,22 @@ export interface DaemonServicesOptions {
  */
 export function daemonServices(options: DaemonServicesOptions) {
 	const { ui, tools: toolsOptions, ...supervised } = options;
-	const tools = toolsService(toolsOptions);
+	// AgentSpace's own tools (agentspace__…, fleet__…), made when the router first loads:
+	// the agentspace group starts and stops agents through this daemon's supervisor.
+	const tools = toolsService({
+		...toolsOptions,
+		builtins:
+			toolsOptions?.builtins ??
+			((context, runtime) => [
+				agentspaceToolGroup({
+					db: context.db,
+					home: context.home,
+					launcher: supervisor.launcher,
+					log: context.log,
+				}),
+				runtime.fleetToolGroup({ db: context.db }),
+			]),
+	});
 	const supervisor: SupervisorService = supervisorService({
 		...supervised,
 		onProtocolChannel: tools.onProtocolChannel,

@@ -9,6 +9,7 @@
 export {
 	clearAgentTools,
 	connectMcpAgent,
+	fleetToolGroup,
 	GatewayCatalog,
 	gatewayStreamTransport,
 	monitorHealth,
