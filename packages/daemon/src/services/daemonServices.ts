@@ -1,5 +1,6 @@
 import type { HostedUiFactory } from '../hostedUi.js';
 import { agentspaceToolGroup } from './agentspaceTools.js';
+import { agentToolChannelService } from './agentToolChannel.js';
 import { mcpService } from './mcpService.js';
 import { type SupervisorService, supervisorService } from './supervisorService.js';
 import { type ToolsServiceOptions, toolsService } from './toolsService.js';
@@ -45,13 +46,17 @@ export function daemonServices(options: DaemonServicesOptions) {
 				runtime.fleetToolGroup({ db: context.db }),
 			]),
 	});
+	// Agents approved for tool:call are MCP clients of the same gateway, over their inherited fd.
+	const agentChannels = agentToolChannelService({ gateway: tools.gateway });
 	const supervisor: SupervisorService = supervisorService({
 		...supervised,
 		onProtocolChannel: tools.onProtocolChannel,
+		onToolChannel: agentChannels.onToolChannel,
 	});
 	return [
 		supervisor,
 		tools,
+		agentChannels,
 		mcpService({ gateway: tools.gateway }),
 		uiService({ launcher: supervisor.launcher, ...(ui === undefined ? {} : { ui }) }),
 	] as const;

@@ -1,6 +1,7 @@
 import {
 	type LostRun,
 	type OnProtocolChannel,
+	type OnToolChannel,
 	reconcileRuns,
 	type SharedSuperviseOptions,
 	SupervisorRegistry,
@@ -24,6 +25,8 @@ export interface SupervisorServiceOptions {
 	readonly sandboxHostScript?: string;
 	/** Given each started run of an MCP agent and its protocol channel (the tools service's hook). */
 	readonly onProtocolChannel?: OnProtocolChannel;
+	/** Given each started run approved for tool:call and its channel (the agent channels' hook). */
+	readonly onToolChannel?: OnToolChannel;
 }
 
 /** The supervisor as a daemon service, with what other services and tests need of it. */
@@ -110,6 +113,7 @@ export function supervisorService(options: SupervisorServiceOptions): Supervisor
 				...(options.onProtocolChannel === undefined
 					? {}
 					: { onProtocolChannel: options.onProtocolChannel }),
+				...(options.onToolChannel === undefined ? {} : { onToolChannel: options.onToolChannel }),
 				...sourceApp,
 			};
 			registry = new SupervisorRegistry(shared);
