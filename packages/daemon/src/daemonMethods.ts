@@ -1,5 +1,6 @@
 import { hostMethods } from './hostMethods.js';
 import type { MethodInput, MethodResult } from './methodTable.js';
+import { MCP_HTTP_METHODS, type McpHttpStatus } from './services/mcpHttpMethods.js';
 import { MCP_METHODS, type McpStatus } from './services/mcpMethods.js';
 import {
 	SUPERVISOR_METHODS,
@@ -16,9 +17,13 @@ import { UI_METHODS, type UiStatus } from './services/uiMethods.js';
  * proxy) exports its own table; its callers type theirs with `daemonCaller`.
  */
 export const DAEMON_METHODS = {
-	...hostMethods<ToolsStatus & SupervisorStatus & UiStatus & McpStatus, SupervisorClosed>(),
+	...hostMethods<
+		ToolsStatus & SupervisorStatus & UiStatus & McpStatus & McpHttpStatus,
+		SupervisorClosed
+	>(),
 	...TOOLS_METHODS,
 	...MCP_METHODS,
+	...MCP_HTTP_METHODS,
 	...SUPERVISOR_METHODS,
 	...UI_METHODS,
 };

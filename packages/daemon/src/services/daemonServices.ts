@@ -1,6 +1,7 @@
 import type { HostedUiFactory } from '../hostedUi.js';
 import { agentspaceToolGroup } from './agentspaceTools.js';
 import { agentToolChannelService } from './agentToolChannel.js';
+import { type McpHttpServiceOptions, mcpHttpService } from './mcpHttpService.js';
 import { mcpService } from './mcpService.js';
 import { type SupervisorService, supervisorService } from './supervisorService.js';
 import { type ToolsServiceOptions, toolsService } from './toolsService.js';
@@ -17,6 +18,8 @@ export interface DaemonServicesOptions {
 	readonly ui?: HostedUiFactory;
 	/** The tool router's timings (handshake, pings, call timeout); defaults otherwise. */
 	readonly tools?: ToolsServiceOptions;
+	/** The MCP HTTP endpoint's token and limits; by default the home's token, read when it first starts. */
+	readonly mcpHttp?: Omit<McpHttpServiceOptions, 'gateway'>;
 }
 
 /**
@@ -29,7 +32,7 @@ export interface DaemonServicesOptions {
  * Its methods are DAEMON_METHODS.
  */
 export function daemonServices(options: DaemonServicesOptions) {
-	const { ui, tools: toolsOptions, ...supervised } = options;
+	const { ui, tools: toolsOptions, mcpHttp, ...supervised } = options;
 	// AgentSpace's own tools (agentspace__…, fleet__…), made when the router first loads:
 	// the agentspace group starts and stops agents through this daemon's supervisor.
 	const tools = toolsService({
@@ -58,6 +61,8 @@ export function daemonServices(options: DaemonServicesOptions) {
 		tools,
 		agentChannels,
 		mcpService({ gateway: tools.gateway }),
+		// `agentspace mcp --http`: the same gateway over Streamable HTTP on 127.0.0.1, started on request.
+		mcpHttpService({ ...mcpHttp, gateway: tools.gateway }),
 		uiService({ launcher: supervisor.launcher, ...(ui === undefined ? {} : { ui }) }),
 	] as const;
 }

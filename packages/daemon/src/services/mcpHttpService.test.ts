@@ -1,0 +1,314 @@
+// The MCP HTTP endpoint in a real daemon: the fixture MCP agent run by the
+// daemon's supervisor, the SDK's Client over StreamableHTTPClientTransport
+// listing and calling it through 127.0.0.1, and every refusal the issue
+// lists sent as a real HTTP request — answered with its status, audited as
+// security.denied (interface mcp-http), nothing called.
+import { request } from 'node:http';
+import { enableAgent, installAgent } from '@agentspace/agents';
+import { openTempHomeDb, type TempHomeDb } from '@agentspace/agents/testing';
+import { generateAuthToken } from '@agentspace/core';
+import { createMcpFixtureAgentRepo, freePort, type GitRepo } from '@agentspace/testing';
+import { setToolPolicy } from '@agentspace/tools';
+import { mintMcpToken, revokeMcpToken } from '@agentspace/tools/tokens';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { callDaemon, type DaemonConnection } from '../daemonClient.js';
+import { type RunningDaemon, runDaemon } from '../runDaemon.js';
+import { daemonServices } from './daemonServices.js';
+
+const actor = { type: 'human', id: 'tester' } as const;
+let temp: TempHomeDb;
+let repo: GitRepo | undefined;
+let daemon: RunningDaemon | undefined;
+const token = generateAuthToken();
+const logLines: string[] = [];
+
+beforeEach(() => {
+	temp = openTempHomeDb('daemon-mcp-http');
+	logLines.length = 0;
+});
+afterEach(async () => {
+	await daemon?.close(2000);
+	await daemon?.closed;
+	daemon = undefined;
+	repo?.cleanup();
+	temp.cleanup();
+});
+
+/** A daemon running the fixture MCP agent (all its tools allowed) and hosting the endpoint. */
+async function startEndpoint() {
+	repo = createMcpFixtureAgentRepo();
+	await installAgent({ db: temp.db, home: temp.home, source: repo.url, actor });
+	enableAgent({ db: temp.db, id: 'mcp-fixture', approve: 'all', actor });
+	setToolPolicy(temp.db, { agentId: 'mcp-fixture', tool: '*', policy: 'allow', actor });
+	daemon = await runDaemon({
+		db: temp.db,
+		home: temp.home,
+		token,
+		services: daemonServices({ env: process.env, mcpHttp: { authToken: token } }),
+		log: (line) => logLines.push(line),
+	});
+	const connection: DaemonConnection = { socket: daemon.socket, token };
+	await callDaemon(connection, 'run', {
+		id: 'mcp-fixture',
+		restart: 'no',
+		unsandboxed: true,
+		env: {},
+		actor,
+	});
+	for (let i = 0; i < 400; i++) {
+		const status = await callDaemon(connection, 'status', {});
+		if (status.mcpAgents.some((a) => a.id === 'mcp-fixture')) break;
+		await new Promise((resolve) => setTimeout(resolve, 25));
+	}
+	const port = await freePort();
+	const started = await callDaemon(connection, 'mcpHttpStart', { port, actor });
+	return { connection, port, url: started.url, started };
+}
+
+/** An SDK client of the endpoint with this bearer token. */
+async function connectClient(url: string, bearer: string): Promise<Client> {
+	const client = new Client({ name: 'http-test-client', version: '1.2.3' });
+	await client.connect(
+		new StreamableHTTPClientTransport(new URL(url), {
+			requestInit: { headers: { Authorization: `Bearer ${bearer}` } },
+		}),
+	);
+	return client;
+}
+
+const toolCalls = () =>
+	temp.db.$client
+		.prepare('SELECT caller_type, caller_id, caller_detail, tool, status FROM tool_calls')
+		.all() as { caller_type: string; caller_id: string; caller_detail: string; tool: string }[];
+
+const denials = () =>
+	(
+		temp.db.$client
+			.prepare(`SELECT metadata FROM audit_log WHERE event_type = 'security.denied' ORDER BY id`)
+			.pluck()
+			.all() as string[]
+	)
+		.map((text) => JSON.parse(text) as Record<string, unknown>)
+		.filter((metadata) => metadata.interface === 'mcp-http');
+
+/** A raw HTTP request (fetch will not send a Host of our choosing). */
+function rawRequest(
+	port: number,
+	headers: Record<string, string>,
+	body: string,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+	return new Promise((resolve, reject) => {
+		const req = request(
+			{ host: '127.0.0.1', port, path: '/mcp', method: 'POST', headers, setHost: false },
+			(res) => {
+				let text = '';
+				res.setEncoding('utf8');
+				res.on('data', (chunk) => {
+					text += chunk;
+				});
+				res.on('end', () =>
+					resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }),
+				);
+			},
+		);
+		req.on('error', reject);
+		req.end(body);
+	});
+}
+
+const initialize = JSON.stringify({
+	jsonrpc: '2.0',
+	id: 1,
+	method: 'initialize',
+	params: {
+		protocolVersion: '2025-06-18',
+		capabilities: {},
+		clientInfo: { name: 'raw', version: '1' },
+	},
+});
+const call = (id: number) => ({
+	jsonrpc: '2.0',
+	id,
+	method: 'tools/call',
+	params: { name: 'mcp-fixture__echo', arguments: { text: 'hi' } },
+});
+
+describe('the MCP HTTP endpoint', () => {
+	it('serves the gateway to an SDK client with the home token or a minted one, recorded as an http mcp-client', async () => {
+		const { url, port, started } = await startEndpoint();
+		expect(started).toEqual({ url: `http://127.0.0.1:${port}/mcp`, port, started: true });
+
+		const client = await connectClient(url, token);
+		const { tools } = await client.listTools();
+		expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['mcp-fixture__echo']));
+		const result = await client.callTool({ name: 'mcp-fixture__echo', arguments: { text: 'hi' } });
+		expect(result.isError).not.toBe(true);
+		expect(JSON.stringify(result.content)).toContain('hi');
+		await client.close();
+
+		const minted = mintMcpToken(temp.db, { actor, name: 'cursor' });
+		const second = await connectClient(url, minted.token);
+		await second.callTool({ name: 'mcp-fixture__echo', arguments: { text: 'again' } });
+		await second.close();
+
+		expect(toolCalls().map((c) => ({ ...c, caller_detail: JSON.parse(c.caller_detail) }))).toEqual([
+			{
+				caller_type: 'mcp-client',
+				caller_id: 'http-test-client',
+				caller_detail: { transport: 'http', via: 'home', version: '1.2.3' },
+				tool: 'echo',
+				status: 'ok',
+			},
+			{
+				caller_type: 'mcp-client',
+				caller_id: 'http-test-client',
+				caller_detail: { transport: 'http', via: minted.tokenId, version: '1.2.3' },
+				tool: 'echo',
+				status: 'ok',
+			},
+		]);
+		expect(denials()).toEqual([]);
+	});
+
+	it('refuses each bad request with its status, audits it, and calls nothing', async () => {
+		const { url, port } = await startEndpoint();
+		const expired = mintMcpToken(temp.db, {
+			actor,
+			lifetimeMs: 60_000,
+			now: () => new Date(Date.now() - 120_000),
+		});
+		const revoked = mintMcpToken(temp.db, { actor });
+		revokeMcpToken(temp.db, { tokenId: revoked.tokenId, actor });
+		const json = {
+			'Content-Type': 'application/json',
+			Accept: 'application/json, text/event-stream',
+		};
+		const auth = { ...json, Authorization: `Bearer ${token}` };
+		const post = (headers: Record<string, string>, body: string | ReadableStream) =>
+			fetch(url, {
+				method: 'POST',
+				headers,
+				body,
+				...(typeof body === 'string' ? {} : { duplex: 'half' }),
+			} as RequestInit);
+
+		const cases: [string, () => Promise<Response>, number, string][] = [
+			['no token', () => post(json, initialize), 401, 'no-token'],
+			[
+				'a wrong token',
+				() => post({ ...json, Authorization: `Bearer ${'f'.repeat(64)}` }, initialize),
+				401,
+				'wrong-token',
+			],
+			[
+				'an expired token',
+				() => post({ ...json, Authorization: `Bearer ${expired.token}` }, initialize),
+				401,
+				'expired-token',
+			],
+			[
+				'a revoked token',
+				() => post({ ...json, Authorization: `Bearer ${revoked.token}` }, initialize),
+				401,
+				'revoked-token',
+			],
+			[
+				'a foreign Origin',
+				() => post({ ...auth, Origin: 'http://evil.example' }, initialize),
+				403,
+				'foreign-origin',
+			],
+			[
+				'a body over 4 MiB',
+				() => post(auth, JSON.stringify({ ...call(1), pad: 'x'.repeat(4 * 1024 * 1024) })),
+				413,
+				'too-large',
+			],
+			['malformed JSON', () => post(auth, '{"jsonrpc": "2.0", "id": 1,'), 400, 'malformed-json'],
+			[
+				'JSON that is not JSON-RPC',
+				() => post(auth, JSON.stringify({ hello: 'world' })),
+				400,
+				'malformed-jsonrpc',
+			],
+			[
+				'a batch of 10,000 requests',
+				() => post(auth, JSON.stringify(Array.from({ length: 10_000 }, (_, i) => call(i)))),
+				400,
+				'batch',
+			],
+		];
+		for (const [name, send, status] of cases) {
+			const response = await send();
+			expect(response.status, name).toBe(status);
+			expect(response.headers.get('access-control-allow-origin'), name).toBeNull();
+			if (status === 401) {
+				expect(response.headers.get('www-authenticate'), name).toMatch(
+					/^Bearer realm="agentspace"/,
+				);
+			}
+			await response.arrayBuffer();
+		}
+		// A chunked body (no Content-Length) that grows past the cap is cut off there.
+		const chunk = new Uint8Array(1024 * 1024).fill(0x20);
+		let sent = 0;
+		const endless = new ReadableStream<Uint8Array>({
+			pull(controller) {
+				sent += 1;
+				if (sent > 64) controller.close();
+				else controller.enqueue(chunk);
+			},
+		});
+		const chunked = await post(auth, endless).catch((error: unknown) => error as Error);
+		if (chunked instanceof Response) expect(chunked.status).toBe(413);
+		expect(sent).toBeLessThan(64);
+
+		const wrongHost = await rawRequest(port, { ...auth, Host: 'evil.example:80' }, initialize);
+		expect(wrongHost.status).toBe(403);
+		const rebound = await rawRequest(port, { ...auth, Host: `attacker.test:${port}` }, initialize);
+		expect(rebound.status).toBe(403);
+
+		const kinds = denials().map((d) => d.kind);
+		expect(kinds).toEqual([
+			'no-token',
+			'wrong-token',
+			'expired-token',
+			'revoked-token',
+			'foreign-origin',
+			'too-large',
+			'malformed-json',
+			'malformed-jsonrpc',
+			'batch',
+			// The chunked body over the cap, folded into the first too-large's window.
+			'host',
+		]);
+		for (const denial of denials()) {
+			expect(denial).toMatchObject({ interface: 'mcp-http', address: `127.0.0.1:${port}` });
+			// Neither the token nor the body reaches the audit log.
+			expect(JSON.stringify(denial)).not.toContain(token);
+		}
+		expect(toolCalls()).toEqual([]);
+		const status = await callDaemon(
+			{ socket: (daemon as RunningDaemon).socket, token },
+			'status',
+			{},
+		);
+		expect(status.mcpHttpSessions).toBe(0);
+	});
+
+	it('refuses a session once its token is revoked: the call reaches no agent', async () => {
+		const { url } = await startEndpoint();
+		const minted = mintMcpToken(temp.db, { actor });
+		const client = await connectClient(url, minted.token);
+		await client.callTool({ name: 'mcp-fixture__echo', arguments: { text: 'before' } });
+		revokeMcpToken(temp.db, { tokenId: minted.tokenId, actor });
+		await expect(
+			client.callTool({ name: 'mcp-fixture__echo', arguments: { text: 'after' } }),
+		).rejects.toThrow(/revoked token/);
+		await client.close().catch(() => {});
+		expect(toolCalls()).toHaveLength(1);
+		expect(denials().map((d) => d.kind)).toEqual(['revoked-token']);
+	});
+});
