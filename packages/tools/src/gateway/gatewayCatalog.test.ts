@@ -174,6 +174,38 @@ describe('GatewayCatalog', () => {
 		expect(catalog.list().map((tool) => tool.name)).toEqual(['alpha__a1', 'fleet__inbox']);
 	});
 
+	it('finds a write on its own connection (the admin UI in the daemon) by polling too', async () => {
+		agentWith('alpha', [definition('a1'), definition('a2')]);
+		const catalog = newCatalog(10);
+		const changed = new Promise<void>((resolve) => catalog.onChange(resolve));
+		setToolPolicy(db, { agentId: 'alpha', tool: 'a2', policy: 'deny', actor: alice });
+		await changed;
+		expect(catalog.list().map((tool) => tool.name)).toEqual(['alpha__a1', 'fleet__inbox']);
+	});
+
+	it('finds by polling an agent stopped or the security mode changed without refresh()', async () => {
+		agentWith('alpha', [definition('a1')]);
+		agentWith('beta', [definition('b1')]);
+		let mode: 'full-control' | 'limited-control' = 'full-control';
+		const catalog = new GatewayCatalog({
+			db,
+			securityMode: () => mode,
+			isRunning: (agentId) => running.has(agentId),
+			builtins: [fleet],
+			pollIntervalMs: 10,
+		});
+		catalogs.push(catalog);
+		let changed = new Promise<void>((resolve) => catalog.onChange(resolve));
+		running.delete('beta');
+		await changed;
+		expect(catalog.list().map((tool) => tool.name)).toEqual(['alpha__a1', 'fleet__inbox']);
+		changed = new Promise<void>((resolve) => catalog.onChange(resolve));
+		// limited-control allows only read-only tools by default: a1 is not one.
+		mode = 'limited-control';
+		await changed;
+		expect(catalog.list().map((tool) => tool.name)).toEqual(['fleet__inbox']);
+	});
+
 	it('sees another connection’s write at the next list when nobody listens', () => {
 		agentWith('alpha', [definition('a1'), definition('a2')]);
 		const catalog = newCatalog();

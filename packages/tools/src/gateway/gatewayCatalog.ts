@@ -1,5 +1,5 @@
 import { type SecurityMode, sha256Hex } from '@agentspace/core';
-import type { AgentSpaceDb } from '@agentspace/db';
+import { type AgentSpaceDb, prepared } from '@agentspace/db';
 import { listTools } from '../registry/listTools.js';
 import { BUILTIN_GROUP_IDS, type BuiltinToolGroup } from '../router/builtinTools.js';
 import { indexBuiltins } from '../router/indexBuiltins.js';
@@ -21,7 +21,7 @@ export interface GatewayCatalogOptions {
 	/** Whether calls to the agent are routed now (the router's isRunning). */
 	readonly isRunning: (agentId: string) => boolean;
 	readonly builtins: readonly BuiltinToolGroup[];
-	/** How often other processes' writes (tools allow/deny/accept from the CLI) are looked for; 1000 ms default. */
+	/** How often writes not announced by refresh() (tools allow/deny/accept from the CLI or the UI) are looked for; 1000 ms default. */
 	readonly pollIntervalMs?: number;
 	readonly log?: (line: string) => void;
 }
@@ -33,6 +33,9 @@ interface Table {
 	readonly tools: readonly GatewayTool[];
 	readonly byName: ReadonlyMap<string, GatewayTool>;
 	readonly hash: string;
+	/** What the table was computed under, besides the database: the security mode and which agents ran. */
+	readonly securityMode: SecurityMode;
+	readonly running: ReadonlyMap<string, boolean>;
 }
 
 /**
@@ -40,11 +43,17 @@ interface Table {
  * allowed) of every running MCP agent and every built-in tool, sorted by
  * name, kept in memory so a call resolves its name without a read. It is
  * recomputed by {@link refresh} (the daemon calls it when an agent connects,
- * re-lists or disconnects: its own writes) and, while a listener is
- * subscribed, when another process committed to the database (the CLI's
- * `tools allow/deny/accept`), found by polling `PRAGMA data_version` — one
- * cheap read per interval. Listeners hear of a recompute only when the list
- * changed (its names and definition hashes).
+ * re-lists, disconnects or turns unhealthy) and, while a listener is
+ * subscribed, when an event was appended since the last look — a policy set
+ * or a tool accepted by the CLI (another process) or the admin UI (the
+ * daemon's own connection) — found by polling the event log's last sequence
+ * number, one indexed read per interval. (`PRAGMA data_version` would be as
+ * cheap but never changes for the connection's own commits: the admin UI's
+ * would be missed.) Listeners hear of a recompute only when the list changed
+ * (its names and definition hashes). The poll also recomputes when the
+ * security mode changed or an agent with callable tools started, stopped or
+ * turned unhealthy in the router, so a missed refresh() is caught within an
+ * interval.
  *
  * An agent whose id is a built-in group's (`agentspace`, `fleet`) is not
  * listed: its `<agent>/<tool>` targets route to the built-in group.
@@ -55,7 +64,8 @@ export class GatewayCatalog {
 	readonly #listeners = new Set<() => void>();
 	readonly #pollMs: number;
 	#table: Table | undefined;
-	#dataVersion: number | undefined;
+	/** The event log's last sequence number when the table was computed. */
+	#seen: number | undefined;
 	#timer: NodeJS.Timeout | undefined;
 	#closed = false;
 
@@ -80,14 +90,15 @@ export class GatewayCatalog {
 
 	/** The tool a client calls by `name`, or undefined when no listed tool has it. */
 	resolve(name: string): GatewayTool | undefined {
-		return this.#current().byName.get(name);
+		// No read on a call's path: the table as last computed (sessions keep it current by listening).
+		return (this.#table ?? this.#current()).byName.get(name);
 	}
 
 	/** Recomputes now; listeners hear of it only when the list changed. */
 	refresh(): void {
 		if (this.#closed) return;
 		const before = this.#table?.hash;
-		this.#dataVersion = this.#readDataVersion();
+		this.#seen = this.#lastEvent();
 		this.#table = this.#compute();
 		if (before !== undefined && before !== this.#table.hash) this.#notify();
 	}
@@ -114,13 +125,13 @@ export class GatewayCatalog {
 
 	#current(): Table {
 		if (this.#table === undefined) {
-			this.#dataVersion = this.#readDataVersion();
+			this.#seen = this.#lastEvent();
 			this.#table = this.#compute();
 		} else if (this.#timer === undefined && !this.#closed) {
-			// Not polling: look for other processes' writes now (one cheap read).
-			const version = this.#readDataVersion();
-			if (version !== this.#dataVersion) {
-				this.#dataVersion = version;
+			// Not polling: look for writes now (one cheap read).
+			const version = this.#lastEvent();
+			if (version !== this.#seen || this.#outdated()) {
+				this.#seen = version;
 				this.#table = this.#compute();
 			}
 		}
@@ -140,23 +151,49 @@ export class GatewayCatalog {
 
 	#poll(): void {
 		try {
-			if (this.#readDataVersion() !== this.#dataVersion) this.refresh();
+			if (this.#lastEvent() !== this.#seen || this.#outdated()) this.refresh();
 		} catch (error) {
 			this.#log(`tool catalog: polling failed: ${(error as Error).message}`);
 		}
 	}
 
-	#readDataVersion(): number {
-		return this.#options.db.$client.pragma('data_version', { simple: true }) as number;
+	/**
+	 * Whether what the table was computed under changed without a write: the
+	 * configured security mode, or an agent started, stopped or turned
+	 * unhealthy in the router without refresh() (a map lookup per agent).
+	 */
+	#outdated(): boolean {
+		const table = this.#table;
+		if (table === undefined) return false;
+		if (this.#options.securityMode() !== table.securityMode) return true;
+		for (const [agentId, running] of table.running)
+			if (this.#options.isRunning(agentId) !== running) return true;
+		return false;
+	}
+
+	/** The event log's last sequence number: every registry change appends an event. */
+	#lastEvent(): number {
+		const row = prepared(
+			this.#options.db.$client,
+			'SELECT max(sequence) AS last FROM events',
+		).get() as { last: number | null } | undefined;
+		return row?.last ?? 0;
 	}
 
 	#compute(): Table {
 		const byName = new Map<string, GatewayTool>();
 		for (const tool of this.#builtinTools) byName.set(tool.name, tool);
-		const rows = listTools(this.#options.db, { securityMode: this.#options.securityMode() });
+		const securityMode = this.#options.securityMode();
+		const running = new Map<string, boolean>();
+		const rows = listTools(this.#options.db, { securityMode });
 		for (const row of rows) {
 			if (!row.callable || BUILTIN_GROUP_IDS.has(row.agentId)) continue;
-			if (!this.#options.isRunning(row.agentId)) continue;
+			let isRunning = running.get(row.agentId);
+			if (isRunning === undefined) {
+				isRunning = this.#options.isRunning(row.agentId);
+				running.set(row.agentId, isRunning);
+			}
+			if (!isRunning) continue;
 			const name = gatewayToolName(row.agentId, row.name);
 			const taken = byName.get(name.name);
 			if (taken !== undefined) {
@@ -174,7 +211,7 @@ export class GatewayCatalog {
 		const hash = sha256Hex(
 			tools.map((tool) => `${tool.name}\t${tool.definition.definitionHash}`).join('\n'),
 		);
-		return { tools, byName, hash };
+		return { tools, byName, hash, securityMode, running };
 	}
 
 	#notify(): void {
