@@ -8,6 +8,7 @@ import { registerConfigCommands } from './commands/config/register.js';
 import { registerDaemonCommands } from './commands/daemon/register.js';
 import { registerDoctorCommand } from './commands/doctor/register.js';
 import { registerEventsCommands } from './commands/events/register.js';
+import { registerMcpCommand } from './commands/mcp/register.js';
 import { registerToolsCommands } from './commands/tools/register.js';
 import { registerUiCommand } from './commands/ui/register.js';
 import type { GlobalOptions } from './context.js';
@@ -64,6 +65,7 @@ Exit codes are listed in specs/cli.md.`,
 	registerEventsCommands(program, run);
 	registerAgentsCommands(program, run);
 	registerToolsCommands(program, run);
+	registerMcpCommand(program, run);
 	registerDaemonCommands(program, run);
 	registerUiCommand(program, run);
 	return program;

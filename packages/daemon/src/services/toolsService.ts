@@ -309,6 +309,8 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 			onUnhealthy: (reason) => {
 				entry.health = 'unhealthy';
 				router.markUnhealthy(run.agentId, reason);
+				// No longer routed: MCP clients stop listing its tools now, not when its run has ended.
+				refreshCatalog();
 				fail(run, channel, reason, true);
 			},
 		});
