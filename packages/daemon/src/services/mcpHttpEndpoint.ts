@@ -235,13 +235,19 @@ export async function startMcpHttpEndpoint(
 	// Bounded waits: a client that sends its headers or body slowly is cut off.
 	server.headersTimeout = 10_000;
 	server.requestTimeout = 60_000;
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen({ port, host: '127.0.0.1' }, () => {
-			server.off('error', reject);
-			resolve();
+	try {
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen({ port, host: '127.0.0.1' }, () => {
+				server.off('error', reject);
+				resolve();
+			});
 		});
-	});
+	} catch (error) {
+		// Nothing was refused yet: this only stops the folding timer.
+		refusals.close();
+		throw error;
+	}
 	// After listening, a server error must not take the daemon (and its agents) down.
 	server.on('error', (error) => log(`mcp http on ${address}: ${error.message}`));
 	return {

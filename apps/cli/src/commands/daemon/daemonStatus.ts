@@ -18,6 +18,9 @@ export async function daemonStatus(ctx: CommandContext): Promise<ActionResult> {
 	ctx.output.line(`The AgentSpace daemon is running (pid ${status.pid}, up ${uptime} s).`);
 	ctx.output.line(`  socket: ${status.socket}`);
 	ctx.output.line(`  web UI: ${status.uiUrl ?? 'not open (agentspace ui)'}`);
+	ctx.output.line(
+		`  MCP HTTP: ${status.mcpHttpUrl === null ? 'not serving (agentspace mcp --http)' : `${status.mcpHttpUrl} (${status.mcpHttpSessions} sessions)`}`,
+	);
 	ctx.output.line(`  memory: ${(status.rssBytes / 1024 / 1024).toFixed(1)} MB RSS`);
 	ctx.output.line(
 		`  agents: ${status.agents.length === 0 ? 'none' : status.agents.map((a) => `${a.id} (${a.state})`).join(', ')}`,

@@ -197,6 +197,9 @@ describe.skipIf(!sandbox.run)('agentspace mcp --http: the SDK client over Stream
 		]).json.calls;
 		expect(calls[0]?.caller).toMatchObject({ type: 'mcp-client', id: 'http-cli-test' });
 
+		const status = runCli(temp.home, ['daemon', 'status'], { NO_COLOR: '1' });
+		expect(status.stdout).toMatch(new RegExp(`^  MCP HTTP: ${url} \\(1 sessions\\)$`, 'm'));
+
 		const refused = await fetch(url, {
 			method: 'POST',
 			headers: {
