@@ -3,10 +3,10 @@
 // listing and calling it through 127.0.0.1, and every refusal the issue
 // lists sent as a real HTTP request — answered with its status, audited as
 // security.denied (interface mcp-http), nothing called.
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
 import { enableAgent, installAgent } from '@agentspace/agents';
 import { openTempHomeDb, type TempHomeDb } from '@agentspace/agents/testing';
-import { generateAuthToken } from '@agentspace/core';
+import { generateAuthToken, hasErrorCode } from '@agentspace/core';
 import { createMcpFixtureAgentRepo, freePort, type GitRepo } from '@agentspace/testing';
 import { setToolPolicy } from '@agentspace/tools';
 import { mintMcpToken, revokeMcpToken } from '@agentspace/tools/tokens';
@@ -136,6 +136,61 @@ const call = (id: number) => ({
 });
 
 describe('the MCP HTTP endpoint', () => {
+	it('is opened and stopped on request, audited, and a port in use is a CONFLICT with a hint', async () => {
+		daemon = await runDaemon({
+			db: temp.db,
+			home: temp.home,
+			token,
+			services: daemonServices({ env: process.env, mcpHttp: { authToken: token } }),
+			log: (line) => logLines.push(line),
+		});
+		const connection: DaemonConnection = { socket: daemon.socket, token };
+		const [busy, free] = [await freePort(), await freePort()];
+		const squatter = createServer();
+		await new Promise<void>((resolve) => squatter.listen(busy, '127.0.0.1', resolve));
+		try {
+			let caught: unknown;
+			try {
+				await callDaemon(connection, 'mcpHttpStart', { port: busy, actor });
+			} catch (error) {
+				caught = error;
+			}
+			expect(hasErrorCode(caught, 'CONFLICT')).toBe(true);
+			expect((caught as { hint?: string }).hint).toMatch(/--port/);
+		} finally {
+			squatter.close();
+		}
+		expect(await callDaemon(connection, 'mcpHttpStart', { port: free, actor })).toMatchObject({
+			started: true,
+		});
+		expect(await callDaemon(connection, 'mcpHttpStart', { port: free, actor })).toMatchObject({
+			started: false,
+		});
+		expect((await callDaemon(connection, 'status', {})).mcpHttpUrl).toBe(
+			`http://127.0.0.1:${free}/mcp`,
+		);
+		expect(await callDaemon(connection, 'mcpHttpStop', { actor })).toEqual({ closed: true });
+		expect(await callDaemon(connection, 'mcpHttpStop', { actor })).toEqual({ closed: false });
+		await expect(fetch(`http://127.0.0.1:${free}/mcp`)).rejects.toThrow();
+		const audited = temp.db.$client
+			.prepare(
+				`SELECT event_type, actor_id, metadata FROM audit_log WHERE event_type LIKE 'mcp.http_%' ORDER BY id`,
+			)
+			.all();
+		expect(audited).toEqual([
+			{
+				event_type: 'mcp.http_opened',
+				actor_id: 'tester',
+				metadata: `{"address":"127.0.0.1:${free}"}`,
+			},
+			{
+				event_type: 'mcp.http_closed',
+				actor_id: 'tester',
+				metadata: `{"address":"127.0.0.1:${free}"}`,
+			},
+		]);
+	});
+
 	it('serves the gateway to an SDK client with the home token or a minted one, recorded as an http mcp-client', async () => {
 		const { url, port, started } = await startEndpoint();
 		expect(started).toEqual({ url: `http://127.0.0.1:${port}/mcp`, port, started: true });
