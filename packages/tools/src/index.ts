@@ -28,9 +28,11 @@ export type { GatewayCatalogOptions, GatewayTool } from './gateway/gatewayCatalo
 export { DEFAULT_CATALOG_POLL_MS, GatewayCatalog } from './gateway/gatewayCatalog.js';
 export type { GatewayName } from './gateway/gatewayNames.js';
 export { gatewayToolName, MAX_GATEWAY_TOOL_NAME } from './gateway/gatewayNames.js';
+export type { GatewayStreamTransportOptions } from './gateway/gatewayStreamTransport.js';
 export {
 	GATEWAY_MESSAGES_PER_SECOND,
 	gatewayStreamTransport,
+	MAX_GATEWAY_WRITE_BUFFER,
 } from './gateway/gatewayStreamTransport.js';
 export { GATEWAY_VERSION } from './gateway/gatewayVersion.js';
 export type {
@@ -38,7 +40,11 @@ export type {
 	GatewaySession,
 	ServeGatewayOptions,
 } from './gateway/serveGateway.js';
-export { DEFAULT_GATEWAY_CALLS_IN_FLIGHT, serveGateway } from './gateway/serveGateway.js';
+export {
+	DEFAULT_GATEWAY_CALLS_IN_FLIGHT,
+	MAX_GATEWAY_LISTS_PER_SECOND,
+	serveGateway,
+} from './gateway/serveGateway.js';
 export {
 	DEFAULT_HANDSHAKE_TIMEOUT_MS,
 	DEFAULT_PING_INTERVAL_MS,

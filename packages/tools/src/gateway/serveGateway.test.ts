@@ -439,7 +439,9 @@ describe('serveGateway', () => {
 		await Promise.all(progressed);
 		const third = await client.callTool({ name: 'fx__echo', arguments: { text: 'x' } });
 		expect(third._meta).toEqual({ 'agentspace/code': 'CONFLICT' });
-		expect(text(third)).toMatch(/too many calls in flight \(at most 2 at once\)/);
+		expect(text(third)).toMatch(
+			/too many calls in flight \(at most 2 at once\): fx__echo was not called/,
+		);
 		expect(queryToolCalls(db, { agentId: 'fx', tool: 'echo' })).toEqual([]);
 		controller.abort();
 		await Promise.all(slow);

@@ -135,26 +135,12 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
 					ErrorCode.InvalidParams,
 					`unknown tool ${JSON.stringify(name.slice(0, 100))}`,
 				);
-			if (allows !== undefined && !allows(tool.target)) {
-				await router.refuse(
-					caller(),
-					tool.target,
-					args,
-					new PermissionDeniedError(
-						`${tool.target} is not a tool this caller was approved to call`,
-						{
-							hint: 'approve tool:call:<agent>/<tool> in the agent manifest',
-						},
-					),
-				);
-				throw new McpError(ErrorCode.InvalidParams, `unknown tool ${JSON.stringify(name)}`);
-			}
 			if (inFlight >= maxInFlight) {
 				if (!overloadLogged) log(`mcp gateway: over ${maxInFlight} calls in flight: refusing more`);
 				overloadLogged = true;
 				return errorResult(
 					'CONFLICT',
-					`too many calls in flight (at most ${maxInFlight} at once): ${tool.target} was not called`,
+					`too many calls in flight (at most ${maxInFlight} at once): ${name} was not called`,
 					'wait for earlier calls to finish, then call again',
 				);
 			}
@@ -162,6 +148,21 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
 			const progressToken = request.params._meta?.progressToken;
 			let progressed = false;
 			try {
+				// Refusals count as calls in flight too: each is a write to the call log.
+				if (allows !== undefined && !allows(tool.target)) {
+					await router.refuse(
+						caller(),
+						tool.target,
+						args,
+						new PermissionDeniedError(
+							`${tool.target} is not a tool this caller was approved to call`,
+							{
+								hint: 'approve tool:call:<agent>/<tool> in the agent manifest',
+							},
+						),
+					);
+					throw new McpError(ErrorCode.InvalidParams, `unknown tool ${JSON.stringify(name)}`);
+				}
 				const result = await router.callTool(caller(), tool.target, args, {
 					signal: extra.signal,
 					...(progressToken === undefined
