@@ -3,7 +3,7 @@
 // sandbox and stopped by MCP clients and agents, each start and stop recorded
 // and audited as theirs, refusals as the CLI's; the audit log and run logs
 // read back bounded.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { enableAgent, getAgent, installAgent, sandboxReadiness } from '@agentspace/agents';
@@ -258,6 +258,15 @@ describe('the agentspace tools', () => {
 			const [endEvent] = queryEvents(temp.db, { types: ['agent_run_stopped'] });
 			expect(endEvent?.metadata.actor).toEqual({ type: 'agent', id: 'builder' });
 			expect(supervisor.launcher.list()).toEqual([]);
+			// What the agent wrote is shown escaped and cut: a direction override, a long line.
+			appendFileSync(
+				join(temp.home, 'logs', 'ticker', `${runId}.log`),
+				`${new Date().toISOString()} stdout evil\u202e${'x'.repeat(600)}\n`,
+			);
+			const [last] = (await call(claude, 'agent_logs', { id: 'ticker', lines: 1 }))
+				.structuredContent.lines as { text: string }[];
+			expect(last?.text).toMatch(/^evil\\u\{202e\}x+…$/);
+			expect(last?.text.length).toBe(501);
 			// Stopping what does not run changes nothing.
 			expect((await call(claude, 'stop_agent', { id: 'ticker' })).structuredContent).toEqual({
 				id: 'ticker',
