@@ -43,6 +43,8 @@ export async function daemonRun(ctx: CommandContext): Promise<ActionResult> {
 				services: daemonServices({
 					env: ctx.env,
 					sandboxHostScript: sandboxHostScript(),
+					// The MCP HTTP endpoint accepts the same token as the socket (and minted ones).
+					mcpHttp: { authToken: token },
 					ui: lazyUiHost({
 						db,
 						home: ctx.home,

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { sandboxReadiness } from '@agentspace/agents';
+import { homePaths } from '@agentspace/core';
 import {
 	createNpmMcpAgentRepo,
 	createTempHome,
@@ -197,8 +198,13 @@ describe.skipIf(!sandbox.run)('agentspace mcp --http: the SDK client over Stream
 		]).json.calls;
 		expect(calls[0]?.caller).toMatchObject({ type: 'mcp-client', id: 'http-cli-test' });
 
+		// The home's own token works as well (the daemon's, read from its file fallback here).
+		const homeToken = readFileSync(homePaths(temp.home).authTokenFile, 'utf8').trim();
+		const asHome = await connect(url, homeToken, 'home-token-client');
+		expect((await asHome.listTools()).tools.length).toBeGreaterThan(0);
+
 		const status = runCli(temp.home, ['daemon', 'status'], { NO_COLOR: '1' });
-		expect(status.stdout).toMatch(new RegExp(`^  MCP HTTP: ${url} \\(1 sessions\\)$`, 'm'));
+		expect(status.stdout).toMatch(new RegExp(`^  MCP HTTP: ${url} \\(2 sessions\\)$`, 'm'));
 
 		const refused = await fetch(url, {
 			method: 'POST',
