@@ -17,7 +17,11 @@ import {
 } from '@agentspace/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+	type CallToolResult,
+	type Progress,
+	ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runCliJson } from '../../testCli.js';
 
@@ -165,9 +169,30 @@ describe.skipIf(!sandbox.run)('agentspace mcp --http: the SDK client over Stream
 		return client;
 	}
 
-	it('serves on 127.0.0.1, lists and calls with a minted token, refuses without one, and stops', async () => {
+	let url: string;
+	let token: string;
+	const textOf = (result: unknown) =>
+		((result as CallToolResult).content ?? [])
+			.map((item) => (item.type === 'text' ? item.text : `[${item.type}]`))
+			.join('\n');
+	const callsOf = (tool: string) =>
+		runCliJson<{ calls: { caller: { type: string; id: string }; status: string }[] }>(temp.home, [
+			'tools',
+			'log',
+			'--tool',
+			tool,
+		]).json.calls;
+	async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (!check()) {
+			if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+	}
+
+	it('serves on 127.0.0.1, lists and calls with a minted token or the home token, refuses without one', async () => {
 		const served = cli(['mcp', '--http', '--port', String(port)]);
-		const url = `http://127.0.0.1:${port}/mcp`;
+		url = `http://127.0.0.1:${port}/mcp`;
 		expect(served.stdout).toContain(`AgentSpace MCP endpoint (Streamable HTTP): ${url}`);
 		expect(served.stdout).toContain('agentspace mcp token --name <client>');
 		expect(served.stdout).toContain(`{"mcpServers":{"agentspace":{"url":"${url}"`);
@@ -180,29 +205,23 @@ describe.skipIf(!sandbox.run)('agentspace mcp --http: the SDK client over Stream
 		]);
 		expect(again.json).toEqual({ url, port, started: false });
 
-		const { token } = runCliJson<Minted>(temp.home, ['mcp', 'token', '--name', 'http-test']).json;
+		token = runCliJson<Minted>(temp.home, ['mcp', 'token', '--name', 'http-test']).json.token;
 		const client = await connect(url, token, 'http-cli-test');
 		expect(client.getServerVersion()).toMatchObject({ name: 'agentspace' });
+		expect(client.getServerCapabilities()?.tools).toEqual({ listChanged: true });
 		const names = (await client.listTools()).tools.map((tool) => tool.name);
 		expect(names).toEqual(expect.arrayContaining(['everything__get-sum', 'everything__echo']));
-		const sum = (await client.callTool({
-			name: 'everything__get-sum',
-			arguments: { a: 2, b: 40 },
-		})) as CallToolResult;
-		expect(sum.content).toEqual([{ type: 'text', text: 'The sum of 2 and 40 is 42.' }]);
-		const calls = runCliJson<{ calls: { caller: { type: string; id: string } }[] }>(temp.home, [
-			'tools',
-			'log',
-			'--tool',
-			'get-sum',
-		]).json.calls;
-		expect(calls[0]?.caller).toMatchObject({ type: 'mcp-client', id: 'http-cli-test' });
+		const sum = await client.callTool({ name: 'everything__get-sum', arguments: { a: 2, b: 40 } });
+		expect(textOf(sum)).toBe('The sum of 2 and 40 is 42.');
+		expect(callsOf('get-sum')[0]?.caller).toMatchObject({
+			type: 'mcp-client',
+			id: 'http-cli-test',
+		});
 
 		// The home's own token works as well (the daemon's, read from its file fallback here).
 		const homeToken = readFileSync(homePaths(temp.home).authTokenFile, 'utf8').trim();
 		const asHome = await connect(url, homeToken, 'home-token-client');
 		expect((await asHome.listTools()).tools.length).toBeGreaterThan(0);
-
 		const status = runCli(temp.home, ['daemon', 'status'], { NO_COLOR: '1' });
 		expect(status.stdout).toMatch(new RegExp(`^  MCP HTTP: ${url} \\(2 sessions\\)$`, 'm'));
 
@@ -215,7 +234,85 @@ describe.skipIf(!sandbox.run)('agentspace mcp --http: the SDK client over Stream
 			body: '{}',
 		});
 		expect(refused.status).toBe(401);
+	});
 
+	it("progress: the agent's notifications/progress reach the HTTP client in order", async () => {
+		const client = await connect(url, token, 'http-progress');
+		const progress: Progress[] = [];
+		const result = await client.callTool(
+			{ name: 'everything__trigger-long-running-operation', arguments: { duration: 1, steps: 5 } },
+			undefined,
+			{ onprogress: (p) => progress.push(p) },
+		);
+		expect(textOf(result)).toMatch(/Long running operation completed/);
+		expect(progress.map((p) => [p.progress, p.total])).toEqual([
+			[1, 5],
+			[2, 5],
+			[3, 5],
+			[4, 5],
+			[5, 5],
+		]);
+	});
+
+	it("cancellation: the HTTP client's notifications/cancelled cancels the call at the agent", async () => {
+		const client = await connect(url, token, 'http-cancel');
+		const abort = new AbortController();
+		const call = client.callTool(
+			{ name: 'everything__trigger-long-running-operation', arguments: { duration: 3, steps: 4 } },
+			undefined,
+			{ signal: abort.signal, onprogress: () => abort.abort('the user changed their mind') },
+		);
+		await expect(call).rejects.toThrow(/changed their mind|abort/i);
+		await until(
+			() =>
+				callsOf('trigger-long-running-operation').find((c) => c.caller.id === 'http-cancel')
+					?.status === 'cancelled',
+			'the call to be logged cancelled',
+		);
+		// The session goes on.
+		expect(
+			textOf(await client.callTool({ name: 'everything__echo', arguments: { message: 'on' } })),
+		).toBe('Echo: on');
+	});
+
+	it('errors: bad arguments are an isError result with its code; an unknown tool is an MCP error', async () => {
+		const client = await connect(url, token, 'http-errors');
+		const invalid = await client.callTool({ name: 'everything__get-sum', arguments: { a: 'two' } });
+		expect(invalid.isError).toBe(true);
+		expect(textOf(invalid)).toMatch(
+			/^error\[VALIDATION_FAILED\]: invalid arguments for everything\/get-sum/,
+		);
+		expect(invalid._meta).toMatchObject({ 'agentspace/code': 'VALIDATION_FAILED' });
+		await expect(client.callTool({ name: 'nobody__nothing', arguments: {} })).rejects.toThrow(
+			/unknown tool/,
+		);
+	});
+
+	it('notifications/tools/list_changed over the event stream when the agent stops and starts again', async () => {
+		const client = await connect(url, token, 'http-list-changed');
+		let changes = 0;
+		client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+			changes += 1;
+		});
+		const names = async () => (await client.listTools()).tools.map((tool) => tool.name);
+		expect(await names()).toContain('everything__get-sum');
+		cli(['agents', 'stop', 'everything']);
+		await until(() => changes >= 1, 'list_changed after the agent stopped');
+		expect((await names()).some((name) => name.startsWith('everything__'))).toBe(false);
+		const seen = changes;
+		cli(['agents', 'run', 'everything']);
+		await until(() => changes > seen, 'list_changed after the agent started', 60_000);
+		await until(
+			() =>
+				runCliJson<{ tools: { target: string }[] }>(temp.home, ['tools', 'list']).json.tools.some(
+					(t) => t.target === 'everything/get-sum',
+				),
+			'its tools',
+		);
+		expect(await names()).toContain('everything__get-sum');
+	}, 90_000);
+
+	it('stops serving on request; --port without --http is a usage error', async () => {
 		const stopped = cli(['mcp', '--http', '--stop']);
 		expect(stopped.stdout).toBe('Stopped the MCP HTTP endpoint.\n');
 		await expect(fetch(url)).rejects.toThrow();
