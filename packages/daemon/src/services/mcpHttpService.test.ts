@@ -204,8 +204,33 @@ describe('the MCP HTTP endpoint', () => {
 		await client.close();
 
 		const minted = mintMcpToken(temp.db, { actor, name: 'cursor' });
-		const second = await connectClient(url, minted.token);
+		const transport = new StreamableHTTPClientTransport(new URL(url), {
+			requestInit: { headers: { Authorization: `Bearer ${minted.token}` } },
+		});
+		const second = new Client({ name: 'http-test-client', version: '1.2.3' });
+		await second.connect(transport);
 		await second.callTool({ name: 'mcp-fixture__echo', arguments: { text: 'again' } });
+		const connection = { socket: (daemon as RunningDaemon).socket, token };
+		expect((await callDaemon(connection, 'status', {})).mcpHttpSessions).toBe(2);
+
+		// Another bearer cannot use the session: it is not told apart from an unknown one.
+		const borrowed = await fetch(url, {
+			method: 'POST',
+			headers: {
+				'Content-Type': 'application/json',
+				Accept: 'application/json, text/event-stream',
+				Authorization: `Bearer ${token}`,
+				'Mcp-Session-Id': transport.sessionId as string,
+				'Mcp-Protocol-Version': transport.protocolVersion as string,
+			},
+			body: JSON.stringify(call(7)),
+		});
+		expect(borrowed.status).toBe(404);
+		await borrowed.arrayBuffer();
+
+		// DELETE ends the session (the SDK's terminateSession).
+		await transport.terminateSession();
+		expect((await callDaemon(connection, 'status', {})).mcpHttpSessions).toBe(1);
 		await second.close();
 
 		expect(toolCalls().map((c) => ({ ...c, caller_detail: JSON.parse(c.caller_detail) }))).toEqual([
