@@ -271,6 +271,13 @@ describe('serveGateway', () => {
 		expect(result._meta).toEqual({ 'agentspace/callId': call?.callId });
 	});
 
+	it('cuts a client’s long name before it names the caller', async () => {
+		await runAgent('fx');
+		const { client } = await connectClient({}, 'n'.repeat(1000));
+		expect(text(await client.callTool({ name: 'fx__echo', arguments: { text: 'ok' } }))).toBe('ok');
+		expect(queryToolCalls(db, { agentId: 'fx' })[0]?.caller.id).toBe('n'.repeat(200));
+	});
+
 	it('relays progress in order under the client’s token', async () => {
 		await runAgent('fx');
 		const { client } = await connectClient();

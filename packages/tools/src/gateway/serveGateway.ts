@@ -15,6 +15,7 @@ import {
 	type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolCaller } from '../callLog/types.js';
+import { MAX_SERVER_INFO_LENGTH } from '../limits.js';
 import type { ToolRouter } from '../router/toolRouter.js';
 import { RateWindow } from '../session/rateWindow.js';
 import type { GatewayCatalog, GatewayTool } from './gatewayCatalog.js';
@@ -33,7 +34,11 @@ export interface ServeGatewayOptions {
 	readonly transport: Transport;
 	readonly catalog: GatewayCatalog;
 	readonly router: ToolRouter;
-	/** Who its calls are recorded as, once initialize named the client (undefined before / when it did not). */
+	/**
+	 * Who its calls are recorded as, once initialize named the client
+	 * (undefined before / when it did not); name and version are cut to 200
+	 * characters.
+	 */
 	readonly callerOf: (client: GatewayClientInfo | undefined) => ToolCaller;
 	/** Only targets it allows are listed and callable (an agent caller's approved tool:call permissions); all when absent. */
 	readonly allows?: (target: string) => boolean;
@@ -103,12 +108,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
 		if (rendered?.source !== source) rendered = renderList(source, allows);
 		return rendered;
 	};
-	const caller = () => {
-		const client = server.getClientVersion();
-		return callerOf(
-			client === undefined ? undefined : { name: client.name, version: client.version },
-		);
-	};
+	const caller = () => callerOf(clientInfoOf(server.getClientVersion()));
 
 	// A listing is the biggest answer (every tool's schemas); a client asking
 	// for it without end would hold the daemon's event loop writing them.
@@ -223,7 +223,14 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
 		unsubscribe();
 		closedResolve();
 	};
-	await server.connect(options.transport);
+	try {
+		await server.connect(options.transport);
+	} catch (error) {
+		// The transport would not start: nothing is served, nothing keeps listening.
+		unsubscribe();
+		closedResolve();
+		throw error;
+	}
 	return {
 		closed,
 		async close() {
@@ -263,6 +270,21 @@ function renderList(
 		hashed.push(`${tool.name}\t${definition.definitionHash}`);
 	}
 	return { source, tools, hash: sha256Hex(hashed.join('\n')) };
+}
+
+/**
+ * The client as initialize named it, each string cut to
+ * MAX_SERVER_INFO_LENGTH (the client's text, bounded as an agent's is); a
+ * client that gave no name is undefined, as one that did not initialize.
+ */
+function clientInfoOf(
+	client: { readonly name: string; readonly version: string } | undefined,
+): GatewayClientInfo | undefined {
+	if (client === undefined || client.name === '') return undefined;
+	return {
+		name: client.name.slice(0, MAX_SERVER_INFO_LENGTH),
+		version: client.version.slice(0, MAX_SERVER_INFO_LENGTH),
+	};
 }
 
 /** A refusal or failure as a result the model sees: `error[CODE]: message` and its hint. */
