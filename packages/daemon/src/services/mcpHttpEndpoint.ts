@@ -104,6 +104,8 @@ export async function startMcpHttpEndpoint(
 		...(options.refusalWindowMs === undefined ? {} : { windowMs: options.refusalWindowMs }),
 	});
 	const sessions = new Map<string, Session>();
+	// Gateway sessions alive, initialized or not (what status counts): each is a Server and a catalog listener.
+	let live = 0;
 
 	const openSession = async (via: string): Promise<Session> => {
 		if (sessions.size >= maxSessions) {
@@ -130,7 +132,9 @@ export async function startMcpHttpEndpoint(
 			log,
 		});
 		session = { transport, gateway, via, lastUsed: Date.now() };
+		live += 1;
 		void gateway.closed.then(() => {
+			live -= 1;
 			const id = transport.sessionId;
 			if (id !== undefined && sessions.get(id) === session) sessions.delete(id);
 		});
@@ -224,6 +228,10 @@ export async function startMcpHttpEndpoint(
 		}
 		for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
 		await session.transport.handleRequest(req, res, message);
+		// An initialize the transport refused (e.g. a wrong Accept header) opened no session: end its server.
+		if (typeof sessionId !== 'string' && session.transport.sessionId === undefined) {
+			await session.gateway.close();
+		}
 	};
 
 	const server: Server = createServer((req, res) => {
@@ -253,7 +261,7 @@ export async function startMcpHttpEndpoint(
 	return {
 		port,
 		url,
-		sessions: () => sessions.size,
+		sessions: () => live,
 		close: async () => {
 			const closed = new Promise<void>((resolve) => server.close(() => resolve()));
 			await Promise.allSettled([...sessions.values()].map((session) => session.gateway.close()));

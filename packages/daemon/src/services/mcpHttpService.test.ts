@@ -228,6 +228,21 @@ describe('the MCP HTTP endpoint', () => {
 		expect(borrowed.status).toBe(404);
 		await borrowed.arrayBuffer();
 
+		// An initialize the SDK's transport refuses (a client that does not accept
+		// event streams: 406) leaves no session behind.
+		const notAccepted = await fetch(url, {
+			method: 'POST',
+			headers: {
+				'Content-Type': 'application/json',
+				Accept: 'application/json',
+				Authorization: `Bearer ${token}`,
+			},
+			body: initialize,
+		});
+		expect(notAccepted.status).toBe(406);
+		await notAccepted.arrayBuffer();
+		expect((await callDaemon(connection, 'status', {})).mcpHttpSessions).toBe(2);
+
 		// DELETE ends the session (the SDK's terminateSession).
 		await transport.terminateSession();
 		expect((await callDaemon(connection, 'status', {})).mcpHttpSessions).toBe(1);
