@@ -140,8 +140,11 @@ describe('GatewayCatalog', () => {
 		const stop = catalog.onChange(() => {
 			changes += 1;
 		});
+		const before = catalog.list();
 		catalog.refresh();
 		expect(changes).toBe(0);
+		// Unchanged: the same list (sessions keep what they rendered from it).
+		expect(catalog.list()).toBe(before);
 		running.delete('alpha');
 		catalog.refresh();
 		expect(changes).toBe(1);

@@ -99,7 +99,7 @@ export class GatewayCatalog {
 		if (this.#closed) return;
 		const before = this.#table?.hash;
 		this.#seen = this.#lastEvent();
-		this.#table = this.#compute();
+		this.#table = this.#recompute();
 		if (before !== undefined && before !== this.#table.hash) this.#notify();
 	}
 
@@ -126,13 +126,13 @@ export class GatewayCatalog {
 	#current(): Table {
 		if (this.#table === undefined) {
 			this.#seen = this.#lastEvent();
-			this.#table = this.#compute();
+			this.#table = this.#recompute();
 		} else if (this.#timer === undefined && !this.#closed) {
 			// Not polling: look for writes now (one cheap read).
 			const version = this.#lastEvent();
 			if (version !== this.#seen || this.#outdated()) {
 				this.#seen = version;
-				this.#table = this.#compute();
+				this.#table = this.#recompute();
 			}
 		}
 		return this.#table;
@@ -178,6 +178,14 @@ export class GatewayCatalog {
 			'SELECT max(sequence) AS last FROM events',
 		).get() as { last: number | null } | undefined;
 		return row?.last ?? 0;
+	}
+
+	/** A new table, or the old one's tools when the list did not change (sessions keep their renderings). */
+	#recompute(): Table {
+		const table = this.#compute();
+		const old = this.#table;
+		if (old === undefined || old.hash !== table.hash) return table;
+		return { ...table, tools: old.tools, byName: old.byName };
 	}
 
 	#compute(): Table {

@@ -105,7 +105,8 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
 	let rendered: Rendered | undefined;
 	const render = (): Rendered => {
 		const source = catalog.list();
-		if (rendered?.source !== source) rendered = renderList(source, allows);
+		if (rendered?.source !== source)
+			rendered = allows === undefined ? sharedRender(source) : renderList(source, allows);
 		return rendered;
 	};
 	const caller = () => callerOf(clientInfoOf(server.getClientVersion()));
@@ -239,6 +240,18 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
 			closedResolve();
 		},
 	};
+}
+
+// Sessions without an allows-filter list the same tools: one rendering per catalog table for all of them.
+const shared = new WeakMap<readonly GatewayTool[], Rendered>();
+
+function sharedRender(source: readonly GatewayTool[]): Rendered {
+	let rendered = shared.get(source);
+	if (rendered === undefined) {
+		rendered = renderList(source, undefined);
+		shared.set(source, rendered);
+	}
+	return rendered;
 }
 
 function renderList(
