@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AgentSpaceDb } from '@agentspace/db';
 import type { GatewaySession } from '@agentspace/tools';
-import { verifyMcpToken } from '@agentspace/tools/tokens';
+import { mcpTokenUsable, verifyMcpToken } from '@agentspace/tools/tokens';
 import { MAX_MCP_HTTP_BODY_BYTES, readBody } from './mcpHttpBody.js';
 import { httpCallerOf } from './mcpHttpCaller.js';
 import { bearerToken, checkHostAndOrigin } from './mcpHttpGuards.js';
@@ -29,6 +29,8 @@ export interface McpHttpEndpointOptions {
 	readonly maxSessions?: number;
 	/** The refusal folding window (10 s by default). */
 	readonly refusalWindowMs?: number;
+	/** How often sessions opened with a minted token are checked against it (5 s by default). */
+	readonly tokenSweepMs?: number;
 }
 
 /** The endpoint while it listens. */
@@ -234,6 +236,19 @@ export async function startMcpHttpEndpoint(
 		}
 	};
 
+	// A session outlives its requests (its event stream stays open): once its
+	// token is revoked or expires, the session is ended, not only its next request refused.
+	const sweep = setInterval(() => {
+		const now = new Date();
+		for (const [id, session] of sessions) {
+			if (session.via === 'home' || mcpTokenUsable(db, session.via, now)) continue;
+			sessions.delete(id);
+			log(`mcp http: ended a session of ${session.via}: the token was revoked or expired`);
+			void session.gateway.close();
+		}
+	}, options.tokenSweepMs ?? 5000);
+	sweep.unref();
+
 	const server: Server = createServer((req, res) => {
 		handle(req, res).catch((error: unknown) => {
 			log(`mcp http: ${req.method} ${(req.url ?? '').slice(0, 100)}: ${(error as Error).message}`);
@@ -252,7 +267,8 @@ export async function startMcpHttpEndpoint(
 			});
 		});
 	} catch (error) {
-		// Nothing was refused yet: this only stops the folding timer.
+		// Nothing was refused yet: this only stops the timers.
+		clearInterval(sweep);
 		refusals.close();
 		throw error;
 	}
@@ -263,6 +279,7 @@ export async function startMcpHttpEndpoint(
 		url,
 		sessions: () => live,
 		close: async () => {
+			clearInterval(sweep);
 			const closed = new Promise<void>((resolve) => server.close(() => resolve()));
 			await Promise.allSettled([...sessions.values()].map((session) => session.gateway.close()));
 			sessions.clear();

@@ -46,7 +46,10 @@ async function startEndpoint() {
 		db: temp.db,
 		home: temp.home,
 		token,
-		services: daemonServices({ env: process.env, mcpHttp: { authToken: token } }),
+		services: daemonServices({
+			env: process.env,
+			mcpHttp: { authToken: token, limits: { tokenSweepMs: 100 } },
+		}),
 		log: (line) => logLines.push(line),
 	});
 	const connection: DaemonConnection = { socket: daemon.socket, token };
@@ -141,7 +144,10 @@ describe('the MCP HTTP endpoint', () => {
 			db: temp.db,
 			home: temp.home,
 			token,
-			services: daemonServices({ env: process.env, mcpHttp: { authToken: token } }),
+			services: daemonServices({
+				env: process.env,
+				mcpHttp: { authToken: token, limits: { tokenSweepMs: 100 } },
+			}),
 			log: (line) => logLines.push(line),
 		});
 		const connection: DaemonConnection = { socket: daemon.socket, token };
@@ -402,6 +408,13 @@ describe('the MCP HTTP endpoint', () => {
 		await expect(
 			client.callTool({ name: 'mcp-fixture__echo', arguments: { text: 'after' } }),
 		).rejects.toThrow(/revoked token/);
+		// The session itself (its event stream open) is ended, not only its requests refused.
+		const connection = { socket: (daemon as RunningDaemon).socket, token };
+		for (let i = 0; i < 400; i++) {
+			if ((await callDaemon(connection, 'status', {})).mcpHttpSessions === 0) break;
+			await new Promise((resolve) => setTimeout(resolve, 25));
+		}
+		expect((await callDaemon(connection, 'status', {})).mcpHttpSessions).toBe(0);
 		await client.close().catch(() => {});
 		expect(toolCalls()).toHaveLength(1);
 		expect(denials().map((d) => d.kind)).toEqual(['revoked-token']);

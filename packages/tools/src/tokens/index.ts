@@ -9,6 +9,7 @@ export {
 	MAX_MCP_TOKEN_LIFETIME_MS,
 	parseMcpTokenLifetime,
 } from './mcpTokenLifetime.js';
+export { mcpTokenUsable } from './mcpTokenUsable.js';
 export type { MintedMcpToken, MintMcpTokenOptions } from './mintMcpToken.js';
 export { MAX_ACTIVE_MCP_TOKENS, mintMcpToken } from './mintMcpToken.js';
 export type { RevokeMcpTokenOptions } from './revokeMcpToken.js';

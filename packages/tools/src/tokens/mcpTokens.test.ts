@@ -7,6 +7,7 @@ import { createTempHome, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listMcpTokens } from './listMcpTokens.js';
 import { parseMcpTokenLifetime } from './mcpTokenLifetime.js';
+import { mcpTokenUsable } from './mcpTokenUsable.js';
 import { MAX_ACTIVE_MCP_TOKENS, mintMcpToken } from './mintMcpToken.js';
 import { revokeMcpToken } from './revokeMcpToken.js';
 import { verifyMcpToken } from './verifyMcpToken.js';
@@ -94,6 +95,9 @@ describe('MCP endpoint tokens', () => {
 			tokenId: minted.tokenId,
 		});
 		expect(listMcpTokens(db, at('2026-12-06T11:00:00.000Z'))[0]?.status).toBe('expired');
+		expect(mcpTokenUsable(db, minted.tokenId, new Date('2026-12-06T10:59:59.999Z'))).toBe(true);
+		expect(mcpTokenUsable(db, minted.tokenId, new Date('2026-12-06T11:00:00.000Z'))).toBe(false);
+		expect(mcpTokenUsable(db, 'asmcp_000000000000', t0)).toBe(false);
 	});
 
 	it('refuses a wrong token, one off by a character, and tells no token apart', () => {
@@ -127,6 +131,7 @@ describe('MCP endpoint tokens', () => {
 			tokenId: minted.tokenId,
 		});
 		expect(audits('mcp.token_revoked')).toHaveLength(1);
+		expect(mcpTokenUsable(db, minted.tokenId)).toBe(false);
 		expect(codeOf(() => revokeMcpToken(db, { tokenId: minted.tokenId, actor: me }))).toBe(
 			'CONFLICT',
 		);
