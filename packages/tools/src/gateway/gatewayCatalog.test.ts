@@ -133,6 +133,21 @@ describe('GatewayCatalog', () => {
 		expect(catalog.resolve('stopped__s1')).toBeUndefined();
 	});
 
+	it('lists an agent with a group’s id when that group is not configured (hashed: the id is reserved)', () => {
+		agentWith('fleet', [definition('other')]);
+		const catalog = new GatewayCatalog({
+			db,
+			securityMode: () => 'full-control',
+			isRunning: (agentId) => running.has(agentId),
+			builtins: [],
+		});
+		catalogs.push(catalog);
+		expect(catalog.list()).toMatchObject([
+			{ target: 'fleet/other', shortenedFrom: 'fleet__other', builtin: false },
+		]);
+		expect(catalog.list()[0]?.name).toMatch(/^_[0-9a-f]{10}_fleet__other$/);
+	});
+
 	it('tells listeners only when the list changed', () => {
 		agentWith('alpha', [definition('a1')]);
 		const catalog = newCatalog();

@@ -1,7 +1,7 @@
 import { type SecurityMode, sha256Hex } from '@agentspace/core';
 import { type AgentSpaceDb, prepared } from '@agentspace/db';
 import { listTools } from '../registry/listTools.js';
-import { BUILTIN_GROUP_IDS, type BuiltinToolGroup } from '../router/builtinTools.js';
+import type { BuiltinToolGroup } from '../router/builtinTools.js';
 import { indexBuiltins } from '../router/indexBuiltins.js';
 import type { ToolDefinition } from '../toolDefinition.js';
 import { builtinGatewayName, type GatewayName, gatewayToolName } from './gatewayNames.js';
@@ -55,12 +55,14 @@ interface Table {
  * turned unhealthy in the router, so a missed refresh() is caught within an
  * interval.
  *
- * An agent whose id is a built-in group's (`agentspace`, `fleet`) is not
- * listed: its `<agent>/<tool>` targets route to the built-in group.
+ * An agent whose id is a configured built-in group's (`agentspace`, `fleet`)
+ * is not listed: the router sends its `<agent>/<tool>` targets to the group.
  */
 export class GatewayCatalog {
 	readonly #options: GatewayCatalogOptions;
 	readonly #builtinTools: readonly GatewayTool[];
+	/** The configured groups' ids: the router sends their targets to the group, not to an agent of that id. */
+	readonly #groupIds: ReadonlySet<string>;
 	readonly #listeners = new Set<() => void>();
 	readonly #pollMs: number;
 	#table: Table | undefined;
@@ -81,6 +83,7 @@ export class GatewayCatalog {
 					builtin: true,
 				});
 		this.#builtinTools = tools;
+		this.#groupIds = new Set(options.builtins.map((group) => group.id));
 	}
 
 	/** Callable tools of every running MCP agent (callable, agent running) + every built-in, sorted by name. */
@@ -195,7 +198,7 @@ export class GatewayCatalog {
 		const running = new Map<string, boolean>();
 		const rows = listTools(this.#options.db, { securityMode });
 		for (const row of rows) {
-			if (!row.callable || BUILTIN_GROUP_IDS.has(row.agentId)) continue;
+			if (!row.callable || this.#groupIds.has(row.agentId)) continue;
 			let isRunning = running.get(row.agentId);
 			if (isRunning === undefined) {
 				isRunning = this.#options.isRunning(row.agentId);
