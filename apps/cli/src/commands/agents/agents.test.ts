@@ -241,7 +241,7 @@ describe('agents: the lifecycle end to end', () => {
 			},
 			{ args: ['audit', 'verify'], exit: 0 },
 		]);
-	});
+	}, 120_000); // some 30 CLI processes one after another: slow on a loaded machine (CI runs every package at once)
 
 	it('reports drift when the checkout’s manifest changes after approval, and again after a re-install with new permissions', () => {
 		const manifestPath = join(temp.home, 'agents', 'echo-agent', 'src', 'agentspace.agent.json');
