@@ -241,7 +241,17 @@ export async function startMcpHttpEndpoint(
 	const sweep = setInterval(() => {
 		const now = new Date();
 		for (const [id, session] of sessions) {
-			if (session.via === 'home' || mcpTokenUsable(db, session.via, now)) continue;
+			let usable: boolean;
+			try {
+				usable = session.via === 'home' || mcpTokenUsable(db, session.via, now);
+			} catch (error) {
+				// A failed read (a damaged database) must not throw out of a timer: that would end
+				// the daemon and every agent it runs. The session is left as it is; its requests
+				// are still checked one by one.
+				log(`mcp http: could not check the token of a session: ${(error as Error).message}`);
+				return;
+			}
+			if (usable) continue;
 			sessions.delete(id);
 			log(`mcp http: ended a session of ${session.via}: the token was revoked or expired`);
 			void session.gateway.close();

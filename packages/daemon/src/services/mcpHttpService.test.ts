@@ -399,6 +399,21 @@ describe('the MCP HTTP endpoint', () => {
 		expect(status.mcpHttpSessions).toBe(0);
 	});
 
+	it('keeps serving when its token sweep cannot read the tokens (a damaged database): logged, not thrown', async () => {
+		const { url } = await startEndpoint();
+		const minted = mintMcpToken(temp.db, { actor });
+		const client = await connectClient(url, minted.token);
+		// Damage under the running daemon: the sweep's read fails (a throw out of its timer ended the daemon).
+		temp.db.$client.exec('DROP TABLE mcp_tokens');
+		const line = 'mcp http: could not check the token of a session: no such table: mcp_tokens';
+		for (let i = 0; i < 400 && !logLines.includes(line); i++)
+			await new Promise((resolve) => setTimeout(resolve, 25));
+		expect(logLines).toContain(line);
+		const connection = { socket: (daemon as RunningDaemon).socket, token };
+		expect((await callDaemon(connection, 'status', {})).mcpHttpSessions).toBe(1);
+		await client.close().catch(() => {});
+	});
+
 	it('refuses a session once its token is revoked: the call reaches no agent', async () => {
 		const { url } = await startEndpoint();
 		const minted = mintMcpToken(temp.db, { actor });
