@@ -2,6 +2,7 @@ import { createConnection } from 'node:net';
 import { AgentSpaceError, errorFromJSON } from '@agentspace/core';
 import type { DaemonMethod, DaemonMethods } from './daemonMethods.js';
 import type { DaemonResponse } from './daemonProtocol.js';
+import { RETRYABLE_CODES, retryUnanswered, Unanswered } from './daemonRetry.js';
 import type { MethodInput, MethodProgress, MethodResult, MethodTable } from './methodTable.js';
 
 /** Thrown (code `NOT_FOUND`) when no daemon answers on the socket. */
@@ -27,14 +28,6 @@ export interface DaemonConnection {
 	/** How long to wait for the answer (default 10 s). */
 	readonly timeoutMs?: number;
 }
-
-/** Connection failures after which the request was never answered, so it is sent again. */
-const RETRYABLE = new Set(['EAGAIN', 'ECONNRESET', 'EPIPE']);
-const FIRST_RETRY_MS = 25;
-const MAX_RETRY_MS = 800;
-
-/** A connection that ended before any answer: the daemon closed it unanswered (busy, or flooded). */
-class Unanswered extends Error {}
 
 /**
  * Sends one request to the daemon and returns its result. The daemon's errors
@@ -102,30 +95,9 @@ async function requestDaemon(
 	params: unknown,
 	stream: StreamCallOptions<unknown> = {},
 ): Promise<unknown> {
-	const timeoutMs = connection.timeoutMs ?? 10_000;
-	const deadline = Date.now() + timeoutMs;
-	let wait = FIRST_RETRY_MS;
-	for (;;) {
-		try {
-			return await requestOnce(connection, method, params, deadline - Date.now(), stream);
-		} catch (error) {
-			const retryable =
-				error instanceof Unanswered || RETRYABLE.has((error as NodeJS.ErrnoException).code ?? '');
-			if (!retryable) throw error;
-			if (Date.now() + wait >= deadline) {
-				throw new AgentSpaceError(
-					`cannot reach the AgentSpace daemon: ${(error as Error).message} (tried for ${Math.round(timeoutMs / 1000)} s)`,
-					{
-						code: 'CONFLICT',
-						hint: 'something floods its socket, or it is stuck: see agentspace audit list --type security.denied, or restart it: agentspace daemon stop && agentspace daemon start',
-						cause: error,
-					},
-				);
-			}
-			await new Promise((resolve) => setTimeout(resolve, wait));
-			wait = Math.min(wait * 2, MAX_RETRY_MS);
-		}
-	}
+	return retryUnanswered(connection.timeoutMs ?? 10_000, (remainingMs) =>
+		requestOnce(connection, method, params, remainingMs, stream),
+	);
 }
 
 function requestOnce(
@@ -172,7 +144,7 @@ function requestOnce(
 		);
 		socket.on('error', (error: NodeJS.ErrnoException) =>
 			settle(() => {
-				if (buffer === '' && !received && RETRYABLE.has(error.code ?? '')) {
+				if (buffer === '' && !received && RETRYABLE_CODES.has(error.code ?? '')) {
 					reject(error);
 					return;
 				}

@@ -3,6 +3,7 @@ import { AgentSpaceError, errorFromJSON } from '@agentspace/core';
 import { type DaemonConnection, DaemonNotRunningError } from './daemonClient.js';
 import type { DaemonMethod, DaemonMethods } from './daemonMethods.js';
 import type { DaemonResponse } from './daemonProtocol.js';
+import { RETRYABLE_CODES, retryUnanswered, Unanswered } from './daemonRetry.js';
 import type { MethodInput, MethodResult } from './methodTable.js';
 
 /** An upgraded connection to the daemon (see upgradeMethod): the method's answer, then the connection as a byte stream. */
@@ -16,14 +17,8 @@ export interface DaemonStream<R> {
 	readonly stream: Socket;
 }
 
-// Connection failures after which the request was never answered (as callDaemon retries them).
-const RETRYABLE = new Set(['EAGAIN', 'ECONNRESET', 'EPIPE']);
-const FIRST_RETRY_MS = 25;
-const MAX_RETRY_MS = 800;
 // An answer line longer than this is not the daemon's (its answers to an upgrade are a few bytes).
 const MAX_ANSWER_BYTES = 64 * 1024;
-
-class Unanswered extends Error {}
 
 /**
  * Calls an upgrade method (`mcpConnect`) and returns its answer with the
@@ -39,32 +34,9 @@ export async function openDaemonStream<M extends DaemonMethod>(
 	method: M,
 	params: MethodInput<DaemonMethods, M>,
 ): Promise<DaemonStream<MethodResult<DaemonMethods, M>>> {
-	const timeoutMs = connection.timeoutMs ?? 10_000;
-	const deadline = Date.now() + timeoutMs;
-	let wait = FIRST_RETRY_MS;
-	for (;;) {
-		try {
-			return (await openOnce(connection, method, params, deadline - Date.now())) as DaemonStream<
-				MethodResult<DaemonMethods, M>
-			>;
-		} catch (error) {
-			const retryable =
-				error instanceof Unanswered || RETRYABLE.has((error as NodeJS.ErrnoException).code ?? '');
-			if (!retryable) throw error;
-			if (Date.now() + wait >= deadline) {
-				throw new AgentSpaceError(
-					`cannot reach the AgentSpace daemon: ${(error as Error).message} (tried for ${Math.round(timeoutMs / 1000)} s)`,
-					{
-						code: 'CONFLICT',
-						hint: 'something floods its socket, or it is stuck: see agentspace audit list --type security.denied, or restart it: agentspace daemon stop && agentspace daemon start',
-						cause: error,
-					},
-				);
-			}
-			await new Promise((resolve) => setTimeout(resolve, wait));
-			wait = Math.min(wait * 2, MAX_RETRY_MS);
-		}
-	}
+	return (await retryUnanswered(connection.timeoutMs ?? 10_000, (remainingMs) =>
+		openOnce(connection, method, params, remainingMs),
+	)) as DaemonStream<MethodResult<DaemonMethods, M>>;
 }
 
 function openOnce(
@@ -106,7 +78,7 @@ function openOnce(
 		// Kept after the hand-over: a late error (the daemon went away) closes the stream, never throws.
 		socket.on('error', (error: NodeJS.ErrnoException) =>
 			settle(() => {
-				if (size === 0 && RETRYABLE.has(error.code ?? '')) {
+				if (size === 0 && RETRYABLE_CODES.has(error.code ?? '')) {
 					reject(error);
 					return;
 				}
