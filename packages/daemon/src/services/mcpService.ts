@@ -3,6 +3,7 @@ import { AgentSpaceError } from '@agentspace/core';
 import type { GatewayClientInfo, GatewaySession, ToolCaller } from '@agentspace/tools';
 import type { DaemonService, DaemonServiceContext } from '../daemonService.js';
 import type { MethodHandlers } from '../methodTable.js';
+import { mcpClientCaller } from './mcpHttpCaller.js';
 import { MCP_METHODS, type McpStatus } from './mcpMethods.js';
 import type { ToolsGateway } from './toolsService.js';
 
@@ -15,27 +16,18 @@ export interface McpServiceOptions {
 /** The MCP endpoint as a daemon service: `mcpConnect`, and the sessions it serves. */
 export type McpService = DaemonService<typeof MCP_METHODS, McpStatus>;
 
-// What a client's initialize may put in its caller's id: a name, not an essay (the call log bounds it again).
-const MAX_CLIENT_NAME = 100;
-
 /**
- * Who a stdio session's calls are recorded as: the MCP client as its
- * initialize named itself (unknown-client before, or when it did not), with
- * its version, the transport, and the pid of the `agentspace mcp` it runs.
+ * Who a stdio session's calls are recorded as: the MCP client (see
+ * mcpClientCaller), the transport, and the pid of the `agentspace mcp` it runs.
  */
 export function stdioCallerOf(
 	client: GatewayClientInfo | undefined,
 	pid: number | undefined,
 ): ToolCaller {
-	return {
-		type: 'mcp-client',
-		id: client?.name.slice(0, MAX_CLIENT_NAME) || 'unknown-client',
-		detail: {
-			transport: 'stdio',
-			...(client === undefined ? {} : { version: client.version.slice(0, MAX_CLIENT_NAME) }),
-			...(pid === undefined ? {} : { pid: String(pid) }),
-		},
-	};
+	return mcpClientCaller(client, {
+		transport: 'stdio',
+		...(pid === undefined ? {} : { pid: String(pid) }),
+	});
 }
 
 /**
