@@ -55,7 +55,10 @@ const timer = setInterval(
 
 process.on('SIGTERM', async () => {
 	clearInterval(timer);
-	if (!reserved.isError) await call('release_files', { paths }).catch(() => {});
+	// release_files takes reservation ids (none: all of this pilot's), not paths.
+	const id = reserved.structuredContent?.reservation_id;
+	if (!reserved.isError && id !== undefined)
+		await call('release_files', { reservation_ids: [id] }).catch(() => {});
 	await client.close();
 	process.exit(0);
 });

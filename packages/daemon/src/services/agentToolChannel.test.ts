@@ -315,6 +315,19 @@ describe(`agents calling tools over their channel (${mode})`, () => {
 		});
 		const calls = queryToolCalls(temp.db, { agentId: 'fleet' });
 		expect(new Set(calls.map((call) => call.caller.id))).toEqual(new Set(['pilot-a', 'pilot-b']));
+
+		// Stopped, the example releases what it reserved (on SIGTERM, before it exits).
+		const stopped = await callDaemon({ ...connection, timeoutMs: 30_000 }, 'stop', {
+			id: 'pilot-a',
+			graceMs: 10_000,
+			actor,
+		});
+		expect(stopped.exit?.killed).toBe(false);
+		const released = temp.db.$client
+			.prepare(`SELECT released_at FROM reservations WHERE holder = 'pilot-a'`)
+			.pluck()
+			.all();
+		expect(released).toEqual([expect.any(String)]);
 	});
 
 	it('an agent without an approved tool:call has no descriptor and no variable', async () => {
