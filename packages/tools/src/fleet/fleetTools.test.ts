@@ -7,6 +7,8 @@ import { queryToolCalls } from '../callLog/queryToolCalls.js';
 import type { ToolCaller } from '../callLog/types.js';
 import { ToolRouter } from '../router/toolRouter.js';
 import { fleetToolGroup } from './fleetToolGroup.js';
+import { MAX_ACTIVE_RESERVATIONS_PER_PILOT } from './reserveFilesTool.js';
+import { MAX_MESSAGES_PER_MINUTE } from './sendMessageTool.js';
 
 // The fleet tools against a real SQLite file, through the real router (Ajv
 // argument checks, the call log, denial audits), as every gateway client
@@ -365,6 +367,54 @@ describe('fleet tools', () => {
 			(await call(claude, 'release_files', { callsign: 'alice', reservation_ids: [aliceId] }))
 				.structuredContent,
 		).toEqual({ released: [], not_active: [aliceId], more: false });
+	});
+
+	it('caps what one pilot can pile up: 16 active reservations, 60 messages a minute — then CONFLICT, nothing written', async () => {
+		await call(claude, 'register', { callsign: 'builder' });
+		await call(claude, 'register', { callsign: 'tester' });
+		for (let i = 0; i < MAX_ACTIVE_RESERVATIONS_PER_PILOT; i++)
+			await call(builder, 'reserve_files', { callsign: 'builder', paths: [`src/part${i}/**`] });
+		let before = eventCount();
+		const reserved = await refusal(
+			call(builder, 'reserve_files', { callsign: 'builder', paths: ['docs/**'] }),
+		);
+		expect(reserved.code).toBe('CONFLICT');
+		expect(reserved.message).toContain('already holds 16 active reservations');
+		expect(eventCount()).toBe(before);
+		// Another pilot is not held back by it; a released reservation makes room.
+		await call(claude, 'reserve_files', { callsign: 'tester', paths: ['docs/**'] });
+		await call(builder, 'release_files', { callsign: 'builder' });
+		await call(builder, 'reserve_files', {
+			callsign: 'builder',
+			paths: ['docs/**'],
+			allow_conflicts: true,
+		});
+
+		for (let i = 0; i < MAX_MESSAGES_PER_MINUTE; i++)
+			await call(builder, 'send_message', {
+				callsign: 'builder',
+				to: ['tester'],
+				subject: `note ${i}`,
+				body: 'x',
+			});
+		before = eventCount();
+		const sent = await refusal(
+			call(builder, 'send_message', {
+				callsign: 'builder',
+				to: ['tester'],
+				subject: 'one more',
+				body: 'x',
+			}),
+		);
+		expect(sent.code).toBe('CONFLICT');
+		expect(sent.message).toContain('sent 60 messages');
+		expect(eventCount()).toBe(before);
+		await call(claude, 'send_message', {
+			callsign: 'tester',
+			to: ['builder'],
+			subject: 'hi',
+			body: 'x',
+		});
 	});
 
 	it('refuses an agent acting as another pilot: recorded as denied, audited, nothing written', async () => {

@@ -1,5 +1,5 @@
-import type { FieldIssue } from '@agentspace/core';
-import { withImmediateTransaction } from '@agentspace/db';
+import { ConflictError, type FieldIssue } from '@agentspace/core';
+import { prepared, withImmediateTransaction } from '@agentspace/db';
 import {
 	findReservationConflicts,
 	type ReservationConflict,
@@ -27,6 +27,15 @@ export const MAX_GLOB_LENGTH = 512;
 export const DEFAULT_RESERVATION_TTL_SECONDS = 3600;
 /** The most conflicts one answer names (conflicts_total counts them all). */
 export const MAX_CONFLICTS_SHOWN = 20;
+/**
+ * The most active (unreleased, unexpired) reservations one pilot holds in a
+ * project. Every reservation request checks its globs against all active ones
+ * of the project: without a cap, one agent could fill the table and make every
+ * other pilot's request slow, or spend the overlap check's budget.
+ */
+export const MAX_ACTIVE_RESERVATIONS_PER_PILOT = 16;
+const ACTIVE_OF_HOLDER = `SELECT count(*) AS n FROM reservations
+WHERE project_key = ? AND holder = ? AND released_at IS NULL AND expires_at > ?`;
 // The events' own bound on one glob's wildcards (fields.ts, MAX_GLOB_WILDCARDS).
 const MAX_WILDCARDS = 16;
 
@@ -144,6 +153,16 @@ export function reserveFilesTool(options: FleetToolsOptions): BuiltinTool {
 			const exclusive = args.exclusive ?? true;
 			// The check and the grant in one write transaction: no reservation can slip in between.
 			const outcome = withImmediateTransaction(options.db, (tx) => {
+				const held = prepared(tx.$client, ACTIVE_OF_HOLDER).get(
+					project,
+					holder,
+					new Date().toISOString(),
+				) as { n: number };
+				if (held.n >= MAX_ACTIVE_RESERVATIONS_PER_PILOT)
+					throw new ConflictError(
+						`${holder} already holds ${held.n} active reservations in ${project} (at most ${MAX_ACTIVE_RESERVATIONS_PER_PILOT}): nothing reserved`,
+						{ hint: 'release some first (fleet__release_files), or reserve broader globs' },
+					);
 				const conflicts = findReservationConflicts(tx, {
 					project_key: project,
 					holder,

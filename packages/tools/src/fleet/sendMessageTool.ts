@@ -1,4 +1,4 @@
-import { generateId, nowIso } from '@agentspace/core';
+import { ConflictError, generateId, nowIso } from '@agentspace/core';
 import { prepared, withImmediateTransaction } from '@agentspace/db';
 import { appendToStream, createEvent } from '@agentspace/events';
 import type { BuiltinTool } from '../router/builtinTools.js';
@@ -21,6 +21,15 @@ export const MAX_MESSAGE_RECIPIENTS = 32;
 export const MAX_MESSAGE_BODY = 16_384;
 /** The longest subject, in characters. */
 export const MAX_MESSAGE_SUBJECT = 200;
+
+/**
+ * The most messages one pilot sends in a project in a minute: a pilot that
+ * sends without end would bury every inbox (the oldest unread come first) and
+ * grow the event log without bound.
+ */
+export const MAX_MESSAGES_PER_MINUTE = 60;
+const SENT_SINCE = `SELECT count(*) AS n FROM messages
+WHERE project_key = ? AND sent_at > ? AND from_callsign = ?`;
 
 interface SendArgs extends FleetArgs {
 	readonly to: readonly string[];
@@ -86,6 +95,15 @@ export function sendMessageTool(options: FleetToolsOptions): BuiltinTool {
 			const message_id = generateId('msg');
 			const sent_at = nowIso();
 			const unregistered = withImmediateTransaction(options.db, (tx) => {
+				const minuteAgo = new Date(Date.parse(sent_at) - 60_000).toISOString();
+				const sent = prepared(tx.$client, SENT_SINCE).get(project, minuteAgo, from) as {
+					n: number;
+				};
+				if (sent.n >= MAX_MESSAGES_PER_MINUTE)
+					throw new ConflictError(
+						`${from} sent ${sent.n} messages in ${project} in the last minute (at most ${MAX_MESSAGES_PER_MINUTE}): not sent`,
+						{ hint: 'wait a minute, or send one message to several recipients' },
+					);
 				const registered = prepared(tx.$client, REGISTERED);
 				const unknown = args.to.filter((to) => registered.get(project, to) === undefined);
 				appendToStream(
