@@ -119,4 +119,38 @@ describe('readRunLog', () => {
 		expect(errors.entries.map((e) => e.text)).toEqual(['line 180', 'line 190', 'line 200']);
 		expect(() => readRunLog(db, { home: temp.home, id: 'echo' })).toThrow(/no runs yet/);
 	});
+
+	it('with maxBytes, reads no more than that from the end, back through rotated files, and drops a cut line', async () => {
+		const { readRunLog, runLogPath } = await import('./readRunLog.js');
+		const { createInMemoryDb } = await import('@agentspace/db');
+		const db = createInMemoryDb();
+		const path = runLogPath(temp.home, 'echo', 'run_y');
+		const log = new RotatingLog(path, { maxBytes: 4096, keep: 3 });
+		for (let i = 1; i <= 200; i++) log.write('stdout', `line ${i}\n`);
+		log.close();
+		const lineBytes = Buffer.byteLength(readFileSync(path, 'utf8').split('\n')[0] ?? '') + 1;
+		// Two and a half lines' worth: the last two, whole; the half line before them is dropped.
+		const tail = readRunLog(db, {
+			home: temp.home,
+			id: 'echo',
+			runId: 'run_y',
+			lines: 100,
+			maxBytes: Math.floor(lineBytes * 2.5),
+		});
+		expect(tail.entries.map((e) => e.text)).toEqual(['line 199', 'line 200']);
+		// A budget past the current file reads on into the rotated one, still bounded.
+		const current = Buffer.byteLength(readFileSync(path, 'utf8'));
+		const more = readRunLog(db, {
+			home: temp.home,
+			id: 'echo',
+			runId: 'run_y',
+			lines: 1000,
+			maxBytes: current + lineBytes * 3,
+		});
+		const all = readRunLog(db, { home: temp.home, id: 'echo', runId: 'run_y', lines: 1000 });
+		expect(more.entries.length).toBeLessThan(all.entries.length);
+		expect(more.entries.length).toBeGreaterThan(current / lineBytes);
+		expect(more.entries.at(-1)?.text).toBe('line 200');
+		expect(all.entries.slice(-more.entries.length)).toEqual(more.entries);
+	});
 });

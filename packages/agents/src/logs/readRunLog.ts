@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotFoundError } from '@agentspace/core';
 import type { AgentSpaceDb } from '@agentspace/db';
@@ -22,6 +22,13 @@ export interface ReadRunLogOptions {
 	/** The last this many lines (default 100). */
 	readonly lines?: number;
 	readonly stream?: 'stdout' | 'stderr';
+	/**
+	 * Read at most this many bytes, from the end of the log back through its
+	 * rotated files (a line cut at the start is dropped). Unbounded by default:
+	 * the CLI reads whole files; a daemon answering untrusted callers bounds
+	 * what one request can make it read on its event loop.
+	 */
+	readonly maxBytes?: number;
 }
 
 /** Parses `<ISO time> <stream> <text>` lines. */
@@ -78,13 +85,34 @@ export function readRunLog(
 	const wanted = options.lines ?? 100;
 	let entries: LogEntry[] = [];
 	const files = [path, ...Array.from({ length: DEFAULT_LOG_KEEP }, (_, i) => `${path}.${i + 1}`)];
+	let budget = options.maxBytes ?? Number.POSITIVE_INFINITY;
 	for (const file of files) {
-		if (!existsSync(file)) break;
-		const older = parseLogLines(readFileSync(file, 'utf8')).filter(
+		if (!existsSync(file) || budget <= 0) break;
+		const { text, whole } = readTail(file, budget);
+		budget -= Buffer.byteLength(text);
+		// A file read from the middle starts with a cut line: it is not a line of the log.
+		const cut = text.indexOf('\n');
+		const lines = whole ? text : cut === -1 ? '' : text.slice(cut + 1);
+		const older = parseLogLines(lines).filter(
 			(e) => options.stream === undefined || e.stream === options.stream,
 		);
 		entries = [...older, ...entries];
 		if (entries.length >= wanted) break;
 	}
 	return { runId, entries: entries.slice(Math.max(0, entries.length - wanted)) };
+}
+
+/** The last `maxBytes` of a file (all of it when it is no longer), and whether that is all of it. */
+function readTail(file: string, maxBytes: number): { text: string; whole: boolean } {
+	if (!Number.isFinite(maxBytes)) return { text: readFileSync(file, 'utf8'), whole: true };
+	const fd = openSync(file, 'r');
+	try {
+		const size = fstatSync(fd).size;
+		const length = Math.min(size, Math.floor(maxBytes));
+		const buffer = Buffer.alloc(length);
+		const read = readSync(fd, buffer, 0, length, size - length);
+		return { text: buffer.subarray(0, read).toString('utf8'), whole: length === size };
+	} finally {
+		closeSync(fd);
+	}
 }

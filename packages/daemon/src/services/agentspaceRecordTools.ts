@@ -23,6 +23,12 @@ const MAX_METADATA_CHARS = 1000;
 export const MAX_LOG_LINES = 200;
 /** Each log line is cut to this many characters. */
 export const MAX_LOG_LINE_CHARS = 500;
+/**
+ * The most bytes one agent_logs reads from the end of the log (enough for
+ * MAX_LOG_LINES ordinary lines): the read runs on the daemon's event loop,
+ * and a whole rotated log with a stream filter was tens of MiB a call.
+ */
+export const MAX_LOG_READ_BYTES = 256 * 1024;
 
 // ISO 8601 date-times as the audit query takes them (RE2-safe: the router matches patterns in linear time).
 const ISO_TIME = {
@@ -191,6 +197,7 @@ export function agentLogsTool(options: AgentspaceToolsOptions): BuiltinTool {
 				home: options.home,
 				id: args.id,
 				lines: args.lines ?? 50,
+				maxBytes: MAX_LOG_READ_BYTES,
 				...(args.run_id === undefined ? {} : { runId: args.run_id }),
 				...(args.stream === undefined ? {} : { stream: args.stream }),
 			});
