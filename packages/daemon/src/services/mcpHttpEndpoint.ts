@@ -12,8 +12,14 @@ import type { ToolsGateway } from './toolsService.js';
 /** What the endpoint loads on first use (see mcpHttpRuntime.ts). */
 export type McpHttpRuntime = typeof import('./mcpHttpRuntime.js');
 
-/** The most HTTP sessions open at once; a new one past it closes the least recently used. */
+/**
+ * The most HTTP sessions open at once; a new one past it closes the least
+ * recently used session of the token holding the most (so a client opening
+ * sessions without end closes its own, never another token's).
+ */
 export const MAX_MCP_HTTP_SESSIONS = 64;
+/** The most HTTP sessions one token holds open; a new one past it closes that token's least recently used. */
+export const MAX_MCP_HTTP_SESSIONS_PER_TOKEN = 16;
 
 /** Options of {@link startMcpHttpEndpoint}. */
 export interface McpHttpEndpointOptions {
@@ -26,7 +32,10 @@ export interface McpHttpEndpointOptions {
 	readonly sourceApp?: string;
 	readonly log: (line: string) => void;
 	readonly maxBodyBytes?: number;
+	/** MAX_MCP_HTTP_SESSIONS unless given (tests). */
 	readonly maxSessions?: number;
+	/** MAX_MCP_HTTP_SESSIONS_PER_TOKEN unless given (tests). */
+	readonly maxSessionsPerToken?: number;
 	/** The refusal folding window (10 s by default). */
 	readonly refusalWindowMs?: number;
 	/** How often sessions opened with a minted token are checked against it (5 s by default). */
@@ -98,6 +107,10 @@ export async function startMcpHttpEndpoint(
 	const url = `http://${address}/mcp`;
 	const maxBodyBytes = options.maxBodyBytes ?? MAX_MCP_HTTP_BODY_BYTES;
 	const maxSessions = options.maxSessions ?? MAX_MCP_HTTP_SESSIONS;
+	const maxPerToken = Math.min(
+		maxSessions,
+		options.maxSessionsPerToken ?? MAX_MCP_HTTP_SESSIONS_PER_TOKEN,
+	);
 	const refusals = new McpHttpRefusals({
 		db,
 		address,
@@ -110,13 +123,13 @@ export async function startMcpHttpEndpoint(
 	let live = 0;
 
 	const openSession = async (via: string): Promise<Session> => {
-		if (sessions.size >= maxSessions) {
-			const [oldestId, oldest] = [...sessions].sort((a, b) => a[1].lastUsed - b[1].lastUsed)[0] as [
-				string,
-				Session,
-			];
+		const victim = sessionToClose(sessions, via, maxSessions, maxPerToken);
+		if (victim !== undefined) {
+			const [oldestId, oldest] = victim;
 			sessions.delete(oldestId);
-			log(`mcp http: closing the least recently used session (${maxSessions} open)`);
+			log(
+				`mcp http: closing the least recently used session of ${oldest.via.slice(0, 100)} (${sessions.size + 1} open)`,
+			);
 			void oldest.gateway.close();
 		}
 		let session: Session | undefined;
@@ -298,4 +311,33 @@ export async function startMcpHttpEndpoint(
 			refusals.close();
 		},
 	};
+}
+
+/**
+ * The session a new one of `via` makes room by closing, if any: at the
+ * per-token cap, `via`'s own least recently used; at the overall cap, the
+ * least recently used of the token holding the most sessions.
+ */
+function sessionToClose(
+	sessions: ReadonlyMap<string, Session>,
+	via: string,
+	maxSessions: number,
+	maxPerToken: number,
+): [string, Session] | undefined {
+	const byVia = new Map<string, [string, Session][]>();
+	for (const entry of sessions) {
+		const list = byVia.get(entry[1].via) ?? [];
+		list.push(entry);
+		byVia.set(entry[1].via, list);
+	}
+	let pool = byVia.get(via) ?? [];
+	if (pool.length < maxPerToken) {
+		if (sessions.size < maxSessions) return undefined;
+		for (const list of byVia.values()) if (list.length > pool.length) pool = list;
+	}
+	return pool.reduce<[string, Session] | undefined>(
+		(oldest, entry) =>
+			oldest === undefined || entry[1].lastUsed < oldest[1].lastUsed ? entry : oldest,
+		undefined,
+	);
 }

@@ -37,7 +37,7 @@ afterEach(async () => {
 });
 
 /** A daemon running the fixture MCP agent (all its tools allowed) and hosting the endpoint. */
-async function startEndpoint() {
+async function startEndpoint(limits: { maxSessions?: number; maxSessionsPerToken?: number } = {}) {
 	repo = createMcpFixtureAgentRepo();
 	await installAgent({ db: temp.db, home: temp.home, source: repo.url, actor });
 	enableAgent({ db: temp.db, id: 'mcp-fixture', approve: 'all', actor });
@@ -48,7 +48,7 @@ async function startEndpoint() {
 		token,
 		services: daemonServices({
 			env: process.env,
-			mcpHttp: { authToken: token, limits: { tokenSweepMs: 100 } },
+			mcpHttp: { authToken: token, limits: { tokenSweepMs: 100, ...limits } },
 		}),
 		log: (line) => logLines.push(line),
 	});
@@ -397,6 +397,35 @@ describe('the MCP HTTP endpoint', () => {
 			{},
 		);
 		expect(status.mcpHttpSessions).toBe(0);
+	});
+
+	it("makes room for a new session by closing the busiest token's oldest, never another token's", async () => {
+		const { url } = await startEndpoint({ maxSessions: 4, maxSessionsPerToken: 2 });
+		const minted = mintMcpToken(temp.db, { name: 'flooder', actor }).token;
+		const other = mintMcpToken(temp.db, { name: 'other', actor }).token;
+		const works = (client: Client) =>
+			client.listTools().then(
+				() => true,
+				() => false,
+			);
+		const a1 = await connectClient(url, minted);
+		const a2 = await connectClient(url, minted);
+		const home = await connectClient(url, token);
+		// The flooder's third: its own oldest goes (at its cap of 2), the home token's stays.
+		const a3 = await connectClient(url, minted);
+		expect(await works(a1)).toBe(false);
+		expect([await works(a2), await works(a3), await works(home)]).toEqual([true, true, true]);
+		// The overall cap (4): a third token's second session closes the busiest token's oldest.
+		const c1 = await connectClient(url, other);
+		const c2 = await connectClient(url, other);
+		expect(await works(a2)).toBe(false);
+		expect([await works(a3), await works(home), await works(c1), await works(c2)]).toEqual([
+			true,
+			true,
+			true,
+			true,
+		]);
+		for (const client of [a1, a2, a3, home, c1, c2]) await client.close().catch(() => {});
 	});
 
 	it('keeps serving when its token sweep cannot read the tokens (a damaged database): logged, not thrown', async () => {

@@ -28,7 +28,7 @@ export interface McpHttpServiceOptions {
 	/** Limits (tests). */
 	readonly limits?: Pick<
 		McpHttpEndpointOptions,
-		'maxBodyBytes' | 'maxSessions' | 'refusalWindowMs' | 'tokenSweepMs'
+		'maxBodyBytes' | 'maxSessions' | 'maxSessionsPerToken' | 'refusalWindowMs' | 'tokenSweepMs'
 	>;
 }
 
