@@ -1,0 +1,376 @@
+#!/usr/bin/env node
+// MCP gateway benchmark: `agentspace mcp` end to end, against the same MCP
+// server called directly, in one run.
+//
+//   node bench/mcpGateway.bench.mjs [--agents N] [--json]
+//   AGENTSPACE_BENCH_QUICK=1 node bench/mcpGateway.bench.mjs
+//
+// N copies (20 by default) of the fixture MCP agent (packages/testing/fixtures/
+// mcp-agent, 50 tools each) are installed, enabled and run sandboxed by a real
+// daemon, as a user would. Two SDK Clients (the official
+// @modelcontextprotocol/sdk, StdioClientTransport) then call the fixture's
+// `echo` (a no-op tool):
+//   direct  — a client spawning the fixture's script itself, as any MCP
+//             client configured with that one server would;
+//   gateway — a client spawning `agentspace mcp`: stdio → the CLI's relay →
+//             the daemon's socket → the gateway session → the router (checks,
+//             call log) → the sandboxed agent's stdin, and back.
+// 1. Latency, one call at a time, the two interleaved in blocks: p50 and p99
+//    of each; added = gateway − direct at the same percentile.
+//    Targets: p50 ≤ 1 ms, p99 ≤ 3 ms added.
+// 2. Throughput with 16 calls in flight (median of 3 passes, interleaved).
+//    Target: ≥ 3,000 calls/s through the gateway.
+// 3. tools/list through the gateway with N × 50 tools: p50 / p99 (paced: a
+//    session may list 20 times a second). Target ≤ 30 ms.
+// 4. Start: from spawning `agentspace mcp` to its answer to initialize, the
+//    daemon already running, beside `agentspace --version` and the direct
+//    server's own start. Target ≤ 150 ms.
+// Every call the gateway made must be in the call log, or the bench is broken.
+//
+// Informational, not gating: a missed target prints MISS and still exits 0;
+// only a broken benchmark exits 1. Everything runs in temporary directories
+// removed at the end; the daemon is stopped (killed if it will not stop).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createMcpFixtureAgentRepo, writeMcpFixtureAgent } from '@agentspace/testing';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ListToolsResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import Database from 'better-sqlite3';
+
+const QUICK = process.env.AGENTSPACE_BENCH_QUICK === '1';
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const option = (name, fallback) => {
+	const index = args.indexOf(name);
+	return index === -1 ? fallback : Number(args[index + 1]);
+};
+const agentCount = option('--agents', QUICK ? 4 : 20);
+const TOOLS_PER_AGENT = 50; // the fixture's 4 + --many-tools 46
+const LATENCY_CALLS = QUICK ? 1000 : 4000; // per path
+const BLOCK = 250;
+const WARMUP = 500;
+const IN_FLIGHT = 16;
+const THROUGHPUT_CALLS = QUICK ? 3000 : 10_000; // per pass
+const PASSES = 3;
+const LISTS = QUICK ? 10 : 30;
+const LIST_PACE_MS = 60; // a session may list 20 times a second (MAX_GATEWAY_LISTS_PER_SECOND)
+const STARTS = QUICK ? 5 : 15;
+const TARGET_P50_MS = 1;
+const TARGET_P99_MS = 3;
+const TARGET_CALLS_PER_S = 3000;
+const TARGET_LIST_MS = 30;
+const TARGET_START_MS = 150;
+
+const bin = fileURLToPath(new URL('../bin/agentspace.js', import.meta.url));
+const root = mkdtempSync(join(tmpdir(), 'agentspace-bench-gateway-'));
+const home = join(root, 'home');
+const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const round = (value, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
+const sortedOf = (values) => Float64Array.from(values).sort();
+const percentile = (sorted, p) =>
+	sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
+const median = (values) => percentile(sortedOf(values), 50);
+function summarize(samples) {
+	const sorted = sortedOf(samples);
+	return {
+		n: sorted.length,
+		p50Ms: round(percentile(sorted, 50), 4),
+		p99Ms: round(percentile(sorted, 99), 4),
+		maxMs: round(sorted[sorted.length - 1], 4),
+	};
+}
+const log = (line) => {
+	if (!json) process.stdout.write(`${line}\n`);
+};
+
+/** Runs the CLI to completion against the home; throws unless it exits 0. */
+function cli(argv, timeout = 120_000) {
+	const result = spawnSync(process.execPath, [bin, '--home', home, ...argv], {
+		env,
+		encoding: 'utf8',
+		timeout,
+	});
+	if (result.error) throw result.error;
+	if (result.status !== 0)
+		throw new Error(`agentspace ${argv.join(' ')} exited ${result.status}: ${result.stderr}`);
+	return result.stdout;
+}
+const cliJson = (argv) => JSON.parse(cli([...argv, '--json']));
+
+/** An SDK client connected over stdio to `command args`; resolves once initialize is answered. */
+async function connect(name, command, commandArgs) {
+	const client = new Client({ name, version: '1.0.0' });
+	const transport = new StdioClientTransport({
+		command,
+		args: commandArgs,
+		env,
+		stderr: 'ignore',
+	});
+	await client.connect(transport);
+	return client;
+}
+const gatewayArgs = () => [bin, '--home', home, 'mcp'];
+
+async function timeSequential(call, n) {
+	const samples = new Array(n);
+	for (let i = 0; i < n; i++) {
+		const started = performance.now();
+		await call(i);
+		samples[i] = performance.now() - started;
+	}
+	return samples;
+}
+
+/** Calls/s with IN_FLIGHT calls always in flight, `total` in all. */
+async function throughput(call, total) {
+	let next = 0;
+	const worker = async () => {
+		while (next < total) await call(next++);
+	};
+	const started = performance.now();
+	await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+	return total / ((performance.now() - started) / 1000);
+}
+
+async function waitFor(check, what, timeoutMs = 180_000) {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(250);
+	}
+}
+
+const repos = [];
+const clients = [];
+let daemonPid;
+let broken;
+let report;
+try {
+	const ids = Array.from({ length: agentCount }, (_, i) => `gw-${String(i + 1).padStart(2, '0')}`);
+	const fixtureArgs = ['--many-tools', String(TOOLS_PER_AGENT - 4), '--page-size', '100'];
+	log(`installing, enabling and running ${agentCount} fixture MCP agents (sandboxed)…`);
+	for (const id of ids) {
+		const repo = createMcpFixtureAgentRepo({ args: fixtureArgs, manifest: { id, name: id } });
+		repos.push(repo);
+		cli(['agents', 'install', repo.url]);
+		cli(['agents', 'enable', id, '--all']);
+		// Limited control (the default) lists only read-only tools: the user allows them all.
+		cli(['tools', 'allow', `${id}/*`]);
+	}
+	daemonPid = cliJson(['daemon', 'start']).pid;
+	for (const id of ids) {
+		const run = cliJson(['agents', 'run', id]);
+		if (run.sandboxed !== true) throw new Error(`${id} is not sandboxed`);
+	}
+	await waitFor(() => {
+		const connected = cliJson(['daemon', 'status']).mcpAgents ?? [];
+		return (
+			connected.length === agentCount &&
+			connected.every((agent) => agent.tools === TOOLS_PER_AGENT && agent.health === 'healthy')
+		);
+	}, `all ${agentCount} agents connected with ${TOOLS_PER_AGENT} tools each`);
+
+	// direct: the same script, spawned by the client itself.
+	const script = writeMcpFixtureAgent(root);
+	const direct = await connect('bench-direct', process.execPath, [script, ...fixtureArgs]);
+	clients.push(direct);
+	const gateway = await connect('bench-gateway', process.execPath, gatewayArgs());
+	clients.push(gateway);
+	const target = `${ids[0]}__echo`;
+	const listed = await gateway.listTools();
+	const expectedTools = agentCount * TOOLS_PER_AGENT;
+	const agentTools = listed.tools.filter((tool) =>
+		ids.some((id) => tool.name.startsWith(`${id}__`)),
+	);
+	if (agentTools.length !== expectedTools)
+		throw new Error(
+			`the gateway lists ${agentTools.length} agent tools, expected ${expectedTools}`,
+		);
+	if (!listed.tools.some((tool) => tool.name === target))
+		throw new Error(`the gateway does not list ${target}`);
+
+	const callDirect = async (i) => {
+		const result = await direct.callTool({ name: 'echo', arguments: { text: `hello ${i}` } });
+		if (result.isError) throw new Error(`direct echo failed: ${JSON.stringify(result)}`);
+	};
+	let routed = 0;
+	const callGateway = async (i) => {
+		const result = await gateway.callTool({ name: target, arguments: { text: `hello ${i}` } });
+		if (result.isError) throw new Error(`gateway echo failed: ${JSON.stringify(result)}`);
+		routed++;
+	};
+
+	log(`warming up (${WARMUP} calls each)…`);
+	await timeSequential(callDirect, WARMUP);
+	await timeSequential(callGateway, WARMUP);
+
+	log(`latency: ${LATENCY_CALLS} calls each, one at a time, interleaved in blocks of ${BLOCK}…`);
+	const directSamples = [];
+	const gatewaySamples = [];
+	for (let done = 0; done < LATENCY_CALLS; done += BLOCK) {
+		directSamples.push(...(await timeSequential(callDirect, BLOCK)));
+		gatewaySamples.push(...(await timeSequential(callGateway, BLOCK)));
+	}
+	const directLatency = summarize(directSamples);
+	const gatewayLatency = summarize(gatewaySamples);
+
+	log(
+		`throughput: ${IN_FLIGHT} in flight, ${THROUGHPUT_CALLS} calls a pass, ${PASSES} passes each…`,
+	);
+	const directRates = [];
+	const gatewayRates = [];
+	for (let pass = 0; pass < PASSES; pass++) {
+		directRates.push(await throughput(callDirect, THROUGHPUT_CALLS));
+		gatewayRates.push(await throughput(callGateway, THROUGHPUT_CALLS));
+	}
+
+	log(`tools/list through the gateway: ${LISTS} lists of ${listed.tools.length} tools…`);
+	const listSamples = [];
+	for (let i = 0; i < LISTS; i++) {
+		await sleep(LIST_PACE_MS);
+		// The request itself: listTools() would add the SDK client's own work
+		// after the answer (it compiles a validator for every output schema).
+		const started = performance.now();
+		const again = await gateway.request(
+			{ method: 'tools/list', params: {} },
+			ListToolsResultSchema,
+		);
+		listSamples.push(performance.now() - started);
+		if (again.tools.length !== listed.tools.length)
+			throw new Error(`a list gave ${again.tools.length} tools, the first ${listed.tools.length}`);
+	}
+
+	log(
+		`start: ${STARTS} starts of agentspace mcp (to its answer to initialize), and the baselines…`,
+	);
+	const startSamples = [];
+	const directStartSamples = [];
+	const versionSamples = [];
+	for (let i = 0; i < STARTS; i++) {
+		let started = performance.now();
+		const client = await connect(`bench-start-${i}`, process.execPath, gatewayArgs());
+		startSamples.push(performance.now() - started);
+		await client.close();
+		started = performance.now();
+		const server = await connect(`bench-direct-start-${i}`, process.execPath, [script]);
+		directStartSamples.push(performance.now() - started);
+		await server.close();
+		started = performance.now();
+		cli(['--version']);
+		versionSamples.push(performance.now() - started);
+	}
+
+	await gateway.close();
+	await direct.close();
+	clients.length = 0;
+	cli(['agents', 'stop', '--all']);
+	cli(['daemon', 'stop', '--timeout', '5']);
+	daemonPid = undefined;
+	// Every gateway call is in the call log (committed: the daemon has stopped), recorded as the MCP client.
+	const recorded = callsRecorded(ids[0]);
+	if (recorded !== routed)
+		throw new Error(
+			`the gateway made ${routed} calls but the call log holds ${recorded} from the client`,
+		);
+
+	report = {
+		agents: agentCount,
+		toolsListed: listed.tools.length,
+		latency: {
+			calls: LATENCY_CALLS,
+			direct: directLatency,
+			gateway: gatewayLatency,
+			addedP50Ms: round(gatewayLatency.p50Ms - directLatency.p50Ms, 4),
+			addedP99Ms: round(gatewayLatency.p99Ms - directLatency.p99Ms, 4),
+		},
+		throughput: {
+			inFlight: IN_FLIGHT,
+			directCallsPerS: Math.round(median(directRates)),
+			gatewayCallsPerS: Math.round(median(gatewayRates)),
+		},
+		toolsList: summarize(listSamples),
+		start: {
+			gateway: summarize(startSamples),
+			directServer: summarize(directStartSamples),
+			version: summarize(versionSamples),
+		},
+		callsRecorded: recorded,
+	};
+} catch (error) {
+	broken = error;
+} finally {
+	for (const client of clients) await client.close().catch(() => {});
+	if (daemonPid !== undefined) {
+		spawnSync(process.execPath, [bin, '--home', home, 'agents', 'stop', '--all'], {
+			env,
+			timeout: 30_000,
+		});
+		spawnSync(process.execPath, [bin, '--home', home, 'daemon', 'stop', '--timeout', '1'], {
+			env,
+			timeout: 30_000,
+		});
+		try {
+			process.kill(daemonPid, 'SIGKILL');
+		} catch {}
+	}
+	for (const repo of repos) repo.cleanup();
+	rmSync(root, { recursive: true, force: true });
+}
+
+/** The ok calls of `echo` to `agentId` that the call log has from the gateway's client (bench-gateway). */
+function callsRecorded(agentId) {
+	const db = new Database(join(home, 'agentspace.db'), { readonly: true });
+	try {
+		return db
+			.prepare(
+				`SELECT count(*) AS n FROM tool_calls WHERE agent_id = ? AND tool = 'echo' AND status = 'ok'
+				AND caller_type = 'mcp-client' AND caller_id = 'bench-gateway'`,
+			)
+			.get(agentId).n;
+	} finally {
+		db.close();
+	}
+}
+
+if (broken !== undefined) {
+	process.stderr.write(`MCP gateway benchmark broke: ${broken.stack ?? broken}\n`);
+	process.exitCode = 1;
+} else if (json) {
+	process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+} else {
+	const verdict = (ok) => (ok ? 'PASS' : 'MISS');
+	const { latency, throughput: rate, toolsList, start } = report;
+	const row = (label, s) =>
+		log(
+			`  ${label.padEnd(34)} p50 ${String(s.p50Ms).padStart(8)} ms  p99 ${String(s.p99Ms).padStart(8)} ms`,
+		);
+	log('');
+	log(
+		`agentspace mcp end to end (${report.agents} sandboxed agents, ${report.toolsListed} tools listed)`,
+	);
+	row('direct (SDK client → server)', latency.direct);
+	row('gateway (client → agentspace mcp)', latency.gateway);
+	log(
+		`  → added p50 ${latency.addedP50Ms} ms (target ≤ ${TARGET_P50_MS}): ${verdict(latency.addedP50Ms <= TARGET_P50_MS)}; added p99 ${latency.addedP99Ms} ms (target ≤ ${TARGET_P99_MS}): ${verdict(latency.addedP99Ms <= TARGET_P99_MS)}`,
+	);
+	log(
+		`  throughput, ${rate.inFlight} in flight: direct ${rate.directCallsPerS} calls/s, gateway ${rate.gatewayCallsPerS} calls/s (target ≥ ${TARGET_CALLS_PER_S}): ${verdict(rate.gatewayCallsPerS >= TARGET_CALLS_PER_S)}`,
+	);
+	row(`tools/list (${report.toolsListed} tools)`, toolsList);
+	log(
+		`  → tools/list p99 ${toolsList.p99Ms} ms (target ≤ ${TARGET_LIST_MS}): ${verdict(toolsList.p99Ms <= TARGET_LIST_MS)}`,
+	);
+	row('start: agentspace mcp → initialize', start.gateway);
+	row('start: the server itself', start.directServer);
+	row('agentspace --version', start.version);
+	log(
+		`  → agentspace mcp answers initialize ${start.gateway.p50Ms} ms after it starts (median; target ≤ ${TARGET_START_MS}): ${verdict(start.gateway.p50Ms <= TARGET_START_MS)}`,
+	);
+	log(`  ${report.callsRecorded} gateway calls in the call log`);
+}
