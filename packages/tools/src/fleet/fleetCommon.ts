@@ -35,7 +35,7 @@ export const PROJECT_SCHEMA = {
 	minLength: 1,
 	maxLength: MAX_FLEET_PROJECT_LENGTH,
 	description:
-		'The project to coordinate in (e.g. the repository path); pilots, messages and reservations of different projects never meet. Default: the gateway\'s project ("default").',
+		'The project to coordinate in (e.g. the repository path); the fleets (pilots, messages, reservations, sorties, checkpoints) of different projects never meet. Default: the gateway\'s project ("default").',
 } as const;
 
 /** An id the events accept (message, thread, reservation). */

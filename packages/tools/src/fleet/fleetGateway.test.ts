@@ -75,14 +75,19 @@ describe('the fleet tools through the gateway', () => {
 		expect(fleet.map((t) => t.name).sort()).toEqual(
 			[
 				'ack',
+				'checkpoint',
+				'checkpoints',
+				'create_sortie',
 				'inbox',
 				'pilots',
 				'read_message',
+				'ready_work',
 				'register',
 				'release_files',
 				'reservations',
 				'reserve_files',
 				'send_message',
+				'update_sortie',
 			].map((name) => `fleet__${name}`),
 		);
 		for (const tool of fleet) {
@@ -133,6 +138,34 @@ describe('the fleet tools through the gateway', () => {
 			(await call(bob, 'fleet__reserve_files', { callsign: 'bob', paths: ['src/lexer.ts'] }))
 				.structuredContent,
 		).toMatchObject({ granted: true });
+
+		// The work tools' answers pass the SDK's output schema check too.
+		const created = await call(alice, 'fleet__create_sortie', {
+			callsign: 'alice',
+			title: 'the lexer',
+			files: ['src/lexer.ts'],
+		});
+		const sortie_id = created.structuredContent?.sortie_id;
+		expect(
+			(await call(bob, 'fleet__ready_work', { callsign: 'bob' })).structuredContent?.sorties,
+		).toMatchObject([{ sortie_id, files: ['src/lexer.ts'] }]);
+		for (const step of [
+			{ action: 'start' },
+			{ action: 'progress', percent: 50, note: 'half' },
+			{ action: 'complete', outcome: 'succeeded' },
+		]) {
+			const moved = await call(bob, 'fleet__update_sortie', {
+				callsign: 'bob',
+				sortie_id,
+				...step,
+			});
+			expect(moved.isError, step.action).not.toBe(true);
+			expect(moved.structuredContent?.sortie, step.action).toMatchObject({ assignee: 'bob' });
+		}
+		await call(bob, 'fleet__checkpoint', { callsign: 'bob', summary: 'lexer done', sortie_id });
+		expect(
+			(await call(bob, 'fleet__checkpoints', { callsign: 'bob' })).structuredContent?.checkpoints,
+		).toMatchObject([{ summary: 'lexer done', sortie_id, context: {} }]);
 	});
 
 	it('answers an agent acting as another pilot with an error the model sees', async () => {

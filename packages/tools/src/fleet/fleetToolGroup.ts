@@ -1,18 +1,24 @@
 import type { BuiltinToolGroup } from '../router/builtinTools.js';
 import { ackTool } from './ackTool.js';
+import { checkpointsTool } from './checkpointsTool.js';
+import { checkpointTool } from './checkpointTool.js';
+import { createSortieTool } from './createSortieTool.js';
 import type { FleetToolsOptions } from './fleetCommon.js';
 import { inboxTool } from './inboxTool.js';
 import { pilotsTool } from './pilotsTool.js';
 import { readMessageTool } from './readMessageTool.js';
+import { readyWorkTool } from './readyWorkTool.js';
 import { registerTool } from './registerTool.js';
 import { releaseFilesTool } from './releaseFilesTool.js';
 import { reservationsTool } from './reservationsTool.js';
 import { reserveFilesTool } from './reserveFilesTool.js';
 import { sendMessageTool } from './sendMessageTool.js';
+import { updateSortieTool } from './updateSortieTool.js';
 
 /**
  * The `fleet` built-in tools (`fleet__register`, `fleet__send_message`…):
- * thin tools over the events' pilots, messages and reservations, so pilots
+ * thin tools over the events' pilots, messages, reservations, sorties and
+ * checkpoints, so pilots
  * (coding agents, MCP clients) pointed at one AgentSpace can coordinate.
  * Every tool takes the acting `callsign` (an agent caller may only be
  * itself); writes are events appended in one write transaction with the
@@ -32,6 +38,11 @@ export function fleetToolGroup(options: FleetToolsOptions): BuiltinToolGroup {
 			reserveFilesTool(options),
 			releaseFilesTool(options),
 			reservationsTool(options),
+			createSortieTool(options),
+			readyWorkTool(options),
+			updateSortieTool(options),
+			checkpointTool(options),
+			checkpointsTool(options),
 		],
 	};
 }

@@ -78,6 +78,11 @@ describe('fleet tools', () => {
 			'reserve_files',
 			'release_files',
 			'reservations',
+			'create_sortie',
+			'ready_work',
+			'update_sortie',
+			'checkpoint',
+			'checkpoints',
 		]);
 		const readOnly = group.tools.filter((t) => t.annotations?.readOnlyHint === true);
 		expect(readOnly.map((t) => t.name)).toEqual([
@@ -85,6 +90,8 @@ describe('fleet tools', () => {
 			'inbox',
 			'read_message',
 			'reservations',
+			'ready_work',
+			'checkpoints',
 		]);
 		expect(router.builtinGroups().map((g) => g.id)).toEqual(['fleet']);
 	});
