@@ -1,5 +1,5 @@
-import { generateId, nowIso } from '@agentspace/core';
-import { withImmediateTransaction } from '@agentspace/db';
+import { ConflictError, generateId, nowIso } from '@agentspace/core';
+import { prepared, withImmediateTransaction } from '@agentspace/db';
 import { appendToStream, createEvent } from '@agentspace/events';
 import type { BuiltinTool } from '../router/builtinTools.js';
 import { callerActor } from './callerActor.js';
@@ -18,6 +18,10 @@ import {
 
 /** The longest checkpoint summary, in characters. */
 export const MAX_CHECKPOINT_SUMMARY = 8000;
+/** The most checkpoints one pilot saves in a project in a minute (each is up to 24 KB kept for ever). */
+export const MAX_CHECKPOINTS_PER_MINUTE = 30;
+const SAVED_SINCE = `SELECT count(*) AS n FROM checkpoints
+WHERE project_key = ? AND callsign = ? AND created_at > ?`;
 /** The largest checkpoint context, in characters of its JSON. */
 export const MAX_CHECKPOINT_CONTEXT = 16_384;
 
@@ -74,6 +78,15 @@ export function checkpointTool(options: FleetToolsOptions): BuiltinTool {
 			const checkpoint_id = generateId('ckpt');
 			const created_at = nowIso();
 			withImmediateTransaction(options.db, (tx) => {
+				const minuteAgo = new Date(Date.parse(created_at) - 60_000).toISOString();
+				const saved = prepared(tx.$client, SAVED_SINCE).get(project, callsign, minuteAgo) as {
+					n: number;
+				};
+				if (saved.n >= MAX_CHECKPOINTS_PER_MINUTE)
+					throw new ConflictError(
+						`${callsign} saved ${saved.n} checkpoints in ${project} in the last minute (at most ${MAX_CHECKPOINTS_PER_MINUTE}): not saved`,
+						{ hint: 'wait a minute; a checkpoint is for a point worth coming back to' },
+					);
 				appendToStream(
 					tx,
 					[

@@ -1,4 +1,4 @@
-import { generateId, nowIso } from '@agentspace/core';
+import { ConflictError, generateId, nowIso } from '@agentspace/core';
 import { prepared, withImmediateTransaction } from '@agentspace/db';
 import { appendToStream, createEvent } from '@agentspace/events';
 import type { BuiltinTool } from '../router/builtinTools.js';
@@ -32,6 +32,13 @@ interface CreateSortieArgs extends FleetArgs {
 }
 
 const IN_PROJECT = 'SELECT 1 FROM sorties WHERE sortie_id = ? AND project_key = ?';
+/**
+ * The most sorties not yet completed in one project: the work a fleet can
+ * have open at once, and a bound on what one pilot creating without end
+ * can pile up.
+ */
+export const MAX_OPEN_SORTIES = 1000;
+const OPEN_IN_PROJECT = `SELECT count(*) AS n FROM sorties WHERE project_key = ? AND status != 'completed'`;
 
 /**
  * `fleet/create_sortie`: a piece of work for the project's pilots, open until
@@ -94,6 +101,12 @@ export function createSortieTool(options: FleetToolsOptions): BuiltinTool {
 			const created_at = nowIso();
 			const priority = args.priority ?? 'normal';
 			withImmediateTransaction(options.db, (tx) => {
+				const open = prepared(tx.$client, OPEN_IN_PROJECT).get(project) as { n: number };
+				if (open.n >= MAX_OPEN_SORTIES)
+					throw new ConflictError(
+						`${project} has ${open.n} sorties not completed (at most ${MAX_OPEN_SORTIES}): not created`,
+						{ hint: 'complete some first (fleet__update_sortie), or use another project' },
+					);
 				// A dependency that does not exist would keep the sortie from ever being ready.
 				const exists = prepared(tx.$client, IN_PROJECT);
 				const unknown = dependsOn.flatMap((id, i) =>

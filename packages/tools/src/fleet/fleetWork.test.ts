@@ -19,6 +19,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { queryToolCalls } from '../callLog/queryToolCalls.js';
 import type { ToolCaller } from '../callLog/types.js';
 import { ToolRouter } from '../router/toolRouter.js';
+import { MAX_CHECKPOINTS_PER_MINUTE } from './checkpointTool.js';
+import { MAX_OPEN_SORTIES } from './createSortieTool.js';
 import { fleetToolGroup } from './fleetToolGroup.js';
 
 // The fleet's sortie and checkpoint tools against a real SQLite file, through
@@ -305,6 +307,29 @@ describe('fleet checkpoints', () => {
 			context_truncated: true,
 		});
 		expect(listed?.summary).toHaveLength(8000);
+	});
+	it('caps what one pilot can pile up: 30 checkpoints a minute, 1,000 sorties open in a project — then CONFLICT, nothing written', async () => {
+		for (let i = 0; i < MAX_CHECKPOINTS_PER_MINUTE; i++)
+			await call(builder, 'checkpoint', { callsign: 'builder', summary: `step ${i}` });
+		let before = eventCount();
+		const saved = await refusal(
+			call(builder, 'checkpoint', { callsign: 'builder', summary: 'one more' }),
+		);
+		expect(saved.code).toBe('CONFLICT');
+		expect(eventCount()).toBe(before);
+		// Another pilot's checkpoints are their own count.
+		await call(claude, 'checkpoint', { callsign: 'reviewer', summary: 'mine' });
+
+		for (let i = 0; i < MAX_OPEN_SORTIES; i++)
+			await call(claude, 'create_sortie', { callsign: 'lead', title: `task ${i}` });
+		before = eventCount();
+		const created = await refusal(
+			call(claude, 'create_sortie', { callsign: 'lead', title: 'one more' }),
+		);
+		expect(created.code).toBe('CONFLICT');
+		expect(created.message).toContain(`${MAX_OPEN_SORTIES} sorties not completed`);
+		expect(eventCount()).toBe(before);
+		await call(claude, 'create_sortie', { callsign: 'lead', title: 'elsewhere', project: 'other' });
 	});
 });
 
