@@ -1,11 +1,8 @@
-import { join } from 'node:path';
-import { type AgentSpaceDb, closeDb, getAuditEvents, openDb } from '@agentspace/db';
+import { getAuditEvents } from '@agentspace/db';
 import { projectionDigest, queryEvents, rebuildProjections } from '@agentspace/events';
-import { createTempHome, type TempHome } from '@agentspace/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { queryToolCalls } from '../callLog/queryToolCalls.js';
-import type { ToolCaller } from '../callLog/types.js';
-import { ToolRouter } from '../router/toolRouter.js';
+import { builder, claude, cursor, refusal, useFleetHarness } from './fleetHarness.testing.js';
 import { fleetToolGroup } from './fleetToolGroup.js';
 import { MAX_ACTIVE_RESERVATIONS_PER_PILOT } from './reserveFilesTool.js';
 import { MAX_MESSAGES_PER_MINUTE } from './sendMessageTool.js';
@@ -14,59 +11,12 @@ import { MAX_MESSAGES_PER_MINUTE } from './sendMessageTool.js';
 // argument checks, the call log, denial audits), as every gateway client
 // and agent channel reaches them.
 
-let home: TempHome;
-let db: AgentSpaceDb;
-let router: ToolRouter;
-
-const claude: ToolCaller = {
-	type: 'mcp-client',
-	id: 'claude-code',
-	detail: { transport: 'stdio' },
-};
-const cursor: ToolCaller = { type: 'mcp-client', id: 'cursor' };
-const builder: ToolCaller = { type: 'agent', id: 'builder', detail: { runId: 'run_1' } };
-
-beforeEach(() => {
-	home = createTempHome('fleet');
-	db = openDb({ path: join(home.home, 'agentspace.db') });
-	router = new ToolRouter({
-		db,
-		securityMode: () => 'limited-control',
-		builtins: [fleetToolGroup({ db, projectKey: '/work/repo' })],
-	});
-});
-
-afterEach(() => {
-	router.close();
-	closeDb(db);
-	home.cleanup();
-});
-
-async function call(caller: ToolCaller, tool: string, args: Record<string, unknown>) {
-	const result = await router.callTool(caller, `fleet/${tool}`, args);
-	return result as typeof result & { structuredContent: Record<string, unknown> };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<{
-	code: string;
-	message: string;
-	hint?: string;
-	issues: { path: string; message: string }[];
-}> {
-	try {
-		await promise;
-	} catch (error) {
-		return error as never;
-	}
-	throw new Error('expected a refusal');
-}
-
-const eventCount = () =>
-	(db.$client.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+const fleet = useFleetHarness('fleet');
+const { call, eventCount } = fleet;
 
 describe('fleet tools', () => {
 	it('offers its tools as one group, read-only ones marked', () => {
-		const group = fleetToolGroup({ db });
+		const group = fleetToolGroup({ db: fleet.db });
 		expect(group.id).toBe('fleet');
 		expect(group.tools.map((t) => t.name)).toEqual([
 			'register',
@@ -93,11 +43,11 @@ describe('fleet tools', () => {
 			'ready_work',
 			'checkpoints',
 		]);
-		expect(router.builtinGroups().map((g) => g.id)).toEqual(['fleet']);
+		expect(fleet.router.builtinGroups().map((g) => g.id)).toEqual(['fleet']);
 	});
 
 	it("calls a tool directly with the caller in its context (the router's path adds checks)", async () => {
-		const register = fleetToolGroup({ db }).tools.find((t) => t.name === 'register');
+		const register = fleetToolGroup({ db: fleet.db }).tools.find((t) => t.name === 'register');
 		if (register === undefined) throw new Error('no register tool');
 		const result = await register.call(
 			{ callsign: 'viper-1', program: 'opencode' },
@@ -122,7 +72,10 @@ describe('fleet tools', () => {
 			status: 'registered',
 		});
 		await call(builder, 'register', { callsign: 'builder' });
-		const [event] = queryEvents(db, { project_key: '/work/repo', types: ['pilot_registered'] });
+		const [event] = queryEvents(fleet.db, {
+			project_key: '/work/repo',
+			types: ['pilot_registered'],
+		});
 		expect(event?.metadata.actor).toEqual({ type: 'mcp-client', id: 'claude-code' });
 
 		const listed = await call(cursor, 'pilots', { callsign: 'carol' });
@@ -137,7 +90,7 @@ describe('fleet tools', () => {
 		const other = await call(cursor, 'pilots', { callsign: 'carol', project: '/elsewhere' });
 		expect(other.structuredContent.pilots).toEqual([]);
 		// Every call is in the call log, as the MCP client that made it, without a run.
-		const calls = queryToolCalls(db, { agentId: 'fleet' });
+		const calls = queryToolCalls(fleet.db, { agentId: 'fleet' });
 		expect(calls).toHaveLength(5);
 		expect(calls.every((c) => c.runId === null && c.status === 'ok')).toBe(true);
 	});
@@ -197,7 +150,7 @@ describe('fleet tools', () => {
 			acknowledged: [messageId],
 			already_acknowledged: [],
 		});
-		const [ackEvent] = queryEvents(db, { types: ['message_acknowledged'] });
+		const [ackEvent] = queryEvents(fleet.db, { types: ['message_acknowledged'] });
 		expect(ackEvent?.metadata.actor).toEqual({ type: 'agent', id: 'builder' });
 		expect((await call(builder, 'inbox', { callsign: 'builder' })).structuredContent).toMatchObject(
 			{ unread: 0, messages: [] },
@@ -282,7 +235,7 @@ describe('fleet tools', () => {
 		);
 		expect(eventCount()).toBe(before);
 		// The call log has it as the tool's error.
-		expect(queryToolCalls(db, { agentId: 'fleet', tool: 'reserve_files' })[0]?.status).toBe(
+		expect(queryToolCalls(fleet.db, { agentId: 'fleet', tool: 'reserve_files' })[0]?.status).toBe(
 			'error',
 		);
 
@@ -325,7 +278,7 @@ describe('fleet tools', () => {
 			granted: true,
 			conflicts: [{ holder: 'alice' }],
 		});
-		expect(queryEvents(db, { types: ['file_conflict'] })).toHaveLength(1);
+		expect(queryEvents(fleet.db, { types: ['file_conflict'] })).toHaveLength(1);
 	});
 
 	it('lists active reservations, by holder or by an overlapping path', async () => {
@@ -362,7 +315,7 @@ describe('fleet tools', () => {
 		const released = await call(claude, 'release_files', { callsign: 'alice' });
 		expect(released.structuredContent.released).toHaveLength(2);
 		expect(released.structuredContent.more).toBe(false);
-		const [event] = queryEvents(db, { types: ['file_released'] });
+		const [event] = queryEvents(fleet.db, { types: ['file_released'] });
 		expect(event).toMatchObject({ released_by: 'alice', holder: 'alice' });
 		expect(event?.metadata.actor).toEqual({ type: 'mcp-client', id: 'claude-code' });
 		// Released: the other pilot gets the files now; releasing again is not active.
@@ -439,10 +392,10 @@ describe('fleet tools', () => {
 			expect(error.hint).toContain('"builder"');
 		}
 		expect(eventCount()).toBe(before);
-		const denied = queryToolCalls(db, { agentId: 'fleet', status: 'denied' });
+		const denied = queryToolCalls(fleet.db, { agentId: 'fleet', status: 'denied' });
 		expect(denied).toHaveLength(5);
 		expect(denied[0]?.caller).toMatchObject({ type: 'agent', id: 'builder' });
-		const audit = await getAuditEvents(db, { type: 'security.denied' });
+		const audit = await getAuditEvents(fleet.db, { type: 'security.denied' });
 		expect(audit.length).toBeGreaterThan(0);
 		expect(audit[0]?.actor.type).toBe('agent');
 		// People's MCP clients choose their callsign.
@@ -487,7 +440,9 @@ describe('fleet tools', () => {
 			expect(error.issues.map((i) => i.path).sort(), tool).toEqual([...paths].sort());
 		}
 		expect(eventCount()).toBe(before);
-		expect(queryToolCalls(db, { agentId: 'fleet', status: 'invalid' })).toHaveLength(cases.length);
+		expect(queryToolCalls(fleet.db, { agentId: 'fleet', status: 'invalid' })).toHaveLength(
+			cases.length,
+		);
 	});
 
 	it('writes only through the event log: a replay rebuilds the same tables', async () => {
@@ -510,8 +465,8 @@ describe('fleet tools', () => {
 			allow_conflicts: true,
 		});
 		await call(claude, 'release_files', { callsign: 'alice' });
-		const inline = projectionDigest(db);
-		rebuildProjections(db);
-		expect(projectionDigest(db)).toEqual(inline);
+		const inline = projectionDigest(fleet.db);
+		rebuildProjections(fleet.db);
+		expect(projectionDigest(fleet.db)).toEqual(inline);
 	});
 });

@@ -1,12 +1,5 @@
-import { join } from 'node:path';
 import { nowIso } from '@agentspace/core';
-import {
-	type AgentSpaceDb,
-	closeDb,
-	getAuditEvents,
-	openDb,
-	withImmediateTransaction,
-} from '@agentspace/db';
+import { getAuditEvents, withImmediateTransaction } from '@agentspace/db';
 import {
 	appendToStream,
 	createEvent,
@@ -14,63 +7,18 @@ import {
 	queryEvents,
 	rebuildProjections,
 } from '@agentspace/events';
-import { createTempHome, type TempHome } from '@agentspace/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { queryToolCalls } from '../callLog/queryToolCalls.js';
 import type { ToolCaller } from '../callLog/types.js';
-import { ToolRouter } from '../router/toolRouter.js';
 import { MAX_CHECKPOINTS_PER_MINUTE } from './checkpointTool.js';
 import { MAX_OPEN_SORTIES } from './createSortieTool.js';
-import { fleetToolGroup } from './fleetToolGroup.js';
+import { builder, claude, cursor, refusal, useFleetHarness } from './fleetHarness.testing.js';
 
 // The fleet's sortie and checkpoint tools against a real SQLite file, through
 // the real router (Ajv argument checks, the call log, denial audits).
 
-let home: TempHome;
-let db: AgentSpaceDb;
-let router: ToolRouter;
-
-const claude: ToolCaller = { type: 'mcp-client', id: 'claude-code' };
-const cursor: ToolCaller = { type: 'mcp-client', id: 'cursor' };
-const builder: ToolCaller = { type: 'agent', id: 'builder', detail: { runId: 'run_1' } };
-
-beforeEach(() => {
-	home = createTempHome('fleet-work');
-	db = openDb({ path: join(home.home, 'agentspace.db') });
-	router = new ToolRouter({
-		db,
-		securityMode: () => 'limited-control',
-		builtins: [fleetToolGroup({ db, projectKey: '/work/repo' })],
-	});
-});
-
-afterEach(() => {
-	router.close();
-	closeDb(db);
-	home.cleanup();
-});
-
-async function call(caller: ToolCaller, tool: string, args: Record<string, unknown>) {
-	const result = await router.callTool(caller, `fleet/${tool}`, args);
-	return result as typeof result & { structuredContent: Record<string, unknown> };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<{
-	code: string;
-	message: string;
-	hint?: string;
-	issues: { path: string; message: string }[];
-}> {
-	try {
-		await promise;
-	} catch (error) {
-		return error as never;
-	}
-	throw new Error('expected a refusal');
-}
-
-const eventCount = () =>
-	(db.$client.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+const fleet = useFleetHarness('fleet-work');
+const { call, eventCount } = fleet;
 
 async function sortie(caller: ToolCaller, args: Record<string, unknown>): Promise<string> {
 	const created = await call(caller, 'create_sortie', { callsign: 'alice', ...args });
@@ -98,7 +46,7 @@ describe('fleet sorties', () => {
 			depends_on: [],
 		});
 		const parser = created.structuredContent.sortie_id as string;
-		const [event] = queryEvents(db, { types: ['sortie_created'] });
+		const [event] = queryEvents(fleet.db, { types: ['sortie_created'] });
 		expect(event).toMatchObject({ sortie_id: parser, title: 'parser', files: ['src/parser/**'] });
 		expect(event?.metadata.actor).toEqual({ type: 'mcp-client', id: 'claude-code' });
 
@@ -211,7 +159,7 @@ describe('fleet sorties', () => {
 		expect(
 			(await refusal(update(builder, 'builder', { action: 'complete', outcome: 'failed' }))).code,
 		).toBe('CONFLICT');
-		const types = queryEvents(db, { stream_id: `sortie:${id}` }).map((e) => e.type);
+		const types = queryEvents(fleet.db, { stream_id: `sortie:${id}` }).map((e) => e.type);
 		expect(types).toEqual([
 			'sortie_created',
 			'sortie_started',
@@ -220,7 +168,7 @@ describe('fleet sorties', () => {
 			'sortie_resumed',
 			'sortie_completed',
 		]);
-		expect(queryEvents(db, { types: ['sortie_started'] })[0]?.metadata.actor).toEqual({
+		expect(queryEvents(fleet.db, { types: ['sortie_started'] })[0]?.metadata.actor).toEqual({
 			type: 'agent',
 			id: 'builder',
 		});
@@ -248,7 +196,7 @@ describe('fleet checkpoints', () => {
 			sortie_id: 'sortie_x',
 		});
 		expect(saved.structuredContent).toMatchObject({ project: '/work/repo', callsign: 'builder' });
-		const [event] = queryEvents(db, { types: ['checkpoint_created'] });
+		const [event] = queryEvents(fleet.db, { types: ['checkpoint_created'] });
 		expect(event).toMatchObject({ callsign: 'builder', trigger: 'manual', sortie_id: 'sortie_x' });
 		expect(event?.metadata.actor).toEqual({ type: 'agent', id: 'builder' });
 		await call(builder, 'checkpoint', { callsign: 'builder', summary: 'later' });
@@ -284,7 +232,7 @@ describe('fleet checkpoints', () => {
 	});
 
 	it("bounds what it shows of a compaction's large checkpoint", async () => {
-		withImmediateTransaction(db, (tx) => {
+		withImmediateTransaction(fleet.db, (tx) => {
 			appendToStream(tx, [
 				createEvent('context_compacted', {
 					project_key: '/work/repo',
@@ -349,8 +297,8 @@ describe('fleet work: refusals and replay', () => {
 			expect(error.hint).toContain('"builder"');
 		}
 		expect(eventCount()).toBe(before);
-		expect(queryToolCalls(db, { agentId: 'fleet', status: 'denied' })).toHaveLength(5);
-		expect((await getAuditEvents(db, { type: 'security.denied' })).length).toBeGreaterThan(0);
+		expect(queryToolCalls(fleet.db, { agentId: 'fleet', status: 'denied' })).toHaveLength(5);
+		expect((await getAuditEvents(fleet.db, { type: 'security.denied' })).length).toBeGreaterThan(0);
 	});
 
 	it('refuses bad arguments with every field named, before anything is written', async () => {
@@ -404,7 +352,9 @@ describe('fleet work: refusals and replay', () => {
 			).toEqual([...paths].sort());
 		}
 		expect(eventCount()).toBe(before);
-		expect(queryToolCalls(db, { agentId: 'fleet', status: 'invalid' })).toHaveLength(cases.length);
+		expect(queryToolCalls(fleet.db, { agentId: 'fleet', status: 'invalid' })).toHaveLength(
+			cases.length,
+		);
 	});
 
 	it('writes only through the event log: a replay rebuilds the same tables', async () => {
@@ -423,8 +373,8 @@ describe('fleet work: refusals and replay', () => {
 			context: { a: [1, 'b', null] },
 			sortie_id: first,
 		});
-		const inline = projectionDigest(db);
-		rebuildProjections(db);
-		expect(projectionDigest(db)).toEqual(inline);
+		const inline = projectionDigest(fleet.db);
+		rebuildProjections(fleet.db);
+		expect(projectionDigest(fleet.db)).toEqual(inline);
 	});
 });
