@@ -21,8 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeDb, openDb, withImmediateTransaction } from '@agentspace/db';
-import { appendToStream, createEvent } from '@agentspace/events';
+import { closeDb, openDb } from '@agentspace/db';
 import { writeMcpFixtureAgent } from '@agentspace/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -35,6 +34,14 @@ import {
 	serveGateway,
 	ToolRouter,
 } from '../dist/index.js';
+import {
+	median,
+	recordRunningAgent,
+	round,
+	summarize,
+	throughput,
+	timeSequential,
+} from './callTiming.mjs';
 
 const QUICK = process.env.AGENTSPACE_BENCH_QUICK === '1';
 const JSON_OUT = process.argv.includes('--json');
@@ -49,19 +56,6 @@ const TARGET_P50_MS = 1;
 const TARGET_P99_MS = 3;
 const TARGET_CALLS_PER_S = 3000;
 
-const percentile = (sorted, p) =>
-	sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
-const round = (value, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-function summarize(samples) {
-	const sorted = Float64Array.from(samples).sort();
-	return {
-		n: sorted.length,
-		p50Ms: round(percentile(sorted, 50), 4),
-		p99Ms: round(percentile(sorted, 99), 4),
-		maxMs: round(sorted[sorted.length - 1], 4),
-	};
-}
 const log = (line) => {
 	if (!JSON_OUT) process.stdout.write(`${line}\n`);
 };
@@ -71,58 +65,6 @@ const children = [];
 let db;
 let broken;
 let report;
-
-function emit(type, fields) {
-	withImmediateTransaction(db, (tx) =>
-		appendToStream(tx, [createEvent(type, { project_key: 'agentspace', ...fields })]),
-	);
-}
-
-function recordRunningAgent() {
-	const hash = (c) => c.repeat(64);
-	emit('agent_discovered', {
-		agent_id: 'fx',
-		name: 'fx',
-		version: '1.0.0',
-		manifest_path: '/src/fx/agentspace.agent.json',
-		manifest_hash: hash('1'),
-		permissions_hash: hash('2'),
-		requested_permissions: [],
-	});
-	emit('agent_enabled', {
-		agent_id: 'fx',
-		approved_permissions: [],
-		manifest_hash: hash('1'),
-		permissions_hash: hash('2'),
-	});
-	emit('agent_run_started', {
-		agent_id: 'fx',
-		run_id: 'run1',
-		pid: 1,
-		sandboxed: false,
-		restart_policy: 'no',
-	});
-}
-
-async function timeSequential(call, n) {
-	const samples = new Array(n);
-	for (let i = 0; i < n; i++) {
-		const started = performance.now();
-		await call(i);
-		samples[i] = performance.now() - started;
-	}
-	return samples;
-}
-
-async function throughput(call, total) {
-	let next = 0;
-	const worker = async () => {
-		while (next < total) await call(next++);
-	};
-	const started = performance.now();
-	await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-	return total / ((performance.now() - started) / 1000);
-}
 
 /** Two ends of a Unix socket. */
 async function socketPair(path) {
@@ -138,7 +80,7 @@ async function socketPair(path) {
 try {
 	const script = writeMcpFixtureAgent(root);
 	db = openDb({ path: join(root, 'agentspace.db') });
-	recordRunningAgent();
+	recordRunningAgent(db);
 
 	const direct = new Client({ name: 'bench-direct', version: '1.0.0' });
 	await direct.connect(
@@ -199,8 +141,8 @@ try {
 	const directRates = [];
 	const gatewayRates = [];
 	for (let pass = 0; pass < PASSES; pass++) {
-		directRates.push(await throughput(viaDirect, THROUGHPUT_CALLS));
-		gatewayRates.push(await throughput(viaGateway, THROUGHPUT_CALLS));
+		directRates.push(await throughput(viaDirect, THROUGHPUT_CALLS, IN_FLIGHT));
+		gatewayRates.push(await throughput(viaGateway, THROUGHPUT_CALLS, IN_FLIGHT));
 	}
 	const recorded = db.$client
 		.prepare(`SELECT count(*) AS n FROM tool_calls WHERE agent_id = 'fx' AND status = 'ok'`)

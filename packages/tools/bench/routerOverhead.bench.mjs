@@ -25,12 +25,19 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeDb, openDb, withImmediateTransaction } from '@agentspace/db';
-import { appendToStream, createEvent } from '@agentspace/events';
+import { closeDb, openDb } from '@agentspace/db';
 import { writeMcpFixtureAgent } from '@agentspace/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { connectMcpAgent, recordToolList, ToolRouter } from '../dist/index.js';
+import {
+	median,
+	recordRunningAgent,
+	round,
+	summarize,
+	throughput,
+	timeSequential,
+} from './callTiming.mjs';
 
 const QUICK = process.env.AGENTSPACE_BENCH_QUICK === '1';
 const JSON_OUT = process.argv.includes('--json');
@@ -44,19 +51,6 @@ const TARGET_P50_MS = 0.3;
 const TARGET_P99_MS = 2;
 const TARGET_CALLS_PER_S = 5000;
 
-const percentile = (sorted, p) =>
-	sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
-const round = (value, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-function summarize(samples) {
-	const sorted = Float64Array.from(samples).sort();
-	return {
-		n: sorted.length,
-		p50Ms: round(percentile(sorted, 50), 4),
-		p99Ms: round(percentile(sorted, 99), 4),
-		maxMs: round(sorted[sorted.length - 1], 4),
-	};
-}
 const log = (line) => {
 	if (!JSON_OUT) process.stdout.write(`${line}\n`);
 };
@@ -67,64 +61,10 @@ let db;
 let broken;
 let report;
 
-function emit(type, fields) {
-	withImmediateTransaction(db, (tx) =>
-		appendToStream(tx, [createEvent(type, { project_key: 'agentspace', ...fields })]),
-	);
-}
-
-/** The fixture agent `fx` discovered, enabled and running `run1`, as the daemon would have recorded it. */
-function recordRunningAgent() {
-	const hash = (c) => c.repeat(64);
-	emit('agent_discovered', {
-		agent_id: 'fx',
-		name: 'fx',
-		version: '1.0.0',
-		manifest_path: '/src/fx/agentspace.agent.json',
-		manifest_hash: hash('1'),
-		permissions_hash: hash('2'),
-		requested_permissions: [],
-	});
-	emit('agent_enabled', {
-		agent_id: 'fx',
-		approved_permissions: [],
-		manifest_hash: hash('1'),
-		permissions_hash: hash('2'),
-	});
-	emit('agent_run_started', {
-		agent_id: 'fx',
-		run_id: 'run1',
-		pid: 1,
-		sandboxed: false,
-		restart_policy: 'no',
-	});
-}
-
-async function timeSequential(call, n) {
-	const samples = new Array(n);
-	for (let i = 0; i < n; i++) {
-		const started = performance.now();
-		await call(i);
-		samples[i] = performance.now() - started;
-	}
-	return samples;
-}
-
-/** Calls/s with `IN_FLIGHT` calls always in flight, `total` calls in all. */
-async function throughput(call, total) {
-	let next = 0;
-	const worker = async () => {
-		while (next < total) await call(next++);
-	};
-	const started = performance.now();
-	await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-	return total / ((performance.now() - started) / 1000);
-}
-
 try {
 	const script = writeMcpFixtureAgent(root);
 	db = openDb({ path: join(root, 'agentspace.db') });
-	recordRunningAgent();
+	recordRunningAgent(db);
 
 	// direct: the SDK's own client and stdio transport, spawning the script.
 	const client = new Client({ name: 'bench-direct', version: '1.0.0' });
@@ -179,8 +119,8 @@ try {
 	const directRates = [];
 	const routerRates = [];
 	for (let pass = 0; pass < PASSES; pass++) {
-		directRates.push(await throughput(direct, THROUGHPUT_CALLS));
-		routerRates.push(await throughput(viaRouter, THROUGHPUT_CALLS));
+		directRates.push(await throughput(direct, THROUGHPUT_CALLS, IN_FLIGHT));
+		routerRates.push(await throughput(viaRouter, THROUGHPUT_CALLS, IN_FLIGHT));
 	}
 	const directRate = Math.round(median(directRates));
 	const routerRate = Math.round(median(routerRates));
