@@ -1,6 +1,4 @@
-import { recordDenial } from '@agentspace/agents';
-import { type AgentSpaceDb, DenialThrottle } from '@agentspace/db';
-import { DAEMON_ACTOR } from './daemonProtocol.js';
+import { FoldedRefusals, type FoldedRefusalsOptions } from './foldedRefusals.js';
 
 /**
  * Why the daemon's socket refused a caller. Refusals are folded by kind only
@@ -28,79 +26,29 @@ const REASONS: Readonly<Record<SocketRefusalKind, string>> = {
 };
 
 /** Options of {@link SocketRefusals}. */
-export interface SocketRefusalsOptions {
-	readonly db: AgentSpaceDb;
-	readonly sourceApp?: string;
-	/** The folding window (default 10 s, as the admin UI's). */
-	readonly windowMs?: number;
-	/** Told when an audit write fails (the daemon's log). */
-	readonly log?: (line: string) => void;
-}
+export type SocketRefusalsOptions = Omit<FoldedRefusalsOptions, 'where' | 'what'>;
 
-/**
- * Audits the socket's refusals as `security.denied`, folded with a
- * {@link DenialThrottle}: the first of a kind in each window is an entry; the
- * rest are counted, and the count is the next entry's `foldedBefore`, or an
- * entry of its own (reason "refusals folded into a count") once the window has
- * ended or the daemon stops. So each refusal is in exactly one entry: an
- * entry stands for 1 + foldedBefore refusals, a count entry for foldedBefore.
- */
+/** Audits the socket's refusals as `security.denied` (interface `daemon-socket`), folded (see FoldedRefusals). */
 export class SocketRefusals {
-	readonly #throttle: DenialThrottle;
-	readonly #timer: NodeJS.Timeout;
+	readonly #folded: FoldedRefusals;
 
-	constructor(private readonly options: SocketRefusalsOptions) {
-		const windowMs = options.windowMs ?? 10_000;
-		this.#throttle = new DenialThrottle(windowMs);
-		// Counts of a flood that stopped are recorded when their window ends, not only at the next refusal.
-		this.#timer = setInterval(() => this.#recordCounts(this.#throttle.expired()), windowMs);
-		this.#timer.unref();
+	constructor(options: SocketRefusalsOptions) {
+		this.#folded = new FoldedRefusals({
+			...options,
+			where: { interface: 'daemon-socket' },
+			what: 'a socket refusal',
+		});
 	}
 
 	/** Records (or folds) one refusal; `method` is what the caller named, if anything. */
 	refuse(kind: SocketRefusalKind, method?: unknown): void {
-		this.#recordCounts(this.#throttle.expired());
-		const folded = this.#throttle.admit(kind);
-		if (folded === undefined) return;
-		this.#record({
-			reason: REASONS[kind],
-			kind,
+		this.#folded.refuse(kind, REASONS[kind], {
 			method: typeof method === 'string' ? method.slice(0, 64) : null,
-			interface: 'daemon-socket',
-			...(folded === 0 ? {} : { foldedBefore: folded }),
 		});
 	}
 
 	/** Records every count still folded and stops the timer: the socket is closing. */
 	close(): void {
-		clearInterval(this.#timer);
-		this.#recordCounts(this.#throttle.drain());
-	}
-
-	#recordCounts(counts: readonly [key: string, folded: number][]): void {
-		for (const [kind, folded] of counts) {
-			this.#record({
-				reason: 'refusals folded into a count (see specs/audit-log.md)',
-				kind,
-				interface: 'daemon-socket',
-				foldedBefore: folded,
-			});
-		}
-	}
-
-	#record(metadata: Record<string, unknown>): void {
-		try {
-			recordDenial(
-				this.options.db,
-				DAEMON_ACTOR,
-				{ eventType: 'security.denied', metadata },
-				this.options.sourceApp,
-			);
-		} catch (error) {
-			// The refusal stands either way; a failed write (a full disk) must not take the daemon down, but is said.
-			this.options.log?.(
-				`could not audit a socket refusal (${String(metadata.kind)}): ${(error as Error).message}`,
-			);
-		}
+		this.#folded.close();
 	}
 }

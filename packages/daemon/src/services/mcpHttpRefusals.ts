@@ -1,6 +1,5 @@
-import { recordDenial } from '@agentspace/agents';
-import { type AgentSpaceDb, DenialThrottle } from '@agentspace/db';
-import { DAEMON_ACTOR } from '../daemonProtocol.js';
+import type { AgentSpaceDb } from '@agentspace/db';
+import { FoldedRefusals } from '../foldedRefusals.js';
 
 /**
  * Why the MCP HTTP endpoint refused a request. Folded by kind only (never by
@@ -30,78 +29,38 @@ export interface McpHttpRefusal {
 }
 
 /**
- * Audits the endpoint's refusals as `security.denied` (interface `mcp-http`),
- * folded with a {@link DenialThrottle} as the daemon's socket and the admin
- * UI fold theirs: the first of a kind in each window is an entry, the rest a
- * count in the next entry's `foldedBefore` (or an entry of their own when
- * the window ends or the endpoint closes).
+ * Audits the endpoint's refusals as `security.denied` (interface `mcp-http`,
+ * with its address), folded as the daemon's socket and the admin UI fold
+ * theirs (see FoldedRefusals).
  */
 export class McpHttpRefusals {
-	readonly #throttle: DenialThrottle;
-	readonly #timer: NodeJS.Timeout;
+	readonly #folded: FoldedRefusals;
 
-	constructor(
-		private readonly options: {
-			readonly db: AgentSpaceDb;
-			readonly address: string;
-			readonly sourceApp?: string;
-			readonly windowMs?: number;
-			readonly log?: (line: string) => void;
-		},
-	) {
-		const windowMs = options.windowMs ?? 10_000;
-		this.#throttle = new DenialThrottle(windowMs);
-		this.#timer = setInterval(() => this.#recordCounts(this.#throttle.expired()), windowMs);
-		this.#timer.unref();
+	constructor(options: {
+		readonly db: AgentSpaceDb;
+		readonly address: string;
+		readonly sourceApp?: string;
+		readonly windowMs?: number;
+		readonly log?: (line: string) => void;
+	}) {
+		const { address, ...rest } = options;
+		this.#folded = new FoldedRefusals({
+			...rest,
+			where: { interface: 'mcp-http', address },
+			what: 'an MCP HTTP refusal',
+		});
 	}
 
 	/** Records (or folds) one refusal. */
 	refuse(refusal: McpHttpRefusal): void {
-		this.#recordCounts(this.#throttle.expired());
-		const folded = this.#throttle.admit(refusal.kind);
-		if (folded === undefined) return;
-		this.#record({
-			reason: refusal.reason,
-			kind: refusal.kind,
+		this.#folded.refuse(refusal.kind, refusal.reason, {
 			method: refusal.method.slice(0, 16),
 			path: refusal.path.slice(0, 256),
-			interface: 'mcp-http',
-			address: this.options.address,
-			...(folded === 0 ? {} : { foldedBefore: folded }),
 		});
 	}
 
 	/** Records every count still folded and stops the timer: the endpoint is closing. */
 	close(): void {
-		clearInterval(this.#timer);
-		this.#recordCounts(this.#throttle.drain());
-	}
-
-	#recordCounts(counts: readonly [key: string, folded: number][]): void {
-		for (const [kind, folded] of counts) {
-			this.#record({
-				reason: 'refusals folded into a count (see specs/audit-log.md)',
-				kind,
-				interface: 'mcp-http',
-				address: this.options.address,
-				foldedBefore: folded,
-			});
-		}
-	}
-
-	#record(metadata: Record<string, unknown>): void {
-		try {
-			recordDenial(
-				this.options.db,
-				DAEMON_ACTOR,
-				{ eventType: 'security.denied', metadata },
-				this.options.sourceApp,
-			);
-		} catch (error) {
-			// The refusal stands either way; a failed write must not take the daemon down.
-			this.options.log?.(
-				`could not audit an MCP HTTP refusal (${String(metadata.kind)}): ${(error as Error).message}`,
-			);
-		}
+		this.#folded.close();
 	}
 }
