@@ -27,6 +27,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMcpFixtureAgentRepo } from '@agentspace/testing';
 
+import { cliRunner, sleep, waitFor } from './benchCli.mjs';
+
 const RSS_TARGET_MB = 80;
 const TOOLS_PER_AGENT = 50; // the fixture's 4 + --many-tools 46
 const CLI_RUNS = 10;
@@ -43,7 +45,6 @@ const root = mkdtempSync(join(tmpdir(), 'agentspace-bench-mcp-'));
 const home = join(root, 'home');
 const env = { PATH: process.env.PATH, HOME: process.env.HOME };
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value, digits = 1) => Number(value.toFixed(digits));
 const mb = (bytes) => round(bytes / 1024 / 1024);
 const sorted = (values) => [...values].sort((a, b) => a - b);
@@ -53,19 +54,7 @@ const log = (line) => {
 	if (!json) process.stdout.write(`${line}\n`);
 };
 
-/** Runs the CLI to completion against the home; throws unless it exits 0. */
-function cli(argv, timeout = 60_000) {
-	const result = spawnSync(process.execPath, [bin, '--home', home, ...argv], {
-		env,
-		encoding: 'utf8',
-		timeout,
-	});
-	if (result.error) throw result.error;
-	if (result.status !== 0)
-		throw new Error(`agentspace ${argv.join(' ')} exited ${result.status}: ${result.stderr}`);
-	return result.stdout;
-}
-const cliJson = (argv) => JSON.parse(cli([...argv, '--json']));
+const { cli, cliJson } = cliRunner({ bin, home, env, timeoutMs: 60_000 });
 
 /** The same, without blocking, so a few can run at once. */
 function cliAsync(argv, timeout = 60_000) {
@@ -122,14 +111,6 @@ function daemonMemory() {
 	};
 }
 
-async function waitFor(check, what, timeoutMs = 120_000) {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(250);
-	}
-}
-
 function timeCli(argv) {
 	const samples = [];
 	let stdout = '';
@@ -178,13 +159,17 @@ try {
 		runMs.push(performance.now() - started);
 		if (!unsandboxed && run.sandboxed !== true) throw new Error(`${id} is not sandboxed`);
 	}
-	await waitFor(() => {
-		const connected = daemonMemory().mcpAgents;
-		return (
-			connected.length === agentCount &&
-			connected.every((agent) => agent.tools === TOOLS_PER_AGENT && agent.health === 'healthy')
-		);
-	}, `all ${agentCount} agents connected with ${TOOLS_PER_AGENT} tools each`);
+	await waitFor(
+		() => {
+			const connected = daemonMemory().mcpAgents;
+			return (
+				connected.length === agentCount &&
+				connected.every((agent) => agent.tools === TOOLS_PER_AGENT && agent.health === 'healthy')
+			);
+		},
+		`all ${agentCount} agents connected with ${TOOLS_PER_AGENT} tools each`,
+		120_000,
+	);
 	// Idle: connected, listed and recorded; let start-up garbage be collected
 	// and a round of pings (every 15 s) go by, then take a few readings.
 	await sleep(16_000);

@@ -43,6 +43,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { ListToolsResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import Database from 'better-sqlite3';
 
+import { cliRunner, sleep, waitFor } from './benchCli.mjs';
+
 const QUICK = process.env.AGENTSPACE_BENCH_QUICK === '1';
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -72,7 +74,6 @@ const root = mkdtempSync(join(tmpdir(), 'agentspace-bench-gateway-'));
 const home = join(root, 'home');
 const env = { PATH: process.env.PATH, HOME: process.env.HOME };
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
 const sortedOf = (values) => Float64Array.from(values).sort();
 const percentile = (sorted, p) =>
@@ -91,19 +92,7 @@ const log = (line) => {
 	if (!json) process.stdout.write(`${line}\n`);
 };
 
-/** Runs the CLI to completion against the home; throws unless it exits 0. */
-function cli(argv, timeout = 120_000) {
-	const result = spawnSync(process.execPath, [bin, '--home', home, ...argv], {
-		env,
-		encoding: 'utf8',
-		timeout,
-	});
-	if (result.error) throw result.error;
-	if (result.status !== 0)
-		throw new Error(`agentspace ${argv.join(' ')} exited ${result.status}: ${result.stderr}`);
-	return result.stdout;
-}
-const cliJson = (argv) => JSON.parse(cli([...argv, '--json']));
+const { cli, cliJson } = cliRunner({ bin, home, env, timeoutMs: 120_000 });
 
 /** An SDK client connected over stdio to `command args`; resolves once initialize is answered. */
 async function connect(name, command, commandArgs) {
@@ -140,14 +129,6 @@ async function throughput(call, total) {
 	return total / ((performance.now() - started) / 1000);
 }
 
-async function waitFor(check, what, timeoutMs = 180_000) {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(250);
-	}
-}
-
 const repos = [];
 const clients = [];
 let daemonPid;
@@ -172,13 +153,17 @@ try {
 			if (run.sandboxed !== true) throw new Error(`${id} is not sandboxed`);
 		}
 		const count = ids.indexOf(some[some.length - 1]) + 1;
-		await waitFor(() => {
-			const connected = cliJson(['daemon', 'status']).mcpAgents ?? [];
-			return (
-				connected.length === count &&
-				connected.every((agent) => agent.tools === TOOLS_PER_AGENT && agent.health === 'healthy')
-			);
-		}, `${count} agents connected with ${TOOLS_PER_AGENT} tools each`);
+		await waitFor(
+			() => {
+				const connected = cliJson(['daemon', 'status']).mcpAgents ?? [];
+				return (
+					connected.length === count &&
+					connected.every((agent) => agent.tools === TOOLS_PER_AGENT && agent.health === 'healthy')
+				);
+			},
+			`${count} agents connected with ${TOOLS_PER_AGENT} tools each`,
+			180_000,
+		);
 	};
 	// The calls are measured twice: with the one agent called running (as the
 	// direct client has its one server), then with all of them.
