@@ -1,0 +1,3 @@
+// @agentspace/keys: provider keys and secrets, and the local LLM endpoint.
+// Each part adds its explicit exports here.
+export {};
