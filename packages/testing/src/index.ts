@@ -6,6 +6,8 @@ export {
 	FIXTURE_RUN_AGENT,
 	fixtureAgentManifest,
 } from './gitRepo.js';
+export type { LlmAgentClient, LlmAgentRepoOptions } from './llmAgentRepo.js';
+export { createLlmAgentRepo, LLM_AGENTS_DIR, llmAgentManifest } from './llmAgentRepo.js';
 export type { McpFixtureAgentProcess, McpFixtureAgentRepoOptions } from './mcpFixtureAgent.js';
 export {
 	createMcpFixtureAgentRepo,
