@@ -157,6 +157,50 @@ describe('migrations', () => {
 		closeDb(db);
 	});
 
+	it('adds the key tables (0008) to a database of issue 14, keeping its MCP tokens', () => {
+		const upTo = EMBEDDED_MIGRATIONS.findIndex((m) => m.tag.startsWith('0008_'));
+		expect(upTo).toBeGreaterThan(0);
+		const old = new Database(path);
+		applyMigrations(old, EMBEDDED_MIGRATIONS.slice(0, upTo));
+		old
+			.prepare(
+				`INSERT INTO mcp_tokens (token_id, token_hash, created_at, created_by, expires_at)
+				VALUES ('asmcp_aaaaaaaaaaaa', '${'a'.repeat(64)}', '2026-12-01T00:00:00.000Z', 'me', '2027-01-01T00:00:00.000Z')`,
+			)
+			.run();
+		expect(objects(old).map((o) => (o as { name: string }).name)).not.toContain('provider_keys');
+		old.close();
+
+		const db = openDb({ path });
+		expect(db.$client.prepare('SELECT token_id FROM mcp_tokens').pluck().all()).toEqual([
+			'asmcp_aaaaaaaaaaaa',
+		]);
+		const columnsOf = (table: string) =>
+			db.$client
+				.prepare(`SELECT name FROM pragma_table_info('${table}') ORDER BY cid`)
+				.pluck()
+				.all();
+		expect(columnsOf('provider_keys')).toEqual([
+			'provider',
+			'base_url',
+			'fingerprint',
+			'storage',
+			'added_at',
+			'updated_at',
+			'added_by',
+		]);
+		expect(columnsOf('secrets')).toEqual(['name', 'fingerprint', 'storage', 'set_at', 'set_by']);
+		expect(columnsOf('key_limits')).toEqual([
+			'agent_id',
+			'provider',
+			'rpm',
+			'tokens_per_day',
+			'set_at',
+		]);
+		expect(columnsOf('key_tokens')).toEqual(columnsOf('mcp_tokens'));
+		closeDb(db);
+	});
+
 	it('refuses a database from a newer schema and leaves it untouched', () => {
 		const future = new Database(path);
 		applyMigrations(future, [

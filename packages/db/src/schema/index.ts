@@ -5,6 +5,7 @@ export { checkpoints } from './checkpoints.js';
 export { cursors, locks, reservations } from './coordination.js';
 export type { EventConsumerRow, EventRow } from './eventLog.js';
 export { eventConsumers, events } from './eventLog.js';
+export { keyLimits, keyTokens, providerKeys, secrets } from './keys.js';
 export { mcpTokens } from './mcpTokens.js';
 export { messageRecipients, messages, threads } from './messages.js';
 export { pilots } from './pilots.js';

@@ -87,6 +87,14 @@ describe('event catalogue', () => {
 			'tool_policy_set',
 			'mcp_token_minted',
 			'mcp_token_revoked',
+			'key_added',
+			'key_updated',
+			'key_removed',
+			'secret_set',
+			'secret_removed',
+			'key_limit_set',
+			'key_token_minted',
+			'key_token_revoked',
 		];
 		expect([...EVENT_TYPES].sort()).toEqual([...required].sort());
 	});

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AGENT_EVENTS } from './agentEvents.js';
 import { CHECKPOINT_EVENTS } from './checkpointEvents.js';
 import { COORDINATION_EVENTS } from './coordinationEvents.js';
+import { KEY_EVENTS } from './keyEvents.js';
 import { MCP_TOKEN_EVENTS } from './mcpTokenEvents.js';
 import { MESSAGE_EVENTS } from './messageEvents.js';
 import { PILOT_EVENTS } from './pilotEvents.js';
@@ -22,6 +23,7 @@ export const EVENT_DEFINITIONS = [
 	...COORDINATION_EVENTS,
 	...TOOL_EVENTS,
 	...MCP_TOKEN_EVENTS,
+	...KEY_EVENTS,
 ] as const;
 
 /** The catalogue by family, in the order `specs/events.md` documents it. */
@@ -37,6 +39,7 @@ export const EVENT_FAMILIES = [
 	{ name: 'Coordination', events: COORDINATION_EVENTS },
 	{ name: 'Tools', events: TOOL_EVENTS },
 	{ name: 'MCP endpoint tokens', events: MCP_TOKEN_EVENTS },
+	{ name: 'Provider keys and secrets', events: KEY_EVENTS },
 ] as const;
 
 type Definition = (typeof EVENT_DEFINITIONS)[number];

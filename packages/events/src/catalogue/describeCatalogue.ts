@@ -78,6 +78,19 @@ export const EVENT_DESCRIPTIONS: Readonly<Record<EventType, string>> = {
 		'A bearer token of the MCP HTTP endpoint was minted (`agentspace mcp token`): its sha256 is kept, never the token.',
 	mcp_token_revoked:
 		'A token of the MCP HTTP endpoint was revoked: the endpoint refuses it from now on.',
+	key_added:
+		'A provider key was added (`agentspace keys add`): its fingerprint and where it is stored, never the key.',
+	key_updated: "A provider's key was rotated or its base URL changed (`agentspace keys rotate`).",
+	key_removed: "A provider's key was removed (`agentspace keys remove`) from the vault.",
+	secret_set:
+		'A secret was set or replaced (`agentspace secrets set`): its fingerprint and where it is stored, never the value.',
+	secret_removed: 'A secret was removed (`agentspace secrets remove`) from the vault.',
+	key_limit_set:
+		"An agent's limits on a provider were set (`agentspace keys limit`): requests a minute and tokens a day, null for none.",
+	key_token_minted:
+		'A token of the LLM endpoint was minted (`agentspace keys token`): its sha256 is kept, never the token.',
+	key_token_revoked:
+		'A token of the LLM endpoint was revoked: the endpoint refuses it from now on.',
 };
 
 // Field schemas by their patterns, so the spec says "callsign" rather than a regex.
@@ -87,9 +100,13 @@ const PATTERN_NAMES: Record<string, string> = {
 	'^[a-z0-9][a-z0-9._-]{0,63}$': 'agent id',
 	'^[0-9a-f]{64}$': 'sha256 (hex)',
 	'^[0-9a-f]{40}([0-9a-f]{24})?$': 'git commit id',
-	'^[a-z]+:[a-z_]+(?::.+)?$': 'permission',
+	'^[a-z]+:[a-z_][a-z_-]*(?::.+)?$': 'permission',
 	'^[A-Za-z0-9_.-]{1,128}$': 'tool name',
 	'^asmcp_[a-z0-9]{12}$': 'MCP token id',
+	'^askey_[a-z0-9]{12}$': 'key token id',
+	'^(anthropic|openai|ollama|openai-compatible:[a-z0-9][a-z0-9-]{0,31})$': 'provider',
+	'^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$': 'secret name',
+	'^sha256:[0-9a-f]{12}$': 'fingerprint',
 };
 
 type JsonSchema = {

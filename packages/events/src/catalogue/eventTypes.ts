@@ -68,6 +68,14 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<EventType, number>> = {
 	tool_policy_set: 1,
 	mcp_token_minted: 1,
 	mcp_token_revoked: 1,
+	key_added: 1,
+	key_updated: 1,
+	key_removed: 1,
+	secret_set: 1,
+	secret_removed: 1,
+	key_limit_set: 1,
+	key_token_minted: 1,
+	key_token_revoked: 1,
 };
 
 /** Every event type name, in catalogue order. */

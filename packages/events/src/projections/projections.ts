@@ -3,13 +3,17 @@ import { agentsProjection } from './agentsProjection.js';
 import { checkpointsProjection } from './checkpointsProjection.js';
 import { cursorsProjection } from './cursorsProjection.js';
 import type { Projection } from './defineProjection.js';
+import { keyLimitsProjection } from './keyLimitsProjection.js';
+import { keyTokensProjection } from './keyTokensProjection.js';
 import { locksProjection } from './locksProjection.js';
 import { mcpTokensProjection } from './mcpTokensProjection.js';
 import { messagesProjection } from './messagesProjection.js';
 import { missionsProjection } from './missionsProjection.js';
 import { pilotsProjection } from './pilotsProjection.js';
 import type { ProjectionContext } from './projectionContext.js';
+import { providerKeysProjection } from './providerKeysProjection.js';
 import { reservationsProjection } from './reservationsProjection.js';
+import { secretsProjection } from './secretsProjection.js';
 import { sortiesProjection } from './sortiesProjection.js';
 import { toolsProjection } from './toolsProjection.js';
 import { workOrdersProjection } from './workOrdersProjection.js';
@@ -28,6 +32,10 @@ export const PROJECTIONS: readonly Projection[] = [
 	cursorsProjection,
 	toolsProjection,
 	mcpTokensProjection,
+	providerKeysProjection,
+	secretsProjection,
+	keyLimitsProjection,
+	keyTokensProjection,
 ];
 
 /** Every table the projections own, in the order above. */

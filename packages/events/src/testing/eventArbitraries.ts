@@ -50,6 +50,13 @@ const manifest = {
 // same hash always comes with the same definition (as a real hash would).
 const toolName = fc.constantFrom('t1', 't2', 't3');
 const mcpTokenId = fc.constantFrom('asmcp_aaaaaaaaaaaa', 'asmcp_bbbbbbbbbbbb');
+const keyTokenId = fc.constantFrom('askey_aaaaaaaaaaaa', 'askey_bbbbbbbbbbbb');
+const provider = fc.constantFrom('anthropic', 'openai', 'ollama', 'openai-compatible:groq');
+const fingerprint = fc.constantFrom('sha256:0123456789ab', 'sha256:ba9876543210');
+const storage = fc.constantFrom('keychain', 'file');
+const baseUrl = fc.constantFrom('https://api.example.com', 'http://127.0.0.1:11434');
+const secretName = fc.constantFrom('GITHUB_TOKEN', 'db.password');
+const limit = fc.option(fc.integer({ min: 1, max: 100_000 }), { nil: null });
 const toolDefinition = fc
 	.record({ name: toolName, variant: fc.constantFrom(0, 1, 2) })
 	.map(({ name, variant }) => ({
@@ -328,6 +335,16 @@ export const PAYLOADS: PayloadArbitraries = {
 		.record({ token_id: mcpTokenId, name: opt(title), token_hash: hash, expires_at: time })
 		.map(clean),
 	mcp_token_revoked: fc.record({ token_id: mcpTokenId }),
+	key_added: fc.record({ provider, base_url: opt(baseUrl), fingerprint, storage }).map(clean),
+	key_updated: fc.record({ provider, base_url: opt(baseUrl), fingerprint, storage }).map(clean),
+	key_removed: fc.record({ provider }),
+	secret_set: fc.record({ name: secretName, fingerprint, storage, replaced: fc.boolean() }),
+	secret_removed: fc.record({ name: secretName }),
+	key_limit_set: fc.record({ agent_id: agentId, provider, rpm: limit, tokens_per_day: limit }),
+	key_token_minted: fc
+		.record({ token_id: keyTokenId, name: opt(title), token_hash: hash, expires_at: time })
+		.map(clean),
+	key_token_revoked: fc.record({ token_id: keyTokenId }),
 } as PayloadArbitraries;
 
 /** `createEvent` arguments for a random event of any type, at a random time in one day of 2026. */
