@@ -3,7 +3,7 @@ export { callDaemon, daemonCaller, isDaemonNotRunning, streamDaemon } from './da
 export type { DaemonMethod, DaemonMethods, DaemonParams, DaemonResults } from './daemonMethods.js';
 export { DAEMON_METHODS } from './daemonMethods.js';
 export type { DaemonPaths } from './daemonPaths.js';
-export { daemonPaths } from './daemonPaths.js';
+export { daemonPaths, llmSocketPath } from './daemonPaths.js';
 export {
 	DEFAULT_MAX_CONNECTIONS,
 	DEFAULT_MAX_UPGRADED,
