@@ -1,0 +1,406 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AgentSpaceDb } from '@agentspace/db';
+import { type ProviderId, type ProviderSpec, providerForPath, providerSpec } from '../providers.js';
+import {
+	clientResponseHeaders,
+	presentedCredential,
+	upstreamRequestHeaders,
+} from './forwardHeaders.js';
+import type { KeyLimitSetting } from './limitTracker.js';
+import { LimitTracker } from './limitTracker.js';
+import type { LlmAuth, LlmRefusal, LlmRunCaller } from './llmCaller.js';
+import { type ProxyErrorKind, providerErrorBody } from './providerErrors.js';
+import { FoldedAudit, recordKeyAccessed, seedLimitTracker } from './proxyAudit.js';
+import { RequestModelTap, UsageTap } from './usageTap.js';
+
+/** What the endpoint needs of a provider's stored key: where to send requests, and the key (none for ollama). */
+export interface ProxyKeyRecord {
+	readonly value?: string;
+	readonly baseUrl: string;
+}
+
+/** Options of {@link createLlmProxy}. */
+export interface LlmProxyOptions {
+	readonly db: AgentSpaceDb;
+	/** The provider key records: the store's `readProviderKey(db, vault, provider)`. */
+	readKey(provider: ProviderId): Promise<ProxyKeyRecord | undefined>;
+	/** An agent's limits to a provider: the store's `keyLimitFor(db, agentId, provider)`; read per request. */
+	limitFor(agentId: string, provider: ProviderId): KeyLimitSetting | undefined;
+	/** Who presented this credential (daemon: the run registry, then verifyKeyToken). */
+	authenticate(presented: string | undefined): LlmAuth;
+	/** limited-control gate for a run's first use of a provider; resolves true to go on. Absent: no gate. */
+	approveFirstUse?(
+		caller: LlmRunCaller,
+		provider: ProviderId,
+		signal: AbortSignal,
+	): Promise<boolean>;
+	readonly now?: () => number;
+	/** Time to the provider's response headers (default 120 s, then 504); a stream is never cut while bytes flow. */
+	readonly upstreamTimeoutMs?: number;
+	/** The folding window of refusal audits (default 10 s). */
+	readonly refusalWindowMs?: number;
+	readonly sourceApp?: string;
+	/** Told when an audit write fails. */
+	readonly log?: (line: string) => void;
+}
+
+/** The running endpoint: a request handler for node:http servers (TCP and the unix socket). */
+export interface LlmProxy {
+	handle(req: IncomingMessage, res: ServerResponse): void;
+	/** Requests handled since the start, and those in flight. */
+	stats(): { readonly requests: number; readonly inFlight: number };
+	/** Ends requests in flight, flushes folded audits, closes the keep-alive connections. */
+	close(): Promise<void>;
+}
+
+/**
+ * The local LLM endpoint: authenticates a run (or a key token), checks its
+ * `llm:<provider>` grant, its first-use approval and its limits, then
+ * forwards the request to the provider with the real key, passing the
+ * response back byte for byte as it arrives (SSE and chunked streams
+ * included) while a bounded tap reads the token usage for the audit log.
+ */
+export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
+	const now = options.now ?? Date.now;
+	const timeoutMs = options.upstreamTimeoutMs ?? 120_000;
+	const tracker = new LimitTracker(now);
+	seedLimitTracker(options.db, tracker, now());
+	const auditOptions = {
+		...(options.log === undefined ? {} : { log: options.log }),
+		...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
+		...(options.refusalWindowMs === undefined ? {} : { windowMs: options.refusalWindowMs }),
+	};
+	const authFailed = new FoldedAudit(options.db, 'auth_failed', 'security', auditOptions);
+	const denied = new FoldedAudit(options.db, 'security.denied', 'security', auditOptions);
+	const limited = new FoldedAudit(options.db, 'key_limited', 'warning', auditOptions);
+	const agents = {
+		http: new http.Agent({ keepAlive: true }),
+		https: new https.Agent({ keepAlive: true }),
+	};
+	// A run's first use of a provider is approved once; concurrent first requests share one question.
+	const approvals = new Map<string, Promise<boolean>>();
+	const inFlight = new Set<ServerResponse>();
+	let requests = 0;
+
+	function fail(
+		res: ServerResponse,
+		spec: ProviderSpec | undefined,
+		status: number,
+		kind: ProxyErrorKind,
+		message: string,
+		headers: Record<string, string> = {},
+	): void {
+		if (res.headersSent) {
+			res.destroy();
+			return;
+		}
+		const body = providerErrorBody(spec?.wire, kind, message);
+		res.writeHead(status, {
+			'content-type': 'application/json',
+			'content-length': Buffer.byteLength(body),
+			...headers,
+		});
+		res.end(body);
+	}
+
+	async function approved(
+		caller: LlmRunCaller,
+		provider: ProviderId,
+		signal: AbortSignal,
+	): Promise<boolean> {
+		const grant = caller.providers.find((g) => g.provider === provider);
+		if (grant === undefined) return false;
+		if (grant.remembered || options.approveFirstUse === undefined) return true;
+		const key = `${caller.runId}\u0000${provider}`;
+		let pending = approvals.get(key);
+		if (pending === undefined) {
+			pending = options.approveFirstUse(caller, provider, signal);
+			approvals.set(key, pending);
+			// A denial or a failure is not remembered: the next request asks again.
+			pending.then(
+				(ok) => {
+					if (!ok) approvals.delete(key);
+				},
+				() => approvals.delete(key),
+			);
+		}
+		return pending;
+	}
+
+	async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const started = now();
+		const url = new URL(req.url ?? '/', 'http://llm.invalid');
+		const route = providerForPath(url.pathname);
+		const method = req.method ?? 'GET';
+		if (route === undefined) {
+			req.resume();
+			fail(
+				res,
+				undefined,
+				404,
+				'not-found',
+				`no provider at ${url.pathname.slice(0, 64)}; use /anthropic, /openai, /ollama or /openai-compatible/<name> (see specs/keys.md "Endpoint")`,
+			);
+			return;
+		}
+		const { provider, rest } = route;
+		const spec = providerSpec(provider);
+		const auth = options.authenticate(presentedCredential(req.headers));
+		if (!auth.ok) {
+			req.resume();
+			authFailed.record(auth.refusal, refusalReason(auth.refusal), {
+				provider,
+				method: method.slice(0, 16),
+				path: url.pathname.slice(0, 256),
+			});
+			fail(res, spec, 401, 'authentication', refusalMessage(auth.refusal));
+			return;
+		}
+		const caller = auth.caller;
+		if (caller.kind === 'run') {
+			if (!caller.providers.some((g) => g.provider === provider)) {
+				req.resume();
+				denied.record('llm-not-approved', 'llm-not-approved', {
+					provider,
+					agentId: caller.agentId,
+					runId: caller.runId,
+				});
+				fail(
+					res,
+					spec,
+					403,
+					'permission',
+					`agent ${caller.agentId} is not approved for llm:${provider}; add llm:${provider} to its manifest's permissions and run \`agentspace agents enable ${caller.agentId}\``,
+				);
+				return;
+			}
+			const abort = new AbortController();
+			const onClose = () => abort.abort();
+			res.once('close', onClose);
+			let ok: boolean;
+			try {
+				ok = await approved(caller, provider, abort.signal);
+			} catch {
+				ok = false;
+			}
+			res.off('close', onClose);
+			if (res.destroyed) return;
+			if (!ok) {
+				req.resume();
+				denied.record('llm-use-denied', 'llm-use-denied', {
+					provider,
+					agentId: caller.agentId,
+					runId: caller.runId,
+				});
+				fail(
+					res,
+					spec,
+					403,
+					'permission',
+					`agent ${caller.agentId}'s use of ${provider} was not approved; approve it with \`agentspace keys approve ${caller.agentId} ${provider}\`, or enable the agent with --remember`,
+				);
+				return;
+			}
+			const over = tracker.admit(
+				caller.agentId,
+				provider,
+				options.limitFor(caller.agentId, provider),
+			);
+			if (over !== undefined) {
+				req.resume();
+				limited.record(`${caller.agentId}:${provider}:${over.limit}`, over.message, {
+					provider,
+					agentId: caller.agentId,
+					runId: caller.runId,
+					limit: over.limit,
+					retryAfterSeconds: over.retryAfterSeconds,
+				});
+				fail(res, spec, 429, 'rate-limit', over.message, {
+					'retry-after': String(over.retryAfterSeconds),
+				});
+				return;
+			}
+		}
+		const key = await options.readKey(provider);
+		const modelTap = new RequestModelTap();
+		let usageTap: UsageTap | undefined;
+		let status = 0;
+		let streamed = false;
+		let audited = false;
+		const finish = (ownStatus?: number) => {
+			if (audited) return;
+			audited = true;
+			const usage = usageTap?.end() ?? {};
+			const requested = modelTap.end();
+			const model = requested.model ?? usage.model;
+			if (caller.kind === 'run') {
+				tracker.addTokens(
+					caller.agentId,
+					provider,
+					(usage.inputTokens ?? 0) + (usage.outputTokens ?? 0),
+				);
+			}
+			recordKeyAccessed(
+				options.db,
+				{
+					provider,
+					caller,
+					...(model === undefined ? {} : { model }),
+					status: ownStatus ?? status,
+					durationMs: Math.max(0, now() - started),
+					...(usage.inputTokens === undefined ? {} : { inputTokens: usage.inputTokens }),
+					...(usage.outputTokens === undefined ? {} : { outputTokens: usage.outputTokens }),
+					stream: streamed || requested.stream === true,
+					path: `${spec.routePrefix}${rest}`,
+				},
+				auditOptions,
+			);
+		};
+		if (key === undefined || (spec.needsKey && key.value === undefined)) {
+			req.resume();
+			const message = `no ${provider} key is stored; add one with \`agentspace keys add ${provider}\``;
+			fail(res, spec, 503, 'internal', message);
+			finish(503);
+			return;
+		}
+		const base = key.baseUrl.replace(/\/+$/, '');
+		let target: URL;
+		try {
+			target = new URL(`${base}${rest}${url.search}`);
+		} catch {
+			req.resume();
+			fail(
+				res,
+				spec,
+				502,
+				'bad-gateway',
+				`the ${provider} base URL ${base} is not a URL; fix it with \`agentspace keys rotate ${provider} --base-url <url>\``,
+			);
+			finish(502);
+			return;
+		}
+		const secure = target.protocol === 'https:';
+		const upstream = (secure ? https : http).request(target, {
+			method,
+			headers: upstreamRequestHeaders(req.headers, spec, spec.needsKey ? key.value : undefined),
+			agent: secure ? agents.https : agents.http,
+		});
+		let timedOut = false;
+		const timer = setTimeout(() => {
+			timedOut = true;
+			upstream.destroy();
+			fail(
+				res,
+				spec,
+				504,
+				'timeout',
+				`${provider} at ${base} sent no response in ${Math.round(timeoutMs / 1000)} s`,
+			);
+			finish(504);
+		}, timeoutMs);
+		timer.unref();
+		// The client went away (or the response ended): nothing more to fetch.
+		res.once('close', () => {
+			clearTimeout(timer);
+			if (!res.writableFinished) {
+				upstream.destroy();
+				finish(status === 0 ? 499 : status);
+			}
+		});
+		upstream.on('error', (error) => {
+			clearTimeout(timer);
+			if (timedOut) return;
+			if (res.headersSent) {
+				// Mid-stream: the client must see the stream break, not a clean end.
+				res.destroy();
+				finish(status);
+				return;
+			}
+			if (res.destroyed) return;
+			fail(
+				res,
+				spec,
+				502,
+				'bad-gateway',
+				`could not reach ${provider} at ${base} (${(error as NodeJS.ErrnoException).code ?? error.message}); check the provider is up, or its base URL (\`agentspace keys list\`)`,
+			);
+			finish(502);
+		});
+		upstream.on('response', (answer) => {
+			clearTimeout(timer);
+			status = answer.statusCode ?? 502;
+			const type = answer.headers['content-type'];
+			streamed = /event-stream|ndjson/i.test(String(type ?? ''));
+			usageTap = new UsageTap(typeof type === 'string' ? type : undefined);
+			res.writeHead(status, answer.statusMessage, clientResponseHeaders(answer.headers));
+			// Headers now, so a streaming client knows the stream started before its first event.
+			res.flushHeaders();
+			res.socket?.setNoDelay(true);
+			answer.on('data', (chunk: Buffer) => {
+				// The client first; the tap only reads a reference.
+				if (!res.write(chunk)) {
+					answer.pause();
+					res.once('drain', () => answer.resume());
+				}
+				usageTap?.write(chunk);
+			});
+			answer.on('end', () => {
+				res.end();
+				finish();
+			});
+			answer.on('error', () => res.destroy());
+			answer.on('aborted', () => res.destroy());
+		});
+		req.on('data', (chunk: Buffer) => modelTap.write(chunk));
+		req.pipe(upstream);
+	}
+
+	return {
+		handle(req, res) {
+			requests += 1;
+			inFlight.add(res);
+			res.once('close', () => inFlight.delete(res));
+			serve(req, res).catch((error: unknown) => {
+				options.log?.(`llm endpoint: ${(error as Error).message}`);
+				fail(res, undefined, 500, 'internal', 'the endpoint failed; see the daemon log');
+			});
+		},
+		stats() {
+			return { requests, inFlight: inFlight.size };
+		},
+		async close() {
+			for (const res of inFlight) res.destroy();
+			authFailed.close();
+			denied.close();
+			limited.close();
+			agents.http.destroy();
+			agents.https.destroy();
+		},
+	};
+}
+
+function refusalReason(refusal: LlmRefusal): string {
+	return {
+		'no-token': 'no credential presented',
+		'wrong-token': 'unknown credential',
+		'expired-token': 'expired key token',
+		'revoked-token': 'revoked key token',
+		'ended-run': "the run's session has ended",
+	}[refusal];
+}
+
+function refusalMessage(refusal: LlmRefusal): string {
+	switch (refusal) {
+		case 'no-token':
+			return "no credential; send the run's session token (ANTHROPIC_API_KEY / OPENAI_API_KEY as set by AgentSpace) or a key token from `agentspace keys token`";
+		case 'expired-token':
+			return 'this key token has expired; mint a new one with `agentspace keys token`';
+		case 'revoked-token':
+			return 'this key token was revoked; mint a new one with `agentspace keys token`';
+		case 'ended-run':
+			return "this run's session has ended; its credential is no longer valid";
+		default:
+			return 'unknown credential; use the session token AgentSpace gave the run, or a key token from `agentspace keys token`';
+	}
+}

@@ -1,0 +1,193 @@
+import {
+	type AgentSpaceDb,
+	type AuditSeverity,
+	appendAuditRecord,
+	DenialThrottle,
+	withImmediateTransaction,
+} from '@agentspace/db';
+import type { ProviderId } from '../providers.js';
+import type { LimitTracker } from './limitTracker.js';
+import type { LlmCaller } from './llmCaller.js';
+
+/** The endpoint's refusals and denials are recorded as AgentSpace itself, as the daemon's other doors are. */
+const ENDPOINT_ACTOR = { type: 'system', id: 'agentspace-daemon' } as const;
+
+/** The metadata of one `key_accessed` entry (one per proxied request, written when it ends). */
+export interface KeyAccess {
+	readonly provider: ProviderId;
+	readonly caller: LlmCaller;
+	readonly model?: string;
+	readonly status: number;
+	readonly durationMs: number;
+	readonly inputTokens?: number;
+	readonly outputTokens?: number;
+	readonly stream: boolean;
+	readonly path: string;
+}
+
+/** Writes one audit entry in its own transaction; a failed write is logged, never thrown (the request already stands). */
+function record(
+	db: AgentSpaceDb,
+	log: ((line: string) => void) | undefined,
+	entry: {
+		eventType: string;
+		severity: AuditSeverity;
+		actor: { type: 'system' | 'agent' | 'human'; id: string };
+		subject?: { type: string; id: string };
+		metadata: Record<string, unknown>;
+	},
+	sourceApp: string | undefined,
+): void {
+	try {
+		withImmediateTransaction(db, (tx) =>
+			appendAuditRecord(tx, {
+				...entry,
+				...(sourceApp === undefined ? {} : { sourceApp }),
+				metadata: JSON.parse(JSON.stringify(entry.metadata)) as Record<string, never>,
+			}),
+		);
+	} catch (error) {
+		log?.(`could not audit ${entry.eventType}: ${(error as Error).message}`);
+	}
+}
+
+function actorOf(caller: LlmCaller): { type: 'agent' | 'human'; id: string } {
+	return caller.kind === 'run'
+		? { type: 'agent', id: caller.agentId }
+		: { type: 'human', id: caller.name ?? caller.tokenId };
+}
+
+/**
+ * Records a finished request as `key_accessed` (metadata as in specs/keys.md
+ * "Audit"). The token counts are `inputCount` / `outputCount` and a key
+ * token's id `mintedId`, not the contract's `inputTokens` / `outputTokens` /
+ * `tokenId`: the audit log redacts every field whose name contains "token"
+ * (core's isSecretKey), which would store "[REDACTED]" for each.
+ */
+export function recordKeyAccessed(
+	db: AgentSpaceDb,
+	access: KeyAccess,
+	options: { log?: (line: string) => void; sourceApp?: string } = {},
+): void {
+	const { caller } = access;
+	record(
+		db,
+		options.log,
+		{
+			eventType: 'key_accessed',
+			severity: 'info',
+			actor: actorOf(caller),
+			subject: { type: 'provider', id: access.provider },
+			metadata: {
+				provider: access.provider,
+				...(caller.kind === 'run'
+					? { agentId: caller.agentId, runId: caller.runId }
+					: { mintedId: caller.tokenId }),
+				...(access.model === undefined ? {} : { model: access.model }),
+				status: access.status,
+				durationMs: access.durationMs,
+				...(access.inputTokens === undefined ? {} : { inputCount: access.inputTokens }),
+				...(access.outputTokens === undefined ? {} : { outputCount: access.outputTokens }),
+				stream: access.stream,
+				path: access.path.slice(0, 256),
+			},
+		},
+		options.sourceApp,
+	);
+}
+
+/**
+ * Audits the endpoint's refusals folded as the daemon's doors fold theirs
+ * (the daemon's FoldedRefusals; it cannot be reused from here, it lives in
+ * the daemon and writes through the agents package): the first of a kind in
+ * each window is an entry, the rest a count in the next entry
+ * (`foldedBefore`) or in an entry of its own when the window ends. Kinds
+ * are never chosen by the caller.
+ */
+export class FoldedAudit {
+	readonly #throttle: DenialThrottle;
+	readonly #timer: NodeJS.Timeout;
+
+	constructor(
+		private readonly db: AgentSpaceDb,
+		private readonly eventType: string,
+		private readonly severity: AuditSeverity,
+		private readonly options: {
+			windowMs?: number;
+			log?: (line: string) => void;
+			sourceApp?: string;
+		} = {},
+	) {
+		const windowMs = options.windowMs ?? 10_000;
+		this.#throttle = new DenialThrottle(windowMs);
+		this.#timer = setInterval(() => this.#counts(this.#throttle.expired()), windowMs);
+		this.#timer.unref();
+	}
+
+	/** Records (or folds) one refusal of `kind`. */
+	record(kind: string, reason: string, fields: Readonly<Record<string, unknown>> = {}): void {
+		this.#counts(this.#throttle.expired());
+		const folded = this.#throttle.admit(kind);
+		if (folded === undefined) return;
+		this.#write({
+			reason,
+			kind,
+			...fields,
+			interface: 'llm-endpoint',
+			...(folded === 0 ? {} : { foldedBefore: folded }),
+		});
+	}
+
+	/** Records the counts still folded and stops the timer. */
+	close(): void {
+		clearInterval(this.#timer);
+		this.#counts(this.#throttle.drain());
+	}
+
+	#counts(counts: readonly [string, number][]): void {
+		for (const [kind, folded] of counts) {
+			this.#write({
+				reason: 'refusals folded into a count (see specs/audit-log.md)',
+				kind,
+				interface: 'llm-endpoint',
+				foldedBefore: folded,
+			});
+		}
+	}
+
+	#write(metadata: Record<string, unknown>): void {
+		record(
+			this.db,
+			this.options.log,
+			{ eventType: this.eventType, severity: this.severity, actor: ENDPOINT_ACTOR, metadata },
+			this.options.sourceApp,
+		);
+	}
+}
+
+/**
+ * Seeds the tracker's rolling day from the `key_accessed` entries of the last
+ * 24 hours, so a daemon restart does not reset `--tokens-per-day`.
+ */
+export function seedLimitTracker(db: AgentSpaceDb, tracker: LimitTracker, now: number): void {
+	const since = new Date(now - 24 * 60 * 60_000).toISOString();
+	const rows = db.$client
+		.prepare(
+			"SELECT ts, metadata FROM audit_log WHERE event_type = 'key_accessed' AND ts >= ? ORDER BY id",
+		)
+		.all(since) as { ts: string; metadata: string }[];
+	for (const row of rows) {
+		try {
+			const m = JSON.parse(row.metadata) as Record<string, unknown>;
+			if (typeof m.agentId !== 'string' || typeof m.provider !== 'string') continue;
+			const tokens = num(m.inputCount) + num(m.outputCount);
+			tracker.addTokens(m.agentId, m.provider, tokens, Date.parse(row.ts));
+		} catch {
+			// A damaged entry is not counted; audit verify reports it.
+		}
+	}
+}
+
+function num(value: unknown): number {
+	return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
