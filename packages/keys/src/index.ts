@@ -2,3 +2,18 @@
 // Each part adds its explicit exports here.
 export type { ProviderId, ProviderSpec } from './providers.js';
 export { parseProvider, providerForPath, providerSpec } from './providers.js';
+export type {
+	LlmProxy,
+	LlmProxyOptions,
+	ProxyKeyRecord,
+} from './proxy/createLlmProxy.js';
+export { createLlmProxy } from './proxy/createLlmProxy.js';
+export type { KeyLimitSetting, LimitExceeded } from './proxy/limitTracker.js';
+export { LimitTracker } from './proxy/limitTracker.js';
+export type {
+	LlmAuth,
+	LlmCaller,
+	LlmGrant,
+	LlmRefusal,
+	LlmRunCaller,
+} from './proxy/llmCaller.js';
