@@ -45,6 +45,8 @@ export type { AgentRunStatus } from './launcher/runStatus.js';
 export { runStatus } from './launcher/runStatus.js';
 export { DEFAULT_STOP_GRACE_MS } from './launcher/startAgentProcess.js';
 export type {
+	LlmEndpoint,
+	RunCredentials,
 	SuperviseOptions,
 	SupervisionResult,
 	Supervisor,
@@ -68,11 +70,13 @@ export { readManifestFile } from './manifest/readManifestFile.js';
 export type { AgentProtocol, Manifest } from './manifest/schema.js';
 export { AGENT_PROTOCOLS, agentProtocol, ManifestSchema } from './manifest/schema.js';
 export { permissionCovers, uncoveredPermissions } from './permissions/covers.js';
-export { formatPermission, parsePermission } from './permissions/parsePermission.js';
+export { permissionMeaning } from './permissions/describePermission.js';
+export { formatPermission, LLM_PROVIDERS, parsePermission } from './permissions/parsePermission.js';
 export { toolCallAllowed, toolCallScopes } from './permissions/toolCallScopes.js';
 export type {
 	EnvPermission,
 	FilesystemPermission,
+	LlmPermission,
 	NetworkPermission,
 	Permission,
 	PermissionBases,

@@ -27,6 +27,12 @@ export interface EnableOptions {
 	 * manifest was recorded meanwhile), nothing is approved (`CONFLICT`).
 	 */
 	readonly expectedManifestHash?: string;
+	/**
+	 * Approved `llm:` permissions to approve "remembered": in limited-control,
+	 * their first use in a run then needs no approval. Each must be an `llm:`
+	 * permission this enable approves; anything else is `VALIDATION_FAILED`.
+	 */
+	readonly remember?: readonly string[];
 }
 
 /** What an enable recorded. */
@@ -36,6 +42,8 @@ export interface EnableResult {
 	readonly approved: readonly string[];
 	/** Requested permissions left unapproved: the agent runs without them. */
 	readonly denied: readonly string[];
+	/** The approved `llm:` permissions approved "remembered" (canonical). */
+	readonly remembered: readonly string[];
 	readonly manifestHash: string;
 	readonly permissionsHash: string;
 	readonly audit: AuditRecord;
@@ -113,6 +121,7 @@ export function enableAgent(options: EnableOptions): EnableResult {
 		);
 	}
 	const approved = [...new Set(approvedParsed.map(formatPermission))];
+	const remembered = rememberedOf(options.remember ?? [], approved, parse);
 	// Requested permissions nothing was approved under (a narrower approval counts as approved).
 	const denied = requested
 		.filter((r) => !approvedParsed.some((a) => permissionCovers(r, a)))
@@ -128,21 +137,58 @@ export function enableAgent(options: EnableOptions): EnableResult {
 					approved_permissions: approved,
 					manifest_hash: agent.manifestHash,
 					permissions_hash: agent.permissionsHash,
+					...(remembered.length > 0 ? { remembered } : {}),
 				},
 			},
 		],
 		audit: {
 			eventType: 'agents.enabled',
 			agentId: agent.id,
-			metadata: { approved, notApproved: denied, manifestHash: agent.manifestHash },
+			metadata: {
+				approved,
+				notApproved: denied,
+				manifestHash: agent.manifestHash,
+				...(remembered.length > 0 ? { remembered } : {}),
+			},
 		},
 	});
 	return {
 		id: agent.id,
 		approved,
 		denied,
+		remembered,
 		manifestHash: agent.manifestHash,
 		permissionsHash: agent.permissionsHash,
 		audit: recorded.audit,
 	};
+}
+
+/**
+ * The canonical `llm:` permissions of `remember`, each checked to be an `llm:`
+ * permission this enable approves: remembering what is not approved, or is
+ * not an `llm:` permission, would record an approval nobody gave.
+ */
+function rememberedOf(
+	remember: readonly string[],
+	approved: readonly string[],
+	parse: (texts: readonly string[], field: string) => Permission[],
+): string[] {
+	const issues: { path: string; message: string }[] = [];
+	const canonical = parse(remember, 'remember').map(formatPermission);
+	for (const [index, text] of canonical.entries()) {
+		if (!text.startsWith('llm:'))
+			issues.push({ path: `remember[${index}]`, message: `${text} is not an llm: permission` });
+		else if (!approved.includes(text))
+			issues.push({ path: `remember[${index}]`, message: `${text} is not approved` });
+	}
+	if (issues.length > 0) {
+		throw new ValidationError(
+			`cannot remember:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+			{
+				hint: 'remember only llm:<provider> permissions you approve in the same enable; nothing was approved',
+				issues,
+			},
+		);
+	}
+	return [...new Set(canonical)];
 }

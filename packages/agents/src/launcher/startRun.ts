@@ -7,8 +7,10 @@ import { runLogPath } from '../logs/readRunLog.js';
 import { RotatingLog } from '../logs/rotatingLog.js';
 import { agentProtocol } from '../manifest/schema.js';
 import { toolCallScopes } from '../permissions/toolCallScopes.js';
+import type { Permission } from '../permissions/types.js';
 import { sandboxedStart } from '../sandbox/sandboxedStart.js';
 import { sandboxPolicyFor } from '../sandbox/sandboxPolicy.js';
+import { approvedProviders, llmVariables } from './llmEnvironment.js';
 import { runEnvironment, runLogSecrets } from './runEnvironment.js';
 import { checkGitAfterRun, recordRunStarted } from './runEvents.js';
 import { type AgentProcess, startAgentProcess } from './startAgentProcess.js';
@@ -41,6 +43,7 @@ export async function startRun(
 	const paths = agentPaths(context.home, context.id);
 	const runId = generateId('run');
 	const sessionToken = generateAuthToken();
+	const secrets = await approvedSecrets(context, runnable.approved);
 	const env = runEnvironment({
 		callerEnv: context.env,
 		paths,
@@ -49,15 +52,22 @@ export async function startRun(
 		sessionToken,
 		approved: runnable.approved,
 		...(context.socketPath === undefined ? {} : { socketPath: context.socketPath }),
+		secrets: secrets.values,
 	});
+	// The LLM endpoint's variables only when the daemon serves it: a
+	// foreground run has no endpoint to point at.
+	const llm = approvedProviders(runnable.approved, runnable.remembered);
+	const llmEndpoint = llm.length > 0 ? context.llmEndpoint : undefined;
+	if (llmEndpoint !== undefined) Object.assign(env, llmVariables(llm, llmEndpoint, sessionToken));
 	// A channel to the daemon's tools only for a run approved for tool:call,
 	// and only when someone serves it (the daemon; not a foreground run).
 	const toolScopes = context.onToolChannel === undefined ? [] : toolCallScopes(runnable.approved);
 	if (toolScopes.length > 0) env[TOOL_CHANNEL_VARIABLE] = String(TOOL_CHANNEL_FD);
 	// The session token, the secrets and secret-named variables never reach its log.
 	const logPath = runLogPath(context.home, context.id, runId);
-	const secrets = runLogSecrets(env, runnable.approved);
-	const log = new RotatingLog(logPath, {}, secrets, context.onLine);
+	const log = new RotatingLog(logPath, {}, runLogSecrets(env, runnable.approved), context.onLine);
+	// By name, never by value.
+	for (const note of secrets.notes) log.note(note);
 	const { entrypoint } = runnable.manifest.manifest;
 	const command = context.sandboxed
 		? await sandboxedStart({
@@ -70,6 +80,7 @@ export async function startRun(
 					installPath: runnable.agent.installPath,
 					runId,
 					approved: runnable.approved,
+					...(llmEndpoint === undefined ? {} : { llmEndpoint }),
 					// Kept before the agent starts, for the check when it ends.
 					onGitProtection: (protection) =>
 						beginGitGuard({
@@ -84,20 +95,50 @@ export async function startRun(
 				args: entrypoint.args,
 			})
 		: { command: entrypoint.command, args: entrypoint.args, terminate: 'group' as const };
-	const process = await startAgentProcess({
-		command: command.command,
-		args: command.args,
-		cwd: runnable.agent.installPath,
-		env,
-		log,
-		terminate: command.terminate,
-		// bwrap started directly: its seccomp program, and its mount points to remove at the end.
-		...('fd3' in command && command.fd3 !== undefined ? { fd3: command.fd3 } : {}),
-		...('release' in command ? { onExit: command.release } : {}),
-		// An MCP agent's stdin and stdout are its protocol channel, not its log.
-		...(agentProtocol(runnable.manifest.manifest) === 'mcp' ? { protocolChannel: true } : {}),
-		...(toolScopes.length > 0 ? { toolChannel: true } : {}),
+	if (llmEndpoint !== undefined && 'kind' in command && command.kind === 'host') {
+		log.note(
+			'the LLM endpoint is not reachable inside the sandbox on this platform (no bridge to it outside Linux): the run starts without it',
+		);
+	}
+	// Registered before the process starts, so its first request is known;
+	// released once, when it has ended or could not start.
+	const releaseSandbox = 'release' in command ? command.release : () => {};
+	let releaseCredentials: () => void;
+	try {
+		releaseCredentials =
+			context.onRunCredentials?.({ agentId: context.id, runId, sessionToken, llm }) ?? (() => {});
+	} catch (error) {
+		releaseSandbox();
+		log.close();
+		throw error;
+	}
+	const release = once(() => {
+		try {
+			releaseSandbox();
+		} finally {
+			releaseCredentials();
+		}
 	});
+	let process: AgentProcess;
+	try {
+		process = await startAgentProcess({
+			command: command.command,
+			args: command.args,
+			cwd: runnable.agent.installPath,
+			env,
+			log,
+			terminate: command.terminate,
+			// bwrap started directly: its seccomp program, and its mount points to remove at the end.
+			...('fd3' in command && command.fd3 !== undefined ? { fd3: command.fd3 } : {}),
+			onExit: release,
+			// An MCP agent's stdin and stdout are its protocol channel, not its log.
+			...(agentProtocol(runnable.manifest.manifest) === 'mcp' ? { protocolChannel: true } : {}),
+			...(toolScopes.length > 0 ? { toolChannel: true } : {}),
+		});
+	} catch (error) {
+		release();
+		throw error;
+	}
 	// A started process is always either recorded or stopped: unrecorded, no
 	// stop or status could ever find it again.
 	try {
@@ -136,4 +177,52 @@ function noteInRunLog(logPath: string, onLine: SupervisionContext['onLine'], tex
 	} catch {
 		// The log is a copy for the user: the error thrown is the record.
 	}
+}
+
+/** `fn`, called at most once. */
+function once(fn: () => void): () => void {
+	let called = false;
+	return () => {
+		if (called) return;
+		called = true;
+		fn();
+	};
+}
+
+/**
+ * The values of the run's approved `secret:read:` secrets, from the
+ * caller's resolveSecrets (the daemon's vault), and the run log's notes: a
+ * secret approved but not set is named (never a value), and the run goes on
+ * without it. Without resolveSecrets (no store to read) nothing is passed
+ * and nothing noted, as before secrets were passed.
+ */
+async function approvedSecrets(
+	context: SupervisionContext,
+	approved: readonly Permission[],
+): Promise<{ values: Readonly<Record<string, string>>; notes: string[] }> {
+	const names = approved.flatMap((permission) =>
+		permission.domain === 'secret' ? [permission.name] : [],
+	);
+	if (names.length === 0 || context.resolveSecrets === undefined) return { values: {}, notes: [] };
+	let values: Readonly<Record<string, string>>;
+	try {
+		values = await context.resolveSecrets(names);
+	} catch (error) {
+		return {
+			values: {},
+			notes: [
+				`the approved secrets could not be read (${(error as Error).message}): the run starts without them`,
+			],
+		};
+	}
+	const missing = names.filter((name) => values[name] === undefined);
+	return {
+		values,
+		notes:
+			missing.length === 0
+				? []
+				: [
+						`approved secret${missing.length === 1 ? '' : 's'} not set, not passed: ${missing.join(', ')} (set with agentspace secrets set <name>)`,
+					],
+	};
 }

@@ -4,6 +4,8 @@ import { DEFAULT_BACKOFF } from './restartPolicy.js';
 import type { SuperviseOptions, Supervisor } from './supervision.js';
 
 export type {
+	LlmEndpoint,
+	RunCredentials,
 	SuperviseOptions,
 	SupervisionResult,
 	Supervisor,

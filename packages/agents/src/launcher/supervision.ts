@@ -55,6 +55,39 @@ export interface SuperviseOptions {
 	 * it no run gets a descriptor or the variable (`agents run --foreground`).
 	 */
 	readonly onToolChannel?: OnToolChannel;
+	/**
+	 * The daemon's LLM endpoint: runs approved for `llm:` get its variables
+	 * (AGENTSPACE_LLM_URL, ANTHROPIC_BASE_URL…, their session token as the API
+	 * key) and, sandboxed on Linux, a bridge to it. Without it (a foreground
+	 * run) no run gets them.
+	 */
+	readonly llmEndpoint?: LlmEndpoint;
+	/**
+	 * Registers a run's session token before the process starts; the returned
+	 * function is called when the run ends (or fails to start).
+	 */
+	readonly onRunCredentials?: (run: RunCredentials) => () => void;
+	/**
+	 * Values of approved `secret:read:` secrets, by name; missing ones are not
+	 * passed (the run's log notes which, by name).
+	 */
+	readonly resolveSecrets?: (names: readonly string[]) => Promise<Readonly<Record<string, string>>>;
+}
+
+/** Where the daemon's LLM endpoint listens: TCP on 127.0.0.1, and a Unix socket for sandboxed runs. */
+export interface LlmEndpoint {
+	readonly port: number;
+	readonly socketPath: string;
+}
+
+/** What identifies one run to the daemon's endpoints (see SuperviseOptions.onRunCredentials). */
+export interface RunCredentials {
+	readonly agentId: string;
+	readonly runId: string;
+	/** The run's AGENTSPACE_SESSION_TOKEN. */
+	readonly sessionToken: string;
+	/** Its approved `llm:` providers, and whether each was approved with `--remember`. */
+	readonly llm: readonly { provider: string; remembered: boolean }[];
 }
 
 /** What the supervisor is doing, for display. */

@@ -2,6 +2,7 @@ import { AgentSpaceError, ConflictError, PermissionDeniedError } from '@agentspa
 import type { AgentSpaceDb } from '@agentspace/db';
 import type { AgentRecord } from '../catalog/agentRecord.js';
 import { readInstalledManifest } from '../catalog/installedManifest.js';
+import { rememberedApprovals } from '../catalog/rememberedApprovals.js';
 import { requireInstalled } from '../catalog/requireAgent.js';
 import { approvalBases } from '../enable/approvalBases.js';
 import type { ParsedManifest } from '../manifest/parseManifest.js';
@@ -15,6 +16,8 @@ export interface RunnableAgent {
 	readonly manifest: ParsedManifest;
 	/** What the sandbox must enforce: the approved permissions, paths resolved. */
 	readonly approved: readonly Permission[];
+	/** The approved `llm:` permissions approved "remembered" (`agents enable --remember`), canonical. */
+	readonly remembered: readonly string[];
 }
 
 /**
@@ -96,5 +99,9 @@ export function assertRunnable(
 		}
 		return parsed.value;
 	});
-	return { agent, manifest, approved };
+	// Only what is still approved: an approval's own list, so always a subset.
+	const remembered = rememberedApprovals(db, id).filter((text) =>
+		approvedPermissions.includes(text),
+	);
+	return { agent, manifest, approved, remembered };
 }

@@ -19,7 +19,8 @@ function networkCovered(requested: NetworkPermission, approved: NetworkPermissio
  * and action, and a scope inside the requested one — a path at or below the
  * requested path, a host the requested host or wildcard names (on the same
  * port, when one was requested), the same variable or secret, the same
- * agent's tool (any of its tools when `*` was requested).
+ * agent's tool (any of its tools when `*` was requested), the same LLM
+ * provider.
  */
 export function permissionCovers(requested: Permission, approved: Permission): boolean {
 	if (requested.domain !== approved.domain || requested.action !== approved.action) return false;
@@ -41,6 +42,8 @@ export function permissionCovers(requested: Permission, approved: Permission): b
 			const { agent, tool } = approved as typeof requested;
 			return agent === requested.agent && (requested.tool === '*' || tool === requested.tool);
 		}
+		case 'llm':
+			return requested.provider === (approved as typeof requested).provider;
 	}
 }
 

@@ -54,6 +54,8 @@ function quoted(text: string): string {
 
 function parseVocabulary(text: string, bases: PermissionBases): Result {
 	const [domain = '', action = ''] = text.split(':', 2);
+	// `llm:<provider>`: the provider where other domains have their action.
+	if (domain === 'llm') return parseLlm(text);
 	const scope =
 		text.split(':').length > 2 ? text.slice(domain.length + action.length + 2) : undefined;
 	if (!DOMAINS.includes(domain as (typeof DOMAINS)[number])) {
@@ -172,6 +174,27 @@ function parseToolCall(text: string, scope: string | undefined): Result {
 	return { ok: true, value: { domain: 'tool', action: 'call', agent, tool } };
 }
 
+/** The providers `llm:` names, besides `openai-compatible:<name>`. */
+export const LLM_PROVIDERS: readonly string[] = ['anthropic', 'openai', 'ollama'];
+// The name of an OpenAI-compatible provider, as `keys add` takes it.
+const COMPATIBLE_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+function parseLlm(text: string): Result {
+	const provider = text.slice('llm:'.length);
+	const compatible = provider.startsWith('openai-compatible:')
+		? provider.slice('openai-compatible:'.length)
+		: undefined;
+	if (
+		LLM_PROVIDERS.includes(provider) ||
+		(compatible !== undefined && COMPATIBLE_NAME.test(compatible))
+	) {
+		return { ok: true, value: { domain: 'llm', action: 'use', provider } };
+	}
+	return fail(
+		`${quoted(text)}: llm: needs a provider — llm:anthropic, llm:openai, llm:ollama or llm:openai-compatible:<name> (1-32 lowercase letters, digits, "-", starting with a letter or digit), e.g. llm:openai-compatible:groq`,
+	);
+}
+
 /** The canonical string of a parsed permission (paths resolved, host lowercased). */
 export function formatPermission(permission: Permission): string {
 	switch (permission.domain) {
@@ -187,5 +210,7 @@ export function formatPermission(permission: Permission): string {
 			return 'process:spawn';
 		case 'tool':
 			return `tool:call:${permission.agent}/${permission.tool}`;
+		case 'llm':
+			return `llm:${permission.provider}`;
 	}
 }

@@ -58,6 +58,19 @@ export interface ToolCallPermission {
 	readonly tool: string;
 }
 
+/**
+ * Sending requests to one LLM provider through AgentSpace's endpoint, with
+ * the user's key, which the agent never sees. Written `llm:<provider>`
+ * (`llm:anthropic`, `llm:openai`, `llm:ollama`, `llm:openai-compatible:<name>`):
+ * the provider stands where other domains have their action.
+ */
+export interface LlmPermission {
+	readonly domain: 'llm';
+	readonly action: 'use';
+	/** `anthropic`, `openai`, `ollama` or `openai-compatible:<name>`. */
+	readonly provider: string;
+}
+
 /** A parsed permission: what a `domain:action[:scope]` string grants. */
 export type Permission =
 	| FilesystemPermission
@@ -65,7 +78,8 @@ export type Permission =
 	| EnvPermission
 	| SecretPermission
 	| ProcessPermission
-	| ToolCallPermission;
+	| ToolCallPermission
+	| LlmPermission;
 
 /** Every domain and its actions, in the order `specs/permissions.md` lists them. */
 export const PERMISSION_ACTIONS = {
@@ -75,4 +89,5 @@ export const PERMISSION_ACTIONS = {
 	secret: ['read'],
 	process: ['spawn'],
 	tool: ['call'],
+	llm: ['use'],
 } as const;

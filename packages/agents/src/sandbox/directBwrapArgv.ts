@@ -103,8 +103,32 @@ export interface DirectBwrapInput {
 	readonly notes: readonly string[];
 	/** The fd bwrap reads the seccomp program from (without `network`). */
 	readonly seccompFd: number;
-	/** A network-approved run: its proxy door, bridged into the sandbox (see networkScript). */
+	/** A network-approved run: its proxy door, bridged into the sandbox (see bridgesScript). */
 	readonly network?: DirectNetwork;
+	/** A run approved for `llm:`: the daemon's LLM endpoint, bridged into the sandbox (see bridgesScript). */
+	readonly llm?: DirectLlmBridge;
+}
+
+/** How a run approved for `llm:` reaches the daemon's LLM endpoint (its Unix socket). */
+export interface DirectLlmBridge {
+	/** The port the bridge listens on, on the sandbox's loopback: the endpoint's own port, so its URL is the same inside. */
+	readonly port: number;
+	/** The endpoint's Unix socket on the host, bound into the sandbox at the same path. */
+	readonly socketPath: string;
+	/** socat's path. */
+	readonly socat: string;
+	/** The library's seccomp helper (apply-seccomp), applied after the bridge starts. */
+	readonly applySeccomp: string;
+}
+
+/**
+ * Shell text that waits until something listens on TCP `port` (state 0A in
+ * /proc/net/tcp), at most about 3 s: the bridge starts in the background
+ * right before the agent, whose first request must find it listening.
+ */
+export function awaitListening(port: number): string {
+	const hex = port.toString(16).toUpperCase().padStart(4, '0');
+	return `i=0; until [ "$i" -ge 300 ] || grep -q ":${hex} 00000000:0000 0A" /proc/net/tcp 2>/dev/null; do sleep 0.01; i=$((i+1)); done`;
 }
 
 /** How a network-approved run reaches the supervisor's proxy for it (see runProxy). */
@@ -129,15 +153,41 @@ export interface DirectNetwork {
  * socket; the helper then filters the agent (no socket(AF_UNIX), no io_uring)
  * in a pid namespace of its own, where the agent cannot reach the bridges'
  * unfiltered processes. The trap ends the bridges and keeps the agent's status.
+ * A run approved for `llm:` gets its bridge from the sandbox's
+ * 127.0.0.1:<port> to the LLM endpoint's socket the same way: either kind or
+ * both, all started before the seccomp helper, all awaited before the agent
+ * starts, all ended by the trap.
  */
-function networkScript(network: DirectNetwork, shell: string, notes: string): string {
-	const socat = shellQuote(network.socat);
-	const target = shellQuote(`UNIX-CONNECT:${network.socketPath}`);
+function bridgesScript(
+	network: DirectNetwork | undefined,
+	llm: DirectLlmBridge | undefined,
+	shell: string,
+	notes: string,
+): string {
+	const lines: string[] = [];
+	const awaits: string[] = [];
+	if (network !== undefined) {
+		const socat = shellQuote(network.socat);
+		const target = shellQuote(`UNIX-CONNECT:${network.socketPath}`);
+		lines.push(
+			`${socat} TCP-LISTEN:3128,fork,reuseaddr ${target} >/dev/null 2>&1 &`,
+			`${socat} TCP-LISTEN:1080,fork,reuseaddr ${target} >/dev/null 2>&1 &`,
+		);
+		awaits.push(network.awaitProxy);
+	}
+	if (llm !== undefined) {
+		lines.push(
+			`${shellQuote(llm.socat)} TCP-LISTEN:${llm.port},bind=127.0.0.1,fork,reuseaddr ${shellQuote(`UNIX-CONNECT:${llm.socketPath}`)} >/dev/null 2>&1 &`,
+		);
+		awaits.push(awaitListening(llm.port));
+	}
+	const jobs = lines.map((_, index) => `%${index + 1}`).join(' ');
+	const helper = (network?.applySeccomp ?? llm?.applySeccomp) as string;
 	return [
-		`${notes}${socat} TCP-LISTEN:3128,fork,reuseaddr ${target} >/dev/null 2>&1 &`,
-		`${socat} TCP-LISTEN:1080,fork,reuseaddr ${target} >/dev/null 2>&1 &`,
-		"trap 'rc=$?; kill %1 %2 2>/dev/null; exit $rc' EXIT",
-		`${shellQuote(network.applySeccomp)} ${shellQuote(shell)} -c ${shellQuote(`${network.awaitProxy}; exec "$@"`)} agentspace-sandbox "$@"`,
+		`${notes}${lines[0]}`,
+		...lines.slice(1),
+		`trap 'rc=$?; kill ${jobs} 2>/dev/null; exit $rc' EXIT`,
+		`${shellQuote(helper)} ${shellQuote(shell)} -c ${shellQuote(`${awaits.join('; ')}; exec "$@"`)} agentspace-sandbox "$@"`,
 	].join('\n');
 }
 
@@ -146,7 +196,7 @@ function networkScript(network: DirectNetwork, shell: string, notes: string): st
  * the library made for the policy's filesystem rules:
  * - `--unshare-net`: no network namespace access at all; without `network`
  *   no proxy and no bridges, with it only the run's proxy socket and the
- *   library's bridges and seccomp helper (see networkScript), whose
+ *   library's bridges and seccomp helper (see bridgesScript), whose
  *   `CAP_SETFCAP` is then kept; IPC and UTS namespaces of its own too;
  * - without `network`, the library's `--cap-add CAP_SETFCAP` is dropped: only
  *   its seccomp helper's nested user namespace needed it, and bwrap loads the
@@ -157,14 +207,19 @@ function networkScript(network: DirectNetwork, shell: string, notes: string): st
  *   without reaping it, leaving a zombie under the host's pid 1. The shell
  *   ignores SIGTERM (pid 1 of a namespace without a handler), so a stop
  *   signals the agent itself (see stopSandboxed);
+ * - with `llm` (a run approved for `llm:` given the daemon's LLM endpoint),
+ *   the endpoint's socket bound in and a bridge from 127.0.0.1:<port> to it,
+ *   started with the network's bridges, before the seccomp helper (see
+ *   bridgesScript): the agent reaches the endpoint over TCP and still cannot
+ *   open a Unix socket itself;
  * - TMPDIR and the working directory of the agent.
  */
 export function directBwrapArgv(input: DirectBwrapInput): string[] {
-	const { network } = input;
-	// The seccomp helper of a network-approved run needs it (nested user namespace).
+	const { network, llm } = input;
+	const bridged = network !== undefined || llm !== undefined;
+	// The seccomp helper of a run with bridges needs it (nested user namespace).
 	const options = input.options.filter(
-		([option, value]) =>
-			network !== undefined || !(option === '--cap-add' && value === 'CAP_SETFCAP'),
+		([option, value]) => bridged || !(option === '--cap-add' && value === 'CAP_SETFCAP'),
 	);
 	const notes = input.notes.map((note) => `printf '%s\\n' ${shellQuote(note)} >&2; `).join('');
 	return [
@@ -173,14 +228,16 @@ export function directBwrapArgv(input: DirectBwrapInput): string[] {
 		'--unshare-ipc',
 		'--unshare-uts',
 		'--as-pid-1',
+		...(bridged ? [] : ['--seccomp', String(input.seccompFd)]),
 		...(network === undefined
-			? ['--seccomp', String(input.seccompFd)]
+			? []
 			: [
 					'--bind',
 					network.socketPath,
 					network.socketPath,
 					...network.env.flatMap(([name, value]) => ['--setenv', name, value]),
 				]),
+		...(llm === undefined ? [] : ['--bind', llm.socketPath, llm.socketPath]),
 		'--setenv',
 		'TMPDIR',
 		input.tmpdir,
@@ -190,7 +247,9 @@ export function directBwrapArgv(input: DirectBwrapInput): string[] {
 		input.shell,
 		'-c',
 		// Not `exec`: the shell stays pid 1 and the agent is its child.
-		network === undefined ? `${notes}"$@"; exit $?` : networkScript(network, input.shell, notes),
+		network === undefined && llm === undefined
+			? `${notes}"$@"; exit $?`
+			: bridgesScript(network, llm, input.shell, notes),
 		'agentspace-sandbox',
 		...input.argv,
 	];

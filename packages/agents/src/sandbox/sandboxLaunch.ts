@@ -70,6 +70,34 @@ const SINGLES: Readonly<Record<string, Check>> = {
 	dataDir: absolutePath,
 };
 
+// socat reads the socket's path inside an address (`UNIX-CONNECT:<path>`),
+// where ",", ":" and "!" mean something, and a Unix socket's path holds at
+// most 107 bytes: only plain paths that fit.
+const SOCKET_PATH = /^\/[A-Za-z0-9_./-]{1,106}$/;
+
+function llmBridgeProblems(value: unknown): FieldIssue[] {
+	if (typeof value !== 'object' || value === null || Array.isArray(value))
+		return [{ path: '', message: 'must be an object { port, socketPath }' }];
+	const { port, socketPath, ...rest } = value as Record<string, unknown>;
+	const issues: FieldIssue[] = Object.keys(rest).map((field) => ({
+		path: `.${field}`,
+		message: 'unknown field',
+	}));
+	if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535)
+		issues.push({ path: '.port', message: 'must be a port number from 1 to 65535' });
+	if (
+		typeof socketPath !== 'string' ||
+		!SOCKET_PATH.test(socketPath) ||
+		absolutePath(socketPath) !== undefined
+	)
+		issues.push({
+			path: '.socketPath',
+			message:
+				'must be an absolute, normalised path of at most 107 letters, digits, ".", "_", "-" and "/"',
+		});
+	return issues;
+}
+
 /** Checks a launch (policy + argv), returning every problem found. */
 export function validateSandboxLaunch(input: unknown): ValidationResult<SandboxLaunch> {
 	if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -96,8 +124,12 @@ export function validateSandboxLaunch(input: unknown): ValidationResult<SandboxL
 	if (Array.isArray(argv) && (argv.length === 0 || argv[0] === '')) {
 		errors.push({ path: 'argv[0]', message: 'the command must be given and not be empty' });
 	}
+	if (record.llmBridge !== undefined) {
+		for (const issue of llmBridgeProblems(record.llmBridge))
+			errors.push({ path: `llmBridge${issue.path}`, message: issue.message });
+	}
 	for (const field of Object.keys(record)) {
-		if (!(field in SINGLES) && !(field in LISTS))
+		if (!(field in SINGLES) && !(field in LISTS) && field !== 'llmBridge')
 			errors.push({ path: field, message: 'unknown field' });
 	}
 	return errors.length === 0

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import {
 	bwrapOptions,
 	createdMountPoints,
+	type DirectLlmBridge,
 	type DirectNetwork,
 	directBwrapArgv,
 	splitQuoted,
@@ -12,6 +13,7 @@ import { findExecutable } from './findExecutable.js';
 import { AWAIT_PROXY } from './innerCommand.js';
 import { sandboxRuntimeConfig } from './runtimeConfig.js';
 import type { SandboxLaunch } from './sandboxLaunch.js';
+import type { LlmBridge } from './sandboxPolicy.js';
 
 /** The run's proxy door, for a network-approved run (see runProxy): given to the planner in its environment. */
 export interface PlannedProxy {
@@ -91,6 +93,10 @@ export async function planDirectSandbox(
 	const options = bwrapOptions(words.slice(1, end));
 	const network =
 		proxy === undefined ? undefined : await networkOf(proxy, words[end + 3] as string, env);
+	const llm =
+		launch.llmBridge === undefined
+			? undefined
+			: llmBridgeOf(launch.llmBridge, words[end + 3] as string, env);
 	const scratchPrefix = `${tmpdir()}/claude-empty-`;
 	const scratch = [
 		...new Set(
@@ -114,6 +120,7 @@ export async function planDirectSandbox(
 			notes,
 			seccompFd: SECCOMP_FD,
 			...(network === undefined ? {} : { network }),
+			...(llm === undefined ? {} : { llm }),
 		}),
 		// The library's own scratch directory is a source, not a mount point.
 		mountPoints: createdMountPoints(options, existsOfItsOwn).filter(
@@ -136,12 +143,7 @@ async function networkOf(
 	script: string,
 	env: NodeJS.ProcessEnv,
 ): Promise<DirectNetwork> {
-	const helper = splitQuoted(script)[0];
-	if (helper === undefined || !/(^|\/)apply-seccomp$/.test(helper)) {
-		throw new Error(
-			'the sandbox library found no seccomp helper for this architecture: a network-approved run cannot start without it',
-		);
-	}
+	const helper = seccompHelper(script, 'a network-approved run');
 	const socat = findExecutable('socat', env.PATH);
 	if (socat === undefined) throw new Error('socat is not on PATH');
 	const { generateProxyEnvVars } = await import(
@@ -160,4 +162,28 @@ async function networkOf(
 		env: vars,
 		awaitProxy: AWAIT_PROXY,
 	};
+}
+
+/** The library's seccomp helper, from its own command for this policy (`<helper> sh -c true`). */
+function seccompHelper(script: string, run: string): string {
+	const helper = splitQuoted(script)[0];
+	if (helper === undefined || !/(^|\/)apply-seccomp$/.test(helper)) {
+		throw new Error(
+			`the sandbox library found no seccomp helper for this architecture: ${run} cannot start without it`,
+		);
+	}
+	return helper;
+}
+
+/**
+ * The LLM bridge of a run approved for `llm:` (see directBwrapArgv): socat
+ * and the seccomp helper, which keeps the agent from the Unix socket the
+ * bridge uses. Without either the run does not start.
+ */
+function llmBridgeOf(bridge: LlmBridge, script: string, env: NodeJS.ProcessEnv): DirectLlmBridge {
+	const applySeccomp = seccompHelper(script, 'a run approved for llm:');
+	const socat = findExecutable('socat', env.PATH);
+	if (socat === undefined)
+		throw new Error('socat is not on PATH (a run approved for llm: needs it)');
+	return { port: bridge.port, socketPath: bridge.socketPath, socat, applySeccomp };
 }

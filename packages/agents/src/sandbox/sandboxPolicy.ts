@@ -28,6 +28,18 @@ export interface SandboxPolicy {
 	readonly allowRead: readonly string[];
 	/** `host`, `host:port`, `*.domain[:port]` or `[v6]:port`, as the proxy matches them. */
 	readonly allowedHosts: readonly string[];
+	/**
+	 * A run approved for `llm:` with the daemon's LLM endpoint: inside the
+	 * sandbox, 127.0.0.1:<port> is bridged to the endpoint's Unix socket
+	 * (Linux; see directBwrapArgv). Absent: nothing of the endpoint reachable.
+	 */
+	readonly llmBridge?: LlmBridge;
+}
+
+/** The LLM endpoint's port (inside the sandbox, on its loopback) and its Unix socket on the host. */
+export interface LlmBridge {
+	readonly port: number;
+	readonly socketPath: string;
 }
 
 /** What {@link sandboxPolicyFor} derives a policy from. */
@@ -48,6 +60,8 @@ export interface SandboxPolicyInput {
 	 * end-of-run check (gitGuard/).
 	 */
 	readonly onGitProtection?: (protection: GitProtection) => void;
+	/** The daemon's LLM endpoint: bridged into the sandbox when an `llm:` permission is approved. */
+	readonly llmEndpoint?: LlmBridge;
 }
 
 const unique = (list: readonly string[]): string[] => [...new Set(list)];
@@ -89,7 +103,8 @@ function absoluteDir(field: string, path: string): string {
  *   grant writing without reading;
  * - network: the approved `network:egress` hosts, a port kept when one was
  *   approved (the library's allowlist takes `host:port` and then matches that
- *   port only); none by default.
+ *   port only); none by default. With an approved `llm:` permission and the
+ *   daemon's LLM endpoint, its port on the sandbox's loopback (`llmBridge`).
  * An approval that reaches into the AgentSpace home outside the agent's own
  * directory is refused with `PERMISSION_DENIED`.
  */
@@ -152,5 +167,11 @@ export function sandboxPolicyFor(input: SandboxPolicyInput): SandboxPolicy {
 		denyRead,
 		allowRead: outermost([paths.root, ...[input.installPath, ...reads, ...writes].filter(hidden)]),
 		allowedHosts: unique(hosts),
+		// Only for a run approved for some provider: the endpoint refuses the
+		// others itself, and a run with none has no reason to reach it.
+		...(input.llmEndpoint !== undefined &&
+		input.approved.some((permission) => permission.domain === 'llm')
+			? { llmBridge: { port: input.llmEndpoint.port, socketPath: input.llmEndpoint.socketPath } }
+			: {}),
 	};
 }

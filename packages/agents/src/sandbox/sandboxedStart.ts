@@ -130,8 +130,10 @@ function runPlanner(
  * directBwrapArgv). With one, the run gets a door of its own into this
  * process's filtering proxy (see runProxy: its own socket and secret, its own
  * allowlist) and the sandbox starts the library's two socat bridges to it
- * and its seccomp helper — but no Node host. Elsewhere the host runs the
- * agent as before (see sandboxedCommand). A planner that fails is replayed
+ * and its seccomp helper — but no Node host. A run approved for `llm:` with
+ * the daemon's LLM endpoint gets a bridge to it in the same way. Elsewhere
+ * the host runs the agent as before (see sandboxedCommand), without an LLM
+ * bridge (startRun says so in the run's log). A planner that fails is replayed
  * as the run itself: its message goes to the run's log and the run ends with
  * its status (2 or 125), as the host's would.
  */
@@ -183,12 +185,14 @@ export async function sandboxedStart(input: SandboxedStartInput): Promise<Sandbo
 		};
 	}
 	const releaseMounts = holdMountPoints(plan.mountPoints, plan.scratch);
+	// Bridges (network, LLM endpoint) run the agent under the seccomp helper.
+	const bridged = networked || input.policy.llmBridge !== undefined;
 	return {
 		command: plan.bwrap,
 		args: plan.args,
 		kind: 'direct',
-		...(networked ? {} : { fd3: filter }),
-		terminate: networked ? 'sandbox-nested' : 'sandbox',
+		...(bridged ? {} : { fd3: filter }),
+		terminate: bridged ? 'sandbox-nested' : 'sandbox',
 		release: () => {
 			releaseMounts();
 			proxy?.close();

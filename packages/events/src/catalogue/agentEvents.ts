@@ -79,6 +79,10 @@ export const AGENT_EVENTS = [
 			approved_permissions: z.array(PermissionString).max(256),
 			manifest_hash: Sha256,
 			permissions_hash: Sha256,
+			// The approved `llm:` permissions approved "remembered" (`--remember`):
+			// their first use in a run needs no approval in limited-control.
+			// Optional: events written before it had none.
+			remembered: z.array(PermissionString).max(256).optional(),
 		},
 		agentStream,
 	),

@@ -16,7 +16,9 @@ const UNPRINTABLE =
 	/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /** The form `domain:action[:scope]` (the scope may hold anything {@link permissionTextProblem} allows). */
-export const PERMISSION_SHAPE = /^[a-z]+:[a-z_]+(?::.+)?$/s;
+// The action may hold a hyphen: `llm:openai-compatible:<name>` is written
+// with the provider where other domains have their action.
+export const PERMISSION_SHAPE = /^[a-z]+:[a-z_][a-z_-]*(?::.+)?$/s;
 
 /** What {@link permissionStringProblem} says of text not of the form `domain:action[:scope]`. */
 export const PERMISSION_SHAPE_PROBLEM = 'must be "domain:action[:scope]"';
