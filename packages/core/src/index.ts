@@ -13,7 +13,13 @@ export type {
 	KeychainEntry,
 	KeychainEntryFactory,
 } from './crypto/authTokenStore.js';
-export { getOrCreateAuthToken } from './crypto/authTokenStore.js';
+export {
+	getOrCreateAuthToken,
+	KEYCHAIN_SERVICE,
+	keychainAccount,
+	osKeychainEntry,
+} from './crypto/authTokenStore.js';
+export { withAuthTokenLock } from './crypto/authTokenStoreLock.js';
 export { constantTimeEqual, generateAuthToken, sha256Hex } from './crypto/tokens.js';
 export type { ErrorJSON } from './errorFromJSON.js';
 export { errorFromJSON } from './errorFromJSON.js';
@@ -39,6 +45,8 @@ export {
 	ValidationError,
 	VaultError,
 } from './errors.js';
+export type { WriteFileAtomicOptions } from './fs/writeFileAtomic.js';
+export { writeFileAtomic } from './fs/writeFileAtomic.js';
 export { generateCallsign, generateId, generateMissionId, generateSortieId } from './ids.js';
 export type { LogFields, Logger, LoggerOptions, LogLevel } from './logger.js';
 export { createLogger, isLogLevel } from './logger.js';

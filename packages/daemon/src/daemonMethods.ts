@@ -1,5 +1,6 @@
 import { hostMethods } from './hostMethods.js';
 import type { MethodInput, MethodResult } from './methodTable.js';
+import { KEYS_METHODS, type KeysStatus } from './services/keysMethods.js';
 import { MCP_HTTP_METHODS, type McpHttpStatus } from './services/mcpHttpMethods.js';
 import { MCP_METHODS, type McpStatus } from './services/mcpMethods.js';
 import {
@@ -18,7 +19,7 @@ import { UI_METHODS, type UiStatus } from './services/uiMethods.js';
  */
 export const DAEMON_METHODS = {
 	...hostMethods<
-		ToolsStatus & SupervisorStatus & UiStatus & McpStatus & McpHttpStatus,
+		ToolsStatus & SupervisorStatus & UiStatus & McpStatus & McpHttpStatus & KeysStatus,
 		SupervisorClosed
 	>(),
 	...TOOLS_METHODS,
@@ -26,6 +27,7 @@ export const DAEMON_METHODS = {
 	...MCP_HTTP_METHODS,
 	...SUPERVISOR_METHODS,
 	...UI_METHODS,
+	...KEYS_METHODS,
 };
 
 /** The daemon's method table (see DAEMON_METHODS). */

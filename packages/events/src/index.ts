@@ -1,4 +1,27 @@
 export type {
+	BearerTokenCheck,
+	BearerTokenInfo,
+	BearerTokenKind,
+	BearerTokenRefusal,
+	MintBearerTokenOptions,
+	MintedBearerToken,
+	RevokeBearerTokenOptions,
+} from './bearerTokens/index.js';
+export {
+	appendBearerTokenChange,
+	bearerTokenIdOf,
+	bearerTokenUsable,
+	DEFAULT_BEARER_TOKEN_LIFETIME_MS,
+	generateBearerToken,
+	isBearerTokenId,
+	listBearerTokens,
+	MAX_BEARER_TOKEN_LIFETIME_MS,
+	mintBearerToken,
+	parseBearerTokenLifetime,
+	revokeBearerToken,
+	verifyBearerToken,
+} from './bearerTokens/index.js';
+export type {
 	AgentSpaceEvent,
 	EventOfType,
 	EventPayload,

@@ -40,6 +40,8 @@ export interface AuthTokenOptions {
 export interface KeychainEntry {
 	getPassword(): string | null | undefined;
 	setPassword(value: string): void;
+	/** Removes the secret (true when there was one); the key vault uses it, the auth token never. */
+	deletePassword?(): boolean;
 }
 
 /** Opens the keychain entry for a service and account. */
@@ -48,7 +50,8 @@ export type KeychainEntryFactory = (
 	account: string,
 ) => KeychainEntry | Promise<KeychainEntry>;
 
-const osKeychainEntry: KeychainEntryFactory = async (service, account) => {
+/** The OS keychain through @napi-rs/keyring (on Linux, the Secret Service only). */
+export const osKeychainEntry: KeychainEntryFactory = async (service, account) => {
 	// Loaded lazily: the native binding costs start-up time that most commands never need.
 	const { Entry } = await import('@napi-rs/keyring');
 	// On Linux only the Secret Service (gnome-keyring, KWallet…) is a keychain.

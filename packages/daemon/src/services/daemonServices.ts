@@ -1,6 +1,7 @@
 import type { HostedUiFactory } from '../hostedUi.js';
 import { agentspaceToolGroup } from './agentspaceTools.js';
 import { agentToolChannelService } from './agentToolChannel.js';
+import { type KeysServiceOptions, keysService } from './keysService.js';
 import { type McpHttpServiceOptions, mcpHttpService } from './mcpHttpService.js';
 import { mcpService } from './mcpService.js';
 import { type SupervisorService, supervisorService } from './supervisorService.js';
@@ -20,6 +21,8 @@ export interface DaemonServicesOptions {
 	readonly tools?: ToolsServiceOptions;
 	/** The MCP HTTP endpoint's token and limits; by default the home's token, read when it first starts. */
 	readonly mcpHttp?: Omit<McpHttpServiceOptions, 'gateway'>;
+	/** The LLM endpoint's approval timeout and vault (tests); its address is the config's apiEndpoint. */
+	readonly keys?: KeysServiceOptions;
 }
 
 /**
@@ -28,11 +31,15 @@ export interface DaemonServicesOptions {
  * router, which the supervisor hands each MCP run's channel (runs start
  * once every service has started), the MCP endpoint (`agentspace mcp`), whose
  * sessions are served from the tool router (closed before the agents stop),
- * then the admin UI, which runs and stops agents through the supervisor.
+ * then the admin UI, which runs and stops agents through the supervisor,
+ * and the LLM endpoint (`apiEndpoint`), whose address and run registry the
+ * supervisor uses for the runs it starts.
  * Its methods are DAEMON_METHODS.
  */
 export function daemonServices(options: DaemonServicesOptions) {
-	const { ui, tools: toolsOptions, mcpHttp, ...supervised } = options;
+	const { ui, tools: toolsOptions, mcpHttp, keys: keysOptions, ...supervised } = options;
+	// The LLM endpoint: the supervisor gives runs its address and registers their tokens with it.
+	const keys = keysService(keysOptions);
 	// AgentSpace's own tools (agentspace__…, fleet__…), made when the router first loads:
 	// the agentspace group starts and stops agents through this daemon's supervisor.
 	const tools = toolsService({
@@ -55,6 +62,7 @@ export function daemonServices(options: DaemonServicesOptions) {
 		...supervised,
 		onProtocolChannel: tools.onProtocolChannel,
 		onToolChannel: agentChannels.onToolChannel,
+		llm: keys.supervision,
 	});
 	return [
 		supervisor,
@@ -64,5 +72,7 @@ export function daemonServices(options: DaemonServicesOptions) {
 		// `agentspace mcp --http`: the same gateway over Streamable HTTP on 127.0.0.1, started on request.
 		mcpHttpService({ ...mcpHttp, gateway: tools.gateway }),
 		uiService({ launcher: supervisor.launcher, ...(ui === undefined ? {} : { ui }) }),
+		// Last: it listens once the rest has started (runs start after that), and closes first.
+		keys,
 	] as const;
 }

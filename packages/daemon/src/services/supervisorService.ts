@@ -10,6 +10,7 @@ import { AgentSpaceError } from '@agentspace/core';
 import type { DaemonService, DaemonServiceContext } from '../daemonService.js';
 import type { DaemonLauncher } from '../hostedUi.js';
 import type { MethodHandlers } from '../methodTable.js';
+import type { KeysSupervision } from './keysService.js';
 import {
 	SUPERVISOR_METHODS,
 	type SupervisorClosed,
@@ -27,6 +28,8 @@ export interface SupervisorServiceOptions {
 	readonly onProtocolChannel?: OnProtocolChannel;
 	/** Given each started run approved for tool:call and its channel (the agent channels' hook). */
 	readonly onToolChannel?: OnToolChannel;
+	/** The LLM endpoint's address (when it serves), run registry and secrets (the keys service's hooks). */
+	readonly llm?: KeysSupervision;
 }
 
 /** The supervisor as a daemon service, with what other services and tests need of it. */
@@ -36,6 +39,27 @@ export interface SupervisorService
 	readonly launcher: DaemonLauncher;
 	/** Runs found lost when it started (recorded as crashed). */
 	lost(): readonly LostRun[];
+}
+
+/**
+ * `shared` with the LLM endpoint's hooks. The keys service starts after the
+ * supervisor, so `llmEndpoint` is an enumerable getter, read when a run is
+ * requested (the registry spreads the shared options then): a run gets the
+ * endpoint's address only while it serves — never a port someone else holds,
+ * who would be handed the run's session token.
+ */
+function withLlm(
+	shared: SharedSuperviseOptions,
+	llm: KeysSupervision | undefined,
+): SharedSuperviseOptions {
+	if (llm === undefined) return shared;
+	const options = {
+		...shared,
+		onRunCredentials: llm.onRunCredentials,
+		resolveSecrets: llm.resolveSecrets,
+	};
+	Object.defineProperty(options, 'llmEndpoint', { get: () => llm.endpoint(), enumerable: true });
+	return options;
 }
 
 /**
@@ -116,7 +140,7 @@ export function supervisorService(options: SupervisorServiceOptions): Supervisor
 				...(options.onToolChannel === undefined ? {} : { onToolChannel: options.onToolChannel }),
 				...sourceApp,
 			};
-			registry = new SupervisorRegistry(shared);
+			registry = new SupervisorRegistry(withLlm(shared, options.llm));
 		},
 		async listening(context: DaemonServiceContext) {
 			for (const run of lost) {

@@ -49,13 +49,15 @@ export interface ProxyHarness {
 	close(): Promise<void>;
 }
 
-/** Starts a harness; `overrides` replace the proxy's options. */
+/** Starts a harness; `overrides` replace the proxy's options (with `db`, over that database, left open on close). */
 export async function startProxyHarness(
 	overrides: Partial<LlmProxyOptions> = {},
 	standInOptions: StandInOptions = {},
 ): Promise<ProxyHarness> {
-	const home: TempHome = createTempHome('keys-proxy');
-	const db = openDb({ path: join(home.home, 'agentspace.db') });
+	// A second endpoint over the first one's database stands for a daemon restart.
+	const home: TempHome | undefined =
+		overrides.db === undefined ? createTempHome('keys-proxy') : undefined;
+	const db = overrides.db ?? openDb({ path: join((home as TempHome).home, 'agentspace.db') });
 	const standIn = await startStandInProvider(standInOptions);
 	const callers = new Map<string, LlmCaller>([
 		[
@@ -115,8 +117,10 @@ export async function startProxyHarness(
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
 			await standIn.close();
-			closeDb(db);
-			home.cleanup();
+			if (home !== undefined) {
+				closeDb(db);
+				home.cleanup();
+			}
 		},
 	};
 }

@@ -1,4 +1,6 @@
-import { type AgentSpaceDb, prepared } from '@agentspace/db';
+import type { AgentSpaceDb } from '@agentspace/db';
+import { bearerTokenUsable } from '@agentspace/events';
+import { MCP_TOKEN_KIND } from './mcpTokenKind.js';
 
 /**
  * True while the minted token `tokenId` may be used: it exists, is not
@@ -7,9 +9,5 @@ import { type AgentSpaceDb, prepared } from '@agentspace/db';
  * verifyMcpToken on every request).
  */
 export function mcpTokenUsable(db: AgentSpaceDb, tokenId: string, now: Date = new Date()): boolean {
-	const row = prepared(
-		db.$client,
-		'SELECT expires_at, revoked_at FROM mcp_tokens WHERE token_id = ?',
-	).get(tokenId) as { expires_at: string; revoked_at: string | null } | undefined;
-	return row !== undefined && row.revoked_at === null && row.expires_at > now.toISOString();
+	return bearerTokenUsable(db, MCP_TOKEN_KIND, tokenId, now);
 }

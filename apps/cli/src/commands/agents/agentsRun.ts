@@ -11,6 +11,7 @@ import {
 } from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
 import { callDaemon } from '@agentspace/daemon';
+import type { AgentSpaceDb } from '@agentspace/db';
 import type { ActionResult } from '../../action.js';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
@@ -142,6 +143,17 @@ async function runInDaemon(
 	ctx.output.line(style.dim(`  stop: agentspace agents stop ${safe(id)}`));
 }
 
+/** The values of `names` in the home's vault, opened on the first run that asks (missing ones left out). */
+async function resolveSecretsFromVault(
+	home: string,
+	db: AgentSpaceDb,
+	names: readonly string[],
+): Promise<Readonly<Record<string, string>>> {
+	if (names.length === 0) return {};
+	const { openVault, readSecrets } = await import('@agentspace/keys');
+	return readSecrets(db, await openVault({ home }), names);
+}
+
 async function runInForeground(
 	ctx: CommandContext,
 	id: string,
@@ -177,6 +189,8 @@ async function runInForeground(
 			sandboxHostScript: sandboxHostScript(),
 			supervisorPid: process.pid,
 			env: ctx.env,
+			// Approved secret:read: secrets come from the home's vault (no daemon here: no LLM endpoint).
+			resolveSecrets: (names) => resolveSecretsFromVault(ctx.home, db, names),
 			onLine: (stream, text) => {
 				if (ctx.json) ctx.output.record({ type: 'line', stream, text });
 				else

@@ -21,6 +21,10 @@ export async function daemonStatus(ctx: CommandContext): Promise<ActionResult> {
 	ctx.output.line(
 		`  MCP HTTP: ${status.mcpHttpUrl === null ? 'not serving (agentspace mcp --http)' : `${status.mcpHttpUrl} (${status.mcpHttpSessions} sessions)`}`,
 	);
+	const llm = status.llmEndpoint;
+	ctx.output.line(
+		`  LLM:    ${llm.state === 'serving' ? `${llm.url} (serving, ${llm.requests} requests${llm.pending === 0 ? '' : `, ${llm.pending} waiting for approval: agentspace keys pending`})` : `${llm.url} ${llm.state}${llm.reason === undefined ? '' : `: ${printable(llm.reason)}`}`}`,
+	);
 	ctx.output.line(`  memory: ${(status.rssBytes / 1024 / 1024).toFixed(1)} MB RSS`);
 	ctx.output.line(
 		`  agents: ${status.agents.length === 0 ? 'none' : status.agents.map((a) => `${a.id} (${a.state})`).join(', ')}`,

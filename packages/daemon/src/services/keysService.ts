@@ -1,0 +1,245 @@
+import { AgentSpaceError, loadConfig, type SecurityMode } from '@agentspace/core';
+import type { LlmAuth, LlmGrant, LlmProxy, ProviderId, Vault } from '@agentspace/keys';
+import type { DaemonService, DaemonServiceContext } from '../daemonService.js';
+import type { MethodHandlers } from '../methodTable.js';
+import { LlmUseApprovals } from './keysApprovals.js';
+import { type LlmEndpointListener, listenLlmEndpoint } from './keysEndpoint.js';
+import { KEYS_METHODS, type KeysStatus, type LlmEndpointStatus } from './keysMethods.js';
+import { type RegisteredRunCredentials, RunRegistry } from './keysRunRegistry.js';
+
+/** What the service uses of `@agentspace/keys` (loaded when the daemon starts). */
+export type KeysRuntime = typeof import('@agentspace/keys');
+
+/** Options of {@link keysService}. */
+export interface KeysServiceOptions {
+	/** How long a run's first use of a provider waits for `agentspace keys approve` (120 s by default). */
+	readonly approvalTimeoutMs?: number;
+	/** Whether the vault may use the OS keychain (default: as openVault decides). */
+	readonly keychain?: boolean;
+	/** Loads `@agentspace/keys`; a dynamic import unless given. */
+	readonly loadRuntime?: () => Promise<KeysRuntime>;
+}
+
+/** What the supervisor is given of the endpoint for the runs it starts (SharedSuperviseOptions' fields). */
+export interface KeysSupervision {
+	/** Where runs reach the endpoint, when it serves (read when the supervisor starts, after this service). */
+	endpoint(): { readonly port: number; readonly socketPath: string } | undefined;
+	/** Registers a run's session token; the returned function releases it when the run ends. */
+	onRunCredentials(run: RegisteredRunCredentials): () => void;
+	/** Values of approved `secret:read:` secrets from the vault; missing ones (or no vault) are left out. */
+	resolveSecrets(names: readonly string[]): Promise<Readonly<Record<string, string>>>;
+}
+
+/** The LLM endpoint as a daemon service, with what the supervisor needs of it. */
+export interface KeysService extends DaemonService<typeof KEYS_METHODS, KeysStatus> {
+	readonly supervision: KeysSupervision;
+}
+
+// The security mode is read per request, from a file read at most this often (as the tool router does).
+const CONFIG_TTL_MS = 1000;
+
+/**
+ * The local LLM endpoint (`apiEndpoint`, 127.0.0.1:3271 by default), started
+ * with the daemon: opens the vault, makes the proxy (`createLlmProxy`) and
+ * serves it on the configured TCP port and on the daemon's LLM socket (for
+ * sandboxed runs' bridges). A port in use, or a vault that does not open,
+ * leaves it `failed` with the reason — the daemon serves on. Callers are
+ * runs, by the session token the supervisor registers here before each run
+ * starts (refused as `ended-run` once it ended), then key tokens
+ * (`agentspace keys token`). In `limited-control` a run's first use of a
+ * provider waits for `agentspace keys approve` (LlmUseApprovals).
+ */
+export function keysService(options: KeysServiceOptions = {}): KeysService {
+	const registry = new RunRegistry();
+	let context: DaemonServiceContext | undefined;
+	let runtime: KeysRuntime | undefined;
+	let vault: Vault | undefined;
+	let proxy: LlmProxy | undefined;
+	let listener: LlmEndpointListener | undefined;
+	let approvals: LlmUseApprovals | undefined;
+	let where = { host: '127.0.0.1', port: 3271, socketPath: '' };
+	let state: { state: LlmEndpointStatus['state']; reason?: string } = { state: 'stopped' };
+	const log = (line: string) => context?.log(line);
+	const sourceApp = () =>
+		context?.sourceApp === undefined ? {} : { sourceApp: context.sourceApp };
+
+	let mode: { value: SecurityMode; at: number } | undefined;
+	const securityMode = (): SecurityMode => {
+		const now = Date.now();
+		if (mode === undefined || now - mode.at > CONFIG_TTL_MS) {
+			// A config that does not load now keeps the last mode read (limited-control, the safer, if none).
+			try {
+				mode = {
+					value: loadConfig({ home: (context as DaemonServiceContext).home }).securityMode,
+					at: now,
+				};
+			} catch (error) {
+				log(`keys: reading the security mode: ${(error as Error).message}`);
+				mode = { value: mode?.value ?? 'limited-control', at: now };
+			}
+		}
+		return mode.value;
+	};
+
+	const grantsOf = (llm: RegisteredRunCredentials['llm'], keys: KeysRuntime): LlmGrant[] => {
+		const grants: LlmGrant[] = [];
+		for (const grant of llm) {
+			try {
+				grants.push({ provider: keys.parseProvider(grant.provider), remembered: grant.remembered });
+			} catch {
+				// Not a provider the endpoint knows: no grant (the proxy refuses its use as not approved).
+			}
+		}
+		return grants;
+	};
+
+	const authenticate = (presented: string | undefined, keys: KeysRuntime): LlmAuth => {
+		if (presented === undefined || presented === '') return { ok: false, refusal: 'no-token' };
+		const found = registry.lookup(presented);
+		if (found.found === 'live') {
+			const { run } = found;
+			return {
+				ok: true,
+				caller: {
+					kind: 'run',
+					agentId: run.agentId,
+					runId: run.runId,
+					providers: grantsOf(run.llm, keys),
+				},
+			};
+		}
+		if (found.found === 'ended') return { ok: false, refusal: 'ended-run' };
+		const check = keys.verifyKeyToken((context as DaemonServiceContext).db, presented);
+		if (check.ok) {
+			return { ok: true, caller: { kind: 'user', tokenId: check.tokenId, name: check.name } };
+		}
+		return { ok: false, refusal: check.refusal };
+	};
+
+	const status = (): LlmEndpointStatus => ({
+		state: state.state,
+		url: `http://${where.host}:${where.port}`,
+		port: where.port,
+		socketPath: where.socketPath,
+		...(state.reason === undefined ? {} : { reason: state.reason }),
+		requests: proxy?.stats().requests ?? 0,
+		pending: approvals?.pending().length ?? 0,
+	});
+
+	const failed = (reason: string) => {
+		state = { state: 'failed', reason };
+		log(`keys: the LLM endpoint is not serving: ${reason}`);
+	};
+
+	const handlers: MethodHandlers<typeof KEYS_METHODS> = {
+		keysStatus: async () => status(),
+		keysPending: async () => ({ pending: approvals?.pending() ?? [] }),
+		keysApprove: async (params) => {
+			const keys = runtime;
+			if (approvals === undefined || keys === undefined) {
+				throw new AgentSpaceError('the daemon has not started its LLM endpoint', {
+					code: 'CONFLICT',
+					hint: 'see why: agentspace keys serve',
+				});
+			}
+			const provider = keys.parseProvider(params.provider);
+			return approvals.decide({
+				agentId: params.agentId,
+				provider,
+				deny: params.deny === true,
+				actor: params.actor,
+			});
+		},
+	};
+
+	const start = async (started: DaemonServiceContext) => {
+		const keys = await (options.loadRuntime ?? (() => import('@agentspace/keys')))();
+		runtime = keys;
+		const db = started.db;
+		approvals = new LlmUseApprovals({
+			db,
+			securityMode,
+			log,
+			...sourceApp(),
+			...(options.approvalTimeoutMs === undefined ? {} : { timeoutMs: options.approvalTimeoutMs }),
+		});
+		const gate = approvals;
+		registry.onEnded((run) => gate.endRun(run.runId));
+		vault = await keys.openVault({
+			home: started.home,
+			...(options.keychain === undefined ? {} : { keychain: options.keychain }),
+		});
+		const opened = vault;
+		proxy = keys.createLlmProxy({
+			db,
+			readKey: (provider: ProviderId) => keys.readProviderKey(db, opened, provider),
+			limitFor: (agentId: string, provider: ProviderId) => keys.keyLimitFor(db, agentId, provider),
+			authenticate: (presented) => authenticate(presented, keys),
+			approveFirstUse: (caller, provider, signal) =>
+				gate.approveFirstUse(
+					{ agentId: caller.agentId, runId: caller.runId, llm: caller.providers },
+					provider,
+					signal,
+				),
+			log,
+			...sourceApp(),
+		});
+		const handle = proxy.handle.bind(proxy);
+		try {
+			listener = await listenLlmEndpoint({ ...where, handle });
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code;
+			failed(
+				code === 'EADDRINUSE'
+					? `port ${where.port} is in use (set another: agentspace config set apiEndpoint.port <port>, then restart the daemon)`
+					: code === 'EACCES'
+						? `cannot listen on port ${where.port}: ports below 1024 need privileges`
+						: (error as Error).message,
+			);
+			return;
+		}
+		state = { state: 'serving' };
+		log(`keys: the LLM endpoint serves ${status().url} and ${where.socketPath}`);
+	};
+
+	return {
+		name: 'keys',
+		methods: KEYS_METHODS,
+		handlers,
+		supervision: {
+			endpoint: () =>
+				state.state === 'serving' ? { port: where.port, socketPath: where.socketPath } : undefined,
+			onRunCredentials: (run) => registry.register(run),
+			resolveSecrets: async (names) => {
+				if (runtime === undefined || vault === undefined || context === undefined) return {};
+				return runtime.readSecrets(context.db, vault, names);
+			},
+		},
+		async start(startedContext) {
+			context = startedContext;
+			where = { ...where, socketPath: startedContext.paths.llmSocket };
+			try {
+				const { apiEndpoint } = loadConfig({ home: startedContext.home });
+				where = { ...where, host: apiEndpoint.host, port: apiEndpoint.port };
+				await start(startedContext);
+			} catch (error) {
+				// Whatever went wrong here (a config that does not load, a vault that does not open), the daemon serves on.
+				failed((error as Error).message);
+			}
+		},
+		status: () => ({ llmEndpoint: status() }),
+		async close() {
+			approvals?.close();
+			const open = listener;
+			listener = undefined;
+			try {
+				await open?.close();
+				await proxy?.close();
+			} catch (error) {
+				log(`keys: closing: ${(error as Error).message}`);
+			}
+			if (state.state === 'serving') state = { state: 'stopped' };
+			return {};
+		},
+	};
+}

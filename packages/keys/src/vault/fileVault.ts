@@ -1,0 +1,90 @@
+import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { VaultError, withAuthTokenLock, writeFileAtomic } from '@agentspace/core';
+import { type Vault, type VaultRef, vaultAccountOf } from './vaultTypes.js';
+
+interface VaultFile {
+	readonly version: 1;
+	readonly entries: Record<string, string>;
+}
+
+/**
+ * The file vault: `<home>/vault.json`, mode 0600, `{ version: 1, entries }`,
+ * replaced atomically (a temp file renamed over it) under a lock file so two
+ * commands changing it at once do not lose each other's change. Not
+ * encrypted at rest: anyone who can read the file as this user has the
+ * values, which is what `keys list` and `doctor` say.
+ */
+export function fileVault(file: string, fallbackReason: string): Vault {
+	return {
+		storage: 'file',
+		fallbackReason,
+		file,
+		get: async (ref) => readVaultFile(file).entries[vaultAccountOf(ref)],
+		set: (ref, value) =>
+			changeVaultFile(file, (entries) => {
+				entries[vaultAccountOf(ref)] = value;
+			}),
+		delete: (ref) =>
+			changeVaultFile(file, (entries) => {
+				delete entries[vaultAccountOf(ref)];
+			}),
+	};
+}
+
+/** True when the vault file exists and holds at least one value. */
+export function vaultFileHasEntries(file: string): boolean {
+	return Object.keys(readVaultFile(file).entries).length > 0;
+}
+
+async function changeVaultFile(
+	file: string,
+	change: (entries: Record<string, string>) => void,
+): Promise<void> {
+	await withAuthTokenLock(`${file}.lock`, async () => {
+		const entries = { ...readVaultFile(file).entries };
+		change(entries);
+		const data: VaultFile = { version: 1, entries };
+		try {
+			writeFileAtomic(file, `${JSON.stringify(data, null, '\t')}\n`, { mode: 0o600 });
+		} catch (error) {
+			throw new VaultError(`cannot write the vault file ${file}: ${(error as Error).message}`, {
+				hint: 'make sure the AgentSpace home exists and is writable by you',
+				cause: error,
+			});
+		}
+	});
+}
+
+function readVaultFile(file: string): VaultFile {
+	let text: string;
+	try {
+		text = readFileSync(file, 'utf8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, entries: {} };
+		throw new VaultError(`cannot read the vault file ${file}: ${(error as Error).message}`, {
+			hint: 'check its permissions (it must belong to you, mode 0600)',
+			cause: error,
+		});
+	}
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		parsed = undefined;
+	}
+	const entries = (parsed as Partial<VaultFile> | undefined)?.entries;
+	if (
+		(parsed as Partial<VaultFile> | undefined)?.version !== 1 ||
+		typeof entries !== 'object' ||
+		entries === null ||
+		Object.values(entries).some((value) => typeof value !== 'string')
+	) {
+		// The message never quotes the file: it holds keys.
+		throw new VaultError(`the vault file ${file} is corrupt`, {
+			hint: 'restore it from a backup, or move it aside and add the keys and secrets again (agentspace keys add, agentspace secrets set)',
+		});
+	}
+	// Someone loosened the mode: tighten it rather than keep readable keys.
+	if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+	return { version: 1, entries };
+}
