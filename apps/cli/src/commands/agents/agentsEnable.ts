@@ -1,5 +1,12 @@
-import { enableAgent, requireInstalled } from '@agentspace/agents';
+import {
+	enableAgent,
+	formatPermission,
+	parsePermission,
+	permissionMeaning,
+	requireInstalled,
+} from '@agentspace/agents';
 import { AgentSpaceError } from '@agentspace/core';
+import type { AgentSpaceDb } from '@agentspace/db';
 import type { ActionResult } from '../../action.js';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
@@ -12,6 +19,8 @@ export interface AgentsEnableOptions {
 	readonly all?: boolean;
 	readonly approve?: string[];
 	readonly none?: boolean;
+	/** Remember every approved `llm:` permission (no first-use approval in limited-control). */
+	readonly remember?: boolean;
 }
 
 /** Splits `--approve a,b --approve c` into permission strings. */
@@ -100,13 +109,17 @@ export async function agentsEnable(
 			approve,
 			actor: cliActor(),
 			sourceApp: CLI_SOURCE_APP,
+			...(options.remember === true ? { remember: llmApprovals(db, id, approve) } : {}),
 		});
 		const { audit, ...rest } = result;
 		ctx.output.data({ ...rest, auditId: audit.id });
 		ctx.output.line(
 			`${style.green('✓')} Enabled ${safe(result.id)} with ${result.approved.length} of ${requested.length} requested permissions approved.`,
 		);
-		for (const p of result.approved) ctx.output.line(`  ${style.green('✓')} ${safe(p)}`);
+		for (const p of result.approved)
+			ctx.output.line(
+				`  ${style.green('✓')} ${safe(p)}${result.remembered.includes(p) ? style.dim(' (remembered)') : ''}`,
+			);
 		for (const p of result.denied) ctx.output.line(`  ${style.dim(`· ${safe(p)} (not approved)`)}`);
 		ctx.output.line(
 			style.dim(
@@ -123,7 +136,10 @@ async function checklist(id: string, requested: readonly string[]): Promise<stri
 		`${safe(id)} requests these permissions (nothing is approved unless you choose it):\n`,
 	);
 	for (const [index, permission] of requested.entries()) {
-		process.stderr.write(`  ${String(index + 1).padStart(2)}. ${safe(permission)}\n`);
+		const meaning = meaningOf(permission);
+		process.stderr.write(
+			`  ${String(index + 1).padStart(2)}. ${safe(permission)}${meaning === undefined ? '' : ` — ${meaning}`}\n`,
+		);
 	}
 	for (let attempt = 0; attempt < 3; attempt++) {
 		const answer = await ask('Approve which? numbers (e.g. 1,3 or 2-4), "all" or "none": ');
@@ -136,4 +152,23 @@ async function checklist(id: string, requested: readonly string[]): Promise<stri
 		);
 	}
 	return undefined;
+}
+
+/** What a requested permission lets the agent do, when its string does not say it plainly. */
+function meaningOf(text: string): string | undefined {
+	const parsed = parsePermission(text, { home: '/', agentDir: '/' });
+	return parsed.ok ? permissionMeaning(parsed.value) : undefined;
+}
+
+/**
+ * The `llm:` permissions `--remember` remembers: every one approved — all the
+ * requested ones with `--all`, else those in the approval. Canonical, as
+ * enableAgent checks them against what it approves.
+ */
+function llmApprovals(db: AgentSpaceDb, id: string, approve: 'all' | readonly string[]): string[] {
+	const texts = approve === 'all' ? requireInstalled(db, id).requestedPermissions : approve;
+	return texts.flatMap((text) => {
+		const parsed = parsePermission(text, { home: '/', agentDir: '/' });
+		return parsed.ok && parsed.value.domain === 'llm' ? [formatPermission(parsed.value)] : [];
+	});
 }

@@ -134,6 +134,10 @@ Examples:
 			collect,
 		)
 		.option('--none', 'enable with no permissions approved')
+		.option(
+			'--remember',
+			'remember every approved llm:<provider>: in limited-control its first use in a run needs no approval',
+		)
 		.addHelpText(
 			'after',
 			`
@@ -142,10 +146,16 @@ option, you get a checklist. Approving a permission the manifest does not
 request is refused and audited. The approval is bound to the manifest: if it
 changes, the agent cannot run until you enable it again.
 
+llm:<provider> lets the agent send requests to that provider through
+AgentSpace's endpoint, with your key, which it never sees. In limited-control
+each run's first use of a provider waits for \`agentspace keys approve\`,
+unless you approved it with --remember.
+
 Examples:
   $ agentspace agents enable echo
   $ agentspace agents enable echo --all
-  $ agentspace agents enable echo --approve filesystem:read:~/notes/today.md,env:read:ECHO_GREETING`,
+  $ agentspace agents enable echo --approve filesystem:read:~/notes/today.md,env:read:ECHO_GREETING
+  $ agentspace agents enable writer --approve llm:anthropic --remember`,
 		)
 		.action(lazyAction(run, () => import('./agentsEnable.js'), 'agentsEnable'));
 
