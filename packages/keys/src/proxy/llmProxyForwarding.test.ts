@@ -30,6 +30,8 @@ describe('the LLM endpoint forwards', () => {
 		const res = await send(harness.url, '/anthropic/v1/messages?beta=true', {
 			headers: {
 				'x-api-key': RUN_TOKEN,
+				// Some clients send both: neither may reach the provider.
+				authorization: `Bearer ${RUN_TOKEN}`,
 				'anthropic-version': '2023-06-01',
 				'accept-encoding': 'gzip, br',
 				cookie: 'session=abc',
@@ -248,6 +250,27 @@ describe('the LLM endpoint forwards', () => {
 });
 
 describe('the LLM endpoint fails clearly', () => {
+	it('a provider breaking mid-stream as a broken stream to the client, not a clean end', async () => {
+		harness = await startProxyHarness();
+		harness.standIn.cutStreams(true);
+		const outcome = await new Promise<string>((resolve) => {
+			const req = request(`${harness?.url}/ollama/api/chat`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${RUN_TOKEN}`, 'content-type': 'application/json' },
+			});
+			req.on('response', (res) => {
+				res.on('data', () => {});
+				res.on('end', () => resolve('clean end'));
+				res.on('aborted', () => resolve('aborted'));
+				res.on('error', () => resolve('aborted'));
+			});
+			req.on('error', () => resolve('aborted'));
+			req.end(JSON.stringify({ model: 'llama-test', messages: [] }));
+		});
+		expect(outcome).toBe('aborted');
+		await waitFor(async () => (await harness?.audit('key_accessed'))?.length === 1);
+	});
+
 	it('with 502 in the provider shape naming the base URL when the provider is down', async () => {
 		harness = await startProxyHarness();
 		const port = await freePort();

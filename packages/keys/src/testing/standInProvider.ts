@@ -53,6 +53,8 @@ export interface StandInProvider {
 	failWith(status: 401 | 429 | 500 | undefined): void;
 	/** Never answers later requests (until called with false): for time-outs and aborts before headers. */
 	hang(on: boolean): void;
+	/** Breaks later streams after their first chunk (the connection is destroyed): a provider failing mid-stream. */
+	cutStreams(on: boolean): void;
 	/** Lets one held chunk go (holdChunks). */
 	release(): void;
 	/** Resolves when the stand-in has written streamed chunk `index` (0-based) of the current stream. */
@@ -72,6 +74,7 @@ export async function startStandInProvider(options: StandInOptions = {}): Promis
 	const requests: StandInRequest[] = [];
 	let failure: 401 | 429 | 500 | undefined;
 	let hanging = false;
+	let cutting = false;
 	let credits = 0;
 	let waiting: (() => void) | undefined;
 	let written: { index: number; resolve: () => void }[] = [];
@@ -117,6 +120,12 @@ export async function startStandInProvider(options: StandInOptions = {}): Promis
 		for (const [index, piece] of pieces.entries()) {
 			await nextChunkAllowed(index);
 			if (res.destroyed) return;
+			if (cutting) {
+				// Once the chunk is on the wire, so the client has a started stream to lose.
+				res.write(piece, () => res.destroy());
+				markWritten(index);
+				return;
+			}
 			res.write(piece);
 			markWritten(index);
 		}
@@ -391,6 +400,9 @@ export async function startStandInProvider(options: StandInOptions = {}): Promis
 		},
 		hang(on) {
 			hanging = on;
+		},
+		cutStreams(on) {
+			cutting = on;
 		},
 		release,
 		chunkWritten(index) {
