@@ -14,6 +14,8 @@ import { type ProxyErrorKind, providerErrorBody } from './providerErrors.js';
 import { FoldedAudit, recordKeyAccessed, seedLimitTracker } from './proxyAudit.js';
 import { RequestModelTap, UsageTap } from './usageTap.js';
 
+const MAX_REMEMBERED_APPROVALS = 4096;
+
 /** What the endpoint needs of a provider's stored key: where to send requests, and the key (none for ollama). */
 export interface ProxyKeyRecord {
 	readonly value?: string;
@@ -115,6 +117,11 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 		const key = `${caller.runId}\u0000${provider}`;
 		let pending = approvals.get(key);
 		if (pending === undefined) {
+			// Runs end; keep the answers of the most recent ones only (an ended run's token is refused anyway).
+			if (approvals.size >= MAX_REMEMBERED_APPROVALS) {
+				const oldest = approvals.keys().next().value;
+				if (oldest !== undefined) approvals.delete(oldest);
+			}
 			pending = options.approveFirstUse(caller, provider, signal);
 			approvals.set(key, pending);
 			// A denial or a failure is not remembered: the next request asks again.
@@ -257,6 +264,11 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 				auditOptions,
 			);
 		};
+		if (res.destroyed) {
+			// The client left while the key was read: nothing to forward.
+			finish(499);
+			return;
+		}
 		if (key === undefined || (spec.needsKey && key.value === undefined)) {
 			req.resume();
 			const message = `no ${provider} key is stored; add one with \`agentspace keys add ${provider}\``;
