@@ -17,3 +17,39 @@ export type {
 	LlmRefusal,
 	LlmRunCaller,
 } from './proxy/llmCaller.js';
+// The store (K1): the vault, provider keys, secrets, limits, key tokens, usage.
+export type {
+	AddProviderKeyOptions,
+	ProviderKeyChanged,
+} from './store/addProviderKey.js';
+export { addProviderKey } from './store/addProviderKey.js';
+export { fingerprintOf } from './store/fingerprint.js';
+export type {
+	KeyLimit,
+	KeyLimitInfo,
+	SetKeyLimitOptions,
+} from './store/keyLimits.js';
+export { keyLimitFor, listKeyLimits, MAX_KEY_LIMIT, setKeyLimit } from './store/keyLimits.js';
+export type { KeyTokenInfo } from './store/keyTokens.js';
+export {
+	KEY_TOKEN_KIND,
+	listKeyTokens,
+	mintKeyToken,
+	revokeKeyToken,
+	verifyKeyToken,
+} from './store/keyTokens.js';
+export type { KeyUsage, KeyUsageRow } from './store/keyUsage.js';
+export { keyUsage } from './store/keyUsage.js';
+export type { ProviderKeyInfo, ProviderKeyRecord } from './store/listProviderKeys.js';
+export { listProviderKeys, readProviderKey } from './store/listProviderKeys.js';
+export type { RemoveProviderKeyOptions } from './store/removeProviderKey.js';
+export { removeProviderKey } from './store/removeProviderKey.js';
+export type { RotateProviderKeyOptions } from './store/rotateProviderKey.js';
+export { rotateProviderKey } from './store/rotateProviderKey.js';
+export type { SecretInfo } from './store/secrets.js';
+export { listSecrets, readSecrets, removeSecret, setSecret } from './store/secrets.js';
+export { fileVault } from './vault/fileVault.js';
+export { keychainVault, keychainVaultAccount } from './vault/keychainVault.js';
+export type { OpenVaultOptions } from './vault/openVault.js';
+export { openVault, vaultFilePath } from './vault/openVault.js';
+export type { Vault, VaultRef, VaultStorage } from './vault/vaultTypes.js';

@@ -31,7 +31,9 @@ export function checkSecretValue(value: string): void {
 	if (value.length === 0 || value.length > MAX_SECRET_LENGTH || value.includes('\0')) {
 		throw new ValidationError(
 			`the secret's value must be 1-${MAX_SECRET_LENGTH} characters without a NUL (got ${value.length})`,
-			{ hint: 'type it at the prompt, or pipe it: printf %s "$VALUE" | agentspace secrets set <name>' },
+			{
+				hint: 'type it at the prompt, or pipe it: printf %s "$VALUE" | agentspace secrets set <name>',
+			},
 		);
 	}
 }

@@ -1,6 +1,6 @@
 import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { VaultError, withAuthTokenLock, writeFileAtomic } from '@agentspace/core';
-import { type Vault, type VaultRef, vaultAccountOf } from './vaultTypes.js';
+import { type Vault, vaultAccountOf } from './vaultTypes.js';
 
 interface VaultFile {
 	readonly version: 1;

@@ -1,4 +1,9 @@
-import { KEYCHAIN_SERVICE, type KeychainEntryFactory, sha256Hex, VaultError } from '@agentspace/core';
+import {
+	KEYCHAIN_SERVICE,
+	type KeychainEntryFactory,
+	sha256Hex,
+	VaultError,
+} from '@agentspace/core';
 import { type Vault, type VaultRef, vaultAccountOf } from './vaultTypes.js';
 
 /** The keychain account of a ref in a home: scoped to the home, so test homes never collide. */

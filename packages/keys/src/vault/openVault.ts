@@ -1,6 +1,10 @@
 import { join } from 'node:path';
-import { type KeychainEntryFactory, osKeychainEntry, sha256Hex } from '@agentspace/core';
-import { KEYCHAIN_SERVICE } from '@agentspace/core';
+import {
+	KEYCHAIN_SERVICE,
+	type KeychainEntryFactory,
+	osKeychainEntry,
+	sha256Hex,
+} from '@agentspace/core';
 import { fileVault, vaultFileHasEntries } from './fileVault.js';
 import { keychainVault } from './keychainVault.js';
 import type { Vault } from './vaultTypes.js';

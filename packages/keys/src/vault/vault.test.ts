@@ -1,0 +1,115 @@
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import type { KeychainEntryFactory } from '@agentspace/core';
+import { createTempHome, type TempHome } from '@agentspace/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { keychainVaultAccount } from './keychainVault.js';
+import { openVault, vaultFilePath } from './openVault.js';
+
+let temp: TempHome;
+beforeEach(() => {
+	temp = createTempHome('keys-vault');
+});
+afterEach(() => temp.cleanup());
+
+/** An in-memory keychain (this machine has no Secret Service): the seam authTokenStore's tests use. */
+function memoryKeychain() {
+	const store = new Map<string, string>();
+	const factory: KeychainEntryFactory = (service, account) => ({
+		getPassword: () => store.get(`${service}/${account}`) ?? null,
+		setPassword: (value) => {
+			store.set(`${service}/${account}`, value);
+		},
+		deletePassword: () => store.delete(`${service}/${account}`),
+	});
+	return { store, factory };
+}
+
+const KEY = { kind: 'provider-key', name: 'anthropic' } as const;
+
+describe('vault', () => {
+	it('keeps values in a 0600 file, replaced whole, when the keychain is off, and says why', async () => {
+		const vault = await openVault({ home: temp.home, keychain: false });
+		expect(vault.storage).toBe('file');
+		expect(vault.fallbackReason).toMatch(/keychain was disabled/);
+		expect(await vault.get(KEY)).toBeUndefined();
+		await vault.set(KEY, 'sk-ant-one');
+		await vault.set({ kind: 'secret', name: 'GH_TOKEN' }, 'ghp-two');
+		const file = vaultFilePath(temp.home);
+		expect(statSync(file).mode & 0o777).toBe(0o600);
+		expect(await vault.get(KEY)).toBe('sk-ant-one');
+		await vault.delete(KEY);
+		expect(await vault.get(KEY)).toBeUndefined();
+		expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+			version: 1,
+			entries: { 'secret:GH_TOKEN': 'ghp-two' },
+		});
+		// A mode someone loosened is tightened on the next read.
+		chmodSync(file, 0o644);
+		expect(await vault.get({ kind: 'secret', name: 'GH_TOKEN' })).toBe('ghp-two');
+		expect(statSync(file).mode & 0o777).toBe(0o600);
+		// No temp or lock file is left beside it.
+		expect(existsSync(`${file}.lock`)).toBe(false);
+	});
+
+	it('refuses a corrupt vault file without quoting it', async () => {
+		writeFileSync(vaultFilePath(temp.home), '{"version":1,"entries":{"x":1}} sk-secret', {
+			mode: 0o600,
+		});
+		const vault = await openVault({ home: temp.home, keychain: false });
+		const error = await vault.get(KEY).catch((e: unknown) => e);
+		expect(error).toMatchObject({ code: 'VAULT_ERROR' });
+		expect(String((error as Error).message)).not.toContain('sk-secret');
+	});
+
+	it('uses a keychain that reads back what it stores: nothing in the home', async () => {
+		const keychain = memoryKeychain();
+		const vault = await openVault({ home: temp.home, keychainEntry: keychain.factory });
+		expect(vault.storage).toBe('keychain');
+		expect(vault.fallbackReason).toBeUndefined();
+		await vault.set(KEY, 'sk-ant-kc');
+		expect(keychain.store.get(`agentspace/${keychainVaultAccount(temp.home, KEY)}`)).toBe(
+			'sk-ant-kc',
+		);
+		expect(await vault.get(KEY)).toBe('sk-ant-kc');
+		await vault.delete(KEY);
+		expect(await vault.get(KEY)).toBeUndefined();
+		expect(existsSync(vaultFilePath(temp.home))).toBe(false);
+		// Another home's entries are apart.
+		const other = createTempHome('keys-vault-other');
+		try {
+			expect(keychainVaultAccount(other.home, KEY)).not.toBe(keychainVaultAccount(temp.home, KEY));
+		} finally {
+			other.cleanup();
+		}
+	});
+
+	it('falls back to the file when the keychain fails or loses what it stores, and says why', async () => {
+		const failing: KeychainEntryFactory = () => {
+			throw new Error('no Secret Service on the bus');
+		};
+		const vault = await openVault({ home: temp.home, keychainEntry: failing });
+		expect(vault.storage).toBe('file');
+		expect(vault.fallbackReason).toMatch(/not reachable: no Secret Service on the bus/);
+		const forgetful: KeychainEntryFactory = () => ({
+			getPassword: () => null,
+			setPassword: () => {},
+		});
+		const second = await openVault({ home: temp.home, keychainEntry: forgetful });
+		expect(second.storage).toBe('file');
+		expect(second.fallbackReason).toMatch(/did not return/);
+	});
+
+	it('stays on a vault file that holds values even once a keychain answers', async () => {
+		const file = await openVault({ home: temp.home, keychain: false });
+		await file.set(KEY, 'sk-ant-file');
+		const again = await openVault({ home: temp.home, keychainEntry: memoryKeychain().factory });
+		expect(again.storage).toBe('file');
+		expect(again.fallbackReason).toMatch(/earlier fallback/);
+		expect(await again.get(KEY)).toBe('sk-ant-file');
+	});
+
+	it('opens the OS keychain on this machine or falls back honestly (no Secret Service here)', async () => {
+		const vault = await openVault({ home: temp.home });
+		if (vault.storage === 'file') expect(vault.fallbackReason).toMatch(/keychain/);
+	});
+});
