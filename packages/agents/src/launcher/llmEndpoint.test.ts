@@ -299,6 +299,35 @@ describe('an unsandboxed run and the LLM endpoint', () => {
 	});
 });
 
+describe('run credentials', () => {
+	it('are released when the process cannot start', async () => {
+		repo = await installRunAgent({
+			db: temp.db,
+			home: temp.home,
+			actor,
+			permissions: ['llm:anthropic'],
+			manifest: { entrypoint: { command: 'agentspace-no-such-command', args: [] } },
+		});
+		const order: string[] = [];
+		await expect(
+			superviseAgent({
+				db: temp.db,
+				home: temp.home,
+				id: 'echo-agent',
+				actor,
+				unsandboxed: true,
+				env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+				llmEndpoint: endpoint(),
+				onRunCredentials: () => {
+					order.push('registered');
+					return () => order.push('released');
+				},
+			}),
+		).rejects.toThrow(/command not found/);
+		expect(order).toEqual(['registered', 'released']);
+	});
+});
+
 describe('secrets passed to a run', () => {
 	const VALUE = 'correct-horse-battery-staple-42';
 

@@ -116,7 +116,13 @@ export async function startRun(
 		try {
 			releaseSandbox();
 		} finally {
-			releaseCredentials();
+			// Called as the process ends: a failure must not stop the run's end
+			// from being recorded, and is noted instead.
+			try {
+				releaseCredentials();
+			} catch (error) {
+				log.note(`releasing the run's credentials failed: ${(error as Error).message}`);
+			}
 		}
 	});
 	let process: AgentProcess;
