@@ -8,7 +8,9 @@ import { registerConfigCommands } from './commands/config/register.js';
 import { registerDaemonCommands } from './commands/daemon/register.js';
 import { registerDoctorCommand } from './commands/doctor/register.js';
 import { registerEventsCommands } from './commands/events/register.js';
+import { registerKeysCommands } from './commands/keys/register.js';
 import { registerMcpCommand } from './commands/mcp/register.js';
+import { registerSecretsCommands } from './commands/secrets/register.js';
 import { registerToolsCommands } from './commands/tools/register.js';
 import { registerUiCommand } from './commands/ui/register.js';
 import type { GlobalOptions } from './context.js';
@@ -66,6 +68,8 @@ Exit codes are listed in specs/cli.md.`,
 	registerAgentsCommands(program, run);
 	registerToolsCommands(program, run);
 	registerMcpCommand(program, run);
+	registerKeysCommands(program, run);
+	registerSecretsCommands(program, run);
 	registerDaemonCommands(program, run);
 	registerUiCommand(program, run);
 	return program;

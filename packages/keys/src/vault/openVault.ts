@@ -38,18 +38,21 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
 	if (options.keychain === false) {
 		return fileVault(file, 'the OS keychain was disabled (keychain: false)');
 	}
-	if (vaultFileHasEntries(file)) {
-		return fileVault(
-			file,
-			'the vault file from an earlier fallback holds values; remove them (keys remove, secrets remove) to move to the keychain',
-		);
-	}
 	const openEntry = options.keychainEntry ?? osKeychainEntry;
+	let unreachable: string | undefined;
 	try {
 		await checkKeychain(options.home, openEntry);
 	} catch (error) {
-		return fileVault(file, `the OS keychain is not reachable: ${(error as Error).message}`);
+		unreachable = `the OS keychain is not reachable: ${(error as Error).message}`;
 	}
+	if (vaultFileHasEntries(file)) {
+		return fileVault(
+			file,
+			unreachable ??
+				'the vault file from an earlier fallback holds values; remove them (keys remove, secrets remove) to move to the keychain',
+		);
+	}
+	if (unreachable !== undefined) return fileVault(file, unreachable);
 	return keychainVault(options.home, openEntry);
 }
 

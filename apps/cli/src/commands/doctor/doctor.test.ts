@@ -36,6 +36,7 @@ describe('agentspace doctor (end to end)', () => {
 			'config',
 			'database',
 			'keychain',
+			'keys',
 			'git',
 			'sandbox',
 		]);
@@ -51,6 +52,11 @@ describe('agentspace doctor (end to end)', () => {
 		if (byId.keychain?.data?.storage === 'file') {
 			expect(byId.keychain.status).toBe('warn');
 			expect(statSync(join(home, 'auth-token')).mode & 0o777).toBe(0o600);
+		}
+		expect(['keychain', 'file']).toContain(byId.keys?.data?.storage);
+		if (byId.keys?.data?.storage === 'file') {
+			expect(byId.keys.status).toBe('warn');
+			expect(byId.keys.detail).toContain('file, not encrypted at rest');
 		}
 		expect(byId.sandbox?.data).toHaveProperty('available');
 		for (const dir of ['', 'agents', 'logs', 'run'])

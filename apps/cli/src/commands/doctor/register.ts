@@ -10,7 +10,8 @@ export function registerDoctorCommand(program: Command, run: RunAction): void {
 			'after',
 			`
 Checks: node, home, config, database (schema version), keychain (or file fallback),
-git, and the OS sandbox (bubblewrap + socat + ripgrep on Linux, Seatbelt on macOS).
+keys (where provider keys and secrets are kept), git, and the OS sandbox
+(bubblewrap + socat + ripgrep on Linux, Seatbelt on macOS).
 Exits 0 when nothing failed (warnings allowed), 11 when a check failed.
 
 Examples:

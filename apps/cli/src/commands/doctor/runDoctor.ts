@@ -7,6 +7,7 @@ import { checkConfig } from './checks/checkConfig.js';
 import { checkDatabase } from './checks/checkDatabase.js';
 import { checkGit } from './checks/checkGit.js';
 import { checkHome } from './checks/checkHome.js';
+import { checkKeyStorage } from './checks/checkKeyStorage.js';
 import { checkNode } from './checks/checkNode.js';
 import { checkSandbox } from './checks/checkSandbox.js';
 import type { Check, DoctorCheck } from './types.js';
@@ -18,6 +19,7 @@ const CHECKS: ReadonlyArray<readonly [string, Check]> = [
 	['config', checkConfig],
 	['database', checkDatabase],
 	['keychain', checkAuthToken],
+	['keys', checkKeyStorage],
 	['git', () => checkGit()],
 	['sandbox', () => checkSandbox()],
 ];
