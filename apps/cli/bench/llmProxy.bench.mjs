@@ -337,7 +337,7 @@ if (broken !== undefined) {
 	const { nonStreaming, firstByte, concurrent } = report;
 	const row = (label, s) =>
 		log(
-			`  ${label.padEnd(30)} p50 ${String(s.p50Ms).padStart(8)} ms  p99 ${String(s.p99Ms).padStart(8)} ms`,
+			`  ${label.padEnd(36)} p50 ${String(s.p50Ms).padStart(8)} ms  p99 ${String(s.p99Ms).padStart(8)} ms`,
 		);
 	log('');
 	log("LLM endpoint (the daemon's proxy, a user token) against the stand-in provider directly");

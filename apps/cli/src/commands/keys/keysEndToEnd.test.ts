@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseLogLines, runLogPath, sandboxReadiness } from '@agentspace/agents';
+import { agentPaths, parseLogLines, runLogPath, sandboxReadiness } from '@agentspace/agents';
 import {
 	type StandInProvider,
 	startStandInProvider,
@@ -149,6 +149,11 @@ async function runToDone(id: string): Promise<{ runId: string; calls: CallLine[]
 		`${id} to finish its calls`,
 	);
 	return { runId, calls: calls(id, runId) };
+}
+
+/** The session token the run of `id` wrote to its HOME (--token-file): its log hides it. */
+function runToken(id: string): string {
+	return readFileSync(join(agentPaths(temp.home, id).data, 'home', 'session-token'), 'utf8');
 }
 
 function fingerprint(value: string): string {
@@ -295,10 +300,7 @@ describe.skipIf(!sandbox.run)(
 		});
 
 		it('the stand-in received the real key, never the run token; the agent never had the key', () => {
-			const token = readFileSync(
-				join(temp.home, 'agents', 'llm-anthropic', 'data', 'home', 'session-token'),
-				'utf8',
-			);
+			const token = runToken('llm-anthropic');
 			expect(token.length).toBeGreaterThan(16);
 			const received = anthropic.requests;
 			expect(received.length).toBeGreaterThanOrEqual(2);
@@ -315,10 +317,13 @@ describe.skipIf(!sandbox.run)(
 			expect(JSON.stringify(env)).not.toContain(OPENAI_KEY);
 			// Everything it found hunting for the key: its env, /proc environ, the home's vault.json, the home.
 			const probes = lines.filter((line) => line.tag === 'probe').map((line) => line.data);
-			expect(
-				probes.find((probe) => probe.path === join(temp.home, 'vault.json'))?.error,
-			).toBeTruthy();
-			expect(probes.find((probe) => probe.path === temp.home)?.error).toBeTruthy();
+			const vault = probes.find((probe) => probe.path === join(temp.home, 'vault.json'));
+			expect(vault?.read, 'the agent read the vault file').toBeUndefined();
+			expect(vault?.error).toBeTruthy();
+			// Inside the sandbox the home is at most the empty directories leading to the agent's own.
+			const home = probes.find((probe) => probe.path === temp.home);
+			expect(home?.dir ?? []).not.toContain('vault.json');
+			expect(home?.dir ?? []).not.toContain('agentspace.db');
 			const log = rawLog('llm-anthropic', anthropicRun);
 			expect(log).not.toContain(ANTHROPIC_KEY);
 			expect(log).not.toContain(OPENAI_KEY);
@@ -367,10 +372,7 @@ describe.skipIf(!sandbox.run)(
 		});
 
 		it("a stopped run's token is refused (401), audited auth_failed", async () => {
-			const token = readFileSync(
-				join(temp.home, 'agents', 'llm-anthropic', 'data', 'home', 'session-token'),
-				'utf8',
-			);
+			const token = runToken('llm-anthropic');
 			// While the run lives, its token works from outside the sandbox too (the endpoint is on loopback).
 			expect((await endpoint('/anthropic/v1/messages', token, MESSAGE)).status).toBe(200);
 			cli(['agents', 'stop', 'llm-anthropic']);
@@ -389,6 +391,31 @@ describe.skipIf(!sandbox.run)(
 				}),
 			]);
 			expect(JSON.stringify(failed)).not.toContain(token);
+		});
+
+		it("a user's minted token works until revoked (then 401)", async () => {
+			const minted = cliJson<{ tokenId: string; token: string }>([
+				'keys',
+				'token',
+				'--name',
+				'e2e-notebook',
+				'--expires',
+				'1h',
+			]);
+			const answered = await endpoint('/anthropic/v1/messages', minted.token, MESSAGE);
+			expect(answered.status).toBe(200);
+			expect(JSON.parse(answered.text).content[0].text).toBe(WORDS.join(''));
+			const accessed = auditOf('key_accessed').filter(
+				(entry) => entry.metadata.mintedId === minted.tokenId,
+			);
+			expect(accessed).toEqual([
+				expect.objectContaining({ actor: { type: 'human', id: 'e2e-notebook' } }),
+			]);
+			cli(['keys', 'token', 'revoke', minted.tokenId]);
+			const refused = await endpoint('/anthropic/v1/messages', minted.token, MESSAGE);
+			expect(refused.status).toBe(401);
+			expect(anthropic.requests.at(-1)?.headers['x-api-key']).toBe(ANTHROPIC_KEY);
+			expect(JSON.stringify(anthropic.requests)).not.toContain(minted.token);
 		});
 
 		it('the openai client through the same path: chat completions (streamed with usage) and responses', async () => {
@@ -443,10 +470,10 @@ describe.skipIf(!sandbox.run)(
 					.sort(),
 			).toEqual(
 				[
-					['/v1/chat/completions', false, chat.inputTokens, chat.outputTokens],
-					['/v1/chat/completions', true, chat.inputTokens, chat.outputTokens],
-					['/v1/responses', false, responses.inputTokens, responses.outputTokens],
-					['/v1/responses', true, responses.inputTokens, responses.outputTokens],
+					['/openai/v1/chat/completions', false, chat.inputTokens, chat.outputTokens],
+					['/openai/v1/chat/completions', true, chat.inputTokens, chat.outputTokens],
+					['/openai/v1/responses', false, responses.inputTokens, responses.outputTokens],
+					['/openai/v1/responses', true, responses.inputTokens, responses.outputTokens],
 				].sort(),
 			);
 			const usage = cliJson<{
