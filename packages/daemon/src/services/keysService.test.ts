@@ -3,10 +3,10 @@
 // the real key, callers with a minted key token or a run's session token
 // (registered through the supervisor's hook), and the limited-control gate
 // answered through the daemon's socket as `agentspace keys approve` does.
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
-import { openTempHomeDb, type TempHomeDb } from '@agentspace/agents/testing';
+import { installRunAgent, openTempHomeDb, type TempHomeDb } from '@agentspace/agents/testing';
 import {
 	defaultConfig,
 	generateAuthToken,
@@ -16,7 +16,7 @@ import {
 } from '@agentspace/core';
 import { addProviderKey, mintKeyToken, openVault } from '@agentspace/keys';
 import { type StandInProvider, startStandInProvider } from '@agentspace/keys/testing';
-import { freePort } from '@agentspace/testing';
+import { freePort, type GitRepo } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callDaemon, type DaemonConnection } from '../daemonClient.js';
 import { type RunningDaemon, runDaemon } from '../runDaemon.js';
@@ -30,6 +30,7 @@ let temp: TempHomeDb;
 let standIn: StandInProvider;
 let daemon: RunningDaemon | undefined;
 let blocker: Server | undefined;
+let repo: GitRepo | undefined;
 const logLines: string[] = [];
 
 beforeEach(async () => {
@@ -52,6 +53,8 @@ afterEach(async () => {
 		blocker === undefined ? resolve(undefined) : blocker.close(resolve),
 	);
 	blocker = undefined;
+	repo?.cleanup();
+	repo = undefined;
 	await standIn.close();
 	temp.cleanup();
 });
@@ -287,5 +290,51 @@ describe('the LLM endpoint in the daemon', () => {
 		expect((await messages({ port }, sessionToken)).status).toBe(200);
 		expect((await callDaemon(connection, 'keysPending', {})).pending).toEqual([]);
 		expect(auditOf('llm_use_requested')).toEqual([]);
+	});
+});
+
+describe("a run the daemon's supervisor starts", () => {
+	/** The fixture agent (approved llm:anthropic) run by the daemon, and the environment it printed. */
+	async function runAndReadEnv(connection: DaemonConnection): Promise<Record<string, string>> {
+		const run = await callDaemon(connection, 'run', {
+			id: 'echo-agent',
+			restart: 'no',
+			unsandboxed: true,
+			env: {},
+			actor,
+		});
+		const logPath = run.logPath as string;
+		const line = await until(() => {
+			if (!existsSync(logPath)) return undefined;
+			return /env (\{.*\})/.exec(readFileSync(logPath, 'utf8'))?.[1];
+		});
+		await callDaemon(connection, 'stop', { id: 'echo-agent', graceMs: 2000, actor });
+		return JSON.parse(line) as Record<string, string>;
+	}
+
+	it("is given the endpoint's address while it serves, and none when its port was taken", async () => {
+		repo = await installRunAgent({
+			db: temp.db,
+			home: temp.home,
+			actor,
+			args: ['--print-env'],
+			permissions: ['llm:anthropic'],
+		});
+		const port = await freePort();
+		const serving = await startDaemon(port);
+		const env = await runAndReadEnv(serving.connection);
+		expect(env.ANTHROPIC_BASE_URL).toBe(`http://127.0.0.1:${port}/anthropic`);
+		expect(env.AGENTSPACE_LLM_URL).toBe(`http://127.0.0.1:${port}`);
+		await daemon?.close(2000);
+		await daemon?.closed;
+		daemon = undefined;
+
+		blocker = createServer();
+		await new Promise<void>((resolve) => blocker?.listen(port, '127.0.0.1', resolve));
+		const failed = await startDaemon(port);
+		expect((await callDaemon(failed.connection, 'keysStatus', {})).state).toBe('failed');
+		const without = await runAndReadEnv(failed.connection);
+		expect(without.ANTHROPIC_BASE_URL).toBeUndefined();
+		expect(without.AGENTSPACE_LLM_URL).toBeUndefined();
 	});
 });
