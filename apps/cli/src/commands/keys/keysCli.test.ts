@@ -1,6 +1,7 @@
 // `agentspace keys` and `agentspace secrets` end to end: the built CLI on a
 // real home (SQLite, the vault file: this machine has no Secret Service),
 // values piped on stdin as a script would.
+import { spawnSync } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { homePaths } from '@agentspace/core';
@@ -288,6 +289,63 @@ describe('agentspace keys', () => {
 			);
 		}
 	});
+});
+
+/**
+ * Runs the CLI on a pseudo-terminal (Python's pty: Node has none), types
+ * `typed` and a carriage return once the prompt shows, and returns all the
+ * terminal showed.
+ */
+function onTerminal(args: readonly string[], typed: string): string {
+	const script = `
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+out = b''
+def read(until):
+    global out
+    end = time.time() + 20
+    while time.time() < end and until not in out:
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            out += chunk
+read(b': ')
+os.write(fd, sys.stdin.buffer.read() + b'\\r')
+read(b'\\x00never')
+os.waitpid(pid, 0)
+sys.stdout.buffer.write(out)
+`;
+	const result = spawnSync(
+		'python3',
+		['-c', script, process.execPath, CLI_BIN, '--home', temp.home, ...args],
+		{
+			input: typed,
+			encoding: 'utf8',
+			timeout: 30_000,
+			env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' },
+		},
+	);
+	return result.stdout;
+}
+
+describe('agentspace keys on a terminal', () => {
+	it.skipIf(spawnSync('python3', ['--version']).status !== 0)(
+		'prompts for the key with echo off',
+		() => {
+			const shown = onTerminal(['keys', 'add', 'openai'], KEY);
+			expect(shown).toContain('openai key: ');
+			expect(shown).toContain('Added openai');
+			expect(shown.includes(KEY)).toBe(false);
+			expect(filesContaining(temp.home, KEY)).toEqual([join(temp.home, 'vault.json')]);
+		},
+	);
 });
 
 describe('agentspace secrets', () => {

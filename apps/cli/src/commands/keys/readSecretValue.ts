@@ -34,6 +34,9 @@ async function readAllStdin(): Promise<string> {
 /** A prompt on stderr whose answer is not echoed (raw mode: each key handled here). */
 function promptHidden(prompt: string): Promise<string> {
 	const stdin = process.stdin;
+	// Echo goes off before the prompt shows: a key pasted as soon as it
+	// appears must not be echoed by the terminal.
+	stdin.setRawMode(true);
 	process.stderr.write(prompt);
 	return new Promise((resolve, reject) => {
 		let value = '';
@@ -56,7 +59,6 @@ function promptHidden(prompt: string): Promise<string> {
 			}
 		};
 		stdin.setEncoding('utf8');
-		stdin.setRawMode(true);
 		stdin.resume();
 		stdin.on('data', onData);
 	});
