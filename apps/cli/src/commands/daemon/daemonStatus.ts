@@ -21,9 +21,16 @@ export async function daemonStatus(ctx: CommandContext): Promise<ActionResult> {
 	ctx.output.line(
 		`  MCP HTTP: ${status.mcpHttpUrl === null ? 'not serving (agentspace mcp --http)' : `${status.mcpHttpUrl} (${status.mcpHttpSessions} sessions)`}`,
 	);
-	const llm = status.llmEndpoint;
+	// A daemon started by an AgentSpace from before the LLM endpoint has none to report.
+	const llm = status.llmEndpoint as typeof status.llmEndpoint | undefined;
 	ctx.output.line(
-		`  LLM:    ${llm.state === 'serving' ? `${llm.url} (serving, ${llm.requests} requests${llm.pending === 0 ? '' : `, ${llm.pending} waiting for approval: agentspace keys pending`})` : `${llm.url} ${llm.state}${llm.reason === undefined ? '' : `: ${printable(llm.reason)}`}`}`,
+		`  LLM:    ${
+			llm === undefined
+				? 'unknown (a daemon older than this agentspace: agentspace daemon stop && agentspace daemon start)'
+				: llm.state === 'serving'
+					? `${llm.url} (serving, ${llm.requests} requests${llm.pending === 0 ? '' : `, ${llm.pending} waiting for approval: agentspace keys pending`})`
+					: `${llm.url} ${llm.state}${llm.reason === undefined ? '' : `: ${printable(llm.reason)}`}`
+		}`,
 	);
 	ctx.output.line(`  memory: ${(status.rssBytes / 1024 / 1024).toFixed(1)} MB RSS`);
 	ctx.output.line(
