@@ -26,9 +26,17 @@ export function keychainVault(home: string, openEntry: KeychainEntryFactory): Va
 		delete: async (ref) => {
 			await keychainCall(ref, 'delete', async () => {
 				const entry = await entryOf(ref);
-				if (entry.deletePassword !== undefined) entry.deletePassword();
-				// A keychain that cannot delete at least forgets the value.
-				else entry.setPassword('');
+				if (entry.deletePassword === undefined) {
+					// A keychain that cannot delete at least forgets the value.
+					entry.setPassword('');
+					return;
+				}
+				try {
+					entry.deletePassword();
+				} catch (error) {
+					// Some keychains throw for an entry that is not there: gone is what was asked.
+					if (typeof entry.getPassword() === 'string') throw error;
+				}
 			});
 		},
 	};

@@ -74,6 +74,23 @@ describe('vault', () => {
 		await vault.delete(KEY);
 		expect(await vault.get(KEY)).toBeUndefined();
 		expect(existsSync(vaultFilePath(temp.home))).toBe(false);
+		// Deleting what is not there (a keychain that throws for it, as some do) is no error.
+		const throwing = memoryKeychain();
+		const strict = await openVault({
+			home: temp.home,
+			keychainEntry: (service, account) => ({
+				...(throwing.factory(service, account) as object),
+				getPassword: () => throwing.store.get(`${service}/${account}`) ?? null,
+				setPassword: (value: string) => {
+					throwing.store.set(`${service}/${account}`, value);
+				},
+				deletePassword: () => {
+					if (!throwing.store.delete(`${service}/${account}`)) throw new Error('No matching entry');
+					return true;
+				},
+			}),
+		});
+		await expect(strict.delete(KEY)).resolves.toBeUndefined();
 		// Another home's entries are apart.
 		const other = createTempHome('keys-vault-other');
 		try {
