@@ -337,6 +337,12 @@ describe.skipIf(!sandbox.run)(
 				name: SECRET_VARIABLE,
 				fingerprint: fingerprint(SECRET_VALUE),
 			});
+			// The agent printed its whole environment, the secret's value with it: the log hid it.
+			const env = agentLines('llm-anthropic', anthropicRun).find(
+				(line) => line.tag === 'env',
+			)?.data;
+			expect(env[SECRET_VARIABLE]).toBeTruthy();
+			expect(env[SECRET_VARIABLE]).not.toBe(SECRET_VALUE);
 			expect(rawLog('llm-anthropic', anthropicRun)).not.toContain(SECRET_VALUE);
 		});
 
