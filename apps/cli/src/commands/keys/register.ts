@@ -87,7 +87,7 @@ Examples:
   $ printf %s "$NEW_KEY" | agentspace keys rotate openai
   $ agentspace keys rotate ollama --base-url http://10.0.0.6:11434`,
 		)
-		.action(withExtra(lazyAction(run, () => import('./keysAdd.js'), 'keysRotate')));
+		.action(withExtra(lazyAction(run, () => import('./keysRotate.js'), 'keysRotate')));
 	keys
 		.command('remove')
 		.alias('rm')
@@ -123,12 +123,12 @@ Examples:
 		.description(
 			'the minted key tokens: id, name, active/expired/revoked, expiry (never the token)',
 		)
-		.action(lazyAction(run, () => import('./keysToken.js'), 'keysTokenList'));
+		.action(lazyAction(run, () => import('./keysTokenList.js'), 'keysTokenList'));
 	token
 		.command('revoke')
 		.description('revoke a key token: the endpoint refuses it from its next request (audited)')
 		.argument('<id>', 'the token id (askey_…) as keys token list shows it')
-		.action(lazyAction(run, () => import('./keysToken.js'), 'keysTokenRevoke'));
+		.action(lazyAction(run, () => import('./keysTokenRevoke.js'), 'keysTokenRevoke'));
 
 	const limit = keys
 		.command('limit')
@@ -155,7 +155,7 @@ Examples:
 		.command('list')
 		.alias('ls')
 		.description('every limit, by agent and provider')
-		.action(lazyAction(run, () => import('./keysLimit.js'), 'keysLimitList'));
+		.action(lazyAction(run, () => import('./keysLimitList.js'), 'keysLimitList'));
 
 	keys
 		.command('usage')
