@@ -142,12 +142,25 @@ function calls(id: string, runId: string): CallLine[] {
 		.map((line) => line.data as CallLine);
 }
 
-async function runToDone(id: string): Promise<{ runId: string; calls: CallLine[] }> {
-	const runId = runAgent(id);
+/** Whether `id` has a run going (agents status). */
+function isRunning(id: string): boolean {
+	return cliJson<{ agents: { id: string; status: string }[] }>(['agents', 'status']).agents.some(
+		(agent) => agent.id === id && agent.status === 'running',
+	);
+}
+
+/** Waits for the run of `id` to print `done` and exit (the fixture exits unless --stay). */
+async function untilDone(id: string, runId: string): Promise<void> {
 	await until(
 		() => agentLines(id, runId).some((line) => line.tag === 'done'),
 		`${id} to finish its calls`,
 	);
+	await until(() => !isRunning(id), `the run of ${id} to end`);
+}
+
+async function runToDone(id: string): Promise<{ runId: string; calls: CallLine[] }> {
+	const runId = runAgent(id);
+	await untilDone(id, runId);
 	return { runId, calls: calls(id, runId) };
 }
 
@@ -528,6 +541,37 @@ describe.skipIf(!sandbox.run)(
 			expect(
 				auditOf('key_accessed').filter((entry) => entry.actor.id === 'llm-sneaky'),
 			).toHaveLength(0);
+		});
+
+		it('limited-control: without --remember, the first call waits for keys approve (and --deny refuses)', async () => {
+			installAgent('anthropic', 'llm-asking', ['--calls', 'message,message', '--no-retries'], {
+				enable: ['--all'],
+			});
+			const pending = () =>
+				cliJson<{ pending: { agentId: string; provider: string; runId: string }[] }>([
+					'keys',
+					'pending',
+				]).pending;
+			// Approved: both calls go (the answer holds for the run).
+			const approvedRun = runAgent('llm-asking');
+			await until(() => pending().some((p) => p.runId === approvedRun), 'the approval request');
+			expect(calls('llm-asking', approvedRun)).toEqual([]);
+			cli(['keys', 'approve', 'llm-asking', 'anthropic']);
+			await untilDone('llm-asking', approvedRun);
+			expect(calls('llm-asking', approvedRun).map((call) => call.ok)).toEqual([true, true]);
+			// A new run asks again; denied, its calls are refused (403).
+			const deniedRun = runAgent('llm-asking');
+			await until(() => pending().some((p) => p.runId === deniedRun), 'the second request');
+			cli(['keys', 'approve', 'llm-asking', 'anthropic', '--deny']);
+			await untilDone('llm-asking', deniedRun);
+			const denied = calls('llm-asking', deniedRun);
+			expect(denied[0]).toMatchObject({ ok: false, error: { status: 403 } });
+			expect(denied[0]?.error?.message).toMatch(/keys approve llm-asking anthropic/);
+			const asked = (type: string) =>
+				auditOf(type).filter((entry) => JSON.stringify(entry).includes('llm-asking')).length;
+			expect(asked('llm_use_requested')).toBe(2);
+			expect(asked('llm_use_approved')).toBe(1);
+			expect(asked('llm_use_denied')).toBeGreaterThanOrEqual(1);
 		});
 
 		it('a limit is hit (429 with Retry-After, audited key_limited) and recovers when raised', async () => {
