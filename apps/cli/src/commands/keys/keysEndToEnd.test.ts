@@ -221,6 +221,8 @@ const MESSAGE = {
 
 describe.skipIf(!sandbox.run)(
 	'provider keys end to end: sandboxed agents, the official clients',
+	// Each check waits on real runs (start, sandbox, the SDK's import): room on a busy machine.
+	{ timeout: 120_000 },
 	() => {
 		beforeAll(async () => {
 			temp = createTempHome('cli-keys-e2e');
