@@ -169,8 +169,12 @@ describe('the LLM endpoint in the daemon', () => {
 			port,
 		});
 
+		// The proxy and the vault load on the first request, not with the daemon.
+		const loaded = () => logLines.some((line) => line.includes('loaded the LLM proxy'));
+		expect(loaded()).toBe(false);
 		const { token: keyToken } = await mintKeyToken(temp.db, { actor, name: 'laptop' });
 		const byTcp = await messages({ port }, keyToken);
+		expect(loaded()).toBe(true);
 		expect(byTcp.status).toBe(200);
 		const bySocket = await messages({ socketPath: status.socketPath }, keyToken);
 		expect(bySocket.status).toBe(200);

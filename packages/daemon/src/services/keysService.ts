@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AgentSpaceError, loadConfig, type SecurityMode } from '@agentspace/core';
 import type { LlmAuth, LlmGrant, LlmProxy, ProviderId, Vault } from '@agentspace/keys';
 import type { DaemonService, DaemonServiceContext } from '../daemonService.js';
@@ -40,10 +41,11 @@ const CONFIG_TTL_MS = 1000;
 
 /**
  * The local LLM endpoint (`apiEndpoint`, 127.0.0.1:3271 by default), started
- * with the daemon: opens the vault, makes the proxy (`createLlmProxy`) and
- * serves it on the configured TCP port and on the daemon's LLM socket (for
- * sandboxed runs' bridges). A port in use, or a vault that does not open,
- * leaves it `failed` with the reason — the daemon serves on. Callers are
+ * with the daemon: listens on the configured TCP port and on the daemon's
+ * LLM socket (for sandboxed runs' bridges) and, on the first request, opens
+ * the vault and makes the proxy (`createLlmProxy`). A port in use leaves it
+ * `failed` with the reason — the daemon serves on; a vault that does not
+ * open answers 503 (tried again on the next request). Callers are
  * runs, by the session token the supervisor registers here before each run
  * starts (refused as `ended-run` once it ended), then key tokens
  * (`agentspace keys token`). In `limited-control` a run's first use of a
@@ -52,8 +54,6 @@ const CONFIG_TTL_MS = 1000;
 export function keysService(options: KeysServiceOptions = {}): KeysService {
 	const registry = new RunRegistry();
 	let context: DaemonServiceContext | undefined;
-	let runtime: KeysRuntime | undefined;
-	let vault: Vault | undefined;
 	let proxy: LlmProxy | undefined;
 	let listener: LlmEndpointListener | undefined;
 	let approvals: LlmUseApprovals | undefined;
@@ -135,14 +135,13 @@ export function keysService(options: KeysServiceOptions = {}): KeysService {
 		keysStatus: async () => status(),
 		keysPending: async () => ({ pending: approvals?.pending() ?? [] }),
 		keysApprove: async (params) => {
-			const keys = runtime;
-			if (approvals === undefined || keys === undefined) {
+			if (approvals === undefined) {
 				throw new AgentSpaceError('the daemon has not started its LLM endpoint', {
 					code: 'CONFLICT',
 					hint: 'see why: agentspace keys serve',
 				});
 			}
-			const provider = keys.parseProvider(params.provider);
+			const provider = (await loadRuntime()).parseProvider(params.provider);
 			return approvals.decide({
 				agentId: params.agentId,
 				provider,
@@ -152,12 +151,96 @@ export function keysService(options: KeysServiceOptions = {}): KeysService {
 		},
 	};
 
+	// `@agentspace/keys`, the vault and the proxy load on first use (the first request, a
+	// run's secrets, an approval): a daemon nobody asks for a provider does not carry them
+	// (~5 MB of its idle memory: the https client, the keychain). A failed load is not kept.
+	let runtimeLoading: Promise<KeysRuntime> | undefined;
+	const loadRuntime = (): Promise<KeysRuntime> => {
+		runtimeLoading ??= (options.loadRuntime ?? (() => import('@agentspace/keys')))().catch(
+			(error: unknown) => {
+				runtimeLoading = undefined;
+				throw error;
+			},
+		);
+		return runtimeLoading;
+	};
+	let vaultOpening: Promise<Vault> | undefined;
+	const openVault = (): Promise<Vault> => {
+		const started = context as DaemonServiceContext;
+		vaultOpening ??= loadRuntime()
+			.then((keys) =>
+				keys.openVault({
+					home: started.home,
+					...(options.keychain === undefined ? {} : { keychain: options.keychain }),
+				}),
+			)
+			.catch((error: unknown) => {
+				vaultOpening = undefined;
+				throw error;
+			});
+		return vaultOpening;
+	};
+	let proxyLoading: Promise<LlmProxy> | undefined;
+	const loadProxy = (): Promise<LlmProxy> => {
+		proxyLoading ??= (async () => {
+			const started = context as DaemonServiceContext;
+			const gate = approvals as LlmUseApprovals;
+			const [keys, opened] = await Promise.all([loadRuntime(), openVault()]);
+			const db = started.db;
+			proxy = keys.createLlmProxy({
+				db,
+				readKey: (provider: ProviderId) => keys.readProviderKey(db, opened, provider),
+				limitFor: (agentId: string, provider: ProviderId) =>
+					keys.keyLimitFor(db, agentId, provider),
+				authenticate: (presented) => authenticate(presented, keys),
+				approveFirstUse: (caller, provider, signal) =>
+					gate.approveFirstUse(
+						{ agentId: caller.agentId, runId: caller.runId, llm: caller.providers },
+						provider,
+						signal,
+					),
+				log,
+				...sourceApp(),
+			});
+			log('keys: loaded the LLM proxy and opened the vault');
+			return proxy;
+		})().catch((error: unknown) => {
+			proxyLoading = undefined;
+			throw error;
+		});
+		return proxyLoading;
+	};
+
+	const handle = (req: IncomingMessage, res: ServerResponse): void => {
+		if (proxy !== undefined) {
+			proxy.handle(req, res);
+			return;
+		}
+		// The request's body waits, unread, until the proxy reads it.
+		loadProxy().then(
+			(loaded) => loaded.handle(req, res),
+			(error: unknown) => {
+				log(`keys: the LLM proxy cannot start: ${(error as Error).message}`);
+				req.resume();
+				if (res.headersSent) return void res.end();
+				const body = JSON.stringify({
+					error: {
+						type: 'api_error',
+						message: `agentspace: the LLM endpoint cannot start (${(error as Error).message}); see agentspace doctor and the daemon's log`,
+					},
+				});
+				res.writeHead(503, {
+					'content-type': 'application/json',
+					'content-length': Buffer.byteLength(body),
+				});
+				res.end(body);
+			},
+		);
+	};
+
 	const start = async (started: DaemonServiceContext) => {
-		const keys = await (options.loadRuntime ?? (() => import('@agentspace/keys')))();
-		runtime = keys;
-		const db = started.db;
 		approvals = new LlmUseApprovals({
-			db,
+			db: started.db,
 			securityMode,
 			log,
 			...sourceApp(),
@@ -165,26 +248,6 @@ export function keysService(options: KeysServiceOptions = {}): KeysService {
 		});
 		const gate = approvals;
 		registry.onEnded((run) => gate.endRun(run.runId));
-		vault = await keys.openVault({
-			home: started.home,
-			...(options.keychain === undefined ? {} : { keychain: options.keychain }),
-		});
-		const opened = vault;
-		proxy = keys.createLlmProxy({
-			db,
-			readKey: (provider: ProviderId) => keys.readProviderKey(db, opened, provider),
-			limitFor: (agentId: string, provider: ProviderId) => keys.keyLimitFor(db, agentId, provider),
-			authenticate: (presented) => authenticate(presented, keys),
-			approveFirstUse: (caller, provider, signal) =>
-				gate.approveFirstUse(
-					{ agentId: caller.agentId, runId: caller.runId, llm: caller.providers },
-					provider,
-					signal,
-				),
-			log,
-			...sourceApp(),
-		});
-		const handle = proxy.handle.bind(proxy);
 		try {
 			listener = await listenLlmEndpoint({ ...where, handle });
 		} catch (error) {
@@ -211,8 +274,15 @@ export function keysService(options: KeysServiceOptions = {}): KeysService {
 				state.state === 'serving' ? { port: where.port, socketPath: where.socketPath } : undefined,
 			onRunCredentials: (run) => registry.register(run),
 			resolveSecrets: async (names) => {
-				if (runtime === undefined || vault === undefined || context === undefined) return {};
-				return runtime.readSecrets(context.db, vault, names);
+				if (names.length === 0 || context === undefined) return {};
+				// A vault that does not open passes nothing (the run's log names what was not passed).
+				try {
+					const [keys, opened] = await Promise.all([loadRuntime(), openVault()]);
+					return await keys.readSecrets(context.db, opened, names);
+				} catch (error) {
+					log(`keys: reading secrets for a run: ${(error as Error).message}`);
+					return {};
+				}
 			},
 		},
 		async start(startedContext) {
@@ -223,7 +293,7 @@ export function keysService(options: KeysServiceOptions = {}): KeysService {
 				where = { ...where, host: apiEndpoint.host, port: apiEndpoint.port };
 				await start(startedContext);
 			} catch (error) {
-				// Whatever went wrong here (a config that does not load, a vault that does not open), the daemon serves on.
+				// Whatever went wrong here (a config that does not load), the daemon serves on.
 				failed((error as Error).message);
 			}
 		},
@@ -234,7 +304,8 @@ export function keysService(options: KeysServiceOptions = {}): KeysService {
 			listener = undefined;
 			try {
 				await open?.close();
-				await proxy?.close();
+				const loaded = await proxyLoading?.catch(() => undefined);
+				await loaded?.close();
 			} catch (error) {
 				log(`keys: closing: ${(error as Error).message}`);
 			}
