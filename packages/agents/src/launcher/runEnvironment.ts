@@ -49,19 +49,21 @@ export function runEnvironment(input: RunEnvironmentInput): NodeJS.ProcessEnv {
 	const tmp = join(input.paths.data, 'tmp');
 	mkdirSync(home, { recursive: true, mode: 0o700 });
 	mkdirSync(tmp, { recursive: true, mode: 0o700 });
-	const env: NodeJS.ProcessEnv = {
-		PATH: '/usr/local/bin:/usr/bin:/bin',
-		HOME: home,
-		TMPDIR: tmp,
+	const env: NodeJS.ProcessEnv = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, TMPDIR: tmp };
+	for (const name of callerVariables(input.approved)) {
+		const value = input.callerEnv[name];
+		// AGENTSPACE_* are AgentSpace's own: an approved env:read: of one
+		// (parsePermission refuses new ones; an enablement from before may
+		// hold one) never passes the caller's, nor replaces the run's session
+		// token, id, socket or secrets.
+		if (value !== undefined && !name.toUpperCase().startsWith('AGENTSPACE_')) env[name] = value;
+	}
+	Object.assign(env, {
 		AGENTSPACE_AGENT_ID: input.agentId,
 		AGENTSPACE_RUN_ID: input.runId,
 		AGENTSPACE_SESSION_TOKEN: input.sessionToken,
-	};
+	});
 	if (input.socketPath !== undefined) env.AGENTSPACE_SOCKET = input.socketPath;
-	for (const name of callerVariables(input.approved)) {
-		const value = input.callerEnv[name];
-		if (value !== undefined) env[name] = value;
-	}
 	for (const permission of input.approved) {
 		if (permission.domain === 'secret') {
 			const value = input.secrets?.[permission.name];

@@ -83,6 +83,37 @@ describe('runLogSecrets', () => {
 	});
 });
 
+describe('runEnvironment', () => {
+	it("never lets an approved env:read: of an AGENTSPACE_* variable pass the caller's value", () => {
+		// parsePermission refuses these now; an enablement recorded before may hold them.
+		const approved: Permission[] = [
+			{ domain: 'env', action: 'read', variable: 'AGENTSPACE_SESSION_TOKEN' },
+			{ domain: 'env', action: 'read', variable: 'AGENTSPACE_SOCKET' },
+			{ domain: 'env', action: 'read', variable: 'AGENTSPACE_SECRET_DEPLOY_KEY' },
+			{ domain: 'env', action: 'read', variable: 'HELLO_NAME' },
+			{ domain: 'secret', action: 'read', name: 'deploy-key' },
+		];
+		const env = runEnvironment({
+			callerEnv: {
+				AGENTSPACE_SESSION_TOKEN: 'callers-token',
+				AGENTSPACE_SOCKET: '/tmp/callers.sock',
+				AGENTSPACE_SECRET_DEPLOY_KEY: 'callers-secret',
+				HELLO_NAME: 'Ada',
+			},
+			paths: agentPaths(temp.home, 'fixture'),
+			agentId: 'fixture',
+			runId: 'run_1',
+			sessionToken: 'session-token-value',
+			approved,
+			secrets: {},
+		});
+		expect(env.AGENTSPACE_SESSION_TOKEN).toBe('session-token-value');
+		expect(env.AGENTSPACE_SOCKET).toBeUndefined();
+		expect(env.AGENTSPACE_SECRET_DEPLOY_KEY).toBeUndefined();
+		expect(env.HELLO_NAME).toBe('Ada');
+	});
+});
+
 // An approved env:read value is hidden unless its name does not look secret
 // AND the value looks like plain text.
 describe('runLogShowsVariable', () => {

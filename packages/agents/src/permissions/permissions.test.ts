@@ -57,6 +57,8 @@ describe('parsePermission', () => {
 		['network:egress:-bad.com', /not a host name/],
 		['env:read', /needs a variable name/],
 		['env:read:1ABC', /needs a variable name/],
+		['env:read:AGENTSPACE_SESSION_TOKEN', /set by AgentSpace for each run/],
+		['env:read:agentspace_secret_x', /set by AgentSpace for each run/],
 		['secret:read:', /needs a secret name/],
 		['process:spawn:sh', /takes no scope/],
 		['tool:call', /tool:call needs <agent>\/<tool>/],
