@@ -31,7 +31,12 @@ export interface LlmProxyOptions {
 	limitFor(agentId: string, provider: ProviderId): KeyLimitSetting | undefined;
 	/** Who presented this credential (daemon: the run registry, then verifyKeyToken). */
 	authenticate(presented: string | undefined): LlmAuth;
-	/** limited-control gate for a run's first use of a provider; resolves true to go on. Absent: no gate. */
+	/**
+	 * limited-control gate for a run's first use of a provider; resolves true to go on. Absent: no
+	 * gate. Called for each waiting request with that request's signal (aborted when its client
+	 * leaves): the gate shares one question between them and holds its answers (a denial holds for
+	 * the run); the endpoint keeps only the approvals.
+	 */
 	approveFirstUse?(
 		caller: LlmRunCaller,
 		provider: ProviderId,
@@ -80,8 +85,9 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 		http: new http.Agent({ keepAlive: true }),
 		https: new https.Agent({ keepAlive: true }),
 	};
-	// A run's first use of a provider is approved once; concurrent first requests share one question.
-	const approvals = new Map<string, Promise<boolean>>();
+	// Run/provider pairs the gate approved: they pass without asking it again. Only approvals are
+	// kept here; anything else is the gate's to answer (it holds a denial for the run itself).
+	const approvals = new Set<string>();
 	const inFlight = new Set<ServerResponse>();
 	let requests = 0;
 
@@ -115,24 +121,19 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 		if (grant === undefined) return false;
 		if (grant.remembered || options.approveFirstUse === undefined) return true;
 		const key = `${caller.runId}\u0000${provider}`;
-		let pending = approvals.get(key);
-		if (pending === undefined) {
+		if (approvals.has(key)) return true;
+		// Each waiting request asks with its own signal: the gate shares one question between them,
+		// and a request stops waiting only when its own client leaves.
+		const ok = await options.approveFirstUse(caller, provider, signal);
+		if (ok) {
 			// Runs end; keep the answers of the most recent ones only (an ended run's token is refused anyway).
 			if (approvals.size >= MAX_REMEMBERED_APPROVALS) {
-				const oldest = approvals.keys().next().value;
+				const oldest = approvals.values().next().value;
 				if (oldest !== undefined) approvals.delete(oldest);
 			}
-			pending = options.approveFirstUse(caller, provider, signal);
-			approvals.set(key, pending);
-			// A denial or a failure is not remembered: the next request asks again.
-			pending.then(
-				(ok) => {
-					if (!ok) approvals.delete(key);
-				},
-				() => approvals.delete(key),
-			);
+			approvals.add(key);
 		}
-		return pending;
+		return ok;
 	}
 
 	async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {

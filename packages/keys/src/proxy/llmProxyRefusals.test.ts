@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LlmRunCaller } from './llmCaller.js';
 import { type ProxyHarness, RUN_TOKEN, send, startProxyHarness } from './proxyHarness.testing.js';
@@ -88,7 +89,7 @@ describe('the LLM endpoint refuses', () => {
 });
 
 describe('the first-use gate (limited-control)', () => {
-	it('asks once per run and provider; a denial is 403 and asked again; remembered grants are not asked', async () => {
+	it('keeps an approval per run and provider; anything else is the gate\'s to answer again; remembered grants are not asked', async () => {
 		const asked: string[] = [];
 		let answer = false;
 		harness = await startProxyHarness({
@@ -122,5 +123,44 @@ describe('the first-use gate (limited-control)', () => {
 		expect(asked).toEqual(['run-g:anthropic', 'run-g:anthropic']);
 		const denials = await harness.audit('security.denied');
 		expect(denials.map((d) => d.metadata.reason)).toEqual(['llm-use-denied']);
+	});
+
+	it('lets each waiting request wait until its own client leaves: one leaving does not refuse the others', async () => {
+		// A gate as the daemon's: one question per run and provider, each waiter with its own signal.
+		let decide: ((ok: boolean) => void) | undefined;
+		const question = new Promise<boolean>((resolve) => {
+			decide = resolve;
+		});
+		let waiting = 0;
+		harness = await startProxyHarness({
+			approveFirstUse: (_caller, _provider, signal) =>
+				new Promise<boolean>((resolve) => {
+					waiting += 1;
+					signal.addEventListener('abort', () => resolve(false), { once: true });
+					void question.then(resolve);
+				}),
+		});
+		harness.callers.set('gated', {
+			kind: 'run',
+			agentId: 'gated',
+			runId: 'run-w',
+			providers: [{ provider: 'anthropic', remembered: false }],
+		});
+		const url = harness.url;
+		const headers = { 'x-api-key': 'gated', 'content-type': 'application/json' };
+		// The first request's client leaves while it waits.
+		const leaving = request(`${url}/anthropic/v1/messages`, { method: 'POST', headers });
+		leaving.on('error', () => {});
+		leaving.end(JSON.stringify(body));
+		while (waiting < 1) await new Promise((r) => setTimeout(r, 10));
+		const staying = send(url, '/anthropic/v1/messages', { headers, body });
+		// Both requests are waiting (bounded: a proxy that does not ask for the second goes on after 1 s).
+		for (let i = 0; i < 100 && waiting < 2; i += 1) await new Promise((r) => setTimeout(r, 10));
+		leaving.destroy();
+		// The gate sees the first waiter leave before it answers the one that stayed.
+		await new Promise((r) => setTimeout(r, 100));
+		decide?.(true);
+		expect((await staying).status).toBe(200);
+		expect(harness.standIn.requests).toHaveLength(1);
 	});
 });
