@@ -290,6 +290,42 @@ describe('secrets', () => {
 	});
 });
 
+describe('secret bounds', () => {
+	it('refuses a second name for the same variable (a-b beside a_b, any case), writing nothing', async () => {
+		await setSecret(db, vault, { name: 'deploy-key', value: 'first', actor: me });
+		for (const name of ['deploy_key', 'DEPLOY.KEY', 'Deploy-Key']) {
+			let error: { code?: string; message?: string; hint?: string } | undefined;
+			try {
+				await setSecret(db, vault, { name, value: 'second', actor: me });
+			} catch (caught) {
+				error = caught as typeof error;
+			}
+			expect(error?.code).toBe('CONFLICT');
+			expect(error?.message).toContain('AGENTSPACE_SECRET_DEPLOY_KEY');
+			expect(error?.message).toContain('deploy-key');
+			expect(error?.message).not.toContain('second');
+		}
+		expect(listSecrets(db).map((s) => s.name)).toEqual(['deploy-key']);
+		expect(audits('secret_set')).toHaveLength(1);
+		expect(readFileSync(join(temp.home, 'vault.json'), 'utf8')).not.toContain('second');
+		// Replacing the same name is still fine.
+		expect(
+			(await setSecret(db, vault, { name: 'deploy-key', value: 'third', actor: me })).replaced,
+		).toBe(true);
+	});
+
+	it('bounds a value in bytes, not characters (an environment variable is bounded in bytes)', async () => {
+		const fourByteChars = '\u{1F511}'.repeat(20_000); // 40,000 UTF-16 units, 80,000 bytes
+		expect(
+			await codeOf(() => setSecret(db, vault, { name: 'wide', value: fourByteChars, actor: me })),
+		).toBe('VALIDATION_FAILED');
+		expect(listSecrets(db)).toEqual([]);
+		const fits = 'x'.repeat(65_536);
+		await setSecret(db, vault, { name: 'fits', value: fits, actor: me });
+		expect(await readSecrets(db, vault, ['fits'])).toEqual({ fits });
+	});
+});
+
 describe('key limits', () => {
 	it('sets, merges and clears an agent limit; refuses an unknown agent or a bad number', async () => {
 		addAgent('writer');

@@ -1,4 +1,4 @@
-import { NotFoundError } from '@agentspace/core';
+import { ConflictError, NotFoundError } from '@agentspace/core';
 import {
 	type AgentSpaceDb,
 	type AuditRecord,
@@ -9,7 +9,7 @@ import type { Actor } from '@agentspace/events';
 import type { Vault, VaultStorage } from '../vault/vaultTypes.js';
 import { fingerprintOf } from './fingerprint.js';
 import { appendKeyChange } from './recordKeyChange.js';
-import { checkSecretName, checkSecretValue } from './storeInput.js';
+import { checkSecretName, checkSecretValue, secretVariableOf } from './storeInput.js';
 
 /** One secret as `secrets list` shows it: never the value. */
 export interface SecretInfo {
@@ -58,6 +58,7 @@ export async function setSecret(
 }> {
 	checkSecretName(options.name);
 	checkSecretValue(options.value);
+	refuseSharedVariable(db, options.name);
 	const fingerprint = fingerprintOf(options.value);
 	await vault.set({ kind: 'secret', name: options.name }, options.value);
 	let replaced = false;
@@ -75,6 +76,27 @@ export async function setSecret(
 		});
 	});
 	return { name: options.name, fingerprint, storage: vault.storage, replaced, audit };
+}
+
+/**
+ * Refuses a new secret whose variable another secret already has (`a-b`
+ * beside `a_b`, `gh_token` beside `GH_TOKEN`): a run approved for both would
+ * get one value under that variable, silently. Replacing the same name is fine.
+ */
+function refuseSharedVariable(db: AgentSpaceDb, name: string): void {
+	const variable = secretVariableOf(name);
+	const rows = prepared(db.$client, 'SELECT name FROM secrets').all() as { name: string }[];
+	const other = rows
+		.map((row) => row.name)
+		.find((existing) => existing !== name && secretVariableOf(existing) === variable);
+	if (other !== undefined) {
+		throw new ConflictError(
+			`secret ${name} would be passed to runs as ${variable}, as secret ${other} already is`,
+			{
+				hint: `use a name that differs in more than case and ".", "-", "_" — or replace it: agentspace secrets set ${other}`,
+			},
+		);
+	}
 }
 
 /**

@@ -2,7 +2,7 @@ import { ValidationError } from '@agentspace/core';
 
 /** The longest provider key accepted (real keys are under 200 characters). */
 export const MAX_KEY_LENGTH = 4096;
-/** The longest secret accepted: it becomes an environment variable. */
+/** The longest secret accepted, in UTF-8 bytes: it becomes an environment variable. */
 export const MAX_SECRET_LENGTH = 65_536;
 
 const SECRET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -26,16 +26,32 @@ export function checkKeyValue(value: string): void {
 	}
 }
 
-/** Checks a secret's value: 1 to 65,536 characters without a NUL (it becomes an environment variable). */
+/**
+ * Checks a secret's value: 1 to 65,536 bytes (UTF-8) without a NUL — it
+ * becomes an environment variable, which the kernel bounds in bytes (128 KiB
+ * for one variable), so 65,536 four-byte characters would stop the run.
+ * Newlines are kept (a PEM key has them).
+ */
 export function checkSecretValue(value: string): void {
-	if (value.length === 0 || value.length > MAX_SECRET_LENGTH || value.includes('\0')) {
+	const bytes = Buffer.byteLength(value, 'utf8');
+	if (bytes === 0 || bytes > MAX_SECRET_LENGTH || value.includes('\0')) {
 		throw new ValidationError(
-			`the secret's value must be 1-${MAX_SECRET_LENGTH} characters without a NUL (got ${value.length})`,
+			`the secret's value must be 1-${MAX_SECRET_LENGTH} bytes without a NUL (got ${bytes} bytes)`,
 			{
 				hint: 'type it at the prompt, or pipe it: printf %s "$VALUE" | agentspace secrets set <name>',
 			},
 		);
 	}
+}
+
+/**
+ * The environment variable a run is given a secret in: `AGENTSPACE_SECRET_`
+ * and the name upper-cased with every other character as `_` — the same
+ * rule as the agents package's secretVariable (which this package cannot
+ * import), so `a-b`, `a_b` and `A.B` are one variable.
+ */
+export function secretVariableOf(name: string): string {
+	return `AGENTSPACE_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
 /** Checks a secret's name, as `secret:read:<name>` names it. */
