@@ -273,6 +273,9 @@ describe('an unsandboxed run and the LLM endpoint', () => {
 		const run = await runAgent(['llm:anthropic', 'llm:ollama'], { sandboxed: false });
 
 		expect(run.seen).toMatchObject({ llmUrl: null, anthropic: null, ollama: null });
+		expect(run.log).toContain(
+			"approved for llm:anthropic, llm:ollama but the daemon's LLM endpoint is not serving",
+		);
 		expect(run.credentials[0]?.llm).toEqual([
 			{ provider: 'anthropic', remembered: false },
 			{ provider: 'ollama', remembered: false },
@@ -290,6 +293,7 @@ describe('an unsandboxed run and the LLM endpoint', () => {
 			{ provider: 'ollama', remembered: false },
 			{ provider: 'openai-compatible:groq', remembered: true },
 		]);
+		expect(run.log).not.toContain('LLM endpoint is not serving');
 		expect(run.seen).toMatchObject({
 			llmUrl: `http://127.0.0.1:${PORT}`,
 			ollama: `http://127.0.0.1:${PORT}/ollama`,

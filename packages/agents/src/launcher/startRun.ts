@@ -68,6 +68,13 @@ export async function startRun(
 	const log = new RotatingLog(logPath, {}, runLogSecrets(env, runnable.approved), context.onLine);
 	// By name, never by value.
 	for (const note of secrets.notes) log.note(note);
+	if (llm.length > 0 && llmEndpoint === undefined) {
+		// Approved, yet nothing to point at (a foreground run, or the daemon's
+		// endpoint failed: a port in use): said, so a failing SDK call is explained.
+		log.note(
+			`approved for ${llm.map(({ provider }) => `llm:${provider}`).join(', ')} but the daemon's LLM endpoint is not serving: the run starts without AGENTSPACE_LLM_URL and the providers' variables (see agentspace daemon status)`,
+		);
+	}
 	const { entrypoint } = runnable.manifest.manifest;
 	const command = context.sandboxed
 		? await sandboxedStart({
