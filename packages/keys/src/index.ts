@@ -42,6 +42,8 @@ export type { KeyUsage, KeyUsageRow } from './store/keyUsage.js';
 export { keyUsage } from './store/keyUsage.js';
 export type { ProviderKeyInfo, ProviderKeyRecord } from './store/listProviderKeys.js';
 export { listProviderKeys, readProviderKey } from './store/listProviderKeys.js';
+export type { ProviderKeyReader } from './store/providerKeyReader.js';
+export { providerKeyReader } from './store/providerKeyReader.js';
 export type { RemoveProviderKeyOptions } from './store/removeProviderKey.js';
 export { removeProviderKey } from './store/removeProviderKey.js';
 export type { RotateProviderKeyOptions } from './store/rotateProviderKey.js';

@@ -187,9 +187,11 @@ export function keysService(options: KeysServiceOptions = {}): KeysService {
 			const gate = approvals as LlmUseApprovals;
 			const [keys, opened] = await Promise.all([loadRuntime(), openVault()]);
 			const db = started.db;
+			// The key's value is kept in memory by its fingerprint: the vault is not read per request.
+			const readKey = keys.providerKeyReader(db, opened);
 			proxy = keys.createLlmProxy({
 				db,
-				readKey: (provider: ProviderId) => keys.readProviderKey(db, opened, provider),
+				readKey,
 				limitFor: (agentId: string, provider: ProviderId) =>
 					keys.keyLimitFor(db, agentId, provider),
 				authenticate: (presented) => authenticate(presented, keys),

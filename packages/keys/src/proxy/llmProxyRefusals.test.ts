@@ -89,7 +89,7 @@ describe('the LLM endpoint refuses', () => {
 });
 
 describe('the first-use gate (limited-control)', () => {
-	it('keeps an approval per run and provider; anything else is the gate\'s to answer again; remembered grants are not asked', async () => {
+	it("keeps an approval per run and provider; anything else is the gate's to answer again; remembered grants are not asked", async () => {
 		const asked: string[] = [];
 		let answer = false;
 		harness = await startProxyHarness({
