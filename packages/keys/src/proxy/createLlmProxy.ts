@@ -230,7 +230,12 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 				return;
 			}
 		}
-		const key = await options.readKey(provider);
+		// Ollama needs no key: without a stored record it is at its default address.
+		const key =
+			(await options.readKey(provider)) ??
+			(!spec.needsKey && spec.defaultBaseUrl !== undefined
+				? { baseUrl: spec.defaultBaseUrl }
+				: undefined);
 		const modelTap = new RequestModelTap();
 		let usageTap: UsageTap | undefined;
 		let status = 0;

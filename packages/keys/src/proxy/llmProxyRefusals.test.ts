@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LlmRunCaller } from './llmCaller.js';
 import { type ProxyHarness, RUN_TOKEN, send, startProxyHarness } from './proxyHarness.testing.js';
@@ -85,6 +85,39 @@ describe('the LLM endpoint refuses', () => {
 		});
 		expect(missing.status).toBe(503);
 		expect(JSON.parse(missing.body).error.message).toContain('agentspace keys add anthropic');
+	});
+});
+
+describe('ollama without a stored record', () => {
+	it('goes to its default base URL, http://127.0.0.1:11434, with no key (not 503)', async () => {
+		const seen: string[] = [];
+		const ollama = createServer((req, res) => {
+			seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+			res.writeHead(200, { 'content-type': 'application/json' }).end('{"models":[]}');
+		});
+		const listening = await new Promise<boolean>((resolve) => {
+			ollama.once('error', () => resolve(false));
+			ollama.listen(11434, '127.0.0.1', () => resolve(true));
+		});
+		try {
+			harness = await startProxyHarness({
+				readKey: async (provider) =>
+					provider === 'ollama' ? undefined : { baseUrl: 'http://127.0.0.1:9' },
+			});
+			const res = await send(harness.url, '/ollama/api/tags', {
+				method: 'GET',
+				headers: { authorization: `Bearer ${RUN_TOKEN}` },
+			});
+			if (listening) {
+				expect(res.status).toBe(200);
+				expect(seen).toEqual(['GET /api/tags ']);
+			} else {
+				// Something else holds the port: what answers is not ours to know, but it was asked.
+				expect(res.status).not.toBe(503);
+			}
+		} finally {
+			if (listening) await new Promise<void>((resolve) => ollama.close(() => resolve()));
+		}
 	});
 });
 
