@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { VaultError, withAuthTokenLock, writeFileAtomic } from '@agentspace/core';
 import { type Vault, vaultAccountOf } from './vaultTypes.js';
 
@@ -56,15 +56,45 @@ async function changeVaultFile(
 }
 
 function readVaultFile(file: string): VaultFile {
-	let text: string;
+	let fd: number;
 	try {
-		text = readFileSync(file, 'utf8');
+		// Never through a symbolic link: one planted at vault.json would have
+		// keys read from (and, once renamed over, written beside) a file
+		// someone else chose.
+		fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
 	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, entries: {} };
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ENOENT') return { version: 1, entries: {} };
+		if (code === 'ELOOP') {
+			throw new VaultError(
+				`the vault file ${file} is a symbolic link, which AgentSpace does not follow`,
+				{
+					hint: `if you made it, replace it with the file itself (mv ${file} aside and copy the target there, mode 0600); otherwise someone else can write to your AgentSpace home: check who`,
+				},
+			);
+		}
 		throw new VaultError(`cannot read the vault file ${file}: ${(error as Error).message}`, {
 			hint: 'check its permissions (it must belong to you, mode 0600)',
 			cause: error,
 		});
+	}
+	let text: string;
+	try {
+		const stat = fstatSync(fd);
+		const uid = process.getuid?.();
+		if (!stat.isFile() || (uid !== undefined && stat.uid !== uid)) {
+			throw new VaultError(
+				`the vault file ${file} is ${stat.isFile() ? `owned by user ${stat.uid}, not you` : 'not a regular file'}`,
+				{
+					hint: 'AgentSpace keeps keys only in a file of your own: move it aside and add the keys and secrets again (agentspace keys add, agentspace secrets set)',
+				},
+			);
+		}
+		text = readFileSync(fd, 'utf8');
+		// Someone loosened the mode: tighten it rather than keep readable keys.
+		if ((stat.mode & 0o077) !== 0) fchmodSync(fd, 0o600);
+	} finally {
+		closeSync(fd);
 	}
 	let parsed: unknown;
 	try {
@@ -84,7 +114,5 @@ function readVaultFile(file: string): VaultFile {
 			hint: 'restore it from a backup, or move it aside and add the keys and secrets again (agentspace keys add, agentspace secrets set)',
 		});
 	}
-	// Someone loosened the mode: tighten it rather than keep readable keys.
-	if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
 	return { version: 1, entries };
 }

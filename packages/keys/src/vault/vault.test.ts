@@ -1,4 +1,15 @@
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+	chmodSync,
+	chownSync,
+	existsSync,
+	readdirSync,
+	readFileSync,
+	statSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
 import type { KeychainEntryFactory } from '@agentspace/core';
 import { createTempHome, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -60,6 +71,79 @@ describe('vault', () => {
 		expect(error).toMatchObject({ code: 'VAULT_ERROR' });
 		expect(String((error as Error).message)).not.toContain('sk-secret');
 	});
+
+	it('never overwrites a corrupt vault file: a change is refused, the file left as it was', async () => {
+		const file = vaultFilePath(temp.home);
+		writeFileSync(file, '{"version":1,"entries":', { mode: 0o600 });
+		const vault = await openVault({ home: temp.home, keychain: false });
+		const error = await vault.set(KEY, 'sk-ant-new').catch((e: unknown) => e);
+		expect(error).toMatchObject({ code: 'VAULT_ERROR' });
+		expect((error as Error).message).toContain(file);
+		expect((error as { hint?: string }).hint).toMatch(/restore it from a backup/);
+		expect(readFileSync(file, 'utf8')).toBe('{"version":1,"entries":');
+	});
+
+	it('does not follow a symbolic link at vault.json, nor read one owned by someone else', async () => {
+		const file = vaultFilePath(temp.home);
+		const elsewhere = join(temp.home, 'elsewhere.json');
+		writeFileSync(elsewhere, JSON.stringify({ version: 1, entries: { 'secret:x': 'planted' } }), {
+			mode: 0o600,
+		});
+		symlinkSync(elsewhere, file);
+		const error = await openVault({ home: temp.home, keychain: false })
+			.then((vault) => vault.set(KEY, 'sk-ant-new'))
+			.catch((e: unknown) => e);
+		expect(error).toMatchObject({ code: 'VAULT_ERROR' });
+		expect((error as Error).message).toMatch(/is a symbolic link/);
+		expect(readFileSync(elsewhere, 'utf8')).not.toContain('sk-ant-new');
+
+		if (process.getuid?.() === 0) {
+			// Only root can give a file away: another user's vault.json is refused.
+			const other = join(temp.home, 'other');
+			writeFileSync(other, JSON.stringify({ version: 1, entries: {} }), { mode: 0o600 });
+			chownSync(other, 4242, 4242);
+			const { renameSync, rmSync } = await import('node:fs');
+			rmSync(file);
+			renameSync(other, file);
+			const refused = await (await openVault({ home: temp.home, keychain: false }))
+				.get(KEY)
+				.catch((e: unknown) => e);
+			expect((refused as Error).message).toMatch(/owned by user 4242, not you/);
+		}
+	});
+
+	it('loses nothing when two processes write it at once', async () => {
+		const script = join(temp.home, 'writer.mts');
+		const fileVaultModule = new URL('./fileVault.ts', import.meta.url).pathname;
+		writeFileSync(
+			script,
+			`import { fileVault } from ${JSON.stringify(fileVaultModule)};
+const [file, who] = process.argv.slice(2);
+const vault = fileVault(file, 'test');
+for (let i = 0; i < 15; i++) await vault.set({ kind: 'secret', name: who + '-' + i }, 'value-' + who + '-' + i);
+`,
+		);
+		const file = vaultFilePath(temp.home);
+		// Two real processes through the package's own tsx (the test runs the sources).
+		const root = new URL('../..', import.meta.url).pathname;
+		const run = (who: string) =>
+			new Promise<number | null>((resolve, reject) => {
+				const child = spawn(join(root, 'node_modules/.bin/tsx'), [script, file, who], {
+					cwd: root,
+					stdio: ['ignore', 'ignore', 'inherit'],
+				});
+				child.on('error', reject);
+				child.on('exit', resolve);
+			});
+		expect(await Promise.all([run('a'), run('b')])).toEqual([0, 0]);
+		const entries = JSON.parse(readFileSync(file, 'utf8')).entries as Record<string, string>;
+		expect(Object.keys(entries)).toHaveLength(30);
+		for (const who of ['a', 'b'])
+			for (let i = 0; i < 15; i++) expect(entries[`secret:${who}-${i}`]).toBe(`value-${who}-${i}`);
+		expect(statSync(file).mode & 0o777).toBe(0o600);
+		// No lock or temp file left beside it.
+		expect(readdirSync(temp.home).filter((name) => name.includes('vault'))).toEqual(['vault.json']);
+	}, 120_000);
 
 	it('uses a keychain that reads back what it stores: nothing in the home', async () => {
 		const keychain = memoryKeychain();
