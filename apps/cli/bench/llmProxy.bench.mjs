@@ -27,24 +27,25 @@
 // runs in temporary directories removed at the end; the daemon is stopped
 // (killed if it will not stop).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startStandInProvider } from '@agentspace/keys/testing';
 import { freePort } from '@agentspace/testing';
-import Database from 'better-sqlite3';
 
-import { cliRunner, waitFor } from './benchCli.mjs';
+import {
+	benchArgs,
+	benchHome,
+	cliRunner,
+	countRows,
+	logger,
+	round,
+	stopBenchDaemon,
+	summarize,
+	verdict,
+	waitFor,
+} from './benchCli.mjs';
 
-const QUICK = process.env.AGENTSPACE_BENCH_QUICK === '1';
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const option = (name, fallback) => {
-	const index = args.indexOf(name);
-	return index === -1 ? fallback : Number(args[index + 1]);
-};
+const { quick: QUICK, json, option } = benchArgs();
 const CONCURRENT_STREAMS = option('--streams', 200);
 const LATENCY_CALLS = QUICK ? 600 : 3000; // per path
 const FIRST_BYTES = QUICK ? 300 : 1500; // per path
@@ -57,29 +58,11 @@ const TARGET_P50_MS = 1;
 const TARGET_FIRST_BYTE_MS = 2;
 const TARGET_RSS_MB = 120;
 
-const bin = fileURLToPath(new URL('../bin/agentspace.js', import.meta.url));
-const root = mkdtempSync(join(tmpdir(), 'agentspace-bench-llm-'));
-const home = join(root, 'home');
-const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+const { bin, root, home, env } = benchHome('agentspace-bench-llm-');
 const ANTHROPIC_KEY = `sk-ant-bench-${Math.random().toString(36).slice(2)}`;
 const OPENAI_KEY = `sk-bench-${Math.random().toString(36).slice(2)}`;
 
-const round = (value, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
-const sortedOf = (values) => Float64Array.from(values).sort();
-const percentile = (sorted, p) =>
-	sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
-function summarize(samples) {
-	const sorted = sortedOf(samples);
-	return {
-		n: sorted.length,
-		p50Ms: round(percentile(sorted, 50), 4),
-		p99Ms: round(percentile(sorted, 99), 4),
-		maxMs: round(sorted[sorted.length - 1], 4),
-	};
-}
-const log = (line) => {
-	if (!json) process.stdout.write(`${line}\n`);
-};
+const log = logger(json);
 
 const { cli, cliJson } = cliRunner({ bin, home, env, timeoutMs: 60_000 });
 
@@ -304,13 +287,7 @@ try {
 	broken = error;
 } finally {
 	if (daemonPid !== undefined) {
-		spawnSync(process.execPath, [bin, '--home', home, 'daemon', 'stop', '--timeout', '1'], {
-			env,
-			timeout: 30_000,
-		});
-		try {
-			process.kill(daemonPid, 'SIGKILL');
-		} catch {}
+		stopBenchDaemon({ bin, home, env, pid: daemonPid });
 	}
 	for (const standIn of standIns) await standIn.close().catch(() => {});
 	rmSync(root, { recursive: true, force: true });
@@ -318,13 +295,7 @@ try {
 
 /** The key_accessed entries in the home's audit log (read after the daemon stopped). */
 function keyAccessedCount() {
-	const db = new Database(join(home, 'agentspace.db'), { readonly: true });
-	try {
-		return db.prepare(`SELECT count(*) AS n FROM audit_log WHERE event_type = 'key_accessed'`).get()
-			.n;
-	} finally {
-		db.close();
-	}
+	return countRows(home, `SELECT count(*) AS n FROM audit_log WHERE event_type = 'key_accessed'`);
 }
 
 if (broken !== undefined) {
@@ -333,7 +304,6 @@ if (broken !== undefined) {
 } else if (json) {
 	process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } else {
-	const verdict = (ok) => (ok ? 'PASS' : 'MISS');
 	const { nonStreaming, firstByte, concurrent } = report;
 	const row = (label, s) =>
 		log(

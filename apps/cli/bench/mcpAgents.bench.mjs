@@ -20,39 +20,35 @@
 // Informational, not gating: a missed target prints MISS and still exits 0;
 // only a broken benchmark exits 1. Everything runs in temporary directories
 // removed at the end; the daemon is stopped (killed if it will not stop).
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { createMcpFixtureAgentRepo } from '@agentspace/testing';
 
-import { cliRunner, sleep, waitFor } from './benchCli.mjs';
+import {
+	benchArgs,
+	benchHome,
+	cliRunner,
+	logger,
+	sleep,
+	stopBenchDaemon,
+	verdict,
+	waitFor,
+} from './benchCli.mjs';
 
 const RSS_TARGET_MB = 80;
 const TOOLS_PER_AGENT = 50; // the fixture's 4 + --many-tools 46
 const CLI_RUNS = 10;
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-	const index = args.indexOf(name);
-	return index === -1 ? fallback : Number(args[index + 1]);
-};
+const { args, json, option } = benchArgs();
 const agentCount = option('--agents', 20);
 const unsandboxed = args.includes('--unsandboxed');
-const json = args.includes('--json');
-const bin = fileURLToPath(new URL('../bin/agentspace.js', import.meta.url));
-const root = mkdtempSync(join(tmpdir(), 'agentspace-bench-mcp-'));
-const home = join(root, 'home');
-const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+const { bin, root, home, env } = benchHome('agentspace-bench-mcp-');
 
 const round = (value, digits = 1) => Number(value.toFixed(digits));
 const mb = (bytes) => round(bytes / 1024 / 1024);
 const sorted = (values) => [...values].sort((a, b) => a - b);
 const median = (values) => sorted(values)[Math.floor(values.length / 2)];
 const p99 = (values) => sorted(values)[Math.ceil(values.length * 0.99) - 1];
-const log = (line) => {
-	if (!json) process.stdout.write(`${line}\n`);
-};
+const log = logger(json);
 
 const { cli, cliJson } = cliRunner({ bin, home, env, timeoutMs: 60_000 });
 
@@ -219,17 +215,7 @@ try {
 	broken = error;
 } finally {
 	if (daemonPid !== undefined) {
-		spawnSync(process.execPath, [bin, '--home', home, 'agents', 'stop', '--all'], {
-			env,
-			timeout: 30_000,
-		});
-		spawnSync(process.execPath, [bin, '--home', home, 'daemon', 'stop', '--timeout', '1'], {
-			env,
-			timeout: 30_000,
-		});
-		try {
-			process.kill(daemonPid, 'SIGKILL');
-		} catch {}
+		stopBenchDaemon({ bin, home, env, pid: daemonPid, agents: true });
 	}
 	for (const repo of repos) repo.cleanup();
 	rmSync(root, { recursive: true, force: true });
@@ -242,7 +228,6 @@ if (broken !== undefined) {
 	process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } else {
 	const { idle, loaded, toolsListCli: list } = report;
-	const verdict = (ok) => (ok ? 'PASS' : 'MISS');
 	const how = report.sandboxed ? 'sandboxed' : 'unsandboxed';
 	log('');
 	log(

@@ -32,26 +32,28 @@
 // Informational, not gating: a missed target prints MISS and still exits 0;
 // only a broken benchmark exits 1. Everything runs in temporary directories
 // removed at the end; the daemon is stopped (killed if it will not stop).
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import { createMcpFixtureAgentRepo, writeMcpFixtureAgent } from '@agentspace/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ListToolsResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import Database from 'better-sqlite3';
 
-import { cliRunner, sleep, waitFor } from './benchCli.mjs';
+import {
+	benchArgs,
+	benchHome,
+	cliRunner,
+	countRows,
+	logger,
+	median,
+	round,
+	sleep,
+	stopBenchDaemon,
+	summarize,
+	verdict,
+	waitFor,
+} from './benchCli.mjs';
 
-const QUICK = process.env.AGENTSPACE_BENCH_QUICK === '1';
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const option = (name, fallback) => {
-	const index = args.indexOf(name);
-	return index === -1 ? fallback : Number(args[index + 1]);
-};
+const { quick: QUICK, json, option } = benchArgs();
 const agentCount = option('--agents', QUICK ? 4 : 20);
 const TOOLS_PER_AGENT = 50; // the fixture's 4 + --many-tools 46
 const LATENCY_CALLS = QUICK ? 1000 : 4000; // per path
@@ -69,28 +71,9 @@ const TARGET_CALLS_PER_S = 3000;
 const TARGET_LIST_MS = 30;
 const TARGET_START_MS = 150;
 
-const bin = fileURLToPath(new URL('../bin/agentspace.js', import.meta.url));
-const root = mkdtempSync(join(tmpdir(), 'agentspace-bench-gateway-'));
-const home = join(root, 'home');
-const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+const { bin, root, home, env } = benchHome('agentspace-bench-gateway-');
 
-const round = (value, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
-const sortedOf = (values) => Float64Array.from(values).sort();
-const percentile = (sorted, p) =>
-	sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
-const median = (values) => percentile(sortedOf(values), 50);
-function summarize(samples) {
-	const sorted = sortedOf(samples);
-	return {
-		n: sorted.length,
-		p50Ms: round(percentile(sorted, 50), 4),
-		p99Ms: round(percentile(sorted, 99), 4),
-		maxMs: round(sorted[sorted.length - 1], 4),
-	};
-}
-const log = (line) => {
-	if (!json) process.stdout.write(`${line}\n`);
-};
+const log = logger(json);
 
 const { cli, cliJson } = cliRunner({ bin, home, env, timeoutMs: 120_000 });
 
@@ -303,17 +286,7 @@ try {
 } finally {
 	for (const client of clients) await client.close().catch(() => {});
 	if (daemonPid !== undefined) {
-		spawnSync(process.execPath, [bin, '--home', home, 'agents', 'stop', '--all'], {
-			env,
-			timeout: 30_000,
-		});
-		spawnSync(process.execPath, [bin, '--home', home, 'daemon', 'stop', '--timeout', '1'], {
-			env,
-			timeout: 30_000,
-		});
-		try {
-			process.kill(daemonPid, 'SIGKILL');
-		} catch {}
+		stopBenchDaemon({ bin, home, env, pid: daemonPid, agents: true });
 	}
 	for (const repo of repos) repo.cleanup();
 	rmSync(root, { recursive: true, force: true });
@@ -321,17 +294,12 @@ try {
 
 /** The ok calls of `echo` to `agentId` that the call log has from the gateway's client (bench-gateway). */
 function callsRecorded(agentId) {
-	const db = new Database(join(home, 'agentspace.db'), { readonly: true });
-	try {
-		return db
-			.prepare(
-				`SELECT count(*) AS n FROM tool_calls WHERE agent_id = ? AND tool = 'echo' AND status = 'ok'
-				AND caller_type = 'mcp-client' AND caller_id = 'bench-gateway'`,
-			)
-			.get(agentId).n;
-	} finally {
-		db.close();
-	}
+	return countRows(
+		home,
+		`SELECT count(*) AS n FROM tool_calls WHERE agent_id = ? AND tool = 'echo' AND status = 'ok'
+		AND caller_type = 'mcp-client' AND caller_id = 'bench-gateway'`,
+		agentId,
+	);
 }
 
 if (broken !== undefined) {
@@ -340,7 +308,6 @@ if (broken !== undefined) {
 } else if (json) {
 	process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } else {
-	const verdict = (ok) => (ok ? 'PASS' : 'MISS');
 	const { calls, toolsList, start } = report;
 	const row = (label, s) =>
 		log(
