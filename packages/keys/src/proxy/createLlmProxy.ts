@@ -12,6 +12,7 @@ import { LimitTracker } from './limitTracker.js';
 import type { LlmAuth, LlmRefusal, LlmRunCaller } from './llmCaller.js';
 import { type ProxyErrorKind, providerErrorBody } from './providerErrors.js';
 import { FoldedAudit, recordKeyAccessed, seedLimitTracker } from './proxyAudit.js';
+import { parseRequestTarget, upstreamUrl } from './requestTarget.js';
 import { RequestModelTap, UsageTap } from './usageTap.js';
 
 const MAX_REMEMBERED_APPROVALS = 4096;
@@ -138,9 +139,22 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 
 	async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const started = now();
-		const url = new URL(req.url ?? '/', 'http://llm.invalid');
-		const route = providerForPath(url.pathname);
 		const method = req.method ?? 'GET';
+		// Taken as sent, never normalised: what is routed is what is forwarded.
+		const url = parseRequestTarget(req.url);
+		if (!url.ok) {
+			req.resume();
+			fail(
+				res,
+				undefined,
+				400,
+				'invalid-request',
+				`${url.reason}; send /<provider>/<path> (see specs/keys.md "Endpoint")`,
+				{ connection: 'close' },
+			);
+			return;
+		}
+		const route = providerForPath(url.path);
 		if (route === undefined) {
 			req.resume();
 			fail(
@@ -148,7 +162,7 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 				undefined,
 				404,
 				'not-found',
-				`no provider at ${url.pathname.slice(0, 64)}; use /anthropic, /openai, /ollama or /openai-compatible/<name> (see specs/keys.md "Endpoint")`,
+				`no provider at ${url.path.slice(0, 64)}; use /anthropic, /openai, /ollama or /openai-compatible/<name> (see specs/keys.md "Endpoint")`,
 			);
 			return;
 		}
@@ -160,7 +174,7 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 			authFailed.record(auth.refusal, refusalReason(auth.refusal), {
 				provider,
 				method: method.slice(0, 16),
-				path: url.pathname.slice(0, 256),
+				path: url.path.slice(0, 256),
 			});
 			fail(res, spec, 401, 'authentication', refusalMessage(auth.refusal));
 			return;
@@ -283,17 +297,16 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 			return;
 		}
 		const base = key.baseUrl.replace(/\/+$/, '');
-		let target: URL;
-		try {
-			target = new URL(`${base}${rest}${url.search}`);
-		} catch {
+		// Checked to stay on the stored base URL's scheme, host, port, user and path.
+		const target = upstreamUrl(base, rest, url.search);
+		if (target === undefined) {
 			req.resume();
 			fail(
 				res,
 				spec,
 				502,
 				'bad-gateway',
-				`the ${provider} base URL ${base} is not a URL; fix it with \`agentspace keys rotate ${provider} --base-url <url>\``,
+				`the ${provider} base URL ${base} is not an http(s) URL this path can go under; fix it with \`agentspace keys rotate ${provider} --base-url <url>\``,
 			);
 			finish(502);
 			return;

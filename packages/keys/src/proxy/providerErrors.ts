@@ -2,6 +2,7 @@ import type { ProviderSpec } from '../providers.js';
 
 /** The kinds of error the endpoint itself answers with, mapped to each wire's error `type`. */
 export type ProxyErrorKind =
+	| 'invalid-request'
 	| 'authentication'
 	| 'permission'
 	| 'not-found'
@@ -11,6 +12,7 @@ export type ProxyErrorKind =
 	| 'internal';
 
 const ANTHROPIC_TYPES: Record<ProxyErrorKind, string> = {
+	'invalid-request': 'invalid_request_error',
 	authentication: 'authentication_error',
 	permission: 'permission_error',
 	'not-found': 'not_found_error',
@@ -21,6 +23,7 @@ const ANTHROPIC_TYPES: Record<ProxyErrorKind, string> = {
 };
 
 const OPENAI_TYPES: Record<ProxyErrorKind, string> = {
+	'invalid-request': 'invalid_request_error',
 	authentication: 'invalid_request_error',
 	permission: 'permission_error',
 	'not-found': 'invalid_request_error',
