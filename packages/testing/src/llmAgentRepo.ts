@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createGitRepo, type GitRepo } from './gitRepo.js';
-import { NPM_TEST_CACHE_DIR } from './npmMcpAgentRepo.js';
+import type { GitRepo } from './gitRepo.js';
+import { createNpmAgentRepo } from './npmAgentRepo.js';
 
 /** The LLM fixture agents under `fixtures/llm-agents/`: which official client each uses. */
 export type LlmAgentClient = 'anthropic' | 'openai';
@@ -36,7 +36,7 @@ export function llmAgentManifest(client: LlmAgentClient): Record<string, unknown
  * A git repository of an LLM fixture agent (tagged `v1`): its `package.json`
  * (the official client pinned), its manifest (build step `npm install`,
  * entrypoint `node agent.mjs <args>`), `agent.mjs` and the `report.mjs` both
- * agents share, and an `.npmrc` pointing npm at {@link NPM_TEST_CACHE_DIR}
+ * agents share, and an `.npmrc` pointing npm at the shared test npm cache
  * with `prefer-offline` (a test's setting, as for the npm MCP agents). The
  * caller cleans it up.
  */
@@ -45,32 +45,18 @@ export function createLlmAgentRepo(
 	options: LlmAgentRepoOptions = {},
 ): GitRepo {
 	const manifest = llmAgentManifest(client);
-	const entrypoint = manifest.entrypoint as { command: string; args?: string[] };
 	const dir = join(LLM_AGENTS_DIR, `${client}-agent`);
 	const id = options.id ?? (manifest.id as string);
-	const repo = createGitRepo(id);
-	repo.commit(
-		{
-			'agentspace.agent.json': {
-				...manifest,
-				id,
-				name: options.id ?? manifest.name,
-				entrypoint: { ...entrypoint, args: [...(entrypoint.args ?? []), ...(options.args ?? [])] },
-				permissions: [...(options.permissions ?? (manifest.permissions as string[]))],
-			},
+	return createNpmAgentRepo({
+		name: id,
+		manifest: { ...manifest, id, name: options.id ?? manifest.name },
+		...(options.args === undefined ? {} : { args: options.args }),
+		permissions: options.permissions ?? (manifest.permissions as string[]),
+		files: {
 			'package.json': readFileSync(join(dir, 'package.json'), 'utf8'),
 			'agent.mjs': readFileSync(join(dir, 'agent.mjs'), 'utf8'),
 			'report.mjs': readFileSync(join(LLM_AGENTS_DIR, 'shared', 'report.mjs'), 'utf8'),
-			'.npmrc': [
-				`cache=${NPM_TEST_CACHE_DIR}`,
-				'prefer-offline=true',
-				'update-notifier=false',
-				'',
-			].join('\n'),
-			'.gitignore': 'node_modules/\npackage-lock.json\n',
 		},
-		`${id}: an LLM fixture agent (${client})`,
-	);
-	repo.tag('v1');
-	return repo;
+		message: `${id}: an LLM fixture agent (${client})`,
+	});
 }

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createGitRepo, type GitRepo } from './gitRepo.js';
+import type { GitRepo } from './gitRepo.js';
+import { createNpmAgentRepo } from './npmAgentRepo.js';
+
+// The shared npm cache is defined with the repo-making code both npm fixtures use.
+export { NPM_TEST_CACHE_DIR } from './npmAgentRepo.js';
 
 /** The published MCP servers packaged as agents under `fixtures/npm-mcp-agents/`. */
 export type NpmMcpAgentName = 'server-everything' | 'server-filesystem';
@@ -11,14 +14,6 @@ export type NpmMcpAgentName = 'server-everything' | 'server-filesystem';
 export const NPM_MCP_AGENTS_DIR = fileURLToPath(
 	new URL('../fixtures/npm-mcp-agents', import.meta.url),
 );
-
-/**
- * The npm cache every test run shares (in the system's temp directory): the
- * fixtures' build steps install from it without asking the registry once it
- * holds their packages (`prefer-offline`), so a second run is fast and works
- * offline.
- */
-export const NPM_TEST_CACHE_DIR = join(tmpdir(), 'agentspace-test-npm-cache');
 
 /** What {@link createNpmMcpAgentRepo} changes in the fixture. */
 export interface NpmMcpAgentRepoOptions {
@@ -40,34 +35,19 @@ export function npmMcpAgentManifest(name: NpmMcpAgentName): Record<string, unkno
  * `v1`): its `package.json` (the server pinned), its manifest (build step
  * `npm install`, entrypoint the server's stdio entry in `node_modules`, with
  * `args` appended and `permissions` set) and an `.npmrc` that points npm at
- * {@link NPM_TEST_CACHE_DIR} with `prefer-offline` (a test's setting, not the
- * agent's: the build's HOME is new for every home). The caller cleans it up.
+ * the shared test cache with `prefer-offline` (see {@link createNpmAgentRepo}).
+ * The caller cleans it up.
  */
 export function createNpmMcpAgentRepo(
 	name: NpmMcpAgentName,
 	options: NpmMcpAgentRepoOptions = {},
 ): GitRepo {
-	const manifest = npmMcpAgentManifest(name);
-	const entrypoint = manifest.entrypoint as { command: string; args?: string[] };
-	const repo = createGitRepo(name);
-	repo.commit(
-		{
-			'agentspace.agent.json': {
-				...manifest,
-				entrypoint: { ...entrypoint, args: [...(entrypoint.args ?? []), ...(options.args ?? [])] },
-				permissions: [...(options.permissions ?? [])],
-			},
-			'package.json': readFileSync(join(NPM_MCP_AGENTS_DIR, name, 'package.json'), 'utf8'),
-			'.npmrc': [
-				`cache=${NPM_TEST_CACHE_DIR}`,
-				'prefer-offline=true',
-				'update-notifier=false',
-				'',
-			].join('\n'),
-			'.gitignore': 'node_modules/\npackage-lock.json\n',
-		},
-		`${name} as an MCP agent`,
-	);
-	repo.tag('v1');
-	return repo;
+	return createNpmAgentRepo({
+		name,
+		manifest: npmMcpAgentManifest(name),
+		...(options.args === undefined ? {} : { args: options.args }),
+		permissions: options.permissions ?? [],
+		files: { 'package.json': readFileSync(join(NPM_MCP_AGENTS_DIR, name, 'package.json'), 'utf8') },
+		message: `${name} as an MCP agent`,
+	});
 }
