@@ -12,7 +12,7 @@ import { LimitTracker } from './limitTracker.js';
 import type { LlmAuth, LlmRefusal, LlmRunCaller } from './llmCaller.js';
 import { type ProxyErrorKind, providerErrorBody } from './providerErrors.js';
 import { FoldedAudit, recordKeyAccessed, seedLimitTracker } from './proxyAudit.js';
-import { parseRequestTarget, upstreamUrl } from './requestTarget.js';
+import { parseRequestTarget, shownBaseUrl, upstreamUrl } from './requestTarget.js';
 import { RequestModelTap, UsageTap } from './usageTap.js';
 
 const MAX_REMEMBERED_APPROVALS = 4096;
@@ -297,6 +297,8 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 			return;
 		}
 		const base = key.baseUrl.replace(/\/+$/, '');
+		// Errors go to the agent: a base URL's user and password are never in them.
+		const shown = shownBaseUrl(base);
 		// Checked to stay on the stored base URL's scheme, host, port, user and path.
 		const target = upstreamUrl(base, rest, url.search);
 		if (target === undefined) {
@@ -306,7 +308,7 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 				spec,
 				502,
 				'bad-gateway',
-				`the ${provider} base URL ${base} is not an http(s) URL this path can go under; fix it with \`agentspace keys rotate ${provider} --base-url <url>\``,
+				`the ${provider} base URL ${shown} is not an http(s) URL this path can go under; fix it with \`agentspace keys rotate ${provider} --base-url <url>\``,
 			);
 			finish(502);
 			return;
@@ -326,7 +328,7 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 				spec,
 				504,
 				'timeout',
-				`${provider} at ${base} sent no response in ${Math.round(timeoutMs / 1000)} s`,
+				`${provider} at ${shown} sent no response in ${Math.round(timeoutMs / 1000)} s`,
 			);
 			finish(504);
 		}, timeoutMs);
@@ -354,7 +356,7 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 				spec,
 				502,
 				'bad-gateway',
-				`could not reach ${provider} at ${base} (${(error as NodeJS.ErrnoException).code ?? error.message}); check the provider is up, or its base URL (\`agentspace keys list\`)`,
+				`could not reach ${provider} at ${shown} (${(error as NodeJS.ErrnoException).code ?? error.message}); check the provider is up, or its base URL (\`agentspace keys list\`)`,
 			);
 			finish(502);
 		});

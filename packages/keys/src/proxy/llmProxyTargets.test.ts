@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ProxyHarness, RUN_TOKEN, startProxyHarness } from './proxyHarness.testing.js';
+import { send } from './proxyHarness.testing.js';
 import { parseRequestTarget, upstreamUrl } from './requestTarget.js';
 
 let harness: ProxyHarness | undefined;
@@ -81,5 +82,22 @@ describe('the request target', () => {
 		expect(upstreamUrl(base, '/..', '')).toBeUndefined();
 		expect(upstreamUrl('file:///etc', '/passwd', '')).toBeUndefined();
 		expect(upstreamUrl('not a url', '/x', '')).toBeUndefined();
+	});
+
+	it("never shows a base URL's user and password in the endpoint's errors", async () => {
+		harness = await startProxyHarness();
+		harness.baseUrls.set('anthropic', 'http://gw-user:s3cret-pw@127.0.0.1:9/');
+		harness.baseUrls.set('openai', 'ftp://gw-user:s3cret-pw@127.0.0.1:9/');
+		const body = { model: 'm', max_tokens: 1, messages: [] };
+		const headers = { 'x-api-key': RUN_TOKEN };
+		const unreachable = await send(harness.url, '/anthropic/v1/messages', { headers, body });
+		expect(unreachable.status).toBe(502);
+		expect(unreachable.body).toContain('http://127.0.0.1:9');
+		const notHttp = await send(harness.url, '/openai/v1/chat/completions', { headers, body });
+		expect(notHttp.status).toBe(502);
+		for (const answer of [unreachable, notHttp]) {
+			expect(answer.body).not.toContain('s3cret-pw');
+			expect(answer.body).not.toContain('gw-user');
+		}
 	});
 });
