@@ -49,7 +49,13 @@ export { removeProviderKey } from './store/removeProviderKey.js';
 export type { RotateProviderKeyOptions } from './store/rotateProviderKey.js';
 export { rotateProviderKey } from './store/rotateProviderKey.js';
 export type { SecretInfo } from './store/secrets.js';
-export { listSecrets, readSecrets, removeSecret, setSecret } from './store/secrets.js';
+export {
+	assertSecretSettable,
+	listSecrets,
+	readSecrets,
+	removeSecret,
+	setSecret,
+} from './store/secrets.js';
 export { fileVault } from './vault/fileVault.js';
 export { keychainVault, keychainVaultAccount } from './vault/keychainVault.js';
 export type { OpenVaultOptions } from './vault/openVault.js';

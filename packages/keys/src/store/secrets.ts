@@ -56,9 +56,8 @@ export async function setSecret(
 	readonly replaced: boolean;
 	readonly audit: AuditRecord;
 }> {
-	checkSecretName(options.name);
+	assertSecretSettable(db, options.name);
 	checkSecretValue(options.value);
-	refuseSharedVariable(db, options.name);
 	const fingerprint = fingerprintOf(options.value);
 	await vault.set({ kind: 'secret', name: options.name }, options.value);
 	let replaced = false;
@@ -76,6 +75,16 @@ export async function setSecret(
 		});
 	});
 	return { name: options.name, fingerprint, storage: vault.storage, replaced, audit };
+}
+
+/**
+ * Throws unless a secret named `name` could be set: a valid name whose
+ * `AGENTSPACE_SECRET_` variable no other secret has. `secrets set` asks
+ * before it reads the value, so a bad name is not typed a secret for.
+ */
+export function assertSecretSettable(db: AgentSpaceDb, name: string): void {
+	checkSecretName(name);
+	refuseSharedVariable(db, name);
 }
 
 /**

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { homePaths } from '@agentspace/core';
 import { openDb, recordAuditEvent, withImmediateTransaction } from '@agentspace/db';
 import { appendToStream, createEvent } from '@agentspace/events';
+import { fingerprintOf } from '@agentspace/keys';
 import { createTempHome, runNode, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI_BIN, runCli, runCliJson } from '../../testCli.js';
@@ -369,6 +370,54 @@ describe('agentspace secrets', () => {
 		);
 		expect(piped('x', ['secrets', 'set', '../x']).stderr).toContain('invalid secret name');
 	});
+
+	it('drops one trailing newline, refuses an empty, oversized or piped-too-long value and a name sharing a variable', () => {
+		const set = (input: string, name: string) =>
+			runNode(CLI_BIN, ['--home', temp.home, '--json', 'secrets', 'set', name], {
+				input,
+				env: { NO_COLOR: '1' },
+			});
+		// One newline dropped (as echo adds), a second one kept: it is the value's.
+		expect(JSON.parse(set('pem-line\n\n', 'pem').stdout).fingerprint).toBe(
+			fingerprintOf('pem-line\n'),
+		);
+		expect(set('\n', 'empty').stderr).toContain("error[VALIDATION_FAILED]: the secret's value");
+		expect(set('x'.repeat(65_537), 'big').stderr).toContain('1-65536 bytes');
+		// The CLI stops reading at 1 MiB (the rest of the pipe is left: EPIPE here).
+		const huge = spawnSync(
+			process.execPath,
+			[CLI_BIN, '--home', temp.home, 'secrets', 'set', 'huge'],
+			{
+				input: 'x'.repeat(2 * 1024 * 1024),
+				encoding: 'utf8',
+				env: { PATH: process.env.PATH, NO_COLOR: '1' },
+			},
+		);
+		expect(huge.stderr).toContain('error[VALIDATION_FAILED]: more than 1 MiB on stdin');
+		const shared = set(SECRET, 'PEM');
+		expect(shared.status).toBe(4);
+		expect(shared.stderr).toContain(
+			'error[CONFLICT]: secret PEM would be passed to runs as AGENTSPACE_SECRET_PEM, as secret pem already is',
+		);
+		expect(shared.stderr).toContain('agentspace secrets set pem');
+		expect(filesContaining(temp.home, SECRET)).toEqual([]);
+		expect(
+			runCliJson<{ secrets: { name: string }[] }>(temp.home, ['secrets', 'list']).json.secrets.map(
+				(secret) => secret.name,
+			),
+		).toEqual(['pem']);
+	});
+
+	it.skipIf(spawnSync('python3', ['--version']).status !== 0)(
+		'refuses a bad or shared name before prompting for a value',
+		() => {
+			piped('first', ['secrets', 'set', 'a-b']);
+			const shown = onTerminal(['secrets', 'set', 'a_b'], SECRET);
+			expect(shown).toContain('error[CONFLICT]: secret a_b would be passed');
+			expect(shown).not.toContain('a_b: ');
+			expect(filesContaining(temp.home, SECRET)).toEqual([]);
+		},
+	);
 });
 
 describe('nothing secret on disk', () => {

@@ -1,4 +1,4 @@
-import { setSecret } from '@agentspace/keys';
+import { assertSecretSettable, setSecret } from '@agentspace/keys';
 import type { ActionResult } from '../../action.js';
 import { CLI_SOURCE_APP, cliActor } from '../../actor.js';
 import type { CommandContext } from '../../context.js';
@@ -13,9 +13,11 @@ export async function secretsSet(
 	options: { readonly extra?: number },
 ): Promise<ActionResult> {
 	refuseValueArgument(options.extra ?? 0, `printf %s "$VALUE" | agentspace secrets set ${name}`);
-	const value = await readSecretValue(`${name}: `, false);
 	const db = openHomeDb(ctx.home);
 	try {
+		// The name first: a bad one is refused before a value is typed for it.
+		assertSecretSettable(db, name);
+		const value = await readSecretValue(`${name}: `, false);
 		const vault = await openHomeVault(ctx.home);
 		const set = await setSecret(db, vault, {
 			name,
