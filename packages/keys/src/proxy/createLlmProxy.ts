@@ -16,6 +16,8 @@ import { parseRequestTarget, shownBaseUrl, upstreamUrl } from './requestTarget.j
 import { RequestModelTap, UsageTap } from './usageTap.js';
 
 const MAX_REMEMBERED_APPROVALS = 4096;
+/** The largest request body the endpoint forwards by default: 32 MiB (Anthropic's own request limit). */
+export const MAX_REQUEST_BODY_BYTES = 32 * 1024 * 1024;
 
 /** What the endpoint needs of a provider's stored key: where to send requests, and the key (none for ollama). */
 export interface ProxyKeyRecord {
@@ -46,6 +48,10 @@ export interface LlmProxyOptions {
 	readonly now?: () => number;
 	/** Time to the provider's response headers (default 120 s, then 504); a stream is never cut while bytes flow. */
 	readonly upstreamTimeoutMs?: number;
+	/** The largest request body forwarded (default {@link MAX_REQUEST_BODY_BYTES}); larger: 413. */
+	readonly maxRequestBodyBytes?: number;
+	/** How long a request body may send nothing before it is refused with 408 (default 60 s). */
+	readonly requestIdleTimeoutMs?: number;
 	/** The folding window of refusal audits (default 10 s). */
 	readonly refusalWindowMs?: number;
 	readonly sourceApp?: string;
@@ -72,6 +78,9 @@ export interface LlmProxy {
 export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 	const now = options.now ?? Date.now;
 	const timeoutMs = options.upstreamTimeoutMs ?? 120_000;
+	const maxBody = options.maxRequestBodyBytes ?? MAX_REQUEST_BODY_BYTES;
+	const bodyIdleMs = options.requestIdleTimeoutMs ?? 60_000;
+	const tooLarge = `the request body is larger than ${Math.floor(maxBody / (1024 * 1024))} MiB, the most the endpoint forwards (see specs/keys.md "Limits")`;
 	const tracker = new LimitTracker(now);
 	seedLimitTracker(options.db, tracker, now());
 	const auditOptions = {
@@ -152,6 +161,12 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 				`${url.reason}; send /<provider>/<path> (see specs/keys.md "Endpoint")`,
 				{ connection: 'close' },
 			);
+			return;
+		}
+		const declared = Number(req.headers['content-length'] ?? 0);
+		if (declared > maxBody) {
+			// Not read: the connection closes after the answer.
+			fail(res, undefined, 413, 'too-large', tooLarge, { connection: 'close' });
 			return;
 		}
 		const route = providerForPath(url.path);
@@ -320,6 +335,17 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 			agent: secure ? agents.https : agents.http,
 		});
 		let timedOut = false;
+		// The request body went over its bounds: the upstream request is dropped, the answer is ours.
+		const refuseBody = (code: 408 | 413, kind: ProxyErrorKind, message: string) => {
+			if (timedOut) return;
+			timedOut = true;
+			clearTimeout(timer);
+			clearTimeout(idle);
+			req.unpipe(upstream);
+			upstream.destroy();
+			fail(res, spec, code, kind, message, { connection: 'close' });
+			finish(code);
+		};
 		const timer = setTimeout(() => {
 			timedOut = true;
 			upstream.destroy();
@@ -385,7 +411,26 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 			answer.on('error', () => res.destroy());
 			answer.on('aborted', () => res.destroy());
 		});
-		req.on('data', (chunk: Buffer) => modelTap.write(chunk));
+		const stalled = () =>
+			refuseBody(
+				408,
+				'timeout',
+				`the request body sent nothing for ${Math.round(bodyIdleMs / 1000)} s; the request was dropped`,
+			);
+		const idle = setTimeout(stalled, bodyIdleMs);
+		idle.unref();
+		let received = 0;
+		req.on('data', (chunk: Buffer) => {
+			received += chunk.length;
+			if (received > maxBody) {
+				refuseBody(413, 'too-large', tooLarge);
+				return;
+			}
+			idle.refresh();
+			modelTap.write(chunk);
+		});
+		req.once('end', () => clearTimeout(idle));
+		req.once('close', () => clearTimeout(idle));
 		req.pipe(upstream);
 	}
 

@@ -3,6 +3,7 @@ import type { ProviderSpec } from '../providers.js';
 /** The kinds of error the endpoint itself answers with, mapped to each wire's error `type`. */
 export type ProxyErrorKind =
 	| 'invalid-request'
+	| 'too-large'
 	| 'authentication'
 	| 'permission'
 	| 'not-found'
@@ -13,6 +14,7 @@ export type ProxyErrorKind =
 
 const ANTHROPIC_TYPES: Record<ProxyErrorKind, string> = {
 	'invalid-request': 'invalid_request_error',
+	'too-large': 'request_too_large',
 	authentication: 'authentication_error',
 	permission: 'permission_error',
 	'not-found': 'not_found_error',
@@ -24,6 +26,7 @@ const ANTHROPIC_TYPES: Record<ProxyErrorKind, string> = {
 
 const OPENAI_TYPES: Record<ProxyErrorKind, string> = {
 	'invalid-request': 'invalid_request_error',
+	'too-large': 'invalid_request_error',
 	authentication: 'invalid_request_error',
 	permission: 'permission_error',
 	'not-found': 'invalid_request_error',
