@@ -123,3 +123,25 @@ export function countRows(home, sql, ...params) {
 		db.close();
 	}
 }
+
+/** `row(label, summary)`: a p50 / p99 line of the human report, the label padded to `width`. */
+export const percentileRow = (log, width) => (label, s) =>
+	log(
+		`  ${label.padEnd(width)} p50 ${String(s.p50Ms).padStart(8)} ms  p99 ${String(s.p99Ms).padStart(8)} ms`,
+	);
+
+/**
+ * Ends a bench: when it `broke`, `<name> benchmark broke: <stack>` on stderr
+ * and exit code 1 (a missed target never fails a bench); else the report as
+ * JSON with --json, or `printHuman()`.
+ */
+export function endBench({ name, broken, report, json }, printHuman) {
+	if (broken !== undefined) {
+		process.stderr.write(`${name} benchmark broke: ${broken.stack ?? broken}\n`);
+		process.exitCode = 1;
+	} else if (json) {
+		process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+	} else {
+		printHuman();
+	}
+}

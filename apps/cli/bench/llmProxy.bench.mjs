@@ -37,7 +37,9 @@ import {
 	benchHome,
 	cliRunner,
 	countRows,
+	endBench,
 	logger,
+	percentileRow,
 	round,
 	stopBenchDaemon,
 	summarize,
@@ -116,6 +118,17 @@ function post(agent, port, path, headers, body) {
 		req.on('error', reject);
 		req.end(body);
 	});
+}
+
+/** The two paths' summaries side by side, with what the proxy adds at p50 and p99. */
+function compared(direct, proxy) {
+	return {
+		direct,
+		proxy,
+		addedP50Ms: round(proxy.p50Ms - direct.p50Ms, 4),
+		addedP99Ms: round(proxy.p99Ms - direct.p99Ms, 4),
+		ratioP50: round(proxy.p50Ms / direct.p50Ms, 2),
+	};
 }
 
 /** Daemon RSS in MB (/proc/<pid>/status VmRSS), or undefined when unreadable. */
@@ -259,20 +272,8 @@ try {
 		);
 
 	report = {
-		nonStreaming: {
-			direct: directLatency,
-			proxy: proxyLatency,
-			addedP50Ms: round(proxyLatency.p50Ms - directLatency.p50Ms, 4),
-			addedP99Ms: round(proxyLatency.p99Ms - directLatency.p99Ms, 4),
-			ratioP50: round(proxyLatency.p50Ms / directLatency.p50Ms, 2),
-		},
-		firstByte: {
-			direct: directFirst,
-			proxy: proxyFirst,
-			addedP50Ms: round(proxyFirst.p50Ms - directFirst.p50Ms, 4),
-			addedP99Ms: round(proxyFirst.p99Ms - directFirst.p99Ms, 4),
-			ratioP50: round(proxyFirst.p50Ms / directFirst.p50Ms, 2),
-		},
+		nonStreaming: compared(directLatency, proxyLatency),
+		firstByte: compared(directFirst, proxyFirst),
 		concurrent: {
 			streams: CONCURRENT_STREAMS,
 			failed: failed.length,
@@ -298,17 +299,9 @@ function keyAccessedCount() {
 	return countRows(home, `SELECT count(*) AS n FROM audit_log WHERE event_type = 'key_accessed'`);
 }
 
-if (broken !== undefined) {
-	process.stderr.write(`LLM proxy benchmark broke: ${broken.stack ?? broken}\n`);
-	process.exitCode = 1;
-} else if (json) {
-	process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-} else {
+endBench({ name: 'LLM proxy', broken, report, json }, () => {
 	const { nonStreaming, firstByte, concurrent } = report;
-	const row = (label, s) =>
-		log(
-			`  ${label.padEnd(36)} p50 ${String(s.p50Ms).padStart(8)} ms  p99 ${String(s.p99Ms).padStart(8)} ms`,
-		);
+	const row = percentileRow(log, 36);
 	log('');
 	log("LLM endpoint (the daemon's proxy, a user token) against the stand-in provider directly");
 	log(`non-streaming POST /v1/messages, ${nonStreaming.direct.n} each`);
@@ -330,4 +323,4 @@ if (broken !== undefined) {
 		`  → daemon RSS ${concurrent.idleRssMb} MB idle, peak ${concurrent.peakRssMb} MB (target < ${TARGET_RSS_MB}): ${verdict(concurrent.failed === 0 && concurrent.peakRssMb < TARGET_RSS_MB)}`,
 	);
 	log(`  ${report.keyAccessedAudited} requests audited key_accessed`);
-}
+});

@@ -28,6 +28,7 @@ import {
 	benchArgs,
 	benchHome,
 	cliRunner,
+	endBench,
 	logger,
 	sleep,
 	stopBenchDaemon,
@@ -221,12 +222,7 @@ try {
 	rmSync(root, { recursive: true, force: true });
 }
 
-if (broken !== undefined) {
-	process.stderr.write(`MCP agents benchmark broke: ${broken.stack ?? broken}\n`);
-	process.exitCode = 1;
-} else if (json) {
-	process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-} else {
+endBench({ name: 'MCP agents', broken, report, json }, () => {
 	const { idle, loaded, toolsListCli: list } = report;
 	const how = report.sandboxed ? 'sandboxed' : 'unsandboxed';
 	log('');
@@ -246,4 +242,4 @@ if (broken !== undefined) {
 	log(
 		`tools list --json end to end (${list.tools} tools recorded by the daemon, a new process each run): median ${list.medianMs} ms, p99 ${list.p99Ms} ms; agentspace --version ${list.versionMedianMs} ms`,
 	);
-}
+});

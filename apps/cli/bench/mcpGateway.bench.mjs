@@ -43,8 +43,10 @@ import {
 	benchHome,
 	cliRunner,
 	countRows,
+	endBench,
 	logger,
 	median,
+	percentileRow,
 	round,
 	sleep,
 	stopBenchDaemon,
@@ -302,17 +304,9 @@ function callsRecorded(agentId) {
 	);
 }
 
-if (broken !== undefined) {
-	process.stderr.write(`MCP gateway benchmark broke: ${broken.stack ?? broken}\n`);
-	process.exitCode = 1;
-} else if (json) {
-	process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-} else {
+endBench({ name: 'MCP gateway', broken, report, json }, () => {
 	const { calls, toolsList, start } = report;
-	const row = (label, s) =>
-		log(
-			`  ${label.padEnd(34)} p50 ${String(s.p50Ms).padStart(8)} ms  p99 ${String(s.p99Ms).padStart(8)} ms`,
-		);
+	const row = percentileRow(log, 34);
 	const callRows = (label, m) => {
 		log(`calls with ${label}`);
 		row('direct (SDK client → server)', m.direct);
@@ -341,4 +335,4 @@ if (broken !== undefined) {
 		`  → agentspace mcp answers initialize ${start.gateway.p50Ms} ms after it starts (median; target ≤ ${TARGET_START_MS}): ${verdict(start.gateway.p50Ms <= TARGET_START_MS)}`,
 	);
 	log(`  ${report.callsRecorded} gateway calls in the call log`);
-}
+});
