@@ -6,8 +6,13 @@
 // and released after it ends. A run without `llm:` reaches nothing of it.
 // Here the "endpoint" is a small HTTP server on a Unix socket at the path the
 // daemon uses (`<home>/run/llm.sock`, inside the home the sandbox hides).
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import {
+	type AddressInfo,
+	createServer as createNetServer,
+	type Server as NetServer,
+} from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type GitRepo, sandboxTestGate } from '@agentspace/testing';
@@ -57,6 +62,16 @@ say('unix ' + await new Promise((done) => {
 	socket.once('connect', () => { socket.destroy(); done('ok'); });
 	socket.once('error', (error) => done(error.code));
 }));
+const { readdirSync } = await import('node:fs');
+const { dirname } = await import('node:path');
+let listed;
+try { listed = readdirSync(dirname(socketPath)).sort().join(','); } catch (error) { listed = error.code; }
+say('dir ' + listed);
+say('other ' + await new Promise((done) => {
+	const socket = connect({ host: '127.0.0.1', port: Number(process.argv[4]) });
+	socket.once('connect', () => { socket.destroy(); done('ok'); });
+	socket.once('error', (error) => done(error.code));
+}));
 `;
 
 interface Received {
@@ -69,6 +84,9 @@ let repo: GitRepo | undefined;
 let server: Server;
 let socketPath: string;
 let received: Received[];
+/** A host service on another loopback port, beside the endpoint's socket in <home>/run. */
+let other: NetServer;
+let otherPort: number;
 
 beforeEach(async () => {
 	temp = openTempHomeDb('llm-endpoint');
@@ -84,9 +102,15 @@ beforeEach(async () => {
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+	// What else <home>/run holds (the daemon's socket, its pid): never shown to a run.
+	writeFileSync(join(temp.home, 'run', 'daemon.pid'), '1');
+	other = createNetServer((socket) => socket.end('reached'));
+	await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+	otherPort = (other.address() as AddressInfo).port;
 });
 afterEach(async () => {
 	await new Promise((resolve) => server.close(resolve));
+	await new Promise((resolve) => other.close(resolve));
 	repo?.cleanup();
 	repo = undefined;
 	temp.cleanup();
@@ -96,6 +120,8 @@ interface Outcome {
 	readonly seen: Record<string, unknown>;
 	readonly http: string;
 	readonly unix: string;
+	readonly dir: string;
+	readonly other: string;
 	/** What happened, in order: `registered`, `line`, `released`, `ended`. */
 	readonly order: string[];
 	readonly credentials: RunCredentials[];
@@ -114,7 +140,7 @@ async function runAgent(
 		actor,
 		permissions,
 		script: AGENT,
-		args: [String(PORT), socketPath],
+		args: [String(PORT), socketPath, String(otherPort)],
 	});
 	// Enabled again, the same approval with some of it remembered.
 	if (remember !== undefined)
@@ -152,6 +178,8 @@ async function runAgent(
 		seen: JSON.parse(said('seen') || '{}') as Record<string, unknown>,
 		http: said('http'),
 		unix: said('unix'),
+		dir: said('dir'),
+		other: said('other'),
 		order,
 		credentials,
 		log: readFileSync(logPath, 'utf8'),
@@ -182,6 +210,10 @@ describe.skipIf(!sandbox.run)('a sandboxed run and the LLM endpoint', () => {
 		expect(received[0]?.headers['x-api-key']).toBe(credentials?.sessionToken);
 		// socket(AF_UNIX) is refused by the seccomp filter: only the bridge may.
 		expect(run.unix).toMatch(/^(EPERM|EACCES)$/);
+		// Only the socket is bound in, not the rest of <home>/run; and only the
+		// endpoint's port is new on the sandbox's loopback, not the host's others.
+		expect(run.dir).toBe('llm.sock');
+		expect(run.other).toBe('ECONNREFUSED');
 		expect(run.order).toEqual(['registered', 'line', 'released', 'ended']);
 	});
 
