@@ -335,6 +335,29 @@ describe('an unsandboxed run and the LLM endpoint', () => {
 	});
 });
 
+describe('an approved env:read: of a variable the endpoint sets', () => {
+	it('gives the run the endpoint’s value, not the caller’s real key', async () => {
+		const run = await runAgent(
+			['llm:anthropic', 'env:read:ANTHROPIC_API_KEY', 'env:read:ANTHROPIC_BASE_URL'],
+			{
+				sandboxed: false,
+				llmEndpoint: endpoint(),
+				env: {
+					PATH: process.env.PATH ?? '/usr/bin:/bin',
+					ANTHROPIC_API_KEY: 'sk-ant-real-key-of-the-caller',
+					ANTHROPIC_BASE_URL: 'https://api.anthropic.com',
+				},
+			},
+		);
+
+		expect(run.seen).toMatchObject({
+			anthropic: `http://127.0.0.1:${PORT}/anthropic`,
+			anthropicKeyIsToken: true,
+		});
+		expect(run.log).not.toContain('sk-ant-real-key-of-the-caller');
+	});
+});
+
 describe('run credentials', () => {
 	it('are released when the process cannot start', async () => {
 		repo = await installRunAgent({
