@@ -18,6 +18,10 @@ import { RequestModelTap, UsageTap } from './usageTap.js';
 const MAX_REMEMBERED_APPROVALS = 4096;
 /** The largest request body the endpoint forwards by default: 32 MiB (Anthropic's own request limit). */
 export const MAX_REQUEST_BODY_BYTES = 32 * 1024 * 1024;
+/** Requests one run may have in flight by default: an agent's SDK pools hold a handful. */
+export const MAX_IN_FLIGHT_PER_RUN = 64;
+/** Requests the endpoint serves at once by default (each door takes 1024 connections). */
+export const MAX_IN_FLIGHT = 512;
 
 /** What the endpoint needs of a provider's stored key: where to send requests, and the key (none for ollama). */
 export interface ProxyKeyRecord {
@@ -52,6 +56,10 @@ export interface LlmProxyOptions {
 	readonly maxRequestBodyBytes?: number;
 	/** How long a request body may send nothing before it is refused with 408 (default 60 s). */
 	readonly requestIdleTimeoutMs?: number;
+	/** Requests one run may have in flight, waiting ones included (default {@link MAX_IN_FLIGHT_PER_RUN}); more: 429. */
+	readonly maxInFlightPerRun?: number;
+	/** Requests the endpoint serves at once, all callers (default {@link MAX_IN_FLIGHT}); more: 503. */
+	readonly maxInFlight?: number;
 	/** The folding window of refusal audits (default 10 s). */
 	readonly refusalWindowMs?: number;
 	readonly sourceApp?: string;
@@ -80,6 +88,10 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 	const timeoutMs = options.upstreamTimeoutMs ?? 120_000;
 	const maxBody = options.maxRequestBodyBytes ?? MAX_REQUEST_BODY_BYTES;
 	const bodyIdleMs = options.requestIdleTimeoutMs ?? 60_000;
+	const maxPerRun = options.maxInFlightPerRun ?? MAX_IN_FLIGHT_PER_RUN;
+	const maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT;
+	// Requests in flight per run (waiting at the gate included), so one agent cannot starve the others.
+	const runInFlight = new Map<string, number>();
 	const tooLarge = `the request body is larger than ${Math.floor(maxBody / (1024 * 1024))} MiB, the most the endpoint forwards (see specs/keys.md "Limits")`;
 	const tracker = new LimitTracker(now);
 	seedLimitTracker(options.db, tracker, now());
@@ -196,6 +208,31 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 		}
 		const caller = auth.caller;
 		if (caller.kind === 'run') {
+			const held = runInFlight.get(caller.runId) ?? 0;
+			if (held >= maxPerRun) {
+				req.resume();
+				limited.record(`${caller.agentId}:in-flight`, 'too many requests in flight', {
+					provider,
+					agentId: caller.agentId,
+					runId: caller.runId,
+					limit: 'in_flight',
+				});
+				fail(
+					res,
+					spec,
+					429,
+					'rate-limit',
+					`agent ${caller.agentId}'s run has ${maxPerRun} requests in flight through the endpoint, the most one run may have; wait for one to finish`,
+					{ 'retry-after': '1' },
+				);
+				return;
+			}
+			runInFlight.set(caller.runId, held + 1);
+			res.once('close', () => {
+				const left = (runInFlight.get(caller.runId) ?? 1) - 1;
+				if (left <= 0) runInFlight.delete(caller.runId);
+				else runInFlight.set(caller.runId, left);
+			});
 			if (!caller.providers.some((g) => g.provider === provider)) {
 				req.resume();
 				denied.record('llm-not-approved', 'llm-not-approved', {
@@ -437,6 +474,18 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 	return {
 		handle(req, res) {
 			requests += 1;
+			if (inFlight.size >= maxInFlight) {
+				req.resume();
+				fail(
+					res,
+					undefined,
+					503,
+					'overloaded',
+					`the endpoint is serving ${maxInFlight} requests, the most it serves at once; try again shortly`,
+					{ 'retry-after': '1', connection: 'close' },
+				);
+				return;
+			}
 			inFlight.add(res);
 			res.once('close', () => inFlight.delete(res));
 			serve(req, res).catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ProxyHarness, RUN_TOKEN, startProxyHarness } from './proxyHarness.testing.js';
+import { type ProxyHarness, RUN_TOKEN, send, startProxyHarness } from './proxyHarness.testing.js';
 
 let harness: ProxyHarness | undefined;
 afterEach(async () => {
@@ -88,5 +88,77 @@ describe('the request body bounds', () => {
 		const body = JSON.stringify({ model: 'm', max_tokens: 1, messages: [] });
 		const res = await post(harness.port, { 'content-length': String(body.length) }, body);
 		expect(res.status).toBe(200);
+	});
+});
+
+describe('requests in flight', () => {
+	/** A harness whose run `held` waits at a gate that answers only when its client leaves. */
+	async function heldHarness(options: { maxInFlightPerRun?: number; maxInFlight?: number }) {
+		let waiting = 0;
+		const started = await startProxyHarness({
+			...options,
+			approveFirstUse: (_caller, _provider, signal) =>
+				new Promise<boolean>((resolve) => {
+					waiting += 1;
+					signal.addEventListener('abort', () => resolve(false), { once: true });
+				}),
+		});
+		started.callers.set('held', {
+			kind: 'run',
+			agentId: 'greedy',
+			runId: 'run-h',
+			providers: [{ provider: 'anthropic', remembered: false }],
+		});
+		const hold = async (count: number) => {
+			const clients = Array.from({ length: count }, () => {
+				const req = request(`${started.url}/anthropic/v1/messages`, {
+					method: 'POST',
+					headers: { 'x-api-key': 'held', 'content-type': 'application/json' },
+				});
+				req.on('error', () => {});
+				req.end('{}');
+				return req;
+			});
+			while (waiting < count) await new Promise((r) => setTimeout(r, 10));
+			return clients;
+		};
+		return { harness: started, hold };
+	}
+	const body = { model: 'm', max_tokens: 1, messages: [] };
+
+	it('one run over its share: 429 with Retry-After; another run is still served', async () => {
+		const { harness: started, hold } = await heldHarness({ maxInFlightPerRun: 2 });
+		harness = started;
+		const clients = await hold(2);
+		const over = await send(harness.url, '/anthropic/v1/messages', {
+			headers: { 'x-api-key': 'held' },
+			body,
+		});
+		expect(over.status).toBe(429);
+		expect(over.headers['retry-after']).toBe('1');
+		expect(JSON.parse(over.body).error.message).toContain('requests in flight');
+		const other = await send(harness.url, '/anthropic/v1/messages', {
+			headers: { 'x-api-key': RUN_TOKEN },
+			body,
+		});
+		expect(other.status).toBe(200);
+		for (const client of clients) client.destroy();
+		await harness.proxy.close();
+		const [limited] = await harness.audit('key_limited');
+		expect(limited?.metadata).toMatchObject({ agentId: 'greedy', limit: 'in_flight' });
+	});
+
+	it('the endpoint at its most: 503 with Retry-After for anyone', async () => {
+		const { harness: started, hold } = await heldHarness({ maxInFlight: 2 });
+		harness = started;
+		const clients = await hold(2);
+		const over = await send(harness.url, '/anthropic/v1/messages', {
+			headers: { 'x-api-key': RUN_TOKEN },
+			body,
+		});
+		expect(over.status).toBe(503);
+		expect(over.headers['retry-after']).toBe('1');
+		expect(JSON.parse(over.body).error.message).toContain('the most it serves at once');
+		for (const client of clients) client.destroy();
 	});
 });

@@ -4,6 +4,7 @@ import type { ProviderSpec } from '../providers.js';
 export type ProxyErrorKind =
 	| 'invalid-request'
 	| 'too-large'
+	| 'overloaded'
 	| 'authentication'
 	| 'permission'
 	| 'not-found'
@@ -15,6 +16,7 @@ export type ProxyErrorKind =
 const ANTHROPIC_TYPES: Record<ProxyErrorKind, string> = {
 	'invalid-request': 'invalid_request_error',
 	'too-large': 'request_too_large',
+	overloaded: 'overloaded_error',
 	authentication: 'authentication_error',
 	permission: 'permission_error',
 	'not-found': 'not_found_error',
@@ -27,6 +29,7 @@ const ANTHROPIC_TYPES: Record<ProxyErrorKind, string> = {
 const OPENAI_TYPES: Record<ProxyErrorKind, string> = {
 	'invalid-request': 'invalid_request_error',
 	'too-large': 'invalid_request_error',
+	overloaded: 'server_error',
 	authentication: 'invalid_request_error',
 	permission: 'permission_error',
 	'not-found': 'invalid_request_error',
