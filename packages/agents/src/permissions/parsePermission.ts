@@ -75,7 +75,7 @@ function parseVocabulary(text: string, bases: PermissionBases): Result {
 		case 'env':
 			// The run's own variables (its id, session token, socket, secrets)
 			// are set by AgentSpace: a caller's value must never replace them.
-			if (scope !== undefined && scope.toUpperCase().startsWith('AGENTSPACE_')) {
+			if (scope?.toUpperCase().startsWith('AGENTSPACE_')) {
 				return fail(
 					`"${text}": AGENTSPACE_* variables are set by AgentSpace for each run and cannot be read from the caller; a secret is passed with secret:read:<name>`,
 				);
