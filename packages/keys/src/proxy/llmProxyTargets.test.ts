@@ -1,7 +1,6 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ProxyHarness, RUN_TOKEN, startProxyHarness } from './proxyHarness.testing.js';
-import { send } from './proxyHarness.testing.js';
+import { type ProxyHarness, RUN_TOKEN, send, startProxyHarness } from './proxyHarness.testing.js';
 import { parseRequestTarget, upstreamUrl } from './requestTarget.js';
 
 let harness: ProxyHarness | undefined;
@@ -99,5 +98,25 @@ describe('the request target', () => {
 			expect(answer.body).not.toContain('s3cret-pw');
 			expect(answer.body).not.toContain('gw-user');
 		}
+	});
+
+	it('keeps untrusted strings in the audit log bounded and free of control characters', async () => {
+		harness = await startProxyHarness();
+		const model = `claude\u001b[2J\u202eevil\nline${'x'.repeat(200)}`;
+		const res = await send(harness.url, '/anthropic/v1/messages', {
+			headers: { 'x-api-key': RUN_TOKEN },
+			body: { model, max_tokens: 1, messages: [] },
+		});
+		expect(res.status).toBe(200);
+		const long = `/openai/${'p'.repeat(1000)}`;
+		expect((await send(harness.url, long, { body: {} })).status).toBe(401);
+		await harness.proxy.close();
+		const [access] = await harness.audit('key_accessed');
+		const recorded = String(access?.metadata.model);
+		expect(recorded.startsWith('claude[2Jevilline')).toBe(true);
+		expect(recorded).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+		expect(recorded.length).toBeLessThanOrEqual(128);
+		const [refused] = await harness.audit('auth_failed');
+		expect(String(refused?.metadata.path).length).toBeLessThanOrEqual(256);
 	});
 });

@@ -25,6 +25,24 @@ export interface KeyAccess {
 	readonly path: string;
 }
 
+// Control and format characters (escapes, newlines, bidi overrides, zero-width): never in the audit log.
+const UNPRINTABLE = /[\p{Cc}\p{Cf}]/gu;
+
+/**
+ * An untrusted string (a model name, a path) as the audit log keeps it:
+ * without control or format characters, at most `max` characters (cut with
+ * `…`), so what an agent sends cannot forge lines or fill the log.
+ */
+export function auditText(value: string, max: number): string {
+	const clean = value.replace(UNPRINTABLE, '');
+	return clean.length <= max ? clean : `${clean.slice(0, max - 1)}…`;
+}
+
+/** The longest model name the audit log keeps. */
+export const MAX_AUDIT_MODEL = 128;
+/** The longest path the audit log keeps. */
+export const MAX_AUDIT_PATH = 256;
+
 /** Writes one audit entry in its own transaction; a failed write is logged, never thrown (the request already stands). */
 function record(
 	db: AgentSpaceDb,
@@ -83,13 +101,13 @@ export function recordKeyAccessed(
 				...(caller.kind === 'run'
 					? { agentId: caller.agentId, runId: caller.runId }
 					: { mintedId: caller.tokenId }),
-				...(access.model === undefined ? {} : { model: access.model }),
+				...(access.model === undefined ? {} : { model: auditText(access.model, MAX_AUDIT_MODEL) }),
 				status: access.status,
 				durationMs: access.durationMs,
 				...(access.inputTokens === undefined ? {} : { inputCount: access.inputTokens }),
 				...(access.outputTokens === undefined ? {} : { outputCount: access.outputTokens }),
 				stream: access.stream,
-				path: access.path.slice(0, 256),
+				path: auditText(access.path, MAX_AUDIT_PATH),
 			},
 		},
 		options.sourceApp,
@@ -155,7 +173,13 @@ export class FoldedAudit {
 		}
 	}
 
-	#write(metadata: Record<string, unknown>): void {
+	#write(fields: Record<string, unknown>): void {
+		const metadata = Object.fromEntries(
+			Object.entries(fields).map(([name, value]) => [
+				name,
+				typeof value === 'string' ? auditText(value, MAX_AUDIT_PATH) : value,
+			]),
+		);
 		record(
 			this.db,
 			this.options.log,
