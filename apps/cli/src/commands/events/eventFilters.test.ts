@@ -61,7 +61,7 @@ describe('parseEventFilters', () => {
 
 	it('lists the known event types in the hint for an unknown one', () => {
 		expect(failure({ type: ['zzz'] }).hint).toMatch(
-			/^the event types are: agent_discovered, .*, review_completed, .*, tool_policy_set, mcp_token_minted, mcp_token_revoked$/,
+			/^the event types are: agent_discovered, .*, review_completed, .*, tool_policy_set, mcp_token_minted, mcp_token_revoked, key_added, .*, key_token_revoked$/,
 		);
 	});
 

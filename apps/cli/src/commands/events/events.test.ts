@@ -467,13 +467,13 @@ describe('agentspace events replay (end to end)', () => {
 		const table = runCli(temp.home, ['events', 'replay'], { NO_COLOR: '1' });
 		expect(table.status).toBe(0);
 		expect(table.stdout).toMatch(
-			/^Replayed 5 events \(up to sequence 5\) into 18 projection tables in \d+ ms\.\n✓ every table is byte-identical to before\nAudited as events\.replayed \(entry \d+\)\.\n$/,
+			/^Replayed 5 events \(up to sequence 5\) into 22 projection tables in \d+ ms\.\n✓ every table is byte-identical to before\nAudited as events\.replayed \(entry \d+\)\.\n$/,
 		);
 
 		const { status, json } = runCliJson<ReplayResult>(temp.home, ['events', 'replay']);
 		expect(status).toBe(0);
 		expect(json).toMatchObject({ events: 5, lastSequence: 5, identical: true, changedTables: [] });
-		expect(json.tables).toHaveLength(18);
+		expect(json.tables).toHaveLength(22);
 		expect(json.tables.find((t) => t.table === 'sorties')).toMatchObject({
 			rowsBefore: 1,
 			rowsAfter: 1,
@@ -494,7 +494,7 @@ describe('agentspace events replay (end to end)', () => {
 			severity: 'info',
 			actor: { type: 'human' },
 			subject: { type: 'projections' },
-			metadata: { events: 5, lastSequence: 5, tables: 18, changedTables: [] },
+			metadata: { events: 5, lastSequence: 5, tables: 22, changedTables: [] },
 		});
 		expect(runCli(temp.home, ['audit', 'verify']).status).toBe(0);
 	});
@@ -507,7 +507,7 @@ describe('agentspace events replay (end to end)', () => {
 		const result = runCli(temp.home, ['events', 'replay'], { NO_COLOR: '1' });
 		expect(result.status).toBe(0);
 		expect(result.stdout).toMatch(
-			/! 2 of 18 tables changed; they had drifted from the event log and now match it:/,
+			/! 2 of 22 tables changed; they had drifted from the event log and now match it:/,
 		);
 		expect(result.stdout).toMatch(
 			/^TABLE\s+ROWS BEFORE\s+ROWS AFTER\npilots\s+0\s+1\nsorties\s+1\s+1$/m,
@@ -549,7 +549,7 @@ describe('agentspace events replay (end to end)', () => {
 			expect(runCli(empty.home, ['config', 'set', 'securityMode', 'full-control']).status).toBe(0);
 			const result = runCli(empty.home, ['events', 'replay'], { NO_COLOR: '1' });
 			expect(result.status).toBe(0);
-			expect(result.stdout).toMatch(/^Replayed 0 events into 18 projection tables in \d+ ms\./);
+			expect(result.stdout).toMatch(/^Replayed 0 events into 22 projection tables in \d+ ms\./);
 		} finally {
 			empty.cleanup();
 		}

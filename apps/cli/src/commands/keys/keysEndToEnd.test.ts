@@ -259,7 +259,8 @@ describe.skipIf(!sandbox.run)(
 			await openai?.close();
 			for (const repo of repos) repo.cleanup();
 			temp.cleanup();
-		});
+			// Stopping sandboxed agents and the daemon takes seconds on a loaded machine.
+		}, 120_000);
 
 		let anthropicRun: string;
 
