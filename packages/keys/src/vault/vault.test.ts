@@ -113,8 +113,10 @@ describe('vault', () => {
 	});
 
 	it('loses nothing when two processes write it at once', async () => {
-		const script = join(temp.home, 'writer.mts');
-		const fileVaultModule = new URL('./fileVault.ts', import.meta.url).pathname;
+		const script = join(temp.home, 'writer.mjs');
+		// The package's build (tests run after it, as the CLI's do): plain node runs it,
+		// where the sources would need a TypeScript loader a fresh install may not link here.
+		const fileVaultModule = new URL('../../dist/vault/fileVault.js', import.meta.url).pathname;
 		writeFileSync(
 			script,
 			`import { fileVault } from ${JSON.stringify(fileVaultModule)};
@@ -124,12 +126,10 @@ for (let i = 0; i < 15; i++) await vault.set({ kind: 'secret', name: who + '-' +
 `,
 		);
 		const file = vaultFilePath(temp.home);
-		// Two real processes through the package's own tsx (the test runs the sources).
-		const root = new URL('../..', import.meta.url).pathname;
+		// Two real processes.
 		const run = (who: string) =>
 			new Promise<number | null>((resolve, reject) => {
-				const child = spawn(join(root, 'node_modules/.bin/tsx'), [script, file, who], {
-					cwd: root,
+				const child = spawn(process.execPath, [script, file, who], {
 					stdio: ['ignore', 'ignore', 'inherit'],
 				});
 				child.on('error', reject);

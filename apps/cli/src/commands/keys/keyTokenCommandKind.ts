@@ -1,6 +1,6 @@
 import { parseBearerTokenLifetime } from '@agentspace/events';
 import { listKeyTokens, mintKeyToken, revokeKeyToken } from '@agentspace/keys';
-import type { BearerTokenCommandKind } from '../bearerTokenCommands.js';
+import type { BearerTokenCommandKind } from '../../bearerTokenCommands.js';
 
 /** `agentspace keys token …`: the LLM endpoint's tokens, for the shared token commands. */
 export const KEY_TOKEN_COMMANDS: BearerTokenCommandKind = {

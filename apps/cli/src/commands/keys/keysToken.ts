@@ -1,9 +1,9 @@
 import type { ActionResult } from '../../action.js';
-import type { CommandContext } from '../../context.js';
 import {
 	type MintBearerTokenCommandOptions,
 	mintBearerTokenCommand,
-} from '../bearerTokenCommands.js';
+} from '../../bearerTokenCommands.js';
+import type { CommandContext } from '../../context.js';
 import { KEY_TOKEN_COMMANDS } from './keyTokenCommandKind.js';
 
 /** Options of `keys token`. */

@@ -1,6 +1,6 @@
 import type { ActionResult } from '../../action.js';
+import { listBearerTokensCommand } from '../../bearerTokenCommands.js';
 import type { CommandContext } from '../../context.js';
-import { listBearerTokensCommand } from '../bearerTokenCommands.js';
 import { KEY_TOKEN_COMMANDS } from './keyTokenCommandKind.js';
 
 /** `agentspace keys token list`: every key token (never the token itself). */

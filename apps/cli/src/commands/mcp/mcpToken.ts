@@ -1,6 +1,6 @@
 import type { ActionResult } from '../../action.js';
+import { mintBearerTokenCommand } from '../../bearerTokenCommands.js';
 import type { CommandContext } from '../../context.js';
-import { mintBearerTokenCommand } from '../bearerTokenCommands.js';
 import type { McpTokenOptions } from './mcpHttpOptions.js';
 import { MCP_TOKEN_COMMANDS } from './mcpTokenCommandKind.js';
 

@@ -4,7 +4,7 @@ import {
 	parseMcpTokenLifetime,
 	revokeMcpToken,
 } from '@agentspace/tools/tokens';
-import type { BearerTokenCommandKind } from '../bearerTokenCommands.js';
+import type { BearerTokenCommandKind } from '../../bearerTokenCommands.js';
 
 /** `agentspace mcp token …`: the MCP HTTP endpoint's tokens, for the shared token commands. */
 export const MCP_TOKEN_COMMANDS: BearerTokenCommandKind = {

@@ -1,6 +1,6 @@
 import type { ActionResult } from '../../action.js';
+import { revokeBearerTokenCommand } from '../../bearerTokenCommands.js';
 import type { CommandContext } from '../../context.js';
-import { revokeBearerTokenCommand } from '../bearerTokenCommands.js';
 import { MCP_TOKEN_COMMANDS } from './mcpTokenCommandKind.js';
 
 /** `agentspace mcp token revoke <id>`: the endpoint refuses the token from its next request; audited. */

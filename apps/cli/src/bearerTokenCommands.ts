@@ -5,10 +5,10 @@ import type {
 	MintedBearerToken,
 	RevokeBearerTokenOptions,
 } from '@agentspace/events';
-import type { ActionResult } from '../action.js';
-import { CLI_SOURCE_APP, cliActor } from '../actor.js';
-import type { CommandContext } from '../context.js';
-import { openExistingHomeDb, openHomeDb } from '../homeDb.js';
+import type { ActionResult } from './action.js';
+import { CLI_SOURCE_APP, cliActor } from './actor.js';
+import type { CommandContext } from './context.js';
+import { openExistingHomeDb, openHomeDb } from './homeDb.js';
 
 // `mcp token` and `keys token` mint, list and revoke bearer tokens the same
 // way (one implementation in @agentspace/events); only the kind's names,
