@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AgentSpaceError, loadConfig, type SecurityMode } from '@agentspace/core';
+import { AgentSpaceError, loadConfig } from '@agentspace/core';
 import type { LlmAuth, LlmGrant, LlmProxy, ProviderId, Vault } from '@agentspace/keys';
 import type { DaemonService, DaemonServiceContext } from '../daemonService.js';
 import type { MethodHandlers } from '../methodTable.js';
@@ -7,6 +7,7 @@ import { LlmUseApprovals } from './keysApprovals.js';
 import { type LlmEndpointListener, listenLlmEndpoint } from './keysEndpoint.js';
 import { KEYS_METHODS, type KeysStatus, type LlmEndpointStatus } from './keysMethods.js';
 import { type RegisteredRunCredentials, RunRegistry } from './keysRunRegistry.js';
+import { securityModeReader } from './securityModeReader.js';
 
 /** What the service uses of `@agentspace/keys` (loaded when the daemon starts). */
 export type KeysRuntime = typeof import('@agentspace/keys');
@@ -36,9 +37,6 @@ export interface KeysService extends DaemonService<typeof KEYS_METHODS, KeysStat
 	readonly supervision: KeysSupervision;
 }
 
-// The security mode is read per request, from a file read at most this often (as the tool router does).
-const CONFIG_TTL_MS = 1000;
-
 /**
  * The local LLM endpoint (`apiEndpoint`, 127.0.0.1:3271 by default), started
  * with the daemon: listens on the configured TCP port and on the daemon's
@@ -63,23 +61,11 @@ export function keysService(options: KeysServiceOptions = {}): KeysService {
 	const sourceApp = () =>
 		context?.sourceApp === undefined ? {} : { sourceApp: context.sourceApp };
 
-	let mode: { value: SecurityMode; at: number } | undefined;
-	const securityMode = (): SecurityMode => {
-		const now = Date.now();
-		if (mode === undefined || now - mode.at > CONFIG_TTL_MS) {
-			// A config that does not load now keeps the last mode read (limited-control, the safer, if none).
-			try {
-				mode = {
-					value: loadConfig({ home: (context as DaemonServiceContext).home }).securityMode,
-					at: now,
-				};
-			} catch (error) {
-				log(`keys: reading the security mode: ${(error as Error).message}`);
-				mode = { value: mode?.value ?? 'limited-control', at: now };
-			}
-		}
-		return mode.value;
-	};
+	// Read per request, at most once a second from the file (as the tool router does).
+	const securityMode = securityModeReader(
+		() => (context as DaemonServiceContext).home,
+		(line) => log(`keys: ${line}`),
+	);
 
 	const grantsOf = (llm: RegisteredRunCredentials['llm'], keys: KeysRuntime): LlmGrant[] => {
 		const grants: LlmGrant[] = [];

@@ -1,5 +1,5 @@
 import type { AgentProtocolChannel, OnProtocolChannel, ProtocolRun } from '@agentspace/agents';
-import { AgentSpaceError, loadConfig, type SecurityMode } from '@agentspace/core';
+import { AgentSpaceError, loadConfig } from '@agentspace/core';
 import type { Actor } from '@agentspace/events';
 import type {
 	BuiltinToolGroup,
@@ -11,6 +11,7 @@ import type {
 import type { DaemonService, DaemonServiceContext } from '../daemonService.js';
 import type { MethodHandlers } from '../methodTable.js';
 import { startCallLogRetention } from './callLogRetention.js';
+import { securityModeReader } from './securityModeReader.js';
 import { type McpAgentStatus, TOOLS_METHODS, type ToolsStatus } from './toolsMethods.js';
 
 /** What the tools service loads on first use (see toolsRuntime.ts). */
@@ -87,9 +88,6 @@ const BENIGN_ENDS: ReadonlySet<string> = new Set([
 	'closed by AgentSpace',
 ]);
 
-// The security mode is read from config.json at most this often (it decides default policies).
-const CONFIG_TTL_MS = 1000;
-
 /** A person (the CLI's actor) or the daemon, as the router's caller. */
 function callerOf(actor: Actor): ToolCaller {
 	return { type: actor.type === 'human' ? 'user' : actor.type, id: actor.id };
@@ -117,23 +115,7 @@ export function toolsService(options: ToolsServiceOptions = {}): ToolsService {
 		context?.sourceApp === undefined ? {} : { sourceApp: context.sourceApp };
 
 	let stopRetention: (() => void) | undefined;
-	let mode: { value: SecurityMode; at: number } | undefined;
-	const securityMode = (): SecurityMode => {
-		const now = Date.now();
-		if (mode === undefined || now - mode.at > CONFIG_TTL_MS) {
-			// A config that does not load now keeps the last mode read (the daemon started with a valid one).
-			try {
-				mode = {
-					value: loadConfig({ home: (context as DaemonServiceContext).home }).securityMode,
-					at: now,
-				};
-			} catch (error) {
-				log(`reading the security mode: ${(error as Error).message}`);
-				mode = { value: mode?.value ?? 'limited-control', at: now };
-			}
-		}
-		return mode.value;
-	};
+	const securityMode = securityModeReader(() => (context as DaemonServiceContext).home, log);
 
 	// config.json's default call timeout; the router's own default if the file does not load now.
 	const configuredCallTimeoutMs = (): number | undefined => {
