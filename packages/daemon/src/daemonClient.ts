@@ -21,6 +21,42 @@ export function isDaemonNotRunning(error: unknown): boolean {
 	return error instanceof Error && error.name === 'DaemonNotRunningError';
 }
 
+/** A call the daemon did not answer within the connection's timeout (10 s by default). */
+export function notAnsweredError(connection: DaemonConnection, method: string): AgentSpaceError {
+	return new AgentSpaceError(
+		`the AgentSpace daemon did not answer "${method}" within ${Math.round((connection.timeoutMs ?? 10_000) / 1000)} s`,
+		{
+			code: 'CONFLICT',
+			hint: 'see its log, or restart it: agentspace daemon stop && agentspace daemon start',
+		},
+	);
+}
+
+/** A socket error not tried again: no daemon on the socket (a {@link DaemonNotRunningError}), or one that cannot be reached. */
+export function unreachableError(
+	connection: DaemonConnection,
+	error: NodeJS.ErrnoException,
+): AgentSpaceError {
+	return error.code === 'ENOENT' || error.code === 'ECONNREFUSED'
+		? new DaemonNotRunningError(connection.socket)
+		: new AgentSpaceError(`cannot reach the AgentSpace daemon: ${error.message}`, {
+				code: 'CONFLICT',
+				cause: error,
+			});
+}
+
+/**
+ * A connection the daemon closed before its answer: {@link Unanswered} (tried
+ * again) when nothing of the answer came back yet, else a CONFLICT.
+ */
+export function closedEarlyError(method: string, nothingReceived: boolean): Error {
+	return nothingReceived
+		? new Unanswered(`the daemon closed the connection before answering "${method}"`)
+		: new AgentSpaceError(`the AgentSpace daemon closed the connection during "${method}"`, {
+				code: 'CONFLICT',
+			});
+}
+
 /** Where and how to reach the daemon. */
 export interface DaemonConnection {
 	readonly socket: string;
@@ -128,18 +164,7 @@ function requestOnce(
 			outcome();
 		};
 		const timer = setTimeout(
-			() =>
-				settle(() =>
-					reject(
-						new AgentSpaceError(
-							`the AgentSpace daemon did not answer "${method}" within ${Math.round((connection.timeoutMs ?? 10_000) / 1000)} s`,
-							{
-								code: 'CONFLICT',
-								hint: 'see its log, or restart it: agentspace daemon stop && agentspace daemon start',
-							},
-						),
-					),
-				),
+			() => settle(() => reject(notAnsweredError(connection, method))),
 			Math.max(timeoutMs, 0),
 		);
 		socket.on('error', (error: NodeJS.ErrnoException) =>
@@ -148,14 +173,7 @@ function requestOnce(
 					reject(error);
 					return;
 				}
-				reject(
-					error.code === 'ENOENT' || error.code === 'ECONNREFUSED'
-						? new DaemonNotRunningError(connection.socket)
-						: new AgentSpaceError(`cannot reach the AgentSpace daemon: ${error.message}`, {
-								code: 'CONFLICT',
-								cause: error,
-							}),
-				);
+				reject(unreachableError(connection, error));
 			}),
 		);
 		socket.on('connect', () => {
@@ -197,16 +215,7 @@ function requestOnce(
 			});
 		});
 		const closedEarly = () =>
-			settle(() =>
-				reject(
-					buffer === '' && !received
-						? new Unanswered(`the daemon closed the connection before answering "${method}"`)
-						: new AgentSpaceError(
-								`the AgentSpace daemon closed the connection during "${method}"`,
-								{ code: 'CONFLICT' },
-							),
-				),
-			);
+			settle(() => reject(closedEarlyError(method, buffer === '' && !received)));
 		socket.on('end', closedEarly);
 		socket.on('close', closedEarly);
 	});

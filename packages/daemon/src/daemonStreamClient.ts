@@ -1,9 +1,14 @@
 import { createConnection, type Socket } from 'node:net';
 import { AgentSpaceError, errorFromJSON } from '@agentspace/core';
-import { type DaemonConnection, DaemonNotRunningError } from './daemonClient.js';
+import {
+	closedEarlyError,
+	type DaemonConnection,
+	notAnsweredError,
+	unreachableError,
+} from './daemonClient.js';
 import type { DaemonMethod, DaemonMethods } from './daemonMethods.js';
 import type { DaemonResponse } from './daemonProtocol.js';
-import { RETRYABLE_CODES, retryUnanswered, Unanswered } from './daemonRetry.js';
+import { RETRYABLE_CODES, retryUnanswered } from './daemonRetry.js';
 import type { MethodInput, MethodResult } from './methodTable.js';
 
 /** An upgraded connection to the daemon (see upgradeMethod): the method's answer, then the connection as a byte stream. */
@@ -61,18 +66,7 @@ function openOnce(
 			outcome();
 		};
 		const timer = setTimeout(
-			() =>
-				settle(() =>
-					reject(
-						new AgentSpaceError(
-							`the AgentSpace daemon did not answer "${method}" within ${Math.round((connection.timeoutMs ?? 10_000) / 1000)} s`,
-							{
-								code: 'CONFLICT',
-								hint: 'see its log, or restart it: agentspace daemon stop && agentspace daemon start',
-							},
-						),
-					),
-				),
+			() => settle(() => reject(notAnsweredError(connection, method))),
 			Math.max(timeoutMs, 0),
 		);
 		// Kept after the hand-over: a late error (the daemon went away) closes the stream, never throws.
@@ -82,14 +76,7 @@ function openOnce(
 					reject(error);
 					return;
 				}
-				reject(
-					error.code === 'ENOENT' || error.code === 'ECONNREFUSED'
-						? new DaemonNotRunningError(connection.socket)
-						: new AgentSpaceError(`cannot reach the AgentSpace daemon: ${error.message}`, {
-								code: 'CONFLICT',
-								cause: error,
-							}),
-				);
+				reject(unreachableError(connection, error));
 			}),
 		);
 		socket.on('connect', () => {
@@ -137,17 +124,7 @@ function openOnce(
 			}, true);
 		};
 		socket.on('data', onData);
-		const closedEarly = () =>
-			settle(() =>
-				reject(
-					size === 0
-						? new Unanswered(`the daemon closed the connection before answering "${method}"`)
-						: new AgentSpaceError(
-								`the AgentSpace daemon closed the connection during "${method}"`,
-								{ code: 'CONFLICT' },
-							),
-				),
-			);
+		const closedEarly = () => settle(() => reject(closedEarlyError(method, size === 0)));
 		socket.on('end', closedEarly);
 		socket.on('close', closedEarly);
 	});
