@@ -15,7 +15,7 @@ import type { BuiltinTool } from '@agentspace/tools';
 import {
 	AGENT_ID_SCHEMA,
 	type AgentspaceToolsOptions,
-	actorOf,
+	callerActor,
 	cut,
 	jsonResult,
 	MCP_SOURCE_APP,
@@ -260,7 +260,7 @@ export function startAgentTool(options: AgentspaceToolsOptions): BuiltinTool {
 		},
 		async call(raw, context) {
 			const args = raw as { id: string; restart?: RestartPolicy };
-			const actor = actorOf(context.caller);
+			const actor = callerActor(context.caller);
 			options.log?.(`agentspace tools: start ${args.id} for ${actor.type}:${actor.id}`);
 			const run = await options.launcher.run(args.id, args.restart ?? 'no', actor, MCP_SOURCE_APP);
 			return jsonResult({
@@ -315,7 +315,7 @@ export function stopAgentTool(options: AgentspaceToolsOptions): BuiltinTool {
 		async call(raw, context) {
 			const args = raw as { id: string; grace_seconds?: number };
 			requireKnown(options, args.id);
-			const actor = actorOf(context.caller);
+			const actor = callerActor(context.caller);
 			options.log?.(`agentspace tools: stop ${args.id} for ${actor.type}:${actor.id}`);
 			const [stopped] = await stopAgent({
 				db: options.db,

@@ -1,7 +1,10 @@
 import type { AgentSpaceDb } from '@agentspace/db';
-import type { Actor } from '@agentspace/events';
-import type { RoutedOutcome, ToolCaller } from '@agentspace/tools';
+import { cut as cutText } from '@agentspace/tools/builtin';
 import type { DaemonLauncher } from '../hostedUi.js';
+
+// The fleet tools' answer shape and actor rule, from the package's light entry
+// (see its index): the daemon's start does not load the router or the SDK.
+export { callerActor, jsonResult } from '@agentspace/tools/builtin';
 
 /** Options of {@link agentspaceToolGroup}. */
 export interface AgentspaceToolsOptions {
@@ -26,28 +29,8 @@ export const AGENT_ID_SCHEMA = {
 /** A nullable string in an output schema. */
 export const NULLABLE_STRING = { type: ['string', 'null'] } as const;
 
-/**
- * Who a caller's start or stop is recorded as: a person (`user`) is
- * `human`; an MCP client, an agent or AgentSpace keep their type. The same
- * rule as @agentspace/tools' callerActor, written here so the daemon's start
- * does not load the tools package (see toolsRuntime.ts).
- */
-export function actorOf(caller: ToolCaller): Actor {
-	return { type: caller.type === 'user' ? 'human' : caller.type, id: caller.id.slice(0, 256) };
-}
-
-/** A tool's answer: its structured content, and the same as JSON text for clients that read text only. */
-export function jsonResult(structured: Record<string, unknown>): RoutedOutcome {
-	return {
-		isError: false,
-		content: [{ type: 'text', text: JSON.stringify(structured) }],
-		structuredContent: structured,
-	};
-}
-
-/** `text` cut to `max` characters, a surrogate pair never split. */
+/** `text` cut to `max` characters, a surrogate pair never split, and "…" after it when cut. */
 export function cut(text: string, max: number): string {
-	if (text.length <= max) return text;
-	const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
-	return `${text.slice(0, end)}…`;
+	const part = cutText(text, max);
+	return part.truncated ? `${part.text}…` : part.text;
 }
