@@ -9,7 +9,7 @@ import {
 } from './forwardHeaders.js';
 import type { KeyLimitSetting } from './limitTracker.js';
 import { LimitTracker } from './limitTracker.js';
-import type { LlmAuth, LlmRefusal, LlmRunCaller } from './llmCaller.js';
+import type { LlmAuth, LlmGrant, LlmRefusal, LlmRunCaller } from './llmCaller.js';
 import { type ProxyErrorKind, providerErrorBody } from './providerErrors.js';
 import { FoldedAudit, recordKeyAccessed, seedLimitTracker } from './proxyAudit.js';
 import { parseRequestTarget, shownBaseUrl, upstreamUrl } from './requestTarget.js';
@@ -136,11 +136,10 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 
 	async function approved(
 		caller: LlmRunCaller,
-		provider: ProviderId,
+		grant: LlmGrant,
 		signal: AbortSignal,
 	): Promise<boolean> {
-		const grant = caller.providers.find((g) => g.provider === provider);
-		if (grant === undefined) return false;
+		const { provider } = grant;
 		if (grant.remembered || options.approveFirstUse === undefined) return true;
 		const key = `${caller.runId}\u0000${provider}`;
 		if (approvals.has(key)) return true;
@@ -233,18 +232,16 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 				if (left <= 0) runInFlight.delete(caller.runId);
 				else runInFlight.set(caller.runId, left);
 			});
-			if (!caller.providers.some((g) => g.provider === provider)) {
+			// Not approved for the provider, or its first use was not: 403, audited with the kind as the reason.
+			const deny = (kind: 'llm-not-approved' | 'llm-use-denied', message: string) => {
 				req.resume();
-				denied.record('llm-not-approved', 'llm-not-approved', {
-					provider,
-					agentId: caller.agentId,
-					runId: caller.runId,
-				});
-				fail(
-					res,
-					spec,
-					403,
-					'permission',
+				denied.record(kind, kind, { provider, agentId: caller.agentId, runId: caller.runId });
+				fail(res, spec, 403, 'permission', message);
+			};
+			const grant = caller.providers.find((g) => g.provider === provider);
+			if (grant === undefined) {
+				deny(
+					'llm-not-approved',
 					`agent ${caller.agentId} is not approved for llm:${provider}; add llm:${provider} to its manifest's permissions and run \`agentspace agents enable ${caller.agentId}\``,
 				);
 				return;
@@ -254,24 +251,15 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 			res.once('close', onClose);
 			let ok: boolean;
 			try {
-				ok = await approved(caller, provider, abort.signal);
+				ok = await approved(caller, grant, abort.signal);
 			} catch {
 				ok = false;
 			}
 			res.off('close', onClose);
 			if (res.destroyed) return;
 			if (!ok) {
-				req.resume();
-				denied.record('llm-use-denied', 'llm-use-denied', {
-					provider,
-					agentId: caller.agentId,
-					runId: caller.runId,
-				});
-				fail(
-					res,
-					spec,
-					403,
-					'permission',
+				deny(
+					'llm-use-denied',
 					`agent ${caller.agentId}'s use of ${provider} was not approved; approve it with \`agentspace keys approve ${caller.agentId} ${provider}\`, or enable the agent with --remember`,
 				);
 				return;
