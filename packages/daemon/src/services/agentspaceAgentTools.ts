@@ -11,7 +11,8 @@ import {
 	stopAgent,
 } from '@agentspace/agents';
 import { NotFoundError } from '@agentspace/core';
-import type { BuiltinTool } from '@agentspace/tools';
+import type { Actor } from '@agentspace/events';
+import type { BuiltinTool, ToolCaller } from '@agentspace/tools';
 import {
 	AGENT_ID_SCHEMA,
 	type AgentspaceToolsOptions,
@@ -69,6 +70,13 @@ function requireKnown(options: AgentspaceToolsOptions, id: string): AgentRecord 
 		});
 	}
 	return agent;
+}
+
+/** The actor a caller's start or stop is recorded as, the request noted in the daemon's log. */
+function askedBy(options: AgentspaceToolsOptions, caller: ToolCaller, what: string): Actor {
+	const actor = callerActor(caller);
+	options.log?.(`agentspace tools: ${what} for ${actor.type}:${actor.id}`);
+	return actor;
 }
 
 const AGENT_SUMMARY = {
@@ -260,8 +268,7 @@ export function startAgentTool(options: AgentspaceToolsOptions): BuiltinTool {
 		},
 		async call(raw, context) {
 			const args = raw as { id: string; restart?: RestartPolicy };
-			const actor = callerActor(context.caller);
-			options.log?.(`agentspace tools: start ${args.id} for ${actor.type}:${actor.id}`);
+			const actor = askedBy(options, context.caller, `start ${args.id}`);
 			const run = await options.launcher.run(args.id, args.restart ?? 'no', actor, MCP_SOURCE_APP);
 			return jsonResult({
 				id: run.id,
@@ -315,8 +322,7 @@ export function stopAgentTool(options: AgentspaceToolsOptions): BuiltinTool {
 		async call(raw, context) {
 			const args = raw as { id: string; grace_seconds?: number };
 			requireKnown(options, args.id);
-			const actor = callerActor(context.caller);
-			options.log?.(`agentspace tools: stop ${args.id} for ${actor.type}:${actor.id}`);
+			const actor = askedBy(options, context.caller, `stop ${args.id}`);
 			const [stopped] = await stopAgent({
 				db: options.db,
 				supervisor: options.launcher,
