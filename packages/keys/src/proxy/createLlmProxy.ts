@@ -336,11 +336,11 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 			finish(503);
 			return;
 		}
-		const base = key.baseUrl.replace(/\/+$/, '');
-		// Errors go to the agent: a base URL's user and password are never in them.
-		const shown = shownBaseUrl(base);
+		// Errors go to the agent: a base URL's user and password are never in them. Made only for an
+		// error (each of these drops the base URL's trailing slashes itself).
+		const shown = () => shownBaseUrl(key.baseUrl);
 		// Checked to stay on the stored base URL's scheme, host, port, user and path.
-		const target = upstreamUrl(base, rest, url.search);
+		const target = upstreamUrl(key.baseUrl, rest, url.search);
 		if (target === undefined) {
 			req.resume();
 			fail(
@@ -348,7 +348,7 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 				spec,
 				502,
 				'bad-gateway',
-				`the ${provider} base URL ${shown} is not an http(s) URL this path can go under; fix it with \`agentspace keys rotate ${provider} --base-url <url>\``,
+				`the ${provider} base URL ${shown()} is not an http(s) URL this path can go under; fix it with \`agentspace keys rotate ${provider} --base-url <url>\``,
 			);
 			finish(502);
 			return;
@@ -379,7 +379,7 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 				spec,
 				504,
 				'timeout',
-				`${provider} at ${shown} sent no response in ${Math.round(timeoutMs / 1000)} s`,
+				`${provider} at ${shown()} sent no response in ${Math.round(timeoutMs / 1000)} s`,
 			);
 			finish(504);
 		}, timeoutMs);
@@ -407,7 +407,7 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 				spec,
 				502,
 				'bad-gateway',
-				`could not reach ${provider} at ${shown} (${(error as NodeJS.ErrnoException).code ?? error.message}); check the provider is up, or its base URL (\`agentspace keys list\`)`,
+				`could not reach ${provider} at ${shown()} (${(error as NodeJS.ErrnoException).code ?? error.message}); check the provider is up, or its base URL (\`agentspace keys list\`)`,
 			);
 			finish(502);
 		});
