@@ -16,7 +16,6 @@
 // end-to-end bench measures both). Latency one call at a time, interleaved in
 // blocks (p50, p99, added = gateway − direct); calls/s with 16 in flight.
 // Informational: a miss prints MISS and exits 0; only a broken bench exits 1.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,23 +23,18 @@ import { join } from 'node:path';
 import { closeDb, openDb } from '@agentspace/db';
 import { writeMcpFixtureAgent } from '@agentspace/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { GatewayCatalog, gatewayStreamTransport, serveGateway } from '../dist/index.js';
 import {
-	connectMcpAgent,
-	GatewayCatalog,
-	gatewayStreamTransport,
-	recordToolList,
-	serveGateway,
-	ToolRouter,
-} from '../dist/index.js';
-import {
+	compareCalls,
+	directClient,
+	latencyRow,
 	median,
+	recordedCalls,
 	recordRunningAgent,
 	round,
-	summarize,
-	throughput,
-	timeSequential,
+	routedFixture,
+	verdict,
 } from './callTiming.mjs';
 
 const QUICK = process.env.AGENTSPACE_BENCH_QUICK === '1';
@@ -82,23 +76,10 @@ try {
 	db = openDb({ path: join(root, 'agentspace.db') });
 	recordRunningAgent(db);
 
-	const direct = new Client({ name: 'bench-direct', version: '1.0.0' });
-	await direct.connect(
-		new StdioClientTransport({ command: process.execPath, args: [script], stderr: 'ignore' }),
-	);
-	await direct.listTools();
+	const direct = await directClient(script);
 	const viaDirect = (i) => direct.callTool({ name: 'echo', arguments: { text: `hello ${i}` } });
 
-	const agent = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'ignore'] });
-	children.push(agent);
-	agent.stdin.on('error', () => {});
-	const session = await connectMcpAgent(
-		{ fromAgent: agent.stdout, toAgent: agent.stdin },
-		{ agentId: 'fx', runId: 'run1' },
-	);
-	recordToolList(db, { agentId: 'fx', runId: 'run1', tools: session.tools() });
-	const router = new ToolRouter({ db, securityMode: () => 'full-control' });
-	router.attach(session);
+	const { session, router } = await routedFixture(db, script, children);
 	const catalog = new GatewayCatalog({
 		db,
 		securityMode: () => 'full-control',
@@ -123,30 +104,21 @@ try {
 			throw new Error(`echo failed through the gateway: ${JSON.stringify(result)}`);
 	};
 
-	log(`warming up (${WARMUP} calls each)…`);
-	await timeSequential(viaDirect, WARMUP);
-	await timeSequential(viaGateway, WARMUP);
-	log(`latency: ${LATENCY_CALLS} calls each, one at a time, interleaved in blocks of ${BLOCK}…`);
-	const directSamples = [];
-	const gatewaySamples = [];
-	for (let done = 0; done < LATENCY_CALLS; done += BLOCK) {
-		directSamples.push(...(await timeSequential(viaDirect, BLOCK)));
-		gatewaySamples.push(...(await timeSequential(viaGateway, BLOCK)));
-	}
-	const directLatency = summarize(directSamples);
-	const gatewayLatency = summarize(gatewaySamples);
-	log(
-		`throughput: ${IN_FLIGHT} in flight, ${THROUGHPUT_CALLS} calls a pass, ${PASSES} passes each…`,
-	);
-	const directRates = [];
-	const gatewayRates = [];
-	for (let pass = 0; pass < PASSES; pass++) {
-		directRates.push(await throughput(viaDirect, THROUGHPUT_CALLS, IN_FLIGHT));
-		gatewayRates.push(await throughput(viaGateway, THROUGHPUT_CALLS, IN_FLIGHT));
-	}
-	const recorded = db.$client
-		.prepare(`SELECT count(*) AS n FROM tool_calls WHERE agent_id = 'fx' AND status = 'ok'`)
-		.get().n;
+	const {
+		directLatency,
+		measuredLatency: gatewayLatency,
+		directRates,
+		measuredRates: gatewayRates,
+	} = await compareCalls(viaDirect, viaGateway, {
+		warmup: WARMUP,
+		latencyCalls: LATENCY_CALLS,
+		block: BLOCK,
+		inFlight: IN_FLIGHT,
+		throughputCalls: THROUGHPUT_CALLS,
+		passes: PASSES,
+		log,
+	});
+	const recorded = recordedCalls(db);
 	if (recorded !== routed)
 		throw new Error(`the gateway made ${routed} calls but the call log holds ${recorded}`);
 	await client.close();
@@ -186,13 +158,10 @@ if (broken !== undefined) {
 	process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } else {
 	const { latency: l, throughput: t } = report;
-	const verdict = (ok) => (ok ? 'PASS' : 'MISS');
-	const row = (label, s) =>
-		`  ${label.padEnd(8)} p50 ${`${s.p50Ms} ms`.padStart(10)}  p99 ${`${s.p99Ms} ms`.padStart(10)}  max ${s.maxMs} ms`;
 	log('');
 	log(`gateway overhead: ${report.tool}, every call recorded (${report.recordedCalls} rows)`);
-	log(row('direct', l.direct));
-	log(row('gateway', l.gateway));
+	log(latencyRow('direct', l.direct));
+	log(latencyRow('gateway', l.gateway));
 	log(
 		`  → added p50 ${l.addedP50Ms} ms (end-to-end target ≤ ${TARGET_P50_MS} ms): ${verdict(l.addedP50Ms <= TARGET_P50_MS)}`,
 	);

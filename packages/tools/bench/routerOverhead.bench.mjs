@@ -21,22 +21,21 @@
 //
 // Informational, not gating: a missed target prints MISS and still exits 0;
 // only a broken benchmark exits 1.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeDb, openDb } from '@agentspace/db';
 import { writeMcpFixtureAgent } from '@agentspace/testing';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { connectMcpAgent, recordToolList, ToolRouter } from '../dist/index.js';
 import {
+	compareCalls,
+	directClient,
+	latencyRow,
 	median,
+	recordedCalls,
 	recordRunningAgent,
 	round,
-	summarize,
-	throughput,
-	timeSequential,
+	routedFixture,
+	verdict,
 } from './callTiming.mjs';
 
 const QUICK = process.env.AGENTSPACE_BENCH_QUICK === '1';
@@ -67,27 +66,11 @@ try {
 	recordRunningAgent(db);
 
 	// direct: the SDK's own client and stdio transport, spawning the script.
-	const client = new Client({ name: 'bench-direct', version: '1.0.0' });
-	const transport = new StdioClientTransport({
-		command: process.execPath,
-		args: [script],
-		stderr: 'ignore',
-	});
-	await client.connect(transport);
-	await client.listTools();
+	const client = await directClient(script);
 	const direct = (i) => client.callTool({ name: 'echo', arguments: { text: `hello ${i}` } });
 
 	// router: a second process of the same script, as the supervisor hands it to the daemon.
-	const agent = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'ignore'] });
-	children.push(agent);
-	agent.stdin.on('error', () => {});
-	const session = await connectMcpAgent(
-		{ fromAgent: agent.stdout, toAgent: agent.stdin },
-		{ agentId: 'fx', runId: 'run1' },
-	);
-	recordToolList(db, { agentId: 'fx', runId: 'run1', tools: session.tools() });
-	const router = new ToolRouter({ db, securityMode: () => 'full-control' });
-	router.attach(session);
+	const { session, router } = await routedFixture(db, script, children);
 	const caller = { type: 'mcp-client', id: 'bench', detail: { version: '1.0.0' } };
 	let routed = 0;
 	const viaRouter = async (i) => {
@@ -97,38 +80,27 @@ try {
 			throw new Error(`echo failed through the router: ${JSON.stringify(result)}`);
 	};
 
-	log(`warming up (${WARMUP} calls each)…`);
-	await timeSequential(direct, WARMUP);
-	await timeSequential(viaRouter, WARMUP);
-
-	log(`latency: ${LATENCY_CALLS} calls each, one at a time, interleaved in blocks of ${BLOCK}…`);
-	const directSamples = [];
-	const routerSamples = [];
-	for (let done = 0; done < LATENCY_CALLS; done += BLOCK) {
-		directSamples.push(...(await timeSequential(direct, BLOCK)));
-		routerSamples.push(...(await timeSequential(viaRouter, BLOCK)));
-	}
-	const directLatency = summarize(directSamples);
-	const routerLatency = summarize(routerSamples);
+	const {
+		directLatency,
+		measuredLatency: routerLatency,
+		directRates,
+		measuredRates: routerRates,
+	} = await compareCalls(direct, viaRouter, {
+		warmup: WARMUP,
+		latencyCalls: LATENCY_CALLS,
+		block: BLOCK,
+		inFlight: IN_FLIGHT,
+		throughputCalls: THROUGHPUT_CALLS,
+		passes: PASSES,
+		log,
+	});
 	const addedP50 = round(routerLatency.p50Ms - directLatency.p50Ms, 4);
 	const addedP99 = round(routerLatency.p99Ms - directLatency.p99Ms, 4);
-
-	log(
-		`throughput: ${IN_FLIGHT} in flight, ${THROUGHPUT_CALLS} calls a pass, ${PASSES} passes each…`,
-	);
-	const directRates = [];
-	const routerRates = [];
-	for (let pass = 0; pass < PASSES; pass++) {
-		directRates.push(await throughput(direct, THROUGHPUT_CALLS, IN_FLIGHT));
-		routerRates.push(await throughput(viaRouter, THROUGHPUT_CALLS, IN_FLIGHT));
-	}
 	const directRate = Math.round(median(directRates));
 	const routerRate = Math.round(median(routerRates));
 
 	// Every routed call is on disk once callTool has answered.
-	const recorded = db.$client
-		.prepare(`SELECT count(*) AS n FROM tool_calls WHERE agent_id = 'fx' AND status = 'ok'`)
-		.get().n;
+	const recorded = recordedCalls(db);
 	if (recorded !== routed)
 		throw new Error(`the router made ${routed} calls but the call log holds ${recorded}`);
 
@@ -171,13 +143,10 @@ if (broken !== undefined) {
 	process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } else {
 	const { latency: l, throughput: t } = report;
-	const verdict = (ok) => (ok ? 'PASS' : 'MISS');
-	const row = (label, s) =>
-		`  ${label.padEnd(8)} p50 ${`${s.p50Ms} ms`.padStart(10)}  p99 ${`${s.p99Ms} ms`.padStart(10)}  max ${s.maxMs} ms`;
 	log('');
 	log(`router overhead: ${report.tool}, every routed call recorded (${report.recordedCalls} rows)`);
-	log(row('direct', l.direct));
-	log(row('router', l.router));
+	log(latencyRow('direct', l.direct));
+	log(latencyRow('router', l.router));
 	log(
 		`  → added p50 ${l.addedP50Ms} ms (target ≤ ${TARGET_P50_MS} ms): ${verdict(l.addedP50Ms <= TARGET_P50_MS)}`,
 	);
