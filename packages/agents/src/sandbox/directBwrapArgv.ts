@@ -1,3 +1,4 @@
+import { awaitPorts } from './innerCommand.js';
 import { shellQuote } from './shellQuote.js';
 
 /**
@@ -122,13 +123,12 @@ export interface DirectLlmBridge {
 }
 
 /**
- * Shell text that waits until something listens on TCP `port` (state 0A in
- * /proc/net/tcp), at most about 3 s: the bridge starts in the background
- * right before the agent, whose first request must find it listening.
+ * Shell text that waits until the LLM bridge listens on TCP `port`, at most
+ * about 3 s (see awaitPorts): it starts in the background right before the
+ * agent, whose first request must find it listening.
  */
 export function awaitListening(port: number): string {
-	const hex = port.toString(16).toUpperCase().padStart(4, '0');
-	return `i=0; until [ "$i" -ge 300 ] || grep -q ":${hex} 00000000:0000 0A" /proc/net/tcp 2>/dev/null; do sleep 0.01; i=$((i+1)); done`;
+	return awaitPorts([port], 300);
 }
 
 /** How a network-approved run reaches the supervisor's proxy for it (see runProxy). */

@@ -1,12 +1,26 @@
 import { shellCommand, shellQuote } from './shellQuote.js';
 
+/**
+ * Shell text that waits until something listens on each TCP port of `ports`
+ * (state 0A in /proc/net/tcp), checking every 10 ms, at most `tries` times:
+ * a bridge started in the background right before the agent must be
+ * listening before the agent's first request.
+ */
+export function awaitPorts(ports: readonly number[], tries: number): string {
+	const listening = ports.map(
+		(port) =>
+			`grep -q ":${port.toString(16).toUpperCase().padStart(4, '0')} 00000000:0000 0A" /proc/net/tcp`,
+	);
+	const condition = listening.length === 1 ? listening[0] : `{ ${listening.join(' && ')}; }`;
+	return `i=0; until [ "$i" -ge ${tries} ] || ${condition} 2>/dev/null; do sleep 0.01; i=$((i+1)); done`;
+}
+
 // The wrapper starts the sandbox's proxy listeners (socat on 3128 and 1080) in
 // the background right before the command, so a request in the first
-// milliseconds could find nothing listening. Wait until both listen (state 0A
-// in /proc/net/tcp), at most about a second. Exported for the supervisor's own
-// network-approved sandboxes (directBwrapArgv), which start the same bridges.
-export const AWAIT_PROXY =
-	'i=0; until [ "$i" -ge 100 ] || { grep -q ":0C38 00000000:0000 0A" /proc/net/tcp && grep -q ":0438 00000000:0000 0A" /proc/net/tcp; } 2>/dev/null; do sleep 0.01; i=$((i+1)); done';
+// milliseconds could find nothing listening. Wait until both listen, at most
+// about a second. Exported for the supervisor's own network-approved
+// sandboxes (directBwrapArgv), which start the same bridges.
+export const AWAIT_PROXY = awaitPorts([3128, 1080], 100);
 
 /** Where and how the agent is started inside the sandbox. */
 export interface InnerCommandInput {
