@@ -4,62 +4,34 @@
 // lists sent as a real HTTP request — answered with its status, audited as
 // security.denied (interface mcp-http), nothing called.
 import { createServer, request } from 'node:http';
-import { enableAgent, installAgent } from '@agentspace/agents';
-import { openTempHomeDb, type TempHomeDb } from '@agentspace/agents/testing';
-import { generateAuthToken, hasErrorCode } from '@agentspace/core';
-import { createMcpFixtureAgentRepo, freePort, type GitRepo } from '@agentspace/testing';
-import { setToolPolicy } from '@agentspace/tools';
+import { hasErrorCode } from '@agentspace/core';
+import { freePort } from '@agentspace/testing';
 import { mintMcpToken, revokeMcpToken } from '@agentspace/tools/tokens';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { callDaemon, type DaemonConnection } from '../daemonClient.js';
-import { type RunningDaemon, runDaemon } from '../runDaemon.js';
+import { describe, expect, it } from 'vitest';
+import { callDaemon } from '../daemonClient.js';
+import type { RunningDaemon } from '../runDaemon.js';
 import { daemonServices } from './daemonServices.js';
+import { actor, runAgent, serviceHarness } from './serviceHarness.testing.js';
 
-const actor = { type: 'human', id: 'tester' } as const;
-let temp: TempHomeDb;
-let repo: GitRepo | undefined;
-let daemon: RunningDaemon | undefined;
-const token = generateAuthToken();
-const logLines: string[] = [];
+const h = serviceHarness('daemon-mcp-http');
+const { token, logLines } = h;
 
-beforeEach(() => {
-	temp = openTempHomeDb('daemon-mcp-http');
-	logLines.length = 0;
-});
-afterEach(async () => {
-	await daemon?.close(2000);
-	await daemon?.closed;
-	daemon = undefined;
-	repo?.cleanup();
-	temp.cleanup();
-});
+type EndpointLimits = { maxSessions?: number; maxSessionsPerToken?: number };
+
+/** The daemon's services, hosting the endpoint (with the home token) under these limits. */
+const endpointServices = (limits: EndpointLimits = {}) =>
+	daemonServices({
+		env: process.env,
+		mcpHttp: { authToken: token, limits: { tokenSweepMs: 100, ...limits } },
+	});
 
 /** A daemon running the fixture MCP agent (all its tools allowed) and hosting the endpoint. */
-async function startEndpoint(limits: { maxSessions?: number; maxSessionsPerToken?: number } = {}) {
-	repo = createMcpFixtureAgentRepo();
-	await installAgent({ db: temp.db, home: temp.home, source: repo.url, actor });
-	enableAgent({ db: temp.db, id: 'mcp-fixture', approve: 'all', actor });
-	setToolPolicy(temp.db, { agentId: 'mcp-fixture', tool: '*', policy: 'allow', actor });
-	daemon = await runDaemon({
-		db: temp.db,
-		home: temp.home,
-		token,
-		services: daemonServices({
-			env: process.env,
-			mcpHttp: { authToken: token, limits: { tokenSweepMs: 100, ...limits } },
-		}),
-		log: (line) => logLines.push(line),
-	});
-	const connection: DaemonConnection = { socket: daemon.socket, token };
-	await callDaemon(connection, 'run', {
-		id: 'mcp-fixture',
-		restart: 'no',
-		unsandboxed: true,
-		env: {},
-		actor,
-	});
+async function startEndpoint(limits: EndpointLimits = {}) {
+	await h.installMcpFixture();
+	const connection = await h.startDaemon(endpointServices(limits));
+	await runAgent(connection, 'mcp-fixture');
 	for (let i = 0; i < 400; i++) {
 		const status = await callDaemon(connection, 'status', {});
 		if (status.mcpAgents.some((a) => a.id === 'mcp-fixture')) break;
@@ -82,13 +54,13 @@ async function connectClient(url: string, bearer: string): Promise<Client> {
 }
 
 const toolCalls = () =>
-	temp.db.$client
+	h.temp.db.$client
 		.prepare('SELECT caller_type, caller_id, caller_detail, tool, status FROM tool_calls')
 		.all() as { caller_type: string; caller_id: string; caller_detail: string; tool: string }[];
 
 const denials = () =>
 	(
-		temp.db.$client
+		h.temp.db.$client
 			.prepare(`SELECT metadata FROM audit_log WHERE event_type = 'security.denied' ORDER BY id`)
 			.pluck()
 			.all() as string[]
@@ -140,17 +112,7 @@ const call = (id: number) => ({
 
 describe('the MCP HTTP endpoint', () => {
 	it('is opened and stopped on request, audited, and a port in use is a CONFLICT with a hint', async () => {
-		daemon = await runDaemon({
-			db: temp.db,
-			home: temp.home,
-			token,
-			services: daemonServices({
-				env: process.env,
-				mcpHttp: { authToken: token, limits: { tokenSweepMs: 100 } },
-			}),
-			log: (line) => logLines.push(line),
-		});
-		const connection: DaemonConnection = { socket: daemon.socket, token };
+		const connection = await h.startDaemon(endpointServices());
 		const [busy, free] = [await freePort(), await freePort()];
 		const squatter = createServer();
 		await new Promise<void>((resolve) => squatter.listen(busy, '127.0.0.1', resolve));
@@ -178,7 +140,7 @@ describe('the MCP HTTP endpoint', () => {
 		expect(await callDaemon(connection, 'mcpHttpStop', { actor })).toEqual({ closed: true });
 		expect(await callDaemon(connection, 'mcpHttpStop', { actor })).toEqual({ closed: false });
 		await expect(fetch(`http://127.0.0.1:${free}/mcp`)).rejects.toThrow();
-		const audited = temp.db.$client
+		const audited = h.temp.db.$client
 			.prepare(
 				`SELECT event_type, actor_id, metadata FROM audit_log WHERE event_type LIKE 'mcp.http_%' ORDER BY id`,
 			)
@@ -209,14 +171,14 @@ describe('the MCP HTTP endpoint', () => {
 		expect(JSON.stringify(result.content)).toContain('hi');
 		await client.close();
 
-		const minted = mintMcpToken(temp.db, { actor, name: 'cursor' });
+		const minted = mintMcpToken(h.temp.db, { actor, name: 'cursor' });
 		const transport = new StreamableHTTPClientTransport(new URL(url), {
 			requestInit: { headers: { Authorization: `Bearer ${minted.token}` } },
 		});
 		const second = new Client({ name: 'http-test-client', version: '1.2.3' });
 		await second.connect(transport);
 		await second.callTool({ name: 'mcp-fixture__echo', arguments: { text: 'again' } });
-		const connection = { socket: (daemon as RunningDaemon).socket, token };
+		const connection = { socket: (h.daemon as RunningDaemon).socket, token };
 		expect((await callDaemon(connection, 'status', {})).mcpHttpSessions).toBe(2);
 
 		// Another bearer cannot use the session: it is not told apart from an unknown one.
@@ -275,13 +237,13 @@ describe('the MCP HTTP endpoint', () => {
 
 	it('refuses each bad request with its status, audits it, and calls nothing', async () => {
 		const { url, port } = await startEndpoint();
-		const expired = mintMcpToken(temp.db, {
+		const expired = mintMcpToken(h.temp.db, {
 			actor,
 			lifetimeMs: 60_000,
 			now: () => new Date(Date.now() - 120_000),
 		});
-		const revoked = mintMcpToken(temp.db, { actor });
-		revokeMcpToken(temp.db, { tokenId: revoked.tokenId, actor });
+		const revoked = mintMcpToken(h.temp.db, { actor });
+		revokeMcpToken(h.temp.db, { tokenId: revoked.tokenId, actor });
 		const json = {
 			'Content-Type': 'application/json',
 			Accept: 'application/json, text/event-stream',
@@ -392,7 +354,7 @@ describe('the MCP HTTP endpoint', () => {
 		}
 		expect(toolCalls()).toEqual([]);
 		const status = await callDaemon(
-			{ socket: (daemon as RunningDaemon).socket, token },
+			{ socket: (h.daemon as RunningDaemon).socket, token },
 			'status',
 			{},
 		);
@@ -401,8 +363,8 @@ describe('the MCP HTTP endpoint', () => {
 
 	it("makes room for a new session by closing the busiest token's oldest, never another token's", async () => {
 		const { url } = await startEndpoint({ maxSessions: 4, maxSessionsPerToken: 2 });
-		const minted = mintMcpToken(temp.db, { name: 'flooder', actor }).token;
-		const other = mintMcpToken(temp.db, { name: 'other', actor }).token;
+		const minted = mintMcpToken(h.temp.db, { name: 'flooder', actor }).token;
+		const other = mintMcpToken(h.temp.db, { name: 'other', actor }).token;
 		const works = (client: Client) =>
 			client.listTools().then(
 				() => true,
@@ -430,30 +392,30 @@ describe('the MCP HTTP endpoint', () => {
 
 	it('keeps serving when its token sweep cannot read the tokens (a damaged database): logged, not thrown', async () => {
 		const { url } = await startEndpoint();
-		const minted = mintMcpToken(temp.db, { actor });
+		const minted = mintMcpToken(h.temp.db, { actor });
 		const client = await connectClient(url, minted.token);
 		// Damage under the running daemon: the sweep's read fails (a throw out of its timer ended the daemon).
-		temp.db.$client.exec('DROP TABLE mcp_tokens');
+		h.temp.db.$client.exec('DROP TABLE mcp_tokens');
 		const line = 'mcp http: could not check the token of a session: no such table: mcp_tokens';
 		for (let i = 0; i < 400 && !logLines.includes(line); i++)
 			await new Promise((resolve) => setTimeout(resolve, 25));
 		expect(logLines).toContain(line);
-		const connection = { socket: (daemon as RunningDaemon).socket, token };
+		const connection = { socket: (h.daemon as RunningDaemon).socket, token };
 		expect((await callDaemon(connection, 'status', {})).mcpHttpSessions).toBe(1);
 		await client.close().catch(() => {});
 	});
 
 	it('refuses a session once its token is revoked: the call reaches no agent', async () => {
 		const { url } = await startEndpoint();
-		const minted = mintMcpToken(temp.db, { actor });
+		const minted = mintMcpToken(h.temp.db, { actor });
 		const client = await connectClient(url, minted.token);
 		await client.callTool({ name: 'mcp-fixture__echo', arguments: { text: 'before' } });
-		revokeMcpToken(temp.db, { tokenId: minted.tokenId, actor });
+		revokeMcpToken(h.temp.db, { tokenId: minted.tokenId, actor });
 		await expect(
 			client.callTool({ name: 'mcp-fixture__echo', arguments: { text: 'after' } }),
 		).rejects.toThrow(/revoked token/);
 		// The session itself (its event stream open) is ended, not only its requests refused.
-		const connection = { socket: (daemon as RunningDaemon).socket, token };
+		const connection = { socket: (h.daemon as RunningDaemon).socket, token };
 		for (let i = 0; i < 400; i++) {
 			if ((await callDaemon(connection, 'status', {})).mcpHttpSessions === 0) break;
 			await new Promise((resolve) => setTimeout(resolve, 25));

@@ -1,76 +1,30 @@
 // The MCP endpoint's daemon side: the tools service's gateway catalog as the
 // fixture MCP agent starts and stops (run by the daemon's supervisor), and
 // mcpConnect sessions over the real socket.
-import { enableAgent, installAgent } from '@agentspace/agents';
-import { openTempHomeDb, type TempHomeDb } from '@agentspace/agents/testing';
-import { generateAuthToken } from '@agentspace/core';
-import { createMcpFixtureAgentRepo, type GitRepo } from '@agentspace/testing';
-import { setToolPolicy } from '@agentspace/tools';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { callDaemon, type DaemonConnection } from '../daemonClient.js';
 import { openDaemonStream } from '../daemonStreamClient.js';
-import { type RunningDaemon, runDaemon } from '../runDaemon.js';
 import { daemonServices } from './daemonServices.js';
+import { actor, runAgent, serviceHarness } from './serviceHarness.testing.js';
 import type { ToolsService } from './toolsService.js';
 
-const actor = { type: 'human', id: 'tester' } as const;
-let temp: TempHomeDb;
-let repo: GitRepo | undefined;
-let daemon: RunningDaemon | undefined;
-const token = generateAuthToken();
-const logLines: string[] = [];
+const h = serviceHarness('daemon-mcp');
 let onLog: (line: string) => void = () => {};
 
 beforeEach(() => {
-	temp = openTempHomeDb('daemon-mcp');
-	logLines.length = 0;
 	onLog = () => {};
-});
-afterEach(async () => {
-	await daemon?.close(2000);
-	await daemon?.closed;
-	daemon = undefined;
-	repo?.cleanup();
-	temp.cleanup();
 });
 
 /** A daemon with the fixture MCP agent installed and enabled (not running), all its tools allowed. */
 async function start(): Promise<{ connection: DaemonConnection; tools: ToolsService }> {
-	repo = createMcpFixtureAgentRepo();
-	await installAgent({ db: temp.db, home: temp.home, source: repo.url, actor });
-	enableAgent({ db: temp.db, id: 'mcp-fixture', approve: 'all', actor });
-	setToolPolicy(temp.db, { agentId: 'mcp-fixture', tool: '*', policy: 'allow', actor });
+	await h.installMcpFixture();
 	const services = daemonServices({ env: process.env });
-	daemon = await runDaemon({
-		db: temp.db,
-		home: temp.home,
-		token,
-		services,
-		log: (line) => {
-			logLines.push(line);
-			onLog(line);
-		},
-	});
+	const connection = await h.startDaemon(services, (line) => onLog(line));
 	const tools = services.find((service) => service.name === 'tools') as ToolsService;
-	return { connection: { socket: daemon.socket, token }, tools };
+	return { connection, tools };
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-	for (let i = 0; i < 400; i++) {
-		if (check()) return;
-		await new Promise((resolve) => setTimeout(resolve, 25));
-	}
-	throw new Error(`gave up waiting for ${what}; daemon log:\n${logLines.join('\n')}`);
-}
-
-const run = (connection: DaemonConnection) =>
-	callDaemon(connection, 'run', {
-		id: 'mcp-fixture',
-		restart: 'no',
-		unsandboxed: true,
-		env: {},
-		actor,
-	});
+const run = (connection: DaemonConnection) => runAgent(connection, 'mcp-fixture');
 
 describe('the MCP endpoint in the daemon', () => {
 	it('the gateway catalog changes as the agent connects and disconnects, told at once (not at the next poll)', async () => {
@@ -91,12 +45,12 @@ describe('the MCP endpoint in the daemon', () => {
 		};
 		expect(names().some((name) => name.startsWith('mcp-fixture__'))).toBe(false);
 		await run(connection);
-		await until(() => heard.connected !== undefined, 'the agent to connect');
+		await h.until(() => heard.connected, 'the agent to connect');
 		expect(heard.connected).toBe(1);
 		expect(names()).toEqual(expect.arrayContaining(['mcp-fixture__add', 'mcp-fixture__echo']));
 		expect(catalog.resolve('mcp-fixture__add')?.target).toBe('mcp-fixture/add');
 		await callDaemon(connection, 'stop', { id: 'mcp-fixture', graceMs: 2000, actor });
-		await until(() => heard.disconnected !== undefined, 'the agent to disconnect');
+		await h.until(() => heard.disconnected, 'the agent to disconnect');
 		expect(heard.disconnected).toBeGreaterThan(heard.connected as number);
 		expect(names().some((name) => name.startsWith('mcp-fixture__'))).toBe(false);
 		unsubscribe();
@@ -128,7 +82,7 @@ describe('the MCP endpoint in the daemon', () => {
 				},
 			})}\n`,
 		);
-		await until(() => received.includes('\n'), 'the initialize answer');
+		await h.until(() => received.includes('\n') || undefined, 'the initialize answer');
 		expect(JSON.parse(received)).toMatchObject({
 			id: 1,
 			result: {
@@ -137,8 +91,8 @@ describe('the MCP endpoint in the daemon', () => {
 			},
 		});
 		expect((await callDaemon(connection, 'status', {})).mcpSessions).toBe(1);
-		await daemon?.close(2000);
+		await h.daemon?.close(2000);
 		await ended;
-		expect(logLines.join('\n')).toMatch(new RegExp(`mcp: session of pid ${process.pid} closed`));
+		expect(h.logLines.join('\n')).toMatch(new RegExp(`mcp: session of pid ${process.pid} closed`));
 	});
 });

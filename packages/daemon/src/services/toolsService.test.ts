@@ -5,76 +5,32 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { enableAgent, installAgent, runStatus } from '@agentspace/agents';
-import { openTempHomeDb, type TempHomeDb } from '@agentspace/agents/testing';
-import { defaultConfig, generateAuthToken, saveConfig } from '@agentspace/core';
+import { runStatus } from '@agentspace/agents';
+import { defaultConfig, saveConfig } from '@agentspace/core';
 import { getAuditEvents } from '@agentspace/db';
 import { queryEvents } from '@agentspace/events';
-import { createMcpFixtureAgentRepo, type GitRepo } from '@agentspace/testing';
 import {
 	listTools,
 	MAX_TOOL_CALL_TIMEOUT_MS,
 	queryToolCalls,
 	recordToolCall,
-	setToolPolicy,
 } from '@agentspace/tools';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callDaemon, type DaemonConnection, streamDaemon } from '../daemonClient.js';
-import { type RunningDaemon, runDaemon } from '../runDaemon.js';
 import { daemonServices } from './daemonServices.js';
+import { actor, runAgent, serviceHarness } from './serviceHarness.testing.js';
 import { MAX_TOOLS_CALL_TIMEOUT_MS } from './toolsMethods.js';
 import type { ToolsServiceOptions } from './toolsService.js';
 
-const actor = { type: 'human', id: 'tester' } as const;
-let temp: TempHomeDb;
-let repo: GitRepo | undefined;
-let daemon: RunningDaemon | undefined;
-const token = generateAuthToken();
-const logLines: string[] = [];
-
-beforeEach(() => {
-	temp = openTempHomeDb('daemon-tools');
-	logLines.length = 0;
-});
-afterEach(async () => {
-	await daemon?.close(2000);
-	await daemon?.closed;
-	daemon = undefined;
-	repo?.cleanup();
-	temp.cleanup();
-});
+const h = serviceHarness('daemon-tools');
+const { token, logLines, until } = h;
 
 /** A daemon running the fixture MCP agent (unsandboxed; the CLI's test runs it sandboxed), all its tools allowed. */
 async function startWithFixture(args: readonly string[] = [], tools: ToolsServiceOptions = {}) {
-	repo = createMcpFixtureAgentRepo({ args });
-	await installAgent({ db: temp.db, home: temp.home, source: repo.url, actor });
-	enableAgent({ db: temp.db, id: 'mcp-fixture', approve: 'all', actor });
-	setToolPolicy(temp.db, { agentId: 'mcp-fixture', tool: '*', policy: 'allow', actor });
-	daemon = await runDaemon({
-		db: temp.db,
-		home: temp.home,
-		token,
-		services: daemonServices({ env: process.env, tools }),
-		log: (line) => logLines.push(line),
-	});
-	const connection: DaemonConnection = { socket: daemon.socket, token };
-	await callDaemon(connection, 'run', {
-		id: 'mcp-fixture',
-		restart: 'no',
-		unsandboxed: true,
-		env: {},
-		actor,
-	});
+	await h.installMcpFixture(args);
+	const connection = await h.startDaemon(daemonServices({ env: process.env, tools }));
+	await runAgent(connection, 'mcp-fixture');
 	return connection;
-}
-
-async function until<T>(read: () => T | undefined, what: string): Promise<T> {
-	for (let i = 0; i < 400; i++) {
-		const value = read();
-		if (value !== undefined) return value;
-		await new Promise((resolve) => setTimeout(resolve, 25));
-	}
-	throw new Error(`gave up waiting for ${what}; daemon log:\n${logLines.join('\n')}`);
 }
 
 /** Waits until the daemon's status shows the fixture connected. */
@@ -89,7 +45,7 @@ async function waitConnected(connection: DaemonConnection) {
 }
 
 function runLog(): string {
-	const dir = join(temp.home, 'logs', 'mcp-fixture');
+	const dir = join(h.temp.home, 'logs', 'mcp-fixture');
 	return readdirSync(dir)
 		.filter((name) => name.endsWith('.log') && name !== 'build.log')
 		.map((name) => readFileSync(join(dir, name), 'utf8'))
@@ -106,7 +62,7 @@ describe('the tools service', () => {
 		});
 		expect(agent.tools).toBeGreaterThanOrEqual(4);
 		// The handshake is in the event log, not only in the daemon's memory.
-		const handshakes = queryEvents(temp.db, { types: ['agent_mcp_connected'] });
+		const handshakes = queryEvents(h.temp.db, { types: ['agent_mcp_connected'] });
 		expect(handshakes).toHaveLength(1);
 		expect(handshakes[0]).toMatchObject({
 			agent_id: 'mcp-fixture',
@@ -116,7 +72,7 @@ describe('the tools service', () => {
 			capabilities: { tools: { listChanged: true } },
 		});
 		expect(agent.protocolVersion).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-		const names = listTools(temp.db, { securityMode: 'limited-control' }).map((t) => t.name);
+		const names = listTools(h.temp.db, { securityMode: 'limited-control' }).map((t) => t.name);
 		expect(names).toEqual(expect.arrayContaining(['add', 'echo', 'fail', 'slow']));
 
 		const sum = await callDaemon(connection, 'toolsCall', {
@@ -125,7 +81,7 @@ describe('the tools service', () => {
 			caller: actor,
 		});
 		expect(sum).toMatchObject({ isError: false, structuredContent: { sum: 42 } });
-		expect(queryToolCalls(temp.db, { limit: 10 })[0]).toMatchObject({
+		expect(queryToolCalls(h.temp.db, { limit: 10 })[0]).toMatchObject({
 			status: 'ok',
 			tool: 'add',
 			caller: { type: 'user', id: 'tester' },
@@ -141,7 +97,8 @@ describe('the tools service', () => {
 
 		await callDaemon(connection, 'stop', { id: 'mcp-fixture', graceMs: 2000, actor });
 		await until(
-			() => (listTools(temp.db, { securityMode: 'full-control' }).length === 0 ? true : undefined),
+			() =>
+				listTools(h.temp.db, { securityMode: 'full-control' }).length === 0 ? true : undefined,
 			'the tools to be cleared',
 		);
 		const status = await callDaemon(connection, 'status', {});
@@ -197,7 +154,7 @@ describe('the tools service', () => {
 			'the agent to see the cancellation',
 		);
 		await until(
-			() => (queryToolCalls(temp.db, { limit: 1 })[0]?.status === 'cancelled' ? true : undefined),
+			() => (queryToolCalls(h.temp.db, { limit: 1 })[0]?.status === 'cancelled' ? true : undefined),
 			'the call to be recorded cancelled',
 		);
 		// The agent and the daemon carry on.
@@ -212,7 +169,7 @@ describe('the tools service', () => {
 	it('fails a run that does not complete the handshake in time, with the reason; the daemon carries on', async () => {
 		const connection = await startWithFixture(['--never-initialize'], { handshakeTimeoutMs: 300 });
 		const ended = await until(() => {
-			const status = runStatus(temp.db).find((agent) => agent.id === 'mcp-fixture');
+			const status = runStatus(h.temp.db).find((agent) => agent.id === 'mcp-fixture');
 			return status?.reason === null || status === undefined ? undefined : status;
 		}, 'the run to be failed');
 		expect(ended.reason).toMatch(/mcp handshake failed: timed out after 0.3 s/);
@@ -228,7 +185,7 @@ describe('the tools service', () => {
 			caller: actor,
 		});
 		await until(() => {
-			const echo = listTools(temp.db, { securityMode: 'full-control' }).find(
+			const echo = listTools(h.temp.db, { securityMode: 'full-control' }).find(
 				(t) => t.name === 'echo',
 			);
 			return echo?.state === 'drifted' ? echo : undefined;
@@ -246,12 +203,13 @@ describe('the tools service', () => {
 		const connection = await startWithFixture(['--ignore-pings'], { pingIntervalMs: 100 });
 		await waitConnected(connection);
 		const ended = await until(() => {
-			const status = runStatus(temp.db).find((agent) => agent.id === 'mcp-fixture');
+			const status = runStatus(h.temp.db).find((agent) => agent.id === 'mcp-fixture');
 			return status?.reason === null || status === undefined ? undefined : status;
 		}, 'the run to be failed unhealthy');
 		expect(ended.reason).toMatch(/unhealthy: 3 pings unanswered/);
 		await until(
-			() => (listTools(temp.db, { securityMode: 'full-control' }).length === 0 ? true : undefined),
+			() =>
+				listTools(h.temp.db, { securityMode: 'full-control' }).length === 0 ? true : undefined,
 			'the tools to be cleared',
 		);
 		expect((await callDaemon(connection, 'status', {})).mcpAgents).toEqual([]);
@@ -260,7 +218,7 @@ describe('the tools service', () => {
 	it('fails a run whose agent breaks the protocol while running (endless garbage), with the reason', async () => {
 		const connection = await startWithFixture(['--garbage-forever']);
 		const ended = await until(() => {
-			const status = runStatus(temp.db).find((agent) => agent.id === 'mcp-fixture');
+			const status = runStatus(h.temp.db).find((agent) => agent.id === 'mcp-fixture');
 			return status?.reason === null || status === undefined ? undefined : status;
 		}, 'the run to be failed');
 		expect(ended.reason).toMatch(/garbage|unparsable|protocol/i);
@@ -269,24 +227,15 @@ describe('the tools service', () => {
 	});
 
 	it('audits the denials its router still folds when the daemon stops (ToolRouter.close)', async () => {
-		daemon = await runDaemon({
-			db: temp.db,
-			home: temp.home,
-			token,
-			services: daemonServices({ env: process.env }),
-			log: (line) => logLines.push(line),
-		});
-		const connection: DaemonConnection = { socket: daemon.socket, token };
+		const connection = await h.startDaemon(daemonServices({ env: process.env }));
 		for (let i = 0; i < 3; i++)
 			await expect(
 				callDaemon(connection, 'toolsCall', { target: 'ghost/echo', args: {}, caller: actor }),
 			).rejects.toMatchObject({ code: 'NOT_FOUND' });
-		const denials = () => getAuditEvents(temp.db, { type: 'security.denied', order: 'asc' });
+		const denials = () => getAuditEvents(h.temp.db, { type: 'security.denied', order: 'asc' });
 		// The first denial is an entry; the other two are folded for the 10 s window.
 		expect(await denials()).toHaveLength(1);
-		await daemon.close(2000);
-		await daemon.closed;
-		daemon = undefined;
+		await h.closeDaemon();
 		const after = await denials();
 		expect(after).toHaveLength(2);
 		expect(after[1]?.metadata).toMatchObject({ agentId: 'ghost', tool: 'echo', foldedBefore: 2 });
@@ -313,11 +262,8 @@ describe('the tools service', () => {
 
 	it('loads nothing for a daemon without MCP agents until a call; a failed load is retried', async () => {
 		let loads = 0;
-		daemon = await runDaemon({
-			db: temp.db,
-			home: temp.home,
-			token,
-			services: daemonServices({
+		const connection = await h.startDaemon(
+			daemonServices({
 				env: process.env,
 				tools: {
 					loadRuntime: () => {
@@ -328,9 +274,7 @@ describe('the tools service', () => {
 					},
 				},
 			}),
-			log: (line) => logLines.push(line),
-		});
-		const connection: DaemonConnection = { socket: daemon.socket, token };
+		);
 		expect((await callDaemon(connection, 'status', {})).mcpAgents).toEqual([]);
 		expect(loads).toBe(0);
 		const call = { target: 'nobody/echo', args: {}, caller: actor };
@@ -357,7 +301,7 @@ describe('the tools service', () => {
 describe('the tools settings of config.json', () => {
 	const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
 	const oldCall = (at: string) =>
-		recordToolCall(temp.db, {
+		recordToolCall(h.temp.db, {
 			at,
 			caller: { type: 'user', id: 'tester' },
 			agentId: 'somebody',
@@ -366,24 +310,17 @@ describe('the tools settings of config.json', () => {
 			status: 'ok',
 			durationMs: 1,
 		});
-	const audit = () => getAuditEvents(temp.db, { order: 'asc' });
+	const audit = () => getAuditEvents(h.temp.db, { order: 'asc' });
 	const prunes = async () =>
 		(await audit()).filter((entry) => entry.eventType === 'tool_calls.pruned');
 
 	async function start(tools: ToolsServiceOptions = {}) {
-		daemon = await runDaemon({
-			db: temp.db,
-			home: temp.home,
-			token,
-			services: daemonServices({ env: process.env, tools }),
-			log: (line) => logLines.push(line),
-		});
-		return { socket: daemon.socket, token } satisfies DaemonConnection;
+		return h.startDaemon(daemonServices({ env: process.env, tools }));
 	}
 
 	it('prunes the call log to tools.callLogRetentionDays at start (audited with the count), then on its timer', async () => {
 		saveConfig(
-			{ home: temp.home },
+			{ home: h.temp.home },
 			{
 				...defaultConfig(),
 				tools: { callTimeoutMs: 60_000, callLogRetentionDays: 5, pingIntervalMs: 15_000 },
@@ -392,7 +329,7 @@ describe('the tools settings of config.json', () => {
 		for (const days of [40, 10, 6, 1]) oldCall(daysAgo(days));
 		const before = (await audit()).map((entry) => entry.id);
 		await start({ pruneIntervalMs: 50 });
-		expect(queryToolCalls(temp.db, {})).toHaveLength(1);
+		expect(queryToolCalls(h.temp.db, {})).toHaveLength(1);
 		expect((await prunes())[0]).toMatchObject({
 			actor: { type: 'system', id: 'agentspace-daemon' },
 			metadata: { deleted: 3, olderThanDays: 5 },
@@ -402,7 +339,7 @@ describe('the tools settings of config.json', () => {
 		// The timer prunes again, with the retention config.json says then.
 		oldCall(daysAgo(7));
 		await until(
-			() => (queryToolCalls(temp.db, {}).length === 1 ? true : undefined),
+			() => (queryToolCalls(h.temp.db, {}).length === 1 ? true : undefined),
 			'the timer to prune the call log',
 		);
 		expect(logLines.join('\n')).toMatch(/tool call log: pruned 3 calls .*\(5 days kept\)/);
@@ -410,19 +347,19 @@ describe('the tools settings of config.json', () => {
 
 	it('keeps working with a config.json written before the tools section: 30 days kept', async () => {
 		writeFileSync(
-			join(temp.home, 'config.json'),
+			join(h.temp.home, 'config.json'),
 			JSON.stringify({ createdAt: '2026-01-01T00:00:00.000Z', securityMode: 'full-control' }),
 		);
 		for (const days of [31, 29]) oldCall(daysAgo(days));
 		await start();
-		expect(queryToolCalls(temp.db, {})).toHaveLength(1);
+		expect(queryToolCalls(h.temp.db, {})).toHaveLength(1);
 		expect((await prunes())[0]).toMatchObject({ metadata: { deleted: 1, olderThanDays: 30 } });
 	});
 
 	it('pings each MCP agent every tools.pingIntervalMs: one that ignores pings is failed unhealthy', async () => {
 		// 1 s: three missed pings take 3.9 s from the connection; at the default 15 s they would take 55 s.
 		saveConfig(
-			{ home: temp.home },
+			{ home: h.temp.home },
 			{
 				...defaultConfig(),
 				tools: { callTimeoutMs: 60_000, callLogRetentionDays: 30, pingIntervalMs: 1000 },
@@ -433,7 +370,7 @@ describe('the tools settings of config.json', () => {
 		let ended: ReturnType<typeof runStatus>[number] | undefined;
 		for (let i = 0; i < 120 && ended === undefined; i++) {
 			await new Promise((resolve) => setTimeout(resolve, 250));
-			const status = runStatus(temp.db).find((agent) => agent.id === 'mcp-fixture');
+			const status = runStatus(h.temp.db).find((agent) => agent.id === 'mcp-fixture');
 			if (status?.reason !== null && status !== undefined) ended = status;
 		}
 		expect(ended?.reason).toMatch(/unhealthy: 3 pings unanswered/);
@@ -441,7 +378,7 @@ describe('the tools settings of config.json', () => {
 
 	it('gives the router tools.callTimeoutMs as the default timeout of a call', async () => {
 		saveConfig(
-			{ home: temp.home },
+			{ home: h.temp.home },
 			{
 				...defaultConfig(),
 				tools: { callTimeoutMs: 1000, callLogRetentionDays: 30, pingIntervalMs: 15_000 },
@@ -456,7 +393,7 @@ describe('the tools settings of config.json', () => {
 				caller: actor,
 			}),
 		).rejects.toMatchObject({ message: expect.stringMatching(/timed out after 1000 ms/) });
-		expect(queryToolCalls(temp.db, { limit: 1 })[0]).toMatchObject({
+		expect(queryToolCalls(h.temp.db, { limit: 1 })[0]).toMatchObject({
 			tool: 'slow',
 			status: 'timeout',
 		});
