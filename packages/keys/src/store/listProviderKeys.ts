@@ -1,7 +1,8 @@
 import { type AgentSpaceDb, prepared } from '@agentspace/db';
 import { type ProviderId, providerSpec } from '../providers.js';
 import type { Vault } from '../vault/vaultTypes.js';
-import { type ProviderKeyRow, providerKeyRow } from './providerKeyRow.js';
+import { type ProviderKeyRecord, providerKeyReader } from './providerKeyReader.js';
+import type { ProviderKeyRow } from './providerKeyRow.js';
 
 /** One provider key as `keys list` shows it: never the value. */
 export interface ProviderKeyInfo {
@@ -44,33 +45,18 @@ export function listProviderKeys(db: AgentSpaceDb): readonly ProviderKeyInfo[] {
 	}));
 }
 
-/** A provider's key as the endpoint needs it. */
-export interface ProviderKeyRecord {
-	/** The key; undefined for ollama, or when the vault lost it. */
-	readonly value?: string;
-	readonly baseUrl: string;
-	readonly fingerprint: string;
-}
+export type { ProviderKeyRecord } from './providerKeyReader.js';
 
 /**
  * The key of a provider and where to send its requests, or undefined when it
  * has none. For the endpoint only: the value must go nowhere but the
  * provider's auth header.
  */
-export async function readProviderKey(
+export function readProviderKey(
 	db: AgentSpaceDb,
 	vault: Vault,
 	provider: ProviderId,
 ): Promise<ProviderKeyRecord | undefined> {
-	const row = providerKeyRow(db, provider);
-	if (row === undefined) return undefined;
-	const spec = providerSpec(provider);
-	const baseUrl = row.base_url ?? spec.defaultBaseUrl ?? '';
-	if (!spec.needsKey) return { baseUrl, fingerprint: row.fingerprint };
-	const value = await vault.get({ kind: 'provider-key', name: provider });
-	return {
-		baseUrl,
-		fingerprint: row.fingerprint,
-		...(value === undefined || value === '' ? {} : { value }),
-	};
+	// A reader that has kept nothing yet: the row, then (for a provider with a key) the vault.
+	return providerKeyReader(db, vault)(provider);
 }

@@ -1,8 +1,15 @@
 import type { AgentSpaceDb } from '@agentspace/db';
 import { type ProviderId, providerSpec } from '../providers.js';
 import type { Vault } from '../vault/vaultTypes.js';
-import type { ProviderKeyRecord } from './listProviderKeys.js';
 import { providerKeyRow } from './providerKeyRow.js';
+
+/** A provider's key as the endpoint needs it. */
+export interface ProviderKeyRecord {
+	/** The key; undefined for ollama, or when the vault lost it. */
+	readonly value?: string;
+	readonly baseUrl: string;
+	readonly fingerprint: string;
+}
 
 /** Reads provider keys for the endpoint, each request: see {@link providerKeyReader}. */
 export type ProviderKeyReader = (provider: ProviderId) => Promise<ProviderKeyRecord | undefined>;
