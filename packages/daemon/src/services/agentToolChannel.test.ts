@@ -10,20 +10,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { enableAgent, getAgent, installAgent, sandboxReadiness } from '@agentspace/agents';
-import { openTempHomeDb, type TempHomeDb } from '@agentspace/agents/testing';
-import { generateAuthToken } from '@agentspace/core';
 import { getAuditEvents } from '@agentspace/db';
-import {
-	createMcpFixtureAgentRepo,
-	createRunFixtureAgentRepo,
-	type GitRepo,
-	sandboxTestGate,
-} from '@agentspace/testing';
-import { fleetToolGroup, queryToolCalls, setToolPolicy } from '@agentspace/tools';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRunFixtureAgentRepo, sandboxTestGate } from '@agentspace/testing';
+import { fleetToolGroup, queryToolCalls } from '@agentspace/tools';
+import { describe, expect, it } from 'vitest';
 import { callDaemon, type DaemonConnection } from '../daemonClient.js';
-import { type RunningDaemon, runDaemon } from '../runDaemon.js';
 import { daemonServices } from './daemonServices.js';
+import { actor, runAgent, serviceHarness } from './serviceHarness.testing.js';
 
 const sandbox = sandboxTestGate(sandboxReadiness(), { file: import.meta.url });
 const HOST = join(
@@ -37,24 +30,8 @@ const AGENT_SDK = join(
 	'..',
 );
 
-const actor = { type: 'human', id: 'tester' } as const;
-let temp: TempHomeDb;
-let daemon: RunningDaemon | undefined;
-const repos: GitRepo[] = [];
-const logLines: string[] = [];
-const token = generateAuthToken();
-
-beforeEach(() => {
-	temp = openTempHomeDb('daemon-agent-channel');
-	logLines.length = 0;
-});
-afterEach(async () => {
-	await daemon?.close(2000);
-	await daemon?.closed;
-	daemon = undefined;
-	for (const repo of repos.splice(0)) repo.cleanup();
-	temp.cleanup();
-});
+const h = serviceHarness('daemon-agent-channel');
+const { logLines } = h;
 
 // A caller: connects with the agent SDK, lists, makes the calls given as its
 // argument (JSON [name, args][]), and reports everything on stderr (its log).
@@ -118,30 +95,21 @@ async function installCaller(
 		args,
 		manifest: { id, name: id },
 	});
-	repos.push(repo);
-	await installAgent({ db: temp.db, home: temp.home, source: repo.url, actor });
-	enableAgent({ db: temp.db, id, approve, actor });
-	const scope = join(getAgent(temp.db, id)?.installPath as string, 'node_modules', '@agentspace');
+	h.track(repo);
+	await installAgent({ db: h.temp.db, home: h.temp.home, source: repo.url, actor });
+	enableAgent({ db: h.temp.db, id, approve, actor });
+	const scope = join(getAgent(h.temp.db, id)?.installPath as string, 'node_modules', '@agentspace');
 	mkdirSync(scope, { recursive: true });
 	symlinkSync(AGENT_SDK, join(scope, 'agent-sdk'));
 }
 
-/** Polls `read` until it gives a value. */
-async function until<T>(
-	read: () => T | undefined | Promise<T | undefined>,
-	what: string,
-): Promise<T> {
-	for (let i = 0; i < 600; i++) {
-		const value = await read();
-		if (value !== undefined) return value;
-		await new Promise((resolve) => setTimeout(resolve, 25));
-	}
-	throw new Error(`gave up waiting for ${what}; daemon log:\n${logLines.join('\n')}`);
-}
+/** Polls `read` until it gives a value (600 tries, not 400). */
+const until = <T>(read: () => T | undefined | Promise<T | undefined>, what: string) =>
+	h.until(read, what, 600);
 
 /** Everything in the agent's run logs. */
 function logText(agentId: string): string {
-	const dir = join(temp.home, 'logs', agentId);
+	const dir = join(h.temp.home, 'logs', agentId);
 	try {
 		return readdirSync(dir)
 			.filter((name) => name.endsWith('.log'))
@@ -154,7 +122,7 @@ function logText(agentId: string): string {
 
 /** The last `report {…}` line in the agent's run logs. */
 function report(agentId: string): Record<string, unknown> | undefined {
-	const dir = join(temp.home, 'logs', agentId);
+	const dir = join(h.temp.home, 'logs', agentId);
 	let found: Record<string, unknown> | undefined;
 	try {
 		for (const name of readdirSync(dir).filter((n) => n.endsWith('.log'))) {
@@ -168,34 +136,18 @@ function report(agentId: string): Record<string, unknown> | undefined {
 	return found;
 }
 
-const run = (connection: DaemonConnection, id: string) =>
-	callDaemon(connection, 'run', {
-		id,
-		restart: 'no',
-		unsandboxed: !sandbox.run,
-		env: {},
-		actor,
-	});
+const run = (connection: DaemonConnection, id: string) => runAgent(connection, id, !sandbox.run);
 
 /** A daemon running the fixture MCP agent (every tool allowed), connected, with the fleet tools built in. */
 async function startDaemon(): Promise<DaemonConnection> {
-	const fixture = createMcpFixtureAgentRepo();
-	repos.push(fixture);
-	await installAgent({ db: temp.db, home: temp.home, source: fixture.url, actor });
-	enableAgent({ db: temp.db, id: 'mcp-fixture', approve: 'all', actor });
-	setToolPolicy(temp.db, { agentId: 'mcp-fixture', tool: '*', policy: 'allow', actor });
-	daemon = await runDaemon({
-		db: temp.db,
-		home: temp.home,
-		token,
-		services: daemonServices({
+	await h.installMcpFixture();
+	const connection = await h.startDaemon(
+		daemonServices({
 			env: process.env,
 			sandboxHostScript: HOST,
 			tools: { builtins: (context) => [fleetToolGroup({ db: context.db })] },
 		}),
-		log: (line) => logLines.push(line),
-	});
-	const connection: DaemonConnection = { socket: daemon.socket, token };
+	);
 	await run(connection, 'mcp-fixture');
 	await until(async () => {
 		const status = await callDaemon(connection, 'status', {});
@@ -234,7 +186,7 @@ describe(`agents calling tools over their channel (${mode})`, () => {
 				{ name: 'no_such__tool', thrown: expect.stringMatching(/unknown tool/) },
 			],
 		});
-		const calls = queryToolCalls(temp.db, { agentId: 'mcp-fixture' });
+		const calls = queryToolCalls(h.temp.db, { agentId: 'mcp-fixture' });
 		expect(
 			calls.map((call) => ({ tool: call.tool, status: call.status, code: call.errorCode })),
 		).toEqual(
@@ -245,7 +197,7 @@ describe(`agents calling tools over their channel (${mode})`, () => {
 		);
 		for (const call of calls) expect(call.caller).toMatchObject({ type: 'agent', id: 'caller-a' });
 		expect(calls.find((call) => call.tool === 'add')?.caller.detail?.runId).toMatch(/^run/);
-		const denied = await getAuditEvents(temp.db, { type: 'security.denied' });
+		const denied = await getAuditEvents(h.temp.db, { type: 'security.denied' });
 		expect(denied).toEqual(
 			expect.arrayContaining([
 				expect.objectContaining({
@@ -313,7 +265,7 @@ describe(`agents calling tools over their channel (${mode})`, () => {
 				{ name: 'fleet__inbox', isError: true, text: expect.stringMatching(/PERMISSION_DENIED/) },
 			],
 		});
-		const calls = queryToolCalls(temp.db, { agentId: 'fleet' });
+		const calls = queryToolCalls(h.temp.db, { agentId: 'fleet' });
 		expect(new Set(calls.map((call) => call.caller.id))).toEqual(new Set(['pilot-a', 'pilot-b']));
 
 		// Stopped, the example releases what it reserved (on SIGTERM, before it exits).
@@ -323,7 +275,7 @@ describe(`agents calling tools over their channel (${mode})`, () => {
 			actor,
 		});
 		expect(stopped.exit?.killed).toBe(false);
-		const released = temp.db.$client
+		const released = h.temp.db.$client
 			.prepare(`SELECT released_at FROM reservations WHERE holder = 'pilot-a'`)
 			.pluck()
 			.all();
