@@ -24,6 +24,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runCliJson } from '../../testCli.js';
+import { publishedServerHome } from '../tools/publishedServers.testing.js';
 
 interface Minted {
 	tokenId: string;
@@ -121,11 +122,7 @@ describe.skipIf(!sandbox.run)('agentspace mcp --http: the SDK client over Stream
 	let repo: GitRepo;
 	let port: number;
 	const clients: Client[] = [];
-	const cli = (args: string[]) => {
-		const result = runCli(temp.home, args, { NO_COLOR: '1' });
-		expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(0);
-		return result;
-	};
+	const { cli, listedTargets } = publishedServerHome(() => temp.home, { NO_COLOR: '1' });
 
 	beforeAll(async () => {
 		temp = createTempHome('cli-mcp-http');
@@ -136,11 +133,7 @@ describe.skipIf(!sandbox.run)('agentspace mcp --http: the SDK client over Stream
 		cli(['tools', 'allow', 'everything/*']);
 		cli(['agents', 'run', 'everything']);
 		const deadline = Date.now() + 60_000;
-		while (
-			!runCliJson<{ tools: { target: string }[] }>(temp.home, ['tools', 'list']).json.tools.some(
-				(t) => t.target === 'everything/get-sum',
-			)
-		) {
+		while (!listedTargets().includes('everything/get-sum')) {
 			if (Date.now() > deadline) throw new Error('server-everything never listed its tools');
 			await new Promise((resolve) => setTimeout(resolve, 200));
 		}

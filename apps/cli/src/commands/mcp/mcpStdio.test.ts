@@ -3,7 +3,7 @@
 // two published MCP servers nobody here wrote (@modelcontextprotocol/
 // server-everything and server-filesystem) as sandboxed agents.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sandboxReadiness } from '@agentspace/agents';
@@ -24,6 +24,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_BIN, runCli, runCliJson } from '../../testCli.js';
+import { publishedServerHome } from '../tools/publishedServers.testing.js';
 
 // Needs the OS sandbox: skipped where its tools are missing (npm test says so once).
 const sandbox = sandboxTestGate(sandboxReadiness(), { file: import.meta.url });
@@ -33,31 +34,7 @@ const repos: GitRepo[] = [];
 let shared: string;
 const clients: Client[] = [];
 
-function daemonLog(): string {
-	const log = join(temp.home, 'logs', 'daemon.log');
-	return existsSync(log) ? readFileSync(log, 'utf8') : '';
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline)
-			throw new Error(`gave up waiting for ${what}; daemon log:\n${daemonLog()}`);
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-}
-
-function cli(args: string[]) {
-	const result = runCli(temp.home, args);
-	expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(0);
-	return result;
-}
-
-function listedTargets(): string[] {
-	return runCliJson<{ tools: { target: string }[] }>(temp.home, ['tools', 'list']).json.tools.map(
-		(tool) => tool.target,
-	);
-}
+const { daemonLog, until, cli, listedTargets } = publishedServerHome(() => temp.home);
 
 interface LoggedCall {
 	caller: { type: string; id: string };

@@ -16,6 +16,7 @@ import {
 } from '@agentspace/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runCliJson } from '../../testCli.js';
+import { publishedServerHome } from './publishedServers.testing.js';
 
 // Needs the OS sandbox: skipped where its tools are missing (npm test says so once).
 const sandbox = sandboxTestGate(sandboxReadiness(), { file: import.meta.url });
@@ -25,31 +26,7 @@ let repo: GitRepo;
 let approved: string;
 let notApproved: string;
 
-function daemonLog(): string {
-	const log = join(temp.home, 'logs', 'daemon.log');
-	return existsSync(log) ? readFileSync(log, 'utf8') : '';
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline)
-			throw new Error(`gave up waiting for ${what}; daemon log:\n${daemonLog()}`);
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-}
-
-function cli(args: string[]) {
-	const result = runCli(temp.home, args);
-	expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(0);
-	return result;
-}
-
-function listedTargets(): string[] {
-	return runCliJson<{ tools: { target: string }[] }>(temp.home, ['tools', 'list']).json.tools.map(
-		(tool) => tool.target,
-	);
-}
+const { until, cli, listedTargets } = publishedServerHome(() => temp.home);
 
 describe.skipIf(!sandbox.run)(
 	'server-filesystem as a sandboxed MCP agent: writes only where approved',
