@@ -46,15 +46,19 @@ export interface RunningCli {
 	readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts the CLI against `home` in a clean environment without waiting for it to end. */
+/**
+ * Starts the CLI against `home` in a clean environment without waiting for it to end;
+ * its stdin is closed unless `stdin: 'pipe'` (then written through `child.stdin`).
+ */
 export function spawnCli(
 	home: string,
 	args: readonly string[],
 	env: Record<string, string> = {},
+	{ stdin = 'ignore' }: { stdin?: 'ignore' | 'pipe' } = {},
 ): RunningCli {
 	const child = spawn(process.execPath, [CLI_BIN, '--home', home, ...args], {
 		env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-		stdio: ['ignore', 'pipe', 'pipe'],
+		stdio: [stdin, 'pipe', 'pipe'],
 		// A child the test forgot, or could not stop, must not outlive the run.
 		timeout: 60_000,
 		killSignal: 'SIGKILL',

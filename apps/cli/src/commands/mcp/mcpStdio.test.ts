@@ -2,7 +2,6 @@
 // StdioClientTransport, spawning the built CLI — against a real daemon running
 // two published MCP servers nobody here wrote (@modelcontextprotocol/
 // server-everything and server-filesystem) as sandboxed agents.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +22,7 @@ import {
 	ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_BIN, runCli, runCliJson } from '../../testCli.js';
+import { CLI_BIN, runCli, runCliJson, spawnCli } from '../../testCli.js';
 import { publishedServerHome } from '../tools/publishedServers.testing.js';
 
 // Needs the OS sandbox: skipped where its tools are missing (npm test says so once).
@@ -382,29 +381,7 @@ describe.skipIf(!sandbox.run)(
 );
 
 /** `agentspace mcp` spawned as a client would, its stdin and stdout raw. */
-function spawnMcp(home: string): {
-	child: ChildProcess;
-	stdout: () => string;
-	stderr: () => string;
-	exited: Promise<number | null>;
-} {
-	const child = spawn(process.execPath, [CLI_BIN, '--home', home, 'mcp'], {
-		env: { PATH: process.env.PATH, HOME: process.env.HOME },
-		stdio: ['pipe', 'pipe', 'pipe'],
-		timeout: 60_000,
-		killSignal: 'SIGKILL',
-	});
-	let out = '';
-	let err = '';
-	child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-		out += chunk;
-	});
-	child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-		err += chunk;
-	});
-	const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-	return { child, stdout: () => out, stderr: () => err, exited };
-}
+const spawnMcp = (home: string) => spawnCli(home, ['mcp'], {}, { stdin: 'pipe' });
 
 const INITIALIZE = `${JSON.stringify({
 	jsonrpc: '2.0',
@@ -432,7 +409,7 @@ describe('agentspace mcp: the relay', () => {
 		while (!mcp.stdout().includes('\n') && Date.now() < deadline)
 			await new Promise((resolve) => setTimeout(resolve, 20));
 		mcp.child.stdin?.end();
-		expect(await mcp.exited).toBe(0);
+		expect((await mcp.exited).code).toBe(0);
 		const lines = mcp.stdout().split('\n').filter(Boolean);
 		expect(lines).toHaveLength(1);
 		expect(JSON.parse(lines[0] as string)).toMatchObject({
@@ -461,7 +438,7 @@ describe('agentspace mcp: the relay', () => {
 			runCliJson<{ mcpSessions: number }>(home.home, ['daemon', 'status']).json.mcpSessions,
 		).toBe(1);
 		expect(runCli(home.home, ['daemon', 'stop', '--timeout', '2']).status).toBe(0);
-		expect(await mcp.exited).toBe(4);
+		expect((await mcp.exited).code).toBe(4);
 		expect(mcp.stderr()).toMatch(/error\[CONFLICT\]: the AgentSpace daemon ended the MCP session/);
 		for (const line of mcp.stdout().split('\n').filter(Boolean))
 			expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
