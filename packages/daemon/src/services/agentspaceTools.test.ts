@@ -7,17 +7,15 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { enableAgent, getAgent, installAgent, sandboxReadiness } from '@agentspace/agents';
-import { openTempHomeDb, type TempHomeDb } from '@agentspace/agents/testing';
-import { generateAuthToken } from '@agentspace/core';
 import { getAuditEvents } from '@agentspace/db';
 import { queryEvents } from '@agentspace/events';
-import { createRunFixtureAgentRepo, type GitRepo, sandboxTestGate } from '@agentspace/testing';
+import { createRunFixtureAgentRepo, sandboxTestGate } from '@agentspace/testing';
 import { queryToolCalls, type ToolCaller, ToolRouter } from '@agentspace/tools';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callDaemon } from '../daemonClient.js';
-import { type RunningDaemon, runDaemon } from '../runDaemon.js';
 import { agentspaceToolGroup } from './agentspaceTools.js';
 import { daemonServices } from './daemonServices.js';
+import { serviceHarness } from './serviceHarness.testing.js';
 import { type SupervisorService, supervisorService } from './supervisorService.js';
 
 const sandbox = sandboxTestGate(sandboxReadiness(), { file: import.meta.url });
@@ -34,41 +32,30 @@ const claude: ToolCaller = {
 };
 const builder: ToolCaller = { type: 'agent', id: 'builder', detail: { runId: 'run_x' } };
 
-let temp: TempHomeDb;
-let daemon: RunningDaemon | undefined;
+const h = serviceHarness('agentspace-tools');
+const { logLines } = h;
 let supervisor: SupervisorService;
 let router: ToolRouter;
-const repos: GitRepo[] = [];
-const token = generateAuthToken();
-const logLines: string[] = [];
 
 async function install(id: string, enable: boolean): Promise<void> {
 	const repo = createRunFixtureAgentRepo({ args: ['--every', '100'], manifest: { id, name: id } });
-	repos.push(repo);
-	await installAgent({ db: temp.db, home: temp.home, source: repo.url, actor: tester });
-	if (enable) enableAgent({ db: temp.db, id, approve: 'all', actor: tester });
+	h.track(repo);
+	await installAgent({ db: h.temp.db, home: h.temp.home, source: repo.url, actor: tester });
+	if (enable) enableAgent({ db: h.temp.db, id, approve: 'all', actor: tester });
 }
 
 beforeEach(async () => {
-	temp = openTempHomeDb('agentspace-tools');
-	logLines.length = 0;
 	await install('ticker', true);
 	await install('idle', false);
 	supervisor = supervisorService({ env: process.env, sandboxHostScript: HOST });
-	daemon = await runDaemon({
-		db: temp.db,
-		home: temp.home,
-		token,
-		services: [supervisor],
-		log: (line) => logLines.push(line),
-	});
+	await h.startDaemon([supervisor]);
 	router = new ToolRouter({
-		db: temp.db,
+		db: h.temp.db,
 		securityMode: () => 'limited-control',
 		builtins: [
 			agentspaceToolGroup({
-				db: temp.db,
-				home: temp.home,
+				db: h.temp.db,
+				home: h.temp.home,
 				launcher: supervisor.launcher,
 				log: (line) => logLines.push(line),
 			}),
@@ -78,11 +65,6 @@ beforeEach(async () => {
 
 afterEach(async () => {
 	router.close();
-	await daemon?.close(2000);
-	await daemon?.closed;
-	daemon = undefined;
-	for (const repo of repos.splice(0)) repo.cleanup();
-	temp.cleanup();
 });
 
 async function call(caller: ToolCaller, tool: string, args: Record<string, unknown> = {}) {
@@ -101,15 +83,6 @@ async function refusal(promise: Promise<unknown>): Promise<{
 		return error as never;
 	}
 	throw new Error('expected a refusal');
-}
-
-async function until<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
-	for (let i = 0; i < 400; i++) {
-		const value = await read();
-		if (value !== undefined) return value;
-		await new Promise((resolve) => setTimeout(resolve, 25));
-	}
-	throw new Error(`gave up waiting for ${what}; daemon log:\n${logLines.join('\n')}`);
 }
 
 describe('the agentspace tools', () => {
@@ -155,8 +128,8 @@ describe('the agentspace tools', () => {
 
 	it('marks the read-only tools and the destructive stop', () => {
 		const group = agentspaceToolGroup({
-			db: temp.db,
-			home: temp.home,
+			db: h.temp.db,
+			home: h.temp.home,
 			launcher: supervisor.launcher,
 		});
 		const hints = Object.fromEntries(group.tools.map((t) => [t.name, t.annotations]));
@@ -194,7 +167,7 @@ describe('the agentspace tools', () => {
 		expect(notEnabled.message).toContain('not enabled');
 		// The manifest edited on disk after approval: drift, as `agents run` says.
 		const manifestPath = join(
-			getAgent(temp.db, 'ticker')?.installPath as string,
+			getAgent(h.temp.db, 'ticker')?.installPath as string,
 			'agentspace.agent.json',
 		);
 		const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
@@ -202,9 +175,11 @@ describe('the agentspace tools', () => {
 		const drifted = await refusal(call(claude, 'start_agent', { id: 'ticker' }));
 		expect(drifted.code).toBe('PERMISSION_DRIFT');
 		expect(supervisor.launcher.list()).toEqual([]);
-		expect(queryEvents(temp.db, { types: ['agent_run_started'] })).toEqual([]);
+		expect(queryEvents(h.temp.db, { types: ['agent_run_started'] })).toEqual([]);
 		expect(
-			queryToolCalls(temp.db, { agentId: 'agentspace', tool: 'start_agent' }).map((c) => c.status),
+			queryToolCalls(h.temp.db, { agentId: 'agentspace', tool: 'start_agent' }).map(
+				(c) => c.status,
+			),
 		).toEqual(['error', 'denied']);
 	});
 
@@ -218,13 +193,13 @@ describe('the agentspace tools', () => {
 			});
 			const runId = started.structuredContent.run_id as string;
 			expect(runId).toMatch(/^run_/);
-			const [startAudit] = await getAuditEvents(temp.db, { type: 'agents.run_started' });
+			const [startAudit] = await getAuditEvents(h.temp.db, { type: 'agents.run_started' });
 			expect(startAudit).toMatchObject({
 				actor: { type: 'mcp-client', id: 'claude-code' },
 				subject: { type: 'agent', id: 'ticker' },
 				sourceApp: 'agentspace-mcp',
 			});
-			const [startEvent] = queryEvents(temp.db, { types: ['agent_run_started'] });
+			const [startEvent] = queryEvents(h.temp.db, { types: ['agent_run_started'] });
 			expect(startEvent?.metadata.actor).toEqual({ type: 'mcp-client', id: 'claude-code' });
 
 			expect(
@@ -240,7 +215,7 @@ describe('the agentspace tools', () => {
 			// Already running: the supervisor's own refusal.
 			expect((await refusal(call(claude, 'start_agent', { id: 'ticker' }))).code).toBe('CONFLICT');
 
-			const log = await until(async () => {
+			const log = await h.until(async () => {
 				const read = await call(claude, 'agent_logs', { id: 'ticker', lines: 3 });
 				const lines = read.structuredContent.lines as { text: string }[];
 				return lines.some((l) => l.text.startsWith('tick')) ? read.structuredContent : undefined;
@@ -255,12 +230,12 @@ describe('the agentspace tools', () => {
 				run_id: runId,
 				killed: false,
 			});
-			const [endEvent] = queryEvents(temp.db, { types: ['agent_run_stopped'] });
+			const [endEvent] = queryEvents(h.temp.db, { types: ['agent_run_stopped'] });
 			expect(endEvent?.metadata.actor).toEqual({ type: 'agent', id: 'builder' });
 			expect(supervisor.launcher.list()).toEqual([]);
 			// What the agent wrote is shown escaped and cut: a direction override, a long line.
 			appendFileSync(
-				join(temp.home, 'logs', 'ticker', `${runId}.log`),
+				join(h.temp.home, 'logs', 'ticker', `${runId}.log`),
 				`${new Date().toISOString()} stdout evil\u202e${'x'.repeat(600)}\n`,
 			);
 			const [last] = (await call(claude, 'agent_logs', { id: 'ticker', lines: 1 }))
@@ -295,17 +270,9 @@ describe('the agentspace tools', () => {
 
 	it("is served by the daemon's own tool router, with the fleet group", async () => {
 		// The daemon `agentspace daemon` runs: its services as daemonServices composes them.
-		await daemon?.close(2000);
-		await daemon?.closed;
+		await h.closeDaemon();
 		const services = daemonServices({ env: process.env, sandboxHostScript: HOST });
-		daemon = await runDaemon({
-			db: temp.db,
-			home: temp.home,
-			token,
-			services,
-			log: (line) => logLines.push(line),
-		});
-		const connection = { socket: daemon.socket, token };
+		const connection = await h.startDaemon(services);
 		const listed = await callDaemon(connection, 'toolsCall', {
 			target: 'agentspace/list_agents',
 			args: {},

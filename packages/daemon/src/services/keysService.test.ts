@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
-import { installRunAgent, openTempHomeDb, type TempHomeDb } from '@agentspace/agents/testing';
+import { installRunAgent } from '@agentspace/agents/testing';
 import {
 	defaultConfig,
 	generateAuthToken,
@@ -16,65 +16,47 @@ import {
 } from '@agentspace/core';
 import { addProviderKey, mintKeyToken, openVault } from '@agentspace/keys';
 import { type StandInProvider, startStandInProvider } from '@agentspace/keys/testing';
-import { freePort, type GitRepo } from '@agentspace/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freePort } from '@agentspace/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { callDaemon, type DaemonConnection } from '../daemonClient.js';
-import { type RunningDaemon, runDaemon } from '../runDaemon.js';
 import { daemonServices } from './daemonServices.js';
 import type { KeysService } from './keysService.js';
+import { actor, runAgent, serviceHarness } from './serviceHarness.testing.js';
 
-const actor = { type: 'human', id: 'tester' } as const;
 const REAL_KEY = 'sk-ant-the-real-key-0123456789';
-const token = generateAuthToken();
-let temp: TempHomeDb;
 let standIn: StandInProvider;
-let daemon: RunningDaemon | undefined;
 let blocker: Server | undefined;
-let repo: GitRepo | undefined;
-const logLines: string[] = [];
+const h = serviceHarness('daemon-keys', {
+	afterDaemon: async () => {
+		await new Promise((resolve) =>
+			blocker === undefined ? resolve(undefined) : blocker.close(resolve),
+		);
+		blocker = undefined;
+		await standIn.close();
+	},
+});
+const { logLines } = h;
 
 beforeEach(async () => {
-	temp = openTempHomeDb('daemon-keys');
-	logLines.length = 0;
 	standIn = await startStandInProvider();
-	const vault = await openVault({ home: temp.home, keychain: false });
-	await addProviderKey(temp.db, vault, {
+	const vault = await openVault({ home: h.temp.home, keychain: false });
+	await addProviderKey(h.temp.db, vault, {
 		provider: 'anthropic',
 		value: REAL_KEY,
 		baseUrl: standIn.url,
 		actor,
 	});
 });
-afterEach(async () => {
-	await daemon?.close(2000);
-	await daemon?.closed;
-	daemon = undefined;
-	await new Promise((resolve) =>
-		blocker === undefined ? resolve(undefined) : blocker.close(resolve),
-	);
-	blocker = undefined;
-	repo?.cleanup();
-	repo = undefined;
-	await standIn.close();
-	temp.cleanup();
-});
 
 /** A daemon of the temp home with apiEndpoint.port `port` and this security mode. */
 async function startDaemon(port: number, securityMode: SecurityMode = 'limited-control') {
 	saveConfig(
-		{ home: temp.home },
+		{ home: h.temp.home },
 		{ ...defaultConfig(), securityMode, apiEndpoint: { host: '127.0.0.1', port } },
 	);
 	const services = daemonServices({ env: process.env, keys: { keychain: false } });
 	const keys = services.find((service) => service.name === 'keys') as KeysService;
-	daemon = await runDaemon({
-		db: temp.db,
-		home: temp.home,
-		token,
-		services,
-		log: (line) => logLines.push(line),
-	});
-	const connection: DaemonConnection = { socket: daemon.socket, token };
+	const connection = await h.startDaemon(services);
 	return { keys, connection };
 }
 
@@ -125,7 +107,7 @@ function messages(
 
 const auditOf = (type: string) =>
 	(
-		temp.db.$client
+		h.temp.db.$client
 			.prepare(
 				'SELECT actor_type, actor_id, metadata FROM audit_log WHERE event_type = ? ORDER BY id',
 			)
@@ -172,7 +154,7 @@ describe('the LLM endpoint in the daemon', () => {
 		// The proxy and the vault load on the first request, not with the daemon.
 		const loaded = () => logLines.some((line) => line.includes('loaded the LLM proxy'));
 		expect(loaded()).toBe(false);
-		const { token: keyToken } = await mintKeyToken(temp.db, { actor, name: 'laptop' });
+		const { token: keyToken } = await mintKeyToken(h.temp.db, { actor, name: 'laptop' });
 		const byTcp = await messages({ port }, keyToken);
 		expect(loaded()).toBe(true);
 		expect(byTcp.status).toBe(200);
@@ -300,13 +282,7 @@ describe('the LLM endpoint in the daemon', () => {
 describe("a run the daemon's supervisor starts", () => {
 	/** The fixture agent (approved llm:anthropic) run by the daemon, and the environment it printed. */
 	async function runAndReadEnv(connection: DaemonConnection): Promise<Record<string, string>> {
-		const run = await callDaemon(connection, 'run', {
-			id: 'echo-agent',
-			restart: 'no',
-			unsandboxed: true,
-			env: {},
-			actor,
-		});
+		const run = await runAgent(connection, 'echo-agent');
 		const logPath = run.logPath as string;
 		const line = await until(() => {
 			if (!existsSync(logPath)) return undefined;
@@ -317,21 +293,21 @@ describe("a run the daemon's supervisor starts", () => {
 	}
 
 	it("is given the endpoint's address while it serves, and none when its port was taken", async () => {
-		repo = await installRunAgent({
-			db: temp.db,
-			home: temp.home,
-			actor,
-			args: ['--print-env'],
-			permissions: ['llm:anthropic'],
-		});
+		h.track(
+			await installRunAgent({
+				db: h.temp.db,
+				home: h.temp.home,
+				actor,
+				args: ['--print-env'],
+				permissions: ['llm:anthropic'],
+			}),
+		);
 		const port = await freePort();
 		const serving = await startDaemon(port);
 		const env = await runAndReadEnv(serving.connection);
 		expect(env.ANTHROPIC_BASE_URL).toBe(`http://127.0.0.1:${port}/anthropic`);
 		expect(env.AGENTSPACE_LLM_URL).toBe(`http://127.0.0.1:${port}`);
-		await daemon?.close(2000);
-		await daemon?.closed;
-		daemon = undefined;
+		await h.closeDaemon();
 
 		blocker = createServer();
 		await new Promise<void>((resolve) => blocker?.listen(port, '127.0.0.1', resolve));

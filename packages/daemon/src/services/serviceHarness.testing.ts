@@ -42,8 +42,17 @@ export interface ServiceHarness {
 	): Promise<T>;
 }
 
-/** Registers the per-test set-up and clean-up (call at the top of a test file) and returns the harness. */
-export function serviceHarness(name: string): ServiceHarness {
+/**
+ * Registers the per-test set-up and clean-up (call at the top of a test file,
+ * before the file's own hooks: its beforeEach then runs after the temp home
+ * is open, its afterEach before the daemon closes) and returns the harness.
+ * `afterDaemon` runs after each test once the daemon is closed, before the
+ * repos and the temp home are removed.
+ */
+export function serviceHarness(
+	name: string,
+	options: { afterDaemon?: () => Promise<void> } = {},
+): ServiceHarness {
 	const token = generateAuthToken();
 	const logLines: string[] = [];
 	const repos: GitRepo[] = [];
@@ -60,6 +69,7 @@ export function serviceHarness(name: string): ServiceHarness {
 	});
 	afterEach(async () => {
 		await closeDaemon();
+		await options.afterDaemon?.();
 		for (const repo of repos.splice(0)) repo.cleanup();
 		temp?.cleanup();
 	});
