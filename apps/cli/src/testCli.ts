@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ProcessResult, runNode, runNodeAsync } from '@agentspace/testing';
 
@@ -16,6 +18,19 @@ export function runCli(
 		env,
 		...(cwd === undefined ? {} : { cwd }),
 	});
+}
+
+/** Every file under `dir` whose bytes contain `needle` (a secret must be stored nowhere in a home). */
+export function filesContaining(dir: string, needle: string): string[] {
+	const found: string[] = [];
+	for (const name of readdirSync(dir)) {
+		const path = join(dir, name);
+		const stat = statSync(path, { throwIfNoEntry: false });
+		if (stat === undefined) continue;
+		if (stat.isDirectory()) found.push(...filesContaining(path, needle));
+		else if (stat.isFile() && readFileSync(path).includes(needle)) found.push(path);
+	}
+	return found;
 }
 
 /** Runs the CLI with `--json` and parses stdout. */

@@ -2,7 +2,7 @@
 // real home (SQLite, the vault file: this machine has no Secret Service),
 // values piped on stdin as a script would.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { homePaths } from '@agentspace/core';
 import { openDb, recordAuditEvent, withImmediateTransaction } from '@agentspace/db';
@@ -10,7 +10,7 @@ import { appendToStream, createEvent } from '@agentspace/events';
 import { fingerprintOf } from '@agentspace/keys';
 import { createTempHome, runNode, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI_BIN, runCli, runCliJson } from '../../testCli.js';
+import { CLI_BIN, filesContaining, runCli, runCliJson } from '../../testCli.js';
 
 const KEY = 'sk-ant-api03-K1TESTKEYvalue0123456789abcdef';
 const KEY2 = 'sk-ant-api03-K1ROTATEDvalue9876543210fedcba';
@@ -25,19 +25,6 @@ afterEach(() => temp.cleanup());
 /** The CLI with `input` on its stdin (a pipe, as `printf %s "$KEY" | agentspace …`). */
 const piped = (input: string, args: readonly string[]) =>
 	runNode(CLI_BIN, ['--home', temp.home, ...args], { input, env: { NO_COLOR: '1' } });
-
-/** Every file under `dir` whose bytes contain `needle`. */
-function filesContaining(dir: string, needle: string): string[] {
-	const found: string[] = [];
-	for (const name of readdirSync(dir)) {
-		const path = join(dir, name);
-		const stat = statSync(path, { throwIfNoEntry: false });
-		if (stat === undefined) continue;
-		if (stat.isDirectory()) found.push(...filesContaining(path, needle));
-		else if (stat.isFile() && readFileSync(path).includes(needle)) found.push(path);
-	}
-	return found;
-}
 
 interface KeysListed {
 	keys: {

@@ -3,8 +3,7 @@
 // in the home), asks the daemon to serve Streamable HTTP, and the official SDK
 // Client (StreamableHTTPClientTransport) lists and calls server-everything —
 // a published MCP server nobody here wrote — running as a sandboxed agent.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { sandboxReadiness } from '@agentspace/agents';
 import { homePaths } from '@agentspace/core';
 import {
@@ -23,7 +22,7 @@ import {
 	ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, runCliJson } from '../../testCli.js';
+import { filesContaining, runCli, runCliJson } from '../../testCli.js';
 import { publishedServerHome } from '../tools/publishedServers.testing.js';
 
 interface Minted {
@@ -34,19 +33,6 @@ interface Minted {
 }
 interface Listed {
 	tokens: { tokenId: string; name: string | null; status: string; expiresAt: string }[];
-}
-
-/** Every file under `dir` whose bytes contain `needle`. */
-function filesContaining(dir: string, needle: string): string[] {
-	const found: string[] = [];
-	for (const name of readdirSync(dir)) {
-		const path = join(dir, name);
-		const stat = statSync(path, { throwIfNoEntry: false });
-		if (stat === undefined) continue;
-		if (stat.isDirectory()) found.push(...filesContaining(path, needle));
-		else if (stat.isFile() && readFileSync(path).includes(needle)) found.push(path);
-	}
-	return found;
 }
 
 describe('agentspace mcp token', () => {
