@@ -61,6 +61,7 @@ export {
 } from './process/exclusiveLockFile.js';
 export type { RedactOptions } from './redact.js';
 export { isSecretVariable, REDACTED, redactSecrets, redactText } from './redact.js';
+export { secretVariable } from './secretVariable.js';
 export { nowIso } from './time.js';
 export type { ValidationResult } from './validation.js';
 export { formatIssues, issuesFromZod, validateWith } from './validation.js';

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isSecretVariable, redactText } from '@agentspace/core';
+import { isSecretVariable, redactText, secretVariable } from '@agentspace/core';
 import type { AgentPaths } from '../agentPaths.js';
 import type { Permission } from '../permissions/types.js';
 
@@ -21,10 +21,8 @@ export interface RunEnvironmentInput {
 	readonly secrets?: Readonly<Record<string, string>>;
 }
 
-/** The environment variable a secret named `name` is given in: `AGENTSPACE_SECRET_<NAME>`. */
-export function secretVariable(name: string): string {
-	return `AGENTSPACE_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
-}
+/** The environment variable a secret named `name` is given in: `AGENTSPACE_SECRET_<NAME>` (core's rule). */
+export { secretVariable };
 
 /** The caller's variables a run receives: PATH, LANG, TZ and each approved `env:read:` one. */
 export function callerVariables(approved: readonly Permission[]): string[] {

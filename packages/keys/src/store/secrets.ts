@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '@agentspace/core';
+import { ConflictError, NotFoundError, secretVariable } from '@agentspace/core';
 import {
 	type AgentSpaceDb,
 	type AuditRecord,
@@ -9,7 +9,7 @@ import type { Actor } from '@agentspace/events';
 import type { Vault, VaultStorage } from '../vault/vaultTypes.js';
 import { fingerprintOf } from './fingerprint.js';
 import { appendKeyChange } from './recordKeyChange.js';
-import { checkSecretName, checkSecretValue, secretVariableOf } from './storeInput.js';
+import { checkSecretName, checkSecretValue } from './storeInput.js';
 
 /** One secret as `secrets list` shows it: never the value. */
 export interface SecretInfo {
@@ -93,11 +93,11 @@ export function assertSecretSettable(db: AgentSpaceDb, name: string): void {
  * get one value under that variable, silently. Replacing the same name is fine.
  */
 function refuseSharedVariable(db: AgentSpaceDb, name: string): void {
-	const variable = secretVariableOf(name);
+	const variable = secretVariable(name);
 	const rows = prepared(db.$client, 'SELECT name FROM secrets').all() as { name: string }[];
 	const other = rows
 		.map((row) => row.name)
-		.find((existing) => existing !== name && secretVariableOf(existing) === variable);
+		.find((existing) => existing !== name && secretVariable(existing) === variable);
 	if (other !== undefined) {
 		throw new ConflictError(
 			`secret ${name} would be passed to runs as ${variable}, as secret ${other} already is`,

@@ -44,16 +44,6 @@ export function checkSecretValue(value: string): void {
 	}
 }
 
-/**
- * The environment variable a run is given a secret in: `AGENTSPACE_SECRET_`
- * and the name upper-cased with every other character as `_` — the same
- * rule as the agents package's secretVariable (which this package cannot
- * import), so `a-b`, `a_b` and `A.B` are one variable.
- */
-export function secretVariableOf(name: string): string {
-	return `AGENTSPACE_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
-}
-
 /** Checks a secret's name, as `secret:read:<name>` names it. */
 export function checkSecretName(name: string): void {
 	if (!SECRET_NAME.test(name)) {
