@@ -32,11 +32,18 @@ export function notAnsweredError(connection: DaemonConnection, method: string): 
 	);
 }
 
-/** A socket error not tried again: no daemon on the socket (a {@link DaemonNotRunningError}), or one that cannot be reached. */
-export function unreachableError(
+/**
+ * What a socket error rejects a call with: the error itself (tried again)
+ * when it is retryable and nothing of the answer came back yet; else no
+ * daemon on the socket (a {@link DaemonNotRunningError}), or one that cannot
+ * be reached.
+ */
+export function socketError(
 	connection: DaemonConnection,
 	error: NodeJS.ErrnoException,
-): AgentSpaceError {
+	nothingReceived: boolean,
+): Error {
+	if (nothingReceived && RETRYABLE_CODES.has(error.code ?? '')) return error;
 	return error.code === 'ENOENT' || error.code === 'ECONNREFUSED'
 		? new DaemonNotRunningError(connection.socket)
 		: new AgentSpaceError(`cannot reach the AgentSpace daemon: ${error.message}`, {
@@ -168,13 +175,7 @@ function requestOnce(
 			Math.max(timeoutMs, 0),
 		);
 		socket.on('error', (error: NodeJS.ErrnoException) =>
-			settle(() => {
-				if (buffer === '' && !received && RETRYABLE_CODES.has(error.code ?? '')) {
-					reject(error);
-					return;
-				}
-				reject(unreachableError(connection, error));
-			}),
+			settle(() => reject(socketError(connection, error, buffer === '' && !received))),
 		);
 		socket.on('connect', () => {
 			socket.write(`${JSON.stringify({ token: connection.token, method, params })}\n`);

@@ -4,11 +4,11 @@ import {
 	closedEarlyError,
 	type DaemonConnection,
 	notAnsweredError,
-	unreachableError,
+	socketError,
 } from './daemonClient.js';
 import type { DaemonMethod, DaemonMethods } from './daemonMethods.js';
 import type { DaemonResponse } from './daemonProtocol.js';
-import { RETRYABLE_CODES, retryUnanswered } from './daemonRetry.js';
+import { retryUnanswered } from './daemonRetry.js';
 import type { MethodInput, MethodResult } from './methodTable.js';
 
 /** An upgraded connection to the daemon (see upgradeMethod): the method's answer, then the connection as a byte stream. */
@@ -71,13 +71,7 @@ function openOnce(
 		);
 		// Kept after the hand-over: a late error (the daemon went away) closes the stream, never throws.
 		socket.on('error', (error: NodeJS.ErrnoException) =>
-			settle(() => {
-				if (size === 0 && RETRYABLE_CODES.has(error.code ?? '')) {
-					reject(error);
-					return;
-				}
-				reject(unreachableError(connection, error));
-			}),
+			settle(() => reject(socketError(connection, error, size === 0))),
 		);
 		socket.on('connect', () => {
 			socket.write(`${JSON.stringify({ token: connection.token, method, params })}\n`);
