@@ -1,5 +1,5 @@
 import { recordDenial } from '@agentspace/agents';
-import { type AgentSpaceDb, DenialThrottle } from '@agentspace/db';
+import { type AgentSpaceDb, FoldedDenials } from '@agentspace/db';
 import { DAEMON_ACTOR } from './daemonProtocol.js';
 
 /** Options of {@link FoldedRefusals}. */
@@ -18,55 +18,28 @@ export interface FoldedRefusalsOptions {
 
 /**
  * Audits one door's refusals (the daemon's socket, the MCP HTTP endpoint) as
- * `security.denied`, folded with a {@link DenialThrottle} by kind only (never
- * by anything the caller chose, so a flood costs a handful of audit rows
- * whatever it sends): the first of a kind in each window is an entry; the
- * rest are counted, and the count is the next entry's `foldedBefore`, or an
- * entry of its own (reason "refusals folded into a count") once the window
- * has ended or the door closes. So each refusal is in exactly one entry: an
- * entry stands for 1 + foldedBefore refusals, a count entry for foldedBefore.
+ * `security.denied`, folded by kind as db's {@link FoldedDenials} folds
+ * (specs/audit-log.md); a write that fails is told to the daemon's log.
  */
 export class FoldedRefusals {
-	readonly #throttle: DenialThrottle;
-	readonly #timer: NodeJS.Timeout;
+	readonly #folded: FoldedDenials;
 
 	constructor(private readonly options: FoldedRefusalsOptions) {
-		const windowMs = options.windowMs ?? 10_000;
-		this.#throttle = new DenialThrottle(windowMs);
-		// Counts of a flood that stopped are recorded when their window ends, not only at the next refusal.
-		this.#timer = setInterval(() => this.#recordCounts(this.#throttle.expired()), windowMs);
-		this.#timer.unref();
+		this.#folded = new FoldedDenials({
+			...(options.windowMs === undefined ? {} : { windowMs: options.windowMs }),
+			where: options.where,
+			write: (metadata) => this.#record(metadata),
+		});
 	}
 
 	/** Records (or folds) one refusal of `kind`, with its reason and bounded fields (recorded in that order). */
 	refuse(kind: string, reason: string, fields: Readonly<Record<string, unknown>> = {}): void {
-		this.#recordCounts(this.#throttle.expired());
-		const folded = this.#throttle.admit(kind);
-		if (folded === undefined) return;
-		this.#record({
-			reason,
-			kind,
-			...fields,
-			...this.options.where,
-			...(folded === 0 ? {} : { foldedBefore: folded }),
-		});
+		this.#folded.refuse(kind, reason, fields);
 	}
 
 	/** Records every count still folded and stops the timer: the door is closing. */
 	close(): void {
-		clearInterval(this.#timer);
-		this.#recordCounts(this.#throttle.drain());
-	}
-
-	#recordCounts(counts: readonly [key: string, folded: number][]): void {
-		for (const [kind, folded] of counts) {
-			this.#record({
-				reason: 'refusals folded into a count (see specs/audit-log.md)',
-				kind,
-				...this.options.where,
-				foldedBefore: folded,
-			});
-		}
+		this.#folded.close();
 	}
 
 	#record(metadata: Record<string, unknown>): void {

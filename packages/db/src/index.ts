@@ -8,6 +8,8 @@ export {
 	readAuditHead,
 } from './audit/auditHead.js';
 export { DenialThrottle } from './audit/denialThrottle.js';
+export type { FoldedDenialsOptions } from './audit/foldedDenials.js';
+export { FoldedDenials } from './audit/foldedDenials.js';
 export { getAuditEvents } from './audit/getAuditEvents.js';
 export { recordAuditEvent } from './audit/recordAuditEvent.js';
 export type {

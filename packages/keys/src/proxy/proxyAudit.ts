@@ -2,7 +2,7 @@ import {
 	type AgentSpaceDb,
 	type AuditSeverity,
 	appendAuditRecord,
-	DenialThrottle,
+	FoldedDenials,
 	withImmediateTransaction,
 } from '@agentspace/db';
 import type { ProviderId } from '../providers.js';
@@ -115,16 +115,12 @@ export function recordKeyAccessed(
 }
 
 /**
- * Audits the endpoint's refusals folded as the daemon's doors fold theirs
- * (the daemon's FoldedRefusals; it cannot be reused from here, it lives in
- * the daemon and writes through the agents package): the first of a kind in
- * each window is an entry, the rest a count in the next entry
- * (`foldedBefore`) or in an entry of its own when the window ends. Kinds
- * are never chosen by the caller.
+ * Audits the endpoint's refusals as `eventType`, folded by kind as the
+ * daemon's doors fold theirs (db's FoldedDenials; specs/audit-log.md). Kinds
+ * are never chosen by the caller; strings are made printable and bounded.
  */
 export class FoldedAudit {
-	readonly #throttle: DenialThrottle;
-	readonly #timer: NodeJS.Timeout;
+	readonly #folded: FoldedDenials;
 
 	constructor(
 		private readonly db: AgentSpaceDb,
@@ -136,41 +132,21 @@ export class FoldedAudit {
 			sourceApp?: string;
 		} = {},
 	) {
-		const windowMs = options.windowMs ?? 10_000;
-		this.#throttle = new DenialThrottle(windowMs);
-		this.#timer = setInterval(() => this.#counts(this.#throttle.expired()), windowMs);
-		this.#timer.unref();
+		this.#folded = new FoldedDenials({
+			...(options.windowMs === undefined ? {} : { windowMs: options.windowMs }),
+			where: { interface: 'llm-endpoint' },
+			write: (fields) => this.#write(fields),
+		});
 	}
 
 	/** Records (or folds) one refusal of `kind`. */
 	record(kind: string, reason: string, fields: Readonly<Record<string, unknown>> = {}): void {
-		this.#counts(this.#throttle.expired());
-		const folded = this.#throttle.admit(kind);
-		if (folded === undefined) return;
-		this.#write({
-			reason,
-			kind,
-			...fields,
-			interface: 'llm-endpoint',
-			...(folded === 0 ? {} : { foldedBefore: folded }),
-		});
+		this.#folded.refuse(kind, reason, fields);
 	}
 
 	/** Records the counts still folded and stops the timer. */
 	close(): void {
-		clearInterval(this.#timer);
-		this.#counts(this.#throttle.drain());
-	}
-
-	#counts(counts: readonly [string, number][]): void {
-		for (const [kind, folded] of counts) {
-			this.#write({
-				reason: 'refusals folded into a count (see specs/audit-log.md)',
-				kind,
-				interface: 'llm-endpoint',
-				foldedBefore: folded,
-			});
-		}
+		this.#folded.close();
 	}
 
 	#write(fields: Record<string, unknown>): void {
