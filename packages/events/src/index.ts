@@ -62,6 +62,8 @@ export type { TableDigest } from './replay/projectionDigest.js';
 export { projectionDigest } from './replay/projectionDigest.js';
 export type { RebuildOptions, RebuildResult } from './replay/rebuildProjections.js';
 export { rebuildProjections, replayEvents } from './replay/rebuildProjections.js';
+export type { AuditedEvent } from './store/appendAuditedEvent.js';
+export { appendAuditedEvent } from './store/appendAuditedEvent.js';
 export type { AppendOptions } from './store/appendToStream.js';
 export { appendToStream } from './store/appendToStream.js';
 export { EventStore } from './store/EventStore.js';

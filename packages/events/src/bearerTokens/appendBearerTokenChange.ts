@@ -1,8 +1,7 @@
-import { type AgentSpaceDb, type AuditRecord, appendAuditRecord } from '@agentspace/db';
+import type { AgentSpaceDb, AuditRecord } from '@agentspace/db';
 import type { FleetEvent } from '../catalogue/catalogue.js';
 import type { Actor } from '../catalogue/envelope.js';
-import { createEvent } from '../createEvent.js';
-import { appendToStream } from '../store/appendToStream.js';
+import { appendAuditedEvent } from '../store/appendAuditedEvent.js';
 import type { BearerTokenKind } from './bearerTokenKind.js';
 
 /** One token change: its event and its audit entry, written in the caller's transaction. */
@@ -21,24 +20,19 @@ export function appendBearerTokenChange(
 	kind: BearerTokenKind,
 	change: BearerTokenChange,
 ): { readonly event: FleetEvent; readonly audit: AuditRecord } {
-	const actor = { type: change.actor.type, id: change.actor.id };
-	const [event] = appendToStream(tx, [
-		createEvent(kind.events[change.change], {
-			project_key: kind.projectKey,
-			metadata: { actor },
-			...change.fields,
-		} as never),
-	]);
-	const audit = appendAuditRecord(tx, {
-		eventType: kind.auditTypes[change.change],
-		actor,
-		// Who can reach an endpoint is a security matter either way.
-		severity: 'security',
-		// The id names the token; the audit's redaction would hide it under a `token…` key.
-		subject: { type: kind.subjectType, id: change.tokenId },
-		...(change.sourceApp === undefined ? {} : { sourceApp: change.sourceApp }),
-		correlationId: (event as FleetEvent).id,
-		metadata: change.metadata,
+	return appendAuditedEvent(tx, {
+		actor: change.actor,
+		projectKey: kind.projectKey,
+		event: kind.events[change.change],
+		fields: change.fields,
+		audit: {
+			eventType: kind.auditTypes[change.change],
+			// Who can reach an endpoint is a security matter either way.
+			severity: 'security',
+			// The id names the token; the audit's redaction would hide it under a `token…` key.
+			subject: { type: kind.subjectType, id: change.tokenId },
+			...(change.sourceApp === undefined ? {} : { sourceApp: change.sourceApp }),
+			metadata: change.metadata,
+		},
 	});
-	return { event: event as FleetEvent, audit };
 }

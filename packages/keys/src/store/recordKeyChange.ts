@@ -1,6 +1,5 @@
 import type { AgentSpaceDb, AuditRecord, AuditSeverity } from '@agentspace/db';
-import { appendAuditRecord } from '@agentspace/db';
-import { type Actor, appendToStream, createEvent, type FleetEvent } from '@agentspace/events';
+import { type Actor, appendAuditedEvent, type FleetEvent } from '@agentspace/events';
 
 /** The project key of the keys' events (as the tools' and MCP tokens' events). */
 export const KEYS_PROJECT_KEY = 'agentspace';
@@ -20,21 +19,17 @@ export interface KeyChange {
 
 /** Appends a key store event (its projection updates inline) and its audit entry, inside `tx`. */
 export function appendKeyChange(tx: AgentSpaceDb, change: KeyChange): AuditRecord {
-	const actor = { type: change.actor.type, id: change.actor.id };
-	const [event] = appendToStream(tx, [
-		createEvent(change.event, {
-			project_key: KEYS_PROJECT_KEY,
-			metadata: { actor },
-			...change.fields,
-		} as never),
-	]);
-	return appendAuditRecord(tx, {
-		eventType: change.auditType,
-		actor,
-		severity: change.severity,
-		subject: change.subject,
-		...(change.sourceApp === undefined ? {} : { sourceApp: change.sourceApp }),
-		correlationId: (event as FleetEvent).id,
-		metadata: change.metadata,
-	});
+	return appendAuditedEvent(tx, {
+		actor: change.actor,
+		projectKey: KEYS_PROJECT_KEY,
+		event: change.event,
+		fields: change.fields,
+		audit: {
+			eventType: change.auditType,
+			severity: change.severity,
+			subject: change.subject,
+			...(change.sourceApp === undefined ? {} : { sourceApp: change.sourceApp }),
+			metadata: change.metadata,
+		},
+	}).audit;
 }
