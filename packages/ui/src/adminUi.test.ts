@@ -355,10 +355,12 @@ describe('admin UI: login and sessions', () => {
 
 	it('ends a session after its idle time, and on logout', async () => {
 		await daemon.close(0);
-		await startDaemon({ loginTokenMs: 60_000, idleMs: 300, absoluteMs: 60_000 });
+		// An idle time long enough that the request right after the login is
+		// within it on a loaded machine (300 ms was not, once, in CI's Node 24 leg).
+		await startDaemon({ loginTokenMs: 60_000, idleMs: 2000, absoluteMs: 60_000 });
 		const { cookie, csrf } = await logIn();
 		expect((await send({ path: '/', headers: { cookie } })).status).toBe(200);
-		await new Promise((resolve) => setTimeout(resolve, 450));
+		await new Promise((resolve) => setTimeout(resolve, 2300));
 		const expired = await send({ path: '/', headers: { cookie } });
 		expect(expired.status).toBe(303);
 		expect(expired.headers.location).toBe('/login');
