@@ -48,10 +48,12 @@ beforeEach(() => {
 	mkdirSync(join(userHome, '.ssh'), { recursive: true });
 	db = openDb({ path: join(home, 'agentspace.db') });
 });
+// Removing a home with 1,500 repositories and 20,000 hooks took more than the
+// default 10 s hook timeout once, in CI's Node 24 leg on a loaded machine.
 afterEach(() => {
 	closeDb(db);
 	temp.cleanup();
-});
+}, 120_000);
 
 function gitInit(dir: string, ...args: string[]): string {
 	mkdirSync(dir, { recursive: true });
