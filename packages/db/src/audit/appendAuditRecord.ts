@@ -8,14 +8,20 @@ import {
 	ValidationError,
 	validateWith,
 } from '@agentspace/core';
-import { desc } from 'drizzle-orm';
+import { prepared } from '../connection/prepared.js';
 import type { AgentSpaceDb } from '../connection/types.js';
 import { inWriteTransaction } from '../connection/withImmediateTransaction.js';
-import { type AuditLogRow, auditLog } from '../schema/auditLog.js';
+import type { AuditLogRow } from '../schema/auditLog.js';
 import { canonicalJson, computeAuditHash, GENESIS_HASH } from './auditHash.js';
 import { readAuditSequence } from './auditSequence.js';
 import { toAuditRecord } from './toAuditRecord.js';
 import { type AuditEventInput, AuditEventInputSchema, type AuditRecord } from './types.js';
+
+const LAST_ENTRY = 'SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1';
+const INSERT_ENTRY = `INSERT INTO audit_log (id, ts, event_type, actor_type, actor_id, subject_type,
+	subject_id, correlation_id, causation_id, severity, source_app, source_ip, metadata, prev_hash, hash)
+	VALUES (@id, @ts, @eventType, @actorType, @actorId, @subjectType, @subjectId, @correlationId,
+	@causationId, @severity, @sourceApp, @sourceIp, @metadata, @prevHash, @hash)`;
 
 /** Options for appending an audit entry. */
 export interface AppendAuditOptions {
@@ -47,12 +53,9 @@ export function appendAuditRecord(
 		});
 	}
 	const event = parsed.value;
-	const last = db
-		.select({ id: auditLog.id, hash: auditLog.hash })
-		.from(auditLog)
-		.orderBy(desc(auditLog.id))
-		.limit(1)
-		.get();
+	// Prepared SQL, not the query builder: every request through the LLM endpoint
+	// appends an entry, and building the two queries cost more than the insert.
+	const last = prepared(db.$client, LAST_ENTRY).get() as { id: number; hash: string } | undefined;
 	// AUTOINCREMENT remembers the highest id ever used: taking the next id from it
 	// (not from the last row) keeps a deleted tail visible as a gap.
 	const id = Math.max(last?.id ?? 0, readAuditSequence(db)) + 1;
@@ -78,6 +81,6 @@ export function appendAuditRecord(
 		prevHash: last?.hash ?? GENESIS_HASH,
 	};
 	const stored: AuditLogRow = { ...row, hash: computeAuditHash(row) };
-	db.insert(auditLog).values(stored).run();
+	prepared(db.$client, INSERT_ENTRY).run(stored);
 	return toAuditRecord(stored);
 }

@@ -1,3 +1,4 @@
+import { prepared } from '../connection/prepared.js';
 import type { AgentSpaceDb } from '../connection/types.js';
 
 /**
@@ -5,8 +6,9 @@ import type { AgentSpaceDb } from '../connection/types.js';
  * 0 for a fresh log. Rows deleted from the end leave it ahead of the last row.
  */
 export function readAuditSequence(db: AgentSpaceDb): number {
-	const row = db.$client
-		.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'`)
-		.get() as { seq: number } | undefined;
+	const row = prepared(
+		db.$client,
+		`SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'`,
+	).get() as { seq: number } | undefined;
 	return row?.seq ?? 0;
 }
