@@ -7,11 +7,12 @@ import {
 	presentedCredential,
 	upstreamRequestHeaders,
 } from './forwardHeaders.js';
+import { KeyAccessLog } from './keyAccessLog.js';
 import type { KeyLimitSetting } from './limitTracker.js';
 import { LimitTracker } from './limitTracker.js';
 import type { LlmAuth, LlmGrant, LlmRefusal, LlmRunCaller } from './llmCaller.js';
 import { type ProxyErrorKind, providerErrorBody } from './providerErrors.js';
-import { FoldedAudit, recordKeyAccessed, seedLimitTracker } from './proxyAudit.js';
+import { FoldedAudit, seedLimitTracker } from './proxyAudit.js';
 import { parseRequestTarget, shownBaseUrl, upstreamUrl } from './requestTarget.js';
 import { RequestModelTap, UsageTap } from './usageTap.js';
 
@@ -62,6 +63,8 @@ export interface LlmProxyOptions {
 	readonly maxInFlight?: number;
 	/** The folding window of refusal audits (default 10 s). */
 	readonly refusalWindowMs?: number;
+	/** How long a `key_accessed` entry may wait to be written with others (default 10 ms). */
+	readonly accessGroupMs?: number;
 	readonly sourceApp?: string;
 	/** Told when an audit write fails. */
 	readonly log?: (line: string) => void;
@@ -72,7 +75,9 @@ export interface LlmProxy {
 	handle(req: IncomingMessage, res: ServerResponse): void;
 	/** Requests handled since the start, and those in flight. */
 	stats(): { readonly requests: number; readonly inFlight: number };
-	/** Ends requests in flight, flushes folded audits, closes the keep-alive connections. */
+	/** Writes the `key_accessed` entries still waiting for their group (close does too). */
+	flushAudit(): void;
+	/** Ends requests in flight, writes the waiting and folded audits, closes the keep-alive connections. */
 	close(): Promise<void>;
 }
 
@@ -103,6 +108,12 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 	const authFailed = new FoldedAudit(options.db, 'auth_failed', 'security', auditOptions);
 	const denied = new FoldedAudit(options.db, 'security.denied', 'security', auditOptions);
 	const limited = new FoldedAudit(options.db, 'key_limited', 'warning', auditOptions);
+	const accesses = new KeyAccessLog(options.db, {
+		now,
+		...(options.log === undefined ? {} : { log: options.log }),
+		...(options.sourceApp === undefined ? {} : { sourceApp: options.sourceApp }),
+		...(options.accessGroupMs === undefined ? {} : { groupMs: options.accessGroupMs }),
+	});
 	const agents = {
 		http: new http.Agent({ keepAlive: true }),
 		https: new https.Agent({ keepAlive: true }),
@@ -308,21 +319,17 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 					(usage.inputTokens ?? 0) + (usage.outputTokens ?? 0),
 				);
 			}
-			recordKeyAccessed(
-				options.db,
-				{
-					provider,
-					caller,
-					...(model === undefined ? {} : { model }),
-					status: ownStatus ?? status,
-					durationMs: Math.max(0, now() - started),
-					...(usage.inputTokens === undefined ? {} : { inputTokens: usage.inputTokens }),
-					...(usage.outputTokens === undefined ? {} : { outputTokens: usage.outputTokens }),
-					stream: streamed || requested.stream === true,
-					path: `${spec.routePrefix}${rest}`,
-				},
-				auditOptions,
-			);
+			accesses.record({
+				provider,
+				caller,
+				...(model === undefined ? {} : { model }),
+				status: ownStatus ?? status,
+				durationMs: Math.max(0, now() - started),
+				...(usage.inputTokens === undefined ? {} : { inputTokens: usage.inputTokens }),
+				...(usage.outputTokens === undefined ? {} : { outputTokens: usage.outputTokens }),
+				stream: streamed || requested.stream === true,
+				path: `${spec.routePrefix}${rest}`,
+			});
 		};
 		if (res.destroyed) {
 			// The client left while the key was read: nothing to forward.
@@ -418,9 +425,10 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 			streamed = /event-stream|ndjson/i.test(String(type ?? ''));
 			usageTap = new UsageTap(typeof type === 'string' ? type : undefined);
 			res.writeHead(status, answer.statusMessage, clientResponseHeaders(answer.headers));
-			// Headers now, so a streaming client knows the stream started before its first event.
-			res.flushHeaders();
-			res.socket?.setNoDelay(true);
+			// A stream's headers go now, so its client knows it started before its first event. Any
+			// other body's go with its first bytes: a client reads no JSON before its end, and one
+			// socket write is cheaper than two. node:http servers set no-delay: nothing waits on Nagle.
+			if (streamed) res.flushHeaders();
 			answer.on('data', (chunk: Buffer) => {
 				// The client first; the tap only reads a reference.
 				if (!res.write(chunk)) {
@@ -484,8 +492,14 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 		stats() {
 			return { requests, inFlight: inFlight.size };
 		},
+		flushAudit() {
+			accesses.flush();
+		},
 		async close() {
 			for (const res of inFlight) res.destroy();
+			// The requests just ended record their entries as their responses close.
+			await new Promise<void>((resolve) => setImmediate(resolve));
+			accesses.flush();
 			authFailed.close();
 			denied.close();
 			limited.close();

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { type AgentSpaceDb, getAuditEvents } from '@agentspace/db';
 import { freePort } from '@agentspace/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { STAND_IN_USAGE } from '../testing/standInProvider.js';
@@ -25,6 +26,24 @@ const anthropicBody = {
 const chatBody = { model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] };
 
 describe('the LLM endpoint forwards', () => {
+	it('records each request in a group written within its time, or at once when the endpoint closes', async () => {
+		// A group time no test waits out: only the close can write these.
+		harness = await startProxyHarness({ accessGroupMs: 600_000 });
+		const headers = { 'x-api-key': RUN_TOKEN };
+		for (let n = 0; n < 3; n += 1) {
+			const res = await send(harness.url, '/anthropic/v1/messages', {
+				headers,
+				body: anthropicBody,
+			});
+			expect(res.status).toBe(200);
+			expect(JSON.parse(res.body).usage).toEqual({ input_tokens: 11, output_tokens: 7 });
+		}
+		const written = () => getAuditEvents(harness?.db as AgentSpaceDb, { type: 'key_accessed' });
+		expect(await written()).toEqual([]);
+		await harness.proxy.close();
+		expect(await written()).toHaveLength(3);
+	});
+
 	it('an Anthropic request with the real key, never the caller token, and records its usage', async () => {
 		harness = await startProxyHarness();
 		const res = await send(harness.url, '/anthropic/v1/messages?beta=true', {

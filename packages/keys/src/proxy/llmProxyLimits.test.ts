@@ -54,7 +54,9 @@ describe('the LLM endpoint limits', () => {
 		const over = await send(harness.url, '/anthropic/v1/messages', { headers, body });
 		expect(over.status).toBe(429);
 		expect(JSON.parse(over.body).error.message).toContain('30 tokens a day');
-		// A new endpoint over the same database (a daemon restart) remembers the day.
+		// A new endpoint over the same database (a daemon restart) remembers the day. The stop
+		// writes the entries still waiting for their group.
+		harness.proxy.flushAudit();
 		const restarted = await startProxyHarness({ db: harness.db, now: () => now });
 		try {
 			restarted.limits.set('writer\u0000anthropic', { rpm: null, tokensPerDay: 30 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type AgentSpaceDb, closeDb, openDb, withImmediateTransaction } from '@agentspace/db';
 import { appendToStream, createEvent } from '@agentspace/events';
 import { createTempHome, type TempHome } from '@agentspace/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { addProviderKey } from '../store/addProviderKey.js';
 import { keyLimitFor, setKeyLimit } from '../store/keyLimits.js';
 import { mintKeyToken, revokeKeyToken, verifyKeyToken } from '../store/keyTokens.js';
@@ -84,7 +84,10 @@ describe('the LLM endpoint over the real store', () => {
 		const ok = await send(url, '/anthropic/v1/messages', { headers: { 'x-api-key': RUN }, body });
 		expect(ok.status).toBe(200);
 		expect(standIn.requests[0]?.headers['x-api-key']).toBe('sk-ant-stored-real-key-0123456789');
-		expect(keyUsage(db).totals).toMatchObject({ requests: 1, inputTokens: 11, outputTokens: 7 });
+		// Written with its group, within 10 ms of the response.
+		await vi.waitFor(() =>
+			expect(keyUsage(db).totals).toMatchObject({ requests: 1, inputTokens: 11, outputTokens: 7 }),
+		);
 		// The store sets limits for known agents only.
 		withImmediateTransaction(db, (tx) =>
 			appendToStream(tx, [
@@ -115,9 +118,10 @@ describe('the LLM endpoint over the real store', () => {
 		const refused = await send(url, '/anthropic/v1/messages', { headers, body });
 		expect(refused.status).toBe(401);
 		expect(JSON.parse(refused.body).error.message).toContain('revoked');
-		const usage = keyUsage(db);
-		expect(usage.rows).toEqual([
-			expect.objectContaining({ agentId: null, provider: 'anthropic', requests: 1 }),
-		]);
+		await vi.waitFor(() =>
+			expect(keyUsage(db).rows).toEqual([
+				expect.objectContaining({ agentId: null, provider: 'anthropic', requests: 1 }),
+			]),
+		);
 	});
 });

@@ -5,25 +5,11 @@ import {
 	FoldedDenials,
 	withImmediateTransaction,
 } from '@agentspace/db';
-import type { ProviderId } from '../providers.js';
 import type { LimitTracker } from './limitTracker.js';
 import type { LlmCaller } from './llmCaller.js';
 
 /** The endpoint's refusals and denials are recorded as AgentSpace itself, as the daemon's other doors are. */
 const ENDPOINT_ACTOR = { type: 'system', id: 'agentspace-daemon' } as const;
-
-/** The metadata of one `key_accessed` entry (one per proxied request, written when it ends). */
-export interface KeyAccess {
-	readonly provider: ProviderId;
-	readonly caller: LlmCaller;
-	readonly model?: string;
-	readonly status: number;
-	readonly durationMs: number;
-	readonly inputTokens?: number;
-	readonly outputTokens?: number;
-	readonly stream: boolean;
-	readonly path: string;
-}
 
 // Control and format characters (escapes, newlines, bidi overrides, zero-width): never in the audit log.
 const UNPRINTABLE = /[\p{Cc}\p{Cf}]/gu;
@@ -44,7 +30,7 @@ export const MAX_AUDIT_MODEL = 128;
 export const MAX_AUDIT_PATH = 256;
 
 /** Writes one audit entry in its own transaction; a failed write is logged, never thrown (the request already stands). */
-function record(
+export function writeAuditEntry(
 	db: AgentSpaceDb,
 	log: ((line: string) => void) | undefined,
 	entry: {
@@ -52,6 +38,8 @@ function record(
 		severity: AuditSeverity;
 		actor: { type: 'system' | 'agent' | 'human'; id: string };
 		subject?: { type: string; id: string };
+		timestamp?: string;
+		sourceApp?: string;
 		metadata: Record<string, unknown>;
 	},
 	sourceApp: string | undefined,
@@ -69,49 +57,11 @@ function record(
 	}
 }
 
-function actorOf(caller: LlmCaller): { type: 'agent' | 'human'; id: string } {
+/** Who a `key_accessed` entry names as its actor: the run's agent, or the user by the token's name. */
+export function auditActorOf(caller: LlmCaller): { type: 'agent' | 'human'; id: string } {
 	return caller.kind === 'run'
 		? { type: 'agent', id: caller.agentId }
 		: { type: 'human', id: caller.name ?? caller.tokenId };
-}
-
-/**
- * Records a finished request as `key_accessed` (metadata as in specs/keys.md
- * "Audit"). The token counts are `inputCount` / `outputCount` and a key
- * token's id `mintedId`, not the contract's `inputTokens` / `outputTokens` /
- * `tokenId`: the audit log redacts every field whose name contains "token"
- * (core's isSecretKey), which would store "[REDACTED]" for each.
- */
-export function recordKeyAccessed(
-	db: AgentSpaceDb,
-	access: KeyAccess,
-	options: { log?: (line: string) => void; sourceApp?: string } = {},
-): void {
-	const { caller } = access;
-	record(
-		db,
-		options.log,
-		{
-			eventType: 'key_accessed',
-			severity: 'info',
-			actor: actorOf(caller),
-			subject: { type: 'provider', id: access.provider },
-			metadata: {
-				provider: access.provider,
-				...(caller.kind === 'run'
-					? { agentId: caller.agentId, runId: caller.runId }
-					: { mintedId: caller.tokenId }),
-				...(access.model === undefined ? {} : { model: auditText(access.model, MAX_AUDIT_MODEL) }),
-				status: access.status,
-				durationMs: access.durationMs,
-				...(access.inputTokens === undefined ? {} : { inputCount: access.inputTokens }),
-				...(access.outputTokens === undefined ? {} : { outputCount: access.outputTokens }),
-				stream: access.stream,
-				path: auditText(access.path, MAX_AUDIT_PATH),
-			},
-		},
-		options.sourceApp,
-	);
 }
 
 /**
@@ -156,7 +106,7 @@ export class FoldedAudit {
 				typeof value === 'string' ? auditText(value, MAX_AUDIT_PATH) : value,
 			]),
 		);
-		record(
+		writeAuditEntry(
 			this.db,
 			this.options.log,
 			{ eventType: this.eventType, severity: this.severity, actor: ENDPOINT_ACTOR, metadata },

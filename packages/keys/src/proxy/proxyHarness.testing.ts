@@ -105,6 +105,8 @@ export async function startProxyHarness(
 		limits,
 		baseUrls,
 		async audit(type) {
+			// Entries wait up to 10 ms for their group: what ended is read written.
+			proxy.flushAudit();
 			const entries = await getAuditEvents(db, { type, order: 'asc', limit: 1000 });
 			return entries.map((e) => ({
 				metadata: e.metadata,
