@@ -19,6 +19,8 @@ const WAIT_MS = 3 * AUTH_TOKEN_LOCK_STALE_MS;
 export interface AuthTokenLockOptions {
 	/** Age after which a held lock is stale; {@link AUTH_TOKEN_LOCK_STALE_MS} by default. */
 	readonly staleMs?: number;
+	/** What the lock guards, as its errors name it ("the <what> lock"): `auth token` by default. */
+	readonly what?: string;
 }
 
 /**
@@ -35,7 +37,11 @@ export async function withAuthTokenLock<T>(
 	work: () => Promise<T>,
 	options: AuthTokenLockOptions = {},
 ): Promise<T> {
-	const ino = await acquire(lockFile, options.staleMs ?? AUTH_TOKEN_LOCK_STALE_MS);
+	const ino = await acquire(
+		lockFile,
+		options.staleMs ?? AUTH_TOKEN_LOCK_STALE_MS,
+		options.what ?? 'auth token',
+	);
 	try {
 		return await work();
 	} finally {
@@ -45,8 +51,8 @@ export async function withAuthTokenLock<T>(
 }
 
 /** Takes the lock; returns the inode of the lock file it created. */
-async function acquire(lockFile: string, staleMs: number): Promise<number> {
-	const attempt = beginAttempt(lockFile);
+async function acquire(lockFile: string, staleMs: number, what: string): Promise<number> {
+	const attempt = beginAttempt(lockFile, what);
 	try {
 		const deadline = Date.now() + Math.max(WAIT_MS, 3 * staleMs);
 		while (Date.now() < deadline) {
@@ -69,17 +75,17 @@ async function acquire(lockFile: string, staleMs: number): Promise<number> {
 	} finally {
 		attempt.close();
 	}
-	throw new VaultError(`could not take the auth token lock ${lockFile}`, {
-		hint: 'another agentspace command is creating the auth token; try again, or delete the lock file if none is running',
+	throw new VaultError(`could not take the ${what} lock ${lockFile}`, {
+		hint: `another agentspace command is writing the ${what}; try again, or delete the lock file if none is running`,
 	});
 }
 
-function beginAttempt(lockFile: string): LockFileAttempt {
+function beginAttempt(lockFile: string, what: string): LockFileAttempt {
 	try {
 		return beginLockFileAttempt(lockFile);
 	} catch (error) {
 		throw new VaultError(
-			`cannot create the auth token lock ${lockFile}: ${(error as Error).message}`,
+			`cannot create the ${what} lock ${lockFile}: ${(error as Error).message}`,
 			{
 				hint: 'make sure the AgentSpace home exists and is writable by you',
 				cause: error,

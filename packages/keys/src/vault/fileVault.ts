@@ -40,19 +40,23 @@ async function changeVaultFile(
 	file: string,
 	change: (entries: Record<string, string>) => void,
 ): Promise<void> {
-	await withAuthTokenLock(`${file}.lock`, async () => {
-		const entries = { ...readVaultFile(file).entries };
-		change(entries);
-		const data: VaultFile = { version: 1, entries };
-		try {
-			writeFileAtomic(file, `${JSON.stringify(data, null, '\t')}\n`, { mode: 0o600 });
-		} catch (error) {
-			throw new VaultError(`cannot write the vault file ${file}: ${(error as Error).message}`, {
-				hint: 'make sure the AgentSpace home exists and is writable by you',
-				cause: error,
-			});
-		}
-	});
+	await withAuthTokenLock(
+		`${file}.lock`,
+		async () => {
+			const entries = { ...readVaultFile(file).entries };
+			change(entries);
+			const data: VaultFile = { version: 1, entries };
+			try {
+				writeFileAtomic(file, `${JSON.stringify(data, null, '\t')}\n`, { mode: 0o600 });
+			} catch (error) {
+				throw new VaultError(`cannot write the vault file ${file}: ${(error as Error).message}`, {
+					hint: 'make sure the AgentSpace home exists and is writable by you',
+					cause: error,
+				});
+			}
+		},
+		{ what: 'vault' },
+	);
 }
 
 function readVaultFile(file: string): VaultFile {

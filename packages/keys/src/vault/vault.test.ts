@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { KeychainEntryFactory } from '@agentspace/core';
 import { createTempHome, type TempHome } from '@agentspace/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fileVault } from './fileVault.js';
 import { keychainVaultAccount } from './keychainVault.js';
 import { openVault, vaultFilePath } from './openVault.js';
 
@@ -110,6 +111,15 @@ describe('vault', () => {
 				.catch((e: unknown) => e);
 			expect((refused as Error).message).toMatch(/owned by user 4242, not you/);
 		}
+	});
+
+	it('names its own lock when it cannot take it, and writes nothing', async () => {
+		// The home's directory is gone: neither the lock nor the file can be made.
+		const file = join(temp.home, 'gone', 'vault.json');
+		await expect(fileVault(file, 'test').set(KEY, 'sk-ant-value')).rejects.toThrow(
+			/^cannot create the vault lock .*gone\/vault\.json\.lock/,
+		);
+		expect(existsSync(join(temp.home, 'gone'))).toBe(false);
 	});
 
 	it('loses nothing when two processes write it at once', async () => {
