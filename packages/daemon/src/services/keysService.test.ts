@@ -3,9 +3,10 @@
 // the real key, callers with a minted key token or a run's session token
 // (registered through the supervisor's hook), and the limited-control gate
 // answered through the daemon's socket as `agentspace keys approve` does.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { installRunAgent } from '@agentspace/agents/testing';
 import {
 	defaultConfig,
@@ -135,6 +136,30 @@ const run = (runId: string, sessionToken: string, remembered: boolean) => ({
 });
 
 describe('the LLM endpoint in the daemon', () => {
+	it('answers 503 when its vault cannot open, with the reason in the daemon log only', async () => {
+		const port = await freePort();
+		saveConfig(
+			{ home: h.temp.home },
+			{ ...defaultConfig(), apiEndpoint: { host: '127.0.0.1', port } },
+		);
+		// The vault file holds values but is damaged: the vault cannot open (the keychain is tried first).
+		writeFileSync(join(h.temp.home, 'vault.json'), '{ not json');
+		const connection = await h.startDaemon(daemonServices({ env: process.env, keys: {} }));
+		const token = mintKeyToken(h.temp.db, { actor, name: 'probe' }).token;
+		await until(async () =>
+			(await callDaemon(connection, 'keysStatus', {})).state === 'serving' ? true : undefined,
+		);
+		const answer = await messages({ port }, token);
+		expect(answer.status).toBe(503);
+		const message = JSON.parse(answer.body).error.message as string;
+		expect(message).toContain('the LLM endpoint cannot start');
+		expect(message).toContain('agentspace doctor');
+		expect(message).not.toContain(h.temp.home);
+		expect(message).not.toContain('vault.json');
+		expect(logLines.join('\n')).toContain('vault.json');
+		expect(standIn.requests).toEqual([]);
+	});
+
 	it('serves the configured port and its 0600 socket: a minted token passes with the real key injected, a wrong one is 401 and audited', async () => {
 		const port = await freePort();
 		const { connection } = await startDaemon(port);

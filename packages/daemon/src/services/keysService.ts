@@ -211,10 +211,12 @@ export function keysService(options: KeysServiceOptions = {}): KeysService {
 				log(`keys: the LLM proxy cannot start: ${(error as Error).message}`);
 				req.resume();
 				if (res.headersSent) return void res.end();
+				// The reason (a vault file's path, a keychain's message) is the daemon log's, not the caller's.
 				const body = JSON.stringify({
 					error: {
 						type: 'api_error',
-						message: `agentspace: the LLM endpoint cannot start (${(error as Error).message}); see agentspace doctor and the daemon's log`,
+						message:
+							"agentspace: the LLM endpoint cannot start; run `agentspace doctor`, and see the daemon's log for why",
 					},
 				});
 				res.writeHead(503, {
